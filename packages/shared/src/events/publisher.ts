@@ -1,0 +1,94 @@
+/**
+ * The outbox publisher: DynamoDB stream records of outbox items -> `PutEvents` on the bus.
+ *
+ * It runs as a small Lambda on each table's stream in AWS and as the same bundle in the devstack.
+ * Records that are not outbox inserts are ignored. Entries go out in order, ten per call; at the
+ * first failure it stops and reports that record and every later one in `batchItemFailures`, so the
+ * stream retries from there and order holds. A retry can publish an event twice; consumers dedupe on
+ * `detail.eventId`.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Logger } from '../logger.ts';
+import { isOutboxItem } from './outbox.ts';
+
+interface OutboxPublisherOptions {
+  readonly eventBridge: EventBridgeClient;
+  readonly busName: string;
+  readonly logger: Logger;
+}
+
+interface Pending {
+  readonly sequenceNumber: string;
+  readonly entry: PutEventsRequestEntry;
+}
+
+const ENTRIES_PER_CALL = 10;
+
+const pendingEntries = (event: DynamoDBStreamEvent, busName: string): Pending[] =>
+  event.Records.flatMap((record) => {
+    const image = record.dynamodb?.NewImage;
+    const sequenceNumber = record.dynamodb?.SequenceNumber;
+    if (record.eventName !== 'INSERT' || !image || !sequenceNumber) return [];
+    const item = unmarshall(image as Record<string, AttributeValue>);
+    if (!isOutboxItem(item)) return [];
+    return [
+      {
+        sequenceNumber,
+        entry: {
+          EventBusName: busName,
+          Source: item.source,
+          DetailType: item.detailType,
+          Detail: JSON.stringify(item.detail),
+          Time: new Date(item.detail.occurredAt),
+        },
+      },
+    ];
+  });
+
+/**
+ * Builds the stream handler.
+ *
+ * @example
+ * export const handler = createOutboxPublisher({ eventBridge: new EventBridgeClient({}), busName, logger });
+ */
+const createOutboxPublisher =
+  ({ eventBridge, busName, logger }: OutboxPublisherOptions) =>
+  async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const pending = pendingEntries(event, busName);
+    for (let start = 0; start < pending.length; start += ENTRIES_PER_CALL) {
+      const chunk = pending.slice(start, start + ENTRIES_PER_CALL);
+      let firstFailure = -1;
+      try {
+        const result = await eventBridge.send(new PutEventsCommand({ Entries: chunk.map((p) => p.entry) }));
+        firstFailure = (result.Entries ?? []).findIndex((entry) => entry.ErrorCode !== undefined);
+        if (firstFailure >= 0) {
+          const failed = result.Entries?.[firstFailure];
+          logger.warn('event not accepted by the bus', {
+            errorCode: failed?.ErrorCode,
+            errorMessage: failed?.ErrorMessage,
+          });
+        }
+      } catch (error) {
+        logger.error('PutEvents failed', { error: error as Error });
+        firstFailure = 0;
+      }
+      if (firstFailure >= 0) {
+        const failedFrom = start + firstFailure;
+        return {
+          batchItemFailures: pending.slice(failedFrom).map((p) => ({ itemIdentifier: p.sequenceNumber })),
+        };
+      }
+    }
+    if (pending.length > 0) logger.debug('events published', { count: pending.length });
+    return { batchItemFailures: [] };
+  };
+
+export type { OutboxPublisherOptions };
+export { createOutboxPublisher };

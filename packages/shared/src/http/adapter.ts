@@ -1,0 +1,220 @@
+/**
+ * The HTTP adapter: API Gateway v2 (payload 2.0) event -> operation -> validated input -> handler
+ * -> response.
+ *
+ * Steps, in order, for every request:
+ * 1. Take the correlation id from `X-Request-Id` (when well formed) or make one.
+ * 2. Find the operation by the event's route key (`POST /v1/auth/register`); none is a 404.
+ * 3. Secured operations need a principal from the authorizer (401) with an allowed role (403).
+ * 4. A body must be at most 64 KiB (413), JSON (415), well formed (400) and match the schema (400).
+ * 5. Path, query and header parameters are validated and coerced (400).
+ * 6. The handler runs; its result becomes JSON, a thrown `TesseraError` becomes problem+json, and
+ *    anything else a 500 whose details go to the log only.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  APIGatewayProxyEventV2WithLambdaAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
+import { type AuthorizerContext, principalFrom } from '../auth.ts';
+import {
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { PROBLEM_CONTENT_TYPE, problemResponse } from './problem.ts';
+import { bodyFieldErrors, parameterFieldErrors } from './schema-errors.ts';
+import type { OperationSpec } from './types.ts';
+
+type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
+type HttpResponse = APIGatewayProxyStructuredResultV2;
+
+interface RawResult {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+interface RawRequest {
+  readonly path: object;
+  readonly query: object;
+  readonly header: object;
+  readonly body: unknown;
+  readonly principal: ReturnType<typeof principalFrom>;
+  readonly correlationId: string;
+}
+
+type RawHandler = (request: RawRequest) => Promise<RawResult>;
+
+interface HttpAdapterOptions {
+  /** The service's generated operations table. */
+  readonly operations: Readonly<Record<string, OperationSpec>>;
+  /** One handler per operation id, typed through `OperationHandlers`. */
+  readonly handlers: object;
+  readonly logger: Logger;
+  /** Largest accepted body in bytes; 64 KiB unless given. */
+  readonly maxBodyBytes?: number;
+  /** Seconds since the epoch; injectable for tests. */
+  readonly now?: () => number;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+/** The correlation id of a request: the caller's `X-Request-Id` when well formed, else a new UUID. */
+const correlationIdOf = (headers: HttpEvent['headers']): string => {
+  const given = headers?.['x-request-id'];
+  return given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+};
+
+const pick = (source: Readonly<Record<string, string | undefined>> | undefined, names: readonly string[]) => {
+  const out: Record<string, string> = {};
+  if (!source) return out;
+  for (const name of names) {
+    const value = source[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+};
+
+const authenticate = (spec: OperationSpec, event: HttpEvent, nowSeconds: number) => {
+  const context = event.requestContext.authorizer?.lambda;
+  const principal = principalFrom(context, nowSeconds);
+  if (!spec.secured) return principal;
+  if (!principal) {
+    const hasToken = Boolean(event.headers?.authorization);
+    const expired = context?.userId !== undefined && Number(context.exp) <= nowSeconds;
+    throw new UnauthenticatedError(
+      'UNAUTHENTICATED',
+      hasToken ? 'The access token is not valid.' : 'This operation needs an access token.',
+      hasToken
+        ? {
+            error: 'invalid_token',
+            description: expired ? 'The access token has expired' : (context?.authError ?? 'invalid token'),
+          }
+        : null,
+    );
+  }
+  if (spec.roles && !spec.roles.includes(principal.role)) {
+    throw new ForbiddenError('FORBIDDEN', `This operation needs the role ${spec.roles.join(' or ')}.`);
+  }
+  return principal;
+};
+
+/** The parsed body, or undefined when the operation takes none. Throws 413, 415 and malformed-JSON 400s. */
+const parseBody = (spec: OperationSpec, event: HttpEvent, maxBodyBytes: number): unknown => {
+  if (!spec.body) return undefined;
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.byteLength(raw, 'base64') : Buffer.byteLength(raw, 'utf8');
+  if (bytes > maxBodyBytes) {
+    throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', `The body must be at most ${maxBodyBytes} bytes.`);
+  }
+  if (bytes === 0) return undefined;
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (!JSON_MEDIA_TYPE.test(contentType)) {
+    throw new UnsupportedMediaTypeError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'The body must be application/json (UTF-8).',
+    );
+  }
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('MALFORMED_JSON', 'The body is not well-formed JSON.', [
+      { location: 'body', field: '(body)', detail: 'is not well-formed JSON' },
+    ]);
+  }
+};
+
+/** Validates parameters and body together, so one 400 names every bad field. */
+const validateInput = (spec: OperationSpec, event: HttpEvent, body: unknown) => {
+  const params = {
+    path: pick(event.pathParameters, spec.params.path),
+    query: pick(event.queryStringParameters, spec.params.query),
+    header: pick(event.headers, spec.params.header),
+  };
+  const errors: FieldError[] = [];
+  if (!spec.params.validate(params)) errors.push(...parameterFieldErrors(spec.params.validate.errors ?? []));
+  if (spec.body) {
+    if (body === undefined) {
+      if (spec.body.required) errors.push({ location: 'body', field: '(body)', detail: 'is required' });
+    } else if (!spec.body.validate(body)) {
+      errors.push(...bodyFieldErrors(spec.body.validate.errors ?? []));
+    }
+  }
+  if (errors.length > 0) {
+    throw new ValidationError('INVALID_REQUEST', 'The request does not match the contract.', errors);
+  }
+  return params;
+};
+
+const respond = (
+  status: number,
+  correlationId: string,
+  body: unknown,
+  contentType: string,
+  headers: Readonly<Record<string, string>> = {},
+): HttpResponse => {
+  const base: Record<string, string> = { 'x-request-id': correlationId, 'cache-control': 'no-store' };
+  if (body !== undefined) base['content-type'] = contentType;
+  for (const [name, value] of Object.entries(headers)) base[name.toLowerCase()] = value;
+  return {
+    statusCode: status,
+    headers: base,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  };
+};
+
+/**
+ * Builds the Lambda handler of a service's HTTP operations.
+ *
+ * @example
+ * export const http = createHttpHandler({ operations, handlers, logger });
+ */
+const createHttpHandler = (options: HttpAdapterOptions) => {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const byRouteKey = new Map<string, { spec: OperationSpec; handler: RawHandler }>();
+  const handlers = options.handlers as Readonly<Record<string, RawHandler>>;
+  for (const spec of Object.values(options.operations)) {
+    const handler = handlers[spec.operationId];
+    if (!handler) throw new Error(`No handler for operation ${spec.operationId}`);
+    byRouteKey.set(`${spec.method} ${spec.path}`, { spec, handler });
+  }
+
+  return async (event: HttpEvent): Promise<HttpResponse> => {
+    const correlationId = correlationIdOf(event.headers);
+    try {
+      const route = byRouteKey.get(event.routeKey);
+      if (!route) throw new NotFoundError('ROUTE_NOT_FOUND', `No operation answers ${event.routeKey}.`);
+      const principal = authenticate(route.spec, event, now());
+      const body = parseBody(route.spec, event, maxBodyBytes);
+      const params = validateInput(route.spec, event, body);
+      const result = await route.handler({ ...params, body, principal, correlationId });
+      return respond(result.status, correlationId, result.body, 'application/json', result.headers);
+    } catch (error) {
+      const { status, headers, problem } = problemResponse(error, {
+        instance: event.rawPath,
+        requestId: correlationId,
+      });
+      if (status >= 500) {
+        options.logger.error('request failed', {
+          correlationId,
+          routeKey: event.routeKey,
+          error: error as Error,
+        });
+      }
+      return respond(status, correlationId, problem, PROBLEM_CONTENT_TYPE, headers);
+    }
+  };
+};
+
+export type { HttpAdapterOptions, HttpEvent, HttpResponse };
+export { correlationIdOf, createHttpHandler, MAX_BODY_BYTES };

@@ -1,0 +1,18 @@
+/**
+ * Lambda entry of the outbox publisher, built as `dist/publisher.zip` and attached to the stream of
+ * every service table.
+ */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createOutboxPublisher } from '../events/publisher.ts';
+import { createLogger } from '../logger.ts';
+import { config } from './config.ts';
+
+const eventBridge = new EventBridgeClient(
+  config.EVENTBRIDGE_ENDPOINT ? { endpoint: config.EVENTBRIDGE_ENDPOINT } : {},
+);
+
+export const handler = createOutboxPublisher({
+  eventBridge,
+  busName: config.EVENT_BUS_NAME,
+  logger: createLogger('outbox-publisher'),
+});

@@ -1,0 +1,47 @@
+/**
+ * Secret material named by a reference, loaded once and cached:
+ *
+ * - `ssm:<parameter name>` reads an SSM Parameter Store parameter (decrypted), as in AWS;
+ * - `file:<absolute path>` reads a file, as in the devstack, which generates its secrets once into
+ *   its data folder.
+ *
+ * The SSM client is imported only when an `ssm:` reference is first read, so code paths that never
+ * need a secret do not pay for it at cold start.
+ *
+ * @example
+ * const keys = await loadSecret('ssm:/tessera/prod/users/jwt-signing-keys');
+ */
+import { readFile } from 'node:fs/promises';
+
+const cache = new Map<string, Promise<string>>();
+
+const readSsm = async (name: string): Promise<string> => {
+  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+  const result = await new SSMClient({}).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+  const value = result.Parameter?.Value;
+  if (value === undefined) throw new Error(`SSM parameter ${name} has no value`);
+  return value;
+};
+
+const read = (reference: string): Promise<string> => {
+  if (reference.startsWith('ssm:')) return readSsm(reference.slice('ssm:'.length));
+  if (reference.startsWith('file:'))
+    return readFile(reference.slice('file:'.length), 'utf8').then((s) => s.trim());
+  return Promise.reject(new Error('A secret reference starts with ssm: or file:'));
+};
+
+/** Loads a secret once; a failed load is not cached, so the next call tries again. */
+const loadSecret = (reference: string): Promise<string> => {
+  let pending = cache.get(reference);
+  if (!pending) {
+    pending = read(reference);
+    cache.set(reference, pending);
+    pending.catch(() => cache.delete(reference));
+  }
+  return pending;
+};
+
+/** True for a string `loadSecret` understands; used by config schemas. */
+const isSecretReference = (value: string): boolean => /^(ssm:\/.+|file:\/.+)$/.test(value);
+
+export { isSecretReference, loadSecret };

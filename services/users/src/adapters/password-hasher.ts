@@ -1,0 +1,49 @@
+/**
+ * Password hashing with argon2id at OWASP's first recommended setting: m = 19 MiB, t = 2, p = 1,
+ * a 16-byte random salt and a 32-byte output.
+ *
+ * Hashes are PHC strings (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`), so the parameters are
+ * stored beside each hash and can be raised later: `needsRehash` tells login to re-hash an old one.
+ * The implementation is WebAssembly (hash-wasm), so the same bundle runs on arm64 Lambda and on any
+ * laptop without a native module (ADR 0005).
+ */
+import { randomBytes } from 'node:crypto';
+import { argon2id, argon2Verify } from 'hash-wasm';
+import type { PasswordHasher } from '#domain/ports';
+
+interface Argon2Parameters {
+  /** KiB */
+  readonly memorySize: number;
+  readonly iterations: number;
+  readonly parallelism: number;
+}
+
+const OWASP_ARGON2ID: Argon2Parameters = { memorySize: 19 * 1024, iterations: 2, parallelism: 1 };
+const PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+
+const createPasswordHasher = (parameters: Argon2Parameters = OWASP_ARGON2ID): PasswordHasher => {
+  const hash = (password: string) =>
+    argon2id({ password, salt: randomBytes(16), hashLength: 32, outputType: 'encoded', ...parameters });
+  let dummy: Promise<string> | undefined;
+
+  return {
+    hash,
+    async verify(encoded, password) {
+      if (!PHC.test(encoded)) return false;
+      return argon2Verify({ password, hash: encoded });
+    },
+    async verifyNothing(password) {
+      dummy ??= hash('tessera: no such account');
+      await argon2Verify({ password, hash: await dummy });
+    },
+    needsRehash(encoded) {
+      const match = PHC.exec(encoded);
+      if (!match) return true;
+      const [, m, t, p] = match.map(Number);
+      return m !== parameters.memorySize || t !== parameters.iterations || p !== parameters.parallelism;
+    },
+  };
+};
+
+export type { Argon2Parameters };
+export { createPasswordHasher, OWASP_ARGON2ID };

@@ -1,0 +1,92 @@
+/**
+ * Profiles and roles: read and change your own profile; admins list users, read anyone, and change
+ * anyone's role but their own.
+ */
+import type { Principal, Role } from '@tessera/shared/auth';
+import { newEvent } from '@tessera/shared/events';
+import { NotYourAccountError, OwnRoleChangeError, UserNotFoundError } from '../errors.ts';
+import type { Dependencies } from './ports.ts';
+import { emailKeyOf, type PublicUser, toPublicUser, type UserRecord } from './user.ts';
+
+const LIST_SCOPE = 'users:all';
+
+const requireUser = async (deps: Pick<Dependencies, 'users'>, id: string): Promise<UserRecord> => {
+  const user = await deps.users.getById(id);
+  if (!user) throw new UserNotFoundError();
+  return user;
+};
+
+const getMe = async (deps: Pick<Dependencies, 'users'>, caller: Principal): Promise<PublicUser> =>
+  toPublicUser(await requireUser(deps, caller.userId));
+
+/**
+ * Changes the caller's name and/or email. A new email is claimed atomically with the change; one
+ * that belongs to someone else is a 409 and nothing changes.
+ */
+const updateMe = async (
+  deps: Pick<Dependencies, 'users' | 'clock'>,
+  caller: Principal,
+  changes: { readonly name?: string; readonly email?: string },
+): Promise<PublicUser> => {
+  const current = await requireUser(deps, caller.userId);
+  const email = changes.email ?? current.email;
+  const next: UserRecord = {
+    ...current,
+    name: changes.name ?? current.name,
+    email,
+    emailKey: emailKeyOf(email),
+    updatedAt: deps.clock.now().toISOString(),
+    version: current.version + 1,
+  };
+  await deps.users.update(current, next);
+  return toPublicUser(next);
+};
+
+/** Admins read anyone; everyone else only themselves. Refused before any read, so it leaks nothing. */
+const getUser = async (
+  deps: Pick<Dependencies, 'users'>,
+  caller: Principal,
+  userId: string,
+): Promise<PublicUser> => {
+  if (caller.role !== 'admin' && caller.userId !== userId) throw new NotYourAccountError();
+  return toPublicUser(await requireUser(deps, userId));
+};
+
+/** One page of users, newest first. The cursor is bound to this list. */
+const listUsers = async (
+  deps: Pick<Dependencies, 'users' | 'cursors'>,
+  query: { readonly limit: number; readonly cursor?: string | undefined },
+): Promise<{ readonly items: readonly PublicUser[]; readonly nextCursor: string | null }> => {
+  const startKey = deps.cursors.decode(query.cursor, LIST_SCOPE);
+  const page = await deps.users.list({ limit: query.limit, startKey });
+  return { items: page.items, nextCursor: deps.cursors.encode(page.lastKey, LIST_SCOPE) };
+};
+
+/**
+ * Changes a user's role (the operation is admin-only in the contract).
+ *
+ * 1. No one changes their own role, so the last admin cannot lock everyone out by accident.
+ * 2. Write the role with `user.role_changed`, conditional on the version read.
+ */
+const changeRole = async (
+  deps: Pick<Dependencies, 'users' | 'clock'>,
+  caller: Principal,
+  userId: string,
+  role: Role,
+  correlationId: string,
+): Promise<PublicUser> => {
+  if (caller.userId === userId) throw new OwnRoleChangeError();
+  const current = await requireUser(deps, userId);
+  if (current.role === role) return toPublicUser(current);
+  const now = deps.clock.now();
+  const next: UserRecord = { ...current, role, updatedAt: now.toISOString(), version: current.version + 1 };
+  const event = newEvent(
+    'user.role_changed',
+    { userId, role, previousRole: current.role, changedBy: caller.userId, changedAt: next.updatedAt },
+    { correlationId, occurredAt: now },
+  );
+  await deps.users.update(current, next, event);
+  return toPublicUser(next);
+};
+
+export { changeRole, getMe, getUser, listUsers, updateMe };

@@ -1,0 +1,103 @@
+/**
+ * One thin handler per contract operation: validated request in, one use case, response out.
+ * Validation, authentication, role checks and error mapping happen in the shared adapter.
+ */
+import type { OperationHandlers } from '@tessera/shared/http';
+import type { PublicJwk } from '#adapters/access-tokens';
+import { changeRole, getMe, getUser, listUsers, updateMe } from '#domain/accounts';
+import type { Dependencies } from '#domain/ports';
+import { registerUser } from '#domain/register-user';
+import { login, logout, refreshTokens } from '#domain/sessions';
+import type { HealthCheck, Operations } from '#generated/contract';
+
+interface HttpDependencies {
+  /** Everything, secrets included; loaded on first use. */
+  readonly dependencies: () => Promise<Dependencies>;
+  /** What needs no secret: stores, hasher, clock. */
+  readonly base: () => Pick<Dependencies, 'users' | 'sessions' | 'passwords' | 'clock'>;
+  readonly publicKeys: () => Promise<readonly PublicJwk[]>;
+  /** How long a health check may take before it counts as failed. */
+  readonly healthTimeoutMs?: number;
+}
+
+const check = async (probe: () => Promise<unknown>, timeoutMs: number): Promise<HealthCheck> => {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('health check timed out')), timeoutMs);
+  });
+  try {
+    await Promise.race([probe(), timeout]);
+    return { status: 'ok', latencyMs: Math.round(performance.now() - started) };
+  } catch {
+    return { status: 'fail', latencyMs: Math.round(performance.now() - started) };
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+const createOperationHandlers = (d: HttpDependencies): OperationHandlers<Operations> => ({
+  async getHealth() {
+    const timeoutMs = d.healthTimeoutMs ?? 2000;
+    const [dynamodb, tokenKeys] = await Promise.all([
+      check(() => d.base().users.ping(), timeoutMs),
+      check(() => d.publicKeys(), timeoutMs),
+    ]);
+    const checks = { dynamodb, tokenKeys };
+    return Object.values(checks).every((c) => c.status === 'ok')
+      ? { status: 200, body: { status: 'ok', checks } }
+      : { status: 503, body: { status: 'degraded', checks } };
+  },
+
+  async getJwks() {
+    return {
+      status: 200,
+      body: { keys: await d.publicKeys() },
+      headers: { 'cache-control': 'public, max-age=300' },
+    };
+  },
+
+  async registerUser({ body, correlationId }) {
+    const user = await registerUser(d.base(), body, correlationId);
+    return { status: 201, body: user, headers: { location: `/v1/users/${user.id}` } };
+  },
+
+  async login({ body }) {
+    return { status: 200, body: await login(await d.dependencies(), body) };
+  },
+
+  async refreshTokens({ body }) {
+    return { status: 200, body: await refreshTokens(await d.dependencies(), body) };
+  },
+
+  async logout({ body }) {
+    await logout(d.base(), body);
+    return { status: 204 };
+  },
+
+  async getMe({ principal }) {
+    return { status: 200, body: await getMe(d.base(), principal) };
+  },
+
+  async updateMe({ principal, body }) {
+    return { status: 200, body: await updateMe(d.base(), principal, body) };
+  },
+
+  async listUsers({ query }) {
+    return { status: 200, body: await listUsers(await d.dependencies(), query) };
+  },
+
+  async getUser({ principal, path }) {
+    return { status: 200, body: await getUser(d.base(), principal, path.userId) };
+  },
+
+  async updateUserRole({ principal, path, body, correlationId }) {
+    return {
+      status: 200,
+      body: await changeRole(d.base(), principal, path.userId, body.role, correlationId),
+    };
+  },
+});
+
+export type { HttpDependencies };
+export { createOperationHandlers };
