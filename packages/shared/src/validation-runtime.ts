@@ -18,13 +18,13 @@ const ucs2length = (value: string): number => {
 };
 
 const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):?(\d{2}))$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt\s](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):?(\d{2}))$/;
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
 const isLeapYear = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 
 /**
- * RFC 3339 `date-time` with a required offset: a real calendar date, hours 0-23, minutes 0-59,
+ * RFC 3339 `date-time` with a required offset (`T` or a space between date and time): a real calendar date, hours 0-23, minutes 0-59,
  * seconds 0-59 (60 only at 23:59 UTC, a leap second).
  */
 const isDateTime = (value: string): boolean => {
