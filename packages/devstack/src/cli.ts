@@ -1,0 +1,88 @@
+/**
+ * `npm start`: builds the bundles and runs the devstack until Ctrl-C.
+ *
+ * Settings (environment):
+ * - `TESSERA_HTTP_PORT` (3000), `TESSERA_DYNAMODB_PORT` (8000), `TESSERA_DATA_DIR` (`.tessera`);
+ * - `TESSERA_BOOTSTRAP_ADMIN_EMAIL` and `TESSERA_BOOTSTRAP_ADMIN_PASSWORD`: an admin to make sure of;
+ * - `TESSERA_LOG_LEVEL` (INFO): the functions' log level; `TESSERA_QUIET=1` hides function logs.
+ */
+import { z } from 'zod';
+import { startDevstack } from './index.ts';
+import { PortInUseError } from './ports.ts';
+
+const settings = z
+  .object({
+    TESSERA_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    TESSERA_DYNAMODB_PORT: z.coerce.number().int().min(1).max(65535).default(8000),
+    TESSERA_DATA_DIR: z.string().min(1).default('.tessera'),
+    TESSERA_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
+    TESSERA_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(1).optional(),
+    TESSERA_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    TESSERA_QUIET: z.enum(['0', '1']).default('0'),
+  })
+  .refine(
+    (s) =>
+      (s.TESSERA_BOOTSTRAP_ADMIN_EMAIL === undefined) === (s.TESSERA_BOOTSTRAP_ADMIN_PASSWORD === undefined),
+    'Set both TESSERA_BOOTSTRAP_ADMIN_EMAIL and TESSERA_BOOTSTRAP_ADMIN_PASSWORD, or neither',
+  );
+
+const main = async () => {
+  const parsed = settings.safeParse(process.env);
+  if (!parsed.success) {
+    console.error(
+      `Cannot start: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; ')}`,
+    );
+    process.exit(1);
+  }
+  const env = parsed.data;
+  const started = performance.now();
+  console.log('Starting Tessera: building bundles, starting DynamoDB Local ...');
+  const quiet = env.TESSERA_QUIET === '1';
+  const devstack = await startDevstack({
+    httpPort: env.TESSERA_HTTP_PORT,
+    dynamodbPort: env.TESSERA_DYNAMODB_PORT,
+    dataDir: env.TESSERA_DATA_DIR,
+    logLevel: env.TESSERA_LOG_LEVEL,
+    bootstrapAdmin:
+      env.TESSERA_BOOTSTRAP_ADMIN_EMAIL && env.TESSERA_BOOTSTRAP_ADMIN_PASSWORD
+        ? { email: env.TESSERA_BOOTSTRAP_ADMIN_EMAIL, password: env.TESSERA_BOOTSTRAP_ADMIN_PASSWORD }
+        : undefined,
+    onLog: (source, line) => {
+      if (!quiet) console.log(`[${source}] ${line}`);
+    },
+    onRequest: ({ method, path, status, ms, requestId }) => {
+      console.log(`${method} ${path} ${status} ${ms} ms (${requestId})`);
+    },
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`
+Tessera is ready in ${seconds} s.
+
+  API            ${devstack.httpUrl}
+  API reference  ${devstack.httpUrl}/docs
+  Contract       ${devstack.httpUrl}/openapi.json
+  Health         ${devstack.httpUrl}/health
+  Events         ${devstack.httpUrl}/_devstack/events
+  DynamoDB Local ${devstack.dynamodbEndpoint}
+  Data           ${devstack.dataDir}
+${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL ? `  Admin          ${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL}\n` : ''}
+Press Ctrl-C to stop.`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Tessera ...`);
+    await devstack.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+};
+
+main().catch((error: unknown) => {
+  if (error instanceof PortInUseError) console.error(`Cannot start: ${error.message}`);
+  else console.error('Cannot start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,244 @@
+/**
+ * A local EventBridge bus: an HTTP endpoint that speaks `PutEvents` (AWS JSON 1.1), so the real
+ * `@aws-sdk/client-eventbridge` works against it unchanged. It records every event that crosses it
+ * (readable at `GET /_devstack/events`) and delivers each to the targets of the rules whose pattern
+ * matches, as EventBridge does: asynchronously, retried twice on failure.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+interface RecordedEvent {
+  readonly id: string;
+  readonly time: string;
+  readonly source: string;
+  readonly detailType: string;
+  readonly detail: unknown;
+  readonly eventBusName: string;
+}
+
+/** An EventBridge event pattern: field -> allowed values, or a nested pattern. */
+type EventPattern = { readonly [field: string]: readonly unknown[] | EventPattern };
+
+interface Rule {
+  readonly name: string;
+  readonly pattern: EventPattern;
+  /** Delivers the event (in EventBridge's delivery shape) to the target. */
+  readonly deliver: (event: EventBridgeEvent) => Promise<void>;
+}
+
+interface EventBridgeEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: unknown;
+}
+
+interface EventBusOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly rules?: readonly Rule[];
+  /** How many events to keep for `GET /_devstack/events`. */
+  readonly keep?: number;
+  readonly onDeliveryFailure?: (rule: string, event: EventBridgeEvent, error: unknown) => void;
+}
+
+const MAX_ENTRY_BYTES = 256 * 1024;
+const MAX_ENTRIES = 10;
+const DELIVERY_ATTEMPTS = 3;
+
+const matchesValue = (matcher: unknown, value: unknown): boolean => {
+  if (matcher !== null && typeof matcher === 'object') {
+    const m = matcher as Record<string, unknown>;
+    if ('prefix' in m) return typeof value === 'string' && value.startsWith(String(m.prefix));
+    if ('exists' in m) return (value !== undefined) === Boolean(m.exists);
+    if ('anything-but' in m) {
+      const excluded = Array.isArray(m['anything-but']) ? m['anything-but'] : [m['anything-but']];
+      return value !== undefined && !excluded.includes(value);
+    }
+    return false;
+  }
+  return matcher === value;
+};
+
+/**
+ * True when an event matches an EventBridge pattern (exact values, `prefix`, `exists` and
+ * `anything-but` matchers, nested fields, and array-valued fields matching any element).
+ */
+const matchesPattern = (pattern: EventPattern, event: Readonly<Record<string, unknown>>): boolean =>
+  Object.entries(pattern).every(([field, expected]) => {
+    const value = event[field];
+    if (Array.isArray(expected)) {
+      const candidates = Array.isArray(value) ? value : [value];
+      return expected.some((matcher) =>
+        matcher !== null && typeof matcher === 'object' && 'exists' in matcher
+          ? matchesValue(matcher, value)
+          : candidates.some((candidate) => matchesValue(matcher, candidate)),
+      );
+    }
+    return (
+      value !== null &&
+      typeof value === 'object' &&
+      matchesPattern(expected as EventPattern, value as Record<string, unknown>)
+    );
+  });
+
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+
+const sendJson = (response: ServerResponse, status: number, body: unknown) => {
+  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+  response.end(JSON.stringify(body));
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class LocalEventBus {
+  readonly events: RecordedEvent[] = [];
+  private server: Server | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  endpoint = '';
+
+  constructor(private readonly options: EventBusOptions = {}) {}
+
+  async start(): Promise<string> {
+    const server = createServer((request, response) => {
+      void this.handle(request, response).catch((error: unknown) => {
+        sendJson(response, 500, { __type: 'InternalException', message: String(error) });
+      });
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+    });
+    const address = server.address();
+    this.endpoint = `http://${this.options.host ?? '127.0.0.1'}:${typeof address === 'object' && address ? address.port : 0}`;
+    return this.endpoint;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse) {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const body = await readBody(request);
+    if (request.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
+      return sendJson(response, 400, {
+        __type: 'UnknownOperationException',
+        message: `The local bus answers AWSEvents.PutEvents only, not ${target || request.method}`,
+      });
+    }
+    let input: { Entries?: unknown };
+    try {
+      input = JSON.parse(body) as { Entries?: unknown };
+    } catch {
+      return sendJson(response, 400, { __type: 'SerializationException', message: 'Malformed JSON' });
+    }
+    const entries = Array.isArray(input.Entries) ? (input.Entries as Record<string, unknown>[]) : [];
+    if (entries.length === 0 || entries.length > MAX_ENTRIES) {
+      return sendJson(response, 400, {
+        __type: 'ValidationException',
+        message: `PutEvents takes 1 to ${MAX_ENTRIES} entries`,
+      });
+    }
+    const results = entries.map((entry) => this.accept(entry));
+    sendJson(response, 200, {
+      FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length,
+      Entries: results,
+    });
+  }
+
+  private accept(
+    entry: Record<string, unknown>,
+  ): { EventId: string } | { ErrorCode: string; ErrorMessage: string } {
+    const { Source, DetailType, Detail, EventBusName, Time } = entry;
+    if (typeof Source !== 'string' || typeof DetailType !== 'string' || typeof Detail !== 'string') {
+      return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Source, DetailType and Detail are required' };
+    }
+    if (Buffer.byteLength(Detail) > MAX_ENTRY_BYTES) {
+      return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Entry is larger than 256 KB' };
+    }
+    let detail: unknown;
+    try {
+      detail = JSON.parse(Detail);
+    } catch {
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is not valid JSON' };
+    }
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) {
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail must be a JSON object' };
+    }
+    const time =
+      typeof Time === 'number'
+        ? new Date(Time * 1000)
+        : typeof Time === 'string'
+          ? new Date(Time)
+          : new Date();
+    const recorded: RecordedEvent = {
+      id: randomUUID(),
+      time: (Number.isNaN(time.getTime()) ? new Date() : time).toISOString(),
+      source: Source,
+      detailType: DetailType,
+      detail,
+      eventBusName: typeof EventBusName === 'string' ? EventBusName : 'default',
+    };
+    this.events.push(recorded);
+    const keep = this.options.keep ?? 10_000;
+    if (this.events.length > keep) this.events.splice(0, this.events.length - keep);
+    this.route(recorded);
+    return { EventId: recorded.id };
+  }
+
+  private route(recorded: RecordedEvent) {
+    const event: EventBridgeEvent = {
+      version: '0',
+      id: recorded.id,
+      'detail-type': recorded.detailType,
+      source: recorded.source,
+      account: '000000000000',
+      time: recorded.time.replace(/\.\d{3}Z$/, 'Z'),
+      region: 'us-east-1',
+      resources: [],
+      detail: recorded.detail,
+    };
+    for (const rule of this.options.rules ?? []) {
+      if (!matchesPattern(rule.pattern, event as unknown as Record<string, unknown>)) continue;
+      const delivery = this.deliver(rule, event);
+      this.inFlight.add(delivery);
+      void delivery.finally(() => this.inFlight.delete(delivery));
+    }
+  }
+
+  private async deliver(rule: Rule, event: EventBridgeEvent) {
+    for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
+      try {
+        await rule.deliver(event);
+        return;
+      } catch (error) {
+        if (attempt === DELIVERY_ATTEMPTS) this.options.onDeliveryFailure?.(rule.name, event, error);
+        else await sleep(100 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** Resolves when every delivery under way has finished. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise((resolve) => server.close(resolve));
+    await this.settled();
+  }
+}
+
+export type { EventBridgeEvent, EventBusOptions, EventPattern, RecordedEvent, Rule };
+export { LocalEventBus, matchesPattern };
