@@ -1,0 +1,132 @@
+import type { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { newEvent } from '../../../src/events/envelope.ts';
+import { outboxItem } from '../../../src/events/outbox.ts';
+import { createOutboxPublisher } from '../../../src/events/publisher.ts';
+import type { Logger } from '../../../src/logger.ts';
+
+const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() } as unknown as Logger;
+
+const eventNumber = (n: number) =>
+  newEvent(
+    'user.registered',
+    {
+      userId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      email: `u${n}@example.com`,
+      name: `U${n}`,
+      role: 'user',
+      registeredAt: '2026-11-21T05:00:00.000Z',
+    },
+    { correlationId: `req-${n}`, occurredAt: new Date('2026-11-21T05:00:00.000Z') },
+  );
+
+const record = (sequence: number, image: object, eventName = 'INSERT') => ({
+  eventName,
+  dynamodb: {
+    SequenceNumber: String(sequence),
+    NewImage: marshall(image as Record<string, unknown>, { removeUndefinedValues: true }),
+  },
+});
+
+const streamOf = (...records: ReturnType<typeof record>[]) =>
+  ({ Records: records }) as unknown as DynamoDBStreamEvent;
+
+/** A stand-in for the EventBridge client: answers each PutEvents with the given per-entry codes. */
+const fakeBus = (
+  answers: Array<(count: number) => { Entries: Array<{ EventId?: string; ErrorCode?: string }> }>,
+) => {
+  const calls: Array<Array<Record<string, unknown>>> = [];
+  const send = vi.fn(async (command: PutEventsCommand) => {
+    const entries = (command.input.Entries ?? []) as Array<Record<string, unknown>>;
+    calls.push(entries);
+    const answer =
+      answers.shift() ??
+      ((count: number) => ({ Entries: Array.from({ length: count }, () => ({ EventId: 'e' })) }));
+    return answer(entries.length);
+  });
+  return { client: { send } as unknown as EventBridgeClient, calls };
+};
+
+describe('Function: createOutboxPublisher', () => {
+  it('publishes outbox inserts in order with their source, type, detail and time', async () => {
+    const bus = fakeBus([]);
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const first = eventNumber(1);
+    const second = eventNumber(2);
+
+    const result = await publish(streamOf(record(1, outboxItem(first)), record(2, outboxItem(second))));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(bus.calls).toHaveLength(1);
+    expect(bus.calls[0]).toEqual([
+      {
+        EventBusName: 'tessera',
+        Source: 'tessera.users',
+        DetailType: 'user.registered',
+        Detail: JSON.stringify(first.detail),
+        Time: new Date(first.detail.occurredAt),
+      },
+      expect.objectContaining({ Detail: JSON.stringify(second.detail) }),
+    ]);
+  });
+
+  it('ignores records that are not outbox inserts', async () => {
+    const bus = fakeBus([]);
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+
+    const result = await publish(
+      streamOf(
+        record(1, { pk: 'USER#1', sk: 'PROFILE', name: 'Ada' }),
+        record(2, outboxItem(eventNumber(1)), 'REMOVE'),
+        record(3, outboxItem(eventNumber(2)), 'MODIFY'),
+      ),
+    );
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(bus.calls).toHaveLength(0);
+  });
+
+  it('sends at most ten entries per call', async () => {
+    const bus = fakeBus([]);
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const records = Array.from({ length: 23 }, (_, i) => record(i + 1, outboxItem(eventNumber(i + 1))));
+
+    await publish(streamOf(...records));
+
+    expect(bus.calls.map((c) => c.length)).toEqual([10, 10, 3]);
+  });
+
+  it('reports the first refused entry and every later record, and stops there', async () => {
+    const bus = fakeBus([
+      () => ({ Entries: [{ EventId: 'a' }, { ErrorCode: 'ThrottlingException' }, { EventId: 'c' }] }),
+    ]);
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const records = Array.from({ length: 13 }, (_, i) => record(i + 1, outboxItem(eventNumber(i + 1))));
+
+    const result = await publish(streamOf(...records));
+
+    expect(bus.calls).toHaveLength(1);
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(
+      Array.from({ length: 12 }, (_, i) => String(i + 2)),
+    );
+  });
+
+  it('reports the whole chunk and the rest when the call itself fails', async () => {
+    const bus = fakeBus([
+      (count) => ({ Entries: Array.from({ length: count }, () => ({ EventId: 'ok' })) }),
+      () => {
+        throw new Error('network down');
+      },
+    ]);
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const records = Array.from({ length: 25 }, (_, i) => record(i + 1, outboxItem(eventNumber(i + 1))));
+
+    const result = await publish(streamOf(...records));
+
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(
+      Array.from({ length: 15 }, (_, i) => String(i + 11)),
+    );
+  });
+});

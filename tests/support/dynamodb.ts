@@ -1,0 +1,41 @@
+/**
+ * Integration-test tables on the run's DynamoDB Local: each call makes a fresh table from a
+ * service's own declaration, with a unique name, so test files never see each other's data.
+ */
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../packages/devstack/src/dynamodb-local.ts';
+import { discoverServices } from '../../packages/devstack/src/services.ts';
+import { ensureTable } from '../../packages/devstack/src/tables.ts';
+
+const endpoint = () => inject('dynamodbEndpoint');
+
+const dynamodbClient = () =>
+  new DynamoDBClient({ endpoint: endpoint(), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+
+/** A fresh table shaped by `services/<service>/table.json`. */
+const serviceTable = async (service: string) => {
+  const declaration = discoverServices().find((s) => s.name === service)?.table;
+  if (!declaration) throw new Error(`no table declaration for ${service}`);
+  const client = dynamodbClient();
+  const tableName = `it-${service}-${randomUUID().slice(0, 8)}`;
+  const { streamArn } = await ensureTable(client, declaration, tableName);
+  const documentClient = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    tableName,
+    streamArn,
+    client,
+    documentClient,
+    declaration,
+    drop: async () => {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+    },
+  };
+};
+
+export { dynamodbClient, endpoint, serviceTable };

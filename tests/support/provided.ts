@@ -1,0 +1,20 @@
+/**
+ * What the global setup hands the tests, typed for `inject`.
+ */
+
+/** The admin the e2e devstack bootstraps. */
+const BOOTSTRAP_ADMIN = {
+  email: 'admin@e2e.tessera.test',
+  password: 'e2e admin passphrase, long enough',
+} as const;
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    dynamodbEndpoint: string;
+    baseUrl: string;
+    /** Set when the e2e suite runs against the devstack, null against a deployed stage. */
+    devstack: { dataDir: string; tablePrefix: string } | null;
+  }
+}
+
+export { BOOTSTRAP_ADMIN };
