@@ -7,8 +7,9 @@
  * - `TESSERA_LOG_LEVEL` (INFO): the functions' log level; `TESSERA_QUIET=1` hides function logs.
  */
 import { z } from 'zod';
+import { buildAll } from '../../../scripts/build.ts';
 import { startDevstack } from './index.ts';
-import { PortInUseError } from './ports.ts';
+import { assertPortFree, PortInUseError } from './ports.ts';
 
 const settings = z
   .object({
@@ -36,9 +37,15 @@ const main = async () => {
   }
   const env = parsed.data;
   const started = performance.now();
-  console.log('Starting Tessera: building bundles, starting DynamoDB Local ...');
+  // Fail on a busy port before spending time on the build.
+  await assertPortFree(env.TESSERA_HTTP_PORT, '127.0.0.1', 'the HTTP gateway', 'TESSERA_HTTP_PORT');
+  await assertPortFree(env.TESSERA_DYNAMODB_PORT, '127.0.0.1', 'DynamoDB Local', 'TESSERA_DYNAMODB_PORT');
+  console.log('Starting Tessera: building bundles ...');
+  await buildAll();
+  console.log('Starting DynamoDB Local, tables, functions and the gateway ...');
   const quiet = env.TESSERA_QUIET === '1';
   const devstack = await startDevstack({
+    build: false,
     httpPort: env.TESSERA_HTTP_PORT,
     dynamodbPort: env.TESSERA_DYNAMODB_PORT,
     dataDir: env.TESSERA_DATA_DIR,
