@@ -1,0 +1,392 @@
+/**
+ * The policy test over an environment's Terraform plan (`terraform show -json`): the rules every
+ * environment must keep, checked on what Terraform is about to build rather than on the code that
+ * describes it.
+ *
+ * - every DynamoDB table has point-in-time recovery on and server-side encryption on;
+ * - in prod, every table is deletion-protected;
+ * - every Lambda function runs `nodejs22.x` on arm64 and logs to a log group with a retention;
+ * - no IAM statement allows Action `*` or `service:*` (nor uses NotAction), and every policy is
+ *   known at plan time, so that this rule can actually be checked;
+ * - every contract operation has a route on the HTTP API, every route an operation, and each route
+ *   invokes the `live` alias of the service that owns the operation.
+ *
+ * @example
+ * const report = checkPlan(JSON.parse(planJson), { environment: 'prod', operations: contractOperations(yaml) });
+ * if (report.findings.length > 0) process.exitCode = 1;
+ */
+import { parse } from 'yaml';
+
+interface PlannedResource {
+  readonly address: string;
+  readonly type: string;
+  readonly values: Record<string, unknown>;
+}
+
+interface PlannedModule {
+  readonly resources?: readonly PlannedResource[];
+  readonly child_modules?: readonly PlannedModule[];
+}
+
+interface ResourceChange {
+  readonly address: string;
+  readonly type: string;
+  readonly change: { readonly actions: readonly string[]; readonly after_unknown?: Record<string, unknown> };
+}
+
+/** The parts of `terraform show -json <plan>` the policy reads. */
+interface TerraformPlan {
+  readonly planned_values?: { readonly root_module?: PlannedModule };
+  readonly resource_changes?: readonly ResourceChange[];
+}
+
+/** One operation of the contract: its route key (`GET /v1/users`) and owning service. */
+interface ContractOperation {
+  readonly routeKey: string;
+  readonly operationId: string;
+  readonly service: string;
+  readonly secured: boolean;
+}
+
+interface PolicyFinding {
+  readonly rule: string;
+  readonly address: string;
+  readonly message: string;
+}
+
+interface PolicyReport {
+  readonly findings: readonly PolicyFinding[];
+  /** How many resources of each type the plan creates, updates or replaces. */
+  readonly resourcesByType: Readonly<Record<string, number>>;
+  readonly counts: {
+    readonly tables: number;
+    readonly functions: number;
+    readonly policies: number;
+    readonly statements: number;
+    readonly routes: number;
+  };
+}
+
+interface PolicyOptions {
+  readonly environment: string;
+  readonly operations: readonly ContractOperation[];
+}
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** Attributes that hold an IAM (or resource) policy document, by resource type. */
+const POLICY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_iam_role_policy: ['policy'],
+  aws_iam_policy: ['policy'],
+  aws_iam_user_policy: ['policy'],
+  aws_iam_group_policy: ['policy'],
+  aws_iam_role: ['assume_role_policy'],
+  aws_sns_topic_policy: ['policy'],
+  aws_sqs_queue_policy: ['policy'],
+  aws_cloudwatch_event_bus_policy: ['policy'],
+  aws_kms_key: ['policy'],
+  aws_s3_bucket_policy: ['policy'],
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const asList = (value: unknown): unknown[] => {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+};
+
+const firstBlock = (value: unknown): Record<string, unknown> | undefined => {
+  const [first] = asList(value);
+  return isRecord(first) ? first : undefined;
+};
+
+/** Every resource the plan will hold, child modules included. */
+const plannedResources = (plan: TerraformPlan): PlannedResource[] => {
+  const walk = (module: PlannedModule | undefined): PlannedResource[] =>
+    module ? [...(module.resources ?? []), ...(module.child_modules ?? []).flatMap(walk)] : [];
+  return walk(plan.planned_values?.root_module);
+};
+
+const unknownAfter = (plan: TerraformPlan, address: string, attribute: string): boolean => {
+  const change = plan.resource_changes?.find((candidate) => candidate.address === address);
+  return change?.change.after_unknown?.[attribute] === true;
+};
+
+/**
+ * Reads the operations of an OpenAPI document: route key, operation id, owning service
+ * (`x-tessera-service`) and whether it is secured (its own `security`, or the global one).
+ */
+const contractOperations = (openapiYaml: string): ContractOperation[] => {
+  const document: unknown = parse(openapiYaml);
+  if (!isRecord(document) || !isRecord(document.paths)) throw new Error('The contract has no paths');
+  const globalSecurity = asList(document.security);
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    isRecord(item)
+      ? Object.entries(item)
+          .filter(([method]) => HTTP_METHODS.includes(method))
+          .map(([method, operation]) => {
+            const op = isRecord(operation) ? operation : {};
+            return {
+              routeKey: `${method.toUpperCase()} ${path}`,
+              operationId: String(op.operationId),
+              service: String(op['x-tessera-service']),
+              secured: asList(op.security ?? globalSecurity).length > 0,
+            };
+          })
+      : [],
+  );
+};
+
+const checkTables = (resources: readonly PlannedResource[], environment: string): PolicyFinding[] =>
+  resources
+    .filter((resource) => resource.type === 'aws_dynamodb_table')
+    .flatMap((table) => {
+      const findings: PolicyFinding[] = [];
+      if (firstBlock(table.values.point_in_time_recovery)?.enabled !== true) {
+        findings.push({
+          rule: 'table-pitr',
+          address: table.address,
+          message: 'point-in-time recovery is off',
+        });
+      }
+      if (firstBlock(table.values.server_side_encryption)?.enabled !== true) {
+        findings.push({
+          rule: 'table-encryption',
+          address: table.address,
+          message: 'server-side encryption (KMS) is off',
+        });
+      }
+      if (environment === 'prod' && table.values.deletion_protection_enabled !== true) {
+        findings.push({
+          rule: 'table-deletion-protection',
+          address: table.address,
+          message: 'prod tables must be deletion-protected',
+        });
+      }
+      return findings;
+    });
+
+const checkFunctions = (resources: readonly PlannedResource[]): PolicyFinding[] => {
+  const retentionByLogGroup = new Map(
+    resources
+      .filter((resource) => resource.type === 'aws_cloudwatch_log_group')
+      .map((group) => [String(group.values.name), group.values.retention_in_days] as const),
+  );
+  return resources
+    .filter((resource) => resource.type === 'aws_lambda_function')
+    .flatMap((fn) => {
+      const findings: PolicyFinding[] = [];
+      const architectures = asList(fn.values.architectures);
+      if (architectures.length !== 1 || architectures[0] !== 'arm64') {
+        findings.push({
+          rule: 'function-arm64',
+          address: fn.address,
+          message: `runs on ${architectures.join(', ') || 'the default x86_64'}, not arm64`,
+        });
+      }
+      if (fn.values.runtime !== 'nodejs22.x') {
+        findings.push({
+          rule: 'function-runtime',
+          address: fn.address,
+          message: `runs ${String(fn.values.runtime)}, not nodejs22.x`,
+        });
+      }
+      const logGroup = String(
+        firstBlock(fn.values.logging_config)?.log_group ?? `/aws/lambda/${String(fn.values.function_name)}`,
+      );
+      const retention = retentionByLogGroup.get(logGroup);
+      if (typeof retention !== 'number' || retention <= 0) {
+        findings.push({
+          rule: 'function-log-retention',
+          address: fn.address,
+          message: `logs to ${logGroup}, which ${retentionByLogGroup.has(logGroup) ? 'keeps logs forever' : 'Terraform does not manage'}`,
+        });
+      }
+      return findings;
+    });
+};
+
+const isWildcardAction = (action: unknown): boolean =>
+  typeof action === 'string' && (action === '*' || /^[^:]+:\*$/.test(action));
+
+const checkPolicies = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+): { findings: PolicyFinding[]; policies: number; statements: number } => {
+  const findings: PolicyFinding[] = [];
+  let policies = 0;
+  let statements = 0;
+  for (const resource of resources) {
+    for (const attribute of POLICY_ATTRIBUTES[resource.type] ?? []) {
+      const raw = resource.values[attribute];
+      if (raw === undefined || raw === null || raw === '') {
+        if (unknownAfter(plan, resource.address, attribute)) {
+          findings.push({
+            rule: 'iam-policy-known',
+            address: resource.address,
+            message: `${attribute} is unknown until apply, so it cannot be checked; build it from known values`,
+          });
+        }
+        continue;
+      }
+      policies += 1;
+      const document: unknown = JSON.parse(String(raw));
+      const list = isRecord(document) ? asList(document.Statement) : [];
+      for (const statement of list.filter(isRecord)) {
+        statements += 1;
+        const where = `${resource.address} (${attribute}${statement.Sid ? `, ${String(statement.Sid)}` : ''})`;
+        if (statement.NotAction !== undefined) {
+          findings.push({ rule: 'iam-no-wildcard-action', address: where, message: 'uses NotAction' });
+        }
+        for (const action of asList(statement.Action).filter(isWildcardAction)) {
+          findings.push({
+            rule: 'iam-no-wildcard-action',
+            address: where,
+            message: `allows Action ${String(action)}`,
+          });
+        }
+      }
+    }
+    if (resource.type === 'aws_lambda_permission' && isWildcardAction(resource.values.action)) {
+      findings.push({
+        rule: 'iam-no-wildcard-action',
+        address: resource.address,
+        message: `allows Action ${String(resource.values.action)}`,
+      });
+    }
+  }
+  return { findings, policies, statements };
+};
+
+interface Route {
+  readonly routeKey: string;
+  readonly integrationUri: string | undefined;
+  readonly secured: boolean;
+}
+
+const routesOfBody = (body: unknown): Route[] => {
+  if (!isRecord(body) || !isRecord(body.paths)) return [];
+  return Object.entries(body.paths).flatMap(([path, item]) =>
+    isRecord(item)
+      ? Object.entries(item)
+          .filter(([method]) => HTTP_METHODS.includes(method))
+          .map(([method, operation]) => {
+            const op = isRecord(operation) ? operation : {};
+            const integration = isRecord(op['x-amazon-apigateway-integration'])
+              ? op['x-amazon-apigateway-integration']
+              : {};
+            return {
+              routeKey: `${method.toUpperCase()} ${path}`,
+              integrationUri: typeof integration.uri === 'string' ? integration.uri : undefined,
+              secured: asList(op.security).length > 0,
+            };
+          })
+      : [],
+  );
+};
+
+const checkRoutes = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+  options: PolicyOptions,
+): { findings: PolicyFinding[]; routes: number } => {
+  const apis = resources.filter(
+    (resource) => resource.type === 'aws_apigatewayv2_api' && resource.values.protocol_type === 'HTTP',
+  );
+  if (apis.length !== 1) {
+    return {
+      findings: [
+        { rule: 'routes', address: '(plan)', message: `expected one HTTP API, found ${apis.length}` },
+      ],
+      routes: 0,
+    };
+  }
+  const [api] = apis as [PlannedResource];
+  if (typeof api.values.body !== 'string') {
+    const message = unknownAfter(plan, api.address, 'body')
+      ? 'the API body is unknown until apply, so its routes cannot be checked'
+      : 'the API has no body';
+    return { findings: [{ rule: 'routes', address: api.address, message }], routes: 0 };
+  }
+  // Routes declared as resources (none today) count too.
+  const routeResources: Route[] = resources
+    .filter((resource) => resource.type === 'aws_apigatewayv2_route')
+    .map((route) => ({
+      routeKey: String(route.values.route_key),
+      integrationUri: undefined,
+      secured: false,
+    }));
+  const routes = [...routesOfBody(JSON.parse(api.values.body)), ...routeResources];
+  const findings: PolicyFinding[] = [];
+  const routeKeys = new Set(routes.map((route) => route.routeKey));
+  const operationsByRoute = new Map(options.operations.map((operation) => [operation.routeKey, operation]));
+  for (const operation of options.operations) {
+    if (!routeKeys.has(operation.routeKey)) {
+      findings.push({
+        rule: 'route-per-operation',
+        address: api.address,
+        message: `operation ${operation.operationId} (${operation.routeKey}) has no route`,
+      });
+    }
+  }
+  for (const route of routes) {
+    const operation = operationsByRoute.get(route.routeKey);
+    if (!operation) {
+      findings.push({
+        rule: 'operation-per-route',
+        address: api.address,
+        message: `route ${route.routeKey} is no contract operation`,
+      });
+      continue;
+    }
+    const expected = `:function:tessera-${options.environment}-${operation.service}:live/invocations`;
+    if (route.integrationUri !== undefined && !route.integrationUri.endsWith(expected)) {
+      findings.push({
+        rule: 'route-integration',
+        address: api.address,
+        message: `${route.routeKey} invokes ${route.integrationUri}, not the live alias of tessera-${options.environment}-${operation.service}`,
+      });
+    }
+    if (route.integrationUri !== undefined && route.secured !== operation.secured) {
+      findings.push({
+        rule: 'route-security',
+        address: api.address,
+        message: `${route.routeKey} is ${route.secured ? '' : 'not '}behind the authorizer, but the contract says it is ${operation.secured ? '' : 'not '}secured`,
+      });
+    }
+  }
+  return { findings, routes: routes.length };
+};
+
+/** Checks a plan against every rule and counts what it builds. */
+const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport => {
+  const resources = plannedResources(plan);
+  const policies = checkPolicies(plan, resources);
+  const routes = checkRoutes(plan, resources, options);
+  const resourcesByType: Record<string, number> = {};
+  for (const change of plan.resource_changes ?? []) {
+    if (change.change.actions.some((action) => action === 'create' || action === 'update')) {
+      resourcesByType[change.type] = (resourcesByType[change.type] ?? 0) + 1;
+    }
+  }
+  return {
+    findings: [
+      ...checkTables(resources, options.environment),
+      ...checkFunctions(resources),
+      ...policies.findings,
+      ...routes.findings,
+    ],
+    resourcesByType,
+    counts: {
+      tables: resources.filter((resource) => resource.type === 'aws_dynamodb_table').length,
+      functions: resources.filter((resource) => resource.type === 'aws_lambda_function').length,
+      policies: policies.policies,
+      statements: policies.statements,
+      routes: routes.routes,
+    },
+  };
+};
+
+export type { ContractOperation, PolicyFinding, PolicyOptions, PolicyReport, TerraformPlan };
+export { checkPlan, contractOperations };

@@ -1,0 +1,240 @@
+/**
+ * Writes the users service's key material into SSM Parameter Store, where Terraform created the
+ * parameters with placeholders and never looks at their values again (docs/adr/0011):
+ *
+ * - `/tessera/<env>/users/jwt-private-keys` (SecureString): the JWK set the users function signs
+ *   with; the first key with a private part signs, every key verifies;
+ * - `/tessera/<env>/users/jwt-public-keys` (String): the same keys without private parts, for the
+ *   API authorizer and `GET /.well-known/jwks.json`;
+ * - `/tessera/<env>/users/cursor-secret` (SecureString): 64 random characters that sign list cursors.
+ *
+ * With `--apply` each run takes one step, decided from what the parameters hold:
+ *
+ * 1. no key yet: a new ES256 key signs at once, and the cursor secret is set;
+ * 2. one signing key: a new key is staged, second in the set: it verifies everywhere but does not
+ *    sign yet, because functions that are already warm keep the keys they loaded until they restart;
+ * 3. a staged key: it becomes the signing key; the old one stays as a public key for the tokens it
+ *    signed (15 minutes at most), and keys beyond `--keep` are dropped.
+ *
+ * So a rotation is two runs, the second once every container has restarted (a day later, or after
+ * a deploy of new code). The public set is written before the private one, so no function can sign
+ * with a key the authorizer could not have read. Secrets go to AWS through the SDK, never on a
+ * command line; nothing secret is printed.
+ *
+ * Without `--apply`, nothing is read or written: it prints a fresh key set, its public half and a
+ * cursor secret as JSON, for setting the parameters by hand.
+ *
+ * Usage: npx tsx scripts/rotate-jwt-keys.ts <dev|staging|prod> [--apply] [--keep <n>]
+ *          [--rotate-cursor-secret] [--region <name>]
+ * Credentials and region come from the usual AWS environment (AWS_PROFILE, AWS_REGION, ...).
+ */
+import { randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+
+const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+/** What Terraform writes until this script runs (terraform/modules/users/parameters.tf). */
+const CURSOR_PLACEHOLDER = 'unset';
+const MIN_CURSOR_SECRET_LENGTH = 32;
+
+interface Options {
+  readonly environment: (typeof ENVIRONMENTS)[number];
+  readonly apply: boolean;
+  readonly keep: number;
+  readonly rotateCursorSecret: boolean;
+  readonly region: string | undefined;
+}
+
+interface KeySet {
+  readonly keys: JWK[];
+}
+
+const usage = `Usage: npx tsx scripts/rotate-jwt-keys.ts <dev|staging|prod> [--apply] [--keep <n>] [--rotate-cursor-secret] [--region <name>]
+
+  --apply                 write to SSM Parameter Store (otherwise print fresh values, write nothing)
+  --keep <n>              keys kept in the sets after a rotation, the signing key included (default 2)
+  --rotate-cursor-secret  also replace the cursor secret (outstanding list cursors stop working)
+  --region <name>         AWS region (default: AWS_REGION or your profile's)`;
+
+const fail = (message: string): never => {
+  console.error(`rotate-jwt-keys: ${message}`);
+  process.exit(2);
+};
+
+const parseOptions = (argv: readonly string[]): Options => {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage);
+    process.exit(0);
+  }
+  let environment: string | undefined;
+  let keep = 2;
+  let region: string | undefined;
+  for (let index = 0; index < argv.length; index += 1) {
+    const argument = argv[index];
+    if (argument === '--keep') {
+      keep = Number(argv[++index]);
+      if (!Number.isInteger(keep) || keep < 2) fail('--keep takes a whole number of at least 2');
+    } else if (argument === '--region') {
+      region = argv[++index] ?? fail('--region takes a region name');
+    } else if (argument === '--apply' || argument === '--rotate-cursor-secret') {
+      // read below
+    } else if (argument?.startsWith('-')) {
+      fail(`unknown option ${argument}\n${usage}`);
+    } else if (environment === undefined) {
+      environment = argument;
+    } else {
+      fail(`unexpected argument ${argument}\n${usage}`);
+    }
+  }
+  const known = ENVIRONMENTS.find((name) => name === environment);
+  if (!known) return fail(`name the environment: one of ${ENVIRONMENTS.join(', ')}\n${usage}`);
+  return {
+    environment: known,
+    apply: argv.includes('--apply'),
+    keep,
+    rotateCursorSecret: argv.includes('--rotate-cursor-secret'),
+    region,
+  };
+};
+
+/** A new ES256 key with its private part; its `kid` is the start of its RFC 7638 thumbprint. */
+const generateSigningKey = async (): Promise<JWK> => {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const kid = (await calculateJwkThumbprint(jwk, 'sha256')).slice(0, 16);
+  return { ...jwk, kid, alg: 'ES256', use: 'sig' };
+};
+
+const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'] as const;
+
+/** The key without its private part (`d`). */
+const publicPart = (key: JWK): JWK =>
+  Object.fromEntries(
+    PUBLIC_MEMBERS.filter((member) => key[member] !== undefined).map((member) => [member, key[member]]),
+  ) as JWK;
+
+const hasPrivatePart = (key: JWK) => key.d !== undefined;
+
+const newCursorSecret = () => randomBytes(48).toString('base64url');
+
+interface Step {
+  readonly description: string;
+  readonly privateSet: KeySet;
+}
+
+/** Decides the next step of a rotation from the current private key set. */
+const nextStep = async (current: readonly JWK[], keep: number): Promise<Step> => {
+  const [signer, ...others] = current;
+  if (!signer || !hasPrivatePart(signer)) {
+    const key = await generateSigningKey();
+    return { description: `initialised: key ${key.kid} signs`, privateSet: { keys: [key] } };
+  }
+  const staged = others.find(hasPrivatePart);
+  if (!staged) {
+    const key = await generateSigningKey();
+    return {
+      description: `staged key ${key.kid}; ${signer.kid} still signs. Run again once every users and authorizer container has restarted (a day, or after deploying new code) to make ${key.kid} sign.`,
+      privateSet: { keys: [signer, key, ...others.map(publicPart)] },
+    };
+  }
+  const retired = [signer, ...others.filter((key) => key !== staged)].map(publicPart);
+  const kept = [staged, ...retired].slice(0, keep);
+  return {
+    description: `promoted key ${staged.kid}: it signs now; kept for verification: ${
+      kept
+        .slice(1)
+        .map((key) => key.kid)
+        .join(', ') || 'none'
+    }`,
+    privateSet: { keys: kept },
+  };
+};
+
+const printFreshValues = async () => {
+  const key = await generateSigningKey();
+  console.error('These are secrets: store them in SSM Parameter Store, then clear your terminal.');
+  console.log(
+    JSON.stringify(
+      {
+        'jwt-private-keys': { keys: [key] },
+        'jwt-public-keys': { keys: [publicPart(key)] },
+        'cursor-secret': newCursorSecret(),
+      },
+      null,
+      2,
+    ),
+  );
+};
+
+const applyToSsm = async (options: Options) => {
+  const { SSMClient, GetParameterCommand, PutParameterCommand, DescribeParametersCommand } = await import(
+    '@aws-sdk/client-ssm'
+  );
+  const ssm = new SSMClient(options.region ? { region: options.region } : {});
+  const prefix = `/tessera/${options.environment}/users`;
+  const names = {
+    privateKeys: `${prefix}/jwt-private-keys`,
+    publicKeys: `${prefix}/jwt-public-keys`,
+    cursorSecret: `${prefix}/cursor-secret`,
+  };
+
+  const read = async (name: string): Promise<string> => {
+    try {
+      const result = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      return result.Parameter?.Value ?? '';
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return fail(
+        `cannot read ${name} (${reason}). Has terraform apply run in terraform/environments/${options.environment}, with credentials for its account?`,
+      );
+    }
+  };
+
+  // Overwriting a SecureString without its key would move it to the default aws/ssm key.
+  const keyIdOf = async (name: string): Promise<string | undefined> => {
+    const result = await ssm.send(
+      new DescribeParametersCommand({
+        ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: [name] }],
+      }),
+    );
+    return result.Parameters?.[0]?.KeyId;
+  };
+
+  const write = async (name: string, value: string, type: 'String' | 'SecureString') => {
+    const keyId = type === 'SecureString' ? await keyIdOf(name) : undefined;
+    await ssm.send(
+      new PutParameterCommand({
+        Name: name,
+        Value: value,
+        Type: type,
+        Overwrite: true,
+        ...(keyId ? { KeyId: keyId } : {}),
+      }),
+    );
+  };
+
+  const current = JSON.parse((await read(names.privateKeys)) || '{"keys":[]}') as Partial<KeySet>;
+  const step = await nextStep(current.keys ?? [], options.keep);
+  const publicSet: KeySet = { keys: step.privateSet.keys.map(publicPart) };
+  await write(names.publicKeys, JSON.stringify(publicSet), 'String');
+  await write(names.privateKeys, JSON.stringify(step.privateSet), 'SecureString');
+  console.log(`${options.environment}: ${step.description}`);
+
+  const cursorSecret = await read(names.cursorSecret);
+  if (
+    options.rotateCursorSecret ||
+    cursorSecret === CURSOR_PLACEHOLDER ||
+    cursorSecret.length < MIN_CURSOR_SECRET_LENGTH
+  ) {
+    await write(names.cursorSecret, newCursorSecret(), 'SecureString');
+    console.log(`${options.environment}: wrote a new cursor secret`);
+  }
+};
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.apply) await applyToSsm(options);
+  else await printFreshValues();
+}
+
+export { generateSigningKey, nextStep, publicPart };

@@ -1,0 +1,461 @@
+/**
+ * The Terraform checks of `npm test` (`npm run test:terraform`). Offline, and leaving nothing behind:
+ *
+ * 1. copies `terraform/`, `openapi/` and the services' table declarations into a temporary folder,
+ *    without anything a working tree may hold besides the code (`.terraform/`, lock files, state,
+ *    `*_override.tf`, `*.auto.tfvars`), so local leftovers cannot change the result;
+ * 2. writes a Terraform CLI configuration that installs the AWS provider from a local filesystem
+ *    mirror when this machine has one (found at run time), from the registry otherwise;
+ * 3. `terraform fmt -check -recursive`;
+ * 4. checks that the environment folders hold the same code (they may differ only in
+ *    `terraform.tfvars` and `backend.hcl`);
+ * 5. per module: `init -backend=false` and `terraform test` (mocked provider);
+ * 6. per module example: `init -backend=false` and `validate`;
+ * 7. per environment: `init -backend=false`, `validate`, then, with a test-only override file (local
+ *    backend, the provider's skip flags, fake credentials), `plan` and `show -json`, and the policy
+ *    test over that plan (scripts/lib/terraform-policy.ts).
+ *
+ * Each step prints its duration; the last line sums up. Exits non-zero when anything fails.
+ *
+ * Usage: `npx tsx scripts/terraform-check.ts [--keep]` (`--keep` leaves the temporary folder for a
+ * look). `TERRAFORM=tofu` runs the checks with OpenTofu; `TESSERA_TF_PROVIDER_MIRROR=<dir>` names the
+ * mirror instead of searching for it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type ContractOperation,
+  checkPlan,
+  contractOperations,
+  type PolicyReport,
+} from './lib/terraform-policy.ts';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const terraformBinary = process.env.TERRAFORM ?? 'terraform';
+const keep = process.argv.includes('--keep');
+
+interface StepResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly detail?: string;
+}
+
+interface RunResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+const results: StepResult[] = [];
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+const report = (result: StepResult) => {
+  results.push(result);
+  const mark = result.ok ? 'ok  ' : 'FAIL';
+  console.log(`${mark} ${result.name} (${seconds(result.ms)})${result.detail ? `\n${result.detail}` : ''}`);
+};
+
+/** Files a working tree may hold that are no part of the code under test. */
+const isLocalLeftover = (name: string): boolean =>
+  name === '.terraform' ||
+  name === '.terraform.lock.hcl' ||
+  name === 'terraform.tfstate.d' ||
+  /\.tfstate(\..*)?$/.test(name) ||
+  /\.tfplan$/.test(name) ||
+  name === 'override.tf' ||
+  name === 'override.tf.json' ||
+  /_override\.tf(\.json)?$/.test(name) ||
+  /\.auto\.tfvars(\.json)?$/.test(name) ||
+  name === 'crash.log';
+
+const copyTree = (from: string, to: string) =>
+  cpSync(from, to, { recursive: true, filter: (source) => !isLocalLeftover(basename(source)) });
+
+const subdirectories = (directory: string): string[] =>
+  existsSync(directory)
+    ? readdirSync(directory, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort()
+    : [];
+
+/** Looks for an unpacked or packed provider mirror holding hashicorp/aws. */
+const findProviderMirror = (): string | undefined => {
+  const fromEnvironment = process.env.TESSERA_TF_PROVIDER_MIRROR;
+  if (fromEnvironment) return fromEnvironment;
+  const holdsAws = (directory: string) =>
+    existsSync(join(directory, 'registry.terraform.io', 'hashicorp', 'aws'));
+  const usual = [
+    join(homedir(), '.terraform.d', 'plugins'),
+    join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'terraform', 'plugins'),
+    '/usr/local/share/terraform/plugins',
+    '/usr/share/terraform/plugins',
+  ];
+  const known = usual.find(holdsAws);
+  if (known) return known;
+  // Temporary folders and .terraform/ folders hold plugin caches and copies, not mirrors.
+  const skipped = ['/proc', '/sys', '/dev', '/tmp', '/var/tmp', tmpdir()];
+  const found = spawnSync(
+    'find',
+    [
+      '/',
+      '-maxdepth',
+      '6',
+      '(',
+      ...skipped.flatMap((path) => ['-path', path, '-o']),
+      '-name',
+      'node_modules',
+      '-o',
+      '-name',
+      '.git',
+      '-o',
+      '-name',
+      '.terraform',
+      ')',
+      '-prune',
+      '-o',
+      '-type',
+      'd',
+      '-path',
+      '*/registry.terraform.io/hashicorp/aws',
+      '-print',
+      '-quit',
+    ],
+    { encoding: 'utf8', timeout: 20_000 },
+  );
+  const hit = found.stdout?.split('\n').find((line) => line.trim() !== '');
+  return hit ? dirname(dirname(dirname(hit.trim()))) : undefined;
+};
+
+const cliConfig = (mirror: string | undefined, pluginCache: string): string =>
+  [
+    mirror
+      ? [
+          'provider_installation {',
+          '  filesystem_mirror {',
+          `    path    = ${JSON.stringify(mirror)}`,
+          '    include = ["registry.terraform.io/hashicorp/*"]',
+          '  }',
+          '  direct {',
+          '    exclude = ["registry.terraform.io/hashicorp/*"]',
+          '  }',
+          '}',
+        ].join('\n')
+      : '',
+    `plugin_cache_dir = ${JSON.stringify(pluginCache)}`,
+    '',
+  ].join('\n');
+
+/** Everything a plan needs to run with no AWS account: it is written into copies only. */
+const OFFLINE_OVERRIDE = `# Written by scripts/terraform-check.ts into a temporary copy; never committed.
+terraform {
+  backend "local" {}
+}
+
+provider "aws" {
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  # With the account lookup skipped the provider cannot check allowed_account_ids.
+  allowed_account_ids = null
+}
+`;
+
+const childEnvironment = (cliConfigFile: string): NodeJS.ProcessEnv => {
+  const environment: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // Nothing of the caller's Terraform or AWS set-up may leak into the checks.
+    if (key.startsWith('TF_') || key.startsWith('AWS_')) continue;
+    environment[key] = value;
+  }
+  return {
+    ...environment,
+    TF_CLI_CONFIG_FILE: cliConfigFile,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+};
+
+const run = (args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> =>
+  new Promise((resolve) => {
+    const child = spawn(terraformBinary, [`-chdir=${cwd}`, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', (error) => resolve({ code: 127, output: String(error) }));
+    child.on('close', (code) => resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString('utf8') }));
+  });
+
+/** Runs terraform commands in order, stopping at the first failure, whose output it keeps. */
+const runAll = async (
+  commands: readonly (readonly string[])[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<RunResult & { readonly failed?: string }> => {
+  let last: RunResult = { code: 0, output: '' };
+  for (const args of commands) {
+    last = await run(args, cwd, env);
+    if (last.code !== 0) return { ...last, failed: `terraform ${args.join(' ')}` };
+  }
+  return last;
+};
+
+const indent = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => `     ${line}`)
+    .join('\n');
+
+const timed = async (name: string, work: () => Promise<{ ok: boolean; detail?: string }>) => {
+  const started = performance.now();
+  try {
+    const outcome = await work();
+    report({ name, ms: performance.now() - started, ...outcome });
+  } catch (error) {
+    report({ name, ok: false, ms: performance.now() - started, detail: indent(String(error)) });
+  }
+};
+
+/** Runs jobs with at most `limit` at once. */
+const pool = async (jobs: readonly (() => Promise<void>)[], limit: number) => {
+  const queue = [...jobs];
+  const worker = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await job();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+};
+
+const NO_COLOR = '-no-color';
+
+const checkModule = (workspace: string, module: string, env: NodeJS.ProcessEnv) => async () =>
+  timed(`module ${module}: init + test`, async () => {
+    const directory = join(workspace, 'terraform', 'modules', module);
+    const hasTests = existsSync(join(directory, 'tests'));
+    if (!hasTests) return { ok: false, detail: indent(`terraform/modules/${module} has no tests/ folder`) };
+    const result = await runAll(
+      [
+        ['init', '-backend=false', '-input=false', NO_COLOR],
+        ['test', NO_COLOR],
+      ],
+      directory,
+      env,
+    );
+    const summary = /(Success|Failure)! \d+ passed, \d+ failed\./.exec(result.output)?.[0];
+    return result.code === 0
+      ? { ok: true, ...(summary ? { detail: `     ${summary}` } : {}) }
+      : { ok: false, detail: indent(`${result.failed}:\n${result.output}`) };
+  });
+
+const checkExample =
+  (workspace: string, module: string, example: string, env: NodeJS.ProcessEnv) => async () =>
+    timed(`example ${module}/${example}: init + validate`, async () => {
+      const directory = join(workspace, 'terraform', 'modules', module, 'examples', example);
+      const result = await runAll(
+        [
+          ['init', '-backend=false', '-input=false', NO_COLOR],
+          ['validate', NO_COLOR],
+        ],
+        directory,
+        env,
+      );
+      return result.code === 0 ? { ok: true } : { ok: false, detail: indent(result.output) };
+    });
+
+const describeReport = (policy: PolicyReport): string => {
+  const byType = Object.entries(policy.resourcesByType)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, count]) => `${type} ${count}`)
+    .join(', ');
+  const total = Object.values(policy.resourcesByType).reduce((sum, count) => sum + count, 0);
+  const { tables, functions, policies, statements, routes } = policy.counts;
+  return [
+    `     plan: ${total} resources to add (${byType})`,
+    `     policy: ${policy.findings.length === 0 ? 'passed' : `${policy.findings.length} violation(s)`}: ${tables} table(s), ${functions} function(s), ${policies} policy document(s) with ${statements} statement(s), ${routes} route(s) checked`,
+    ...policy.findings.map((finding) => `     - [${finding.rule}] ${finding.address}: ${finding.message}`),
+  ].join('\n');
+};
+
+const policyReports = new Map<string, PolicyReport>();
+
+const checkEnvironment =
+  (
+    workspace: string,
+    environment: string,
+    operations: readonly ContractOperation[],
+    env: NodeJS.ProcessEnv,
+  ) =>
+  async () =>
+    timed(`environment ${environment}: init + validate + plan + policy`, async () => {
+      const directory = join(workspace, 'terraform', 'environments', environment);
+      const validated = await runAll(
+        [
+          ['init', '-backend=false', '-input=false', NO_COLOR],
+          ['validate', NO_COLOR],
+        ],
+        directory,
+        env,
+      );
+      if (validated.code !== 0)
+        return { ok: false, detail: indent(`${validated.failed}:\n${validated.output}`) };
+      writeFileSync(join(directory, 'zz_offline_check_override.tf'), OFFLINE_OVERRIDE);
+      const planned = await runAll(
+        [
+          ['init', '-input=false', '-reconfigure', NO_COLOR],
+          ['plan', '-input=false', '-lock=false', '-out=offline.tfplan', NO_COLOR],
+        ],
+        directory,
+        env,
+      );
+      if (planned.code !== 0) return { ok: false, detail: indent(`${planned.failed}:\n${planned.output}`) };
+      const shown = await run(['show', '-json', 'offline.tfplan'], directory, env);
+      if (shown.code !== 0) return { ok: false, detail: indent(shown.output) };
+      const policy = checkPlan(JSON.parse(shown.output), { environment, operations });
+      policyReports.set(environment, policy);
+      return { ok: policy.findings.length === 0, detail: describeReport(policy) };
+    });
+
+/** The environments may differ only in values: the same .tf files, byte for byte. */
+const checkEnvironmentsAlike = (workspace: string, environments: readonly string[]) =>
+  timed('environments hold the same code', async () => {
+    const root = join(workspace, 'terraform', 'environments');
+    const tfFiles = (environment: string) =>
+      readdirSync(join(root, environment))
+        .filter((name) => name.endsWith('.tf'))
+        .sort();
+    const [first, ...others] = environments;
+    if (!first) return { ok: false, detail: indent('terraform/environments holds no environment') };
+    const problems: string[] = [];
+    for (const other of others) {
+      const expected = tfFiles(first);
+      const actual = tfFiles(other);
+      if (expected.join() !== actual.join()) {
+        problems.push(`${other} has ${actual.join(', ')}; ${first} has ${expected.join(', ')}`);
+        continue;
+      }
+      for (const file of expected) {
+        if (readFileSync(join(root, first, file), 'utf8') !== readFileSync(join(root, other, file), 'utf8')) {
+          problems.push(`${other}/${file} differs from ${first}/${file}`);
+        }
+      }
+      for (const needed of ['terraform.tfvars', 'backend.hcl']) {
+        if (!existsSync(join(root, other, needed))) problems.push(`${other} has no ${needed}`);
+      }
+    }
+    return problems.length === 0 ? { ok: true } : { ok: false, detail: indent(problems.join('\n')) };
+  });
+
+const main = async () => {
+  const started = performance.now();
+  const version = spawnSync(terraformBinary, ['version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) {
+    console.error(
+      `terraform-check: cannot run "${terraformBinary}" (${version.error?.message ?? version.stderr}). Install Terraform >= 1.10, or set TERRAFORM=tofu for OpenTofu.`,
+    );
+    process.exit(1);
+  }
+  const workspace = mkdtempSync(join(tmpdir(), 'tessera-terraform-check-'));
+  try {
+    await timed('prepare a clean copy and the CLI configuration', async () => {
+      copyTree(join(repoRoot, 'terraform'), join(workspace, 'terraform'));
+      copyTree(join(repoRoot, 'openapi'), join(workspace, 'openapi'));
+      for (const service of subdirectories(join(repoRoot, 'services'))) {
+        const declaration = join(repoRoot, 'services', service, 'table.json');
+        if (!existsSync(declaration)) continue;
+        mkdirSync(join(workspace, 'services', service), { recursive: true });
+        cpSync(declaration, join(workspace, 'services', service, 'table.json'));
+      }
+      const mirror = findProviderMirror();
+      const pluginCache = join(workspace, '.plugin-cache');
+      mkdirSync(pluginCache);
+      writeFileSync(join(workspace, 'terraformrc'), cliConfig(mirror, pluginCache));
+      const firstLine = version.stdout.split('\n')[0] ?? terraformBinary;
+      return {
+        ok: true,
+        detail: `     ${firstLine}; providers from ${mirror ? `the filesystem mirror ${mirror}` : 'the registry (no local mirror found)'}`,
+      };
+    });
+    const env = childEnvironment(join(workspace, 'terraformrc'));
+
+    await timed('terraform fmt -check -recursive', async () => {
+      const result = await run(
+        ['fmt', '-check', '-recursive', '-diff', NO_COLOR, 'terraform'],
+        workspace,
+        env,
+      );
+      return result.code === 0
+        ? { ok: true }
+        : { ok: false, detail: indent(`Files need terraform fmt:\n${result.output}`) };
+    });
+
+    const environments = subdirectories(join(workspace, 'terraform', 'environments'));
+    await checkEnvironmentsAlike(workspace, environments);
+
+    // Fill the plugin cache once before anything runs in parallel: Terraform's cache is not safe for
+    // concurrent first installs.
+    await timed('install the AWS provider once', async () => {
+      const warmUp = join(workspace, '.warm-up');
+      mkdirSync(warmUp);
+      writeFileSync(
+        join(warmUp, 'versions.tf'),
+        readFileSync(join(workspace, 'terraform', 'modules', 'lambda-function', 'versions.tf')),
+      );
+      const result = await run(['init', '-backend=false', '-input=false', NO_COLOR], warmUp, env);
+      return result.code === 0 ? { ok: true } : { ok: false, detail: indent(result.output) };
+    });
+
+    const operations = contractOperations(readFileSync(join(workspace, 'openapi', 'api.yaml'), 'utf8'));
+    const modules = subdirectories(join(workspace, 'terraform', 'modules'));
+    const jobs = [
+      ...environments.map((environment) => checkEnvironment(workspace, environment, operations, env)),
+      ...modules.map((module) => checkModule(workspace, module, env)),
+      ...modules.flatMap((module) =>
+        subdirectories(join(workspace, 'terraform', 'modules', module, 'examples')).map((example) =>
+          checkExample(workspace, module, example, env),
+        ),
+      ),
+    ];
+    await pool(jobs, Math.max(2, availableParallelism()));
+  } finally {
+    if (keep) console.log(`kept ${relative(process.cwd(), workspace) || workspace}`);
+    else rmSync(workspace, { recursive: true, force: true });
+  }
+
+  const failed = results.filter((result) => !result.ok);
+  const violations = [...policyReports.values()].reduce((sum, policy) => sum + policy.findings.length, 0);
+  const planned = [...policyReports.entries()]
+    .map(
+      ([environment, policy]) =>
+        `${environment} ${Object.values(policy.resourcesByType).reduce((a, b) => a + b, 0)}`,
+    )
+    .join(', ');
+  console.log(
+    `terraform checks ${failed.length === 0 ? 'passed' : 'FAILED'}: ${results.length - failed.length}/${results.length} steps in ${seconds(performance.now() - started)}; resources planned: ${planned || 'none'}; policy violations: ${violations}${failed.length > 0 ? `; failed: ${failed.map((result) => result.name).join('; ')}` : ''}`,
+  );
+  if (failed.length > 0) process.exitCode = 1;
+};
+
+await main();

@@ -1,0 +1,22 @@
+# Dev: cheap and disposable. Tables can be deleted, logs are short-lived, no alarms, no tracing.
+
+environment = "dev"
+
+# Placeholder: set your dev AWS account id. The provider refuses to run against any other account.
+account_id = "111111111111"
+region     = "eu-west-1"
+
+jwt_issuer = "tessera-dev"
+
+enable_deletion_protection = false
+log_retention_in_days      = 7
+log_level                  = "DEBUG"
+enable_active_tracing      = false
+enable_alarms              = false
+
+users_memory_size = 512
+
+throttling_burst_limit = 50
+throttling_rate_limit  = 20
+
+cors_allow_origins = ["http://localhost:5173"]

@@ -1,0 +1,20 @@
+# Staging: shaped like prod (protected tables, alarms, tracing), with shorter log retention. The
+# pipeline applies here first and runs the end-to-end suite against it.
+
+environment = "staging"
+
+# Placeholder: set your staging AWS account id. The provider refuses to run against any other account.
+account_id = "222222222222"
+region     = "eu-west-1"
+
+jwt_issuer = "tessera-staging"
+
+enable_deletion_protection = true
+log_retention_in_days      = 30
+log_level                  = "INFO"
+enable_active_tracing      = true
+enable_alarms              = true
+alarm_email_addresses      = []
+
+throttling_burst_limit = 100
+throttling_rate_limit  = 50

@@ -1,0 +1,59 @@
+# The alarm topic every module's alarms go to, and the platform's own alarms: 5xx answers of the
+# API and the publisher falling behind its streams. The publisher's errors and throttles come with
+# the lambda-function module.
+
+resource "aws_sns_topic" "this" {
+  count = var.enable_alarms ? 1 : 0
+
+  name = "tessera-${var.environment}-alarms"
+
+  tags = var.tags
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  for_each = var.enable_alarms ? toset(var.alarm_email_addresses) : toset([])
+
+  topic_arn = aws_sns_topic.this[0].arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+resource "aws_cloudwatch_metric_alarm" "api_5xx" {
+  count = var.enable_alarms ? 1 : 0
+
+  alarm_name          = "tessera-${var.environment}-http-5xx"
+  alarm_description   = "The HTTP API answered with 5xx at least 5 times in 5 minutes."
+  namespace           = "AWS/ApiGateway"
+  metric_name         = "5xx"
+  dimensions          = { ApiId = aws_apigatewayv2_api.this.id, Stage = aws_apigatewayv2_stage.this.name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 5
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this[0].arn]
+  ok_actions          = [aws_sns_topic.this[0].arn]
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "publisher_iterator_age" {
+  count = var.enable_alarms && length(var.table_streams) > 0 ? 1 : 0
+
+  alarm_name          = "tessera-${var.environment}-publisher-iterator-age"
+  alarm_description   = "The outbox publisher is more than 5 minutes behind a table stream; records expire after 24 hours."
+  namespace           = "AWS/Lambda"
+  metric_name         = "IteratorAge"
+  dimensions          = { FunctionName = module.publisher.lambda_function_name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 300000
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this[0].arn]
+  ok_actions          = [aws_sns_topic.this[0].arn]
+
+  tags = var.tags
+}

@@ -1,0 +1,302 @@
+# Plans the platform against a mocked AWS provider: no credentials, no network. The API is built
+# from the contract, so these tests read the contract too and compare.
+
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { id = "eu-west-1", name = "eu-west-1" }
+  }
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+}
+
+variables {
+  environment = "dev"
+  account_id  = "111111111111"
+  service_integrations = {
+    users = {
+      function_name = "tessera-dev-users"
+      invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-users:live/invocations"
+    }
+  }
+  authorizer = {
+    function_name = "tessera-dev-users-authorizer"
+    invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-users-authorizer:live/invocations"
+  }
+  table_streams = {
+    users = {
+      table_name = "tessera-dev-users"
+      stream_arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/tessera-dev-users/stream/2025-01-01T00:00:00.000"
+    }
+  }
+}
+
+run "has_one_route_per_contract_operation" {
+  command = plan
+
+  variables {
+    contract = yamldecode(file("../../../openapi/api.yaml"))
+    methods  = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+  }
+
+  assert {
+    condition = toset(flatten([
+      for path, item in jsondecode(aws_apigatewayv2_api.this.body).paths : [
+        for method, operation in item : "${upper(method)} ${path}" if contains(var.methods, method)
+      ]
+      ])) == toset(flatten([
+      for path, item in var.contract.paths : [
+        for method, operation in item : "${upper(method)} ${path}" if contains(var.methods, method)
+      ]
+    ]))
+    error_message = "The API has a route for every contract operation and no other."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in jsondecode(aws_apigatewayv2_api.this.body).paths : [
+        for method, operation in item :
+        operation["x-amazon-apigateway-integration"].uri == var.service_integrations[var.contract.paths[path][method]["x-tessera-service"]].invoke_arn
+        && operation["x-amazon-apigateway-integration"].payloadFormatVersion == "2.0"
+        && operation["x-amazon-apigateway-integration"].type == "aws_proxy"
+        if contains(var.methods, method)
+      ]
+    ]))
+    error_message = "Every route invokes the live alias of the service that owns the operation, with payload 2.0."
+  }
+
+  assert {
+    condition     = length(output.http_api_route_keys) == length(distinct(output.http_api_route_keys)) && contains(output.http_api_route_keys, "GET /v1/users/{userId}")
+    error_message = "Route keys are unique and include the contract's paths verbatim."
+  }
+
+  assert {
+    condition     = !strcontains(aws_apigatewayv2_api.this.body, "x-tessera-")
+    error_message = "Tessera's own extensions are stripped from what API Gateway imports."
+  }
+
+  assert {
+    condition     = keys(jsondecode(aws_apigatewayv2_api.this.body).components) == ["securitySchemes"]
+    error_message = "API Gateway imports routes and the authorizer only, not schemas (see main.tf)."
+  }
+}
+
+run "guards_secured_operations_with_the_caching_authorizer" {
+  command = plan
+
+  variables {
+    contract = yamldecode(file("../../../openapi/api.yaml"))
+    methods  = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in var.contract.paths : [
+        for method, operation in item :
+        length(try(jsondecode(aws_apigatewayv2_api.this.body).paths[path][method].security, [])) == length(try(operation.security, var.contract.security))
+        if contains(var.methods, method)
+      ]
+    ]))
+    error_message = "Operations the contract secures carry the bearer scheme; public ones carry none."
+  }
+
+  assert {
+    condition     = !contains(keys(jsondecode(aws_apigatewayv2_api.this.body)), "security")
+    error_message = "No API-wide security: each operation states its own."
+  }
+
+  assert {
+    condition = jsondecode(aws_apigatewayv2_api.this.body).components.securitySchemes.bearerAuth["x-amazon-apigateway-authorizer"] == {
+      type                           = "request"
+      identitySource                 = "$request.header.Authorization"
+      authorizerUri                  = var.authorizer.invoke_arn
+      authorizerPayloadFormatVersion = "2.0"
+      authorizerResultTtlInSeconds   = 300
+      enableSimpleResponses          = true
+    }
+    error_message = "The bearer scheme is the Lambda authorizer: simple responses, payload 2.0, cached 300 s by Authorization header."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.authorizer.function_name == "tessera-dev-users-authorizer" && aws_lambda_permission.authorizer.qualifier == "live"
+    error_message = "API Gateway may invoke the authorizer's live alias."
+  }
+}
+
+run "routes_each_operation_to_its_own_service" {
+  command = plan
+
+  variables {
+    openapi_path = "tests/fixtures/two-services.yaml"
+    service_integrations = {
+      users   = { function_name = "tessera-dev-users", invoke_arn = "users-invoke-arn" }
+      tickets = { function_name = "tessera-dev-tickets", invoke_arn = "tickets-invoke-arn" }
+    }
+  }
+
+  assert {
+    condition     = jsondecode(aws_apigatewayv2_api.this.body).paths["/v1/tickets/{ticketId}"].get["x-amazon-apigateway-integration"].uri == "tickets-invoke-arn"
+    error_message = "Ticket operations go to the tickets service."
+  }
+
+  assert {
+    condition     = jsondecode(aws_apigatewayv2_api.this.body).paths["/health"].get["x-amazon-apigateway-integration"].uri == "users-invoke-arn"
+    error_message = "Health goes to the users service."
+  }
+
+  assert {
+    condition     = output.http_api_route_keys == tolist(["GET /health", "GET /v1/tickets", "GET /v1/tickets/{ticketId}", "POST /v1/tickets"])
+    error_message = "A new operation in the contract is a new route, with nothing to list by hand."
+  }
+
+  assert {
+    condition     = toset(keys(aws_lambda_permission.integration)) == toset(["users", "tickets"])
+    error_message = "API Gateway may invoke every service."
+  }
+}
+
+run "refuses_a_contract_service_without_an_integration" {
+  command = plan
+
+  variables {
+    openapi_path = "tests/fixtures/two-services.yaml"
+  }
+
+  expect_failures = [aws_apigatewayv2_api.this]
+}
+
+run "logs_access_as_json_and_throttles_by_default" {
+  command = plan
+
+  variables {
+    throttling_burst_limit       = 50
+    throttling_rate_limit        = 20
+    access_log_retention_in_days = 14
+  }
+
+  assert {
+    condition     = jsondecode(aws_apigatewayv2_stage.this.access_log_settings[0].format).requestId == "$context.requestId"
+    error_message = "Access logs are JSON with the request id."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.access.retention_in_days == 14
+    error_message = "Access logs are kept for the retention given."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_stage.this.default_route_settings[0].throttling_burst_limit == 50 && aws_apigatewayv2_stage.this.default_route_settings[0].throttling_rate_limit == 20
+    error_message = "Default throttling follows its inputs."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_stage.this.name == "$default" && aws_apigatewayv2_stage.this.auto_deploy
+    error_message = "One auto-deployed $default stage."
+  }
+
+  assert {
+    condition     = length(aws_apigatewayv2_api.this.cors_configuration) == 0
+    error_message = "No CORS unless asked for."
+  }
+}
+
+run "answers_cors_for_the_origins_given" {
+  command = plan
+
+  variables {
+    cors = { allow_origins = ["https://app.tessera.example"] }
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_api.this.cors_configuration[0].allow_origins == toset(["https://app.tessera.example"])
+    error_message = "CORS allows the origins given."
+  }
+
+  assert {
+    condition     = contains(aws_apigatewayv2_api.this.cors_configuration[0].allow_headers, "authorization")
+    error_message = "CORS allows the Authorization header by default."
+  }
+}
+
+run "publishes_the_outbox_of_every_table_stream" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_event_bus.this.name == "tessera-dev"
+    error_message = "The bus is tessera-<environment>."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.outbox["users"].event_source_arn == var.table_streams.users.stream_arn
+    error_message = "The publisher reads the users table's stream."
+  }
+
+  assert {
+    condition = jsondecode(one(one(aws_lambda_event_source_mapping.outbox["users"].filter_criteria).filter).pattern) == {
+      eventName = ["INSERT"]
+      dynamodb  = { NewImage = { pk = { S = [{ prefix = "OUTBOX#" }] } } }
+    }
+    error_message = "Only inserts of outbox items reach the publisher."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.outbox["users"].function_response_types == toset(["ReportBatchItemFailures"])
+    error_message = "The publisher reports partial batch failures."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.outbox["users"].starting_position == "TRIM_HORIZON" && aws_lambda_event_source_mapping.outbox["users"].maximum_retry_attempts == -1 && aws_lambda_event_source_mapping.outbox["users"].maximum_record_age_in_seconds == -1
+    error_message = "No outbox record is skipped: start at the oldest, retry until the record expires."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.outbox["users"].function_name == "arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-publisher:live"
+    error_message = "The mapping invokes the publisher's live alias."
+  }
+
+  assert {
+    condition = toset(flatten([for statement in jsondecode(output.publisher_iam_role_policy_document).Statement : statement.Resource if statement.Sid == "ReadTableStreams" || statement.Sid == "PutEventsOnBus"])) == toset([
+      "arn:aws:dynamodb:eu-west-1:111111111111:table/tessera-dev-users/stream/*",
+      "arn:aws:events:eu-west-1:111111111111:event-bus/tessera-dev",
+    ])
+    error_message = "The publisher reads only the tables' streams and puts events only on the bus."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for statement in jsondecode(output.publisher_iam_role_policy_document).Statement : [
+        for action in statement.Action : action != "*" && !endswith(action, ":*")
+      ]
+    ]))
+    error_message = "No statement grants a wildcard action."
+  }
+}
+
+run "alarms_only_when_enabled" {
+  command = plan
+
+  assert {
+    condition     = length(aws_sns_topic.this) == 0 && length(aws_cloudwatch_metric_alarm.api_5xx) == 0 && output.sns_topic_arn == null
+    error_message = "No topic and no alarms by default."
+  }
+}
+
+run "alarms_on_5xx_and_stream_lag_when_enabled" {
+  command = plan
+
+  variables {
+    enable_alarms         = true
+    alarm_email_addresses = ["oncall@tessera.example"]
+  }
+
+  assert {
+    condition     = aws_sns_topic.this[0].name == "tessera-dev-alarms" && aws_sns_topic_subscription.email["oncall@tessera.example"].protocol == "email"
+    error_message = "Alarms go to a topic with the on-call subscribed."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.api_5xx[0].metric_name == "5xx" && aws_cloudwatch_metric_alarm.publisher_iterator_age[0].metric_name == "IteratorAge"
+    error_message = "The API's 5xx answers and the publisher's lag raise alarms."
+  }
+}

@@ -1,0 +1,172 @@
+variable "environment" {
+  description = "Environment the platform belongs to."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "The environment is one of dev, staging, prod."
+  }
+}
+
+variable "account_id" {
+  description = "The AWS account the platform lives in. ARNs are built from it so that plans show complete policies."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "The account id is 12 digits."
+  }
+}
+
+variable "openapi_path" {
+  description = "Path of the HTTP contract; null means `openapi/api.yaml` in this repository."
+  type        = string
+  default     = null
+}
+
+variable "service_integrations" {
+  description = "Per service named in the contract (`x-tessera-service`), the function that serves its operations: its name, the API Gateway invocation URI of its alias, and the alias."
+  type = map(object({
+    function_name = string
+    invoke_arn    = string
+    qualifier     = optional(string, "live")
+  }))
+}
+
+variable "authorizer" {
+  description = "The Lambda authorizer that guards the contract's secured operations (the users bundle's `authorizer`)."
+  type = object({
+    function_name = string
+    invoke_arn    = string
+    qualifier     = optional(string, "live")
+  })
+}
+
+variable "authorizer_result_ttl_in_seconds" {
+  description = "How long API Gateway caches an authorizer answer per Authorization header; 0 turns caching off. Services re-check the token's expiry, so a cached answer never outlives its token."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.authorizer_result_ttl_in_seconds >= 0 && var.authorizer_result_ttl_in_seconds <= 3600
+    error_message = "The authorizer cache TTL is 0 to 3600 seconds."
+  }
+}
+
+variable "cors" {
+  description = "CORS for browser clients; null sends no CORS headers. Only `allow_origins` is required."
+  type = object({
+    allow_origins     = list(string)
+    allow_methods     = optional(list(string), ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+    allow_headers     = optional(list(string), ["authorization", "content-type", "idempotency-key", "if-match", "x-request-id"])
+    expose_headers    = optional(list(string), ["etag", "location", "x-request-id"])
+    max_age           = optional(number, 600)
+    allow_credentials = optional(bool, false)
+  })
+  default = null
+
+  validation {
+    condition     = var.cors == null || try(length(var.cors.allow_origins) > 0, false)
+    error_message = "CORS needs at least one allowed origin."
+  }
+}
+
+variable "throttling_burst_limit" {
+  description = "Default burst limit of every route (requests)."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = var.throttling_burst_limit >= 1
+    error_message = "The burst limit is at least 1."
+  }
+}
+
+variable "throttling_rate_limit" {
+  description = "Default steady rate limit of every route (requests per second)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.throttling_rate_limit >= 1
+    error_message = "The rate limit is at least 1."
+  }
+}
+
+variable "access_log_retention_in_days" {
+  description = "How long CloudWatch keeps the API's access logs."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.access_log_retention_in_days)
+    error_message = "Log retention must be one of the values CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653 days)."
+  }
+}
+
+variable "table_streams" {
+  description = "Per service, the table whose stream the outbox publisher reads: its name (for the publisher's permissions) and its stream ARN."
+  type = map(object({
+    table_name = string
+    stream_arn = string
+  }))
+  default = {}
+}
+
+variable "publisher_package_path" {
+  description = "Path of the outbox publisher bundle; null means `dist/publisher.zip` in this repository. Read only when the function is created."
+  type        = string
+  default     = null
+}
+
+variable "publisher_batch_size" {
+  description = "Most stream records handed to the publisher in one invocation."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.publisher_batch_size >= 1 && var.publisher_batch_size <= 10000
+    error_message = "The batch size is 1 to 10000."
+  }
+}
+
+variable "log_level" {
+  description = "Log level of the publisher (`POWERTOOLS_LOG_LEVEL`)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"], var.log_level)
+    error_message = "The log level is one of DEBUG, INFO, WARN, ERROR, SILENT."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "How long CloudWatch keeps the publisher's logs."
+  type        = number
+  default     = 30
+}
+
+variable "enable_active_tracing" {
+  description = "Trace the publisher with AWS X-Ray."
+  type        = bool
+  default     = true
+}
+
+variable "enable_alarms" {
+  description = "Create the alarm topic, and alarms on the API's 5xx answers and on the publisher (errors, throttles, stream lag)."
+  type        = bool
+  default     = false
+}
+
+variable "alarm_email_addresses" {
+  description = "Addresses subscribed to the alarm topic (each must confirm by email)."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags for every resource the module creates."
+  type        = map(string)
+  default     = {}
+}

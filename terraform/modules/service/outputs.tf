@@ -1,0 +1,59 @@
+output "dynamodb_table_name" {
+  description = "Name of the service's table."
+  value       = aws_dynamodb_table.this.name
+}
+
+output "dynamodb_table_arn" {
+  description = "ARN of the service's table."
+  value       = aws_dynamodb_table.this.arn
+}
+
+output "dynamodb_table_stream_arn" {
+  description = "ARN of the table's stream (null when the declaration has no `streamViewType`)."
+  value       = local.stream_view_type == null ? null : aws_dynamodb_table.this.stream_arn
+}
+
+output "dynamodb_table_index_names" {
+  description = "Names of the table's global secondary indexes."
+  value       = [for index in local.indexes : index.name]
+}
+
+output "lambda_function_name" {
+  description = "Name of the service's function."
+  value       = module.function.lambda_function_name
+}
+
+output "lambda_function_arn" {
+  description = "ARN of the service's function (unqualified)."
+  value       = module.function.lambda_function_arn
+}
+
+output "lambda_alias_arn" {
+  description = "ARN of the function's `live` alias."
+  value       = module.function.lambda_alias_arn
+}
+
+output "lambda_alias_invoke_arn" {
+  description = "API Gateway invocation URI of the `live` alias."
+  value       = module.function.lambda_alias_invoke_arn
+}
+
+output "iam_role_name" {
+  description = "Name of the function's role."
+  value       = module.function.iam_role_name
+}
+
+output "iam_role_policy_document" {
+  description = "The function role's permissions policy, as JSON."
+  value       = module.function.iam_role_policy_document
+}
+
+output "cloudwatch_log_group_name" {
+  description = "Log group of the function."
+  value       = module.function.cloudwatch_log_group_name
+}
+
+output "lambda_function_environment_variables" {
+  description = "Environment variables the service's function runs with (`TABLE_NAME` included)."
+  value       = module.function.lambda_function_environment_variables
+}

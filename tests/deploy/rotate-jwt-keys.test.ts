@@ -1,0 +1,65 @@
+/**
+ * The rotation steps of scripts/rotate-jwt-keys.ts, without AWS: from what the private key set
+ * holds, each run initialises, stages a new key, or promotes the staged key.
+ */
+import { describe, expect, it } from 'vitest';
+import { generateSigningKey, nextStep, publicPart } from '../../scripts/rotate-jwt-keys.ts';
+
+const kids = (keys: readonly { kid?: string }[]) => keys.map((key) => key.kid);
+
+describe('rotate-jwt-keys', () => {
+  it('creates a signing key when the parameter holds the placeholder', async () => {
+    // Prepare
+    const current: never[] = [];
+
+    // Act
+    const step = await nextStep(current, 2);
+
+    // Assess
+    expect(step.privateSet.keys).toHaveLength(1);
+    expect(step.privateSet.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    expect(step.privateSet.keys[0]?.d).toBeDefined();
+    expect(step.privateSet.keys[0]?.kid).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+
+  it('stages a new key behind the signing key', async () => {
+    // Prepare
+    const signer = await generateSigningKey();
+
+    // Act
+    const step = await nextStep([signer], 2);
+
+    // Assess
+    const [first, second] = step.privateSet.keys;
+    expect(first).toEqual(signer);
+    expect(second?.d).toBeDefined();
+    expect(second?.kid).not.toBe(signer.kid);
+    expect(step.description).toContain(`${signer.kid} still signs`);
+  });
+
+  it('promotes the staged key and keeps the old one for verification only', async () => {
+    // Prepare
+    const signer = await generateSigningKey();
+    const staged = await generateSigningKey();
+    const older = publicPart(await generateSigningKey());
+
+    // Act
+    const step = await nextStep([signer, staged, older], 2);
+
+    // Assess
+    expect(kids(step.privateSet.keys)).toEqual([staged.kid, signer.kid]);
+    expect(step.privateSet.keys[0]?.d).toBe(staged.d);
+    expect(step.privateSet.keys[1]?.d).toBeUndefined();
+  });
+
+  it('never leaves a private part in a public key', async () => {
+    // Prepare
+    const key = await generateSigningKey();
+
+    // Act
+    const result = publicPart(key);
+
+    // Assess
+    expect(Object.keys(result).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+  });
+});

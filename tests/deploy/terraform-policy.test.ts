@@ -1,0 +1,254 @@
+/**
+ * The policy test over Terraform plans (scripts/lib/terraform-policy.ts), on small hand-made plans:
+ * each rule must catch what it exists for, since a policy that cannot fail protects nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { type ContractOperation, checkPlan, type TerraformPlan } from '../../scripts/lib/terraform-policy.ts';
+
+const operations: ContractOperation[] = [
+  { routeKey: 'GET /health', operationId: 'getHealth', service: 'users', secured: false },
+  { routeKey: 'GET /v1/users/me', operationId: 'getMe', service: 'users', secured: true },
+];
+
+const usersUri = (environment: string) =>
+  `arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:tessera-${environment}-users:live/invocations`;
+
+const integration = (uri: string) => ({
+  type: 'aws_proxy',
+  httpMethod: 'POST',
+  uri,
+  payloadFormatVersion: '2.0',
+});
+
+const apiBody = (environment: string) => ({
+  openapi: '3.0.3',
+  paths: {
+    '/health': {
+      get: {
+        operationId: 'getHealth',
+        'x-amazon-apigateway-integration': integration(usersUri(environment)),
+      },
+    },
+    '/v1/users/me': {
+      get: {
+        operationId: 'getMe',
+        security: [{ bearerAuth: [] }],
+        'x-amazon-apigateway-integration': integration(usersUri(environment)),
+      },
+    },
+  },
+});
+
+interface PlanParts {
+  readonly environment?: string;
+  readonly table?: Record<string, unknown>;
+  readonly fn?: Record<string, unknown>;
+  readonly logGroup?: Record<string, unknown>;
+  readonly policy?: unknown;
+  readonly body?: unknown;
+}
+
+/** A plan shaped like an environment's: one table, one function and its log group, a role, the API. */
+const planOf = (parts: PlanParts = {}): TerraformPlan => {
+  const environment = parts.environment ?? 'dev';
+  const resources = [
+    {
+      address: 'module.users.aws_dynamodb_table.this',
+      type: 'aws_dynamodb_table',
+      values: {
+        point_in_time_recovery: [{ enabled: true }],
+        server_side_encryption: [{ enabled: true }],
+        deletion_protection_enabled: true,
+        ...parts.table,
+      },
+    },
+    {
+      address: 'module.users.aws_lambda_function.this',
+      type: 'aws_lambda_function',
+      values: {
+        function_name: `tessera-${environment}-users`,
+        runtime: 'nodejs22.x',
+        architectures: ['arm64'],
+        logging_config: [{ log_group: `/aws/lambda/tessera-${environment}-users` }],
+        ...parts.fn,
+      },
+    },
+    {
+      address: 'module.users.aws_cloudwatch_log_group.this',
+      type: 'aws_cloudwatch_log_group',
+      values: { name: `/aws/lambda/tessera-${environment}-users`, retention_in_days: 30, ...parts.logGroup },
+    },
+    {
+      address: 'module.users.aws_iam_role_policy.this',
+      type: 'aws_iam_role_policy',
+      values: {
+        policy:
+          parts.policy === undefined
+            ? JSON.stringify({
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Sid: 'UseOwnTable',
+                    Effect: 'Allow',
+                    Action: ['dynamodb:GetItem'],
+                    Resource: ['arn:aws:dynamodb:eu-west-1:111111111111:table/tessera-dev-users'],
+                  },
+                ],
+              })
+            : parts.policy,
+      },
+    },
+    {
+      address: 'module.platform.aws_apigatewayv2_api.this',
+      type: 'aws_apigatewayv2_api',
+      values: {
+        protocol_type: 'HTTP',
+        body: parts.body === undefined ? JSON.stringify(apiBody(environment)) : parts.body,
+      },
+    },
+  ];
+  return {
+    planned_values: { root_module: { child_modules: [{ resources }] } },
+    resource_changes: resources.map((resource) => ({
+      address: resource.address,
+      type: resource.type,
+      change: {
+        actions: ['create'],
+        after_unknown:
+          resource.values.policy === null || resource.values.body === null
+            ? { policy: true, body: true }
+            : {},
+      },
+    })),
+  };
+};
+
+const rulesOf = (plan: TerraformPlan, environment = 'dev') =>
+  checkPlan(plan, { environment, operations }).findings.map((finding) => finding.rule);
+
+describe('terraform policy', () => {
+  it('passes a plan that keeps every rule', () => {
+    // Prepare
+    const plan = planOf();
+
+    // Act
+    const report = checkPlan(plan, { environment: 'dev', operations });
+
+    // Assess
+    expect(report.findings).toEqual([]);
+    expect(report.counts).toEqual({ tables: 1, functions: 1, policies: 1, statements: 1, routes: 2 });
+    expect(report.resourcesByType.aws_lambda_function).toBe(1);
+  });
+
+  it('flags a table without point-in-time recovery or encryption', () => {
+    // Prepare
+    const plan = planOf({
+      table: { point_in_time_recovery: [{ enabled: false }], server_side_encryption: [] },
+    });
+
+    // Act
+    const rules = rulesOf(plan);
+
+    // Assess
+    expect(rules).toEqual(['table-pitr', 'table-encryption']);
+  });
+
+  it('requires deletion protection in prod only', () => {
+    // Prepare
+    const unprotected = { table: { deletion_protection_enabled: false } };
+
+    // Act
+    const inDev = rulesOf(planOf(unprotected));
+    const inProd = rulesOf(planOf({ ...unprotected, environment: 'prod' }), 'prod');
+
+    // Assess
+    expect(inDev).toEqual([]);
+    expect(inProd).toEqual(['table-deletion-protection']);
+  });
+
+  it('flags a function off arm64, off nodejs22.x, or logging forever', () => {
+    // Prepare
+    const plan = planOf({
+      fn: { architectures: ['x86_64'], runtime: 'nodejs20.x' },
+      logGroup: { retention_in_days: 0 },
+    });
+
+    // Act
+    const rules = rulesOf(plan);
+
+    // Assess
+    expect(rules).toEqual(['function-arm64', 'function-runtime', 'function-log-retention']);
+  });
+
+  it.each([['*'], ['dynamodb:*']])('flags a statement that allows Action %s', (action) => {
+    // Prepare
+    const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+
+    // Act
+    const rules = rulesOf(planOf({ policy }));
+
+    // Assess
+    expect(rules).toEqual(['iam-no-wildcard-action']);
+  });
+
+  it('flags a policy it cannot read at plan time', () => {
+    // Prepare
+    const plan = planOf({ policy: null });
+
+    // Act
+    const rules = rulesOf(plan);
+
+    // Assess
+    expect(rules).toEqual(['iam-policy-known']);
+  });
+
+  it('flags an operation without a route and a route without an operation', () => {
+    // Prepare
+    const body = apiBody('dev');
+    const { '/v1/users/me': _dropped, ...paths } = body.paths;
+    const withExtraRoute = {
+      ...body,
+      paths: {
+        ...paths,
+        '/v1/admin': { get: { 'x-amazon-apigateway-integration': integration(usersUri('dev')) } },
+      },
+    };
+
+    // Act
+    const findings = checkPlan(planOf({ body: JSON.stringify(withExtraRoute) }), {
+      environment: 'dev',
+      operations,
+    }).findings;
+
+    // Assess
+    expect(findings.map((finding) => finding.message)).toEqual([
+      'operation getMe (GET /v1/users/me) has no route',
+      'route GET /v1/admin is no contract operation',
+    ]);
+  });
+
+  it("flags a route that invokes another service's function", () => {
+    // Prepare
+    const body = apiBody('dev');
+    body.paths['/health'].get['x-amazon-apigateway-integration'] = integration(usersUri('prod'));
+
+    // Act
+    const rules = rulesOf(planOf({ body: JSON.stringify(body) }));
+
+    // Assess
+    expect(rules).toEqual(['route-integration']);
+  });
+
+  it('flags a secured operation that is not behind the authorizer', () => {
+    // Prepare
+    const body = apiBody('dev');
+    const { security: _security, ...open } = body.paths['/v1/users/me'].get;
+    const unguarded = { ...body, paths: { ...body.paths, '/v1/users/me': { get: open } } };
+
+    // Act
+    const rules = rulesOf(planOf({ body: JSON.stringify(unguarded) }));
+
+    // Assess
+    expect(rules).toEqual(['route-security']);
+  });
+});
