@@ -123,6 +123,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tickets the caller may see
+         * @description Newest first. A `user` sees the tickets they reported; a `provider` those assigned to them or
+         *     reported by them; an `admin` every ticket. `status` and `assigneeId` narrow the list.
+         */
+        get: operations["listTickets"];
+        put?: never;
+        /**
+         * Report a ticket
+         * @description Creates a `NEW` ticket reported by the caller.
+         */
+        post: operations["createTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{ticketId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ticket's id. */
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a ticket
+         * @description The reporter, the assignee and admins may read a ticket; anyone else gets 404.
+         */
+        get: operations["getTicket"];
+        /**
+         * Replace every mutable field of a ticket
+         * @description Takes `title`, `description`, `priority`, `status` and `assigneeId`, all of them. Only the
+         *     fields that change are checked against what the caller may do: the reporter edits `title`,
+         *     `description` and `priority` while the ticket is `NEW` or `OPEN` and may close it; the assignee
+         *     moves the status; admins do everything, assignment included. `If-Match` makes the change
+         *     conditional on the version the caller last read (412 when stale).
+         */
+        put: operations["replaceTicket"];
+        post?: never;
+        /**
+         * Delete a ticket
+         * @description Admins delete any ticket; the reporter only while it is `NEW`.
+         */
+        delete: operations["deleteTicket"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of a ticket
+         * @description Changes any subset of the mutable fields, under the same rules as `PUT`.
+         */
+        patch: operations["updateTicket"];
+        trace?: never;
+    };
     "/v1/users": {
         parameters: {
             query?: never;
@@ -198,6 +262,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CreateTicketRequest: {
+            description?: components["schemas"]["TicketDescription"];
+            priority?: components["schemas"]["TicketPriority"];
+            title: components["schemas"]["TicketTitle"];
+        };
         Health: {
             checks: {
                 [key: string]: components["schemas"]["HealthCheck"];
@@ -265,11 +334,52 @@ export interface components {
             /** @example correct horse battery staple */
             password: string;
         };
+        ReplaceTicketRequest: {
+            /** Format: uuid */
+            assigneeId: string | null;
+            description: components["schemas"]["TicketDescription"];
+            priority: components["schemas"]["TicketPriority"];
+            status: components["schemas"]["TicketStatus"];
+            title: components["schemas"]["TicketTitle"];
+        };
         /**
          * @description `user` books and reports; `provider` offers rooms and works tickets; `admin` does everything.
          * @enum {string}
          */
         Role: "user" | "provider" | "admin";
+        Ticket: {
+            /** Format: uuid */
+            assigneeId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            description: components["schemas"]["TicketDescription"];
+            /** Format: uuid */
+            id: string;
+            priority: components["schemas"]["TicketPriority"];
+            /** Format: uuid */
+            reporterId: string;
+            status: components["schemas"]["TicketStatus"];
+            title: components["schemas"]["TicketTitle"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Goes up by one with every change; the `ETag` carries it. */
+            version: number;
+        };
+        TicketDescription: string;
+        TicketList: {
+            items: components["schemas"]["Ticket"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        TicketPriority: "LOW" | "MEDIUM" | "HIGH" | "URGENT";
+        /**
+         * @description `NEW -> OPEN -> IN_PROGRESS -> RESOLVED -> CLOSED`, with `RESOLVED -> OPEN` (reopen),
+         *     `IN_PROGRESS -> OPEN`, and `NEW` or `OPEN -> CLOSED`. `CLOSED` is final.
+         * @enum {string}
+         */
+        TicketStatus: "NEW" | "OPEN" | "IN_PROGRESS" | "RESOLVED" | "CLOSED";
+        TicketTitle: string;
         TokenPair: {
             /** @description An ES256 JWT (`typ` `at+jwt`). */
             accessToken: string;
@@ -284,6 +394,14 @@ export interface components {
             /** Format: email */
             email?: string;
             name?: string;
+        };
+        UpdateTicketRequest: {
+            /** Format: uuid */
+            assigneeId?: string | null;
+            description?: components["schemas"]["TicketDescription"];
+            priority?: components["schemas"]["TicketPriority"];
+            status?: components["schemas"]["TicketStatus"];
+            title?: components["schemas"]["TicketTitle"];
         };
         UpdateUserRoleRequest: {
             role: components["schemas"]["Role"];
@@ -377,6 +495,27 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description `If-Match` names a version the resource no longer has: read it again. */
+        PreconditionFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The ticket after the change, with its new version as a strong `ETag`. */
+        TicketChanged: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Ticket"];
+            };
+        };
         /** @description A new access token and refresh token. */
         Tokens: {
             headers: {
@@ -410,6 +549,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The request is well formed but names something that cannot be used (for example an assignee who is not a provider). */
+        UnprocessableContent: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The body is not `application/json`. */
         UnsupportedMediaType: {
             headers: {
@@ -424,8 +573,12 @@ export interface components {
     parameters: {
         /** @description The `nextCursor` of the previous page, as given. */
         Cursor: string;
+        /** @description The `ETag` last read (for example `"3"`), or `*`: the change happens only if the ticket is still at that version. */
+        IfMatch: string;
         /** @description Page size. */
         Limit: number;
+        /** @description The ticket's id. */
+        TicketId: string;
         /** @description The user's id. */
         UserId: string;
     };
@@ -433,6 +586,8 @@ export interface components {
     headers: {
         /** @description Caching directives. */
         CacheControl: string;
+        /** @description The version of the resource, as a strong entity tag (`"3"`). */
+        ETag: string;
         /** @description The URL of the created resource. */
         Location: string;
         /** @description Seconds to wait before trying again. */
@@ -599,6 +754,196 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listTickets: {
+        parameters: {
+            query?: {
+                /** @description Only tickets assigned to this user. */
+                assigneeId?: string;
+                /** @description The `nextCursor` of the previous page, as given. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Only tickets in this status. */
+                status?: components["schemas"]["TicketStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tickets. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTicketRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket was created. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ticket's id. */
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket, with its version as a strong `ETag`. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    replaceTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read (for example `"3"`), or `*`: the change happens only if the ticket is still at that version. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The ticket's id. */
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceTicketRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TicketChanged"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read (for example `"3"`), or `*`: the change happens only if the ticket is still at that version. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The ticket's id. */
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket is gone. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read (for example `"3"`), or `*`: the change happens only if the ticket is still at that version. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The ticket's id. */
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTicketRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TicketChanged"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             500: components["responses"]["InternalError"];
         };
     };

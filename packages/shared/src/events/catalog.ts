@@ -10,6 +10,21 @@ const role = z.enum(ROLES);
 const uuid = z.uuid();
 const timestamp = z.iso.datetime({ offset: false });
 
+const ticketStatus = z.enum(['NEW', 'OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']);
+const ticket = z.strictObject({
+  id: uuid,
+  title: z.string(),
+  description: z.string(),
+  priority: z.enum(['LOW', 'MEDIUM', 'HIGH', 'URGENT']),
+  status: ticketStatus,
+  reporterId: uuid,
+  assigneeId: z.nullable(uuid),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  version: z.number().check(z.int(), z.minimum(1)),
+});
+const ticketField = z.enum(['title', 'description', 'priority', 'status', 'assigneeId']);
+
 const catalog = {
   'user.registered': {
     source: 'tessera.users',
@@ -18,6 +33,24 @@ const catalog = {
   'user.role_changed': {
     source: 'tessera.users',
     data: z.strictObject({ userId: uuid, role, previousRole: role, changedBy: uuid, changedAt: timestamp }),
+  },
+  'ticket.created': {
+    source: 'tessera.tickets',
+    data: z.strictObject({ ticket }),
+  },
+  'ticket.updated': {
+    source: 'tessera.tickets',
+    data: z.strictObject({
+      ticket,
+      changes: z.array(ticketField).check(z.minLength(1)),
+      previousStatus: ticketStatus,
+      previousAssigneeId: z.nullable(uuid),
+      changedBy: uuid,
+    }),
+  },
+  'ticket.deleted': {
+    source: 'tessera.tickets',
+    data: z.strictObject({ ticketId: uuid, reporterId: uuid, assigneeId: z.nullable(uuid), deletedBy: uuid }),
   },
 } as const;
 

@@ -22,6 +22,9 @@ interface TesseraEvent<T extends EventType = EventType> {
   readonly detail: EventDetail<T>;
 }
 
+/** Any event of the catalog; narrowing on `detailType` narrows `detail.data`. */
+type AnyTesseraEvent = { [T in EventType]: TesseraEvent<T> }[EventType];
+
 interface NewEventOptions {
   readonly correlationId: string;
   readonly occurredAt: Date;
@@ -79,7 +82,7 @@ class InvalidEventError extends Error {
  * Parses an event as delivered by EventBridge (or carried in an SQS message), checking its source
  * and its data against the catalog. Throws `InvalidEventError` for anything else.
  */
-const parseEvent = (delivery: EventBridgeDelivery): TesseraEvent => {
+const parseEvent = (delivery: EventBridgeDelivery): AnyTesseraEvent => {
   const type = delivery['detail-type'];
   if (!isEventType(type)) throw new InvalidEventError(`Unknown event type ${String(type)}`);
   const entry = catalog[type];
@@ -95,5 +98,5 @@ const parseEvent = (delivery: EventBridgeDelivery): TesseraEvent => {
   } as TesseraEvent;
 };
 
-export type { EventBridgeDelivery, EventDetail, NewEventOptions, TesseraEvent };
+export type { AnyTesseraEvent, EventBridgeDelivery, EventDetail, NewEventOptions, TesseraEvent };
 export { InvalidEventError, newEvent, parseEvent };
