@@ -127,8 +127,23 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     );
 
     const secrets = ensureSecrets(dataDir);
+    const functions = new Map<string, FunctionHost>();
+    const invoke = (functionName: string, exportName: string, event: unknown) => {
+      const fn = functions.get(functionName);
+      if (!fn) return Promise.reject(new Error(`No function named ${functionName}`));
+      return fn.invoke(exportName, event);
+    };
     const bus = new LocalEventBus({
       host,
+      rules: services.flatMap((service) =>
+        service.subscriptions.map((subscription) => ({
+          name: `${service.name}.${subscription.name}`,
+          pattern: subscription.pattern,
+          deliver: async (event) => {
+            await invoke(service.name, 'handler', event);
+          },
+        })),
+      ),
       onDeliveryFailure: (rule, event, error) =>
         log('bus', `delivery of ${event['detail-type']} ${event.id} to ${rule} failed: ${String(error)}`),
     });
@@ -151,7 +166,6 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
       JWT_AUDIENCE,
       CURSOR_SECRET: secrets.cursorSecret,
     };
-    const functions = new Map<string, FunctionHost>();
     for (const [i, service] of services.entries()) {
       functions.set(
         service.name,
@@ -174,12 +188,6 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     );
     cleanups.push(() => Promise.all([...functions.values()].map((fn) => fn.stop())).then(() => undefined));
     await Promise.all([...functions.values()].map((fn) => fn.start()));
-
-    const invoke = (functionName: string, exportName: string, event: unknown) => {
-      const fn = functions.get(functionName);
-      if (!fn) return Promise.reject(new Error(`No function named ${functionName}`));
-      return fn.invoke(exportName, event);
-    };
 
     const pump = new StreamPump({
       endpoint: dynamodbEndpoint,
