@@ -1,0 +1,68 @@
+/**
+ * Every error the tickets service raises on purpose, each with a stable `code`.
+ */
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  UnprocessableError,
+} from '@tessera/shared/errors';
+
+class TicketNotFoundError extends NotFoundError {
+  constructor() {
+    super('TICKET_NOT_FOUND', 'No such ticket.');
+  }
+}
+
+class NotAllowedError extends ForbiddenError {
+  constructor(message: string) {
+    super('TICKET_CHANGE_NOT_ALLOWED', message);
+  }
+}
+
+/** Names both states, so the caller knows what was refused and why. */
+class IllegalTransitionError extends ConflictError {
+  readonly from: string;
+  readonly to: string;
+
+  constructor(from: string, to: string) {
+    super('ILLEGAL_TRANSITION', `A ticket cannot move from ${from} to ${to}.`);
+    this.from = from;
+    this.to = to;
+  }
+}
+
+class TicketLockedError extends ConflictError {
+  constructor(message: string) {
+    super('TICKET_LOCKED', message);
+  }
+}
+
+class StaleVersionError extends PreconditionFailedError {
+  constructor(current: number) {
+    super('STALE_VERSION', `The ticket is at version ${current}, not the one in If-Match; read it again.`);
+  }
+}
+
+class ConcurrentChangeError extends ConflictError {
+  constructor() {
+    super('CONCURRENT_CHANGE', 'The ticket kept changing while this request ran; try again.');
+  }
+}
+
+class AssigneeNotEligibleError extends UnprocessableError {
+  constructor() {
+    super('ASSIGNEE_NOT_ELIGIBLE', 'The assignee must be a known provider or admin.');
+  }
+}
+
+export {
+  AssigneeNotEligibleError,
+  ConcurrentChangeError,
+  IllegalTransitionError,
+  NotAllowedError,
+  StaleVersionError,
+  TicketLockedError,
+  TicketNotFoundError,
+};

@@ -1,0 +1,80 @@
+/**
+ * One thin handler per tickets operation. HTTP concerns live here: the strong `ETag` made from the
+ * version, and `If-Match` read into a precondition.
+ */
+import type { OperationHandlers } from '@tessera/shared/http';
+import type { Dependencies } from '#domain/ports';
+import type { Ticket } from '#domain/ticket';
+import {
+  changeTicket,
+  createTicket,
+  deleteTicket,
+  getTicket,
+  listTickets,
+  type Precondition,
+} from '#domain/tickets';
+import type { Operations } from '#generated/contract';
+
+const etagOf = (ticket: Ticket) => `"${ticket.version}"`;
+
+/**
+ * Reads `If-Match` (RFC 9110): `*`, or a list of strong entity tags. Weak tags never match a strong
+ * comparison, and anything unreadable matches nothing, so both end in a 412.
+ */
+const preconditionOf = (header: string | undefined): Precondition | undefined => {
+  if (header === undefined) return undefined;
+  if (header.trim() === '*') return { any: true };
+  const versions = header
+    .split(',')
+    .map((tag) => /^"(\d{1,15})"$/.exec(tag.trim())?.[1])
+    .filter((version): version is string => version !== undefined)
+    .map(Number);
+  return { versions };
+};
+
+const withEtag = (ticket: Ticket, extra: Record<string, string> = {}) => ({ etag: etagOf(ticket), ...extra });
+
+const createOperationHandlers = (
+  base: Pick<Dependencies, 'tickets' | 'directory' | 'clock'>,
+  dependencies: () => Promise<Dependencies>,
+): OperationHandlers<Operations> => ({
+  async createTicket({ principal, body, correlationId }) {
+    const ticket = await createTicket(base, principal, body, correlationId);
+    return { status: 201, body: ticket, headers: withEtag(ticket, { location: `/v1/tickets/${ticket.id}` }) };
+  },
+
+  async listTickets({ principal, query }) {
+    return { status: 200, body: await listTickets(await dependencies(), principal, query) };
+  },
+
+  async getTicket({ principal, path }) {
+    const ticket = await getTicket(base, principal, path.ticketId);
+    return { status: 200, body: ticket, headers: withEtag(ticket) };
+  },
+
+  async replaceTicket({ principal, path, header, body, correlationId }) {
+    const ticket = await changeTicket(base, principal, path.ticketId, body, {
+      precondition: preconditionOf(header['if-match']),
+      correlationId,
+    });
+    return { status: 200, body: ticket, headers: withEtag(ticket) };
+  },
+
+  async updateTicket({ principal, path, header, body, correlationId }) {
+    const ticket = await changeTicket(base, principal, path.ticketId, body, {
+      precondition: preconditionOf(header['if-match']),
+      correlationId,
+    });
+    return { status: 200, body: ticket, headers: withEtag(ticket) };
+  },
+
+  async deleteTicket({ principal, path, header, correlationId }) {
+    await deleteTicket(base, principal, path.ticketId, {
+      precondition: preconditionOf(header['if-match']),
+      correlationId,
+    });
+    return { status: 204 };
+  },
+});
+
+export { createOperationHandlers, preconditionOf };

@@ -1,0 +1,32 @@
+/**
+ * Lambda entry of the tickets function: HTTP API events for the tickets operations, and
+ * EventBridge deliveries of the users events it subscribes to.
+ */
+import type { EventBridgeDelivery } from '@tessera/shared/events';
+import { createHttpHandler, type HttpEvent } from '@tessera/shared/http';
+import { createLogger } from '@tessera/shared/logger';
+import { operations } from '#generated/contract';
+import { createEventHandler } from '#handlers/events';
+import { createOperationHandlers } from '#handlers/http';
+import { base, dependencies } from '#wiring';
+
+const logger = createLogger('tickets');
+
+const http = createHttpHandler({ operations, handlers: createOperationHandlers(base, dependencies), logger });
+const onEvent = createEventHandler(base, logger);
+
+const isHttpEvent = (event: unknown): event is HttpEvent =>
+  typeof event === 'object' &&
+  event !== null &&
+  (event as { version?: unknown }).version === '2.0' &&
+  'routeKey' in event;
+
+const isEventBridgeDelivery = (event: unknown): event is EventBridgeDelivery =>
+  typeof event === 'object' && event !== null && 'detail-type' in event && 'source' in event;
+
+export const handler = async (event: HttpEvent | EventBridgeDelivery) => {
+  if (isHttpEvent(event)) return http(event);
+  if (isEventBridgeDelivery(event)) return onEvent(event);
+  logger.error('unsupported event', { keys: Object.keys(event as object) });
+  throw new Error('The tickets function does not handle this kind of event');
+};

@@ -1,0 +1,35 @@
+/**
+ * The composition root of the tickets function: adapters built once per process; the cursor
+ * secret loaded on first need.
+ */
+import { createCursorCodec } from '@tessera/shared/cursor';
+import { createDocumentClient } from '@tessera/shared/dynamodb';
+import { loadSecret } from '@tessera/shared/secrets';
+import { createDirectoryStore } from '#adapters/directory-store';
+import { createTicketStore } from '#adapters/ticket-store';
+import { config } from '#config';
+import type { Dependencies } from '#domain/ports';
+
+const client = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT });
+
+/** What needs no secret. */
+const base = {
+  tickets: createTicketStore(client, config.TABLE_NAME),
+  directory: createDirectoryStore(client, config.TABLE_NAME),
+  clock: { now: () => new Date() },
+};
+
+let pending: Promise<Dependencies> | undefined;
+
+/** Everything, the cursor codec included. */
+const dependencies = (): Promise<Dependencies> => {
+  pending ??= loadSecret(config.CURSOR_SECRET)
+    .then((secret) => ({ ...base, cursors: createCursorCodec(secret) }))
+    .catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+  return pending;
+};
+
+export { base, dependencies };
