@@ -73,6 +73,32 @@ const adminAccount = async (): Promise<{ readonly api: TesseraClient; readonly a
   return { api: client(tokens.accessToken), accessToken: tokens.accessToken };
 };
 
+/** A fresh account made a provider by the admin, signed in again so its token carries the role. */
+const newProvider = async (label = 'provider'): Promise<Account> => {
+  const account = await newAccount(label);
+  const { api: admin } = await adminAccount();
+  const { response } = await admin.PATCH('/v1/users/{userId}', {
+    params: { path: { userId: account.user.id } },
+    body: { role: 'provider' },
+  });
+  if (response.status !== 200) throw new Error(`promotion failed with ${response.status}`);
+  const tokens = await login(account.email, account.password);
+  return { ...account, user: { ...account.user, role: 'provider' }, tokens, api: client(tokens.accessToken) };
+};
+
+/**
+ * Retries while the answer is 422: a new provider reaches other services' user directories through
+ * events, a moment after the role change.
+ */
+const eventually422 = async (attempt: () => Promise<Response>, timeoutMs = 10_000): Promise<Response> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await attempt();
+    if (response.status !== 422 || Date.now() > deadline) return response;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
 interface BusEvent {
   readonly source: string;
   readonly detailType: string;
@@ -108,9 +134,11 @@ export {
   baseUrl,
   client,
   devstack,
+  eventually422,
   jsonPost,
   login,
   newAccount,
+  newProvider,
   PASSWORD,
   raw,
   uniqueEmail,
