@@ -18,8 +18,9 @@
  * Each step prints its duration; the last line sums up. Exits non-zero when anything fails.
  *
  * Usage: `npx tsx scripts/terraform-check.ts [--keep]` (`--keep` leaves the temporary folder for a
- * look). `TERRAFORM=tofu` runs the checks with OpenTofu; `TESSERA_TF_PROVIDER_MIRROR=<dir>` names the
- * mirror instead of searching for it.
+ * look). Environment: `TERRAFORM=tofu` runs the checks with OpenTofu; `TESSERA_TF_PROVIDER_MIRROR`
+ * names the provider mirror instead of searching for it; `TESSERA_TF_CONCURRENCY` sets how many
+ * modules and environments run at once (default: one per core, at least 2).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -378,6 +379,11 @@ const main = async () => {
     process.exit(1);
   }
   const workspace = mkdtempSync(join(tmpdir(), 'tessera-terraform-check-'));
+  // Terraform gets the same Ctrl-C (same process group); the copy must not outlive the run.
+  process.once('SIGINT', () => {
+    rmSync(workspace, { recursive: true, force: true });
+    process.exit(130);
+  });
   try {
     await timed('prepare a clean copy and the CLI configuration', async () => {
       copyTree(join(repoRoot, 'terraform'), join(workspace, 'terraform'));
@@ -438,7 +444,8 @@ const main = async () => {
         ),
       ),
     ];
-    await pool(jobs, Math.max(2, availableParallelism()));
+    // Terraform is CPU-bound (provider schema loading): about one job per core is fastest.
+    await pool(jobs, Number(process.env.TESSERA_TF_CONCURRENCY) || Math.max(2, availableParallelism()));
   } finally {
     if (keep) console.log(`kept ${relative(process.cwd(), workspace) || workspace}`);
     else rmSync(workspace, { recursive: true, force: true });

@@ -21,6 +21,11 @@ variable "account_id" {
 variable "region" {
   description = "AWS region of this environment."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "The region is an AWS region name such as eu-west-1."
+  }
 }
 
 variable "jwt_issuer" {
@@ -38,12 +43,22 @@ variable "log_retention_in_days" {
   description = "How long CloudWatch keeps function and access logs."
   type        = number
   default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "Log retention must be one of the values CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653 days)."
+  }
 }
 
 variable "log_level" {
   description = "Log level of every function."
   type        = string
   default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"], var.log_level)
+    error_message = "The log level is one of DEBUG, INFO, WARN, ERROR, SILENT."
+  }
 }
 
 variable "enable_active_tracing" {

@@ -16,7 +16,8 @@ locals {
   alias_name = "live"
 
   partition = data.aws_partition.current.partition
-  region    = data.aws_region.current.id
+  # `id` is the region name with provider 5.x and 6.x alike (6.x deprecates `name` for `region`).
+  region = data.aws_region.current.id
 
   # Built from names, not read from resources, so that plans (and the policy test over them) see
   # complete policies and API definitions. The outputs wait for the resources all the same.
