@@ -6,11 +6,12 @@
  *   with; the first key with a private part signs, every key verifies;
  * - `/tessera/<env>/users/jwt-public-keys` (String): the same keys without private parts, for the
  *   API authorizer and `GET /.well-known/jwks.json`;
- * - `/tessera/<env>/users/cursor-secret` (SecureString): 64 random characters that sign list cursors.
+ * - `/tessera/<env>/<service>/cursor-secret` (SecureString), one per service that lists: 64 random
+ *   characters that sign its list cursors; every such parameter holding a placeholder is set.
  *
  * With `--apply` each run takes one step, decided from what the parameters hold:
  *
- * 1. no key yet: a new ES256 key signs at once, and the cursor secret is set;
+ * 1. no key yet: a new ES256 key signs at once;
  * 2. one signing key: a new key is staged, second in the set: it verifies everywhere but does not
  *    sign yet, because functions that are already warm keep the keys they loaded until they restart;
  * 3. a staged key: it becomes the signing key; the old one stays as a public key for the tokens it
@@ -165,16 +166,32 @@ const printFreshValues = async () => {
   );
 };
 
+/**
+ * The cursor secrets to (re)write: those still holding Terraform's placeholder or too short to
+ * be real, or every one with `--rotate-cursor-secret`.
+ */
+const cursorSecretsToWrite = (
+  parameters: ReadonlyArray<{ readonly name: string; readonly value: string }>,
+  rotate: boolean,
+): string[] =>
+  parameters
+    .filter((p) => p.name.endsWith('/cursor-secret'))
+    .filter((p) => rotate || p.value === CURSOR_PLACEHOLDER || p.value.length < MIN_CURSOR_SECRET_LENGTH)
+    .map((p) => p.name);
+
 const applyToSsm = async (options: Options) => {
-  const { SSMClient, GetParameterCommand, PutParameterCommand, DescribeParametersCommand } = await import(
-    '@aws-sdk/client-ssm'
-  );
+  const {
+    SSMClient,
+    GetParameterCommand,
+    GetParametersByPathCommand,
+    PutParameterCommand,
+    DescribeParametersCommand,
+  } = await import('@aws-sdk/client-ssm');
   const ssm = new SSMClient(options.region ? { region: options.region } : {});
   const prefix = `/tessera/${options.environment}/users`;
   const names = {
     privateKeys: `${prefix}/jwt-private-keys`,
     publicKeys: `${prefix}/jwt-public-keys`,
-    cursorSecret: `${prefix}/cursor-secret`,
   };
 
   const read = async (name: string): Promise<string> => {
@@ -219,14 +236,24 @@ const applyToSsm = async (options: Options) => {
   await write(names.privateKeys, JSON.stringify(step.privateSet), 'SecureString');
   console.log(`${options.environment}: ${step.description}`);
 
-  const cursorSecret = await read(names.cursorSecret);
-  if (
-    options.rotateCursorSecret ||
-    cursorSecret === CURSOR_PLACEHOLDER ||
-    cursorSecret.length < MIN_CURSOR_SECRET_LENGTH
-  ) {
-    await write(names.cursorSecret, newCursorSecret(), 'SecureString');
-    console.log(`${options.environment}: wrote a new cursor secret`);
+  const parameters: Array<{ name: string; value: string }> = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ssm.send(
+      new GetParametersByPathCommand({
+        Path: `/tessera/${options.environment}/`,
+        Recursive: true,
+        WithDecryption: true,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      }),
+    );
+    for (const p of page.Parameters ?? [])
+      if (p.Name) parameters.push({ name: p.Name, value: p.Value ?? '' });
+    nextToken = page.NextToken;
+  } while (nextToken);
+  for (const name of cursorSecretsToWrite(parameters, options.rotateCursorSecret)) {
+    await write(name, newCursorSecret(), 'SecureString');
+    console.log(`${options.environment}: wrote a new cursor secret at ${name}`);
   }
 };
 
@@ -237,4 +264,4 @@ if (isMain) {
   else await printFreshValues();
 }
 
-export { generateSigningKey, nextStep, publicPart };
+export { cursorSecretsToWrite, generateSigningKey, nextStep, publicPart };

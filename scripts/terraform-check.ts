@@ -388,11 +388,14 @@ const main = async () => {
     await timed('prepare a clean copy and the CLI configuration', async () => {
       copyTree(join(repoRoot, 'terraform'), join(workspace, 'terraform'));
       copyTree(join(repoRoot, 'openapi'), join(workspace, 'openapi'));
+      // Each service's declarations, which the modules read: its table and its subscriptions.
       for (const service of subdirectories(join(repoRoot, 'services'))) {
-        const declaration = join(repoRoot, 'services', service, 'table.json');
-        if (!existsSync(declaration)) continue;
-        mkdirSync(join(workspace, 'services', service), { recursive: true });
-        cpSync(declaration, join(workspace, 'services', service, 'table.json'));
+        for (const file of ['table.json', 'subscriptions.json']) {
+          const declaration = join(repoRoot, 'services', service, file);
+          if (!existsSync(declaration)) continue;
+          mkdirSync(join(workspace, 'services', service), { recursive: true });
+          cpSync(declaration, join(workspace, 'services', service, file));
+        }
       }
       const mirror = findProviderMirror();
       const pluginCache = join(workspace, '.plugin-cache');

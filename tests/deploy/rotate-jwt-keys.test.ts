@@ -3,7 +3,12 @@
  * holds, each run initialises, stages a new key, or promotes the staged key.
  */
 import { describe, expect, it } from 'vitest';
-import { generateSigningKey, nextStep, publicPart } from '../../scripts/rotate-jwt-keys.ts';
+import {
+  cursorSecretsToWrite,
+  generateSigningKey,
+  nextStep,
+  publicPart,
+} from '../../scripts/rotate-jwt-keys.ts';
 
 const kids = (keys: readonly { kid?: string }[]) => keys.map((key) => key.kid);
 
@@ -61,5 +66,34 @@ describe('rotate-jwt-keys', () => {
 
     // Assess
     expect(Object.keys(result).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+  });
+});
+
+describe('rotate-jwt-keys, cursor secrets', () => {
+  const parameters = [
+    { name: '/tessera/dev/users/jwt-private-keys', value: '{"keys":[]}' },
+    { name: '/tessera/dev/users/cursor-secret', value: 'x'.repeat(64) },
+    { name: '/tessera/dev/tickets/cursor-secret', value: 'unset' },
+    { name: '/tessera/dev/bookings/cursor-secret', value: 'too short' },
+  ];
+
+  it('sets every service cursor secret that still holds a placeholder, and leaves real ones', () => {
+    // Act
+    const names = cursorSecretsToWrite(parameters, false);
+
+    // Assess
+    expect(names).toEqual(['/tessera/dev/tickets/cursor-secret', '/tessera/dev/bookings/cursor-secret']);
+  });
+
+  it('replaces every cursor secret, and nothing else, when asked to rotate', () => {
+    // Act
+    const names = cursorSecretsToWrite(parameters, true);
+
+    // Assess
+    expect(names).toEqual([
+      '/tessera/dev/users/cursor-secret',
+      '/tessera/dev/tickets/cursor-secret',
+      '/tessera/dev/bookings/cursor-secret',
+    ]);
   });
 });

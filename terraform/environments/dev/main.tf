@@ -15,6 +15,10 @@ module "platform" {
       function_name = module.users.lambda_function_name
       invoke_arn    = module.users.lambda_alias_invoke_arn
     }
+    tickets = {
+      function_name = module.tickets.lambda_function_name
+      invoke_arn    = module.tickets.lambda_alias_invoke_arn
+    }
   }
 
   authorizer = {
@@ -26,6 +30,10 @@ module "platform" {
     users = {
       table_name = module.users.dynamodb_table_name
       stream_arn = module.users.dynamodb_table_stream_arn
+    }
+    tickets = {
+      table_name = module.tickets.dynamodb_table_name
+      stream_arn = module.tickets.dynamodb_table_stream_arn
     }
   }
 
@@ -56,4 +64,19 @@ module "users" {
   enable_active_tracing          = var.enable_active_tracing
   enable_alarms                  = var.enable_alarms
   alarm_topic_arn                = module.platform.sns_topic_arn
+}
+
+module "tickets" {
+  source = "../../modules/tickets"
+
+  environment    = var.environment
+  account_id     = var.account_id
+  event_bus_name = module.platform.event_bus_name
+
+  enable_deletion_protection = var.enable_deletion_protection
+  log_retention_in_days      = var.log_retention_in_days
+  log_level                  = var.log_level
+  enable_active_tracing      = var.enable_active_tracing
+  enable_alarms              = var.enable_alarms
+  alarm_topic_arn            = module.platform.sns_topic_arn
 }

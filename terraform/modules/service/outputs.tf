@@ -57,3 +57,13 @@ output "lambda_function_environment_variables" {
   description = "Environment variables the service's function runs with (`TABLE_NAME` included)."
   value       = module.function.lambda_function_environment_variables
 }
+
+output "cloudwatch_event_rule_names" {
+  description = "Names of the EventBridge rules of the service's subscriptions, by subscription name."
+  value       = { for name, rule in aws_cloudwatch_event_rule.this : name => rule.name }
+}
+
+output "sqs_queue_dead_letter_arn" {
+  description = "ARN of the queue that receives events the function could not take, or null without subscriptions."
+  value       = local.has_subscriptions ? local.dead_letter_queue_arn : null
+}

@@ -131,6 +131,40 @@ variable "policy_statements" {
   default = []
 }
 
+variable "subscriptions_path" {
+  description = "Path to the service's subscriptions declaration (`services/<name>/subscriptions.json`); null when it subscribes to no events."
+  type        = string
+  default     = null
+}
+
+variable "event_bus_name" {
+  description = "Name of the event bus the subscriptions' rules listen on. Required when `subscriptions_path` is set."
+  type        = string
+  default     = null
+}
+
+variable "event_maximum_retry_attempts" {
+  description = "How often EventBridge retries a failed delivery to the function before the dead-letter queue."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.event_maximum_retry_attempts >= 0 && var.event_maximum_retry_attempts <= 185
+    error_message = "event_maximum_retry_attempts must be between 0 and 185."
+  }
+}
+
+variable "event_maximum_age_in_seconds" {
+  description = "How long EventBridge keeps retrying an event before the dead-letter queue."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.event_maximum_age_in_seconds >= 60 && var.event_maximum_age_in_seconds <= 86400
+    error_message = "event_maximum_age_in_seconds must be between 60 and 86400."
+  }
+}
+
 variable "enable_alarms" {
   description = "Alarm on the function's errors and throttles."
   type        = bool

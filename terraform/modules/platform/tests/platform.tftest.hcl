@@ -19,6 +19,10 @@ variables {
       function_name = "tessera-dev-users"
       invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-users:live/invocations"
     }
+    tickets = {
+      function_name = "tessera-dev-tickets"
+      invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-tickets:live/invocations"
+    }
   }
   authorizer = {
     function_name = "tessera-dev-users-authorizer"
@@ -161,6 +165,9 @@ run "refuses_a_contract_service_without_an_integration" {
 
   variables {
     openapi_path = "tests/fixtures/two-services.yaml"
+    service_integrations = {
+      users = { function_name = "tessera-dev-users", invoke_arn = "users-invoke-arn" }
+    }
   }
 
   expect_failures = [aws_apigatewayv2_api.this]

@@ -194,3 +194,79 @@ run "refuses_an_unknown_environment" {
 
   expect_failures = [var.environment]
 }
+
+run "makes_no_rule_and_no_queue_without_subscriptions" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.this) == 0 && length(aws_sqs_queue.dead_letter) == 0 && length(aws_lambda_permission.events) == 0
+    error_message = "A service that subscribes to nothing gets no rules, permissions or queue."
+  }
+}
+
+run "turns_each_subscription_into_a_rule_on_the_bus_that_invokes_the_alias" {
+  command = plan
+
+  variables {
+    subscriptions_path = "tests/fixtures/subscriptions.json"
+    event_bus_name     = "tessera-staging"
+    enable_alarms      = true
+    alarm_topic_arn    = "arn:aws:sns:eu-west-1:111111111111:tessera-staging-alarms"
+    declared           = jsondecode(file("tests/fixtures/subscriptions.json")).subscriptions
+  }
+
+  assert {
+    condition     = toset(keys(aws_cloudwatch_event_rule.this)) == toset(["payments", "users"])
+    error_message = "One rule per subscription."
+  }
+
+  assert {
+    condition     = alltrue([for s in var.declared : jsondecode(aws_cloudwatch_event_rule.this[s.name].event_pattern) == s.pattern])
+    error_message = "Each rule's pattern is the declared pattern."
+  }
+
+  assert {
+    condition     = alltrue([for rule in aws_cloudwatch_event_rule.this : rule.event_bus_name == "tessera-staging" && startswith(rule.name, "tessera-staging-bookings-")])
+    error_message = "Rules listen on the given bus and are named after the service."
+  }
+
+  assert {
+    condition     = alltrue([for target in aws_cloudwatch_event_target.this : target.arn == module.function.lambda_alias_arn && target.retry_policy[0].maximum_retry_attempts == 8])
+    error_message = "Every rule invokes the function's live alias, with retries."
+  }
+
+  assert {
+    condition     = alltrue([for target in aws_cloudwatch_event_target.this : target.dead_letter_config[0].arn == "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-events-dlq"])
+    error_message = "Failed deliveries go to the service's dead-letter queue."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.dead_letter[0].sqs_managed_sse_enabled && aws_sqs_queue.dead_letter[0].message_retention_seconds == 1209600
+    error_message = "The dead-letter queue is encrypted and keeps messages 14 days."
+  }
+
+  assert {
+    condition     = toset(jsondecode(aws_sqs_queue_policy.dead_letter[0].policy).Statement[0].Condition.ArnEquals["aws:SourceArn"]) == toset([for p in aws_lambda_permission.events : p.source_arn])
+    error_message = "Only the service's own rules may send to its dead-letter queue."
+  }
+
+  assert {
+    condition     = alltrue([for p in aws_lambda_permission.events : p.principal == "events.amazonaws.com" && p.qualifier == "live"])
+    error_message = "EventBridge may invoke the live alias, from those rules only."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.dead_letters) == 1
+    error_message = "Dead letters raise an alarm when alarms are on."
+  }
+}
+
+run "refuses_subscriptions_without_a_bus" {
+  command = plan
+
+  variables {
+    subscriptions_path = "tests/fixtures/subscriptions.json"
+  }
+
+  expect_failures = [aws_cloudwatch_event_rule.this]
+}
