@@ -28,44 +28,57 @@ const dynamodb = () => {
   return shared.dynamodb;
 };
 
+const release = async () => {
+  shared.users--;
+  if (shared.users === 0 && shared.dynamodb) {
+    const started = shared.dynamodb;
+    shared.dynamodb = undefined;
+    await (await started).stop();
+  }
+};
+
 export async function setup(project: TestProject) {
   shared.users++;
-  const { endpoint } = await dynamodb();
-  project.provide('dynamodbEndpoint', endpoint);
-
-  let stopDevstack: (() => Promise<void>) | undefined;
-  if (project.name === 'e2e') {
-    const external = process.env.TESSERA_BASE_URL;
-    if (external) {
-      project.provide('baseUrl', external.replace(/\/+$/, ''));
-      project.provide('devstack', null);
-    } else {
-      const logs: string[] = [];
-      const devstack = await startDevstack({
-        httpPort: 0,
-        dynamodbEndpoint: endpoint,
-        tablePrefix: 'e2e-',
-        build: process.env.TESSERA_TEST_BUILD === '1',
-        bootstrapAdmin: BOOTSTRAP_ADMIN,
-        logLevel: 'WARN',
-        onLog: (source, line) => logs.push(`[${source}] ${line}`),
-      });
-      project.provide('baseUrl', devstack.httpUrl);
-      project.provide('devstack', { dataDir: devstack.dataDir, tablePrefix: devstack.tablePrefix });
-      stopDevstack = async () => {
-        await devstack.stop();
-        if (process.env.TESSERA_TEST_LOGS === '1') console.log(logs.join('\n'));
-      };
-    }
+  try {
+    const { endpoint } = await dynamodb();
+    project.provide('dynamodbEndpoint', endpoint);
+    const stopDevstack = project.name === 'e2e' ? await e2eTarget(project, endpoint) : undefined;
+    return async () => {
+      await stopDevstack?.();
+      await release();
+    };
+  } catch (error) {
+    // A setup that fails gets no teardown: stop what it started, or Java outlives the run.
+    await release();
+    throw error;
   }
-
-  return async () => {
-    await stopDevstack?.();
-    shared.users--;
-    if (shared.users === 0 && shared.dynamodb) {
-      const started = shared.dynamodb;
-      shared.dynamodb = undefined;
-      await (await started).stop();
-    }
-  };
 }
+
+/** Points the e2e suite at TESSERA_BASE_URL, or starts a devstack for it; answers how to stop it. */
+const e2eTarget = async (
+  project: TestProject,
+  endpoint: string,
+): Promise<(() => Promise<void>) | undefined> => {
+  const external = process.env.TESSERA_BASE_URL;
+  if (external) {
+    project.provide('baseUrl', external.replace(/\/+$/, ''));
+    project.provide('devstack', null);
+    return undefined;
+  }
+  const logs: string[] = [];
+  const devstack = await startDevstack({
+    httpPort: 0,
+    dynamodbEndpoint: endpoint,
+    tablePrefix: 'e2e-',
+    build: process.env.TESSERA_TEST_BUILD === '1',
+    bootstrapAdmin: BOOTSTRAP_ADMIN,
+    logLevel: 'WARN',
+    onLog: (source, line) => logs.push(`[${source}] ${line}`),
+  });
+  project.provide('baseUrl', devstack.httpUrl);
+  project.provide('devstack', { dataDir: devstack.dataDir, tablePrefix: devstack.tablePrefix });
+  return async () => {
+    await devstack.stop();
+    if (process.env.TESSERA_TEST_LOGS === '1') console.log(logs.join('\n'));
+  };
+};

@@ -7,7 +7,7 @@
  * opens the HTTP gateway, and makes sure the bootstrap admin exists. `stop()` undoes all of it,
  * Java included.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -99,9 +99,17 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     if (!options.dataDir) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     mkdirSync(dataDir, { recursive: true });
 
+    const services = discoverServices();
     if (options.build !== false) {
       const { buildAll } = await import('../../../scripts/build.ts');
       await buildAll({ quiet: true });
+    }
+
+    const missing = [...services.map((service) => service.name), 'publisher']
+      .map((name) => bundlePath(name))
+      .filter((path) => !existsSync(path));
+    if (missing.length > 0) {
+      throw new Error(`Bundles are missing (${missing.join(', ')}): run \`npm run build\` first.`);
     }
 
     let dynamodbEndpoint = options.dynamodbEndpoint;
@@ -115,7 +123,6 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     }
 
     const tablePrefix = options.tablePrefix ?? 'tessera-';
-    const services = discoverServices();
     const dynamodb = new DynamoDBClient({
       endpoint: dynamodbEndpoint,
       region: LOCAL_REGION,

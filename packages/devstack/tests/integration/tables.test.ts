@@ -7,8 +7,8 @@ import { ensureTable } from '../../src/tables.ts';
 describe('Devstack: ensureTable', () => {
   it('creates each service table as declared, with TTL, and finds it again on the next start', async () => {
     const client = dynamodbClient();
-    const [users] = discoverServices();
-    if (!users) throw new Error('no services found');
+    const users = discoverServices().find((service) => service.name === 'users');
+    if (!users) throw new Error('no users service found');
     const name = `it-tables-${crypto.randomUUID().slice(0, 8)}`;
 
     const created = await ensureTable(client, users.table, name);
@@ -23,8 +23,8 @@ describe('Devstack: ensureTable', () => {
 
   it('refuses to start on a table that differs from its declaration', async () => {
     const client = dynamodbClient();
-    const [users] = discoverServices();
-    if (!users) throw new Error('no services found');
+    const users = discoverServices().find((service) => service.name === 'users');
+    if (!users) throw new Error('no users service found');
     const name = `it-tables-${crypto.randomUUID().slice(0, 8)}`;
     const [index] = users.table.globalSecondaryIndexes;
     if (!index) throw new Error('the users table has an index');
