@@ -39,7 +39,7 @@ const RUNTIME_IMPORTS: Readonly<Record<string, string>> = {
 // --- validators --------------------------------------------------------------------------------
 
 const newAjv = (schemas: Readonly<Record<string, JsonSchema>>, options: Options): Ajv =>
-  createContractAjv(schemas, { code: { source: true, esm: true, lines: false }, ...options });
+  createContractAjv(schemas, { code: { source: true, esm: true, lines: false, optimize: 3 }, messages: false, ...options });
 
 /** Replaces the `require`s of Ajv's standalone output with imports, failing on any it does not know. */
 const esmOnly = (code: string): string => {

@@ -27,6 +27,6 @@ const isEventBridgeDelivery = (event: unknown): event is EventBridgeDelivery =>
 export const handler = async (event: HttpEvent | EventBridgeDelivery) => {
   if (isHttpEvent(event)) return http(event);
   if (isEventBridgeDelivery(event)) return onEvent(event);
-  logger.error('unsupported event', { keys: Object.keys(event as object) });
+  await logger.error('unsupported event', { keys: Object.keys(event as object) });
   throw new Error('The tickets function does not handle this kind of event');
 };

@@ -2,38 +2,24 @@
  * Lambda entry of the users bundle. Two functions run it:
  * - `handler`: the users service (HTTP API events, and the `bootstrap-admin` command);
  * - `authorizer`: the HTTP API's Lambda authorizer (and later the WebSocket `$connect` one).
+ *
+ * Each export loads only its own part of the bundle, on its first invocation, so the authorizer's
+ * cold start carries no DynamoDB client and the service's none of the authorizer (ADR 0018).
  */
-import { createHttpHandler, type HttpEvent } from '@tessera/shared/http';
-import { createLogger } from '@tessera/shared/logger';
+
+import type { HttpEvent } from '@tessera/shared/http';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { operations } from '#generated/contract';
-import { createAuthorizer } from '#handlers/authorizer';
-import { type BootstrapCommand, createBootstrapHandler, isBootstrapCommand } from '#handlers/bootstrap';
-import { createOperationHandlers } from '#handlers/http';
-import { base, dependencies, keyRing, verifier } from '#wiring';
+import type { BootstrapCommand } from '#handlers/bootstrap';
 
-const logger = createLogger('users');
-
-const http = createHttpHandler({
-  operations,
-  handlers: createOperationHandlers({ dependencies, base, publicKeys: async () => (await keyRing()).jwks }),
-  logger,
-});
-const bootstrap = createBootstrapHandler(base);
-
-const isHttpEvent = (event: unknown): event is HttpEvent =>
-  typeof event === 'object' &&
-  event !== null &&
-  (event as { version?: unknown }).version === '2.0' &&
-  'routeKey' in event;
+let service: Promise<typeof import('./service.ts')> | undefined;
+let authorize: Promise<typeof import('./authorizer.ts')> | undefined;
 
 export const handler = async (event: HttpEvent | BootstrapCommand) => {
-  if (isHttpEvent(event)) return http(event);
-  if (isBootstrapCommand(event)) return bootstrap(event);
-  logger.error('unsupported event', { keys: Object.keys(event as object) });
-  throw new Error('The users function does not handle this kind of event');
+  service ??= import('./service.ts');
+  return (await service).handle(event);
 };
 
-const authorize = createAuthorizer(verifier, logger);
-
-export const authorizer = (event: APIGatewayRequestAuthorizerEventV2) => authorize(event);
+export const authorizer = async (event: APIGatewayRequestAuthorizerEventV2) => {
+  authorize ??= import('./authorizer.ts');
+  return (await authorize).handle(event);
+};

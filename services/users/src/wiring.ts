@@ -5,32 +5,12 @@
 import { createCursorCodec } from '@tessera/shared/cursor';
 import { createDocumentClient } from '@tessera/shared/dynamodb';
 import { loadSecret } from '@tessera/shared/secrets';
-import {
-  createAccessTokenIssuer,
-  createAccessTokenVerifier,
-  type KeyRing,
-  loadKeyRing,
-} from '#adapters/access-tokens';
 import { createPasswordHasher } from '#adapters/password-hasher';
 import { createSessionStore } from '#adapters/session-store';
 import { createUserStore } from '#adapters/user-store';
-import { authorizerConfig, serviceConfig } from '#config';
+import { serviceConfig } from '#config';
 import type { Dependencies } from '#domain/ports';
-
-const memo = <T>(make: () => Promise<T>): (() => Promise<T>) => {
-  let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= make().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    });
-    return pending;
-  };
-};
-
-const keyRing = memo(
-  async (): Promise<KeyRing> => loadKeyRing(await loadSecret(authorizerConfig().JWT_KEYS)),
-);
+import { keyRing, memo, tokens } from '#verifier';
 
 const serviceParts = () => {
   const config = serviceConfig();
@@ -54,7 +34,11 @@ const base = () => {
 /** Everything the use cases may need, secrets included. */
 const dependencies = memo(async (): Promise<Dependencies> => {
   const { config, users, sessions, passwords, clock } = base();
-  const [ring, cursorSecret] = await Promise.all([keyRing(), loadSecret(config.CURSOR_SECRET)]);
+  const [ring, cursorSecret, { createAccessTokenIssuer }] = await Promise.all([
+    keyRing(),
+    loadSecret(config.CURSOR_SECRET),
+    tokens(),
+  ]);
   return {
     users,
     sessions,
@@ -65,12 +49,4 @@ const dependencies = memo(async (): Promise<Dependencies> => {
   };
 });
 
-const verifier = memo(async () => {
-  const config = authorizerConfig();
-  return createAccessTokenVerifier(await keyRing(), {
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
-});
-
-export { base, dependencies, keyRing, verifier };
+export { base, dependencies, keyRing };

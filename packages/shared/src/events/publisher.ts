@@ -70,13 +70,13 @@ const createOutboxPublisher =
         firstFailure = (result.Entries ?? []).findIndex((entry) => entry.ErrorCode !== undefined);
         if (firstFailure >= 0) {
           const failed = result.Entries?.[firstFailure];
-          logger.warn('event not accepted by the bus', {
+          await logger.warn('event not accepted by the bus', {
             errorCode: failed?.ErrorCode,
             errorMessage: failed?.ErrorMessage,
           });
         }
       } catch (error) {
-        logger.error('PutEvents failed', { error: error as Error });
+        await logger.error('PutEvents failed', { error: error as Error });
         firstFailure = 0;
       }
       if (firstFailure >= 0) {
@@ -86,7 +86,7 @@ const createOutboxPublisher =
         };
       }
     }
-    if (pending.length > 0) logger.debug('events published', { count: pending.length });
+    if (pending.length > 0) await logger.debug('events published', { count: pending.length });
     return { batchItemFailures: [] };
   };
 

@@ -205,7 +205,7 @@ const createHttpHandler = (options: HttpAdapterOptions) => {
         requestId: correlationId,
       });
       if (status >= 500) {
-        options.logger.error('request failed', {
+        await options.logger.error('request failed', {
           correlationId,
           routeKey: event.routeKey,
           error: error as Error,

@@ -11,7 +11,7 @@ const createEventHandler =
   (base: Pick<Dependencies, 'directory'>, logger: Logger) => async (delivery: EventBridgeDelivery) => {
     const event = parseEvent(delivery);
     const outcome = await applyUserEvent(base, event);
-    logger.debug('event handled', {
+    await logger.debug('event handled', {
       correlationId: event.detail.correlationId,
       eventId: event.detail.eventId,
       detailType: event.detailType,

@@ -5,10 +5,10 @@
  * Hashes are PHC strings (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`), so the parameters are
  * stored beside each hash and can be raised later: `needsRehash` tells login to re-hash an old one.
  * The implementation is WebAssembly (hash-wasm), so the same bundle runs on arm64 Lambda and on any
- * laptop without a native module (ADR 0005).
+ * laptop without a native module (ADR 0005). It is loaded on the first hash, so requests that never
+ * touch a password do not pay for it at cold start.
  */
 import { randomBytes } from 'node:crypto';
-import { argon2id, argon2Verify } from 'hash-wasm';
 import type { PasswordHasher } from '#domain/ports';
 
 interface Argon2Parameters {
@@ -21,20 +21,32 @@ interface Argon2Parameters {
 const OWASP_ARGON2ID: Argon2Parameters = { memorySize: 19 * 1024, iterations: 2, parallelism: 1 };
 const PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
+let argon2: Promise<typeof import('./argon2.ts')> | undefined;
+const loadArgon2 = () => {
+  argon2 ??= import('./argon2.ts');
+  return argon2;
+};
+
 const createPasswordHasher = (parameters: Argon2Parameters = OWASP_ARGON2ID): PasswordHasher => {
-  const hash = (password: string) =>
-    argon2id({ password, salt: randomBytes(16), hashLength: 32, outputType: 'encoded', ...parameters });
+  const hash = async (password: string) =>
+    (await loadArgon2()).argon2id({
+      password,
+      salt: randomBytes(16),
+      hashLength: 32,
+      outputType: 'encoded',
+      ...parameters,
+    });
   let dummy: Promise<string> | undefined;
 
   return {
     hash,
     async verify(encoded, password) {
       if (!PHC.test(encoded)) return false;
-      return argon2Verify({ password, hash: encoded });
+      return (await loadArgon2()).argon2Verify({ password, hash: encoded });
     },
     async verifyNothing(password) {
       dummy ??= hash('tessera: no such account');
-      await argon2Verify({ password, hash: await dummy });
+      await (await loadArgon2()).argon2Verify({ password, hash: await dummy });
     },
     needsRehash(encoded) {
       const match = PHC.exec(encoded);

@@ -38,7 +38,7 @@ const createAuthorizer =
       };
     } catch (error) {
       if (error instanceof TokenRejectedError) return refused(error.reason);
-      logger.error('token verification failed unexpectedly', { error: error as Error });
+      await logger.error('token verification failed unexpectedly', { error: error as Error });
       throw error;
     }
   };
