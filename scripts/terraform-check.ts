@@ -7,8 +7,8 @@
  * 2. writes a Terraform CLI configuration that installs the AWS provider from a local filesystem
  *    mirror when this machine has one (found at run time), from the registry otherwise;
  * 3. `terraform fmt -check -recursive`;
- * 4. checks that the environment folders hold the same code (they may differ only in
- *    `terraform.tfvars` and `backend.hcl`);
+ * 4. checks that the environment folders share their code: each holds its own `terraform.tfvars`
+ *    and `backend.hcl`, and its `.tf` files are links to `environments/_shared`;
  * 5. per module: `init -backend=false` and `terraform test` (mocked provider);
  * 6. per module example: `init -backend=false` and `validate`;
  * 7. per environment: `init -backend=false`, `validate`, then, with a test-only override file (local
@@ -26,10 +26,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -82,8 +84,16 @@ const isLocalLeftover = (name: string): boolean =>
   /\.auto\.tfvars(\.json)?$/.test(name) ||
   name === 'crash.log';
 
+/** The code every environment links to. */
+const SHARED = '_shared';
+
 const copyTree = (from: string, to: string) =>
-  cpSync(from, to, { recursive: true, filter: (source) => !isLocalLeftover(basename(source)) });
+  cpSync(from, to, {
+    recursive: true,
+    // Keep the environments' relative links to environments/_shared pointing inside the copy.
+    verbatimSymlinks: true,
+    filter: (source) => !isLocalLeftover(basename(source)),
+  });
 
 const subdirectories = (directory: string): string[] =>
   existsSync(directory)
@@ -339,31 +349,33 @@ const checkEnvironment =
       return { ok: policy.findings.length === 0, detail: describeReport(policy) };
     });
 
-/** The environments may differ only in values: the same .tf files, byte for byte. */
+/** The environments may differ only in values: their .tf files are links to one shared set. */
 const checkEnvironmentsAlike = (workspace: string, environments: readonly string[]) =>
-  timed('environments hold the same code', async () => {
+  timed('environments share their code', async () => {
+    // Each environment holds its own terraform.tfvars and backend.hcl; its .tf files are links to
+    // the one set in environments/_shared, so the environments cannot drift apart.
     const root = join(workspace, 'terraform', 'environments');
-    const tfFiles = (environment: string) =>
-      readdirSync(join(root, environment))
+    const shared = readdirSync(join(root, SHARED))
+      .filter((name) => name.endsWith('.tf'))
+      .sort();
+    const problems: string[] = [];
+    if (environments.length === 0) problems.push('terraform/environments holds no environment');
+    for (const environment of environments) {
+      const folder = join(root, environment);
+      const tfFiles = readdirSync(folder)
         .filter((name) => name.endsWith('.tf'))
         .sort();
-    const [first, ...others] = environments;
-    if (!first) return { ok: false, detail: indent('terraform/environments holds no environment') };
-    const problems: string[] = [];
-    for (const other of others) {
-      const expected = tfFiles(first);
-      const actual = tfFiles(other);
-      if (expected.join() !== actual.join()) {
-        problems.push(`${other} has ${actual.join(', ')}; ${first} has ${expected.join(', ')}`);
-        continue;
+      if (tfFiles.join() !== shared.join()) {
+        problems.push(`${environment} has ${tfFiles.join(', ')}; ${SHARED} has ${shared.join(', ')}`);
       }
-      for (const file of expected) {
-        if (readFileSync(join(root, first, file), 'utf8') !== readFileSync(join(root, other, file), 'utf8')) {
-          problems.push(`${other}/${file} differs from ${first}/${file}`);
-        }
+      for (const file of tfFiles) {
+        const path = join(folder, file);
+        const target = lstatSync(path).isSymbolicLink() ? readlinkSync(path) : undefined;
+        if (target !== `../${SHARED}/${file}`)
+          problems.push(`${environment}/${file} must be a link to ../${SHARED}/${file}`);
       }
       for (const needed of ['terraform.tfvars', 'backend.hcl']) {
-        if (!existsSync(join(root, other, needed))) problems.push(`${other} has no ${needed}`);
+        if (!existsSync(join(folder, needed))) problems.push(`${environment} has no ${needed}`);
       }
     }
     return problems.length === 0 ? { ok: true } : { ok: false, detail: indent(problems.join('\n')) };
@@ -420,7 +432,9 @@ const main = async () => {
         : { ok: false, detail: indent(`Files need terraform fmt:\n${result.output}`) };
     });
 
-    const environments = subdirectories(join(workspace, 'terraform', 'environments'));
+    const environments = subdirectories(join(workspace, 'terraform', 'environments')).filter(
+      (name) => name !== SHARED,
+    );
     await checkEnvironmentsAlike(workspace, environments);
 
     // Fill the plugin cache once before anything runs in parallel: Terraform's cache is not safe for
