@@ -22,6 +22,7 @@ output "lambda_function_names" {
   description = "Every function of the environment, by deployable: what scripts/deploy-lambda.sh updates."
   value = {
     users     = [module.users.lambda_function_name, module.users.authorizer_lambda_function_name]
+    tickets   = [module.tickets.lambda_function_name]
     publisher = [module.platform.publisher_lambda_function_name]
   }
 }
@@ -29,11 +30,17 @@ output "lambda_function_names" {
 output "dynamodb_table_names" {
   description = "Every service table, by service."
   value = {
-    users = module.users.dynamodb_table_name
+    users   = module.users.dynamodb_table_name
+    tickets = module.tickets.dynamodb_table_name
   }
 }
 
 output "users_ssm_parameter_names" {
   description = "Parameters that scripts/rotate-jwt-keys.ts writes."
   value       = module.users.ssm_parameter_names
+}
+
+output "tickets_ssm_parameter_cursor_secret_name" {
+  description = "The tickets cursor secret, which scripts/rotate-jwt-keys.ts sets."
+  value       = module.tickets.ssm_parameter_cursor_secret_name
 }
