@@ -40,7 +40,9 @@ const release = async () => {
 export async function setup(project: TestProject) {
   shared.users++;
   try {
-    const { endpoint } = await dynamodb();
+    // Against a deployed stage the e2e suite needs no DynamoDB Local.
+    const external = project.name === 'e2e' && process.env.TESSERA_BASE_URL !== undefined;
+    const endpoint = external ? '' : (await dynamodb()).endpoint;
     project.provide('dynamodbEndpoint', endpoint);
     const stopDevstack = project.name === 'e2e' ? await e2eTarget(project, endpoint) : undefined;
     return async () => {
