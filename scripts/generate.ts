@@ -39,22 +39,29 @@ const RUNTIME_IMPORTS: Readonly<Record<string, string>> = {
 // --- validators --------------------------------------------------------------------------------
 
 const newAjv = (schemas: Readonly<Record<string, JsonSchema>>, options: Options): Ajv =>
-  createContractAjv(schemas, { code: { source: true, esm: true, lines: false, optimize: 3 }, messages: false, ...options });
+  createContractAjv(schemas, {
+    code: { source: true, esm: true, lines: false, optimize: 3 },
+    messages: false,
+    ...options,
+  });
 
-/** Replaces the `require`s of Ajv's standalone output with imports, failing on any it does not know. */
-const esmOnly = (code: string): string => {
-  const imports = new Set<string>();
-  const body = code.replace(
-    /const (\w+) = (require\([^)]*\)[.\w[\]"-]*);/g,
-    (_match, name: string, expr: string) => {
+/**
+ * Turns Ajv's standalone output for one export into a function scope that answers the validator:
+ * its run-time helpers come from `__runtime` (our ESM module), never `require`, and its names
+ * cannot collide with another validator's in the same module. Fails on a helper it does not know.
+ */
+const scopedValidator = (code: string): string => {
+  const body = code
+    .replace(/^"use strict";/, '')
+    .replace(/const (\w+) = (require\([^)]*\)[.\w[\]"-]*);/g, (_match, name: string, expr: string) => {
       const exported = RUNTIME_IMPORTS[expr];
       if (!exported) throw new Error(`Generated validator needs an unknown runtime helper: ${expr}`);
-      imports.add(`import { ${exported} as ${name} } from '@tessera/shared/validation-runtime';`);
-      return '';
-    },
-  );
+      return `const ${name} = __runtime.${exported};`;
+    });
   if (/\brequire\(/.test(body)) throw new Error('Generated validator still calls require()');
-  return `${HEADER}${[...imports].sort().join('\n')}\n${body.replace(/^"use strict";/, '')}\n`;
+  const exported = /export const validator = (\w+);/.exec(body);
+  if (!exported?.[1]) throw new Error('Generated validator has no export');
+  return `(() => {${body.replace(exported[0], '')}\nreturn ${exported[1]};\n})()`;
 };
 
 const parametersSchema = (op: ContractOperation): object => {
@@ -73,10 +80,11 @@ const parametersSchema = (op: ContractOperation): object => {
   };
 };
 
-const validatorDeclarations = (names: readonly string[]): string =>
-  `${HEADER}import type { ValidateFunction } from '@tessera/shared/http';\n\n${names
-    .map((n) => `export declare const ${n}: ValidateFunction;`)
-    .join('\n')}\n`;
+const OPERATION_DECLARATION = `${HEADER}import type { ValidateFunction } from '@tessera/shared/http';
+
+export declare const params: ValidateFunction;
+export declare const body: ValidateFunction | undefined;
+`;
 
 // --- TypeScript types from schemas -------------------------------------------------------------
 
@@ -156,15 +164,20 @@ const serviceContract = (
 ): Record<string, string> => {
   const bodyAjv = newAjv(schemas, {});
   const paramAjv = newAjv(schemas, { coerceTypes: true, useDefaults: true });
-  const bodyExports: Record<string, string> = {};
-  const paramExports: Record<string, string> = {};
+  // One module per operation, loaded on the operation's first request, so a cold start compiles
+  // only the validators of the operation it serves.
+  const operationModules: Record<string, string> = {};
   for (const op of operations) {
     paramAjv.addSchema(parametersSchema(op), `params.${op.operationId}`);
-    paramExports[op.operationId] = `params.${op.operationId}`;
+    const params = scopedValidator(standaloneCode(paramAjv, { validator: `params.${op.operationId}` }));
+    let body = 'undefined';
     if (op.requestBody) {
       bodyAjv.addSchema(toAjvSchema(op.requestBody.schema) as object, `body.${op.operationId}`);
-      bodyExports[op.operationId] = `body.${op.operationId}`;
+      body = scopedValidator(standaloneCode(bodyAjv, { validator: `body.${op.operationId}` }));
     }
+    operationModules[`operations/${op.operationId}.js`] =
+      `${HEADER}import * as __runtime from '@tessera/shared/validation-runtime';\n\nexport const params = ${params};\n\nexport const body = ${body};\n`;
+    operationModules[`operations/${op.operationId}.d.ts`] = OPERATION_DECLARATION;
   }
 
   const refs = new Set<string>();
@@ -195,13 +208,11 @@ const serviceContract = (
     const names = (location: string) =>
       JSON.stringify(op.parameters.filter((p) => p.in === location).map((p) => p.name));
     specLines.push(
-      `  ${op.operationId}: {\n    operationId: '${op.operationId}',\n    method: '${op.method}',\n    path: '${op.path}',\n    secured: ${op.secured},\n    roles: ${op.roles ? JSON.stringify(op.roles) : 'null'},\n    params: { path: ${names('path')}, query: ${names('query')}, header: ${names('header')}, validate: params.${op.operationId} },\n    body: ${op.requestBody ? `{ required: ${op.requestBody.required}, validate: bodies.${op.operationId} }` : 'null'},\n  },`,
+      `  ${op.operationId}: {\n    operationId: '${op.operationId}',\n    method: '${op.method}',\n    path: '${op.path}',\n    secured: ${op.secured},\n    roles: ${op.roles ? JSON.stringify(op.roles) : 'null'},\n    params: { path: ${names('path')}, query: ${names('query')}, header: ${names('header')} },\n    body: ${op.requestBody ? `{ required: ${op.requestBody.required} }` : 'null'},\n    validators: () => import('./operations/${op.operationId}.js'),\n  },`,
     );
   }
 
   const contract = `${HEADER}import type { OperationSpec } from '@tessera/shared/http';
-import * as bodies from './body-validators.js';
-import * as params from './param-validators.js';
 
 ${namedTypes(refs, schemas)}
 
@@ -219,10 +230,7 @@ ${specLines.join('\n')}
 `;
   return {
     'contract.ts': contract,
-    'body-validators.js': esmOnly(standaloneCode(bodyAjv, bodyExports)),
-    'body-validators.d.ts': validatorDeclarations(Object.keys(bodyExports)),
-    'param-validators.js': esmOnly(standaloneCode(paramAjv, paramExports)),
-    'param-validators.d.ts': validatorDeclarations(Object.keys(paramExports)),
+    ...operationModules,
   };
 };
 
@@ -287,8 +295,9 @@ const main = async () => {
   }
   const folders = new Set([...files.keys()].map((path) => dirname(path)));
   for (const folder of folders) {
-    for (const name of readdirSync(join(repoRoot, folder))) {
-      const path = join(folder, name);
+    for (const entry of readdirSync(join(repoRoot, folder), { withFileTypes: true })) {
+      if (entry.isDirectory()) continue;
+      const path = join(folder, entry.name);
       if (files.has(path)) continue;
       if (check) stale.push(`${path} (no longer generated)`);
       else {

@@ -3,8 +3,15 @@
  * in its own worker thread, with its own environment, its module loaded once (the cold start) and
  * then invoked with events and a context. An invocation that runs past the timeout gets the worker
  * replaced, as Lambda replaces the execution environment.
+ *
+ * Like deployed Lambda code, the bundle a host runs does not change under it: the host runs a copy
+ * of the bundle's folder, taken when it starts, so a rebuild of `dist/` meanwhile cannot pull lazily
+ * loaded chunks away from a running function.
  */
 import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 interface FunctionHostOptions {
@@ -88,10 +95,15 @@ class FunctionHost {
   private readonly pending = new Map<string, Pending>();
   private readonly timeoutMs: number;
   private stopped = false;
+  private readonly snapshot: string;
+  private readonly bundle: string;
 
   constructor(private readonly options: FunctionHostOptions) {
     this.name = options.name;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.snapshot = mkdtempSync(join(tmpdir(), `tessera-${options.name}-`));
+    cpSync(dirname(options.bundle), this.snapshot, { recursive: true });
+    this.bundle = join(this.snapshot, basename(options.bundle));
   }
 
   /** Loads the bundle (the cold start). Invocations start the worker themselves if needed. */
@@ -108,7 +120,7 @@ class FunctionHost {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         env: { ...this.options.environment },
-        workerData: { bundle: this.options.bundle, name: this.name, memoryMb: this.options.memoryMb ?? 512 },
+        workerData: { bundle: this.bundle, name: this.name, memoryMb: this.options.memoryMb ?? 512 },
         stdout: true,
         stderr: true,
       });
@@ -192,6 +204,7 @@ class FunctionHost {
     const worker = this.worker;
     this.worker = undefined;
     if (worker) await worker.terminate();
+    rmSync(this.snapshot, { recursive: true, force: true });
   }
 }
 

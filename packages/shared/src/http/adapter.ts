@@ -29,7 +29,7 @@ import {
 import type { Logger } from '../logger.ts';
 import { PROBLEM_CONTENT_TYPE, problemResponse } from './problem.ts';
 import { bodyFieldErrors, parameterFieldErrors } from './schema-errors.ts';
-import type { OperationSpec } from './types.ts';
+import type { OperationSpec, OperationValidators } from './types.ts';
 
 type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -134,19 +134,24 @@ const parseBody = (spec: OperationSpec, event: HttpEvent, maxBodyBytes: number):
 };
 
 /** Validates parameters and body together, so one 400 names every bad field. */
-const validateInput = (spec: OperationSpec, event: HttpEvent, body: unknown) => {
+const validateInput = (
+  spec: OperationSpec,
+  validators: OperationValidators,
+  event: HttpEvent,
+  body: unknown,
+) => {
   const params = {
     path: pick(event.pathParameters, spec.params.path),
     query: pick(event.queryStringParameters, spec.params.query),
     header: pick(event.headers, spec.params.header),
   };
   const errors: FieldError[] = [];
-  if (!spec.params.validate(params)) errors.push(...parameterFieldErrors(spec.params.validate.errors ?? []));
+  if (!validators.params(params)) errors.push(...parameterFieldErrors(validators.params.errors ?? []));
   if (spec.body) {
     if (body === undefined) {
       if (spec.body.required) errors.push({ location: 'body', field: '(body)', detail: 'is required' });
-    } else if (!spec.body.validate(body)) {
-      errors.push(...bodyFieldErrors(spec.body.validate.errors ?? []));
+    } else if (validators.body && !validators.body(body)) {
+      errors.push(...bodyFieldErrors(validators.body.errors ?? []));
     }
   }
   if (errors.length > 0) {
@@ -181,12 +186,24 @@ const respond = (
 const createHttpHandler = (options: HttpAdapterOptions) => {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-  const byRouteKey = new Map<string, { spec: OperationSpec; handler: RawHandler }>();
+  const byRouteKey = new Map<
+    string,
+    { spec: OperationSpec; handler: RawHandler; validators: () => Promise<OperationValidators> }
+  >();
   const handlers = options.handlers as Readonly<Record<string, RawHandler>>;
   for (const spec of Object.values(options.operations)) {
     const handler = handlers[spec.operationId];
     if (!handler) throw new Error(`No handler for operation ${spec.operationId}`);
-    byRouteKey.set(`${spec.method} ${spec.path}`, { spec, handler });
+    let loaded: Promise<OperationValidators> | undefined;
+    // Each operation's validators load on its first request and stay; a failed load is retried.
+    const validators = () => {
+      loaded ??= spec.validators().catch((error: unknown) => {
+        loaded = undefined;
+        throw error;
+      });
+      return loaded;
+    };
+    byRouteKey.set(`${spec.method} ${spec.path}`, { spec, handler, validators });
   }
 
   return async (event: HttpEvent): Promise<HttpResponse> => {
@@ -196,7 +213,7 @@ const createHttpHandler = (options: HttpAdapterOptions) => {
       if (!route) throw new NotFoundError('ROUTE_NOT_FOUND', `No operation answers ${event.routeKey}.`);
       const principal = authenticate(route.spec, event, now());
       const body = parseBody(route.spec, event, maxBodyBytes);
-      const params = validateInput(route.spec, event, body);
+      const params = validateInput(route.spec, await route.validators(), event, body);
       const result = await route.handler({ ...params, body, principal, correlationId });
       return respond(result.status, correlationId, result.body, 'application/json', result.headers);
     } catch (error) {

@@ -10,6 +10,7 @@ export type {
   OperationHandlers,
   OperationSpec,
   OperationTypes,
+  OperationValidators,
   SchemaError,
   ValidateFunction,
 } from './types.ts';

@@ -21,6 +21,13 @@ interface SchemaError {
 /** A generated validator: true when valid, with `errors` set otherwise. May coerce and fill defaults. */
 type ValidateFunction = ((data: unknown) => boolean) & { errors?: readonly SchemaError[] | null };
 
+/** The generated validators of one operation (`generated/operations/<operationId>.js`). */
+interface OperationValidators {
+  /** Validates `{ path, query, header }`, coercing strings and filling defaults. */
+  readonly params: ValidateFunction;
+  readonly body: ValidateFunction | undefined;
+}
+
 /** What the adapter needs to know about one operation at run time. */
 interface OperationSpec {
   readonly operationId: string;
@@ -33,10 +40,10 @@ interface OperationSpec {
     readonly path: readonly string[];
     readonly query: readonly string[];
     readonly header: readonly string[];
-    /** Validates `{ path, query, header }`, coercing strings and filling defaults. */
-    readonly validate: ValidateFunction;
   };
-  readonly body: { readonly required: boolean; readonly validate: ValidateFunction } | null;
+  readonly body: { readonly required: boolean } | null;
+  /** Loads the operation's validators; the adapter loads them once, on the operation's first request. */
+  readonly validators: () => Promise<OperationValidators>;
 }
 
 /** The compile-time shape of one operation, generated from the contract. */
@@ -89,6 +96,7 @@ export type {
   OperationHandlers,
   OperationSpec,
   OperationTypes,
+  OperationValidators,
   SchemaError,
   ValidateFunction,
 };

@@ -21,46 +21,54 @@ addFormats.default(paramAjv, ['email', 'uuid']);
 
 const NOW = 1_800_000_000;
 
+const widgetValidators = {
+  params: paramAjv.compile({
+    type: 'object',
+    properties: {
+      path: {
+        type: 'object',
+        properties: { shopId: { type: 'string', format: 'uuid' } },
+        required: ['shopId'],
+      },
+      query: {
+        type: 'object',
+        properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+      },
+      header: { type: 'object' },
+    },
+  }) as ValidateFunction,
+  body: bodyAjv.compile({
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'owner'],
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      owner: { type: 'string', format: 'email' },
+      size: { type: 'integer' },
+    },
+  }) as ValidateFunction,
+};
+
+let widgetValidatorLoads = 0;
+
 const createWidget: OperationSpec = {
   operationId: 'createWidget',
   method: 'POST',
   path: '/widgets/{shopId}',
   secured: true,
   roles: null,
-  params: {
-    path: ['shopId'],
-    query: ['limit'],
-    header: [],
-    validate: paramAjv.compile({
-      type: 'object',
-      properties: {
-        path: {
-          type: 'object',
-          properties: { shopId: { type: 'string', format: 'uuid' } },
-          required: ['shopId'],
-        },
-        query: {
-          type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-        },
-        header: { type: 'object' },
-      },
-    }) as ValidateFunction,
-  },
-  body: {
-    required: true,
-    validate: bodyAjv.compile({
-      type: 'object',
-      additionalProperties: false,
-      required: ['name', 'owner'],
-      properties: {
-        name: { type: 'string', minLength: 1 },
-        owner: { type: 'string', format: 'email' },
-        size: { type: 'integer' },
-      },
-    }) as ValidateFunction,
+  params: { path: ['shopId'], query: ['limit'], header: [] },
+  body: { required: true },
+  validators: async () => {
+    widgetValidatorLoads++;
+    return widgetValidators;
   },
 };
+
+const noParameters = async () => ({
+  params: paramAjv.compile({ type: 'object' }) as ValidateFunction,
+  body: undefined,
+});
 
 const deleteShop: OperationSpec = {
   operationId: 'deleteShop',
@@ -68,13 +76,9 @@ const deleteShop: OperationSpec = {
   path: '/shops',
   secured: true,
   roles: ['admin'],
-  params: {
-    path: [],
-    query: [],
-    header: [],
-    validate: paramAjv.compile({ type: 'object' }) as ValidateFunction,
-  },
+  params: { path: [], query: [], header: [] },
   body: null,
+  validators: noParameters,
 };
 
 const ping: OperationSpec = {
@@ -83,13 +87,9 @@ const ping: OperationSpec = {
   path: '/ping',
   secured: false,
   roles: null,
-  params: {
-    path: [],
-    query: [],
-    header: [],
-    validate: paramAjv.compile({ type: 'object' }) as ValidateFunction,
-  },
+  params: { path: [], query: [], header: [] },
   body: null,
+  validators: noParameters,
 };
 
 const SHOP = '6f1c2b5e-8a4d-4c3e-9f2a-1b2c3d4e5f60';
@@ -162,6 +162,17 @@ describe('Function: createHttpHandler', () => {
       body: { name: 'w', owner: 'a@b.co' },
       principal: { userId: 'u-1', role: 'user' },
     });
+  });
+
+  it('loads an operation validators on its first request only', async () => {
+    const { handler } = setup();
+    const before = widgetValidatorLoads;
+
+    await handler(widgetEvent(JSON.stringify({ name: 'w', owner: 'a@b.co' })));
+    await handler(widgetEvent(JSON.stringify({ name: 'v', owner: 'a@b.co' })));
+    await handler(event({ routeKey: 'GET /ping' }));
+
+    expect(widgetValidatorLoads - before).toBe(1);
   });
 
   it('fills a query default when the parameter is absent', async () => {
