@@ -7,6 +7,8 @@
  * reads only the caller's partition costs the same at every size. Beside them, the Scan-based list of
  * seed 004, whose cost grows with the table.
  *
+ * `npm run bench` calls `measureCapacity` (at 1,000 and 50,000); the command line still works:
+ *
  * Usage: npx tsx bench/capacity.ts [--sizes=100,10000] [--json=<file>]
  */
 import { randomUUID } from 'node:crypto';
@@ -25,18 +27,14 @@ import { ensureTable } from '../packages/devstack/src/tables.ts';
 import { createTicketStore } from '../services/tickets/src/adapters/ticket-store.ts';
 import type { ListSource } from '../services/tickets/src/domain/ports.ts';
 import { STATUSES, type Ticket } from '../services/tickets/src/domain/ticket.ts';
+import type { CapacityMeasurement, CapacityResults } from './lib/results.ts';
 
-interface Measurement {
-  readonly operation: string;
-  readonly size: number;
-  readonly readUnits: number;
-  readonly writeUnits: number;
-  readonly items: number;
-}
+type Measurement = CapacityMeasurement;
 
 const argument = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-const sizes = (argument('sizes') ?? '100,10000').split(',').map(Number);
 const PAGE = 20;
+/** BatchWriteItem calls in flight while seeding. */
+const SEED_CONCURRENCY = 4;
 const SUBJECT_TICKETS = 50;
 const PROVIDER_TICKETS = 30;
 
@@ -113,8 +111,7 @@ const seed = async (
       version: 1,
     };
   });
-  for (let i = 0; i < tickets.length; i += 25) {
-    const chunk = tickets.slice(i, i + 25);
+  const writeChunk = async (chunk: readonly Ticket[]) => {
     let requests = chunk.map((t) => ({ PutRequest: { Item: ticketItem(t) } }));
     while (requests.length > 0) {
       const result = await documentClient.send(
@@ -122,15 +119,35 @@ const seed = async (
       );
       requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
     }
-  }
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < tickets.length) {
+      const start = next;
+      next += 25;
+      await writeChunk(tickets.slice(start, start + 25));
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
   return tickets;
 };
 
-const main = async () => {
+/**
+ * Measures every operation at every size, on a DynamoDB Local started for the run.
+ *
+ * @example
+ * const capacity = await measureCapacity({ sizes: [1000, 50000] });
+ */
+const measureCapacity = async (options: {
+  readonly sizes: readonly number[];
+  readonly log?: (line: string) => void;
+}): Promise<CapacityResults> => {
+  const { sizes } = options;
   const dynamodb = await startDynamoDbLocal({ port: await freePort() });
   const declaration = discoverServices().find((s) => s.name === 'tickets')?.table;
   if (!declaration) throw new Error('no tickets table declaration');
   const measurements: Measurement[] = [];
+  const seedMs: Record<string, number> = {};
   try {
     for (const size of sizes) {
       const { client, documentClient, measure } = meteredClient(dynamodb.endpoint);
@@ -138,7 +155,12 @@ const main = async () => {
       await ensureTable(client, declaration, tableName);
       const subject = randomUUID();
       const provider = randomUUID();
+      const seeding = performance.now();
       const tickets = await seed(documentClient, tableName, size, subject, provider);
+      seedMs[String(size)] = Math.round(performance.now() - seeding);
+      options.log?.(
+        `  capacity: ${size.toLocaleString('en')} tickets seeded in ${(seedMs[String(size)] ?? 0) / 1000} s`,
+      );
       const store = createTicketStore(documentClient, tableName);
       const record = (operation: string, m: { read: number; write: number }, items: number) =>
         measurements.push({ operation, size, readUnits: m.read, writeUnits: m.write, items });
@@ -232,7 +254,12 @@ const main = async () => {
   } finally {
     await dynamodb.stop();
   }
+  return { sizes, page: PAGE, measurements, seedMs };
+};
 
+const main = async () => {
+  const sizes = (argument('sizes') ?? '100,10000').split(',').map(Number);
+  const { measurements } = await measureCapacity({ sizes, log: console.log });
   const operations = [...new Set(measurements.map((m) => m.operation))];
   const cell = (m: Measurement | undefined) =>
     m
@@ -249,4 +276,7 @@ const main = async () => {
   if (json) writeFileSync(json, JSON.stringify({ sizes, page: PAGE, measurements }, null, 2));
 };
 
-await main();
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) await main();
+
+export { measureCapacity, PAGE };

@@ -1,0 +1,101 @@
+/**
+ * Command-line options of `npm run bench`.
+ *
+ * --only=size,cold,warm,capacity,load,start,cost   a subset (the rest is kept from the same day's file)
+ * --dist=<dir>          the bundles to measure (size and cold init); default dist/
+ * --label=<name>        the run's label; default `current`
+ * --out=<file>          where the results go; default bench/results/<YYYY-MM-DD>.json
+ * --before=<file>       the before run the report compares with; default bench/results/before.json
+ * --no-report           do not rewrite docs/PERFORMANCE.md (the default when --dist or --out is given)
+ * --report              rewrite it anyway
+ * --no-npm-test         skip timing `npm test` (it rebuilds dist/)
+ * --render-only         measure nothing: rewrite the report from the results file (--out)
+ * --cold-runs=N, --load-seconds=N, --capacity-sizes=1000,50000, --start-runs=N
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import { repoRoot } from '../../packages/devstack/src/contract.ts';
+import { METRICS, type MetricName } from './results.ts';
+
+interface BenchOptions {
+  readonly only: readonly MetricName[];
+  readonly complete: boolean;
+  readonly dist: string;
+  readonly label: string;
+  readonly out: string;
+  readonly before: string;
+  readonly report: boolean;
+  readonly npmTest: boolean;
+  readonly renderOnly: boolean;
+  readonly coldRuns: number;
+  readonly loadSeconds: number;
+  readonly capacitySizes: readonly number[];
+  readonly startRuns: number;
+  readonly date: string;
+}
+
+const value = (args: readonly string[], name: string) =>
+  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+const path = (p: string) => (isAbsolute(p) ? p : resolve(repoRoot, p));
+
+const positive = (text: string | undefined, fallback: number, name: string) => {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number`);
+  return n;
+};
+
+/**
+ * Parses the options; throws with a message naming a bad one.
+ *
+ * @example
+ * parseOptions(['--only=size,cold', '--dist=/tmp/dist'])
+ */
+const parseOptions = (args: readonly string[]): BenchOptions => {
+  const known = [
+    'only',
+    'dist',
+    'label',
+    'out',
+    'before',
+    'cold-runs',
+    'load-seconds',
+    'capacity-sizes',
+    'start-runs',
+  ];
+  for (const arg of args) {
+    const name = arg.replace(/^--/, '').split('=')[0] ?? '';
+    if (!known.includes(name) && !['report', 'no-report', 'no-npm-test', 'render-only'].includes(name)) {
+      throw new Error(`Unknown option ${arg}`);
+    }
+  }
+  const onlyText = value(args, 'only');
+  const only = (onlyText ? onlyText.split(',') : [...METRICS]).map((m) => m.trim());
+  const unknown = only.filter((m) => !(METRICS as readonly string[]).includes(m));
+  if (unknown.length) throw new Error(`--only knows ${METRICS.join(', ')}; not ${unknown.join(', ')}`);
+  const date = new Date().toISOString().slice(0, 10);
+  const distText = value(args, 'dist');
+  const outText = value(args, 'out');
+  const report = args.includes('--report') || (!args.includes('--no-report') && !distText && !outText);
+  return {
+    only: METRICS.filter((m) => only.includes(m)),
+    complete: only.length === METRICS.length,
+    dist: path(distText ?? 'dist'),
+    label: value(args, 'label') ?? 'current',
+    out: path(outText ?? join('bench', 'results', `${date}.json`)),
+    before: path(value(args, 'before') ?? join('bench', 'results', 'before.json')),
+    report,
+    npmTest: !args.includes('--no-npm-test'),
+    renderOnly: args.includes('--render-only'),
+    coldRuns: positive(value(args, 'cold-runs'), 20, 'cold-runs'),
+    loadSeconds: positive(value(args, 'load-seconds'), 20, 'load-seconds'),
+    capacitySizes: (value(args, 'capacity-sizes') ?? '1000,50000')
+      .split(',')
+      .map((s) => positive(s, 0, 'capacity-sizes')),
+    startRuns: positive(value(args, 'start-runs'), 3, 'start-runs'),
+    date,
+  };
+};
+
+export type { BenchOptions };
+export { parseOptions };

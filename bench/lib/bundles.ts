@@ -1,0 +1,85 @@
+/**
+ * Sizes of a built bundle folder (`dist/<name>/`): all code, the code a cold start loads, gzip and
+ * zip, measured from the files alone, so any folder can be measured, the snapshot of an older build
+ * included, without its build metadata.
+ *
+ * "Cold start" code is the entry and every chunk it reaches through static `import ... from`
+ * statements; chunks reached only through `import()` load on first need (the SSM client, the SDK's
+ * SSO/STS credential providers, which a Lambda never loads).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+
+interface BundleSize {
+  readonly rawBytes: number;
+  readonly coldStartBytes: number;
+  readonly gzipBytes: number;
+  /** The folder zipped as the build zips it (deflate level 9, fixed timestamps). */
+  readonly zipBytes: number;
+  readonly files: number;
+  readonly coldStartFiles: number;
+}
+
+// 1980-01-01, as scripts/build.ts, so the zip size matches the shipped zip's.
+const ZIP_MTIME = new Date('1980-01-01T00:00:00Z');
+
+const filesUnder = (directory: string): string[] =>
+  readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(directory, join(entry.parentPath, entry.name)))
+    .sort();
+
+// Static imports and re-exports of relative files, as esbuild writes them (`import{a as b}from"./x.mjs"`,
+// `import"./x.mjs"`). A dynamic `import("./x.mjs")` has a parenthesis where this wants a quote.
+const STATIC_IMPORT = /\b(?:import|export)\s*(?:[\w$*{][^'"();]*?\bfrom\s*)?["'](\.{1,2}\/[^"']+)["']/g;
+
+/** The entry and every file it reaches through static imports. */
+const staticClosure = (entry: string): string[] => {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !existsSync(file)) return;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const match of code.matchAll(STATIC_IMPORT)) visit(resolve(dirname(file), match[1] as string));
+  };
+  visit(entry);
+  return [...seen];
+};
+
+/**
+ * Measures one bundle folder.
+ *
+ * @example
+ * measureBundle('dist/tickets').coldStartBytes
+ */
+const measureBundle = (directory: string): BundleSize => {
+  const files = filesUnder(directory);
+  const code = files.filter((file) => file.endsWith('.mjs'));
+  const entries: Record<string, [Uint8Array, { mtime: Date; level: 9 }]> = {};
+  for (const file of files)
+    entries[file] = [readFileSync(join(directory, file)), { mtime: ZIP_MTIME, level: 9 }];
+  const cold = staticClosure(join(directory, 'index.mjs'));
+  return {
+    rawBytes: code.reduce((sum, file) => sum + statSync(join(directory, file)).size, 0),
+    coldStartBytes: cold.reduce((sum, file) => sum + statSync(file).size, 0),
+    gzipBytes: code.reduce(
+      (sum, file) => sum + gzipSync(readFileSync(join(directory, file)), { level: 9 }).length,
+      0,
+    ),
+    zipBytes: zipSync(entries).length,
+    files: code.length,
+    coldStartFiles: cold.length,
+  };
+};
+
+/** The functions in a dist folder: every subfolder with an `index.mjs`. */
+const functionsIn = (dist: string): string[] =>
+  readdirSync(dist, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dist, entry.name, 'index.mjs')))
+    .map((entry) => entry.name)
+    .sort();
+
+export type { BundleSize };
+export { functionsIn, measureBundle, staticClosure };

@@ -1,0 +1,70 @@
+/**
+ * One cold start, run by bench/metrics/cold.ts in a fresh `node` process: import a bundle, invoke
+ * one export once with the event in BENCH_EVENT, write the timings to file descriptor 3, exit.
+ *
+ * Times are `performance.now()`, milliseconds since this process started. With BENCH_TRACE_LOADS=1
+ * (an untimed run) it also lists every file the import and the request loaded, through a module
+ * load hook, so the size report can say how much code one request really loads.
+ *
+ * Usage: node bench/metrics/cold-child.mjs <bundle.mjs> <export>
+ */
+import { writeSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const loaded = new Set();
+if (process.env.BENCH_TRACE_LOADS === '1') {
+  registerHooks({
+    load(url, context, nextLoad) {
+      loaded.add(url);
+      return nextLoad(url, context);
+    },
+  });
+}
+
+const [bundle, exportName] = process.argv.slice(2);
+const event = JSON.parse(process.env.BENCH_EVENT ?? '{}');
+const context = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'bench',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${process.env.AWS_LAMBDA_FUNCTION_NAME}`,
+  memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '512',
+  awsRequestId: 'c0ffee00-0000-4000-8000-000000000000',
+  logGroupName: '/aws/lambda/bench',
+  logStreamName: 'bench',
+  getRemainingTimeInMillis: () => 29_000,
+};
+
+const started = performance.now();
+const module = await import(pathToFileURL(bundle).href);
+const imported = performance.now();
+let result;
+let error;
+try {
+  result = await module[exportName](event, context);
+} catch (caught) {
+  error = String(caught?.stack ?? caught);
+}
+const done = performance.now();
+
+const status =
+  result && typeof result === 'object' && 'statusCode' in result
+    ? result.statusCode
+    : result && typeof result === 'object' && Array.isArray(result.batchItemFailures)
+      ? result.batchItemFailures.length === 0
+        ? 'ok'
+        : 'failed'
+      : 'none';
+writeSync(
+  3,
+  JSON.stringify({
+    started,
+    imported,
+    done,
+    status,
+    error,
+    loaded: [...loaded].filter((url) => url.startsWith('file:')),
+  }),
+);
+process.exit(0);

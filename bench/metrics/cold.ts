@@ -1,0 +1,152 @@
+/**
+ * Cold init: a fresh `node` process per run imports a bundle and serves one request against the
+ * stub AWS endpoint (`bench/metrics/cold-child.mjs`), then exits. Beside it, in the same run and
+ * interleaved in a new random order each round: `node -e ''` (the runtime alone) and the SDK-only
+ * floor bundles.
+ *
+ * The headline figure is the wall time from spawn to exit, measured by this process; the child also
+ * reports when its import finished and when the response came back, since its own start.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { repoRoot } from '../../packages/devstack/src/contract.ts';
+import type { Variant } from '../lib/invocations.ts';
+import type { ColdResults, ColdVariantResult } from '../lib/results.ts';
+import { shuffled, summarize } from '../lib/stats.ts';
+
+interface ChildReport {
+  readonly started: number;
+  readonly imported: number;
+  readonly done: number;
+  readonly status: number | string;
+  readonly error?: string;
+  readonly loaded: readonly string[];
+}
+
+interface RunSample {
+  readonly wallMs: number;
+  readonly report: ChildReport | null;
+  readonly ok: boolean;
+  readonly problem?: string;
+}
+
+const CHILD = join(repoRoot, 'bench', 'metrics', 'cold-child.mjs');
+const RUN_TIMEOUT_MS = 30_000;
+
+const expectedStatus = (variant: Variant) =>
+  variant.function === 'publisher' || variant.function === 'floor-eventbridge' ? 'ok' : 200;
+
+/** Runs one variant once in a fresh process. */
+const runOnce = (variant: Variant, options: { readonly trace?: boolean } = {}): Promise<RunSample> =>
+  new Promise((resolve) => {
+    const args =
+      variant.kind === 'node'
+        ? ['-e', '']
+        : [CHILD, join(variant.directory ?? '', 'index.mjs'), variant.exportName ?? 'handler'];
+    const env = { ...variant.env, ...(options.trace ? { BENCH_TRACE_LOADS: '1' } : {}) };
+    let output = '';
+    let errors = '';
+    let wallMs = 0;
+    const started = performance.now();
+    const child: ChildProcess = spawn(process.execPath, args, {
+      env,
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    (child.stdio[3] as Readable | null)?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      errors = (errors + chunk.toString()).slice(-2000);
+    });
+    child.once('exit', () => {
+      wallMs = performance.now() - started;
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (variant.kind === 'node') {
+        resolve({ wallMs, report: null, ok: code === 0, ...(code === 0 ? {} : { problem: errors }) });
+        return;
+      }
+      let report: ChildReport | null = null;
+      try {
+        report = JSON.parse(output) as ChildReport;
+      } catch {
+        resolve({ wallMs, report: null, ok: false, problem: `exit ${code}: ${errors || 'no report'}` });
+        return;
+      }
+      const ok = report.status === expectedStatus(variant);
+      resolve({
+        wallMs,
+        report,
+        ok,
+        ...(ok
+          ? {}
+          : { problem: `status ${report.status}${report.error ? `: ${report.error}` : ''} ${errors}` }),
+      });
+    });
+  });
+
+/**
+ * The files a bundle's cold start and first request load, from one traced (untimed) run, and their
+ * total size in bytes; null when the run failed.
+ */
+const traceFirstRequest = async (
+  variant: Variant,
+  sizeOf: (file: string) => number,
+): Promise<{ readonly bytes: number; readonly files: readonly string[] } | null> => {
+  const sample = await runOnce(variant, { trace: true });
+  if (!sample.ok || !sample.report || !variant.directory) return null;
+  const root = `file://${variant.directory}/`;
+  const files = sample.report.loaded
+    .filter((url) => url.startsWith(root))
+    .map((url) => decodeURIComponent(url.slice('file://'.length)));
+  return { bytes: files.reduce((sum, file) => sum + sizeOf(file), 0), files };
+};
+
+/**
+ * Runs every variant `runs` times, interleaved, after one untimed warm-up run each (which fills
+ * the page cache, so no variant pays for reading from disk).
+ */
+const measureColdInit = async (
+  variants: readonly Variant[],
+  options: {
+    readonly runs: number;
+    readonly dist: string;
+    readonly budgetRatio: number;
+    readonly log: (line: string) => void;
+  },
+): Promise<ColdResults> => {
+  const samples = new Map<string, RunSample[]>(variants.map((v) => [v.name, []]));
+  for (const variant of variants) {
+    const warm = await runOnce(variant);
+    if (!warm.ok) options.log(`  ${variant.name}: warm-up run failed: ${warm.problem ?? ''}`.trimEnd());
+  }
+  for (let round = 1; round <= options.runs; round++) {
+    for (const variant of shuffled(variants)) samples.get(variant.name)?.push(await runOnce(variant));
+    if (round % 5 === 0) options.log(`  cold init: round ${round}/${options.runs}`);
+  }
+
+  const results: ColdVariantResult[] = variants.map((variant) => {
+    const all = samples.get(variant.name) ?? [];
+    const good = all.filter((s) => s.ok);
+    const reports = good.map((s) => s.report).filter((r): r is ChildReport => r !== null);
+    const failed = all.find((s) => !s.ok);
+    return {
+      name: variant.name,
+      kind: variant.kind,
+      ...(variant.request ? { request: variant.request } : {}),
+      ...(variant.floor ? { floor: variant.floor } : {}),
+      wallMs: summarize(good.map((s) => s.wallMs)),
+      importMs: reports.length ? summarize(reports.map((r) => r.imported)) : null,
+      responseMs: reports.length ? summarize(reports.map((r) => r.done)) : null,
+      failures: all.length - good.length,
+      ...(failed?.problem ? { error: failed.problem.slice(0, 500) } : {}),
+    };
+  });
+  return { dist: options.dist, runs: options.runs, budgetRatio: options.budgetRatio, variants: results };
+};
+
+export { measureColdInit, runOnce, traceFirstRequest };

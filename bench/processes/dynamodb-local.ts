@@ -1,0 +1,17 @@
+/**
+ * Child process of the start benchmark's baseline: DynamoDB Local alone, started the way the
+ * devstack starts it (a data folder from BENCH_DATA_DIR, a free port), ready when it answers.
+ */
+import { startDynamoDbLocal } from '../../packages/devstack/src/dynamodb-local.ts';
+import { freePort } from '../../packages/devstack/src/ports.ts';
+
+const started = performance.now();
+const dynamodb = await startDynamoDbLocal({ port: await freePort(), dataDir: process.env.BENCH_DATA_DIR });
+const ready = performance.now();
+console.log(
+  `@@bench ${JSON.stringify({ endpoint: dynamodb.endpoint, readyMs: ready - started, sinceProcessStartMs: ready })}`,
+);
+
+process.on('SIGTERM', () => {
+  dynamodb.stop().finally(() => process.exit(0));
+});

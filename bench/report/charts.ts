@@ -1,0 +1,222 @@
+/**
+ * One chart per metric, from a run's results (and the before run's, for the before/after charts).
+ * Returns file name -> SVG; the report links them from `docs/performance/`.
+ */
+import type { BenchResults } from '../lib/results.ts';
+import { budgetedBytes } from './summary.ts';
+import { barChart, COLORS } from './svg-chart.ts';
+
+const grey = (kind: string) => (kind === 'service' ? undefined : COLORS.baseline);
+
+const sizeChart = (r: BenchResults) => {
+  const size = r.size;
+  if (!size) return null;
+  return barChart({
+    title: 'Bundle size per function, KiB',
+    subtitle: `grey: SDK-only floors; dashed: the budget (${(size.budgetBytes / 1024).toFixed(0)} KiB) on the code one request loads`,
+    series: [
+      { name: 'loaded by one request', color: COLORS.ours },
+      { name: 'all code (lazy chunks too)', color: COLORS.before },
+      { name: 'zip', color: COLORS.second },
+    ],
+    rows: size.bundles.map((b) => ({
+      label: b.name,
+      values: [budgetedBytes(b) / 1024, b.rawBytes / 1024, b.zipBytes / 1024],
+      colors: [
+        grey(b.kind),
+        b.kind === 'service' ? undefined : '#c9c9c9',
+        b.kind === 'service' ? undefined : '#c9c9c9',
+      ],
+    })),
+    format: (v) => `${v.toFixed(0)} KiB`,
+    marker: { value: size.budgetBytes / 1024, label: 'budget' },
+  });
+};
+
+const coldChart = (r: BenchResults) => {
+  const cold = r.cold;
+  if (!cold) return null;
+  return barChart({
+    title: 'Cold init: fresh node process, import, one request, exit (ms)',
+    subtitle: `${cold.runs} runs per variant, interleaved; grey: baselines; budget 1.2x the floor of each function`,
+    series: [
+      { name: 'median', color: COLORS.ours },
+      { name: 'p90', color: COLORS.before },
+    ],
+    rows: cold.variants.map((v) => ({
+      label: v.name,
+      values: [v.wallMs.median, v.wallMs.p90],
+      colors: [grey(v.kind), v.kind === 'service' ? undefined : '#c9c9c9'],
+    })),
+    format: (v) => `${v.toFixed(0)} ms`,
+  });
+};
+
+const warmChart = (r: BenchResults) => {
+  const warm = r.warm;
+  if (!warm) return null;
+  return barChart({
+    title: 'Warm handler overhead, µs per request (median)',
+    subtitle: 'in-process, in-memory store; blue: ours, orange: peers',
+    series: [
+      { name: 'median', color: COLORS.ours },
+      { name: 'p90', color: COLORS.before },
+    ],
+    rows: warm.rows.map((row) => ({
+      label: `${row.operation.replace(/, unknown field \(400\)/, ' 400')} · ${row.implementation}`,
+      values: [row.usPerRequest.median, row.usPerRequest.p90],
+      colors: row.implementation === 'tessera' ? [] : [COLORS.peer, '#ffbe7d'],
+    })),
+    format: (v) => `${v.toFixed(1)} µs`,
+  });
+};
+
+const capacityChart = (r: BenchResults) => {
+  const capacity = r.capacity;
+  if (!capacity) return null;
+  const operations = [...new Set(capacity.measurements.map((m) => m.operation))];
+  const palette = [COLORS.ours, COLORS.second, COLORS.peer];
+  return barChart({
+    title: 'DynamoDB capacity units per operation (log scale)',
+    subtitle: 'ReturnConsumedCapacity on DynamoDB Local; the Scan-based list is the baseline',
+    series: capacity.sizes.map((size, i) => ({
+      name: `${size.toLocaleString('en')} tickets`,
+      color: palette[i % 3] ?? COLORS.ours,
+    })),
+    rows: operations.map((operation) => ({
+      label: operation.length > 44 ? `${operation.slice(0, 43)}…` : operation,
+      values: capacity.sizes.map((size) => {
+        const m = capacity.measurements.find((x) => x.operation === operation && x.size === size);
+        return m ? m.readUnits + m.writeUnits : null;
+      }),
+      colors: operation.startsWith('Scan') ? capacity.sizes.map(() => COLORS.fail) : [],
+    })),
+    format: (v) => (v >= 10 ? v.toFixed(0) : v.toFixed(1)),
+    scale: 'log',
+    width: 900,
+  });
+};
+
+const loadChart = (r: BenchResults) => {
+  const load = r.load;
+  if (!load) return null;
+  return barChart({
+    title: 'Local load: requests per second (log scale)',
+    subtitle: 'autocannon, 16 connections; grey: a bare node:http server on the same machine (the ceiling)',
+    series: [{ name: 'req/s', color: COLORS.ours }],
+    rows: load.runs.map((run) => ({
+      label: `${run.target} · ${run.operation}`,
+      values: [run.rps],
+      colors: [run.target === 'ceiling' ? COLORS.baseline : undefined],
+    })),
+    format: (v) => `${Math.round(v).toLocaleString('en')}/s`,
+    scale: 'log',
+  });
+};
+
+const startChart = (r: BenchResults) => {
+  const start = r.start;
+  if (!start) return null;
+  const rows: Array<{ label: string; values: number[]; colors?: string[] }> = [
+    {
+      label: 'DynamoDB Local alone',
+      values: [start.dynamodbLocal.readyMs.median / 1000],
+      colors: [COLORS.baseline],
+    },
+    { label: 'devstack, cold to ready', values: [start.devstack.readyMs.median / 1000] },
+  ];
+  if (start.unitTests)
+    rows.push({
+      label: 'unit project alone',
+      values: [start.unitTests.ms / 1000],
+      colors: [COLORS.baseline],
+    });
+  if (start.npmTest) {
+    rows.push({ label: 'npm test', values: [start.npmTest.ms / 1000] });
+    for (const step of start.npmTest.steps)
+      rows.push({ label: `  step: ${step.name}`, values: [step.ms / 1000], colors: [COLORS.before] });
+  }
+  return barChart({
+    title: 'Devstack start and test suite, seconds (median)',
+    subtitle: 'grey: same-run baselines; light blue: the steps of npm test (the first six run in parallel)',
+    series: [{ name: 's', color: COLORS.ours }],
+    rows,
+    format: (v) => `${v.toFixed(1)} s`,
+  });
+};
+
+const costChart = (r: BenchResults) => {
+  const cost = r.cost;
+  if (!cost) return null;
+  return barChart({
+    title: 'Cost per million requests on AWS, by component ($)',
+    subtitle: 'us-east-1, on-demand; totals in dark blue',
+    series: [{ name: '$ per million', color: COLORS.before }],
+    rows: cost.operations.flatMap((operation) => [
+      { label: `${operation.operation}: total`, values: [operation.totalPerMillion], colors: [COLORS.ours] },
+      ...operation.components.map((c) => ({ label: `  ${c.component}`, values: [c.dollarsPerMillion] })),
+    ]),
+    format: (v) => `$${v < 0.1 ? v.toFixed(3) : v.toFixed(2)}`,
+  });
+};
+
+const beforeAfterCharts = (r: BenchResults, before: BenchResults | null) => {
+  if (!before) return {};
+  const charts: Record<string, string> = {};
+  const services = (r.size?.bundles ?? []).filter((b) => b.kind === 'service').map((b) => b.name);
+  if (r.size && before.size) {
+    charts['before-after-size.svg'] = barChart({
+      title: 'Before and after: code loaded by one request, KiB',
+      series: [
+        { name: 'before', color: COLORS.before },
+        { name: 'after', color: COLORS.ours },
+      ],
+      rows: services.map((name) => ({
+        label: name,
+        values: [
+          before.size?.bundles.find((b) => b.name === name),
+          r.size?.bundles.find((b) => b.name === name),
+        ].map((b) => (b ? budgetedBytes(b) / 1024 : null)),
+      })),
+      format: (v) => `${v.toFixed(0)} KiB`,
+      marker: { value: r.size.budgetBytes / 1024, label: 'budget' },
+    });
+  }
+  if (r.cold && before.cold) {
+    const ratioTo = (run: BenchResults, name: string) => {
+      const v = run.cold?.variants.find((x) => x.name === name);
+      const floor = run.cold?.variants.find((x) => x.name === v?.floor);
+      return v && floor ? v.wallMs.median / floor.wallMs.median : null;
+    };
+    charts['before-after-cold.svg'] = barChart({
+      title: 'Before and after: cold init as a multiple of its floor (same-run ratio)',
+      series: [
+        { name: 'before', color: COLORS.before },
+        { name: 'after', color: COLORS.ours },
+      ],
+      rows: services.map((name) => ({ label: name, values: [ratioTo(before, name), ratioTo(r, name)] })),
+      format: (v) => `${v.toFixed(2)}x`,
+      marker: { value: r.cold.budgetRatio, label: 'budget' },
+    });
+  }
+  return charts;
+};
+
+/** Every chart of the report, by file name. */
+const renderCharts = (r: BenchResults, before: BenchResults | null): Record<string, string> => {
+  const charts: Record<string, string | null> = {
+    'size.svg': sizeChart(r),
+    'cold.svg': coldChart(r),
+    'warm.svg': warmChart(r),
+    'capacity.svg': capacityChart(r),
+    'load.svg': loadChart(r),
+    'start.svg': startChart(r),
+    'cost.svg': costChart(r),
+    ...beforeAfterCharts(r, before),
+  };
+  return Object.fromEntries(
+    Object.entries(charts).filter((entry): entry is [string, string] => entry[1] !== null),
+  );
+};
+
+export { renderCharts };

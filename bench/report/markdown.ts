@@ -1,0 +1,515 @@
+/**
+ * Renders `docs/PERFORMANCE.md` from a run's results (and the before run's): the summary table,
+ * a section per metric (table, chart, method), before and after, and the environment.
+ *
+ * The section between `<!-- optimisations:start -->` and `<!-- optimisations:end -->` is written
+ * by hand (what the bundle work changed) and is carried over from the existing document.
+ */
+
+import type { BenchResults, RssPeak } from '../lib/results.ts';
+import { ratio } from '../lib/stats.ts';
+import { BUDGETED_OPERATIONS } from '../metrics/warm.ts';
+import { count, dollars, kib, mib, ms, seconds, times, us, verdict } from './format.ts';
+import { budgetedBytes, summaryRows } from './summary.ts';
+
+const START = '<!-- optimisations:start -->';
+const END = '<!-- optimisations:end -->';
+const PLACEHOLDER =
+  '_Written by hand, kept across runs: the list of what the bundle work changed (scripts/build.ts, services/*, packages/*), one line each, with the figure it moved._';
+
+const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>) =>
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+
+const chart = (file: string, alt: string) => `![${alt}](performance/${file})`;
+
+/** The hand-written block of the existing document, or the placeholder. */
+const handWritten = (existing: string | null) => {
+  const start = existing?.indexOf(START) ?? -1;
+  const end = existing?.indexOf(END) ?? -1;
+  if (existing && start >= 0 && end > start)
+    return existing.slice(start + START.length, end).trim() || PLACEHOLDER;
+  return PLACEHOLDER;
+};
+
+const summarySection = (r: BenchResults) => {
+  const rows = summaryRows(r);
+  const failed = rows.filter((row) => row.pass === false).length;
+  return [
+    '## Summary',
+    '',
+    failed === 0
+      ? 'Every budget holds in this run.'
+      : `**${failed} budget${failed === 1 ? '' : 's'} failed in this run** (marked FAIL below).`,
+    'Each figure is a median (with its p90 where it has a distribution), beside a baseline measured in the same run; the ratio is figure / baseline.',
+    '',
+    table(
+      ['metric', 'figure', 'same-run baseline', 'ratio', 'budget', 'result'],
+      rows.map((row) => [row.metric, row.figure, row.baseline, row.ratio, row.budget, verdict(row.pass)]),
+    ),
+  ].join('\n');
+};
+
+const sizeSection = (r: BenchResults) => {
+  const size = r.size;
+  if (!size) return '## 1. Bundle size\n\nNot measured in this run.';
+  const rows = size.bundles.map((b) => {
+    const floor = size.bundles.find((f) => f.name === b.floor);
+    const bytes = budgetedBytes(b);
+    return [
+      b.kind === 'floor' ? `${b.name} (baseline)` : b.name,
+      kib(bytes),
+      kib(b.coldStartBytes),
+      kib(b.rawBytes),
+      kib(b.gzipBytes),
+      kib(b.zipBytes),
+      String(b.files),
+      floor ? times(ratio(bytes, budgetedBytes(floor))) : '—',
+      b.kind === 'service' ? verdict(bytes <= size.budgetBytes) : '—',
+    ];
+  });
+  return [
+    '## 1. Bundle size',
+    '',
+    table(
+      [
+        'bundle',
+        'loaded by one request',
+        'static cold-start code',
+        'all code',
+        'gzip (all)',
+        'zip',
+        '.mjs files',
+        'vs floor',
+        `≤ ${kib(size.budgetBytes)}`,
+      ],
+      rows,
+    ),
+    '',
+    chart('size.svg', 'Bundle size per function'),
+    '',
+    `**Method.** Each folder of \`${size.dist}\` is measured from its files: *all code* is every \`.mjs\` (lazy chunks included), *static cold-start code* is the entry and every chunk it reaches through static imports, *gzip* is each file at level 9, *zip* is the folder zipped as \`scripts/build.ts\` zips it. *Loaded by one request* is traced: a fresh \`node\` with a module-load hook imports the bundle and serves the request of the cold-init benchmark (below), and the sizes of the bundle files it loaded are added up. The floors are \`bench/floors/*.ts\` (the same SDK clients, one call, nothing of ours), built ${size.floorOptionsFromBuild ? 'with the options `scripts/build.ts` exports' : 'with a copy of the esbuild options of `scripts/build.ts` (`bench/lib/floor.ts`)'} into a temporary folder. **The 250 KB budget (read as 250 KiB, the unit the build prints) is checked against the code loaded by one request**: that is what a cold start reads, parses and compiles before it answers, which is why the budget exists; it cannot be met by moving code behind an \`import()\` that every request takes anyway. Lazy chunks that a Lambda never loads (the SSO/STS credential providers; the SSM client in the devstack, which reads \`file:\` secrets) cost only deployment size, which the *all code* and *zip* columns show. Other requests load more than the one measured (a login loads argon2; in AWS the first request that needs a secret loads the SSM client).`,
+  ].join('\n');
+};
+
+const coldSection = (r: BenchResults) => {
+  const cold = r.cold;
+  if (!cold) return '## 2. Cold init\n\nNot measured in this run.';
+  const node = cold.variants.find((v) => v.kind === 'node');
+  const rows = cold.variants.map((v) => {
+    const floor = cold.variants.find((f) => f.name === v.floor);
+    const value = ratio(v.wallMs.median, floor?.wallMs.median);
+    return [
+      v.kind === 'service' ? v.name : `${v.name} (baseline)`,
+      v.request ?? '—',
+      ms(v.wallMs.median),
+      ms(v.wallMs.p90),
+      ms(v.importMs?.median),
+      ms(v.responseMs?.median),
+      times(ratio(v.wallMs.median, node?.wallMs.median)),
+      floor ? times(value) : '—',
+      v.kind === 'service' ? verdict(value !== null && value <= cold.budgetRatio) : '—',
+      String(v.failures),
+    ];
+  });
+  return [
+    '## 2. Cold init',
+    '',
+    table(
+      [
+        'variant',
+        'request',
+        'median',
+        'p90',
+        'import done (median)',
+        'response (median)',
+        "vs node -e ''",
+        'vs floor',
+        `≤ ${cold.budgetRatio}× floor`,
+        'failed runs',
+      ],
+      rows,
+    ),
+    '',
+    chart('cold.svg', 'Cold init per variant'),
+    '',
+    `**Method.** Each run spawns a fresh \`node\` (${r.environment.node}, the project's pinned Node) that imports the bundle of \`${cold.dist}\` and invokes its handler once (\`bench/metrics/cold-child.mjs\`), then exits; *median* and *p90* are the wall time from spawn to exit measured by the parent, which covers everything a cold start pays. The child also reports, in ms since its own start, when the import finished and when the response came back. The request goes to a stub AWS endpoint in the bench process (\`bench/lib/stub-aws.ts\`, AWS JSON 1.0/1.1, canned marshalled items, answered at once), with the environment Lambda gives (region, credentials in the environment, function name, memory size) and an empty HOME, so no \`~/.aws\` file is read. A run counts only if the response is the expected one (200, or no failed records); failed runs are listed. ${cold.runs} runs per variant after one untimed warm-up each (the page cache is warm for every variant alike), all variants in a new random order each round. Baselines in the same run: \`node -e ''\` and the SDK-only floor of each function (DynamoDB clients + one GetItem for users and tickets; the EventBridge client and util-dynamodb + one PutEvents for the publisher). This is a warm machine's cold start: Lambda's own cold start adds its sandbox and the download of the zip, the same for every bundle of a size.`,
+  ].join('\n');
+};
+
+const warmSection = (r: BenchResults) => {
+  const warm = r.warm;
+  if (!warm) return '## 3. Warm handler overhead\n\nNot measured in this run.';
+  const rows = warm.rows.map((row) => {
+    const ours = warm.rows.find((x) => x.operation === row.operation && x.implementation === 'tessera');
+    return [
+      row.operation,
+      row.implementation,
+      us(row.usPerRequest.median),
+      us(row.usPerRequest.p90),
+      times(ratio(row.usPerRequest.median, ours?.usPerRequest.median)),
+      String(row.status),
+    ];
+  });
+  const verdicts = BUDGETED_OPERATIONS.map((operation) => {
+    const rowsOf = warm.rows.filter((x) => x.operation === operation);
+    const ours = rowsOf.find((x) => x.implementation === 'tessera');
+    const fastest = rowsOf
+      .filter((x) => x.implementation !== 'tessera')
+      .sort((a, b) => a.usPerRequest.median - b.usPerRequest.median)[0];
+    return `${operation}: ${verdict(Boolean(ours && fastest && ours.usPerRequest.median <= fastest.usPerRequest.median))}`;
+  });
+  return [
+    '## 3. Warm handler overhead',
+    '',
+    table(['operation', 'implementation', 'median', 'p90', 'vs ours', 'status'], rows),
+    '',
+    `Budget, no slower than the fastest peer: ${verdicts.join('; ')}.`,
+    '',
+    chart('warm.svg', 'Warm handler overhead'),
+    '',
+    `**Method.** In this process, with the stores replaced at their ports by in-memory ones (\`bench/fixtures/memory-store.ts\`), so only code runs: no SDK, no network. *Ours* is the real \`createHttpHandler\` with the generated tickets \`operations\` (the compiled Ajv validators) and \`createOperationHandlers\` (\`bench/fixtures/tessera-tickets.ts\`). The peers (\`bench/baselines/\`) do the same work with their framework: middy 7 (\`@middy/core\`, \`http-json-body-parser\`, \`http-error-handler\`, run with its defaults) and the Powertools event-handler HTTP router 2.35 (Standard Schema validation). **Fairness:** all three take the same API Gateway v2 event with a Lambda-authorizer context, make a correlation id, check the principal with the same \`principalFrom\`, enforce the 64 KiB / JSON content-type limits, validate the same shapes (zod schemas equivalent to the contract, unknown fields refused, in \`bench/baselines/schemas.ts\`), call the same use case (\`getTicket\`, \`createTicket\`, which builds and validates the \`ticket.created\` event) on their own copy of the same in-memory store, and answer the same JSON body and headers (\`etag\`, \`location\`, \`x-request-id\`, \`cache-control\`); errors go through the same problem+json mapper. Each implementation is checked to answer every operation with the same status and body shape before timing. Then ${count(warm.warmup)} warm-up requests each, and ${warm.rounds} rounds of ${count(warm.batch)} requests, the implementations in a new random order each round; every request is timed on its own (\`process.hrtime\`), the event built before the clock starts. The figures are µs of this machine's CPU per request; the 400 row (an unknown field) is shown, not budgeted.`,
+  ].join('\n');
+};
+
+const capacitySection = (r: BenchResults) => {
+  const capacity = r.capacity;
+  if (!capacity) return '## 4. DynamoDB capacity per operation\n\nNot measured in this run.';
+  const operations = [...new Set(capacity.measurements.map((m) => m.operation))];
+  const cell = (operation: string, size: number) => {
+    const m = capacity.measurements.find((x) => x.operation === operation && x.size === size);
+    return m
+      ? `${(m.readUnits + m.writeUnits).toFixed(1)} (${m.readUnits.toFixed(1)} R, ${m.writeUnits.toFixed(1)} W; ${m.items} items)`
+      : '—';
+  };
+  const [small, large] = [Math.min(...capacity.sizes), Math.max(...capacity.sizes)];
+  const total = (operation: string, size: number) => {
+    const m = capacity.measurements.find((x) => x.operation === operation && x.size === size);
+    return m ? m.readUnits + m.writeUnits : Number.NaN;
+  };
+  return [
+    '## 4. DynamoDB capacity per operation',
+    '',
+    table(
+      [
+        'operation',
+        ...capacity.sizes.map((s) => `${count(s)} tickets`),
+        `${count(large)} / ${count(small)}`,
+        'same at both sizes',
+      ],
+      operations.map((operation) => {
+        const same = total(operation, small) === total(operation, large);
+        return [
+          operation,
+          ...capacity.sizes.map((s) => cell(operation, s)),
+          times(ratio(total(operation, large), total(operation, small)), 1),
+          operation.startsWith('GET ') ? verdict(same) : same ? 'yes' : '**no** (baseline)',
+        ];
+      }),
+    ),
+    '',
+    chart('capacity.svg', 'DynamoDB capacity per operation'),
+    '',
+    `**Method.** \`bench/capacity.ts\` runs the real tickets store (the adapter the Lambda uses) against DynamoDB Local with \`ReturnConsumedCapacity: TOTAL\` on every call and adds up what each operation consumed. For each size a fresh table is seeded (${Object.entries(
+      capacity.seedMs,
+    )
+      .map(([s, t]) => `${count(Number(s))} in ${seconds(t)}`)
+      .join(
+        ', ',
+      )}) with tickets from 200 reporters, one of whom (the caller of the lists) always has exactly 50 and one provider always 30 assigned, so a list that reads only the caller's index partitions reads the same items at every size; pages are ${capacity.page} items. The baseline is the Scan-based list of seed 004: scan the table with a filter on the reporter until a page is full, whose cost grows with the table. Units are DynamoDB Local's report. **Caveat:** DynamoDB Local reports 16 write units for the create (a TransactWriteItems of the ticket and its outbox item, with two index entries); by DynamoDB's pricing rules (2 write units per KB per item in a transaction) it is 8, so the measured write cost, and the cost model that uses it, may be twice what AWS bills.`,
+  ].join('\n');
+};
+
+const loadSection = (r: BenchResults) => {
+  const load = r.load;
+  if (!load) return '## 5. Local end-to-end load\n\nNot measured in this run.';
+  const rows = load.runs.map((run) => {
+    const ceiling = load.runs.find((x) => x.target === 'ceiling' && x.operation === run.operation);
+    return [
+      run.target === 'ceiling' ? 'bare node:http (baseline)' : 'devstack',
+      run.operation,
+      count(run.rps),
+      ms(run.latencyP50Ms),
+      ms(run.latencyP99Ms),
+      count(run.requests),
+      String(run.non2xx),
+      String(run.errors + run.timeouts),
+      times(ratio(run.rps, ceiling?.rps), 3),
+    ];
+  });
+  const rss: Array<[string, RssPeak]> = [
+    ...load.rss.map((p): [string, RssPeak] => ['devstack', p]),
+    ...load.ceilingRss.map((p): [string, RssPeak] => ['bare node:http', p]),
+  ];
+  return [
+    '## 5. Local end-to-end load',
+    '',
+    table(
+      ['target', 'operation', 'req/s', 'p50', 'p99', 'requests', 'non-2xx', 'errors', 'vs ceiling'],
+      rows,
+    ),
+    '',
+    table(
+      ['target', 'process', 'peak RSS (sampled)', 'peak RSS (kernel high-water mark)'],
+      rss.map(([target, p]) => [
+        target,
+        p.process === 'esbuild' ? "esbuild (the tsx loader's transpiler, not counted)" : p.process,
+        mib(p.peakSampledBytes),
+        mib(p.highWaterBytes),
+      ]),
+    ),
+    '',
+    chart('load.svg', 'Local load, requests per second'),
+    '',
+    `**Method.** The devstack runs alone in a child process (\`bench/processes/devstack.ts\`: \`startDevstack\` over the bundles in \`dist/\`, free ports, a fresh data folder on disk, as \`npm start\` runs it). Through its HTTP API a user registers and logs in and creates a ticket; then autocannon, in the bench process, sends \`GET /v1/tickets/{id}\` and then \`POST /v1/tickets\` with the bearer token, ${load.runs[0]?.connections ?? 16} connections for ${load.runs[0]?.seconds ?? 20} s each after a short unmeasured warm-up. Every request crosses the gateway, the users authorizer (no cache in the devstack), the tickets worker and DynamoDB Local; each create also goes through the stream, the publisher and the local bus. Memory is the resident set of the devstack's node process (the function workers are its threads) and of its DynamoDB Local java process, read from /proc every ${load.sampleIntervalMs} ms; the kernel's own peak (VmHWM) is shown beside. The baseline, in the same run and loaded the same way, is a bare \`node:http\` server answering the same JSON (\`bench/processes/ceiling.ts\`): what this machine serves with no work at all. On a 2-core machine autocannon, the devstack and Java share the cores, so these are figures of the devstack on a laptop, not of AWS.`,
+  ].join('\n');
+};
+
+const startSection = (r: BenchResults) => {
+  const start = r.start;
+  if (!start) return '## 6. Devstack start and test time\n\nNot measured in this run.';
+  const rows = [
+    [
+      'devstack, cold to ready',
+      seconds(start.devstack.readyMs.median),
+      seconds(start.devstack.readyMs.p90),
+      seconds(start.devstack.wallMs.median),
+      String(start.devstack.readyMs.n),
+    ],
+    [
+      'DynamoDB Local alone (baseline)',
+      seconds(start.dynamodbLocal.readyMs.median),
+      seconds(start.dynamodbLocal.readyMs.p90),
+      seconds(start.dynamodbLocal.wallMs.median),
+      String(start.dynamodbLocal.readyMs.n),
+    ],
+  ];
+  const tests = start.npmTest
+    ? [
+        '',
+        table(
+          ['command', 'result', 'time'],
+          [
+            [`\`npm test\``, start.npmTest.ok ? 'passed' : '**failed**', seconds(start.npmTest.ms)],
+            ...start.npmTest.steps.map((step) => [
+              `  step: ${step.name}`,
+              step.ok ? 'passed' : '**failed**',
+              seconds(step.ms),
+            ]),
+            ...(start.unitTests
+              ? [
+                  [
+                    `\`vitest run --project unit\` (baseline)`,
+                    start.unitTests.ok ? 'passed' : '**failed**',
+                    seconds(start.unitTests.ms),
+                  ],
+                ]
+              : []),
+          ],
+        ),
+        '',
+        `\`npm test\` takes ${times(ratio(start.npmTest.ms, start.unitTests?.ms), 1)} the unit project alone.${start.npmTest.summary ? ` Its last line: \`${start.npmTest.summary.replaceAll('`', "'")}\`.` : ''}`,
+      ]
+    : ['', '`npm test` was not run in this run.'];
+  return [
+    '## 6. Devstack start and test time',
+    '',
+    table(['what', 'median', 'p90', 'spawn to ready (median)', 'runs'], rows),
+    ...tests,
+    '',
+    chart('start.svg', 'Devstack start and test suite'),
+    '',
+    `**Method.** *Cold to ready* is \`startDevstack()\` timed inside a fresh process on a fresh data folder: DynamoDB Local (Java) starts on disk, the tables are created, secrets generated, every bundle loaded into its worker, the gateway opened. It does not build (\`npm start\` builds first, about a second more). *Spawn to ready* adds the process start and the tsx loader. The baseline, interleaved with it in the same run, is DynamoDB Local alone started the same way: the part of the start that is Java's. \`npm test\` runs once, at the end of the bench (it rebuilds \`dist/\` in its build step, so it runs after every measurement of the bundles); the time of each step comes from its own output. Its baseline is the unit project alone, the loop a developer runs while working; the ratio says what the whole gate costs on top (its first six steps run in parallel, so they do not add up).`,
+  ].join('\n');
+};
+
+const costSection = (r: BenchResults) => {
+  const cost = r.cost;
+  if (!cost) return '## 7. Cost model\n\nNot computed in this run.';
+  const rows = cost.operations.flatMap((operation) => [
+    ...operation.components.map((c) => [
+      operation.operation,
+      c.component,
+      dollars(c.dollarsPerMillion),
+      c.formula,
+    ]),
+    [`**${operation.operation}**`, '**total**', `**${dollars(operation.totalPerMillion)}**`, ''],
+  ]);
+  const authorizer = cost.authorizerPerMillion;
+  return [
+    '## 7. Cost model',
+    '',
+    'Dollars per million requests on AWS, by component:',
+    '',
+    table(['operation', 'component', '$ per million', 'formula'], rows),
+    '',
+    `Not in the totals: the authorizer Lambda, which API Gateway caches per token for 300 s (\`authorizer_result_ttl_in_seconds\`), so a busy client pays it about once in five minutes; uncached it would add ${dollars(authorizer.totalPerMillion)} per million requests (${authorizer.components.map((c) => `${c.component} ${dollars(c.dollarsPerMillion)}: ${c.formula}`).join('; ')}). Also left out: CloudWatch Logs, X-Ray, data transfer out, storage, and the free tiers.`,
+    '',
+    chart('cost.svg', 'Cost per million requests'),
+    '',
+    '**Formula.** For one request, cost = API Gateway request + Σ over Lambda invocations (request price + billed ms × memory GB × GB-second price) + DynamoDB request units × unit price + EventBridge entries × event price; × 1,000,000. Billed ms are rounded up to the next millisecond, per invocation.',
+    '',
+    '**Prices.**',
+    '',
+    table(
+      ['item', 'price', 'unit'],
+      Object.entries(cost.prices).map(([name, price]) => [
+        name,
+        price.usd < 0.001
+          ? `$${(price.usd * 1e6).toFixed(price.usd * 1e6 < 0.1 ? 4 : 3)} per million`
+          : `$${price.usd}`,
+        price.unit,
+      ]),
+    ),
+    '',
+    `Date and source: ${cost.pricesAsOf}. Lambda arm64 is $0.0000133334 per GB-second and $0.20 per million requests; DynamoDB on-demand $0.625 per million write and $0.125 per million read request units; HTTP API $1.00 per million requests (first 300 million, each 512 KB a request); EventBridge $1.00 per million custom events (each 64 KB an event).`,
+    '',
+    '**Measured and assumed.** Measured in this run: the capacity units (section 4, at the larger table) and our handler overhead (section 3, median). Assumed, because no AWS account is used:',
+    '',
+    table(
+      ['assumption', 'value', 'why'],
+      Object.entries(cost.assumptions).map(([name, a]) => [name, String(Number(a.value.toFixed(2))), a.note]),
+    ),
+    '',
+    "What this shows: the billed Lambda time is almost all waiting on DynamoDB, so our code's microseconds do not move the bill; the create is dominated by its transactional writes (two items and two index entries), which is the price of the outbox; API Gateway and EventBridge are a dollar per million each.",
+  ].join('\n');
+};
+
+const beforeAfterSection = (r: BenchResults, before: BenchResults | null, existing: string | null) => {
+  const lines = ['## Before and after', ''];
+  if (!before) {
+    lines.push('No before run is recorded (`bench/results/before.json`).');
+  } else {
+    const services = (r.size?.bundles ?? []).filter((b) => b.kind === 'service').map((b) => b.name);
+    const coldOf = (run: BenchResults, name: string) => {
+      const v = run.cold?.variants.find((x) => x.name === name);
+      const floor = run.cold?.variants.find((x) => x.name === v?.floor);
+      return { median: v?.wallMs.median, ratio: ratio(v?.wallMs.median, floor?.wallMs.median) };
+    };
+    const change = (after: number | null | undefined, was: number | null | undefined) => {
+      const value = ratio(after ?? undefined, was ?? undefined);
+      return value === null ? 'n/a' : `${value >= 1 ? '+' : ''}${((value - 1) * 100).toFixed(0)}%`;
+    };
+    const rows = services.map((name) => {
+      const a = r.size?.bundles.find((b) => b.name === name);
+      const b = before.size?.bundles.find((x) => x.name === name);
+      const ca = coldOf(r, name);
+      const cb = coldOf(before, name);
+      return [
+        name,
+        `${kib(b ? budgetedBytes(b) : null)} -> ${kib(a ? budgetedBytes(a) : null)} (${change(a && budgetedBytes(a), b && budgetedBytes(b))})`,
+        `${kib(b?.rawBytes)} -> ${kib(a?.rawBytes)} (${change(a?.rawBytes, b?.rawBytes)})`,
+        `${kib(b?.zipBytes)} -> ${kib(a?.zipBytes)} (${change(a?.zipBytes, b?.zipBytes)})`,
+        `${ms(cb.median)} -> ${ms(ca.median)}`,
+        `${times(cb.ratio)} -> ${times(ca.ratio)}`,
+      ];
+    });
+    lines.push(
+      `Before: the bundles of \`${before.dist}\`, measured on ${before.date} (commit ${before.environment.commit.slice(0, 7)}) by the same harness (\`--dist=… --label=before\`); after: this run.`,
+      '',
+      table(
+        [
+          'function',
+          'loaded by one request',
+          'all code',
+          'zip',
+          'cold init median',
+          'cold init vs its floor',
+        ],
+        rows,
+      ),
+      '',
+      "The sizes are exact either way. Cold-init milliseconds come from two runs and may differ by the machine's mood; the ratio to the floor, measured within each run, is the comparable figure.",
+      '',
+      chart('before-after-size.svg', 'Before and after: code loaded by one request'),
+      '',
+      chart('before-after-cold.svg', 'Before and after: cold init vs floor'),
+    );
+  }
+  lines.push('', '### What changed', '', START, handWritten(existing), END);
+  return lines.join('\n');
+};
+
+const environmentSection = (r: BenchResults) => {
+  const e = r.environment;
+  return [
+    '## Environment',
+    '',
+    table(
+      ['', ''],
+      [
+        ['date', `${r.date} (started ${r.startedAt})`],
+        ['CPU', `${e.cpu}, ${e.cores} cores`],
+        ['memory', `${e.memoryGiB.toFixed(0)} GiB`],
+        [
+          'load average (1 min)',
+          e.loadAverage
+            ? `${e.loadAverage.start.toFixed(2)} at the start, ${e.loadAverage.end?.toFixed(2) ?? 'n/a'} at the end (on ${e.cores} cores; above ~1, other work shared the machine)`
+            : 'n/a',
+        ],
+        ['Node', e.node],
+        ['OS', e.os],
+        [
+          'commit',
+          `${e.commit}${e.uncommitted.length ? ` plus uncommitted changes to ${e.uncommitted.length} file(s): ${e.uncommitted.slice(0, 12).join(', ')}${e.uncommitted.length > 12 ? ', …' : ''}` : ''}`,
+        ],
+        ['bundles measured', `\`${r.dist}\``],
+        [
+          'bench run',
+          `${seconds(r.totalMs)}: ${Object.entries(r.durationsMs)
+            .map(([m, t]) => `${m} ${seconds(t)}`)
+            .join(', ')}`,
+        ],
+      ],
+    ),
+    ...(r.errors.length
+      ? ['', '**Errors in this run:**', '', ...r.errors.map((e2) => `- ${e2.metric}: ${e2.message}`)]
+      : []),
+  ].join('\n');
+};
+
+/**
+ * The whole document.
+ *
+ * @example
+ * writeFileSync('docs/PERFORMANCE.md', renderMarkdown(results, before, existingText, 'bench/results/2026-11-21.json'));
+ */
+const renderMarkdown = (
+  r: BenchResults,
+  before: BenchResults | null,
+  existing: string | null,
+  resultsFile: string,
+): string =>
+  [
+    '# Performance',
+    '',
+    `Written by \`npm run bench\` (\`bench/run.ts\`) on ${r.date}; do not edit by hand, except the "What changed" block, which the next run keeps. The figures of this run are in \`${resultsFile}\`.`,
+    '',
+    'Run it with `npm run bench` (every benchmark, about ten minutes on 2 cores), or a part with `npm run bench -- --only=size,cold,warm,capacity,load,start,cost`; `--dist=<dir>` measures another set of bundles; `--no-npm-test` skips the test-suite timing.',
+    '',
+    summarySection(r),
+    '',
+    sizeSection(r),
+    '',
+    coldSection(r),
+    '',
+    warmSection(r),
+    '',
+    capacitySection(r),
+    '',
+    loadSection(r),
+    '',
+    startSection(r),
+    '',
+    costSection(r),
+    '',
+    beforeAfterSection(r, before, existing),
+    '',
+    environmentSection(r),
+    '',
+  ].join('\n');
+
+export { renderMarkdown };

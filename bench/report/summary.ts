@@ -1,0 +1,214 @@
+/**
+ * The summary of a run: one row per headline figure, with its same-run baseline, the ratio, the
+ * budget and PASS or FAIL. Used by the report's first table and by the console summary.
+ */
+
+import type { BenchResults, BundleRow } from '../lib/results.ts';
+import { ratio } from '../lib/stats.ts';
+import { BUDGETED_OPERATIONS } from '../metrics/warm.ts';
+import { count, dollars, kib, mib, ms, seconds, times, us } from './format.ts';
+
+interface SummaryRow {
+  readonly metric: string;
+  readonly figure: string;
+  readonly baseline: string;
+  readonly ratio: string;
+  readonly budget: string;
+  /** null: no budget. */
+  readonly pass: boolean | null;
+}
+
+const BENCH_BUDGET_MS = 15 * 60 * 1000;
+
+/** The size the budget is checked against: what one cold start and its request load. */
+const budgetedBytes = (row: BundleRow) => row.firstRequestBytes ?? row.coldStartBytes;
+
+const sizeRows = (r: BenchResults): SummaryRow[] => {
+  const size = r.size;
+  if (!size) return [];
+  return size.bundles
+    .filter((b) => b.kind === 'service')
+    .map((b) => {
+      const floor = size.bundles.find((f) => f.name === b.floor);
+      const bytes = budgetedBytes(b);
+      return {
+        metric: `Bundle size, ${b.name} (code loaded by one request)`,
+        figure: `${kib(bytes)} (all code ${kib(b.rawBytes)})`,
+        baseline: floor ? `${floor.name} ${kib(budgetedBytes(floor))}` : 'n/a',
+        ratio: times(ratio(bytes, floor ? budgetedBytes(floor) : undefined)),
+        budget: `≤ ${kib(size.budgetBytes)}`,
+        pass: bytes <= size.budgetBytes,
+      };
+    });
+};
+
+const coldRows = (r: BenchResults): SummaryRow[] => {
+  const cold = r.cold;
+  if (!cold) return [];
+  return cold.variants
+    .filter((v) => v.kind === 'service')
+    .map((v) => {
+      const floor = cold.variants.find((f) => f.name === v.floor);
+      const value = ratio(v.wallMs.median, floor?.wallMs.median);
+      return {
+        metric: `Cold init, ${v.name} (${v.request ?? 'one request'})`,
+        figure: `${ms(v.wallMs.median)} (p90 ${ms(v.wallMs.p90)})`,
+        baseline: floor ? `${floor.name} ${ms(floor.wallMs.median)}` : 'n/a',
+        ratio: times(value),
+        budget: `≤ ${cold.budgetRatio}× floor`,
+        pass: value === null || v.failures === cold.runs ? false : value <= cold.budgetRatio,
+      };
+    });
+};
+
+const warmRows = (r: BenchResults): SummaryRow[] => {
+  const warm = r.warm;
+  if (!warm) return [];
+  return BUDGETED_OPERATIONS.flatMap((operation) => {
+    const rows = warm.rows.filter((row) => row.operation === operation);
+    const ours = rows.find((row) => row.implementation === 'tessera');
+    const fastest = rows
+      .filter((row) => row.implementation !== 'tessera')
+      .sort((a, b) => a.usPerRequest.median - b.usPerRequest.median)[0];
+    if (!ours || !fastest) return [];
+    return [
+      {
+        metric: `Warm overhead, ${operation}`,
+        figure: `${us(ours.usPerRequest.median)} (p90 ${us(ours.usPerRequest.p90)})`,
+        baseline: `${fastest.implementation} ${us(fastest.usPerRequest.median)}`,
+        ratio: times(ratio(ours.usPerRequest.median, fastest.usPerRequest.median)),
+        budget: '≤ fastest peer',
+        pass: ours.usPerRequest.median <= fastest.usPerRequest.median,
+      },
+    ];
+  });
+};
+
+/** Operations other than the Scan baseline and the writes: every get and list. */
+const isReadOperation = (operation: string) => operation.startsWith('GET ');
+
+const capacityRows = (r: BenchResults): SummaryRow[] => {
+  const capacity = r.capacity;
+  if (!capacity || capacity.sizes.length < 2) return [];
+  const [small, large] = [Math.min(...capacity.sizes), Math.max(...capacity.sizes)];
+  const at = (operation: string, size: number) => {
+    const m = capacity.measurements.find((x) => x.operation === operation && x.size === size);
+    return m ? m.readUnits + m.writeUnits : Number.NaN;
+  };
+  const reads = [...new Set(capacity.measurements.map((m) => m.operation))].filter(isReadOperation);
+  const changed = reads.filter((operation) => at(operation, small) !== at(operation, large));
+  const scan = capacity.measurements.find((m) => m.operation.startsWith('Scan'))?.operation ?? '';
+  return [
+    {
+      metric: `DynamoDB capacity, ${reads.length} gets and lists, ${count(small)} vs ${count(large)} items`,
+      figure:
+        changed.length === 0 ? 'the same at both sizes' : `${changed.length} differ: ${changed.join('; ')}`,
+      baseline: `Scan-based list ${at(scan, small)} -> ${at(scan, large)} RCU`,
+      ratio: `ours ${times(changed.length === 0 ? 1 : Number.NaN)}, Scan ${times(ratio(at(scan, large), at(scan, small)), 1)}`,
+      budget: 'same cost at both sizes',
+      pass: changed.length === 0,
+    },
+  ];
+};
+
+const loadRows = (r: BenchResults): SummaryRow[] => {
+  const load = r.load;
+  if (!load) return [];
+  const rows: SummaryRow[] = [];
+  for (const operation of ['GET /v1/tickets/{id}', 'POST /v1/tickets']) {
+    const devstack = load.runs.find((x) => x.target === 'devstack' && x.operation === operation);
+    const ceiling = load.runs.find((x) => x.target === 'ceiling' && x.operation === operation);
+    if (!devstack) continue;
+    rows.push({
+      metric: `Local load, ${operation} (c=${devstack.connections}, ${devstack.seconds} s)`,
+      figure: `${count(devstack.rps)} req/s, p50 ${ms(devstack.latencyP50Ms)}, p99 ${ms(devstack.latencyP99Ms)}, ${devstack.non2xx + devstack.errors} errors`,
+      baseline: ceiling ? `bare node:http ${count(ceiling.rps)} req/s` : 'n/a',
+      ratio: times(ratio(devstack.rps, ceiling?.rps), 3),
+      budget: '—',
+      pass: null,
+    });
+  }
+  const own = load.rss.filter((p) => p.process !== 'esbuild');
+  const total = own.reduce((sum, p) => sum + p.peakSampledBytes, 0);
+  const ceiling = load.ceilingRss
+    .filter((p) => p.process !== 'esbuild')
+    .reduce((sum, p) => sum + p.peakSampledBytes, 0);
+  rows.push({
+    metric: 'Local load, peak RSS of the devstack (node + java)',
+    figure: `${mib(total)} (${own.map((p) => `${p.process} ${mib(p.peakSampledBytes)}`).join(', ')})`,
+    baseline: `bare node:http ${mib(ceiling)}`,
+    ratio: times(ratio(total, ceiling), 1),
+    budget: '—',
+    pass: null,
+  });
+  return rows;
+};
+
+const startRows = (r: BenchResults): SummaryRow[] => {
+  const start = r.start;
+  if (!start) return [];
+  const rows: SummaryRow[] = [
+    {
+      metric: 'Devstack start, cold to ready',
+      figure: `${seconds(start.devstack.readyMs.median)} (spawn to ready ${seconds(start.devstack.wallMs.median)})`,
+      baseline: `DynamoDB Local alone ${seconds(start.dynamodbLocal.readyMs.median)}`,
+      ratio: times(ratio(start.devstack.readyMs.median, start.dynamodbLocal.readyMs.median)),
+      budget: '—',
+      pass: null,
+    },
+  ];
+  if (start.npmTest) {
+    rows.push({
+      metric: `npm test (${start.npmTest.ok ? 'passed' : 'FAILED'})`,
+      figure: seconds(start.npmTest.ms),
+      baseline: start.unitTests ? `unit project alone ${seconds(start.unitTests.ms)}` : 'n/a',
+      ratio: times(ratio(start.npmTest.ms, start.unitTests?.ms), 1),
+      budget: '—',
+      pass: null,
+    });
+  }
+  return rows;
+};
+
+const costRows = (r: BenchResults): SummaryRow[] =>
+  (r.cost?.operations ?? []).map((operation) => {
+    const dynamodb = operation.components.filter((c) => c.component.startsWith('DynamoDB'));
+    const share = dynamodb.reduce((sum, c) => sum + c.dollarsPerMillion, 0) / operation.totalPerMillion;
+    return {
+      metric: `Cost per million, ${operation.operation}`,
+      figure: dollars(operation.totalPerMillion),
+      baseline: `of which DynamoDB ${dollars(share * operation.totalPerMillion)}`,
+      ratio: `${(share * 100).toFixed(0)}% DynamoDB`,
+      budget: '—',
+      pass: null,
+    };
+  });
+
+/**
+ * Every summary row of a run, the bench's own duration last.
+ *
+ * @example
+ * for (const row of summaryRows(results)) console.log(row.metric, row.figure);
+ */
+const summaryRows = (r: BenchResults): SummaryRow[] => [
+  ...sizeRows(r),
+  ...coldRows(r),
+  ...warmRows(r),
+  ...capacityRows(r),
+  ...loadRows(r),
+  ...startRows(r),
+  ...costRows(r),
+  {
+    metric: r.partial
+      ? 'This benchmark (a subset: the sum of the parts run)'
+      : 'This benchmark, `npm run bench`',
+    figure: seconds(r.totalMs),
+    baseline: '—',
+    ratio: '—',
+    budget: `< ${seconds(BENCH_BUDGET_MS)}`,
+    pass: r.partial ? null : r.totalMs < BENCH_BUDGET_MS,
+  },
+];
+
+export type { SummaryRow };
+export { budgetedBytes, summaryRows };

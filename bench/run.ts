@@ -1,0 +1,206 @@
+/**
+ * `npm run bench`: every benchmark, one after the other (so the machine's cores serve one
+ * measurement at a time), then `bench/results/<date>.json`, `docs/PERFORMANCE.md` and the charts
+ * in `docs/performance/`, and a summary on the console.
+ *
+ * Order: bundle size, cold init, warm overhead, DynamoDB capacity, local load, devstack start and
+ * `npm test` (last: its build step rewrites dist/), then the cost model from what was measured.
+ * A benchmark that fails is recorded as an error and the run goes on; a budget that fails is a
+ * FAIL in the report. The run exits 0 either way: the report is the output.
+ *
+ * Options: see `bench/lib/args.ts` (`--only=...`, `--dist=...`, `--label=... --out=...`).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { repoRoot } from '../packages/devstack/src/contract.ts';
+import { measureCapacity } from './capacity.ts';
+import { type BenchOptions, parseOptions } from './lib/args.ts';
+import { describeEnvironment } from './lib/environment.ts';
+import { buildFloors } from './lib/floor.ts';
+import { type InvocationSetup, prepareInvocations } from './lib/invocations.ts';
+import type { BenchResults, MetricError, MetricName } from './lib/results.ts';
+import { measureColdInit } from './metrics/cold.ts';
+import { costModel } from './metrics/cost.ts';
+import { measureLoad } from './metrics/load.ts';
+import { measureSizes } from './metrics/size.ts';
+import { measureStart } from './metrics/start.ts';
+import { measureWarm } from './metrics/warm.ts';
+import { renderCharts } from './report/charts.ts';
+import { seconds } from './report/format.ts';
+import { renderMarkdown } from './report/markdown.ts';
+import { summaryRows } from './report/summary.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const SIZE_BUDGET_BYTES = 250 * 1024;
+const COLD_BUDGET_RATIO = 1.2;
+
+const log = (line: string) => console.log(line);
+
+const readResults = (file: string): BenchResults | null => {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+  } catch {
+    return null;
+  }
+};
+
+/** Runs the selected benchmarks into `results`, recording errors instead of throwing. */
+const measure = async (options: BenchOptions, results: Mutable<BenchResults>) => {
+  const errors: MetricError[] = [...results.errors.filter((e) => !options.only.includes(e.metric))];
+  const durations = results.durationsMs;
+  const step = async (metric: MetricName, run: () => Promise<void>) => {
+    if (!options.only.includes(metric)) return;
+    log(`\n${metric} ...`);
+    const started = performance.now();
+    try {
+      await run();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      errors.push({ metric, message: message.split('\n').slice(0, 6).join(' ') });
+      log(`  ${metric} failed: ${message}`);
+    }
+    durations[metric] = Math.round(performance.now() - started);
+    log(`  ${metric}: ${seconds(durations[metric])}`);
+  };
+
+  let setup: InvocationSetup | undefined;
+  let floorOptionsFromBuild = false;
+  const invocations = async () => {
+    if (!setup) {
+      const floors = await buildFloors();
+      floorOptionsFromBuild = floors.every((f) => f.optionsFromBuild);
+      setup = await prepareInvocations([{ dist: options.dist }], floors);
+    }
+    return setup;
+  };
+  try {
+    await step('size', async () => {
+      const { variants } = await invocations();
+      results.size = await measureSizes(variants, {
+        dist: relative(repoRoot, options.dist) || options.dist,
+        budgetBytes: SIZE_BUDGET_BYTES,
+        floorOptionsFromBuild,
+      });
+    });
+    await step('cold', async () => {
+      const { variants } = await invocations();
+      results.cold = await measureColdInit(variants, {
+        runs: options.coldRuns,
+        dist: relative(repoRoot, options.dist) || options.dist,
+        budgetRatio: COLD_BUDGET_RATIO,
+        log,
+      });
+    });
+  } finally {
+    await setup?.stop();
+  }
+  await step('warm', async () => {
+    results.warm = await measureWarm({ warmup: 3000, rounds: 25, batch: 400, log });
+  });
+  await step('capacity', async () => {
+    results.capacity = await measureCapacity({ sizes: options.capacitySizes, log });
+  });
+  await step('load', async () => {
+    results.load = await measureLoad({
+      seconds: options.loadSeconds,
+      warmupSeconds: 3,
+      connections: 16,
+      sampleIntervalMs: 250,
+      log,
+    });
+  });
+  await step('start', async () => {
+    results.start = await measureStart({ runs: options.startRuns, npmTest: options.npmTest, log });
+  });
+  await step('cost', async () => {
+    if (!results.capacity || !results.warm)
+      throw new Error('the cost model needs the capacity and warm results');
+    results.cost = costModel(results.capacity, results.warm);
+  });
+  results.errors = errors;
+};
+
+const printSummary = (results: BenchResults) => {
+  const rows = summaryRows(results);
+  const width = Math.min(70, Math.max(...rows.map((r) => r.metric.length)));
+  log('\nSummary');
+  for (const row of rows) {
+    const result = row.pass === null ? '    ' : row.pass ? 'PASS' : 'FAIL';
+    log(
+      `${result}  ${row.metric.padEnd(width).slice(0, width)}  ${row.figure}  | ${row.baseline} | ${row.ratio}`,
+    );
+  }
+  for (const error of results.errors) log(`ERROR ${error.metric}: ${error.message}`);
+};
+
+const writeReport = (options: BenchOptions, results: BenchResults) => {
+  const before = options.before === options.out ? null : readResults(options.before);
+  const document = join(repoRoot, 'docs', 'PERFORMANCE.md');
+  const existing = existsSync(document) ? readFileSync(document, 'utf8') : null;
+  mkdirSync(join(repoRoot, 'docs', 'performance'), { recursive: true });
+  for (const [file, svg] of Object.entries(renderCharts(results, before))) {
+    writeFileSync(join(repoRoot, 'docs', 'performance', file), svg);
+  }
+  writeFileSync(document, renderMarkdown(results, before, existing, relative(repoRoot, options.out)));
+  log('wrote docs/PERFORMANCE.md and docs/performance/*.svg');
+};
+
+const main = async () => {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.renderOnly) {
+    const results = readResults(options.out);
+    if (!results) throw new Error(`No results to render in ${relative(repoRoot, options.out)}`);
+    writeReport(options, results);
+    printSummary(results);
+    return;
+  }
+  const started = performance.now();
+  const previous = options.complete ? null : readResults(options.out);
+  const merged = previous && previous.label === options.label ? previous : null;
+  const results: Mutable<BenchResults> = {
+    schema: 1,
+    label: options.label,
+    date: options.date,
+    startedAt: new Date().toISOString(),
+    dist: relative(repoRoot, options.dist) || options.dist,
+    environment: describeEnvironment(),
+    durationsMs: { ...(merged?.durationsMs ?? {}) },
+    totalMs: 0,
+    errors: merged?.errors ?? [],
+    ...(merged
+      ? Object.fromEntries(
+          (['size', 'cold', 'warm', 'capacity', 'load', 'start', 'cost'] as const)
+            .filter((m) => merged[m] !== undefined)
+            .map((m) => [m, merged[m]]),
+        )
+      : {}),
+  };
+  log(
+    `Tessera benchmarks (${options.only.join(', ')}) on ${results.environment.cpu}, Node ${results.environment.node}`,
+  );
+  log(`bundles: ${results.dist}; results: ${relative(repoRoot, options.out)}`);
+
+  await measure(options, results);
+
+  const runMs = performance.now() - started;
+  results.totalMs = options.complete
+    ? Math.round(runMs)
+    : Object.values(results.durationsMs).reduce((sum, ms) => sum + (ms ?? 0), 0);
+  results.partial = !options.complete;
+  results.environment = {
+    ...results.environment,
+    loadAverage: { start: results.environment.loadAverage?.start ?? 0, end: loadavg()[0] ?? 0 },
+  };
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nwrote ${relative(repoRoot, options.out)}`);
+
+  if (options.report) writeReport(options, results);
+  printSummary(results);
+  log(`\nbench run: ${seconds(runMs)}${options.complete ? '' : ' (a subset)'}`);
+};
+
+await main();
