@@ -7,13 +7,18 @@ import { createLogger } from '@tessera/shared/logger';
 import { operations } from '#generated/contract';
 import { type BootstrapCommand, createBootstrapHandler, isBootstrapCommand } from '#handlers/bootstrap';
 import { createOperationHandlers } from '#handlers/http';
-import { base, dependencies, keyRing } from '#wiring';
+import { base, dependencies, keyRing, sessions } from '#wiring';
 
 const logger = createLogger('users');
 
 const http = createHttpHandler({
   operations,
-  handlers: createOperationHandlers({ dependencies, base, publicKeys: async () => (await keyRing()).jwks }),
+  handlers: createOperationHandlers({
+    dependencies,
+    base,
+    sessions,
+    publicKeys: async () => (await keyRing()).jwks,
+  }),
   logger,
 });
 const bootstrap = createBootstrapHandler(base);

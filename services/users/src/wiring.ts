@@ -6,10 +6,9 @@ import { createCursorCodec } from '@tessera/shared/cursor';
 import { createDocumentClient } from '@tessera/shared/dynamodb';
 import { loadSecret } from '@tessera/shared/secrets';
 import { createPasswordHasher } from '#adapters/password-hasher';
-import { createSessionStore } from '#adapters/session-store';
 import { createUserStore } from '#adapters/user-store';
 import { serviceConfig } from '#config';
-import type { Dependencies } from '#domain/ports';
+import type { Dependencies, SessionStore } from '#domain/ports';
 import { keyRing, memo, tokens } from '#verifier';
 
 const serviceParts = () => {
@@ -17,31 +16,39 @@ const serviceParts = () => {
   const client = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT });
   return {
     config,
+    client,
     users: createUserStore(client, config.TABLE_NAME),
-    sessions: createSessionStore(client, config.TABLE_NAME),
     passwords: createPasswordHasher(),
     clock: { now: () => new Date() },
   };
 };
 
 let parts: ReturnType<typeof serviceParts> | undefined;
-/** Stores, hasher and clock: no secret needed. */
+/** The user store, hasher and clock: no secret needed. */
 const base = () => {
   parts ??= serviceParts();
   return parts;
 };
 
+/** The session store, loaded by the first login, refresh or logout: no other request needs it. */
+const sessions = memo(async (): Promise<SessionStore> => {
+  const { client, config } = base();
+  const { createSessionStore } = await import('#adapters/session-store');
+  return createSessionStore(client, config.TABLE_NAME);
+});
+
 /** Everything the use cases may need, secrets included. */
 const dependencies = memo(async (): Promise<Dependencies> => {
-  const { config, users, sessions, passwords, clock } = base();
-  const [ring, cursorSecret, { createAccessTokenIssuer }] = await Promise.all([
+  const { config, users, passwords, clock } = base();
+  const [ring, cursorSecret, { createAccessTokenIssuer }, sessionStore] = await Promise.all([
     keyRing(),
     loadSecret(config.CURSOR_SECRET),
     tokens(),
+    sessions(),
   ]);
   return {
     users,
-    sessions,
+    sessions: sessionStore,
     passwords,
     clock,
     cursors: createCursorCodec(cursorSecret),
@@ -49,4 +56,4 @@ const dependencies = memo(async (): Promise<Dependencies> => {
   };
 });
 
-export { base, dependencies, keyRing };
+export { base, dependencies, keyRing, sessions };

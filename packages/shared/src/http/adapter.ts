@@ -27,9 +27,20 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { PROBLEM_CONTENT_TYPE, problemResponse } from './problem.ts';
-import { bodyFieldErrors, parameterFieldErrors } from './schema-errors.ts';
 import type { OperationSpec, OperationValidators } from './types.ts';
+
+// Error responses are built by modules a successful request never needs; they load on the first
+// failure instead of at cold start (ADR 0018).
+let problems: Promise<typeof import('./problem.ts')> | undefined;
+const loadProblems = () => {
+  problems ??= import('./problem.ts');
+  return problems;
+};
+let schemaErrors: Promise<typeof import('./schema-errors.ts')> | undefined;
+const loadSchemaErrors = () => {
+  schemaErrors ??= import('./schema-errors.ts');
+  return schemaErrors;
+};
 
 type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -134,7 +145,7 @@ const parseBody = (spec: OperationSpec, event: HttpEvent, maxBodyBytes: number):
 };
 
 /** Validates parameters and body together, so one 400 names every bad field. */
-const validateInput = (
+const validateInput = async (
   spec: OperationSpec,
   validators: OperationValidators,
   event: HttpEvent,
@@ -146,12 +157,14 @@ const validateInput = (
     header: pick(event.headers, spec.params.header),
   };
   const errors: FieldError[] = [];
-  if (!validators.params(params)) errors.push(...parameterFieldErrors(validators.params.errors ?? []));
+  if (!validators.params(params)) {
+    errors.push(...(await loadSchemaErrors()).parameterFieldErrors(validators.params.errors ?? []));
+  }
   if (spec.body) {
     if (body === undefined) {
       if (spec.body.required) errors.push({ location: 'body', field: '(body)', detail: 'is required' });
     } else if (validators.body && !validators.body(body)) {
-      errors.push(...bodyFieldErrors(validators.body.errors ?? []));
+      errors.push(...(await loadSchemaErrors()).bodyFieldErrors(validators.body.errors ?? []));
     }
   }
   if (errors.length > 0) {
@@ -213,10 +226,11 @@ const createHttpHandler = (options: HttpAdapterOptions) => {
       if (!route) throw new NotFoundError('ROUTE_NOT_FOUND', `No operation answers ${event.routeKey}.`);
       const principal = authenticate(route.spec, event, now());
       const body = parseBody(route.spec, event, maxBodyBytes);
-      const params = validateInput(route.spec, await route.validators(), event, body);
+      const params = await validateInput(route.spec, await route.validators(), event, body);
       const result = await route.handler({ ...params, body, principal, correlationId });
       return respond(result.status, correlationId, result.body, 'application/json', result.headers);
     } catch (error) {
+      const { PROBLEM_CONTENT_TYPE, problemResponse } = await loadProblems();
       const { status, headers, problem } = problemResponse(error, {
         instance: event.rawPath,
         requestId: correlationId,

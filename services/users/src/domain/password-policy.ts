@@ -3,25 +3,33 @@
  * and none of the 1,000 most common passwords, nor the account's own email.
  *
  * Passwords are NFKC-normalised before they are checked and hashed, so the same password typed on
- * two keyboards is the same password.
+ * two keyboards is the same password. The list of common passwords is loaded the first time a
+ * password is set, not at cold start: most requests never set one.
  */
 import { WeakPasswordError } from '../errors.ts';
-import { COMMON_PASSWORDS } from './generated/common-passwords.ts';
 
 const MIN_LENGTH = 8;
 const MAX_LENGTH = 128;
-const common = new Set(COMMON_PASSWORDS);
+
+let common: Promise<ReadonlySet<string>> | undefined;
+const commonPasswords = () => {
+  common ??= import('./generated/common-passwords.ts').then(
+    ({ COMMON_PASSWORDS }) => new Set(COMMON_PASSWORDS),
+  );
+  return common;
+};
 
 const normalizePassword = (password: string): string => password.normalize('NFKC');
 
-/** Throws `WeakPasswordError` naming the rule a new password breaks. */
-const assertAcceptablePassword = (password: string, email: string): void => {
+/** Rejects with `WeakPasswordError` naming the rule a new password breaks. */
+const assertAcceptablePassword = async (password: string, email: string): Promise<void> => {
   const normalized = normalizePassword(password);
   const length = [...normalized].length;
   if (length < MIN_LENGTH) throw new WeakPasswordError(`must be at least ${MIN_LENGTH} characters long`);
   if (length > MAX_LENGTH) throw new WeakPasswordError(`must be at most ${MAX_LENGTH} characters long`);
   const lower = normalized.toLowerCase();
-  if (common.has(lower)) throw new WeakPasswordError('is one of the most common passwords');
+  if ((await commonPasswords()).has(lower))
+    throw new WeakPasswordError('is one of the most common passwords');
   const emailLower = email.toLowerCase();
   if (lower === emailLower || lower === emailLower.split('@')[0]) {
     throw new WeakPasswordError('must not be the email address');

@@ -28,7 +28,7 @@ const createAccount = async (
   role: Role,
   correlationId: string,
 ): Promise<UserRecord> => {
-  assertAcceptablePassword(input.password, input.email);
+  await assertAcceptablePassword(input.password, input.email);
   const now = deps.clock.now();
   const timestamp = now.toISOString();
   const user: UserRecord = {

@@ -7,18 +7,26 @@ import type { PublicJwk } from '#adapters/access-tokens';
 import { changeRole, getMe, getUser, listUsers, updateMe } from '#domain/accounts';
 import type { Dependencies } from '#domain/ports';
 import { registerUser } from '#domain/register-user';
-import { login, logout, refreshTokens } from '#domain/sessions';
 import type { HealthCheck, Operations } from '#generated/contract';
 
 interface HttpDependencies {
   /** Everything, secrets included; loaded on first use. */
   readonly dependencies: () => Promise<Dependencies>;
   /** What needs no secret: stores, hasher, clock. */
-  readonly base: () => Pick<Dependencies, 'users' | 'sessions' | 'passwords' | 'clock'>;
+  readonly base: () => Pick<Dependencies, 'users' | 'passwords' | 'clock'>;
+  /** The session store, loaded on first need. */
+  readonly sessions: () => Promise<Dependencies['sessions']>;
   readonly publicKeys: () => Promise<readonly PublicJwk[]>;
   /** How long a health check may take before it counts as failed. */
   readonly healthTimeoutMs?: number;
 }
+
+/** Login, refresh and logout: loaded by the first of them, as the session store is. */
+let sessionModule: Promise<typeof import('#domain/sessions')> | undefined;
+const sessionUseCases = () => {
+  sessionModule ??= import('#domain/sessions');
+  return sessionModule;
+};
 
 const check = async (probe: () => Promise<unknown>, timeoutMs: number): Promise<HealthCheck> => {
   const started = performance.now();
@@ -63,15 +71,18 @@ const createOperationHandlers = (d: HttpDependencies): OperationHandlers<Operati
   },
 
   async login({ body }) {
+    const { login } = await sessionUseCases();
     return { status: 200, body: await login(await d.dependencies(), body) };
   },
 
   async refreshTokens({ body }) {
+    const { refreshTokens } = await sessionUseCases();
     return { status: 200, body: await refreshTokens(await d.dependencies(), body) };
   },
 
   async logout({ body }) {
-    await logout(d.base(), body);
+    const { logout } = await sessionUseCases();
+    await logout({ sessions: await d.sessions(), clock: d.base().clock }, body);
     return { status: 204 };
   },
 
