@@ -14,18 +14,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { repoRoot } from '../packages/devstack/src/contract.ts';
-import { measureCapacity } from './capacity.ts';
 import { type BenchOptions, parseOptions } from './lib/args.ts';
+import { COLD_BUDGET_RATIO, SIZE_BUDGET_BYTES } from './lib/budgets.ts';
 import { describeEnvironment } from './lib/environment.ts';
-import { buildFloors } from './lib/floor.ts';
-import { type InvocationSetup, prepareInvocations } from './lib/invocations.ts';
+import type { InvocationSetup } from './lib/invocations.ts';
 import type { BenchResults, MetricError, MetricName } from './lib/results.ts';
-import { measureColdInit } from './metrics/cold.ts';
-import { costModel } from './metrics/cost.ts';
-import { measureLoad } from './metrics/load.ts';
-import { measureSizes } from './metrics/size.ts';
-import { measureStart } from './metrics/start.ts';
-import { measureWarm } from './metrics/warm.ts';
 import { renderCharts } from './report/charts.ts';
 import { seconds } from './report/format.ts';
 import { renderMarkdown } from './report/markdown.ts';
@@ -33,10 +26,13 @@ import { summaryRows } from './report/summary.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const SIZE_BUDGET_BYTES = 250 * 1024;
-const COLD_BUDGET_RATIO = 1.2;
-
 const log = (line: string) => console.log(line);
+
+/** A path inside the repository relative to it, any other absolute. */
+const shortPath = (path: string) => {
+  const inside = relative(repoRoot, path);
+  return inside && !inside.startsWith('..') ? inside : path;
+};
 
 const readResults = (file: string): BenchResults | null => {
   if (!existsSync(file)) return null;
@@ -66,30 +62,36 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
     log(`  ${metric}: ${seconds(durations[metric])}`);
   };
 
+  // Each benchmark's modules (and the product code they import) load inside its step, so code
+  // that does not compile fails that benchmark, not the run.
   let setup: InvocationSetup | undefined;
   let floorOptionsFromBuild = false;
   const invocations = async () => {
     if (!setup) {
+      const { buildFloors } = await import('./lib/floor.ts');
+      const { prepareInvocations } = await import('./lib/invocations.ts');
       const floors = await buildFloors();
       floorOptionsFromBuild = floors.every((f) => f.optionsFromBuild);
-      setup = await prepareInvocations([{ dist: options.dist }], floors);
+      setup = await prepareInvocations(options.dist, floors);
     }
     return setup;
   };
   try {
     await step('size', async () => {
       const { variants } = await invocations();
+      const { measureSizes } = await import('./metrics/size.ts');
       results.size = await measureSizes(variants, {
-        dist: relative(repoRoot, options.dist) || options.dist,
+        dist: shortPath(options.dist),
         budgetBytes: SIZE_BUDGET_BYTES,
         floorOptionsFromBuild,
       });
     });
     await step('cold', async () => {
       const { variants } = await invocations();
+      const { measureColdInit } = await import('./metrics/cold.ts');
       results.cold = await measureColdInit(variants, {
         runs: options.coldRuns,
-        dist: relative(repoRoot, options.dist) || options.dist,
+        dist: shortPath(options.dist),
         budgetRatio: COLD_BUDGET_RATIO,
         log,
       });
@@ -98,12 +100,15 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
     await setup?.stop();
   }
   await step('warm', async () => {
+    const { measureWarm } = await import('./metrics/warm.ts');
     results.warm = await measureWarm({ warmup: 3000, rounds: 25, batch: 400, log });
   });
   await step('capacity', async () => {
+    const { measureCapacity } = await import('./capacity.ts');
     results.capacity = await measureCapacity({ sizes: options.capacitySizes, log });
   });
   await step('load', async () => {
+    const { measureLoad } = await import('./metrics/load.ts');
     results.load = await measureLoad({
       seconds: options.loadSeconds,
       warmupSeconds: 3,
@@ -113,11 +118,13 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
     });
   });
   await step('start', async () => {
+    const { measureStart } = await import('./metrics/start.ts');
     results.start = await measureStart({ runs: options.startRuns, npmTest: options.npmTest, log });
   });
   await step('cost', async () => {
     if (!results.capacity || !results.warm)
       throw new Error('the cost model needs the capacity and warm results');
+    const { costModel } = await import('./metrics/cost.ts');
     results.cost = costModel(results.capacity, results.warm);
   });
   results.errors = errors;
@@ -165,7 +172,7 @@ const main = async () => {
     label: options.label,
     date: options.date,
     startedAt: new Date().toISOString(),
-    dist: relative(repoRoot, options.dist) || options.dist,
+    dist: shortPath(options.dist),
     environment: describeEnvironment(),
     durationsMs: { ...(merged?.durationsMs ?? {}) },
     totalMs: 0,

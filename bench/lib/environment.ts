@@ -10,7 +10,7 @@ import type { Environment } from './results.ts';
 
 const git = (...args: string[]) => {
   try {
-    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' });
   } catch {
     return '';
   }
@@ -37,7 +37,8 @@ const describeEnvironment = (): Environment => ({
   memoryGiB: totalmem() / 1024 ** 3,
   node: process.version,
   os: osName(),
-  commit: git('rev-parse', 'HEAD') || 'unknown',
+  commit: git('rev-parse', 'HEAD').trim() || 'unknown',
+  // `XY path` per line; the two status columns may both be spaces.
   uncommitted: git('status', '--porcelain')
     .split('\n')
     .map((line) => line.slice(3).trim())

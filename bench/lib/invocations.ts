@@ -1,36 +1,39 @@
 /**
  * What a cold-start run needs to invoke a bundle as Lambda would: the stub AWS endpoint, the
  * secrets the functions read (`file:` references in a temporary folder), an empty HOME (no
- * `~/.aws/config` to read, as in Lambda), and per bundle the environment, the export and the event.
+ * `~/.aws/config` to read, as in Lambda), and per variant the environment, the export, the event
+ * and the answer that proves the request was served.
  *
  * Every variant gets the same Lambda-like environment (region, credentials in the environment,
  * function name, memory size); the floors get their service's configuration too.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateJwkSet } from '../../packages/devstack/src/secrets.ts';
-import { getMeEvent, getTicketEvent, outboxStreamEvent } from '../fixtures/events.ts';
-import { functionsIn } from './bundles.ts';
+import { CALLER_ID, getMeEvent, getTicketEvent, outboxStreamEvent } from '../fixtures/events.ts';
 import type { Floor } from './floor.ts';
 import { floorOf } from './floor.ts';
 import { type StubAws, startStubAws } from './stub-aws.ts';
 
 type VariantKind = 'node' | 'floor' | 'service';
 
+/** What the child reports when the request was served: a status code, `ok` (no failed records), or `authorized`. */
+type Expected = number | 'ok' | 'authorized';
+
 interface Variant {
-  /** `node -e ''`, `floor-dynamodb`, `tickets`, ... (a prefix such as `before:` for another dist). */
+  /** `node -e ''`, `floor-dynamodb`, `tickets`, `users (authorizer)`. */
   readonly name: string;
   readonly kind: VariantKind;
-  /** The function name (`tickets`) or floor name, without any prefix. */
-  readonly function: string;
   /** The folder of the bundle; absent for `node -e ''`. */
   readonly directory?: string;
   readonly exportName?: string;
   /** What the one request is, for the report. */
   readonly request?: string;
+  readonly expect?: Expected;
   readonly env: Readonly<Record<string, string>>;
-  /** The floor this variant is compared with. */
+  /** The floor this variant is compared with; none for a function that calls no AWS service. */
   readonly floor?: string;
 }
 
@@ -40,16 +43,74 @@ interface InvocationSetup {
   stop(): Promise<void>;
 }
 
-/** The request each function serves once, and the configuration it reads. */
-const REQUESTS: Readonly<
-  Record<
-    string,
-    { exportName: string; request: string; event: () => unknown; env: (s: Secrets) => Record<string, string> }
-  >
-> = {
+interface Secrets {
+  readonly endpoint: string;
+  readonly cursorSecret: string;
+  readonly jwtKeys: string;
+  /** An access token the authorizer accepts, signed with the key set's key. */
+  readonly accessToken: string;
+}
+
+interface InvocationSpec {
+  /** The bundle folder; the variant's name when absent. */
+  readonly bundle?: string;
+  readonly exportName: string;
+  readonly request: string;
+  readonly expect: Expected;
+  readonly memoryMb: number;
+  /** False for a function that calls no AWS service: it has no floor. */
+  readonly hasFloor: boolean;
+  readonly event: (s: Secrets) => unknown;
+  readonly env: (s: Secrets) => Record<string, string>;
+}
+
+const JWT_ISSUER = 'https://api.tessera.example';
+const JWT_AUDIENCE = 'tessera-api';
+
+const usersEnv = (s: Secrets) => ({
+  TABLE_NAME: 'tessera-bench-users',
+  CURSOR_SECRET: s.cursorSecret,
+  JWT_KEYS: s.jwtKeys,
+  JWT_ISSUER,
+  JWT_AUDIENCE,
+  DYNAMODB_ENDPOINT: s.endpoint,
+});
+
+/** The request each variant serves once, and the configuration it reads. */
+const SPECS: Readonly<Record<string, InvocationSpec>> = {
+  'floor-dynamodb': {
+    exportName: 'handler',
+    request: 'one GetItem',
+    expect: 200,
+    memoryMb: 512,
+    hasFloor: false,
+    event: getTicketEvent,
+    env: (s) => ({ TABLE_NAME: 'tessera-bench-floor', DYNAMODB_ENDPOINT: s.endpoint }),
+  },
+  'floor-eventbridge': {
+    exportName: 'handler',
+    request: 'one stream record -> PutEvents',
+    expect: 'ok',
+    memoryMb: 256,
+    hasFloor: false,
+    event: outboxStreamEvent,
+    env: (s) => ({ EVENT_BUS_NAME: 'tessera-bench', EVENTBRIDGE_ENDPOINT: s.endpoint }),
+  },
+  publisher: {
+    exportName: 'handler',
+    request: 'one stream record -> PutEvents',
+    expect: 'ok',
+    memoryMb: 256,
+    hasFloor: true,
+    event: outboxStreamEvent,
+    env: (s) => ({ EVENT_BUS_NAME: 'tessera-bench', EVENTBRIDGE_ENDPOINT: s.endpoint }),
+  },
   tickets: {
     exportName: 'handler',
     request: 'GET /v1/tickets/{ticketId}',
+    expect: 200,
+    memoryMb: 512,
+    hasFloor: true,
     event: getTicketEvent,
     env: (s) => ({
       TABLE_NAME: 'tessera-bench-tickets',
@@ -60,49 +121,60 @@ const REQUESTS: Readonly<
   users: {
     exportName: 'handler',
     request: 'GET /v1/users/me',
+    expect: 200,
+    memoryMb: 1024,
+    hasFloor: true,
     event: getMeEvent,
-    env: (s) => ({
-      TABLE_NAME: 'tessera-bench-users',
-      CURSOR_SECRET: s.cursorSecret,
-      JWT_KEYS: s.jwtKeys,
-      JWT_ISSUER: 'https://api.tessera.example',
-      JWT_AUDIENCE: 'tessera-api',
-      DYNAMODB_ENDPOINT: s.endpoint,
+    env: usersEnv,
+  },
+  'users (authorizer)': {
+    bundle: 'users',
+    exportName: 'authorizer',
+    request: 'verify one ES256 access token',
+    expect: 'authorized',
+    memoryMb: 256,
+    hasFloor: false,
+    event: (s) => ({
+      version: '2.0',
+      type: 'REQUEST',
+      routeArn: 'arn:aws:execute-api:us-east-1:123456789012:bench/$default/GET/v1/tickets/{ticketId}',
+      identitySource: [`Bearer ${s.accessToken}`],
+      routeKey: 'GET /v1/tickets/{ticketId}',
+      rawPath: '/v1/tickets/0b9e8f7a-6c5d-4e3f-9a1b-2c3d4e5f6a7b',
+      rawQueryString: '',
+      headers: { authorization: `Bearer ${s.accessToken}` },
+      requestContext: {
+        accountId: '123456789012',
+        apiId: 'bench',
+        stage: '$default',
+        requestId: randomUUID(),
+      },
     }),
-  },
-  publisher: {
-    exportName: 'handler',
-    request: 'one stream record -> PutEvents',
-    event: outboxStreamEvent,
-    env: (s) => ({ EVENT_BUS_NAME: 'tessera-bench', EVENTBRIDGE_ENDPOINT: s.endpoint }),
-  },
-  'floor-dynamodb': {
-    exportName: 'handler',
-    request: 'one GetItem',
-    event: getTicketEvent,
-    env: (s) => ({ TABLE_NAME: 'tessera-bench-floor', DYNAMODB_ENDPOINT: s.endpoint }),
-  },
-  'floor-eventbridge': {
-    exportName: 'handler',
-    request: 'one stream record -> PutEvents',
-    event: outboxStreamEvent,
-    env: (s) => ({ EVENT_BUS_NAME: 'tessera-bench', EVENTBRIDGE_ENDPOINT: s.endpoint }),
+    env: ({ jwtKeys }) => ({ JWT_KEYS: jwtKeys, JWT_ISSUER, JWT_AUDIENCE }),
   },
 };
 
-interface Secrets {
-  readonly endpoint: string;
-  readonly cursorSecret: string;
-  readonly jwtKeys: string;
-}
-
-const MEMORY_MB: Readonly<Record<string, string>> = {
-  users: '1024',
-  publisher: '256',
-  'floor-eventbridge': '256',
+/** An ES256 access token as the users service issues it (`at+jwt`, iss, aud, sub, jti, iat, exp, role). */
+const accessToken = (jwkSetJson: string): string => {
+  const jwk = (JSON.parse(jwkSetJson) as { keys: Array<Record<string, string>> }).keys[0] ?? {};
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const header = encode({ alg: 'ES256', kid: jwk.kid, typ: 'at+jwt' });
+  const payload = encode({
+    role: 'user',
+    iss: JWT_ISSUER,
+    aud: JWT_AUDIENCE,
+    sub: CALLER_ID,
+    jti: randomUUID(),
+    iat: now,
+    exp: now + 3600,
+  });
+  const key = createPrivateKey({ key: jwk, format: 'jwk' });
+  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key, dsaEncoding: 'ieee-p1363' });
+  return `${header}.${payload}.${signature.toString('base64url')}`;
 };
 
-const lambdaEnvironment = (functionName: string, home: string): Record<string, string> => ({
+const lambdaEnvironment = (name: string, memoryMb: number, home: string): Record<string, string> => ({
   HOME: home,
   PATH: '/usr/local/bin:/usr/bin:/bin',
   LANG: 'C.UTF-8',
@@ -113,70 +185,62 @@ const lambdaEnvironment = (functionName: string, home: string): Record<string, s
   AWS_SECRET_ACCESS_KEY: 'bench-secret-access-key-0000000000000000',
   AWS_SESSION_TOKEN: 'bench-session-token',
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-  AWS_LAMBDA_FUNCTION_NAME: `tessera-bench-${functionName}`,
+  AWS_LAMBDA_FUNCTION_NAME: `tessera-bench-${name.replace(/\W+/g, '-')}`,
   AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: MEMORY_MB[functionName] ?? '512',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
   POWERTOOLS_LOG_LEVEL: 'INFO',
 });
 
 /**
- * Starts the stub and lists the variants: `node -e ''`, each floor, and each function of each dist
- * folder given (the first unprefixed, others prefixed with their label, `before:tickets`).
+ * Starts the stub and lists the variants: `node -e ''`, each floor, and each function (and export)
+ * of the dist folder that the benchmark knows how to invoke.
  *
  * @example
- * const setup = await prepareInvocations([{ dist: 'dist' }], floors);
+ * const setup = await prepareInvocations('dist', floors);
  */
-const prepareInvocations = async (
-  dists: ReadonlyArray<{ readonly dist: string; readonly prefix?: string }>,
-  floors: readonly Floor[],
-): Promise<InvocationSetup> => {
+const prepareInvocations = async (dist: string, floors: readonly Floor[]): Promise<InvocationSetup> => {
   const stub = await startStubAws();
   const scratch = mkdtempSync(join(tmpdir(), 'tessera-bench-cold-'));
   const home = join(scratch, 'home');
   const cursorSecretFile = join(scratch, 'cursor-secret');
   const jwtKeysFile = join(scratch, 'jwt-keys.json');
+  const jwkSet = generateJwkSet();
   mkdirSync(home);
   writeFileSync(cursorSecretFile, 'bench-cursor-secret-0123456789abcdefghijklmnopqrstuvwxyz');
-  writeFileSync(jwtKeysFile, generateJwkSet());
+  writeFileSync(jwtKeysFile, jwkSet);
   const secrets: Secrets = {
     endpoint: stub.endpoint,
     cursorSecret: `file:${cursorSecretFile}`,
     jwtKeys: `file:${jwtKeysFile}`,
+    accessToken: accessToken(jwkSet),
   };
 
-  const variant = (
-    name: string,
-    kind: VariantKind,
-    fn: string,
-    directory: string,
-    floor?: string,
-  ): Variant => {
-    const spec = REQUESTS[fn];
-    if (!spec) throw new Error(`The benchmark does not know how to invoke ${fn}`);
-    return {
-      name,
-      kind,
-      function: fn,
-      directory,
-      exportName: spec.exportName,
-      request: spec.request,
-      env: {
-        ...lambdaEnvironment(fn, home),
-        ...spec.env(secrets),
-        BENCH_EVENT: JSON.stringify(spec.event()),
-      },
-      ...(floor ? { floor } : {}),
-    };
-  };
+  const variant = (name: string, kind: VariantKind, directory: string, spec: InvocationSpec): Variant => ({
+    name,
+    kind,
+    directory,
+    exportName: spec.exportName,
+    request: spec.request,
+    expect: spec.expect,
+    env: {
+      ...lambdaEnvironment(name, spec.memoryMb, home),
+      ...spec.env(secrets),
+      BENCH_EVENT: JSON.stringify(spec.event(secrets)),
+    },
+    ...(kind === 'service' && spec.hasFloor ? { floor: floorOf(spec.bundle ?? name) } : {}),
+  });
 
   const variants: Variant[] = [
-    { name: "node -e ''", kind: 'node', function: 'node', env: lambdaEnvironment('node', home) },
-    ...floors.map((floor) => variant(floor.name, 'floor', floor.name, floor.directory)),
+    { name: "node -e ''", kind: 'node', env: lambdaEnvironment('node', 512, home) },
   ];
-  for (const { dist, prefix } of dists) {
-    for (const fn of functionsIn(dist).filter((name) => REQUESTS[name])) {
-      variants.push(variant(`${prefix ?? ''}${fn}`, 'service', fn, join(dist, fn), floorOf(fn)));
-    }
+  for (const floor of floors) {
+    const spec = SPECS[floor.name];
+    if (spec) variants.push(variant(floor.name, 'floor', floor.directory, spec));
+  }
+  for (const [name, spec] of Object.entries(SPECS)) {
+    if (name.startsWith('floor-')) continue;
+    const directory = join(dist, spec.bundle ?? name);
+    if (existsSync(join(directory, 'index.mjs'))) variants.push(variant(name, 'service', directory, spec));
   }
   return {
     stub,
@@ -188,5 +252,5 @@ const prepareInvocations = async (
   };
 };
 
-export type { InvocationSetup, Variant, VariantKind };
+export type { Expected, InvocationSetup, Variant, VariantKind };
 export { prepareInvocations };

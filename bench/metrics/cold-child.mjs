@@ -48,14 +48,15 @@ try {
 }
 const done = performance.now();
 
-const status =
-  result && typeof result === 'object' && 'statusCode' in result
-    ? result.statusCode
-    : result && typeof result === 'object' && Array.isArray(result.batchItemFailures)
-      ? result.batchItemFailures.length === 0
-        ? 'ok'
-        : 'failed'
-      : 'none';
+/** What the answer says: an HTTP status, `ok` or `failed` for a stream batch, `authorized` or `refused`. */
+const statusOf = (answer) => {
+  if (!answer || typeof answer !== 'object') return 'none';
+  if ('statusCode' in answer) return answer.statusCode;
+  if (Array.isArray(answer.batchItemFailures)) return answer.batchItemFailures.length === 0 ? 'ok' : 'failed';
+  if ('isAuthorized' in answer) return answer.context?.userId ? 'authorized' : 'refused';
+  return 'none';
+};
+const status = statusOf(result);
 writeSync(
   3,
   JSON.stringify({

@@ -34,9 +34,6 @@ interface RunSample {
 const CHILD = join(repoRoot, 'bench', 'metrics', 'cold-child.mjs');
 const RUN_TIMEOUT_MS = 30_000;
 
-const expectedStatus = (variant: Variant) =>
-  variant.function === 'publisher' || variant.function === 'floor-eventbridge' ? 'ok' : 200;
-
 /** Runs one variant once in a fresh process. */
 const runOnce = (variant: Variant, options: { readonly trace?: boolean } = {}): Promise<RunSample> =>
   new Promise((resolve) => {
@@ -77,7 +74,7 @@ const runOnce = (variant: Variant, options: { readonly trace?: boolean } = {}): 
         resolve({ wallMs, report: null, ok: false, problem: `exit ${code}: ${errors || 'no report'}` });
         return;
       }
-      const ok = report.status === expectedStatus(variant);
+      const ok = report.status === variant.expect;
       resolve({
         wallMs,
         report,

@@ -6,9 +6,9 @@
  * by hand (what the bundle work changed) and is carried over from the existing document.
  */
 
+import { BUDGETED_OPERATIONS } from '../lib/budgets.ts';
 import type { BenchResults, RssPeak } from '../lib/results.ts';
 import { ratio } from '../lib/stats.ts';
-import { BUDGETED_OPERATIONS } from '../metrics/warm.ts';
 import { count, dollars, kib, mib, ms, seconds, times, us, verdict } from './format.ts';
 import { budgetedBytes, summaryRows } from './summary.ts';
 
@@ -111,7 +111,7 @@ const coldSection = (r: BenchResults) => {
       ms(v.responseMs?.median),
       times(ratio(v.wallMs.median, node?.wallMs.median)),
       floor ? times(value) : '—',
-      v.kind === 'service' ? verdict(value !== null && value <= cold.budgetRatio) : '—',
+      v.kind === 'service' && v.floor ? verdict(value !== null && value <= cold.budgetRatio) : '—',
       String(v.failures),
     ];
   });
@@ -136,7 +136,7 @@ const coldSection = (r: BenchResults) => {
     '',
     chart('cold.svg', 'Cold init per variant'),
     '',
-    `**Method.** Each run spawns a fresh \`node\` (${r.environment.node}, the project's pinned Node) that imports the bundle of \`${cold.dist}\` and invokes its handler once (\`bench/metrics/cold-child.mjs\`), then exits; *median* and *p90* are the wall time from spawn to exit measured by the parent, which covers everything a cold start pays. The child also reports, in ms since its own start, when the import finished and when the response came back. The request goes to a stub AWS endpoint in the bench process (\`bench/lib/stub-aws.ts\`, AWS JSON 1.0/1.1, canned marshalled items, answered at once), with the environment Lambda gives (region, credentials in the environment, function name, memory size) and an empty HOME, so no \`~/.aws\` file is read. A run counts only if the response is the expected one (200, or no failed records); failed runs are listed. ${cold.runs} runs per variant after one untimed warm-up each (the page cache is warm for every variant alike), all variants in a new random order each round. Baselines in the same run: \`node -e ''\` and the SDK-only floor of each function (DynamoDB clients + one GetItem for users and tickets; the EventBridge client and util-dynamodb + one PutEvents for the publisher). This is a warm machine's cold start: Lambda's own cold start adds its sandbox and the download of the zip, the same for every bundle of a size.`,
+    `**Method.** Each run spawns a fresh \`node\` (${r.environment.node}, the project's pinned Node) that imports the bundle of \`${cold.dist}\` and invokes its handler once (\`bench/metrics/cold-child.mjs\`), then exits; *median* and *p90* are the wall time from spawn to exit measured by the parent, which covers everything a cold start pays. The child also reports, in ms since its own start, when the import finished and when the response came back. The request goes to a stub AWS endpoint in the bench process (\`bench/lib/stub-aws.ts\`, AWS JSON 1.0/1.1, canned marshalled items, answered at once), with the environment Lambda gives (region, credentials in the environment, function name, memory size) and an empty HOME, so no \`~/.aws\` file is read. A run counts only if the response is the expected one (200, or no failed records); failed runs are listed. ${cold.runs} runs per variant after one untimed warm-up each (the page cache is warm for every variant alike), all variants in a new random order each round. Baselines in the same run: \`node -e ''\` and the SDK-only floor of each function (DynamoDB clients + one GetItem for users and tickets; the EventBridge client and util-dynamodb + one PutEvents for the publisher). The users bundle also serves the API authorizer, which verifies one ES256 token and calls no AWS service in the devstack (in AWS it reads its keys from SSM once): it has no SDK floor and no budget here, and is shown beside \`node -e ''\`. This is a warm machine's cold start: Lambda's own cold start adds its sandbox and the download of the zip, the same for every bundle of a size.`,
   ].join('\n');
 };
 
@@ -326,6 +326,14 @@ const startSection = (r: BenchResults) => {
   ].join('\n');
 };
 
+/** The create at DynamoDB's pricing rule instead of DynamoDB Local's count (section 4's caveat). */
+const dynamodbSensitivity = (cost: NonNullable<BenchResults['cost']>) => {
+  const create = cost.operations[0];
+  const writes = create?.components.find((c) => c.component.startsWith('DynamoDB'));
+  if (!create || !writes) return '';
+  return `**Sensitivity.** If AWS bills the create's transaction at its pricing rule (half of what DynamoDB Local reports, section 4), the DynamoDB line is ${dollars(writes.dollarsPerMillion / 2)} and the create ${dollars(create.totalPerMillion - writes.dollarsPerMillion / 2)} per million. At busy times the publisher's batches grow and its two lines shrink by the batch size.`;
+};
+
 const costSection = (r: BenchResults) => {
   const cost = r.cost;
   if (!cost) return '## 7. Cost model\n\nNot computed in this run.';
@@ -358,9 +366,9 @@ const costSection = (r: BenchResults) => {
       ['item', 'price', 'unit'],
       Object.entries(cost.prices).map(([name, price]) => [
         name,
-        price.usd < 0.001
-          ? `$${(price.usd * 1e6).toFixed(price.usd * 1e6 < 0.1 ? 4 : 3)} per million`
-          : `$${price.usd}`,
+        price.unit.startsWith('per GB-second')
+          ? `$${price.usd}`
+          : `$${(price.usd * 1e6).toFixed(3)} per million`,
         price.unit,
       ]),
     ),
@@ -373,6 +381,8 @@ const costSection = (r: BenchResults) => {
       ['assumption', 'value', 'why'],
       Object.entries(cost.assumptions).map(([name, a]) => [name, String(Number(a.value.toFixed(2))), a.note]),
     ),
+    '',
+    dynamodbSensitivity(cost),
     '',
     "What this shows: the billed Lambda time is almost all waiting on DynamoDB, so our code's microseconds do not move the bill; the create is dominated by its transactional writes (two items and two index entries), which is the price of the outbox; API Gateway and EventBridge are a dollar per million each.",
   ].join('\n');
@@ -408,7 +418,7 @@ const beforeAfterSection = (r: BenchResults, before: BenchResults | null, existi
       ];
     });
     lines.push(
-      `Before: the bundles of \`${before.dist}\`, measured on ${before.date} (commit ${before.environment.commit.slice(0, 7)}) by the same harness (\`--dist=… --label=before\`); after: this run.`,
+      `Before: the bundles as built before the bundle work (a snapshot, \`${before.dist}\`), measured on ${before.date} by the same harness with the same floors (\`npm run bench -- --dist=<snapshot> --label=before --out=bench/results/before.json --only=size,cold\`); after: this run, over \`${r.dist}\`.`,
       '',
       table(
         [

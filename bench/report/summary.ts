@@ -3,9 +3,9 @@
  * budget and PASS or FAIL. Used by the report's first table and by the console summary.
  */
 
+import { BENCH_BUDGET_MS, BUDGETED_OPERATIONS } from '../lib/budgets.ts';
 import type { BenchResults, BundleRow } from '../lib/results.ts';
 import { ratio } from '../lib/stats.ts';
-import { BUDGETED_OPERATIONS } from '../metrics/warm.ts';
 import { count, dollars, kib, mib, ms, seconds, times, us } from './format.ts';
 
 interface SummaryRow {
@@ -17,8 +17,6 @@ interface SummaryRow {
   /** null: no budget. */
   readonly pass: boolean | null;
 }
-
-const BENCH_BUDGET_MS = 15 * 60 * 1000;
 
 /** The size the budget is checked against: what one cold start and its request load. */
 const budgetedBytes = (row: BundleRow) => row.firstRequestBytes ?? row.coldStartBytes;
@@ -50,6 +48,18 @@ const coldRows = (r: BenchResults): SummaryRow[] => {
     .map((v) => {
       const floor = cold.variants.find((f) => f.name === v.floor);
       const value = ratio(v.wallMs.median, floor?.wallMs.median);
+      if (!v.floor) {
+        // A function that calls no AWS service has no SDK floor: shown beside the bare runtime.
+        const node = cold.variants.find((n) => n.kind === 'node');
+        return {
+          metric: `Cold init, ${v.name} (${v.request ?? 'one request'})`,
+          figure: `${ms(v.wallMs.median)} (p90 ${ms(v.wallMs.p90)})`,
+          baseline: node ? `${node.name} ${ms(node.wallMs.median)}` : 'n/a',
+          ratio: times(ratio(v.wallMs.median, node?.wallMs.median)),
+          budget: 'no floor (no AWS client)',
+          pass: null,
+        };
+      }
       return {
         metric: `Cold init, ${v.name} (${v.request ?? 'one request'})`,
         figure: `${ms(v.wallMs.median)} (p90 ${ms(v.wallMs.p90)})`,

@@ -1,0 +1,17 @@
+/**
+ * The budgets of issue #5, in one place: the report checks each figure against these.
+ */
+
+/** At most 250 KB per service, read as KiB (the unit the build prints), on the code one request loads. */
+const SIZE_BUDGET_BYTES = 250 * 1024;
+
+/** Cold init at most 1.2 times the SDK-only floor bundle of the same function. */
+const COLD_BUDGET_RATIO = 1.2;
+
+/** Warm overhead no slower than the fastest peer, for these operations (the 400 path is shown only). */
+const BUDGETED_OPERATIONS: readonly string[] = ['GET /v1/tickets/{id}', 'POST /v1/tickets'];
+
+/** `npm run bench` within 15 minutes on a 2-core machine. */
+const BENCH_BUDGET_MS = 15 * 60 * 1000;
+
+export { BENCH_BUDGET_MS, BUDGETED_OPERATIONS, COLD_BUDGET_RATIO, SIZE_BUDGET_BYTES };
