@@ -72,7 +72,7 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
       const { prepareInvocations } = await import('./lib/invocations.ts');
       const floors = await buildFloors();
       floorOptionsFromBuild = floors.every((f) => f.optionsFromBuild);
-      setup = await prepareInvocations(options.dist, floors);
+      setup = await prepareInvocations(options.dist, floors, options.compare);
     }
     return setup;
   };
@@ -82,6 +82,7 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
       const { measureSizes } = await import('./metrics/size.ts');
       results.size = await measureSizes(variants, {
         dist: shortPath(options.dist),
+        ...(options.compare ? { compareDist: shortPath(options.compare) } : {}),
         budgetBytes: SIZE_BUDGET_BYTES,
         floorOptionsFromBuild,
       });
@@ -92,6 +93,7 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
       results.cold = await measureColdInit(variants, {
         runs: options.coldRuns,
         dist: shortPath(options.dist),
+        ...(options.compare ? { compareDist: shortPath(options.compare) } : {}),
         budgetRatio: COLD_BUDGET_RATIO,
         log,
       });

@@ -3,6 +3,7 @@
  *
  * --only=size,cold,warm,capacity,load,start,cost   a subset (the rest is kept from the same day's file)
  * --dist=<dir>          the bundles to measure (size and cold init); default dist/
+ * --compare=<dir>       other bundles measured beside them in the same run (size and cold init), as `before`
  * --label=<name>        the run's label; default `current`
  * --out=<file>          where the results go; default bench/results/<YYYY-MM-DD>.json
  * --before=<file>       the before run the report compares with; default bench/results/before.json
@@ -20,6 +21,7 @@ interface BenchOptions {
   readonly only: readonly MetricName[];
   readonly complete: boolean;
   readonly dist: string;
+  readonly compare?: string;
   readonly label: string;
   readonly out: string;
   readonly before: string;
@@ -55,6 +57,7 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
   const known = [
     'only',
     'dist',
+    'compare',
     'label',
     'out',
     'before',
@@ -81,13 +84,14 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
     only: METRICS.filter((m) => only.includes(m)),
     complete: only.length === METRICS.length,
     dist: path(distText ?? 'dist'),
+    ...(value(args, 'compare') ? { compare: path(value(args, 'compare') as string) } : {}),
     label: value(args, 'label') ?? 'current',
     out: path(outText ?? join('bench', 'results', `${date}.json`)),
     before: path(value(args, 'before') ?? join('bench', 'results', 'before.json')),
     report,
     npmTest: !args.includes('--no-npm-test'),
     renderOnly: args.includes('--render-only'),
-    coldRuns: positive(value(args, 'cold-runs'), 20, 'cold-runs'),
+    coldRuns: positive(value(args, 'cold-runs'), 25, 'cold-runs'),
     loadSeconds: positive(value(args, 'load-seconds'), 20, 'load-seconds'),
     capacitySizes: (value(args, 'capacity-sizes') ?? '1000,50000')
       .split(',')

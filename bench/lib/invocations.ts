@@ -17,7 +17,10 @@ import type { Floor } from './floor.ts';
 import { floorOf } from './floor.ts';
 import { type StubAws, startStubAws } from './stub-aws.ts';
 
-type VariantKind = 'node' | 'floor' | 'service';
+type VariantKind = 'node' | 'floor' | 'service' | 'compare';
+
+/** The prefix of the variants of the bundles compared with in the same run. */
+const COMPARE_PREFIX = 'before: ';
 
 /** What the child reports when the request was served: a status code, `ok` (no failed records), or `authorized`. */
 type Expected = number | 'ok' | 'authorized';
@@ -198,7 +201,11 @@ const lambdaEnvironment = (name: string, memoryMb: number, home: string): Record
  * @example
  * const setup = await prepareInvocations('dist', floors);
  */
-const prepareInvocations = async (dist: string, floors: readonly Floor[]): Promise<InvocationSetup> => {
+const prepareInvocations = async (
+  dist: string,
+  floors: readonly Floor[],
+  compareDist?: string,
+): Promise<InvocationSetup> => {
   const stub = await startStubAws();
   const scratch = mkdtempSync(join(tmpdir(), 'tessera-bench-cold-'));
   const home = join(scratch, 'home');
@@ -227,7 +234,9 @@ const prepareInvocations = async (dist: string, floors: readonly Floor[]): Promi
       ...spec.env(secrets),
       BENCH_EVENT: JSON.stringify(spec.event(secrets)),
     },
-    ...(kind === 'service' && spec.hasFloor ? { floor: floorOf(spec.bundle ?? name) } : {}),
+    ...(kind !== 'floor' && spec.hasFloor
+      ? { floor: floorOf(spec.bundle ?? name.replace(COMPARE_PREFIX, '')) }
+      : {}),
   });
 
   const variants: Variant[] = [
@@ -241,6 +250,10 @@ const prepareInvocations = async (dist: string, floors: readonly Floor[]): Promi
     if (name.startsWith('floor-')) continue;
     const directory = join(dist, spec.bundle ?? name);
     if (existsSync(join(directory, 'index.mjs'))) variants.push(variant(name, 'service', directory, spec));
+    const compared = compareDist ? join(compareDist, spec.bundle ?? name) : undefined;
+    if (compared && existsSync(join(compared, 'index.mjs'))) {
+      variants.push(variant(`${COMPARE_PREFIX}${name}`, 'compare', compared, spec));
+    }
   }
   return {
     stub,
@@ -253,4 +266,4 @@ const prepareInvocations = async (dist: string, floors: readonly Floor[]): Promi
 };
 
 export type { Expected, InvocationSetup, Variant, VariantKind };
-export { prepareInvocations };
+export { COMPARE_PREFIX, prepareInvocations };

@@ -22,7 +22,8 @@ interface Environment {
 
 interface BundleRow {
   readonly name: string;
-  readonly kind: 'floor' | 'service';
+  /** `compare`: the same function from the bundles of `--compare`, measured in the same run. */
+  readonly kind: 'floor' | 'service' | 'compare';
   readonly floor?: string;
   readonly rawBytes: number;
   readonly coldStartBytes: number;
@@ -36,6 +37,8 @@ interface BundleRow {
 
 interface SizeResults {
   readonly dist: string;
+  /** The bundles measured beside, in the same run (`--compare`), their rows prefixed `before: `. */
+  readonly compareDist?: string;
   readonly budgetBytes: number;
   readonly floorOptionsFromBuild: boolean;
   readonly bundles: readonly BundleRow[];
@@ -43,7 +46,7 @@ interface SizeResults {
 
 interface ColdVariantResult {
   readonly name: string;
-  readonly kind: 'node' | 'floor' | 'service';
+  readonly kind: 'node' | 'floor' | 'service' | 'compare';
   readonly request?: string;
   readonly floor?: string;
   /** Spawn to exit, measured by the parent: the whole cold start. */
@@ -57,6 +60,7 @@ interface ColdVariantResult {
 
 interface ColdResults {
   readonly dist: string;
+  readonly compareDist?: string;
   readonly runs: number;
   readonly budgetRatio: number;
   readonly variants: readonly ColdVariantResult[];

@@ -112,6 +112,7 @@ const measureColdInit = async (
   options: {
     readonly runs: number;
     readonly dist: string;
+    readonly compareDist?: string;
     readonly budgetRatio: number;
     readonly log: (line: string) => void;
   },
@@ -143,7 +144,13 @@ const measureColdInit = async (
       ...(failed?.problem ? { error: failed.problem.slice(0, 500) } : {}),
     };
   });
-  return { dist: options.dist, runs: options.runs, budgetRatio: options.budgetRatio, variants: results };
+  return {
+    dist: options.dist,
+    ...(options.compareDist ? { compareDist: options.compareDist } : {}),
+    runs: options.runs,
+    budgetRatio: options.budgetRatio,
+    variants: results,
+  };
 };
 
 export { measureColdInit, runOnce, traceFirstRequest };

@@ -17,7 +17,12 @@ import { traceFirstRequest } from './cold.ts';
  */
 const measureSizes = async (
   variants: readonly Variant[],
-  options: { readonly dist: string; readonly budgetBytes: number; readonly floorOptionsFromBuild: boolean },
+  options: {
+    readonly dist: string;
+    readonly compareDist?: string;
+    readonly budgetBytes: number;
+    readonly floorOptionsFromBuild: boolean;
+  },
 ): Promise<SizeResults> => {
   const bundles: BundleRow[] = [];
   for (const variant of variants) {
@@ -39,6 +44,7 @@ const measureSizes = async (
   }
   return {
     dist: options.dist,
+    ...(options.compareDist ? { compareDist: options.compareDist } : {}),
     budgetBytes: options.budgetBytes,
     floorOptionsFromBuild: options.floorOptionsFromBuild,
     bundles,

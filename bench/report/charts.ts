@@ -3,6 +3,7 @@
  * Returns file name -> SVG; the report links them from `docs/performance/`.
  */
 import type { BenchResults } from '../lib/results.ts';
+import { beforeView, coldOf } from './before.ts';
 import { budgetedBytes } from './summary.ts';
 import { barChart, COLORS } from './svg-chart.ts';
 
@@ -19,15 +20,17 @@ const sizeChart = (r: BenchResults) => {
       { name: 'all code (lazy chunks too)', color: COLORS.before },
       { name: 'zip', color: COLORS.second },
     ],
-    rows: size.bundles.map((b) => ({
-      label: b.name,
-      values: [budgetedBytes(b) / 1024, b.rawBytes / 1024, b.zipBytes / 1024],
-      colors: [
-        grey(b.kind),
-        b.kind === 'service' ? undefined : '#c9c9c9',
-        b.kind === 'service' ? undefined : '#c9c9c9',
-      ],
-    })),
+    rows: size.bundles
+      .filter((b) => b.kind !== 'compare')
+      .map((b) => ({
+        label: b.name,
+        values: [budgetedBytes(b) / 1024, b.rawBytes / 1024, b.zipBytes / 1024],
+        colors: [
+          grey(b.kind),
+          b.kind === 'service' ? undefined : '#c9c9c9',
+          b.kind === 'service' ? undefined : '#c9c9c9',
+        ],
+      })),
     format: (v) => `${v.toFixed(0)} KiB`,
     marker: { value: size.budgetBytes / 1024, label: 'budget' },
   });
@@ -43,11 +46,13 @@ const coldChart = (r: BenchResults) => {
       { name: 'median', color: COLORS.ours },
       { name: 'p90', color: COLORS.before },
     ],
-    rows: cold.variants.map((v) => ({
-      label: v.name,
-      values: [v.wallMs.median, v.wallMs.p90],
-      colors: [grey(v.kind), v.kind === 'service' ? undefined : '#c9c9c9'],
-    })),
+    rows: cold.variants
+      .filter((v) => v.kind !== 'compare')
+      .map((v) => ({
+        label: v.name,
+        values: [v.wallMs.median, v.wallMs.p90],
+        colors: [grey(v.kind), v.kind === 'service' ? undefined : '#c9c9c9'],
+      })),
     format: (v) => `${v.toFixed(0)} ms`,
   });
 };
@@ -109,7 +114,7 @@ const loadChart = (r: BenchResults) => {
       values: [run.rps],
       colors: [run.target === 'ceiling' ? COLORS.baseline : undefined],
     })),
-    format: (v) => `${Math.round(v).toLocaleString('en')}/s`,
+    format: (v) => (v < 1 ? `${v}/s` : `${Math.round(v).toLocaleString('en')}/s`),
     scale: 'log',
   });
 };
@@ -161,43 +166,65 @@ const costChart = (r: BenchResults) => {
 };
 
 const beforeAfterCharts = (r: BenchResults, before: BenchResults | null) => {
-  if (!before) return {};
+  const view = beforeView(r, before);
+  if (!view) return {};
   const charts: Record<string, string> = {};
   const services = (r.size?.bundles ?? []).filter((b) => b.kind === 'service').map((b) => b.name);
-  if (r.size && before.size) {
+  if (r.size) {
     charts['before-after-size.svg'] = barChart({
       title: 'Before and after: code loaded by one request, KiB',
       series: [
         { name: 'before', color: COLORS.before },
         { name: 'after', color: COLORS.ours },
       ],
-      rows: services.map((name) => ({
-        label: name,
-        values: [
-          before.size?.bundles.find((b) => b.name === name),
-          r.size?.bundles.find((b) => b.name === name),
-        ].map((b) => (b ? budgetedBytes(b) / 1024 : null)),
-      })),
+      rows: services.map((name) => {
+        const was = view.size(name);
+        const now = r.size?.bundles.find((b) => b.name === name);
+        return {
+          label: name,
+          values: [was ? budgetedBytes(was) / 1024 : null, now ? budgetedBytes(now) / 1024 : null],
+        };
+      }),
       format: (v) => `${v.toFixed(0)} KiB`,
       marker: { value: r.size.budgetBytes / 1024, label: 'budget' },
     });
   }
-  if (r.cold && before.cold) {
-    const ratioTo = (run: BenchResults, name: string) => {
-      const v = run.cold?.variants.find((x) => x.name === name);
-      const floor = run.cold?.variants.find((x) => x.name === v?.floor);
-      return v && floor ? v.wallMs.median / floor.wallMs.median : null;
-    };
-    charts['before-after-cold.svg'] = barChart({
-      title: 'Before and after: cold init as a multiple of its floor (same-run ratio)',
-      series: [
-        { name: 'before', color: COLORS.before },
-        { name: 'after', color: COLORS.ours },
-      ],
-      rows: services.map((name) => ({ label: name, values: [ratioTo(before, name), ratioTo(r, name)] })),
-      format: (v) => `${v.toFixed(2)}x`,
-      marker: { value: r.cold.budgetRatio, label: 'budget' },
-    });
+  if (r.cold) {
+    charts['before-after-cold.svg'] = view.sameRun
+      ? barChart({
+          title: 'Before and after: cold init, median ms (same run)',
+          subtitle: 'grey: the floor each function is held to (budget: 1.2x its floor)',
+          series: [
+            { name: 'before', color: COLORS.before },
+            { name: 'after', color: COLORS.ours },
+          ],
+          rows: [
+            ...(r.cold.variants ?? [])
+              .filter((v) => v.kind === 'floor')
+              .map((v) => ({
+                label: v.name,
+                values: [null, v.wallMs.median],
+                colors: [undefined, COLORS.baseline],
+              })),
+            ...services.map((name) => ({
+              label: name,
+              values: [view.cold(name).median ?? null, coldOf(r, name).median ?? null],
+            })),
+          ],
+          format: (v) => `${v.toFixed(0)} ms`,
+        })
+      : barChart({
+          title: 'Before and after: cold init as a multiple of its floor (each run its own)',
+          series: [
+            { name: 'before', color: COLORS.before },
+            { name: 'after', color: COLORS.ours },
+          ],
+          rows: services
+            .map((name) => ({ label: name, values: [view.cold(name).ratio, coldOf(r, name).ratio] }))
+            .filter((row) => row.values.some((v) => v !== null)),
+          format: (v) => `${v.toFixed(2)}x`,
+          marker: { value: r.cold.budgetRatio, label: 'budget' },
+        });
   }
   return charts;
 };

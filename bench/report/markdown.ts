@@ -9,6 +9,7 @@
 import { BUDGETED_OPERATIONS } from '../lib/budgets.ts';
 import type { BenchResults, RssPeak } from '../lib/results.ts';
 import { ratio } from '../lib/stats.ts';
+import { beforeView, coldOf } from './before.ts';
 import { count, dollars, kib, mib, ms, seconds, times, us, verdict } from './format.ts';
 import { budgetedBytes, summaryRows } from './summary.ts';
 
@@ -56,21 +57,23 @@ const summarySection = (r: BenchResults) => {
 const sizeSection = (r: BenchResults) => {
   const size = r.size;
   if (!size) return '## 1. Bundle size\n\nNot measured in this run.';
-  const rows = size.bundles.map((b) => {
-    const floor = size.bundles.find((f) => f.name === b.floor);
-    const bytes = budgetedBytes(b);
-    return [
-      b.kind === 'floor' ? `${b.name} (baseline)` : b.name,
-      kib(bytes),
-      kib(b.coldStartBytes),
-      kib(b.rawBytes),
-      kib(b.gzipBytes),
-      kib(b.zipBytes),
-      String(b.files),
-      floor ? times(ratio(bytes, budgetedBytes(floor))) : '—',
-      b.kind === 'service' ? verdict(bytes <= size.budgetBytes) : '—',
-    ];
-  });
+  const rows = size.bundles
+    .filter((b) => b.kind !== 'compare')
+    .map((b) => {
+      const floor = size.bundles.find((f) => f.name === b.floor);
+      const bytes = budgetedBytes(b);
+      return [
+        b.kind === 'floor' ? `${b.name} (baseline)` : b.name,
+        kib(bytes),
+        kib(b.coldStartBytes),
+        kib(b.rawBytes),
+        kib(b.gzipBytes),
+        kib(b.zipBytes),
+        String(b.files),
+        floor ? times(ratio(bytes, budgetedBytes(floor))) : '—',
+        b.kind === 'service' ? verdict(bytes <= size.budgetBytes) : '—',
+      ];
+    });
   return [
     '## 1. Bundle size',
     '',
@@ -99,22 +102,24 @@ const coldSection = (r: BenchResults) => {
   const cold = r.cold;
   if (!cold) return '## 2. Cold init\n\nNot measured in this run.';
   const node = cold.variants.find((v) => v.kind === 'node');
-  const rows = cold.variants.map((v) => {
-    const floor = cold.variants.find((f) => f.name === v.floor);
-    const value = ratio(v.wallMs.median, floor?.wallMs.median);
-    return [
-      v.kind === 'service' ? v.name : `${v.name} (baseline)`,
-      v.request ?? '—',
-      ms(v.wallMs.median),
-      ms(v.wallMs.p90),
-      ms(v.importMs?.median),
-      ms(v.responseMs?.median),
-      times(ratio(v.wallMs.median, node?.wallMs.median)),
-      floor ? times(value) : '—',
-      v.kind === 'service' && v.floor ? verdict(value !== null && value <= cold.budgetRatio) : '—',
-      String(v.failures),
-    ];
-  });
+  const rows = cold.variants
+    .filter((v) => v.kind !== 'compare')
+    .map((v) => {
+      const floor = cold.variants.find((f) => f.name === v.floor);
+      const value = ratio(v.wallMs.median, floor?.wallMs.median);
+      return [
+        v.kind === 'service' ? v.name : `${v.name} (baseline)`,
+        v.request ?? '—',
+        ms(v.wallMs.median),
+        ms(v.wallMs.p90),
+        ms(v.importMs?.median),
+        ms(v.responseMs?.median),
+        times(ratio(v.wallMs.median, node?.wallMs.median)),
+        floor ? times(value) : '—',
+        v.kind === 'service' && v.floor ? verdict(value !== null && value <= cold.budgetRatio) : '—',
+        String(v.failures),
+      ];
+    });
   return [
     '## 2. Cold init',
     '',
@@ -390,35 +395,33 @@ const costSection = (r: BenchResults) => {
 
 const beforeAfterSection = (r: BenchResults, before: BenchResults | null, existing: string | null) => {
   const lines = ['## Before and after', ''];
-  if (!before) {
-    lines.push('No before run is recorded (`bench/results/before.json`).');
+  const view = beforeView(r, before);
+  if (!view) {
+    lines.push('No before figures: run with `--compare=<bundles>`, or record `bench/results/before.json`.');
   } else {
     const services = (r.size?.bundles ?? []).filter((b) => b.kind === 'service').map((b) => b.name);
-    const coldOf = (run: BenchResults, name: string) => {
-      const v = run.cold?.variants.find((x) => x.name === name);
-      const floor = run.cold?.variants.find((x) => x.name === v?.floor);
-      return { median: v?.wallMs.median, ratio: ratio(v?.wallMs.median, floor?.wallMs.median) };
-    };
     const change = (after: number | null | undefined, was: number | null | undefined) => {
       const value = ratio(after ?? undefined, was ?? undefined);
       return value === null ? 'n/a' : `${value >= 1 ? '+' : ''}${((value - 1) * 100).toFixed(0)}%`;
     };
     const rows = services.map((name) => {
       const a = r.size?.bundles.find((b) => b.name === name);
-      const b = before.size?.bundles.find((x) => x.name === name);
+      const b = view.size(name);
       const ca = coldOf(r, name);
-      const cb = coldOf(before, name);
+      const cb = view.cold(name);
       return [
         name,
         `${kib(b ? budgetedBytes(b) : null)} -> ${kib(a ? budgetedBytes(a) : null)} (${change(a && budgetedBytes(a), b && budgetedBytes(b))})`,
         `${kib(b?.rawBytes)} -> ${kib(a?.rawBytes)} (${change(a?.rawBytes, b?.rawBytes)})`,
         `${kib(b?.zipBytes)} -> ${kib(a?.zipBytes)} (${change(a?.zipBytes, b?.zipBytes)})`,
-        `${ms(cb.median)} -> ${ms(ca.median)}`,
+        `${ms(cb.median)} -> ${ms(ca.median)} (${change(ca.median, cb.median)})`,
         `${times(cb.ratio)} -> ${times(ca.ratio)}`,
       ];
     });
     lines.push(
-      `Before: the bundles as built before the bundle work (a snapshot, \`${before.dist}\`), measured on ${before.date} by the same harness with the same floors (\`npm run bench -- --dist=<snapshot> --label=before --out=bench/results/before.json --only=size,cold\`); after: this run, over \`${r.dist}\`.`,
+      view.sameRun
+        ? `Before: the bundles as built before the bundle work (a snapshot, \`${view.dist}\`), measured in this same run beside the bundles of \`${r.dist}\` (after), interleaved with them, against the same floors (\`npm run bench -- --compare=<snapshot>\`).`
+        : `Before: the bundles as built before the bundle work (a snapshot, \`${view.dist}\`), measured on ${view.date} by the same harness with the same floors (\`--dist=<snapshot> --label=before --out=bench/results/before.json\`); after: this run, over \`${r.dist}\`.`,
       '',
       table(
         [
@@ -432,11 +435,13 @@ const beforeAfterSection = (r: BenchResults, before: BenchResults | null, existi
         rows,
       ),
       '',
-      "The sizes are exact either way. Cold-init milliseconds come from two runs and may differ by the machine's mood; the ratio to the floor, measured within each run, is the comparable figure.",
+      view.sameRun
+        ? 'Every figure of both sides comes from this run. The authorizer has no floor (it calls no AWS service), hence n/a.'
+        : "The sizes are exact either way. Cold-init milliseconds come from two runs and may differ by the machine's mood; the ratio to the floor, measured within each run, is the comparable figure.",
       '',
       chart('before-after-size.svg', 'Before and after: code loaded by one request'),
       '',
-      chart('before-after-cold.svg', 'Before and after: cold init vs floor'),
+      chart('before-after-cold.svg', 'Before and after: cold init'),
     );
   }
   lines.push('', '### What changed', '', START, handWritten(existing), END);
@@ -498,7 +503,7 @@ const renderMarkdown = (
     '',
     `Written by \`npm run bench\` (\`bench/run.ts\`) on ${r.date}; do not edit by hand, except the "What changed" block, which the next run keeps. The figures of this run are in \`${resultsFile}\`.`,
     '',
-    'Run it with `npm run bench` (every benchmark, about ten minutes on 2 cores), or a part with `npm run bench -- --only=size,cold,warm,capacity,load,start,cost`; `--dist=<dir>` measures another set of bundles; `--no-npm-test` skips the test-suite timing.',
+    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,load,start,cost\`; \`--dist=<dir>\` measures another set of bundles (size and cold init); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
     '',
     summarySection(r),
     '',
