@@ -65,13 +65,11 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
   // Each benchmark's modules (and the product code they import) load inside its step, so code
   // that does not compile fails that benchmark, not the run.
   let setup: InvocationSetup | undefined;
-  let floorOptionsFromBuild = false;
   const invocations = async () => {
     if (!setup) {
       const { buildFloors } = await import('./lib/floor.ts');
       const { prepareInvocations } = await import('./lib/invocations.ts');
       const floors = await buildFloors();
-      floorOptionsFromBuild = floors.every((f) => f.optionsFromBuild);
       setup = await prepareInvocations(options.dist, floors, options.compare);
     }
     return setup;
@@ -84,7 +82,6 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
         dist: shortPath(options.dist),
         ...(options.compare ? { compareDist: shortPath(options.compare) } : {}),
         budgetBytes: SIZE_BUDGET_BYTES,
-        floorOptionsFromBuild,
       });
     });
     await step('cold', async () => {

@@ -9,7 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { zipSync } from 'fflate';
 import { repoRoot } from '../packages/devstack/src/contract.ts';
 
@@ -61,6 +61,29 @@ const FIRST_REQUEST_PARTS: Readonly<Record<string, Readonly<Record<string, strin
   users: { handler: 'services/users/src/service.ts', authorizer: 'services/users/src/authorizer.ts' },
 };
 
+/**
+ * How every Lambda bundle is built: ESM for node22, minified, split into chunks so code behind an
+ * `import()` loads only when reached, `module` fields first, no source maps unless asked. The
+ * benchmark builds its SDK-only floors with the same options (ADR 0018).
+ */
+const esbuildOptions = {
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  mainFields: ['module', 'main'],
+  alias: ALIASES,
+  conditions: ['module', 'import'],
+  chunkNames: 'chunks/[name]-[hash]',
+  legalComments: 'external',
+  sourcemap: false,
+  banner: { js: REQUIRE_SHIM },
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
+
 const functionsToBuild = (): FunctionBuild[] => [
   ...readdirSync(join(repoRoot, 'services'))
     .filter((name) =>
@@ -89,24 +112,11 @@ const buildFunction = async (fn: FunctionBuild, sourcemap: boolean): Promise<Bui
   const directory = join(DIST, fn.name);
   rmSync(directory, { recursive: true, force: true });
   const result = await build({
+    ...esbuildOptions,
     entryPoints: { index: fn.entry },
     metafile: true,
     outdir: directory,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    minify: true,
-    mainFields: ['module', 'main'],
-    alias: ALIASES,
-    conditions: ['module', 'import'],
-    chunkNames: 'chunks/[name]-[hash]',
-    legalComments: 'external',
     sourcemap: sourcemap ? 'linked' : false,
-    banner: { js: REQUIRE_SHIM },
-    logLevel: 'warning',
   });
   const outputs = result.metafile.outputs;
   const staticClosure = (start: string, into: Set<string>) => {
@@ -176,4 +186,4 @@ const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`fil
 if (isMain) await buildAll({ sourcemap: process.argv.includes('--sourcemap') });
 
 export type { BuiltFunction };
-export { buildAll, DIST };
+export { buildAll, DIST, esbuildOptions };

@@ -40,7 +40,6 @@ interface SizeResults {
   /** The bundles measured beside, in the same run (`--compare`), their rows prefixed `before: `. */
   readonly compareDist?: string;
   readonly budgetBytes: number;
-  readonly floorOptionsFromBuild: boolean;
   readonly bundles: readonly BundleRow[];
 }
 

@@ -13,7 +13,7 @@ import { traceFirstRequest } from './cold.ts';
  * Measures every floor and service variant (those with a bundle folder).
  *
  * @example
- * const size = await measureSizes(setup.variants, { dist: 'dist', budgetBytes: 250 * 1024, floorOptionsFromBuild });
+ * const size = await measureSizes(setup.variants, { dist: 'dist', budgetBytes: 250 * 1024 });
  */
 const measureSizes = async (
   variants: readonly Variant[],
@@ -21,7 +21,6 @@ const measureSizes = async (
     readonly dist: string;
     readonly compareDist?: string;
     readonly budgetBytes: number;
-    readonly floorOptionsFromBuild: boolean;
   },
 ): Promise<SizeResults> => {
   const bundles: BundleRow[] = [];
@@ -46,7 +45,6 @@ const measureSizes = async (
     dist: options.dist,
     ...(options.compareDist ? { compareDist: options.compareDist } : {}),
     budgetBytes: options.budgetBytes,
-    floorOptionsFromBuild: options.floorOptionsFromBuild,
     bundles,
   };
 };

@@ -2,14 +2,15 @@
  * Structured JSON logs through the Powertools logger, loaded on the first line logged.
  *
  * A request that succeeds logs nothing, so the logger is not part of any cold start; the first
- * error, warning or debug line loads it (ADR 0018). Every method returns a promise that settles once
- * the line is written: callers `await` it, so no line is lost when Lambda freezes the environment
- * after the response. Log level comes from `POWERTOOLS_LOG_LEVEL` (Powertools reads it itself).
- * Request-scoped values such as the correlation id are passed with each line, because the devstack
- * runs several requests through one instance at once.
+ * line at or above the function's level loads it (ADR 0018), and lines below the level are dropped
+ * without loading anything. Every method returns a promise that settles once the line is written:
+ * callers `await` it, so no line is lost when Lambda freezes the environment after the response.
+ * The level is the function's `POWERTOOLS_LOG_LEVEL`, which each function's config parses and
+ * Powertools itself reads too. Request-scoped values such as the correlation id are passed with each
+ * line, because the devstack runs several requests through one instance at once.
  *
  * @example
- * const logger = createLogger('users');
+ * const logger = createLogger('users', config.POWERTOOLS_LOG_LEVEL);
  * await logger.error('request failed', { correlationId, error });
  */
 
@@ -22,23 +23,28 @@ interface Logger {
   debug(message: string, attributes?: LogAttributes): Promise<void>;
 }
 
-type Level = keyof Logger;
+/** The levels, least severe first. */
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
-const createLogger = (serviceName: string): Logger => {
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+const createLogger = (serviceName: string, minimum: LogLevel = 'INFO'): Logger => {
   let powertools: Promise<import('./powertools-logger.ts').PowertoolsLogger> | undefined;
   const load = () => {
     powertools ??= import('./powertools-logger.ts').then(
-      ({ PowertoolsLogger }) => new PowertoolsLogger({ serviceName }),
+      ({ PowertoolsLogger }) => new PowertoolsLogger({ serviceName, logLevel: minimum }),
     );
     return powertools;
   };
-  const emit =
-    (level: Level) =>
-    async (message: string, attributes: LogAttributes = {}) => {
-      (await load())[level](message, attributes as Record<string, unknown>);
+  const emit = (level: LogLevel) => {
+    const method = level.toLowerCase() as keyof Logger;
+    if (LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(minimum)) return async () => undefined;
+    return async (message: string, attributes: LogAttributes = {}) => {
+      (await load())[method](message, attributes as Record<string, unknown>);
     };
-  return { error: emit('error'), warn: emit('warn'), info: emit('info'), debug: emit('debug') };
+  };
+  return { error: emit('ERROR'), warn: emit('WARN'), info: emit('INFO'), debug: emit('DEBUG') };
 };
 
-export type { LogAttributes, Logger };
-export { createLogger };
+export type { LogAttributes, Logger, LogLevel };
+export { createLogger, LOG_LEVELS };

@@ -5,12 +5,13 @@
 import type { EventBridgeDelivery } from '@tessera/shared/events';
 import { createHttpHandler, type HttpEvent } from '@tessera/shared/http';
 import { createLogger } from '@tessera/shared/logger';
+import { config } from '#config';
 import { operations } from '#generated/contract';
 import { createEventHandler } from '#handlers/events';
 import { createOperationHandlers } from '#handlers/http';
 import { base, dependencies } from '#wiring';
 
-const logger = createLogger('tickets');
+const logger = createLogger('tickets', config.POWERTOOLS_LOG_LEVEL);
 
 const http = createHttpHandler({ operations, handlers: createOperationHandlers(base, dependencies), logger });
 const onEvent = createEventHandler(base, logger);

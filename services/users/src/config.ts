@@ -6,6 +6,7 @@
  * first use and then kept; a missing variable fails that function with the variable's name.
  */
 import { parseConfig } from '@tessera/shared/config';
+import { LOG_LEVELS } from '@tessera/shared/logger';
 import { isSecretReference } from '@tessera/shared/secrets';
 import * as z from 'zod/mini';
 
@@ -18,6 +19,7 @@ const tokenSettings = {
   JWT_KEYS: secretReference,
   JWT_ISSUER: z.string().check(z.minLength(1)),
   JWT_AUDIENCE: z.string().check(z.minLength(1)),
+  POWERTOOLS_LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'INFO'),
 };
 
 const serviceSchema = z.object({

@@ -4,12 +4,13 @@
  */
 import { createHttpHandler, type HttpEvent } from '@tessera/shared/http';
 import { createLogger } from '@tessera/shared/logger';
+import { serviceConfig } from '#config';
 import { operations } from '#generated/contract';
 import { type BootstrapCommand, createBootstrapHandler, isBootstrapCommand } from '#handlers/bootstrap';
 import { createOperationHandlers } from '#handlers/http';
 import { base, dependencies, keyRing, sessions } from '#wiring';
 
-const logger = createLogger('users');
+const logger = createLogger('users', serviceConfig().POWERTOOLS_LOG_LEVEL);
 
 const http = createHttpHandler({
   operations,

@@ -14,5 +14,5 @@ const eventBridge = new EventBridgeClient(
 export const handler = createOutboxPublisher({
   eventBridge,
   busName: config.EVENT_BUS_NAME,
-  logger: createLogger('outbox-publisher'),
+  logger: createLogger('outbox-publisher', config.POWERTOOLS_LOG_LEVEL),
 });
