@@ -64,7 +64,7 @@ const FIRST_REQUEST_PARTS: Readonly<Record<string, Readonly<Record<string, strin
 /**
  * How every Lambda bundle is built: ESM for node22, minified, split into chunks so code behind an
  * `import()` loads only when reached, `module` fields first, no source maps unless asked. The
- * benchmark builds its SDK-only floors with the same options (ADR 0018).
+ * benchmark builds its SDK-only floors with the same options (ADR 0017).
  */
 const esbuildOptions = {
   outExtension: { '.js': '.mjs' },

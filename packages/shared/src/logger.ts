@@ -2,7 +2,7 @@
  * Structured JSON logs through the Powertools logger, loaded on the first line logged.
  *
  * A request that succeeds logs nothing, so the logger is not part of any cold start; the first
- * line at or above the function's level loads it (ADR 0018), and lines below the level are dropped
+ * line at or above the function's level loads it (ADR 0017), and lines below the level are dropped
  * without loading anything. Every method returns a promise that settles once the line is written:
  * callers `await` it, so no line is lost when Lambda freezes the environment after the response.
  * The level is the function's `POWERTOOLS_LOG_LEVEL`, which each function's config parses and

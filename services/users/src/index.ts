@@ -4,7 +4,7 @@
  * - `authorizer`: the HTTP API's Lambda authorizer (and later the WebSocket `$connect` one).
  *
  * Each export loads only its own part of the bundle, on its first invocation, so the authorizer's
- * cold start carries no DynamoDB client and the service's none of the authorizer (ADR 0018).
+ * cold start carries no DynamoDB client and the service's none of the authorizer (ADR 0017).
  */
 
 import type { HttpEvent } from '@tessera/shared/http';

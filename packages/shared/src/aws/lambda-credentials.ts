@@ -1,6 +1,6 @@
 /**
  * Stands in for `@aws-sdk/credential-provider-node` in the Lambda bundles (an esbuild alias in
- * `scripts/build.ts`, ADR 0018).
+ * `scripts/build.ts`, ADR 0017).
  *
  * Lambda always hands a function its role's credentials in the environment
  * (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), and the devstack does the

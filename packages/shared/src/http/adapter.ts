@@ -30,7 +30,7 @@ import type { Logger } from '../logger.ts';
 import type { OperationSpec, OperationValidators } from './types.ts';
 
 // Error responses are built by modules a successful request never needs; they load on the first
-// failure instead of at cold start (ADR 0018).
+// failure instead of at cold start (ADR 0017).
 let problems: Promise<typeof import('./problem.ts')> | undefined;
 const loadProblems = () => {
   problems ??= import('./problem.ts');
