@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { readBody } from '../../packages/devstack/src/http-body.ts';
 import { sampleTicket, sampleUser } from '../fixtures/events.ts';
 
 interface StubAws {
@@ -45,14 +46,6 @@ const itemFor = (key: string): Record<string, unknown> => {
   return floorItem;
 };
 
-const readBody = (request: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-
 const answer = (response: ServerResponse, status: number, contentType: string, body: unknown) => {
   const text = JSON.stringify(body);
   response.writeHead(status, {
@@ -65,7 +58,7 @@ const answer = (response: ServerResponse, status: number, contentType: string, b
 
 const handle = async (request: IncomingMessage, response: ServerResponse, calls: Map<string, number>) => {
   const target = String(request.headers['x-amz-target'] ?? '');
-  const body = await readBody(request);
+  const body = (await readBody(request)).toString('utf8');
   calls.set(target, (calls.get(target) ?? 0) + 1);
   if (target === 'DynamoDB_20120810.GetItem') {
     const input = JSON.parse(body) as { Key?: { pk?: { S?: string } } };

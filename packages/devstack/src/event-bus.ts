@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody } from './http-body.ts';
 
 interface RecordedEvent {
   readonly id: string;
@@ -87,14 +88,6 @@ const matchesPattern = (pattern: EventPattern, event: Readonly<Record<string, un
     );
   });
 
-const readBody = (request: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-
 const sendJson = (response: ServerResponse, status: number, body: unknown) => {
   response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
   response.end(JSON.stringify(body));
@@ -128,7 +121,7 @@ class LocalEventBus {
 
   private async handle(request: IncomingMessage, response: ServerResponse) {
     const target = String(request.headers['x-amz-target'] ?? '');
-    const body = await readBody(request);
+    const body = (await readBody(request)).toString('utf8');
     if (request.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
       return sendJson(response, 400, {
         __type: 'UnknownOperationException',

@@ -18,6 +18,7 @@ import { correlationIdOf, PROBLEM_CONTENT_TYPE, problemResponse, problemType } f
 import type { Contract, ContractOperation } from './contract.ts';
 import type { RecordedEvent } from './event-bus.ts';
 import { FunctionTimeoutError } from './function-host.ts';
+import { readBody } from './http-body.ts';
 
 interface GatewayOptions {
   readonly port: number;
@@ -29,14 +30,17 @@ interface GatewayOptions {
   readonly authorizer: { readonly service: string; readonly exportName: string };
   readonly events: () => readonly RecordedEvent[];
   readonly docsHtml: () => string;
-  readonly onRequest?: (line: {
-    method: string;
-    path: string;
-    status: number;
-    ms: number;
-    requestId: string;
-  }) => void;
+  readonly onRequest?: (line: RequestLogLine) => void;
   readonly onError?: (message: string, error: unknown) => void;
+}
+
+/** One request as the gateway reports it, for an access log. */
+interface RequestLogLine {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly ms: number;
+  readonly requestId: string;
 }
 
 interface Route {
@@ -83,28 +87,6 @@ const matchRoute = (routes: readonly Route[], method: string, path: string) => {
   }
   return null;
 };
-
-const readBody = (request: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
-        request.pause();
-        reject(
-          new PayloadTooLargeError(
-            'PAYLOAD_TOO_LARGE',
-            `The request is larger than ${MAX_REQUEST_BYTES} bytes.`,
-          ),
-        );
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 
 /** Headers as API Gateway v2 passes them: lower-cased, repeated values joined by commas. */
 const flatHeaders = (request: IncomingMessage): Record<string, string> => {
@@ -206,7 +188,15 @@ class Gateway {
     if (!route) {
       throw new NotFoundError('ROUTE_NOT_FOUND', `No operation answers ${method} ${url.pathname}.`);
     }
-    const body = await readBody(request);
+    const body = await readBody(
+      request,
+      MAX_REQUEST_BYTES,
+      () =>
+        new PayloadTooLargeError(
+          'PAYLOAD_TOO_LARGE',
+          `The request is larger than ${MAX_REQUEST_BYTES} bytes.`,
+        ),
+    );
     const headers = flatHeaders(request);
     headers['x-request-id'] ??= requestId;
     const contentType = headers['content-type'] ?? '';
@@ -381,5 +371,5 @@ class Gateway {
   }
 }
 
-export type { GatewayOptions };
+export type { GatewayOptions, RequestLogLine };
 export { compileRoutes, Gateway, matchRoute };

@@ -17,7 +17,7 @@ import { renderDocsPage } from './docs-page.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEventBus, type RecordedEvent } from './event-bus.ts';
 import { FunctionHost } from './function-host.ts';
-import { Gateway } from './gateway.ts';
+import { Gateway, type RequestLogLine } from './gateway.ts';
 import { assertPortFree, freePort } from './ports.ts';
 import { ensureSecrets } from './secrets.ts';
 import { bundlePath, discoverServices } from './services.ts';
@@ -42,13 +42,7 @@ interface DevstackOptions {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Lines the functions log, and the devstack's own notes. */
   readonly onLog?: (source: string, line: string) => void;
-  readonly onRequest?: (line: {
-    method: string;
-    path: string;
-    status: number;
-    ms: number;
-    requestId: string;
-  }) => void;
+  readonly onRequest?: (line: RequestLogLine) => void;
 }
 
 interface Devstack {

@@ -30,6 +30,16 @@ type Precondition = { readonly any: true } | { readonly versions: readonly numbe
 
 const ATTEMPTS = 3;
 
+const namesVersions = (precondition: Precondition | undefined): boolean =>
+  precondition !== undefined && !('any' in precondition);
+
+/**
+ * Someone else wrote between our read and our write, under an `If-Match` that named a version: that
+ * version is gone, so the answer is a 412 with the version there now (or a 404 if it went away).
+ */
+const lostRace = async (deps: Pick<Dependencies, 'tickets'>, caller: Principal, id: string) =>
+  new StaleVersionError(assertVisible(await deps.tickets.get(id), caller).version);
+
 const assertPrecondition = (ticket: Ticket, precondition: Precondition | undefined) => {
   if (!precondition || 'any' in precondition) return;
   if (!precondition.versions.includes(ticket.version)) throw new StaleVersionError(ticket.version);
@@ -126,11 +136,7 @@ const changeTicket = async (
       { correlationId: options.correlationId, occurredAt: now },
     );
     if ((await deps.tickets.replace(next, current.version, event)) === 'written') return next;
-    if (options.precondition && !('any' in options.precondition)) {
-      // Someone else wrote between our read and our write: the version the caller named is gone.
-      const latest = assertVisible(await deps.tickets.get(id), caller);
-      throw new StaleVersionError(latest.version);
-    }
+    if (namesVersions(options.precondition)) throw await lostRace(deps, caller, id);
   }
   throw new ConcurrentChangeError();
 };
@@ -161,10 +167,7 @@ const deleteTicket = async (
       { correlationId: options.correlationId, occurredAt: deps.clock.now() },
     );
     if ((await deps.tickets.delete(id, current.version, event)) === 'written') return;
-    if (options.precondition && !('any' in options.precondition)) {
-      const latest = assertVisible(await deps.tickets.get(id), caller);
-      throw new StaleVersionError(latest.version);
-    }
+    if (namesVersions(options.precondition)) throw await lostRace(deps, caller, id);
   }
   throw new ConcurrentChangeError();
 };
