@@ -14,6 +14,8 @@
  * await logger.error('request failed', { correlationId, error });
  */
 
+import { once } from './once.ts';
+
 type LogAttributes = Readonly<Record<string, unknown>>;
 
 interface Logger {
@@ -29,13 +31,10 @@ const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
 
 const createLogger = (serviceName: string, minimum: LogLevel = 'INFO'): Logger => {
-  let powertools: Promise<import('./powertools-logger.ts').PowertoolsLogger> | undefined;
-  const load = () => {
-    powertools ??= import('./powertools-logger.ts').then(
-      ({ PowertoolsLogger }) => new PowertoolsLogger({ serviceName, logLevel: minimum }),
-    );
-    return powertools;
-  };
+  const load = once(async () => {
+    const { PowertoolsLogger } = await import('./powertools-logger.ts');
+    return new PowertoolsLogger({ serviceName, logLevel: minimum });
+  });
   const emit = (level: LogLevel) => {
     const method = level.toLowerCase() as keyof Logger;
     if (LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(minimum)) return async () => undefined;

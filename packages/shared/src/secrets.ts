@@ -12,8 +12,9 @@
  * const keys = await loadSecret('ssm:/tessera/prod/users/jwt-signing-keys');
  */
 import { readFile } from 'node:fs/promises';
+import { once } from './once.ts';
 
-const cache = new Map<string, Promise<string>>();
+const loaders = new Map<string, () => Promise<string>>();
 
 const readSsm = async (name: string): Promise<string> => {
   const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
@@ -30,15 +31,14 @@ const read = (reference: string): Promise<string> => {
   return Promise.reject(new Error('A secret reference starts with ssm: or file:'));
 };
 
-/** Loads a secret once; a failed load is not cached, so the next call tries again. */
+/** Loads a secret once; a failed load is not kept, so the next call tries again. */
 const loadSecret = (reference: string): Promise<string> => {
-  let pending = cache.get(reference);
-  if (!pending) {
-    pending = read(reference);
-    cache.set(reference, pending);
-    pending.catch(() => cache.delete(reference));
+  let load = loaders.get(reference);
+  if (!load) {
+    load = once(() => read(reference));
+    loaders.set(reference, load);
   }
-  return pending;
+  return load();
 };
 
 /** True for a string `loadSecret` understands; used by config schemas. */

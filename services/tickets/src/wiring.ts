@@ -4,6 +4,7 @@
  */
 import { createCursorCodec } from '@tessera/shared/cursor';
 import { createDocumentClient } from '@tessera/shared/dynamodb';
+import { once } from '@tessera/shared/once';
 import { loadSecret } from '@tessera/shared/secrets';
 import { createDirectoryStore } from '#adapters/directory-store';
 import { createTicketStore } from '#adapters/ticket-store';
@@ -19,17 +20,12 @@ const base = {
   clock: { now: () => new Date() },
 };
 
-let pending: Promise<Dependencies> | undefined;
-
 /** Everything, the cursor codec included. */
-const dependencies = (): Promise<Dependencies> => {
-  pending ??= loadSecret(config.CURSOR_SECRET)
-    .then((secret) => ({ ...base, cursors: createCursorCodec(secret) }))
-    .catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    });
-  return pending;
-};
+const dependencies = once(
+  async (): Promise<Dependencies> => ({
+    ...base,
+    cursors: createCursorCodec(await loadSecret(config.CURSOR_SECRET)),
+  }),
+);
 
 export { base, dependencies };

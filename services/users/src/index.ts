@@ -8,18 +8,14 @@
  */
 
 import type { HttpEvent } from '@tessera/shared/http';
+import { once } from '@tessera/shared/once';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import type { BootstrapCommand } from '#handlers/bootstrap';
 
-let service: Promise<typeof import('./service.ts')> | undefined;
-let authorize: Promise<typeof import('./authorizer.ts')> | undefined;
+const service = once(() => import('./service.ts'));
+const authorize = once(() => import('./authorizer.ts'));
 
-export const handler = async (event: HttpEvent | BootstrapCommand) => {
-  service ??= import('./service.ts');
-  return (await service).handle(event);
-};
+export const handler = async (event: HttpEvent | BootstrapCommand) => (await service()).handle(event);
 
-export const authorizer = async (event: APIGatewayRequestAuthorizerEventV2) => {
-  authorize ??= import('./authorizer.ts');
-  return (await authorize).handle(event);
-};
+export const authorizer = async (event: APIGatewayRequestAuthorizerEventV2) =>
+  (await authorize()).handle(event);

@@ -4,12 +4,13 @@
  */
 import { createCursorCodec } from '@tessera/shared/cursor';
 import { createDocumentClient } from '@tessera/shared/dynamodb';
+import { once } from '@tessera/shared/once';
 import { loadSecret } from '@tessera/shared/secrets';
 import { createPasswordHasher } from '#adapters/password-hasher';
 import { createUserStore } from '#adapters/user-store';
 import { serviceConfig } from '#config';
 import type { Dependencies, SessionStore } from '#domain/ports';
-import { keyRing, memo, tokens } from '#verifier';
+import { keyRing, tokens } from '#verifier';
 
 const serviceParts = () => {
   const config = serviceConfig();
@@ -31,14 +32,14 @@ const base = () => {
 };
 
 /** The session store, loaded by the first login, refresh or logout: no other request needs it. */
-const sessions = memo(async (): Promise<SessionStore> => {
+const sessions = once(async (): Promise<SessionStore> => {
   const { client, config } = base();
   const { createSessionStore } = await import('#adapters/session-store');
   return createSessionStore(client, config.TABLE_NAME);
 });
 
 /** Everything the use cases may need, secrets included. */
-const dependencies = memo(async (): Promise<Dependencies> => {
+const dependencies = once(async (): Promise<Dependencies> => {
   const { config, users, passwords, clock } = base();
   const [ring, cursorSecret, { createAccessTokenIssuer }, sessionStore] = await Promise.all([
     keyRing(),

@@ -27,20 +27,13 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { once } from '../once.ts';
 import type { OperationSpec, OperationValidators } from './types.ts';
 
 // Error responses are built by modules a successful request never needs; they load on the first
 // failure instead of at cold start (ADR 0017).
-let problems: Promise<typeof import('./problem.ts')> | undefined;
-const loadProblems = () => {
-  problems ??= import('./problem.ts');
-  return problems;
-};
-let schemaErrors: Promise<typeof import('./schema-errors.ts')> | undefined;
-const loadSchemaErrors = () => {
-  schemaErrors ??= import('./schema-errors.ts');
-  return schemaErrors;
-};
+const loadProblems = once(() => import('./problem.ts'));
+const loadSchemaErrors = once(() => import('./schema-errors.ts'));
 
 type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -207,16 +200,8 @@ const createHttpHandler = (options: HttpAdapterOptions) => {
   for (const spec of Object.values(options.operations)) {
     const handler = handlers[spec.operationId];
     if (!handler) throw new Error(`No handler for operation ${spec.operationId}`);
-    let loaded: Promise<OperationValidators> | undefined;
-    // Each operation's validators load on its first request and stay; a failed load is retried.
-    const validators = () => {
-      loaded ??= spec.validators().catch((error: unknown) => {
-        loaded = undefined;
-        throw error;
-      });
-      return loaded;
-    };
-    byRouteKey.set(`${spec.method} ${spec.path}`, { spec, handler, validators });
+    // Each operation's validators load on its first request and stay.
+    byRouteKey.set(`${spec.method} ${spec.path}`, { spec, handler, validators: once(spec.validators) });
   }
 
   return async (event: HttpEvent): Promise<HttpResponse> => {

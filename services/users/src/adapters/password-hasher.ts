@@ -9,6 +9,7 @@
  * touch a password do not pay for it at cold start.
  */
 import { randomBytes } from 'node:crypto';
+import { once } from '@tessera/shared/once';
 import type { PasswordHasher } from '#domain/ports';
 
 interface Argon2Parameters {
@@ -21,11 +22,7 @@ interface Argon2Parameters {
 const OWASP_ARGON2ID: Argon2Parameters = { memorySize: 19 * 1024, iterations: 2, parallelism: 1 };
 const PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
-let argon2: Promise<typeof import('./argon2.ts')> | undefined;
-const loadArgon2 = () => {
-  argon2 ??= import('./argon2.ts');
-  return argon2;
-};
+const loadArgon2 = once(() => import('./argon2.ts'));
 
 const createPasswordHasher = (parameters: Argon2Parameters = OWASP_ARGON2ID): PasswordHasher => {
   const hash = async (password: string) =>
@@ -36,7 +33,7 @@ const createPasswordHasher = (parameters: Argon2Parameters = OWASP_ARGON2ID): Pa
       outputType: 'encoded',
       ...parameters,
     });
-  let dummy: Promise<string> | undefined;
+  const dummy = once(() => hash('tessera: no such account'));
 
   return {
     hash,
@@ -45,8 +42,7 @@ const createPasswordHasher = (parameters: Argon2Parameters = OWASP_ARGON2ID): Pa
       return (await loadArgon2()).argon2Verify({ password, hash: encoded });
     },
     async verifyNothing(password) {
-      dummy ??= hash('tessera: no such account');
-      await (await loadArgon2()).argon2Verify({ password, hash: await dummy });
+      await (await loadArgon2()).argon2Verify({ password, hash: await dummy() });
     },
     needsRehash(encoded) {
       const match = PHC.exec(encoded);

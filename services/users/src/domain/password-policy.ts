@@ -6,18 +6,16 @@
  * two keyboards is the same password. The list of common passwords is loaded the first time a
  * password is set, not at cold start: most requests never set one.
  */
+import { once } from '@tessera/shared/once';
 import { WeakPasswordError } from '../errors.ts';
 
 const MIN_LENGTH = 8;
 const MAX_LENGTH = 128;
 
-let common: Promise<ReadonlySet<string>> | undefined;
-const commonPasswords = () => {
-  common ??= import('./generated/common-passwords.ts').then(
-    ({ COMMON_PASSWORDS }) => new Set(COMMON_PASSWORDS),
-  );
-  return common;
-};
+const commonPasswords = once(async (): Promise<ReadonlySet<string>> => {
+  const { COMMON_PASSWORDS } = await import('./generated/common-passwords.ts');
+  return new Set(COMMON_PASSWORDS);
+});
 
 const normalizePassword = (password: string): string => password.normalize('NFKC');
 

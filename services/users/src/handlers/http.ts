@@ -3,6 +3,7 @@
  * Validation, authentication, role checks and error mapping happen in the shared adapter.
  */
 import type { OperationHandlers } from '@tessera/shared/http';
+import { once } from '@tessera/shared/once';
 import type { PublicJwk } from '#adapters/access-tokens';
 import { changeRole, getMe, getUser, listUsers, updateMe } from '#domain/accounts';
 import type { Dependencies } from '#domain/ports';
@@ -22,11 +23,7 @@ interface HttpDependencies {
 }
 
 /** Login, refresh and logout: loaded by the first of them, as the session store is. */
-let sessionModule: Promise<typeof import('#domain/sessions')> | undefined;
-const sessionUseCases = () => {
-  sessionModule ??= import('#domain/sessions');
-  return sessionModule;
-};
+const sessionUseCases = once(() => import('#domain/sessions'));
 
 const check = async (probe: () => Promise<unknown>, timeoutMs: number): Promise<HealthCheck> => {
   const started = performance.now();

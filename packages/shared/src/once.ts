@@ -1,0 +1,20 @@
+/**
+ * Runs an async piece of work once and shares its result: loading a module on first need, reading
+ * a secret, building a client. A failure is not kept, so the next call tries again.
+ *
+ * @example
+ * const argon2 = once(() => import('./argon2.ts'));
+ * const { argon2id } = await argon2();
+ */
+const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= make().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+};
+
+export { once };
