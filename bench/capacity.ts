@@ -24,7 +24,7 @@ import {
 import { freePort } from '../packages/devstack/src/ports.ts';
 import { discoverServices } from '../packages/devstack/src/services.ts';
 import { ensureTable } from '../packages/devstack/src/tables.ts';
-import { createTicketStore } from '../services/tickets/src/adapters/ticket-store.ts';
+import { createTicketStore, ticketItem } from '../services/tickets/src/adapters/ticket-store.ts';
 import type { ListSource } from '../services/tickets/src/domain/ports.ts';
 import { STATUSES, type Ticket } from '../services/tickets/src/domain/ticket.ts';
 import type { CapacityMeasurement, CapacityResults } from './lib/results.ts';
@@ -74,16 +74,6 @@ const meteredClient = (endpoint: string) => {
   };
   return { client, documentClient, measure };
 };
-
-const ticketItem = (ticket: Ticket) => ({
-  pk: `TICKET#${ticket.id}`,
-  sk: 'TICKET',
-  ...ticket,
-  statusKey: `STATUS#${ticket.status}`,
-  reporterKey: `REPORTER#${ticket.reporterId}`,
-  ...(ticket.assigneeId ? { assigneeKey: `ASSIGNEE#${ticket.assigneeId}` } : {}),
-  listKey: `${ticket.createdAt}#${ticket.id}`,
-});
 
 const seed = async (
   documentClient: DynamoDBDocumentClient,

@@ -23,10 +23,16 @@ interface CursorCodec {
   decode(cursor: string | undefined, scope: string): Key | undefined;
 }
 
-const invalidCursor = () =>
-  new ValidationError('INVALID_CURSOR', 'The cursor is not one this list gave out.', [
-    { location: 'query', field: 'cursor', detail: 'is not a cursor from this list' },
-  ]);
+/** A 400 naming `cursor`: the cursor was altered, forged, or taken from another list. */
+class InvalidCursorError extends ValidationError {
+  constructor() {
+    super('INVALID_CURSOR', 'The cursor is not one this list gave out.', [
+      { location: 'query', field: 'cursor', detail: 'is not a cursor from this list' },
+    ]);
+  }
+}
+
+const invalidCursor = () => new InvalidCursorError();
 
 const createCursorCodec = (secret: string): CursorCodec => {
   if (secret.length < 32) throw new Error('The cursor secret must be at least 32 characters');
@@ -58,4 +64,4 @@ const createCursorCodec = (secret: string): CursorCodec => {
 };
 
 export type { CursorCodec };
-export { createCursorCodec };
+export { createCursorCodec, InvalidCursorError };

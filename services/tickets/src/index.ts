@@ -2,8 +2,8 @@
  * Lambda entry of the tickets function: HTTP API events for the tickets operations, and
  * EventBridge deliveries of the users events it subscribes to.
  */
-import type { EventBridgeDelivery } from '@tessera/shared/events';
-import { createHttpHandler, type HttpEvent } from '@tessera/shared/http';
+import { type EventBridgeDelivery, isEventBridgeDelivery } from '@tessera/shared/events';
+import { createHttpHandler, type HttpEvent, isHttpEvent } from '@tessera/shared/http';
 import { createLogger } from '@tessera/shared/logger';
 import { config } from '#config';
 import { operations } from '#generated/contract';
@@ -15,15 +15,6 @@ const logger = createLogger('tickets', config.POWERTOOLS_LOG_LEVEL);
 
 const http = createHttpHandler({ operations, handlers: createOperationHandlers(base, dependencies), logger });
 const onEvent = createEventHandler(base, logger);
-
-const isHttpEvent = (event: unknown): event is HttpEvent =>
-  typeof event === 'object' &&
-  event !== null &&
-  (event as { version?: unknown }).version === '2.0' &&
-  'routeKey' in event;
-
-const isEventBridgeDelivery = (event: unknown): event is EventBridgeDelivery =>
-  typeof event === 'object' && event !== null && 'detail-type' in event && 'source' in event;
 
 export const handler = async (event: HttpEvent | EventBridgeDelivery) => {
   if (isHttpEvent(event)) return http(event);

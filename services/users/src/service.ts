@@ -2,7 +2,7 @@
  * The users service function: HTTP API events and the `bootstrap-admin` command. Loaded by
  * `index.ts` on the first invocation of `handler`, so the authorizer function never loads it.
  */
-import { createHttpHandler, type HttpEvent } from '@tessera/shared/http';
+import { createHttpHandler, type HttpEvent, isHttpEvent } from '@tessera/shared/http';
 import { createLogger } from '@tessera/shared/logger';
 import { serviceConfig } from '#config';
 import { operations } from '#generated/contract';
@@ -23,12 +23,6 @@ const http = createHttpHandler({
   logger,
 });
 const bootstrap = createBootstrapHandler(base);
-
-const isHttpEvent = (event: unknown): event is HttpEvent =>
-  typeof event === 'object' &&
-  event !== null &&
-  (event as { version?: unknown }).version === '2.0' &&
-  'routeKey' in event;
 
 const handle = async (event: HttpEvent | BootstrapCommand) => {
   if (isHttpEvent(event)) return http(event);

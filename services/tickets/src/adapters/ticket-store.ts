@@ -29,22 +29,20 @@ type Item = Record<string, unknown>;
 const ticketKey = (id: string) => ({ pk: `TICKET#${id}`, sk: 'TICKET' });
 const CONDITIONAL_CHECK_FAILED = 'ConditionalCheckFailed';
 
-const INDEXES = {
-  'by-status': {
-    partition: 'statusKey',
-    value: (s: ListSource) => (s.index === 'by-status' ? `STATUS#${s.status}` : ''),
-  },
-  'by-reporter': {
-    partition: 'reporterKey',
-    value: (s: ListSource) => (s.index === 'by-reporter' ? `REPORTER#${s.userId}` : ''),
-  },
-  'by-assignee': {
-    partition: 'assigneeKey',
-    value: (s: ListSource) => (s.index === 'by-assignee' ? `ASSIGNEE#${s.userId}` : ''),
-  },
-} as const;
+/** The partition a list source reads: the index's key attribute and its value. */
+const partitionOf = (source: ListSource): { attribute: string; value: string } => {
+  switch (source.index) {
+    case 'by-status':
+      return { attribute: 'statusKey', value: `STATUS#${source.status}` };
+    case 'by-reporter':
+      return { attribute: 'reporterKey', value: `REPORTER#${source.userId}` };
+    case 'by-assignee':
+      return { attribute: 'assigneeKey', value: `ASSIGNEE#${source.userId}` };
+  }
+};
 
-const toItem = (ticket: Ticket): Item => ({
+/** The stored item of a ticket, with the keys of the indexes it belongs to. */
+const ticketItem = (ticket: Ticket): Item => ({
   ...ticketKey(ticket.id),
   ...ticket,
   statusKey: `STATUS#${ticket.status}`,
@@ -71,6 +69,7 @@ class SourceReader {
   private buffer: Item[] = [];
   private startKey: Item | undefined;
   private exhausted: boolean;
+  private readonly partition: { attribute: string; value: string };
   /** The key of the last item taken from this source, for the next page's cursor. */
   lastTaken: Item | undefined;
 
@@ -82,6 +81,7 @@ class SourceReader {
     readonly start: SourcePosition,
     private readonly pageSize: number,
   ) {
+    this.partition = partitionOf(source);
     this.exhausted = start === 'done';
     this.startKey = start !== null && start !== 'done' ? (start as Item) : undefined;
   }
@@ -94,13 +94,8 @@ class SourceReader {
   take(): void {
     const item = this.buffer.shift();
     if (!item) return;
-    const index = INDEXES[this.source.index];
-    this.lastTaken = {
-      pk: item.pk,
-      sk: item.sk,
-      [index.partition]: item[index.partition],
-      listKey: item.listKey,
-    };
+    const { attribute } = this.partition;
+    this.lastTaken = { pk: item.pk, sk: item.sk, [attribute]: item[attribute], listKey: item.listKey };
   }
 
   /** Where this source resumes on the next page. */
@@ -110,10 +105,9 @@ class SourceReader {
   }
 
   private async fetch() {
-    const index = INDEXES[this.source.index];
     const conditions: string[] = [];
-    const values: Item = { ':partition': index.value(this.source) };
-    const names: Record<string, string> = { '#partition': index.partition };
+    const values: Item = { ':partition': this.partition.value };
+    const names: Record<string, string> = { '#partition': this.partition.attribute };
     if (this.filter.status) {
       conditions.push('#status = :status');
       names['#status'] = 'status';
@@ -172,7 +166,7 @@ const createTicketStore = (client: DynamoDBDocumentClient, tableName: string): T
             {
               Put: {
                 TableName: tableName,
-                Item: toItem(ticket),
+                Item: ticketItem(ticket),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -184,7 +178,7 @@ const createTicketStore = (client: DynamoDBDocumentClient, tableName: string): T
 
     replace(next, expectedVersion, event) {
       return write([
-        { Put: { TableName: tableName, Item: toItem(next), ...versionIs(expectedVersion) } },
+        { Put: { TableName: tableName, Item: ticketItem(next), ...versionIs(expectedVersion) } },
         outboxPut(tableName, event),
       ]);
     },
@@ -220,4 +214,4 @@ const createTicketStore = (client: DynamoDBDocumentClient, tableName: string): T
   };
 };
 
-export { createTicketStore };
+export { createTicketStore, ticketItem };

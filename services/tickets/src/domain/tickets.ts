@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@tessera/shared/auth';
-import { ValidationError } from '@tessera/shared/errors';
+import { InvalidCursorError } from '@tessera/shared/cursor';
 import { newEvent } from '@tessera/shared/events';
 import { AssigneeNotEligibleError, ConcurrentChangeError, StaleVersionError } from '../errors.ts';
 import type { Dependencies, ListFilter, ListSource, SourcePosition } from './ports.ts';
@@ -217,11 +217,6 @@ const scopeOf = (caller: Principal, query: ListQuery): { sources: ListSource[]; 
   };
 };
 
-const invalidCursor = () =>
-  new ValidationError('INVALID_CURSOR', 'The cursor is not one this list gave out.', [
-    { location: 'query', field: 'cursor', detail: 'is not a cursor from this list' },
-  ]);
-
 const isPosition = (value: unknown): value is SourcePosition =>
   value === null || value === 'done' || (typeof value === 'object' && !Array.isArray(value));
 
@@ -241,7 +236,7 @@ const listTickets = async (
   if (decoded) {
     const given = decoded.p;
     if (!Array.isArray(given) || given.length !== sources.length || !given.every(isPosition))
-      throw invalidCursor();
+      throw new InvalidCursorError();
     positions = given;
   }
   const page = await deps.tickets.list({ sources, filter, limit: query.limit, positions });

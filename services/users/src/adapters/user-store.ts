@@ -19,7 +19,7 @@ import type { Role } from '@tessera/shared/auth';
 import { transactionCancellationCodes } from '@tessera/shared/dynamodb';
 import { outboxPut, type TesseraEvent } from '@tessera/shared/events';
 import type { Page, UserStore } from '#domain/ports';
-import type { PublicUser, UserRecord } from '#domain/user';
+import { type PublicUser, toPublicUser, type UserRecord } from '#domain/user';
 import { ConcurrentUpdateError, EmailTakenError, UserNotFoundError } from '#errors';
 
 const userKey = (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' });
@@ -43,15 +43,6 @@ const toUser = (item: Record<string, unknown>): UserRecord => ({
   createdAt: String(item.createdAt),
   updatedAt: String(item.updatedAt),
   version: Number(item.version),
-});
-
-const toPublicUser = (item: Record<string, unknown>): PublicUser => ({
-  id: String(item.id),
-  email: String(item.email),
-  name: String(item.name),
-  role: item.role as Role,
-  createdAt: String(item.createdAt),
-  updatedAt: String(item.updatedAt),
 });
 
 const createUserStore = (client: DynamoDBDocumentClient, tableName: string): UserStore => {
@@ -167,7 +158,8 @@ const createUserStore = (client: DynamoDBDocumentClient, tableName: string): Use
         items.length > limit && last
           ? { pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk }
           : undefined;
-      return { items: page.map(toPublicUser), lastKey };
+      // The index projects exactly the public fields (table.json); toPublicUser keeps it that way.
+      return { items: page.map((item) => toPublicUser(item as unknown as PublicUser)), lastKey };
     },
 
     async ping() {

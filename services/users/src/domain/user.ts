@@ -31,7 +31,7 @@ interface PublicUser {
 const emailKeyOf = (email: string): string => email.trim().toLowerCase();
 
 /** Copies only the public fields, so no new stored field can leak by accident. */
-const toPublicUser = (user: UserRecord): PublicUser => ({
+const toPublicUser = (user: PublicUser): PublicUser => ({
   id: user.id,
   email: user.email,
   name: user.name,
