@@ -13,8 +13,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AuthorizerResult } from '@tessera/shared/auth';
-import { NotFoundError, PayloadTooLargeError, UnauthenticatedError } from '@tessera/shared/errors';
-import { correlationIdOf, PROBLEM_CONTENT_TYPE, problemResponse, problemType } from '@tessera/shared/http';
+import {
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  UnauthenticatedError,
+} from '@tessera/shared/errors';
+import { correlationIdOf, PROBLEM_CONTENT_TYPE, problemResponse } from '@tessera/shared/http';
 import type { Contract, ContractOperation } from './contract.ts';
 import type { RecordedEvent } from './event-bus.ts';
 import { FunctionTimeoutError } from './function-host.ts';
@@ -253,21 +259,8 @@ class Gateway {
           requestContext,
         },
       )) as AuthorizerResult;
-      if (!answer?.isAuthorized) {
-        return this.send(
-          response,
-          403,
-          { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': requestId },
-          JSON.stringify({
-            type: problemType('FORBIDDEN'),
-            title: 'Forbidden',
-            status: 403,
-            detail: 'The authorizer refused this request.',
-            instance: url.pathname,
-            requestId,
-          }),
-        );
-      }
+      if (!answer?.isAuthorized)
+        throw new ForbiddenError('FORBIDDEN', 'The authorizer refused this request.');
       authorizer = { lambda: answer.context };
     }
 
@@ -311,22 +304,11 @@ class Gateway {
   }
 
   private problem(response: ServerResponse, error: unknown, instance: string, requestId: string): number {
-    if (error instanceof FunctionTimeoutError) {
-      return this.send(
-        response,
-        503,
-        { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': requestId },
-        JSON.stringify({
-          type: problemType('SERVICE_TIMEOUT'),
-          title: 'Service Unavailable',
-          status: 503,
-          detail: 'The service did not answer in time.',
-          instance,
-          requestId,
-        }),
-      );
-    }
-    const { status, headers, problem } = problemResponse(error, { instance, requestId });
+    const cause =
+      error instanceof FunctionTimeoutError
+        ? new ServiceUnavailableError('SERVICE_TIMEOUT', 'The service did not answer in time.')
+        : error;
+    const { status, headers, problem } = problemResponse(cause, { instance, requestId });
     if (status >= 500) this.options.onError?.(`request ${requestId} failed in the gateway`, error);
     return this.send(
       response,

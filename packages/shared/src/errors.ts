@@ -98,6 +98,9 @@ class PayloadTooLargeError extends TesseraError {}
 /** The body is not in a media type the operation accepts. */
 class UnsupportedMediaTypeError extends TesseraError {}
 
+/** A dependency did not answer (in time); the same request may work later. */
+class ServiceUnavailableError extends TesseraError {}
+
 export type { BearerChallenge, FieldError, FieldLocation };
 export {
   ConflictError,
@@ -106,6 +109,7 @@ export {
   PayloadTooLargeError,
   PreconditionFailedError,
   RateLimitedError,
+  ServiceUnavailableError,
   TesseraError,
   UnauthenticatedError,
   UnprocessableError,

@@ -13,6 +13,7 @@ import {
   PayloadTooLargeError,
   PreconditionFailedError,
   RateLimitedError,
+  ServiceUnavailableError,
   TesseraError,
   UnauthenticatedError,
   UnprocessableError,
@@ -50,6 +51,7 @@ const CATEGORIES: ReadonlyArray<readonly [new (...args: never[]) => TesseraError
   [UnsupportedMediaTypeError, 415, 'Unsupported Media Type'],
   [UnprocessableError, 422, 'Unprocessable Content'],
   [RateLimitedError, 429, 'Too Many Requests'],
+  [ServiceUnavailableError, 503, 'Service Unavailable'],
 ];
 
 /** `EMAIL_TAKEN` -> `urn:tessera:problem:email-taken` */
