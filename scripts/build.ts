@@ -158,32 +158,35 @@ const buildFunction = async (fn: FunctionBuild, sourcemap: boolean): Promise<Bui
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-/** Builds every function (or the named ones) and returns their sizes. */
-const buildAll = async (options: { readonly sourcemap?: boolean; readonly quiet?: boolean } = {}) => {
+/** Builds every function and returns their sizes; `report` receives the size table, line by line. */
+const buildAll = async (
+  options: { readonly sourcemap?: boolean; readonly report?: (line: string) => void } = {},
+) => {
   mkdirSync(DIST, { recursive: true });
   const started = performance.now();
   const built = await Promise.all(
     functionsToBuild().map((fn) => buildFunction(fn, options.sourcemap ?? false)),
   );
-  if (!options.quiet) {
-    console.log('function                first request   all code       gzip        zip');
+  const { report } = options;
+  if (report) {
+    report('function                first request   all code       gzip        zip');
     for (const b of built) {
       const whole = [b.rawBytes, b.gzipBytes, b.zipBytes].map((n) => kb(n).padStart(10)).join(' ');
       for (const [exportName, bytes] of Object.entries(b.firstRequestBytes)) {
         const label = Object.keys(b.firstRequestBytes).length > 1 ? `${b.name} (${exportName})` : b.name;
-        console.log(`${label.padEnd(23)} ${kb(bytes).padStart(13)} ${whole}`);
+        report(`${label.padEnd(23)} ${kb(bytes).padStart(13)} ${whole}`);
       }
     }
-    console.log(
+    report(
       "first request = the entry, the export's part and their static imports; each operation adds its own validators (a few KiB) on its first request; the rest loads on first need",
     );
-    console.log(`built ${built.length} bundles into dist/ in ${Math.round(performance.now() - started)} ms`);
+    report(`built ${built.length} bundles into dist/ in ${Math.round(performance.now() - started)} ms`);
   }
   return built;
 };
 
 const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) await buildAll({ sourcemap: process.argv.includes('--sourcemap') });
+if (isMain) await buildAll({ sourcemap: process.argv.includes('--sourcemap'), report: console.log });
 
 export type { BuiltFunction };
 export { buildAll, DIST, esbuildOptions };

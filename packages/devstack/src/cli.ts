@@ -7,9 +7,8 @@
  * - `TESSERA_LOG_LEVEL` (INFO): the functions' log level; `TESSERA_QUIET=1` hides function logs.
  */
 import { z } from 'zod';
-import { buildAll } from '../../../scripts/build.ts';
 import { startDevstack } from './index.ts';
-import { assertPortFree, PortInUseError } from './ports.ts';
+import { PortInUseError } from './ports.ts';
 
 const settings = z
   .object({
@@ -37,15 +36,10 @@ const main = async () => {
   }
   const env = parsed.data;
   const started = performance.now();
-  // Fail on a busy port before spending time on the build.
-  await assertPortFree(env.TESSERA_HTTP_PORT, '127.0.0.1', 'the HTTP gateway', 'TESSERA_HTTP_PORT');
-  await assertPortFree(env.TESSERA_DYNAMODB_PORT, '127.0.0.1', 'DynamoDB Local', 'TESSERA_DYNAMODB_PORT');
-  console.log('Starting Tessera: building bundles ...');
-  await buildAll();
-  console.log('Starting DynamoDB Local, tables, functions and the gateway ...');
+  // startDevstack checks both ports before it spends time on the build.
+  console.log('Starting Tessera: bundles, DynamoDB Local, tables, functions and the gateway ...');
   const quiet = env.TESSERA_QUIET === '1';
   const devstack = await startDevstack({
-    build: false,
     httpPort: env.TESSERA_HTTP_PORT,
     dynamodbPort: env.TESSERA_DYNAMODB_PORT,
     dataDir: env.TESSERA_DATA_DIR,
@@ -55,7 +49,8 @@ const main = async () => {
         ? { email: env.TESSERA_BOOTSTRAP_ADMIN_EMAIL, password: env.TESSERA_BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,
     onLog: (source, line) => {
-      if (!quiet) console.log(`[${source}] ${line}`);
+      // Quiet hides what the functions log, never the build's or the devstack's own lines.
+      if (!quiet || source === 'build' || source === 'devstack') console.log(`[${source}] ${line}`);
     },
     onRequest: ({ method, path, status, ms, requestId }) => {
       console.log(`${method} ${path} ${status} ${ms} ms (${requestId})`);

@@ -96,7 +96,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     const services = discoverServices();
     if (options.build !== false) {
       const { buildAll } = await import('../../../scripts/build.ts');
-      await buildAll({ quiet: true });
+      await buildAll({ report: (line) => log('build', line) });
     }
 
     const missing = [...services.map((service) => service.name), 'publisher']
