@@ -45,9 +45,10 @@ class StaleVersionError extends PreconditionFailedError {
   }
 }
 
+/** Another writer got in first, and the change was not retried over theirs: read the ticket again. */
 class ConcurrentChangeError extends ConflictError {
-  constructor() {
-    super('CONCURRENT_CHANGE', 'The ticket kept changing while this request ran; try again.');
+  constructor(message = 'The ticket kept changing while this request ran; read it again and retry.') {
+    super('CONCURRENT_CHANGE', message);
   }
 }
 

@@ -3,7 +3,8 @@
  *
  * Every change is conditional on the version it read, so two writers never silently overwrite each
  * other: with `If-Match`, losing a race is a 412; without it, the change is re-read and re-checked
- * (a few times) against the ticket as it now is.
+ * (a few times) against the ticket as it now is, but only while the other writers touched none of
+ * the fields the request sets; when they did, it is a 409 and the caller reads the ticket again.
  */
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@tessera/shared/auth';
@@ -18,6 +19,8 @@ import {
   assertStateAllows,
   assertVisible,
   changedFields,
+  MUTABLE_FIELDS,
+  type MutableField,
   STATUSES,
   type Ticket,
   type TicketChanges,
@@ -39,6 +42,24 @@ const namesVersions = (precondition: Precondition | undefined): boolean =>
  */
 const lostRace = async (deps: Pick<Dependencies, 'tickets'>, caller: Principal, id: string) =>
   new StaleVersionError(assertVisible(await deps.tickets.get(id), caller).version);
+
+/** The fields a request sets, whether or not their values change: all of them for a PUT. */
+const fieldsSet = (changes: TicketChanges): MutableField[] =>
+  MUTABLE_FIELDS.filter((field) => changes[field] !== undefined);
+
+/**
+ * After a lost race without `If-Match`: retrying is safe only if no field the request sets was
+ * changed by the other writer since the first read; otherwise the retry would overwrite their
+ * change with a value chosen without seeing it, so the answer is a 409 and the caller reads again.
+ */
+const assertUntouched = (first: Ticket, now: Ticket, changes: TicketChanges) => {
+  const touched = fieldsSet(changes).filter((field) => first[field] !== now[field]);
+  if (touched.length > 0) {
+    throw new ConcurrentChangeError(
+      `The ticket changed while this request ran (${touched.join(', ')}); read it again before changing it.`,
+    );
+  }
+};
 
 const assertPrecondition = (ticket: Ticket, precondition: Precondition | undefined) => {
   if (!precondition || 'any' in precondition) return;
@@ -96,6 +117,9 @@ const getTicket = async (
  * 3. The state must allow it: the workflow and the reporter's edit window (409).
  * 4. A new assignee must be a provider or an admin, as the users directory knows them (422).
  * 5. Write the next version with `ticket.updated`, conditional on the version read.
+ * 6. Lost that race: under an `If-Match` naming versions, 412. Otherwise re-read; if another writer
+ *    changed any field this request sets (every field, for a PUT), 409; if not, start again from 1
+ *    (three attempts in all, then 409).
  */
 const changeTicket = async (
   deps: Pick<Dependencies, 'tickets' | 'directory' | 'clock'>,
@@ -104,8 +128,11 @@ const changeTicket = async (
   changes: TicketChanges,
   options: { readonly precondition?: Precondition | undefined; readonly correlationId: string },
 ): Promise<Ticket> => {
+  let first: Ticket | undefined;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const current = assertVisible(await deps.tickets.get(id), caller);
+    if (first === undefined) first = current;
+    else assertUntouched(first, current, changes);
     const fields = changedFields(current, changes);
     const nextStatus: TicketStatus = changes.status ?? current.status;
     assertMayChange(current, caller, fields, nextStatus);

@@ -143,7 +143,7 @@ describe('Function: changeTicket', () => {
     expect(tickets.byId.get(ticket.id)?.title).toBe('theirs');
   });
 
-  it('re-reads and re-checks when it loses a race without If-Match, never overwriting silently', async () => {
+  it('re-reads and retries a lost race without If-Match when the other writer touched other fields', async () => {
     const { deps, ticket, tickets } = await setup();
     tickets.interlopers.push(() =>
       tickets.byId.set(ticket.id, { ...ticket, description: 'theirs', version: 2 }),
@@ -152,6 +152,57 @@ describe('Function: changeTicket', () => {
     const next = await changeTicket(deps, REPORTER, ticket.id, { title: 'mine' }, { correlationId: 'r' });
 
     expect(next).toMatchObject({ title: 'mine', description: 'theirs', version: 3 });
+    expect(tickets.byId.get(ticket.id)).toEqual(next);
+    expect(tickets.writes.attempted).toBe(2);
+    expect(tickets.events.at(-1)).toMatchObject({ detail: { data: { changes: ['title'] } } });
+  });
+
+  it.each([
+    [
+      'a PUT, which sets every field',
+      { title: 'mine', description: '', priority: 'MEDIUM', status: 'NEW', assigneeId: null },
+      { description: 'theirs' },
+      ['description'],
+    ],
+    ['a PATCH of the field they changed', { title: 'mine' }, { title: 'theirs' }, ['title']],
+    [
+      'a PATCH that sets, unchanged, a field they changed',
+      { title: 'mine', priority: 'MEDIUM' },
+      { priority: 'URGENT' },
+      ['priority'],
+    ],
+  ] as const)(
+    'answers 409 without writing when it loses a race without If-Match to %s',
+    async (_label, changes, theirs, touched) => {
+      const { deps, ticket, tickets } = await setup();
+      const stored = { ...ticket, ...theirs, version: 2 };
+      tickets.interlopers.push(() => tickets.byId.set(ticket.id, stored));
+
+      const attempt = changeTicket(deps, REPORTER, ticket.id, changes, { correlationId: 'r' });
+
+      await expect(attempt).rejects.toThrow(ConcurrentChangeError);
+      await expect(attempt).rejects.toMatchObject({
+        code: 'CONCURRENT_CHANGE',
+        message: `The ticket changed while this request ran (${touched.join(', ')}); read it again before changing it.`,
+      });
+      expect(tickets.byId.get(ticket.id)).toBe(stored);
+      expect(tickets.writes.attempted).toBe(1);
+      expect(tickets.events.map((e) => e.detailType)).toEqual(['ticket.created']);
+    },
+  );
+
+  it('checks again after every lost race: an overlap in the second one is a 409 too', async () => {
+    const { deps, ticket, tickets } = await setup();
+    tickets.interlopers.push(
+      () => tickets.byId.set(ticket.id, { ...ticket, description: 'theirs', version: 2 }),
+      () =>
+        tickets.byId.set(ticket.id, { ...ticket, description: 'theirs', title: 'also theirs', version: 3 }),
+    );
+
+    await expect(
+      changeTicket(deps, REPORTER, ticket.id, { title: 'mine' }, { correlationId: 'r' }),
+    ).rejects.toThrow(ConcurrentChangeError);
+    expect(tickets.byId.get(ticket.id)).toMatchObject({ title: 'also theirs', version: 3 });
     expect(tickets.writes.attempted).toBe(2);
   });
 
