@@ -1,5 +1,31 @@
-import { describe, expect, it } from 'vitest';
-import { createPasswordHasher, OWASP_ARGON2ID } from '../../../src/adapters/password-hasher.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as argon2 from '../../../src/adapters/argon2.ts';
+import { createPasswordHasher, DUMMY_HASH, OWASP_ARGON2ID } from '../../../src/adapters/password-hasher.ts';
+
+// The real argon2 functions, wrapped so the tests can see every run and what it was asked.
+vi.mock(import('../../../src/adapters/argon2.ts'), async (importOriginal) => {
+  const real = await importOriginal();
+  return { argon2id: vi.fn(real.argon2id), argon2Verify: vi.fn(real.argon2Verify) };
+});
+
+afterEach(() => {
+  vi.mocked(argon2.argon2id).mockClear();
+  vi.mocked(argon2.argon2Verify).mockClear();
+});
+
+const PHC_PARTS = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+
+/** The parameters, salt length and output length a PHC string asks a verification for. */
+const costOf = (encoded: string) => {
+  const [, m, t, p, salt = '', output = ''] = PHC_PARTS.exec(encoded) ?? [];
+  return {
+    memorySize: Number(m),
+    iterations: Number(t),
+    parallelism: Number(p),
+    saltBytes: Buffer.from(salt, 'base64').length,
+    outputBytes: Buffer.from(output, 'base64').length,
+  };
+};
 
 describe('Function: createPasswordHasher', () => {
   it('hashes with argon2id m=19 MiB, t=2, p=1 into a PHC string with a random salt', async () => {
@@ -32,9 +58,38 @@ describe('Function: createPasswordHasher', () => {
     await expect(current.verify(old, 'correct horse battery')).resolves.toBe(true);
   });
 
-  it('spends a verification on a missing account', async () => {
+  it('spends exactly one verification at m=19456, t=2, p=1 on a missing account, the first one too', async () => {
     const hasher = createPasswordHasher();
 
-    await expect(hasher.verifyNothing('anything')).resolves.toBeUndefined();
+    await hasher.verifyNothing('correct horse battery');
+
+    expect(argon2.argon2id).not.toHaveBeenCalled();
+    expect(argon2.argon2Verify).toHaveBeenCalledTimes(1);
+    const [{ hash, password }] = vi.mocked(argon2.argon2Verify).mock.calls[0] ?? [];
+    const real = await hasher.hash('correct horse battery');
+    expect(password).toBe('correct horse battery');
+    expect(hash).toBe(DUMMY_HASH);
+    expect(costOf(hash ?? '')).toEqual({
+      memorySize: 19456,
+      iterations: 2,
+      parallelism: 1,
+      saltBytes: 16,
+      outputBytes: 32,
+    });
+    expect(costOf(hash ?? '')).toEqual(costOf(real));
+    // It really ran the algorithm: the verification answered, and not with a match.
+    await expect(vi.mocked(argon2.argon2Verify).mock.results[0]?.value).resolves.toBe(false);
+  });
+
+  it('spends the verification at the parameters of the hasher it belongs to', async () => {
+    const weaker = createPasswordHasher({ memorySize: 1024, iterations: 1, parallelism: 1 });
+
+    await weaker.verifyNothing('anything');
+
+    expect(argon2.argon2id).not.toHaveBeenCalled();
+    expect(argon2.argon2Verify).toHaveBeenCalledTimes(1);
+    const [{ hash }] = vi.mocked(argon2.argon2Verify).mock.calls[0] ?? [];
+    expect(costOf(hash ?? '')).toMatchObject({ memorySize: 1024, iterations: 1, parallelism: 1 });
+    await expect(vi.mocked(argon2.argon2Verify).mock.results[0]?.value).resolves.toBe(false);
   });
 });
