@@ -95,6 +95,17 @@ describe('Function: changeTicket', () => {
     expect(tickets.writes.attempted).toBe(0);
   });
 
+  it('takes the status the ticket already has as no move: nothing refused, nothing written', async () => {
+    const { deps, ticket, tickets } = await setup();
+
+    for (const caller of [ADMIN, REPORTER]) {
+      await expect(
+        changeTicket(deps, caller, ticket.id, { status: 'NEW' }, { correlationId: 'r' }),
+      ).resolves.toEqual(ticket);
+    }
+    expect(tickets.writes.attempted).toBe(0);
+  });
+
   it('answers 412 for a stale If-Match and goes ahead for * or the current version', async () => {
     const { deps, ticket } = await setup();
 
