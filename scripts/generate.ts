@@ -277,33 +277,61 @@ const outputs = async (): Promise<Map<string, string>> => {
   return files;
 };
 
+// --- comparing with what is on disk ------------------------------------------------------------
+
+/** Paths in `files` whose file under `root` is missing or holds other text, in `files` order. */
+const changedFiles = (root: string, files: ReadonlyMap<string, string>): string[] => {
+  const changed: string[] = [];
+  for (const [path, text] of files) {
+    const absolute = join(root, path);
+    const current = existsSync(absolute) ? readFileSync(absolute, 'utf8') : null;
+    if (current !== text) changed.push(path);
+  }
+  return changed;
+};
+
+/** Files under `root`, in the folders `files` writes to, that `files` does not hold. */
+const leftoverFiles = (root: string, files: ReadonlyMap<string, string>): string[] => {
+  const leftovers: string[] = [];
+  const folders = new Set([...files.keys()].map((path) => dirname(path)));
+  for (const folder of folders) {
+    for (const entry of readdirSync(join(root, folder), { withFileTypes: true })) {
+      if (entry.isDirectory()) continue;
+      const path = join(folder, entry.name);
+      if (!files.has(path)) leftovers.push(path);
+    }
+  }
+  return leftovers;
+};
+
+/**
+ * What `--check` reports: each generated file that differs from `files` (or is missing), then each
+ * file left in a generated folder that is no longer generated. Empty when the folders match.
+ *
+ * @example
+ * staleGeneratedFiles(repoRoot, await outputs()); // ['services/users/src/generated/contract.ts']
+ */
+const staleGeneratedFiles = (root: string, files: ReadonlyMap<string, string>): string[] => [
+  ...changedFiles(root, files),
+  ...leftoverFiles(root, files).map((path) => `${path} (no longer generated)`),
+];
+
 const main = async () => {
   const check = process.argv.includes('--check');
   const files = await outputs();
   const stale: string[] = [];
-  for (const [path, text] of files) {
-    const absolute = join(repoRoot, path);
-    const current = existsSync(absolute) ? readFileSync(absolute, 'utf8') : null;
-    if (current === text) continue;
-    if (check) {
-      stale.push(path);
-    } else {
+  if (check) {
+    stale.push(...staleGeneratedFiles(repoRoot, files));
+  } else {
+    for (const path of changedFiles(repoRoot, files)) {
+      const absolute = join(repoRoot, path);
       mkdirSync(dirname(absolute), { recursive: true });
-      writeFileSync(absolute, text);
+      writeFileSync(absolute, files.get(path) as string);
       console.log(`wrote ${relative(repoRoot, absolute)}`);
     }
-  }
-  const folders = new Set([...files.keys()].map((path) => dirname(path)));
-  for (const folder of folders) {
-    for (const entry of readdirSync(join(repoRoot, folder), { withFileTypes: true })) {
-      if (entry.isDirectory()) continue;
-      const path = join(folder, entry.name);
-      if (files.has(path)) continue;
-      if (check) stale.push(`${path} (no longer generated)`);
-      else {
-        rmSync(join(repoRoot, path));
-        console.log(`removed ${path}`);
-      }
+    for (const path of leftoverFiles(repoRoot, files)) {
+      rmSync(join(repoRoot, path));
+      console.log(`removed ${path}`);
     }
   }
   if (stale.length > 0) {
@@ -313,4 +341,7 @@ const main = async () => {
   if (check) console.log(`generated code is current (${files.size} files)`);
 };
 
-await main();
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) await main();
+
+export { staleGeneratedFiles };
