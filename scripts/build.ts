@@ -39,17 +39,13 @@ const REQUIRE_SHIM =
 
 /**
  * Modules replaced in every Lambda bundle. Lambda functions get their credentials from the
- * environment, so the SDK's whole default credential chain is replaced by an env-only provider.
+ * environment, so the SDK's whole default credential chain is replaced by an env-only provider;
+ * and the browser user-agent parser that the SDK's core re-exports never runs in Node.
  */
+const awsStandIn = (file: string) => join(repoRoot, 'packages', 'shared', 'src', 'aws', file);
 const ALIASES: Readonly<Record<string, string>> = {
-  '@aws-sdk/credential-provider-node': join(
-    repoRoot,
-    'packages',
-    'shared',
-    'src',
-    'aws',
-    'lambda-credentials.ts',
-  ),
+  '@aws-sdk/credential-provider-node': awsStandIn('lambda-credentials.ts'),
+  bowser: awsStandIn('browser-user-agent.ts'),
 };
 
 /**

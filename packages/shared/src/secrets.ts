@@ -5,8 +5,8 @@
  * - `file:<absolute path>` reads a file, as in the devstack, which generates its secrets once into
  *   its data folder.
  *
- * The SSM client is imported only when an `ssm:` reference is first read, so code paths that never
- * need a secret do not pay for it at cold start.
+ * The SSM reader (`aws/ssm-get-parameter.ts`, one signed request) is imported only when an `ssm:`
+ * reference is first read, so code paths that never need a secret do not pay for it at cold start.
  *
  * @example
  * const keys = await loadSecret('ssm:/tessera/prod/users/jwt-signing-keys');
@@ -17,11 +17,8 @@ import { once } from './once.ts';
 const loaders = new Map<string, () => Promise<string>>();
 
 const readSsm = async (name: string): Promise<string> => {
-  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
-  const result = await new SSMClient({}).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-  const value = result.Parameter?.Value;
-  if (value === undefined) throw new Error(`SSM parameter ${name} has no value`);
-  return value;
+  const { getParameter } = await import('./aws/ssm-get-parameter.ts');
+  return getParameter(name);
 };
 
 const read = (reference: string): Promise<string> => {
