@@ -2,8 +2,11 @@
  * The budgets of issue #5, in one place: the report checks each figure against these.
  */
 
-/** At most 250 KB per service, read as KiB (the unit the build prints), on the code one request loads. */
-const SIZE_BUDGET_BYTES = 250 * 1024;
+/**
+ * At most 250 KB (250,000 bytes, the strict reading) per service, checked twice: on the code one
+ * cold start and its request load (in AWS: secrets read from SSM), and on all code in the bundle.
+ */
+const SIZE_BUDGET_BYTES = 250_000;
 
 /** Cold init at most 1.2 times the SDK-only floor bundle of the same function. */
 const COLD_BUDGET_RATIO = 1.2;

@@ -1,14 +1,14 @@
 /**
  * What a cold-start run needs to invoke a bundle as Lambda would: the stub AWS endpoint, the
- * secrets the functions read (`file:` references in a temporary folder), an empty HOME (no
- * `~/.aws/config` to read, as in Lambda), and per variant the environment, the export, the event
- * and the answer that proves the request was served.
+ * secrets the functions read (`ssm:` references, as in AWS, answered by the stub's GetParameter at
+ * `AWS_ENDPOINT_URL_SSM`), an empty HOME (no `~/.aws/config` to read, as in Lambda), and per
+ * variant the environment, the export, the event and the answer that proves the request was served.
  *
  * Every variant gets the same Lambda-like environment (region, credentials in the environment,
  * function name, memory size); the floors get their service's configuration too.
  */
 import { createPrivateKey, randomUUID, sign } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateJwkSet } from '../../packages/devstack/src/secrets.ts';
@@ -68,6 +68,9 @@ interface InvocationSpec {
 }
 
 const JWT_ISSUER = 'https://api.tessera.example';
+/** The SSM parameters the functions read, as the Terraform modules name them. */
+const CURSOR_SECRET_PARAMETER = '/tessera/bench/cursor-secret';
+const JWT_KEYS_PARAMETER = '/tessera/bench/users/jwt-public-keys';
 const JWT_AUDIENCE = 'tessera-api';
 
 const usersEnv = (s: Secrets) => ({
@@ -177,7 +180,12 @@ const accessToken = (jwkSetJson: string): string => {
   return `${header}.${payload}.${signature.toString('base64url')}`;
 };
 
-const lambdaEnvironment = (name: string, memoryMb: number, home: string): Record<string, string> => ({
+const lambdaEnvironment = (
+  name: string,
+  memoryMb: number,
+  home: string,
+  endpoint: string,
+): Record<string, string> => ({
   HOME: home,
   PATH: '/usr/local/bin:/usr/bin:/bin',
   LANG: 'C.UTF-8',
@@ -187,6 +195,7 @@ const lambdaEnvironment = (name: string, memoryMb: number, home: string): Record
   AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK0000000',
   AWS_SECRET_ACCESS_KEY: 'bench-secret-access-key-0000000000000000',
   AWS_SESSION_TOKEN: 'bench-session-token',
+  AWS_ENDPOINT_URL_SSM: endpoint,
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
   AWS_LAMBDA_FUNCTION_NAME: `tessera-bench-${name.replace(/\W+/g, '-')}`,
   AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
@@ -206,19 +215,19 @@ const prepareInvocations = async (
   floors: readonly Floor[],
   compareDist?: string,
 ): Promise<InvocationSetup> => {
-  const stub = await startStubAws();
+  const jwkSet = generateJwkSet();
+  const parameters = {
+    [CURSOR_SECRET_PARAMETER]: 'bench-cursor-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+    [JWT_KEYS_PARAMETER]: jwkSet,
+  };
+  const stub = await startStubAws({ parameters });
   const scratch = mkdtempSync(join(tmpdir(), 'tessera-bench-cold-'));
   const home = join(scratch, 'home');
-  const cursorSecretFile = join(scratch, 'cursor-secret');
-  const jwtKeysFile = join(scratch, 'jwt-keys.json');
-  const jwkSet = generateJwkSet();
   mkdirSync(home);
-  writeFileSync(cursorSecretFile, 'bench-cursor-secret-0123456789abcdefghijklmnopqrstuvwxyz');
-  writeFileSync(jwtKeysFile, jwkSet);
   const secrets: Secrets = {
     endpoint: stub.endpoint,
-    cursorSecret: `file:${cursorSecretFile}`,
-    jwtKeys: `file:${jwtKeysFile}`,
+    cursorSecret: `ssm:${CURSOR_SECRET_PARAMETER}`,
+    jwtKeys: `ssm:${JWT_KEYS_PARAMETER}`,
     accessToken: accessToken(jwkSet),
   };
 
@@ -230,7 +239,7 @@ const prepareInvocations = async (
     request: spec.request,
     expect: spec.expect,
     env: {
-      ...lambdaEnvironment(name, spec.memoryMb, home),
+      ...lambdaEnvironment(name, spec.memoryMb, home, stub.endpoint),
       ...spec.env(secrets),
       BENCH_EVENT: JSON.stringify(spec.event(secrets)),
     },
@@ -240,7 +249,7 @@ const prepareInvocations = async (
   });
 
   const variants: Variant[] = [
-    { name: "node -e ''", kind: 'node', env: lambdaEnvironment('node', 512, home) },
+    { name: "node -e ''", kind: 'node', env: lambdaEnvironment('node', 512, home, stub.endpoint) },
   ];
   for (const floor of floors) {
     const spec = SPECS[floor.name];

@@ -1,7 +1,8 @@
 /**
- * A local stand-in for DynamoDB and EventBridge, for cold starts: an HTTP server that speaks just
- * enough of the AWS JSON protocols (`X-Amz-Target: DynamoDB_20120810.GetItem`, JSON 1.0;
- * `AWSEvents.PutEvents`, JSON 1.1) for the real SDK clients to complete one call.
+ * A local stand-in for DynamoDB, EventBridge and SSM, for cold starts: an HTTP server that speaks
+ * just enough of the AWS JSON protocols (`X-Amz-Target: DynamoDB_20120810.GetItem`, JSON 1.0;
+ * `AWSEvents.PutEvents` and `AmazonSSM.GetParameter`, JSON 1.1) for the functions to complete one
+ * call each.
  *
  * GetItem answers canned marshalled items by key prefix (`TICKET#`, `USER#`, anything else gets a
  * floor item), so the functions take their normal success path. It answers at once: what is timed
@@ -56,7 +57,12 @@ const answer = (response: ServerResponse, status: number, contentType: string, b
   response.end(text);
 };
 
-const handle = async (request: IncomingMessage, response: ServerResponse, calls: Map<string, number>) => {
+const handle = async (
+  request: IncomingMessage,
+  response: ServerResponse,
+  calls: Map<string, number>,
+  parameters: Readonly<Record<string, string>>,
+) => {
   const target = String(request.headers['x-amz-target'] ?? '');
   const body = (await readBody(request)).toString('utf8');
   calls.set(target, (calls.get(target) ?? 0) + 1);
@@ -65,6 +71,18 @@ const handle = async (request: IncomingMessage, response: ServerResponse, calls:
     const item = itemFor(input.Key?.pk?.S ?? '');
     answer(response, 200, 'application/x-amz-json-1.0', {
       Item: marshall(item, { removeUndefinedValues: true }),
+    });
+    return;
+  }
+  if (target === 'AmazonSSM.GetParameter') {
+    const name = String((JSON.parse(body) as { Name?: unknown }).Name);
+    const value = parameters[name];
+    if (value === undefined) {
+      answer(response, 400, 'application/x-amz-json-1.1', { __type: 'ParameterNotFound', message: name });
+      return;
+    }
+    answer(response, 200, 'application/x-amz-json-1.1', {
+      Parameter: { Name: name, Type: 'SecureString', Value: value, Version: 1 },
     });
     return;
   }
@@ -86,14 +104,16 @@ const handle = async (request: IncomingMessage, response: ServerResponse, calls:
  * Starts the stub on a free port of 127.0.0.1.
  *
  * @example
- * const stub = await startStubAws();
+ * const stub = await startStubAws({ parameters: { '/tessera/dev/cursor-secret': 'x' } });
  * // DYNAMODB_ENDPOINT=stub.endpoint, EVENTBRIDGE_ENDPOINT=stub.endpoint
  * await stub.stop();
  */
-const startStubAws = async (): Promise<StubAws> => {
+const startStubAws = async (
+  options: { readonly parameters?: Readonly<Record<string, string>> } = {},
+): Promise<StubAws> => {
   const calls = new Map<string, number>();
   const server: Server = createServer((request, response) => {
-    handle(request, response, calls).catch((error: unknown) =>
+    handle(request, response, calls, options.parameters ?? {}).catch((error: unknown) =>
       answer(response, 500, 'application/x-amz-json-1.0', { message: String(error) }),
     );
   });

@@ -29,7 +29,7 @@ const PRICES = {
 } as const;
 
 const PRICES_AS_OF =
-  'us-east-1 on-demand prices as of 2026-11-21: given in the issue, cross-checked against the AWS whitepaper on API Gateway private APIs (HTTP API: $1.00 per million, 512 KB metering) and third-party pricing summaries from 2025-2026 (Lambda arm64, DynamoDB after the Nov 2024 cut, EventBridge); not read from the AWS pricing pages themselves';
+  "us-east-1 on-demand list prices as of 2026-11-21, from AWS's pricing pages for Lambda, DynamoDB, API Gateway and EventBridge as quoted by pricing summaries of 2025-2026 (Lambda arm64 $0.0000133334 per GB-s and the artillery price table agree; DynamoDB on-demand after the November 2024 cut, $0.625 / $0.125 per million write / read units); this machine cannot reach the AWS pages to read them live, so check them before quoting a figure";
 
 const ASSUMPTIONS = {
   getItemMs: {

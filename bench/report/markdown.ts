@@ -70,10 +70,15 @@ const sizeSection = (r: BenchResults) => {
         kib(b.gzipBytes),
         kib(b.zipBytes),
         String(b.files),
-        floor ? times(ratio(bytes, budgetedBytes(floor))) : '—',
-        b.kind === 'service' ? verdict(bytes <= size.budgetBytes) : '—',
+        floor
+          ? `${times(ratio(bytes, budgetedBytes(floor)))} / ${times(ratio(b.rawBytes, floor.rawBytes))}`
+          : '—',
+        b.kind === 'service'
+          ? `${verdict(bytes <= size.budgetBytes)} / ${verdict(b.rawBytes <= size.budgetBytes)}`
+          : '—',
       ];
     });
+  const overall = size.bundles.filter((b) => b.kind === 'service' && b.rawBytes > size.budgetBytes);
   return [
     '## 1. Bundle size',
     '',
@@ -86,15 +91,21 @@ const sizeSection = (r: BenchResults) => {
         'gzip (all)',
         'zip',
         '.mjs files',
-        'vs floor',
-        `≤ ${kib(size.budgetBytes)}`,
+        'vs floor (one request / all code)',
+        `≤ ${count(size.budgetBytes / 1000)} KB (one request / all code)`,
       ],
       rows,
     ),
     '',
     chart('size.svg', 'Bundle size per function'),
     '',
-    `**Method.** Each folder of \`${size.dist}\` is measured from its files: *all code* is every \`.mjs\` (lazy chunks included), *static cold-start code* is the entry and every chunk it reaches through static imports, *gzip* is each file at level 9, *zip* is the folder zipped as \`scripts/build.ts\` zips it. *Loaded by one request* is traced: a fresh \`node\` with a module-load hook imports the bundle and serves the request of the cold-init benchmark (below), and the sizes of the bundle files it loaded are added up. The floors are \`bench/floors/*.ts\` (the same SDK clients, one call, nothing of ours), built with the esbuild options \`scripts/build.ts\` exports (\`esbuildOptions\`) into a temporary folder. **The 250 KB budget (read as 250 KiB, the unit the build prints) is checked against the code loaded by one request**: that is what a cold start reads, parses and compiles before it answers, which is why the budget exists; it cannot be met by moving code behind an \`import()\` that every request takes anyway. Lazy chunks that a Lambda never loads (the SSO/STS credential providers; the SSM client in the devstack, which reads \`file:\` secrets) cost only deployment size, which the *all code* and *zip* columns show. Other requests load more than the one measured (a login loads argon2; in AWS the first request that needs a secret loads the SSM client).`,
+    `**Method.** Each folder of \`${size.dist}\` is measured from its files: *all code* is every \`.mjs\` (lazy chunks included), *static cold-start code* is the entry and every chunk it reaches through static imports, *gzip* is each file at level 9, *zip* is the folder zipped as \`scripts/build.ts\` zips it. *Loaded by one request* is traced: a fresh \`node\` with a module-load hook imports the bundle and serves the request of the cold-init benchmark (below), on the AWS path (its secrets read from SSM, as in AWS), and the sizes of the bundle files it loaded are added up. The floors are \`bench/floors/*.ts\` (the same SDK clients, one call, nothing of ours), built with the esbuild options \`scripts/build.ts\` exports (\`esbuildOptions\`) into a temporary folder.`,
+    '',
+    `**The budget, 250 KB = 250,000 bytes, is checked twice.** On the code one cold request loads, which is what a cold start reads, parses and compiles before it answers; and on all code in the bundle, lazy chunks included. ${
+      overall.length === 0
+        ? 'Every bundle meets both.'
+        : `${overall.map((b) => `${b.name} (${kib(b.rawBytes)})`).join(' and ')} ${overall.length === 1 ? 'is' : 'are'} over it on all code: the lazy chunks are the other operations' code, the Powertools logger, argon2 (users) and the SDK's event-stream codec, each loaded only by the request that needs it. The floor alone (the DynamoDB client and nothing of ours) is ${kib(size.bundles.find((b) => b.name === 'floor-dynamodb')?.rawBytes)} of all code, so a whole service on the AWS SDK cannot fit 250 KB; the budget that a cold start feels is the first one.`
+    } Other requests load more than the one measured (a login loads argon2).`,
   ].join('\n');
 };
 
@@ -141,7 +152,7 @@ const coldSection = (r: BenchResults) => {
     '',
     chart('cold.svg', 'Cold init per variant'),
     '',
-    `**Method.** Each run spawns a fresh \`node\` (${r.environment.node}, the project's pinned Node) that imports the bundle of \`${cold.dist}\` and invokes its handler once (\`bench/metrics/cold-child.mjs\`), then exits; *median* and *p90* are the wall time from spawn to exit measured by the parent, which covers everything a cold start pays. The child also reports, in ms since its own start, when the import finished and when the response came back. The request goes to a stub AWS endpoint in the bench process (\`bench/lib/stub-aws.ts\`, AWS JSON 1.0/1.1, canned marshalled items, answered at once), with the environment Lambda gives (region, credentials in the environment, function name, memory size) and an empty HOME, so no \`~/.aws\` file is read. A run counts only if the response is the expected one (200, or no failed records); failed runs are listed. ${cold.runs} runs per variant after one untimed warm-up each (the page cache is warm for every variant alike), all variants in a new random order each round. Baselines in the same run: \`node -e ''\` and the SDK-only floor of each function (DynamoDB clients + one GetItem for users and tickets; the EventBridge client and util-dynamodb + one PutEvents for the publisher). The users bundle also serves the API authorizer, which verifies one ES256 token and calls no AWS service in the devstack (in AWS it reads its keys from SSM once): it has no SDK floor and no budget here, and is shown beside \`node -e ''\`. This is a warm machine's cold start: Lambda's own cold start adds its sandbox and the download of the zip, the same for every bundle of a size.`,
+    `**Method.** Each run spawns a fresh \`node\` (${r.environment.node}, the project's pinned Node) that imports the bundle of \`${cold.dist}\` and invokes its handler once (\`bench/metrics/cold-child.mjs\`), then exits; *median* and *p90* are the wall time from spawn to exit measured by the parent, which covers everything a cold start pays. The child also reports, in ms since its own start, when the import finished and when the response came back. The request goes to a stub AWS endpoint in the bench process (\`bench/lib/stub-aws.ts\`, AWS JSON 1.0/1.1, canned marshalled items, answered at once), with the environment Lambda gives (region, credentials in the environment, function name, memory size) and an empty HOME, so no \`~/.aws\` file is read. A run counts only if the response is the expected one (200, or no failed records); failed runs are listed. ${cold.runs} runs per variant after one untimed warm-up each (the page cache is warm for every variant alike), all variants in a new random order each round. Baselines in the same run: \`node -e ''\` and the SDK-only floor of each function (DynamoDB clients + one GetItem for users and tickets; the EventBridge client and util-dynamodb + one PutEvents for the publisher). Tickets and users read their secrets on the first request as in AWS: one SSM GetParameter each, answered by the same stub at \`AWS_ENDPOINT_URL_SSM\`. The users bundle also serves the API authorizer, which reads its public keys from SSM once and verifies one ES256 token, with no DynamoDB client: it has no SDK floor and no budget here, and is shown beside \`node -e ''\`. This is a warm machine's cold start: Lambda's own cold start adds its sandbox and the download of the zip, the same for every bundle of a size.`,
   ].join('\n');
 };
 

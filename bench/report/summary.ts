@@ -21,22 +21,39 @@ interface SummaryRow {
 /** The size the budget is checked against: what one cold start and its request load. */
 const budgetedBytes = (row: BundleRow) => row.firstRequestBytes ?? row.coldStartBytes;
 
+const sizeBudget = (budgetBytes: number) => `≤ ${count(budgetBytes / 1000)} KB (${kib(budgetBytes)})`;
+
 const sizeRows = (r: BenchResults): SummaryRow[] => {
   const size = r.size;
   if (!size) return [];
   return size.bundles
     .filter((b) => b.kind === 'service')
-    .map((b) => {
+    .flatMap((b) => {
       const floor = size.bundles.find((f) => f.name === b.floor);
       const bytes = budgetedBytes(b);
-      return {
-        metric: `Bundle size, ${b.name} (code loaded by one request)`,
-        figure: `${kib(bytes)} (all code ${kib(b.rawBytes)})`,
-        baseline: floor ? `${floor.name} ${kib(budgetedBytes(floor))}` : 'n/a',
-        ratio: times(ratio(bytes, floor ? budgetedBytes(floor) : undefined)),
-        budget: `≤ ${kib(size.budgetBytes)}`,
-        pass: bytes <= size.budgetBytes,
-      };
+      return [
+        {
+          metric: `Bundle size, ${b.name} (code loaded by one cold request)`,
+          figure: kib(bytes),
+          baseline: floor ? `${floor.name} ${kib(budgetedBytes(floor))}` : 'n/a',
+          ratio: times(ratio(bytes, floor ? budgetedBytes(floor) : undefined)),
+          budget: sizeBudget(size.budgetBytes),
+          pass: bytes <= size.budgetBytes,
+        },
+        // An export of a shared bundle (`users (authorizer)`) has its bundle's all-code row already.
+        ...(b.name.includes(' (')
+          ? []
+          : [
+              {
+                metric: `Bundle size, ${b.name} (all code, lazy chunks included)`,
+                figure: kib(b.rawBytes),
+                baseline: floor ? `${floor.name} ${kib(floor.rawBytes)}` : 'n/a',
+                ratio: times(ratio(b.rawBytes, floor?.rawBytes)),
+                budget: sizeBudget(size.budgetBytes),
+                pass: b.rawBytes <= size.budgetBytes,
+              },
+            ]),
+      ];
     });
 };
 
