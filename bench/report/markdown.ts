@@ -431,7 +431,7 @@ const beforeAfterSection = (r: BenchResults, before: BenchResults | null, existi
     });
     lines.push(
       view.sameRun
-        ? `Before: the bundles as built before the bundle work (a snapshot, \`${view.dist}\`), measured in this same run beside the bundles of \`${r.dist}\` (after), interleaved with them, against the same floors (\`npm run bench -- --compare=<snapshot>\`).`
+        ? `Before: the bundles as built before the bundle work (a snapshot, \`${view.dist}\`: \`npm run build\` at commit 09216cf, the last before it), measured in this same run beside the bundles of \`${r.dist}\` (after), interleaved with them, against the same floors (\`npm run bench -- --compare=<snapshot>\`).`
         : `Before: the bundles as built before the bundle work (a snapshot, \`${view.dist}\`), measured on ${view.date} by the same harness with the same floors (\`--dist=<snapshot> --label=before --out=bench/results/before.json\`); after: this run, over \`${r.dist}\`.`,
       '',
       table(
