@@ -14,16 +14,21 @@
 
 export interface ErrorOptions {
   readonly cause?: unknown;
+  /** RFC 9457 extension members for the problem body (`{ currentStatus: 'NEW' }`); shown to the caller. */
+  readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
 /** Base of every expected error. `message` is shown to the caller, so it must hold nothing internal. */
 class TesseraError extends Error {
   readonly code: string;
+  /** Extra members of the problem body; they never replace the standard ones. */
+  readonly extensions: Readonly<Record<string, unknown>>;
 
   constructor(code: string, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
+    this.extensions = options.extensions ?? {};
   }
 }
 

@@ -21,13 +21,18 @@ class NotAllowedError extends ForbiddenError {
   }
 }
 
-/** Names both states, so the caller knows what was refused and why. */
+/**
+ * Names both states, so the caller knows what was refused and why: in the detail, and as the
+ * problem members `currentStatus` and `requestedStatus` for programs.
+ */
 class IllegalTransitionError extends ConflictError {
   readonly from: string;
   readonly to: string;
 
   constructor(from: string, to: string) {
-    super('ILLEGAL_TRANSITION', `A ticket cannot move from ${from} to ${to}.`);
+    super('ILLEGAL_TRANSITION', `A ticket cannot move from ${from} to ${to}.`, {
+      extensions: { currentStatus: from, requestedStatus: to },
+    });
     this.from = from;
     this.to = to;
   }

@@ -169,7 +169,8 @@ export interface paths {
          *     fields that change are checked against what the caller may do: the reporter edits `title`,
          *     `description` and `priority` while the ticket is `NEW` or `OPEN` and may close it; the assignee
          *     moves the status; admins do everything, assignment included. `If-Match` makes the change
-         *     conditional on the version the caller last read (412 when stale).
+         *     conditional on the version the caller last read (412 when stale). Without it, a `PUT` that
+         *     loses a race to another writer is a 409 (`concurrent-change`), never a silent overwrite.
          */
         put: operations["replaceTicket"];
         post?: never;
@@ -278,6 +279,25 @@ export interface components {
             latencyMs: number;
             /** @enum {string} */
             status: "ok" | "fail";
+        };
+        /**
+         * @description The problem for a status move the workflow does not allow: an RFC 9457 problem detail whose
+         *     extension members `currentStatus` (the ticket's status) and `requestedStatus` (the one asked
+         *     for) name both states.
+         */
+        IllegalTransitionProblem: {
+            currentStatus: components["schemas"]["TicketStatus"];
+            detail: string;
+            /** @description The path of the request. */
+            instance?: string;
+            requestedStatus: components["schemas"]["TicketStatus"];
+            /** @description The correlation id; quote it when reporting a problem. */
+            requestId?: string;
+            /** @enum {integer} */
+            status: 409;
+            title: string;
+            /** @enum {string} */
+            type: "urn:tessera:problem:illegal-transition";
         };
         Jwk: {
             /** @enum {string} */
@@ -514,6 +534,25 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Ticket"];
+            };
+        };
+        /**
+         * @description The change conflicts with the ticket as it is now. The problem `type` says how:
+         *
+         *     - `urn:tessera:problem:illegal-transition`: the workflow does not allow the move; the problem
+         *       names both states in `currentStatus` and `requestedStatus`.
+         *     - `urn:tessera:problem:ticket-locked`: the reporter edits only while the ticket is `NEW` or `OPEN`.
+         *     - `urn:tessera:problem:concurrent-change`: sent without `If-Match`, the change lost a race to
+         *       another writer that changed a field it sets (any field, for a `PUT`), or kept losing; read
+         *       the ticket again before changing it.
+         */
+        TicketConflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] | components["schemas"]["IllegalTransitionProblem"];
             };
         };
         /** @description A new access token and refresh token. */
@@ -875,7 +914,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["TicketConflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -939,7 +978,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["TicketConflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];

@@ -2,8 +2,8 @@
  * The one mapper from errors to RFC 9457 `application/problem+json` responses.
  *
  * A `TesseraError` maps by its category to a status; its `code` becomes the problem `type`
- * (`urn:tessera:problem:email-taken`) and its message the `detail`. Anything else is a 500 whose
- * body says nothing about the cause.
+ * (`urn:tessera:problem:email-taken`), its message the `detail`, and its `extensions` extra members
+ * beside those. Anything else is a 500 whose body says nothing about the cause.
  */
 import {
   ConflictError,
@@ -29,6 +29,8 @@ interface Problem {
   readonly instance?: string;
   readonly requestId?: string;
   readonly errors?: readonly FieldError[];
+  /** Extension members (RFC 9457 section 3.2), from the error's `extensions`. */
+  readonly [member: string]: unknown;
 }
 
 interface ProblemResponse {
@@ -94,7 +96,15 @@ const problemResponse = (
       return {
         status,
         headers,
-        problem: { type: problemType(error.code), title, status, detail: error.message, ...where, ...errors },
+        problem: {
+          ...error.extensions,
+          type: problemType(error.code),
+          title,
+          status,
+          detail: error.message,
+          ...where,
+          ...errors,
+        },
       };
     }
   }

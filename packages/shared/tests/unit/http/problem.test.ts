@@ -42,6 +42,27 @@ describe('Function: problemResponse', () => {
     expect(JSON.stringify(problem)).not.toContain('ECONNREFUSED');
   });
 
+  it("adds the error's extension members, which never replace the standard ones", () => {
+    const error = new ConflictError('STUCK', 'x', {
+      extensions: { currentStatus: 'NEW', status: 200, type: 'about:blank', instance: '/elsewhere' },
+    });
+
+    expect(problemResponse(error, { instance: '/v1/x' }).problem).toEqual({
+      type: 'urn:tessera:problem:stuck',
+      title: 'Conflict',
+      status: 409,
+      detail: 'x',
+      instance: '/v1/x',
+      currentStatus: 'NEW',
+    });
+    expect(Object.keys(problemResponse(new ConflictError('STUCK', 'x')).problem)).toEqual([
+      'type',
+      'title',
+      'status',
+      'detail',
+    ]);
+  });
+
   it('adds the challenge and the wait to the headers', () => {
     expect(
       problemResponse(new UnauthenticatedError('X', 'x', { error: 'invalid_token', description: 'expired' }))

@@ -53,6 +53,15 @@ const outcome = (t: Ticket, caller: Principal, changes: Partial<Ticket>) => {
   }
 };
 
+const thrown = (attempt: () => unknown): unknown => {
+  try {
+    attempt();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('nothing was thrown');
+};
+
 /**
  * Every pair of states, the same state included: `move` is allowed, `illegal` is a 409 naming both
  * states, and `stays` (the status sent is the one the ticket has) is no move at all: no status
@@ -116,6 +125,10 @@ describe('The workflow, over every pair of states', () => {
       expect(fields).toEqual(['status']);
       expect(attempt).toThrow(IllegalTransitionError);
       expect(attempt).toThrow(`A ticket cannot move from ${from} to ${to}.`);
+      expect(thrown(attempt)).toMatchObject({
+        code: 'ILLEGAL_TRANSITION',
+        extensions: { currentStatus: from, requestedStatus: to },
+      });
     }
   });
 
