@@ -3,6 +3,7 @@ import type { Schemas } from '../../packages/client/src/index.ts';
 import { type Account, adminAccount, eventually422, newAccount, newProvider, raw } from '../support/e2e.ts';
 
 type Ticket = Schemas['Ticket'];
+type TicketStatus = Schemas['TicketStatus'];
 
 /** A raw, contract-checked request as `account`. */
 const call = (
@@ -26,13 +27,14 @@ const json = async (response: Response) =>
   (await response.json()) as Ticket & { detail?: string; type?: string };
 
 let admin: string;
+let adminApi: Account['api'];
 let reporter: Account;
 let provider: Account;
 let stranger: Account;
 let otherProvider: Account;
 
 beforeAll(async () => {
-  admin = (await adminAccount()).accessToken;
+  ({ accessToken: admin, api: adminApi } = await adminAccount());
   [reporter, provider, stranger, otherProvider] = await Promise.all([
     newAccount('reporter'),
     newProvider('assignee'),
@@ -58,6 +60,27 @@ const assigned = async (): Promise<Ticket> => {
   expect(response.status).toBe(200);
   return json(response);
 };
+
+/** Has the assignee move an assigned ticket along the workflow. */
+const move = async (ticket: Ticket, ...statuses: TicketStatus[]): Promise<Ticket> => {
+  let current = ticket;
+  for (const status of statuses) {
+    const response = await call(provider, 'PATCH', `/v1/tickets/${ticket.id}`, { status });
+    expect(response.status).toBe(200);
+    current = await json(response);
+  }
+  return current;
+};
+
+/** Every mutable field of a ticket, as a PUT body. */
+const replacement = (ticket: Ticket, changes: Partial<Schemas['ReplaceTicketRequest']> = {}) => ({
+  title: ticket.title,
+  description: ticket.description,
+  priority: ticket.priority,
+  status: ticket.status,
+  assigneeId: ticket.assigneeId,
+  ...changes,
+});
 
 describe('POST and GET /v1/tickets/{ticketId}', () => {
   it('creates a NEW ticket reported by the caller, with its Location and an ETag', async () => {
@@ -146,13 +169,48 @@ describe('PUT, PATCH and DELETE', () => {
     expect(after.status).toBe(404);
   });
 
-  it('answers 409 naming both states for an illegal move', async () => {
+  it('answers 409 naming both states, in prose and as currentStatus and requestedStatus, for an illegal move', async () => {
     const ticket = await report();
 
-    const response = await call(admin, 'PATCH', `/v1/tickets/${ticket.id}`, { status: 'RESOLVED' });
+    const patched = await adminApi.PATCH('/v1/tickets/{ticketId}', {
+      params: { path: { ticketId: ticket.id } },
+      body: { status: 'RESOLVED' },
+    });
+    const replaced = await adminApi.PUT('/v1/tickets/{ticketId}', {
+      params: { path: { ticketId: ticket.id } },
+      body: replacement(ticket, { status: 'IN_PROGRESS' }),
+    });
+
+    expect(patched.response.status).toBe(409);
+    expect(patched.error).toEqual({
+      type: 'urn:tessera:problem:illegal-transition',
+      title: 'Conflict',
+      status: 409,
+      detail: 'A ticket cannot move from NEW to RESOLVED.',
+      instance: `/v1/tickets/${ticket.id}`,
+      requestId: patched.response.headers.get('x-request-id'),
+      currentStatus: 'NEW',
+      requestedStatus: 'RESOLVED',
+    });
+    expect(replaced.response.status).toBe(409);
+    expect(replaced.error).toMatchObject({
+      type: 'urn:tessera:problem:illegal-transition',
+      detail: 'A ticket cannot move from NEW to IN_PROGRESS.',
+      currentStatus: 'NEW',
+      requestedStatus: 'IN_PROGRESS',
+    });
+  });
+
+  it('answers other 409s as plain problems, without the states as members', async () => {
+    const ticket = await move(await assigned(), 'IN_PROGRESS');
+
+    const response = await call(reporter, 'PATCH', `/v1/tickets/${ticket.id}`, { title: 'Too late' });
+    const problem = (await response.json()) as Record<string, unknown>;
 
     expect(response.status).toBe(409);
-    expect((await json(response)).detail).toBe('A ticket cannot move from NEW to RESOLVED.');
+    expect(problem).toMatchObject({ type: 'urn:tessera:problem:ticket-locked' });
+    expect(problem).not.toHaveProperty('currentStatus');
+    expect(problem).not.toHaveProperty('requestedStatus');
   });
 
   it('refuses an assignee who is not a provider (422)', async () => {
@@ -178,6 +236,43 @@ describe('Who may do what', () => {
       200,
     );
     expect((await call(reporter, 'DELETE', `/v1/tickets/${other.id}`)).status).toBe(204);
+  });
+
+  it('the reporter edits title and description while OPEN too, and closes an OPEN ticket', async () => {
+    const ticket = await assigned();
+
+    const edited = await reporter.api.PATCH('/v1/tickets/{ticketId}', {
+      params: { path: { ticketId: ticket.id } },
+      body: { title: 'Printer still on fire', description: 'Now the desk too.' },
+    });
+    const closed = await reporter.api.PATCH('/v1/tickets/{ticketId}', {
+      params: { path: { ticketId: ticket.id } },
+      body: { status: 'CLOSED' },
+    });
+
+    expect(ticket.status).toBe('OPEN');
+    expect(edited.response.status).toBe(200);
+    expect(edited.data).toMatchObject({
+      status: 'OPEN',
+      title: 'Printer still on fire',
+      description: 'Now the desk too.',
+      version: ticket.version + 1,
+    });
+    expect(closed.response.status).toBe(200);
+    expect(closed.data).toMatchObject({ status: 'CLOSED', version: ticket.version + 2 });
+  });
+
+  it('the reporter closes a RESOLVED ticket', async () => {
+    const resolved = await move(await assigned(), 'IN_PROGRESS', 'RESOLVED');
+
+    const { data, response } = await reporter.api.PATCH('/v1/tickets/{ticketId}', {
+      params: { path: { ticketId: resolved.id } },
+      body: { status: 'CLOSED' },
+    });
+
+    expect(resolved.status).toBe('RESOLVED');
+    expect(response.status).toBe(200);
+    expect(data).toMatchObject({ status: 'CLOSED', version: resolved.version + 1 });
   });
 
   it('the reporter may not move the status, assign, edit once work started, or delete after NEW', async () => {
@@ -223,6 +318,31 @@ describe('Who may do what', () => {
     );
     expect(reassigned.status).toBe(200);
     expect((await call(admin, 'DELETE', `/v1/tickets/${ticket.id}`)).status).toBe(204);
+  });
+
+  it('an admin PUT reassigns: the new assignee sees the ticket, the old one no longer does', async () => {
+    const ticket = await assigned();
+
+    const response = await eventually422(() =>
+      call(
+        admin,
+        'PUT',
+        `/v1/tickets/${ticket.id}`,
+        replacement(ticket, { assigneeId: otherProvider.user.id, priority: 'URGENT' }),
+      ),
+    );
+    const replaced = await json(response);
+
+    expect(response.status).toBe(200);
+    expect(replaced).toMatchObject({
+      status: 'OPEN',
+      priority: 'URGENT',
+      assigneeId: otherProvider.user.id,
+      version: ticket.version + 1,
+    });
+    expect(response.headers.get('etag')).toBe(`"${replaced.version}"`);
+    expect((await call(otherProvider, 'GET', `/v1/tickets/${ticket.id}`)).status).toBe(200);
+    expect((await call(provider, 'GET', `/v1/tickets/${ticket.id}`)).status).toBe(404);
   });
 
   it.each(['GET', 'PATCH', 'PUT', 'DELETE'])(
@@ -276,6 +396,31 @@ describe('Optimistic concurrency', () => {
     expect(staleDelete.status).toBe(412);
   });
 
+  it('honours If-Match on PUT: 412 for a stale version, and the ETag answered is the new version', async () => {
+    const ticket = await report();
+    const put = (title: string, ifMatch?: string) =>
+      reporter.api.PUT('/v1/tickets/{ticketId}', {
+        params: { path: { ticketId: ticket.id }, ...(ifMatch ? { header: { 'If-Match': ifMatch } } : {}) },
+        body: replacement(ticket, { title }),
+      });
+
+    const stale = await put('Stale', '"7"');
+    const afterStale = await json(await call(reporter, 'GET', `/v1/tickets/${ticket.id}`));
+    const fresh = await put('Fresh', '"1"');
+    const unconditional = await put('Unconditional');
+    const replayed = await put('Replayed', '"1"');
+
+    expect(stale.response.status).toBe(412);
+    expect(stale.error).toMatchObject({ type: 'urn:tessera:problem:stale-version' });
+    expect(afterStale).toMatchObject({ title: ticket.title, version: 1 });
+    expect(fresh.response.status).toBe(200);
+    expect(fresh.data).toMatchObject({ title: 'Fresh', version: 2 });
+    expect(fresh.response.headers.get('etag')).toBe('"2"');
+    expect(unconditional.data).toMatchObject({ title: 'Unconditional', version: 3 });
+    expect(unconditional.response.headers.get('etag')).toBe('"3"');
+    expect(replayed.response.status).toBe(412);
+  });
+
   it('lets exactly one of two simultaneous PATCHes with the same If-Match through', async () => {
     const ticket = await report();
 
@@ -290,6 +435,13 @@ describe('Optimistic concurrency', () => {
     expect(stored).toMatchObject({ version: 2, title: (await json(winner as Response)).title });
   });
 });
+
+/** Up to 100 tickets of the caller's list, narrowed by `query` (`&status=NEW`). */
+const listItems = async (who: Account | string, query = ''): Promise<Ticket[]> => {
+  const response = await call(who, 'GET', `/v1/tickets?limit=100${query}`);
+  expect(response.status).toBe(200);
+  return [...((await response.json()) as Schemas['TicketList']).items];
+};
 
 describe('GET /v1/tickets', () => {
   it('pages through a few dozen tickets newest first with no duplicate and no gap', async () => {
@@ -327,7 +479,65 @@ describe('GET /v1/tickets', () => {
     expect(await list(provider, `&assigneeId=${provider.user.id}`)).toContain(ticket.id);
     expect(await list(provider, `&assigneeId=${provider.user.id}`)).not.toContain(own.id);
     expect(await list(admin, `&assigneeId=${provider.user.id}&status=OPEN`)).toContain(ticket.id);
-    expect(await list(admin, '&status=NEW')).not.toContain(ticket.id);
+    const fresh = await report('Still NEW');
+    const newOnes = await listItems(admin, '&status=NEW');
+    expect(newOnes.length).toBeGreaterThan(0);
+    expect(newOnes.map((t) => t.status)).toEqual(newOnes.map(() => 'NEW'));
+    expect(newOnes.map((t) => t.id)).toContain(fresh.id);
+    expect(newOnes.map((t) => t.id)).not.toContain(ticket.id);
+  });
+
+  it("filters a user's list by status: every item has it, and the list is not empty", async () => {
+    const open = await assigned();
+    const fresh = await report('Not yet open');
+
+    const items = await listItems(reporter, '&status=OPEN');
+
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.map((t) => t.status)).toEqual(items.map(() => 'OPEN'));
+    expect(items.map((t) => t.id)).toContain(open.id);
+    expect(items.map((t) => t.id)).not.toContain(fresh.id);
+    expect(items.every((t) => t.reporterId === reporter.user.id)).toBe(true);
+  });
+
+  it("filters a provider's list by status, over what they report and what is assigned to them", async () => {
+    const working = await move(await assigned(), 'IN_PROGRESS');
+    const own = await report('Provider reports a NEW one', provider);
+
+    const inProgress = await listItems(provider, '&status=IN_PROGRESS');
+    const fresh = await listItems(provider, '&status=NEW');
+
+    expect(inProgress.length).toBeGreaterThan(0);
+    expect(inProgress.map((t) => t.status)).toEqual(inProgress.map(() => 'IN_PROGRESS'));
+    expect(inProgress.map((t) => t.id)).toContain(working.id);
+    expect(inProgress.map((t) => t.id)).not.toContain(own.id);
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(fresh.map((t) => t.status)).toEqual(fresh.map(() => 'NEW'));
+    expect(fresh.map((t) => t.id)).toContain(own.id);
+    expect(fresh.map((t) => t.id)).not.toContain(working.id);
+  });
+
+  it('answers 400 for a real nextCursor replayed with another status filter', async () => {
+    const author = await newAccount('cursor');
+    for (const title of ['First', 'Second', 'Third']) await report(title, author);
+    const page = async (status: TicketStatus, cursor?: string) =>
+      author.api.GET('/v1/tickets', {
+        params: { query: { limit: 1, status, ...(cursor ? { cursor } : {}) } },
+      });
+
+    const first = await page('NEW');
+    const cursor = first.data?.nextCursor;
+    if (!cursor) throw new Error('the first page of three NEW tickets has no nextCursor');
+    const same = await page('NEW', cursor);
+    const other = await page('OPEN', cursor);
+
+    expect(same.response.status).toBe(200);
+    expect(same.data?.items.map((t) => t.title)).toEqual(['Second']);
+    expect(other.response.status).toBe(400);
+    expect(other.error).toMatchObject({
+      type: 'urn:tessera:problem:invalid-cursor',
+      errors: [{ location: 'query', field: 'cursor', detail: 'is not a cursor from this list' }],
+    });
   });
 
   it('answers 400 for a limit outside 1 to 100 and for a cursor that is not one of ours', async () => {
