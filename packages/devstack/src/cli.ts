@@ -4,7 +4,9 @@
  * Settings (environment):
  * - `TESSERA_HTTP_PORT` (3000), `TESSERA_DYNAMODB_PORT` (8000), `TESSERA_DATA_DIR` (`.tessera`);
  * - `TESSERA_BOOTSTRAP_ADMIN_EMAIL` and `TESSERA_BOOTSTRAP_ADMIN_PASSWORD`: an admin to make sure of;
- * - `TESSERA_LOG_LEVEL` (INFO): the functions' log level; `TESSERA_QUIET=1` hides function logs.
+ * - `TESSERA_LOG_LEVEL` (INFO): the functions' log level; `TESSERA_QUIET=1` hides function logs;
+ * - `TESSERA_BUILD` (1): `0` starts from the bundles already in `dist/` instead of building them, so
+ *   a test of this CLI leaves `dist/` alone while other runs use it.
  */
 import { z } from 'zod';
 import { startDevstack } from './index.ts';
@@ -19,6 +21,7 @@ const settings = z
     TESSERA_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(1).optional(),
     TESSERA_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     TESSERA_QUIET: z.enum(['0', '1']).default('0'),
+    TESSERA_BUILD: z.enum(['0', '1']).default('1'),
   })
   .refine(
     (s) =>
@@ -43,6 +46,7 @@ const main = async () => {
     httpPort: env.TESSERA_HTTP_PORT,
     dynamodbPort: env.TESSERA_DYNAMODB_PORT,
     dataDir: env.TESSERA_DATA_DIR,
+    build: env.TESSERA_BUILD === '1',
     logLevel: env.TESSERA_LOG_LEVEL,
     bootstrapAdmin:
       env.TESSERA_BOOTSTRAP_ADMIN_EMAIL && env.TESSERA_BOOTSTRAP_ADMIN_PASSWORD
