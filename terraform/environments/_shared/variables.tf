@@ -51,13 +51,13 @@ variable "log_retention_in_days" {
 }
 
 variable "log_level" {
-  description = "Log level of every function."
+  description = "Log level of every function: DEBUG, INFO, WARN or ERROR, the levels the functions parse."
   type        = string
   default     = "INFO"
 
   validation {
-    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"], var.log_level)
-    error_message = "The log level is one of DEBUG, INFO, WARN, ERROR, SILENT."
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
+    error_message = "The log level is one of DEBUG, INFO, WARN, ERROR (LOG_LEVELS in packages/shared/src/logger.ts)."
   }
 }
 

@@ -273,7 +273,7 @@ run "publishes_the_outbox_of_every_table_stream" {
   assert {
     condition = alltrue(flatten([
       for statement in jsondecode(output.publisher_iam_role_policy_document).Statement : [
-        for action in statement.Action : action != "*" && !endswith(action, ":*")
+        for action in statement.Action : !strcontains(action, "*")
       ]
     ]))
     error_message = "No statement grants a wildcard action."
@@ -306,4 +306,24 @@ run "alarms_on_5xx_and_stream_lag_when_enabled" {
     condition     = aws_cloudwatch_metric_alarm.api_5xx[0].metric_name == "5xx" && aws_cloudwatch_metric_alarm.publisher_iterator_age[0].metric_name == "IteratorAge"
     error_message = "The API's 5xx answers and the publisher's lag raise alarms."
   }
+}
+
+run "refuses_a_log_level_the_publisher_does_not_parse" {
+  command = plan
+
+  variables {
+    log_level = "SILENT"
+  }
+
+  expect_failures = [var.log_level]
+}
+
+run "refuses_a_log_retention_cloudwatch_does_not_offer" {
+  command = plan
+
+  variables {
+    log_retention_in_days = 10
+  }
+
+  expect_failures = [var.log_retention_in_days]
 }
