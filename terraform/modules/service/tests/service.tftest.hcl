@@ -66,6 +66,14 @@ run "builds_the_table_from_its_declaration" {
     condition     = aws_dynamodb_table.this.stream_enabled && aws_dynamodb_table.this.stream_view_type == var.declaration.streamViewType
     error_message = "The stream is on, with the declared view type."
   }
+
+  assert {
+    condition = output.dynamodb_table_hash_key == "pk" && output.dynamodb_table_range_key == "sk" && jsonencode(output.dynamodb_table_index_keys) == jsonencode({
+      gsi1 = { hash_key = "gsi1pk", range_key = "gsi1sk" }
+      gsi2 = { hash_key = "gsi2pk", range_key = null }
+    })
+    error_message = "The key outputs show the table's and each index's keys."
+  }
 }
 
 run "builds_a_minimal_declaration_without_extras" {
@@ -95,6 +103,11 @@ run "builds_a_minimal_declaration_without_extras" {
     condition     = !strcontains(output.iam_role_policy_document, "/index/")
     error_message = "Without indexes the role gets no index permissions."
   }
+
+  assert {
+    condition     = output.dynamodb_table_hash_key == "pk" && output.dynamodb_table_range_key == null && length(output.dynamodb_table_index_keys) == 0
+    error_message = "The key outputs show a table with a partition key only and no indexes."
+  }
 }
 
 run "protects_and_encrypts_the_table" {
@@ -119,6 +132,11 @@ run "protects_and_encrypts_the_table" {
     condition     = aws_dynamodb_table.this.deletion_protection_enabled
     error_message = "Deletion protection is on unless turned off."
   }
+
+  assert {
+    condition     = output.dynamodb_table_billing_mode == "PAY_PER_REQUEST" && output.dynamodb_table_point_in_time_recovery_enabled && output.dynamodb_table_server_side_encryption_enabled && output.dynamodb_table_deletion_protection_enabled
+    error_message = "The outputs report what the table is built with."
+  }
 }
 
 run "can_turn_deletion_protection_off_and_use_a_customer_key" {
@@ -132,6 +150,11 @@ run "can_turn_deletion_protection_off_and_use_a_customer_key" {
   assert {
     condition     = !aws_dynamodb_table.this.deletion_protection_enabled
     error_message = "Deletion protection follows its input."
+  }
+
+  assert {
+    condition     = output.dynamodb_table_deletion_protection_enabled == false
+    error_message = "The deletion protection output follows the table."
   }
 
   assert {
@@ -153,7 +176,7 @@ run "scopes_the_role_to_its_own_table_and_indexes" {
   assert {
     condition = alltrue(flatten([
       for statement in jsondecode(output.iam_role_policy_document).Statement : [
-        for action in statement.Action : action != "*" && !endswith(action, ":*")
+        for action in statement.Action : !strcontains(action, "*")
       ]
     ]))
     error_message = "No statement grants a wildcard action."
@@ -269,4 +292,14 @@ run "refuses_subscriptions_without_a_bus" {
   }
 
   expect_failures = [aws_cloudwatch_event_rule.this]
+}
+
+run "refuses_a_log_retention_cloudwatch_does_not_offer" {
+  command = plan
+
+  variables {
+    log_retention_in_days = 10
+  }
+
+  expect_failures = [var.log_retention_in_days]
 }
