@@ -66,7 +66,7 @@ variable "enable_deletion_protection" {
 }
 
 variable "table_kms_key_arn" {
-  description = "Customer managed KMS key for the table; null for the AWS owned key."
+  description = "Customer managed KMS key for the table; null uses the AWS managed key `aws/dynamodb`. Server-side encryption is on either way."
   type        = string
   default     = null
 }
@@ -78,15 +78,20 @@ variable "parameter_kms_key_arn" {
 }
 
 variable "enable_active_tracing" {
-  description = "Turn on X-Ray active tracing."
+  description = "Trace invocations with AWS X-Ray (on by default, as in every module; dev turns it off)."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "log_retention_in_days" {
   description = "How long the function's logs are kept."
   type        = number
   default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "Log retention must be one of the values CloudWatch accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days."
+  }
 }
 
 variable "log_level" {
@@ -96,7 +101,7 @@ variable "log_level" {
 
   validation {
     condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
-    error_message = "log_level must be one of DEBUG, INFO, WARN, ERROR."
+    error_message = "The log level is one of DEBUG, INFO, WARN, ERROR (LOG_LEVELS in packages/shared/src/logger.ts)."
   }
 }
 

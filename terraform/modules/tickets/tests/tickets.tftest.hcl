@@ -37,6 +37,73 @@ run "builds_the_tickets_table_from_services_tickets_table_json" {
     condition     = module.service.dynamodb_table_index_names == ["by-status", "by-reporter", "by-assignee"]
     error_message = "Every list reads one of the three indexes."
   }
+
+  assert {
+    condition     = module.service.dynamodb_table_hash_key == "pk" && module.service.dynamodb_table_range_key == "sk"
+    error_message = "The tickets table is keyed by pk (partition) and sk (sort), as services/tickets/table.json declares."
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_hash_key == var.declaration.partitionKey && module.service.dynamodb_table_range_key == var.declaration.sortKey
+    error_message = "The tickets table's keys are the declared ones."
+  }
+
+  assert {
+    condition = jsonencode(module.service.dynamodb_table_index_keys) == jsonencode({
+      for index in var.declaration.globalSecondaryIndexes : index.name => { hash_key = index.partitionKey, range_key = try(index.sortKey, null) }
+    })
+    error_message = "Each index of the tickets table has the declared partition and sort keys."
+  }
+
+  assert {
+    condition = alltrue([
+      for name, hash_key in { "by-status" = "statusKey", "by-reporter" = "reporterKey", "by-assignee" = "assigneeKey" } :
+      module.service.dynamodb_table_index_keys[name].hash_key == hash_key && module.service.dynamodb_table_index_keys[name].range_key == "listKey"
+    ])
+    error_message = "Each list index is partitioned by its own key and sorted by listKey."
+  }
+}
+
+run "protects_and_encrypts_the_tickets_table_by_default" {
+  command = plan
+
+  assert {
+    condition     = module.service.dynamodb_table_billing_mode == "PAY_PER_REQUEST"
+    error_message = "The tickets table is on-demand."
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_point_in_time_recovery_enabled == true
+    error_message = "Point-in-time recovery is on for the tickets table."
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_server_side_encryption_enabled == true
+    error_message = "Server-side encryption is on for the tickets table."
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_deletion_protection_enabled == true
+    error_message = "The tickets table is deletion-protected unless told otherwise."
+  }
+}
+
+run "passes_deletion_protection_off_through_to_the_table" {
+  command = plan
+
+  variables {
+    enable_deletion_protection = false
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_deletion_protection_enabled == false
+    error_message = "enable_deletion_protection = false reaches the tickets table."
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_point_in_time_recovery_enabled == true && module.service.dynamodb_table_server_side_encryption_enabled == true
+    error_message = "Turning deletion protection off leaves recovery and encryption on."
+  }
 }
 
 run "subscribes_to_the_users_events_it_projects" {
@@ -72,11 +139,11 @@ run "reads_its_cursor_secret_and_nothing_else" {
 
   assert {
     condition = toset(flatten([for statement in jsondecode(output.iam_role_policy_document).Statement : statement.Action])) == toset([
-      "logs:CreateLogStream", "logs:PutLogEvents",
+      "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
       "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
       "ssm:GetParameter",
     ])
-    error_message = "The tickets role holds logging, item reads and writes, queries and its cursor secret: no Scan, no wildcard."
+    error_message = "The tickets role holds logging, tracing (on by default), item reads and writes, queries and its cursor secret: no Scan, no wildcard."
   }
 
   assert {
@@ -85,4 +152,50 @@ run "reads_its_cursor_secret_and_nothing_else" {
     ])) == toset(["arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/dev/tickets/cursor-secret"])
     error_message = "It reads only its own cursor secret."
   }
+}
+
+run "sends_no_traces_when_tracing_is_off" {
+  command = plan
+
+  variables {
+    enable_active_tracing = false
+  }
+
+  assert {
+    condition     = !contains(flatten([for statement in jsondecode(output.iam_role_policy_document).Statement : statement.Action]), "xray:PutTraceSegments")
+    error_message = "enable_active_tracing = false reaches the function: its role may not send traces."
+  }
+}
+
+run "grants_no_action_with_a_wildcard" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for document in [output.iam_role_policy_document, module.service.sqs_queue_dead_letter_policy_document] : [
+        for statement in jsondecode(document).Statement : [
+          for action in flatten([statement.Action]) : !strcontains(action, "*")
+        ]
+      ]
+    ]))
+    error_message = "No statement of the role or of the dead-letter queue's policy has an action containing *."
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [output.iam_role_policy_document, module.service.sqs_queue_dead_letter_policy_document] :
+      alltrue([for statement in jsondecode(document).Statement : !contains(keys(statement), "NotAction")])
+    ])
+    error_message = "No statement uses NotAction."
+  }
+}
+
+run "refuses_a_log_level_the_function_does_not_parse" {
+  command = plan
+
+  variables {
+    log_level = "SILENT"
+  }
+
+  expect_failures = [var.log_level]
 }

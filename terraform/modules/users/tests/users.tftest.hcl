@@ -32,6 +32,70 @@ run "builds_the_users_table_from_services_users_table_json" {
     condition     = module.service.dynamodb_table_index_names == [for index in var.declaration.globalSecondaryIndexes : index.name]
     error_message = "The users table has the declared indexes."
   }
+
+  assert {
+    condition     = module.service.dynamodb_table_hash_key == "pk" && module.service.dynamodb_table_range_key == "sk"
+    error_message = "The users table is keyed by pk (partition) and sk (sort), as services/users/table.json declares."
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_hash_key == var.declaration.partitionKey && module.service.dynamodb_table_range_key == var.declaration.sortKey
+    error_message = "The users table's keys are the declared ones."
+  }
+
+  assert {
+    condition = jsonencode(module.service.dynamodb_table_index_keys) == jsonencode({
+      for index in var.declaration.globalSecondaryIndexes : index.name => { hash_key = index.partitionKey, range_key = try(index.sortKey, null) }
+    })
+    error_message = "Each index of the users table has the declared partition and sort keys."
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_index_keys["gsi1"].hash_key == "gsi1pk" && module.service.dynamodb_table_index_keys["gsi1"].range_key == "gsi1sk"
+    error_message = "gsi1 (the users directory and email lookups) is keyed by gsi1pk and gsi1sk."
+  }
+}
+
+run "protects_and_encrypts_the_users_table_by_default" {
+  command = plan
+
+  assert {
+    condition     = module.service.dynamodb_table_billing_mode == "PAY_PER_REQUEST"
+    error_message = "The users table is on-demand."
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_point_in_time_recovery_enabled == true
+    error_message = "Point-in-time recovery is on for the users table."
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_server_side_encryption_enabled == true
+    error_message = "Server-side encryption is on for the users table."
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_deletion_protection_enabled == true
+    error_message = "The users table is deletion-protected unless told otherwise."
+  }
+}
+
+run "passes_deletion_protection_off_through_to_the_table" {
+  command = plan
+
+  variables {
+    enable_deletion_protection = false
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_deletion_protection_enabled == false
+    error_message = "enable_deletion_protection = false reaches the users table."
+  }
+
+  assert {
+    condition     = module.service.dynamodb_table_point_in_time_recovery_enabled == true && module.service.dynamodb_table_server_side_encryption_enabled == true
+    error_message = "Turning deletion protection off leaves recovery and encryption on."
+  }
 }
 
 run "configures_the_service_with_its_table_and_secret_references" {
@@ -133,4 +197,47 @@ run "hands_each_function_the_settings_it_parses" {
     })
     error_message = "The authorizer gets the public keys by reference and the token settings, nothing else."
   }
+}
+
+run "grants_no_action_with_a_wildcard" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for document in [output.iam_role_policy_document, output.authorizer_iam_role_policy_document] : [
+        for statement in jsondecode(document).Statement : [
+          for action in flatten([statement.Action]) : !strcontains(action, "*")
+        ]
+      ]
+    ]))
+    error_message = "No statement of either role has an action containing *."
+  }
+
+  assert {
+    condition = alltrue([
+      for document in [output.iam_role_policy_document, output.authorizer_iam_role_policy_document] :
+      alltrue([for statement in jsondecode(document).Statement : !contains(keys(statement), "NotAction")])
+    ])
+    error_message = "No statement uses NotAction."
+  }
+}
+
+run "refuses_a_log_level_the_functions_do_not_parse" {
+  command = plan
+
+  variables {
+    log_level = "SILENT"
+  }
+
+  expect_failures = [var.log_level]
+}
+
+run "refuses_a_log_retention_cloudwatch_does_not_offer" {
+  command = plan
+
+  variables {
+    log_retention_in_days = 10
+  }
+
+  expect_failures = [var.log_retention_in_days]
 }
