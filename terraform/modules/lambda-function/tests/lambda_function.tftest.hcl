@@ -65,6 +65,66 @@ run "runs_node_22_on_arm64_with_a_live_alias" {
   }
 }
 
+run "sizes_the_function_with_the_defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this.memory_size == 256 && aws_lambda_function.this.timeout == 10
+    error_message = "Functions get 256 MB and 10 seconds unless told otherwise."
+  }
+
+  assert {
+    # Unset (null) in the plan; the provider reads an unreserved function back as -1.
+    condition     = coalesce(aws_lambda_function.this.reserved_concurrent_executions, -1) == -1
+    error_message = "Concurrency is unreserved unless reserved_concurrent_executions is set."
+  }
+}
+
+run "sizes_the_function_with_the_memory_timeout_and_concurrency_given" {
+  command = plan
+
+  variables {
+    memory_size                    = 2048
+    timeout                        = 30
+    reserved_concurrent_executions = 5
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.memory_size == 2048
+    error_message = "memory_size reaches the function."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.timeout == 30
+    error_message = "timeout reaches the function."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 5
+    error_message = "reserved_concurrent_executions reaches the function."
+  }
+}
+
+run "refuses_less_memory_than_lambda_offers" {
+  command = plan
+
+  variables {
+    memory_size = 64
+  }
+
+  expect_failures = [var.memory_size]
+}
+
+run "refuses_more_memory_than_lambda_offers" {
+  command = plan
+
+  variables {
+    memory_size = 10241
+  }
+
+  expect_failures = [var.memory_size]
+}
+
 run "keeps_logs_for_the_retention_given" {
   command = plan
 
@@ -89,7 +149,7 @@ run "grants_only_listed_actions_on_scoped_resources" {
   assert {
     condition = alltrue(flatten([
       for statement in jsondecode(aws_iam_role_policy.this.policy).Statement : [
-        for action in statement.Action : action != "*" && !endswith(action, ":*")
+        for action in statement.Action : !strcontains(action, "*")
       ]
     ]))
     error_message = "No statement grants a wildcard action."
