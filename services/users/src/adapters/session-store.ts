@@ -2,7 +2,8 @@
  * Sessions in the users table: login failures, refresh tokens and their families.
  *
  * Items:
- * - `USER#<id>` / `LOGIN_FAILURES`: `windowStart` (epoch ms) and `count` of the current window;
+ * - `LOGIN#<email key>` / `FAILURES`: `failures`, the epoch ms of the most recent failed logins
+ *   for that email, account or not (ADR 0018);
  * - `REFRESH#<sha256 of the token>` / `REFRESH`: one refresh token, `usedAt` once rotated;
  * - `FAMILY#<id>` / `FAMILY`: a login's chain of refresh tokens, `revokedAt` once revoked.
  * All expire through `ttl`; the code checks expiry itself, since TTL deletes lag.
@@ -12,25 +13,28 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, transactionCancellationCodes } from '@tessera/shared/dynamodb';
-import type { LoginFailures, RefreshTokenRecord, SessionStore, TokenFamily } from '#domain/ports';
+import type { RefreshTokenRecord, SessionStore, TokenFamily } from '#domain/ports';
 
-const failuresKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'LOGIN_FAILURES' });
+const failuresKey = (emailKey: string) => ({ pk: `LOGIN#${emailKey}`, sk: 'FAILURES' });
 const tokenKey = (hash: string) => ({ pk: `REFRESH#${hash}`, sk: 'REFRESH' });
 const familyKey = (id: string) => ({ pk: `FAMILY#${id}`, sk: 'FAMILY' });
 const CONDITIONAL_CHECK_FAILED = 'ConditionalCheckFailed';
 const DAY_SECONDS = 24 * 60 * 60;
+/** The most list entries one trim removes, well inside DynamoDB's 4 KB expression limit. */
+const MAX_TRIM = 100;
 
 const ttlFor = (epochMs: number) => Math.ceil(epochMs / 1000) + DAY_SECONDS;
 
-const toFailures = (item: Record<string, unknown>): LoginFailures => ({
-  windowStart: Number(item.windowStart),
-  count: Number(item.count),
-});
+const failureTimes = (item: Record<string, unknown> | undefined): number[] =>
+  Array.isArray(item?.failures) ? item.failures.map(Number) : [];
+
+/** The `keep` most recent of `times`, oldest first. */
+const mostRecent = (times: readonly number[], keep: number): number[] =>
+  [...times].sort((a, b) => a - b).slice(-keep);
 
 const toToken = (item: Record<string, unknown>): RefreshTokenRecord => ({
   hash: String(item.hash),
@@ -58,58 +62,56 @@ const createSessionStore = (client: DynamoDBDocumentClient, tableName: string): 
   const get = async (key: { pk: string; sk: string }) =>
     (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
 
-  /** Adds one to the window that is still open; refused when there is none. */
-  const countInOpenWindow = async (userId: string, now: number, windowMs: number) => {
-    const result = await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: failuresKey(userId),
-        UpdateExpression: 'SET windowStart = if_not_exists(windowStart, :now), #ttl = :ttl ADD #count :one',
-        ConditionExpression: 'attribute_not_exists(pk) OR windowStart > :floor',
-        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':now': now,
-          ':one': 1,
-          ':floor': now - windowMs,
-          ':ttl': ttlFor(now + windowMs),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toFailures(result.Attributes ?? {});
+  /**
+   * Drops the oldest entries of a list that has grown past `keep`, only if it still holds `size`:
+   * when a concurrent failure was appended since, its recorder trims instead. A trim leaves the
+   * `keep` latest entries, so whichever runs last leaves the list at `keep` (after a burst of more
+   * than `MAX_TRIM` concurrent failures, later failures finish the job; readers use the latest
+   * `keep` meanwhile).
+   */
+  const trim = async (emailKey: string, size: number, keep: number) => {
+    const excess = Array.from({ length: Math.min(size - keep, MAX_TRIM) }, (_, i) => `failures[${i}]`);
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: failuresKey(emailKey),
+          UpdateExpression: `REMOVE ${excess.join(', ')}`,
+          ConditionExpression: 'size(failures) = :size',
+          ExpressionAttributeValues: { ':size': size },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
   };
 
   return {
-    async getLoginFailures(userId) {
-      const item = await get(failuresKey(userId));
-      return item ? toFailures(item) : null;
+    async getLoginFailures(emailKey) {
+      const item = await get(failuresKey(emailKey));
+      return item ? { times: failureTimes(item) } : null;
     },
 
-    async recordLoginFailure(userId, now, windowMs) {
-      try {
-        return await countInOpenWindow(userId, now, windowMs);
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
-      // The last window has passed: open a new one, unless a concurrent failure just did.
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...failuresKey(userId), windowStart: now, count: 1, ttl: ttlFor(now + windowMs) },
-            ConditionExpression: 'attribute_not_exists(pk) OR windowStart <= :floor',
-            ExpressionAttributeValues: { ':floor': now - windowMs },
-          }),
-        );
-        return { windowStart: now, count: 1 };
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        return countInOpenWindow(userId, now, windowMs);
-      }
+    async recordLoginFailure(emailKey, at, { threshold, windowMs }) {
+      // One atomic append: concurrent failures each add their own entry, so none is lost and no
+      // write has to be retried. The list is trimmed back to `threshold` entries afterwards.
+      const result = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: failuresKey(emailKey),
+          UpdateExpression: 'SET failures = list_append(if_not_exists(failures, :none), :at), #ttl = :ttl',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':none': [], ':at': [at], ':ttl': ttlFor(at + windowMs) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const times = failureTimes(result.Attributes);
+      if (times.length > threshold) await trim(emailKey, times.length, threshold);
+      return { times: mostRecent(times, threshold) };
     },
 
-    async clearLoginFailures(userId) {
-      await client.send(new DeleteCommand({ TableName: tableName, Key: failuresKey(userId) }));
+    async clearLoginFailures(emailKey) {
+      await client.send(new DeleteCommand({ TableName: tableName, Key: failuresKey(emailKey) }));
     },
 
     async startFamily(family, token) {

@@ -35,10 +35,19 @@ interface UserStore {
   ping(): Promise<void>;
 }
 
+/** The failed logins recorded for one login email. */
 interface LoginFailures {
-  /** Epoch milliseconds of the first failure in the current window. */
-  readonly windowStart: number;
-  readonly count: number;
+  /**
+   * Epoch milliseconds of the most recent failures, at most `LockoutPolicy.threshold` of them once
+   * every concurrent recording has finished; in no particular order.
+   */
+  readonly times: readonly number[];
+}
+
+interface LockoutPolicy {
+  /** How many recent failures are kept, and lock the login while they all fall within `windowMs`. */
+  readonly threshold: number;
+  readonly windowMs: number;
 }
 
 interface RefreshTokenRecord {
@@ -62,10 +71,14 @@ interface TokenFamily {
 type RotationOutcome = 'rotated' | 'reused' | 'revoked';
 
 interface SessionStore {
-  getLoginFailures(userId: string): Promise<LoginFailures | null>;
-  /** Counts a failure atomically, opening a new window when the last one has passed. */
-  recordLoginFailure(userId: string, now: number, windowMs: number): Promise<LoginFailures>;
-  clearLoginFailures(userId: string): Promise<void>;
+  /** The failures recorded against a login email (its `emailKey`), whether or not it has an account. */
+  getLoginFailures(emailKey: string): Promise<LoginFailures | null>;
+  /**
+   * Records a failure at `at` atomically: concurrent failures are all counted, and only the
+   * `policy.threshold` most recent are kept. The record expires some time after `policy.windowMs`.
+   */
+  recordLoginFailure(emailKey: string, at: number, policy: LockoutPolicy): Promise<LoginFailures>;
+  clearLoginFailures(emailKey: string): Promise<void>;
   /** Starts a family with its first token. */
   startFamily(family: TokenFamily, token: RefreshTokenRecord): Promise<void>;
   getRefreshToken(hash: string): Promise<RefreshTokenRecord | null>;
@@ -108,6 +121,7 @@ export type {
   AccessTokenIssuer,
   Clock,
   Dependencies,
+  LockoutPolicy,
   LoginFailures,
   Page,
   PasswordHasher,

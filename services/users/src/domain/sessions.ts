@@ -5,16 +5,20 @@
  * SHA-256) that expires 30 days after the login, whatever happens later. Every refresh retires the
  * token it used and issues the next one in the family. A token presented a second time means it
  * was stolen or replayed, so the whole family is revoked, the newest token included.
+ *
+ * Failed logins are counted per login email, account or not, in a sliding window: a login email is
+ * locked while its 10 most recent failures all fall within the last 15 minutes (ADR 0018).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { InvalidCredentialsError, InvalidRefreshTokenError, LoginLockedError } from '../errors.ts';
 import { normalizePassword } from './password-policy.ts';
-import type { Dependencies, LoginFailures, RefreshTokenRecord } from './ports.ts';
+import type { Dependencies, LockoutPolicy, LoginFailures, RefreshTokenRecord } from './ports.ts';
 import { emailKeyOf, type UserRecord } from './user.ts';
 
 const FAMILY_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
 const LOCKOUT_THRESHOLD = 10;
+const LOCKOUT: LockoutPolicy = { threshold: LOCKOUT_THRESHOLD, windowMs: LOCKOUT_WINDOW_MS };
 
 interface TokenPair {
   readonly accessToken: string;
@@ -31,10 +35,18 @@ const newRefreshToken = (): { readonly token: string; readonly hash: string } =>
 const hashRefreshToken = (token: string): string =>
   createHash('sha256').update(token, 'utf8').digest('base64url');
 
-/** Seconds until a locked account may log in again, or 0 when it is not locked. */
+/**
+ * Seconds until a login email may log in again, or 0 when it is not locked.
+ *
+ * It is locked while its `LOCKOUT_THRESHOLD` most recent failures all fall within the last
+ * `LOCKOUT_WINDOW_MS`: until the oldest of them is `LOCKOUT_WINDOW_MS` old. Rounded up, so a
+ * locked login always waits at least a second.
+ */
 const lockedForSeconds = (failures: LoginFailures | null, now: number): number => {
-  if (!failures || failures.count < LOCKOUT_THRESHOLD) return 0;
-  const unlocksAt = failures.windowStart + LOCKOUT_WINDOW_MS;
+  const recent = [...(failures?.times ?? [])].sort((a, b) => a - b).slice(-LOCKOUT_THRESHOLD);
+  const [oldest] = recent;
+  if (recent.length < LOCKOUT_THRESHOLD || oldest === undefined) return 0;
+  const unlocksAt = oldest + LOCKOUT_WINDOW_MS;
   return unlocksAt > now ? Math.ceil((unlocksAt - now) / 1000) : 0;
 };
 
@@ -50,10 +62,12 @@ const pairFor = async (
 /**
  * Logs in.
  *
- * 1. Find the account by email; for none, spend the time of a password check anyway and answer as
- *    for a wrong password.
- * 2. A locked account (10 failures in the 15-minute window) gets 429, even with the right password.
- * 3. Check the password; a wrong one is counted and answered 401.
+ * An email with no account goes through the same steps, store calls included, with a password
+ * check against nothing, so its answers (401, then 429) and their timing match a wrong password's.
+ *
+ * 1. Find the account and the failures of the email, side by side.
+ * 2. A locked email (10 failures within the last 15 minutes) gets 429, even with the right password.
+ * 3. Check the password; a wrong one (or no account) is counted and answered 401.
  * 4. Clear the failures, re-hash if the hashing parameters were raised, start a token family.
  */
 const login = async (
@@ -61,21 +75,23 @@ const login = async (
   input: { readonly email: string; readonly password: string },
 ): Promise<TokenPair> => {
   const password = normalizePassword(input.password);
-  const user = await deps.users.getByEmailKey(emailKeyOf(input.email));
-  if (!user) {
-    await deps.passwords.verifyNothing(password);
-    throw new InvalidCredentialsError();
-  }
+  const emailKey = emailKeyOf(input.email);
+  const [user, failures] = await Promise.all([
+    deps.users.getByEmailKey(emailKey),
+    deps.sessions.getLoginFailures(emailKey),
+  ]);
   const now = deps.clock.now();
-  const failures = await deps.sessions.getLoginFailures(user.id);
   const lockedFor = lockedForSeconds(failures, now.getTime());
   if (lockedFor > 0) throw new LoginLockedError(lockedFor);
 
-  if (!(await deps.passwords.verify(user.passwordHash, password))) {
-    await deps.sessions.recordLoginFailure(user.id, now.getTime(), LOCKOUT_WINDOW_MS);
+  const verified = user
+    ? await deps.passwords.verify(user.passwordHash, password)
+    : await deps.passwords.verifyNothing(password).then(() => false);
+  if (!user || !verified) {
+    await deps.sessions.recordLoginFailure(emailKey, now.getTime(), LOCKOUT);
     throw new InvalidCredentialsError();
   }
-  if (failures) await deps.sessions.clearLoginFailures(user.id);
+  if (failures) await deps.sessions.clearLoginFailures(emailKey);
   if (deps.passwords.needsRehash(user.passwordHash)) {
     const rehashed = {
       ...user,
@@ -149,6 +165,7 @@ export type { TokenPair };
 export {
   FAMILY_LIFETIME_MS,
   hashRefreshToken,
+  LOCKOUT,
   LOCKOUT_THRESHOLD,
   LOCKOUT_WINDOW_MS,
   lockedForSeconds,

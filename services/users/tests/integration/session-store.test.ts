@@ -1,7 +1,9 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceTable } from '../../../../tests/support/dynamodb.ts';
 import { createSessionStore } from '../../src/adapters/session-store.ts';
 import type { RefreshTokenRecord } from '../../src/domain/ports.ts';
+import { LOCKOUT, lockedForSeconds } from '../../src/domain/sessions.ts';
 
 let table: Awaited<ReturnType<typeof serviceTable>>;
 let store: ReturnType<typeof createSessionStore>;
@@ -32,38 +34,54 @@ const family = async () => {
 };
 
 describe('Adapter: createSessionStore, login failures', () => {
-  it('counts failures inside the window and opens a new window after it', async () => {
-    const userId = crypto.randomUUID();
+  const sorted = (times: readonly number[]) => [...times].sort((a, b) => a - b);
 
-    await store.recordLoginFailure(userId, NOW, WINDOW);
-    const second = await store.recordLoginFailure(userId, NOW + 1000, WINDOW);
-    const afterWindow = await store.recordLoginFailure(userId, NOW + WINDOW + 1, WINDOW);
+  it('keeps the times of the 10 most recent failures, and an expiry past the window', async () => {
+    const emailKey = `${crypto.randomUUID()}@example.com`;
+    const times = Array.from({ length: 12 }, (_, i) => NOW + i * 1000);
 
-    expect(second).toEqual({ windowStart: NOW, count: 2 });
-    expect(afterWindow).toEqual({ windowStart: NOW + WINDOW + 1, count: 1 });
-    await expect(store.getLoginFailures(userId)).resolves.toEqual(afterWindow);
+    for (const at of times) await store.recordLoginFailure(emailKey, at, LOCKOUT);
+
+    const failures = await store.getLoginFailures(emailKey);
+    expect(sorted(failures?.times ?? [])).toEqual(times.slice(-10));
+    const { Item } = await table.documentClient.send(
+      new GetCommand({ TableName: table.tableName, Key: { pk: `LOGIN#${emailKey}`, sk: 'FAILURES' } }),
+    );
+    expect(Item?.failures).toHaveLength(10);
+    expect(Item?.ttl).toBeGreaterThanOrEqual((NOW + 11_000 + WINDOW) / 1000);
   });
 
-  it('loses no failure when many are recorded at once', async () => {
-    const userId = crypto.randomUUID();
+  it('counts every one of 10 concurrent failures, so they lock the login', async () => {
+    const emailKey = `${crypto.randomUUID()}@example.com`;
+    const times = Array.from({ length: 10 }, (_, i) => NOW + i);
 
-    await Promise.all(
-      Array.from({ length: 12 }, (_, i) => store.recordLoginFailure(userId, NOW + i, WINDOW)),
-    );
+    await Promise.all(times.map((at) => store.recordLoginFailure(emailKey, at, LOCKOUT)));
 
-    await expect(store.getLoginFailures(userId)).resolves.toEqual({
-      windowStart: expect.any(Number),
-      count: 12,
-    });
+    const failures = await store.getLoginFailures(emailKey);
+    expect(sorted(failures?.times ?? [])).toEqual(times);
+    expect(lockedForSeconds(failures, NOW + 10)).toBe(WINDOW / 1000);
+  });
+
+  it('trims back to 10 when more failures than that arrive at once', async () => {
+    const emailKey = `${crypto.randomUUID()}@example.com`;
+    const times = Array.from({ length: 25 }, (_, i) => NOW + i);
+
+    await Promise.all(times.map((at) => store.recordLoginFailure(emailKey, at, LOCKOUT)));
+
+    const failures = await store.getLoginFailures(emailKey);
+    expect(failures?.times).toHaveLength(10);
+    expect(new Set(failures?.times)).toHaveProperty('size', 10);
+    expect(failures?.times.every((at) => times.includes(at))).toBe(true);
+    expect(lockedForSeconds(failures, NOW + 25)).toBeGreaterThan(0);
   });
 
   it('clears failures', async () => {
-    const userId = crypto.randomUUID();
-    await store.recordLoginFailure(userId, NOW, WINDOW);
+    const emailKey = `${crypto.randomUUID()}@example.com`;
+    await store.recordLoginFailure(emailKey, NOW, LOCKOUT);
 
-    await store.clearLoginFailures(userId);
+    await store.clearLoginFailures(emailKey);
 
-    await expect(store.getLoginFailures(userId)).resolves.toBeNull();
+    await expect(store.getLoginFailures(emailKey)).resolves.toBeNull();
   });
 });
 

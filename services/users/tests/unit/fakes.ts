@@ -64,20 +64,16 @@ const memorySessions = () => {
   const tokens = new Map<string, RefreshTokenRecord>();
   const families = new Map<string, TokenFamily>();
   const store: SessionStore = {
-    async getLoginFailures(userId) {
-      return failures.get(userId) ?? null;
+    async getLoginFailures(emailKey) {
+      return failures.get(emailKey) ?? null;
     },
-    async recordLoginFailure(userId, now, windowMs) {
-      const current = failures.get(userId);
-      const next =
-        current && current.windowStart > now - windowMs
-          ? { ...current, count: current.count + 1 }
-          : { windowStart: now, count: 1 };
-      failures.set(userId, next);
-      return next;
+    async recordLoginFailure(emailKey, at, { threshold }) {
+      const times = [...(failures.get(emailKey)?.times ?? []), at].sort((a, b) => a - b).slice(-threshold);
+      failures.set(emailKey, { times });
+      return { times };
     },
-    async clearLoginFailures(userId) {
-      failures.delete(userId);
+    async clearLoginFailures(emailKey) {
+      failures.delete(emailKey);
     },
     async startFamily(family, token) {
       families.set(family.id, family);

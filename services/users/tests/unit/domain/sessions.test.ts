@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { Dependencies } from '../../../src/domain/ports.ts';
 import {
   FAMILY_LIFETIME_MS,
   hashRefreshToken,
+  LOCKOUT_THRESHOLD,
   LOCKOUT_WINDOW_MS,
+  lockedForSeconds,
   login,
   logout,
   refreshTokens,
@@ -11,6 +14,82 @@ import { InvalidCredentialsError, InvalidRefreshTokenError, LoginLockedError } f
 import { fakes, userRecord } from '../fakes.ts';
 
 const CREDENTIALS = { email: 'ADA@example.com', password: 'correct horse battery' };
+const T0 = Date.parse('2026-11-21T05:00:00.000Z');
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+/** `store`, with the name of every method called on it appended to `calls`. */
+const recorded = <T extends object>(store: T, calls: string[]): T =>
+  new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(property));
+        return value.apply(target, args);
+      };
+    },
+  });
+
+/** What a failed login answered: 'unauthorized', or 'locked for <seconds>'. */
+const outcomeOf = async (attempt: Promise<unknown>) => {
+  const error = await attempt.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (error instanceof InvalidCredentialsError) return 'unauthorized';
+  if (error instanceof LoginLockedError) return `locked for ${error.retryAfterSeconds}`;
+  throw new Error(`unexpected outcome: ${String(error)}`);
+};
+
+describe('Function: lockedForSeconds', () => {
+  const at = (...offsets: number[]) => ({ times: offsets.map((offset) => T0 + offset) });
+
+  it('locks for 10 failures within 15 minutes, however they are spread', () => {
+    // Five in the first minute, five in the last: one fixed window would have split them.
+    const failures = at(
+      0,
+      15 * SECOND,
+      30 * SECOND,
+      45 * SECOND,
+      MINUTE,
+      14 * MINUTE,
+      ...[15, 30, 45, 59].map((s) => 14 * MINUTE + s * SECOND),
+    );
+
+    expect(lockedForSeconds(failures, T0 + 14 * MINUTE + 59 * SECOND)).toBe(1);
+    expect(lockedForSeconds(failures, T0 + 10 * MINUTE)).toBe(5 * 60);
+  });
+
+  it('does not lock for 9 failures within 15 minutes and a 10th older than that', () => {
+    const failures = at(0, ...Array.from({ length: 9 }, (_, i) => (i + 1) * MINUTE));
+
+    expect(lockedForSeconds(failures, T0 + LOCKOUT_WINDOW_MS)).toBe(0);
+    expect(lockedForSeconds(failures, T0 + LOCKOUT_WINDOW_MS + 1)).toBe(0);
+    expect(lockedForSeconds(failures, T0 + LOCKOUT_WINDOW_MS - 1)).toBe(1);
+  });
+
+  it('answers the seconds until the oldest of the last 10 is 15 minutes old, rounded up', () => {
+    // Two old failures, then ten between 5 and 6 minutes, given out of order.
+    const failures = at(
+      ...Array.from({ length: 10 }, (_, i) => 5 * MINUTE + i * SECOND).reverse(),
+      -20 * MINUTE,
+      -MINUTE,
+    );
+
+    expect(lockedForSeconds(failures, T0 + 6 * MINUTE + 500)).toBe(14 * 60);
+    expect(lockedForSeconds(failures, T0 + 20 * MINUTE - 1)).toBe(1);
+    expect(lockedForSeconds(failures, T0 + 20 * MINUTE)).toBe(0);
+  });
+
+  it('does not lock for fewer than 10 failures, or none', () => {
+    expect(lockedForSeconds(at(...Array.from({ length: LOCKOUT_THRESHOLD - 1 }, (_, i) => i)), T0 + 10)).toBe(
+      0,
+    );
+    expect(lockedForSeconds({ times: [] }, T0)).toBe(0);
+    expect(lockedForSeconds(null, T0)).toBe(0);
+  });
+});
 
 const withUser = (options: { outdatedHashes?: boolean } = {}) => {
   const f = fakes(options);
@@ -53,6 +132,38 @@ describe('Function: login', () => {
     expect(passwords.calls).toMatchObject({ verifyNothing: 1, verify: 1 });
   });
 
+  it('makes the same store calls for an unknown email as for a wrong password', async () => {
+    const { deps } = withUser();
+    const callsFor = async (input: typeof CREDENTIALS) => {
+      const calls: string[] = [];
+      const watched: Dependencies = {
+        ...deps,
+        users: recorded(deps.users, calls),
+        sessions: recorded(deps.sessions, calls),
+      };
+      await login(watched, input).catch(() => undefined);
+      return calls;
+    };
+
+    const unknown = await callsFor({ ...CREDENTIALS, email: 'nobody@example.com' });
+    const wrong = await callsFor({ ...CREDENTIALS, password: 'wrong password' });
+
+    expect(unknown).toEqual(['getByEmailKey', 'getLoginFailures', 'recordLoginFailure']);
+    expect(wrong).toEqual(unknown);
+  });
+
+  it('locks an email with no account after 10 failures, as it would an account', async () => {
+    const { deps, time } = withUser();
+    const nobody = { email: 'nobody@example.com', password: 'any password at all' };
+    const outcomes: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      outcomes.push(await outcomeOf(login(deps, nobody)));
+      time.advance(SECOND);
+    }
+
+    expect(outcomes).toEqual([...Array(10).fill('unauthorized'), `locked for ${15 * 60 - 10}`]);
+  });
+
   it('locks the account after 10 failures, even for the right password, until the window passes', async () => {
     const { deps, time } = withUser();
     for (let i = 0; i < 10; i++) {
@@ -71,14 +182,67 @@ describe('Function: login', () => {
     expect(unlocked.tokenType).toBe('Bearer');
   });
 
+  it('never lets more than 10 failures into any 15 minutes, across where a fixed window would end', async () => {
+    const { deps, time } = withUser();
+    // One failure, a burst just before it is 15 minutes old, then an attempt every 5 s.
+    const attempts = [
+      0,
+      ...Array.from({ length: 10 }, (_, i) => 14 * MINUTE + 50 * SECOND + i * SECOND),
+      ...Array.from({ length: 200 }, (_, i) => 15 * MINUTE + i * 5 * SECOND),
+    ];
+    const failures: number[] = [];
+    const outcomes: string[] = [];
+    for (const offset of attempts) {
+      time.advance(T0 + offset - deps.clock.now().getTime());
+      const outcome = await outcomeOf(login(deps, { ...CREDENTIALS, password: 'wrong' }));
+      outcomes.push(outcome);
+      if (outcome === 'unauthorized') failures.push(offset);
+    }
+
+    const mostInAnyWindow = Math.max(
+      ...failures.map((end) => failures.filter((t) => t > end - LOCKOUT_WINDOW_MS && t <= end).length),
+    );
+    expect(mostInAnyWindow).toBe(10);
+    // The burst's 9 locked it until the first failure was 15 minutes old (a second later); the
+    // next failure locked it again until the oldest of the burst is (at 29:50).
+    expect(outcomes.slice(0, 13)).toEqual([
+      ...Array(10).fill('unauthorized'),
+      'locked for 1',
+      'unauthorized',
+      `locked for ${14 * 60 + 45}`,
+    ]);
+  });
+
+  it('answers 429 with the right password while locked, and lets it in once the lock ends', async () => {
+    const { deps, time } = withUser();
+    const wrong = { ...CREDENTIALS, password: 'wrong' };
+    for (let i = 0; i < 5; i++) await login(deps, wrong).catch(() => undefined);
+    time.advance(13 * MINUTE);
+    for (let i = 0; i < 5; i++) await login(deps, wrong).catch(() => undefined);
+
+    const locked = await outcomeOf(login(deps, CREDENTIALS));
+    time.advance(2 * MINUTE - 1);
+    const stillLocked = await outcomeOf(login(deps, CREDENTIALS));
+    time.advance(1);
+    const pair = await login(deps, CREDENTIALS);
+
+    expect([locked, stillLocked]).toEqual([`locked for ${2 * 60}`, 'locked for 1']);
+    expect(pair.tokenType).toBe('Bearer');
+  });
+
   it('does not lock after 9 failures, and a success clears them', async () => {
     const { deps, sessions, user } = withUser();
-    for (let i = 0; i < 9; i++)
-      await login(deps, { ...CREDENTIALS, password: 'wrong' }).catch(() => undefined);
+    const wrong = { ...CREDENTIALS, password: 'wrong' };
+    for (let i = 0; i < 9; i++) await login(deps, wrong).catch(() => undefined);
+    const counted = sessions.failures.get(user.emailKey)?.times.length;
 
     await login(deps, CREDENTIALS);
+    const cleared = !sessions.failures.has(user.emailKey);
+    for (let i = 0; i < 9; i++) await login(deps, wrong).catch(() => undefined);
 
-    expect(sessions.failures.has(user.id)).toBe(false);
+    expect(counted).toBe(9);
+    expect(cleared).toBe(true);
+    await expect(login(deps, CREDENTIALS)).resolves.toMatchObject({ tokenType: 'Bearer' });
   });
 
   it('re-hashes a password hashed with outdated parameters', async () => {
