@@ -146,6 +146,28 @@ describe('POST /v1/auth/login', () => {
     expect((await problemOf(locked)).type).toBe('urn:tessera:problem:login-locked');
     expect(other.tokens.tokenType).toBe('Bearer');
   });
+
+  it('locks an email with no account the same way, so a 429 does not tell that an account exists', async () => {
+    const account = await newAccount('lock-known');
+    const nobody = uniqueEmail('lock-nobody');
+    const failTenTimes = async (email: string) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++)
+        statuses.push((await jsonPost('/v1/auth/login', { email, password: `wrong password ${i}` })).status);
+      return statuses;
+    };
+
+    const failures = await Promise.all([failTenTimes(account.email), failTenTimes(nobody)]);
+    const known = await jsonPost('/v1/auth/login', { email: account.email, password: account.password });
+    const unknown = await jsonPost('/v1/auth/login', { email: nobody, password: account.password });
+
+    expect(failures).toEqual([Array(10).fill(401), Array(10).fill(401)]);
+    expect([known.status, unknown.status]).toEqual([429, 429]);
+    expect(Number(unknown.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+    expect(Number(unknown.headers.get('retry-after'))).toBeLessThanOrEqual(15 * 60);
+    const strip = ({ requestId: _r, instance: _i, ...rest }: Record<string, unknown>) => rest;
+    expect(strip(await problemOf(unknown))).toEqual(strip(await problemOf(known)));
+  });
 });
 
 describe('POST /v1/auth/refresh and /v1/auth/logout', () => {
