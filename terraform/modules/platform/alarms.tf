@@ -2,6 +2,12 @@
 # API and the publisher falling behind its streams. The publisher's errors and throttles come with
 # the lambda-function module.
 
+locals {
+  # Built from the topic's name, so plans show every alarm's actions and the policy test can check
+  # them (ADR 0013); reading the name still orders everything that uses it after the topic.
+  alarm_topic_arn = var.enable_alarms ? "arn:${local.partition}:sns:${local.region}:${var.account_id}:${aws_sns_topic.this[0].name}" : null
+}
+
 resource "aws_sns_topic" "this" {
   count = var.enable_alarms ? 1 : 0
 
@@ -32,8 +38,8 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   threshold           = 5
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.this[0].arn]
-  ok_actions          = [aws_sns_topic.this[0].arn]
+  alarm_actions       = [local.alarm_topic_arn]
+  ok_actions          = [local.alarm_topic_arn]
 
   tags = var.tags
 }
@@ -52,8 +58,8 @@ resource "aws_cloudwatch_metric_alarm" "publisher_iterator_age" {
   threshold           = 300000
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.this[0].arn]
-  ok_actions          = [aws_sns_topic.this[0].arn]
+  alarm_actions       = [local.alarm_topic_arn]
+  ok_actions          = [local.alarm_topic_arn]
 
   tags = var.tags
 }

@@ -48,7 +48,7 @@ module "publisher" {
   enable_active_tracing = var.enable_active_tracing
   log_retention_in_days = var.log_retention_in_days
   enable_alarms         = var.enable_alarms
-  alarm_topic_arn       = var.enable_alarms ? aws_sns_topic.this[0].arn : null
+  alarm_topic_arn       = local.alarm_topic_arn
 
   tags = var.tags
 }

@@ -50,6 +50,6 @@ output "publisher_iam_role_policy_document" {
 }
 
 output "sns_topic_arn" {
-  description = "ARN of the alarm topic (null when alarms are off): pass it to the service modules."
-  value       = var.enable_alarms ? aws_sns_topic.this[0].arn : null
+  description = "ARN of the alarm topic (null when alarms are off), known at plan time: pass it to the service modules."
+  value       = local.alarm_topic_arn
 }

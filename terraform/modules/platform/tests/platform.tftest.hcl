@@ -306,6 +306,24 @@ run "alarms_on_5xx_and_stream_lag_when_enabled" {
     condition     = aws_cloudwatch_metric_alarm.api_5xx[0].metric_name == "5xx" && aws_cloudwatch_metric_alarm.publisher_iterator_age[0].metric_name == "IteratorAge"
     error_message = "The API's 5xx answers and the publisher's lag raise alarms."
   }
+
+  assert {
+    condition     = output.sns_topic_arn == "arn:aws:sns:eu-west-1:111111111111:tessera-dev-alarms"
+    error_message = "The topic's ARN is built from its name, so plans show where every alarm goes."
+  }
+
+  assert {
+    condition = alltrue([
+      for alarm in [aws_cloudwatch_metric_alarm.api_5xx[0], aws_cloudwatch_metric_alarm.publisher_iterator_age[0]] :
+      alarm.alarm_actions == toset(["arn:aws:sns:eu-west-1:111111111111:tessera-dev-alarms"])
+    ])
+    error_message = "The platform's alarms go to the alarm topic."
+  }
+
+  assert {
+    condition     = module.publisher.cloudwatch_metric_alarm_names == ["tessera-dev-publisher-errors", "tessera-dev-publisher-throttles"]
+    error_message = "The publisher alarms on its errors and throttles."
+  }
 }
 
 run "refuses_a_log_level_the_publisher_does_not_parse" {
