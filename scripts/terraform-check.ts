@@ -8,7 +8,11 @@
  *    mirror when this machine has one (found at run time), from the registry otherwise;
  * 3. `terraform fmt -check -recursive`;
  * 4. checks that the environment folders share their code: each holds its own `terraform.tfvars`
- *    and `backend.hcl`, and its `.tf` files are links to `environments/_shared`;
+ *    and `backend.hcl`, and its `.tf` files are links to `environments/_shared`; and that each keeps
+ *    its state apart and its account pinned: backend.hcl sets `use_lockfile = true`, `encrypt = true`
+ *    and a state key of its own naming the environment, terraform.tfvars names its own environment,
+ *    and every committed `provider "aws"` block sets `allowed_account_ids = [var.account_id]` with no
+ *    credentials or skip flags (scripts/lib/terraform-files.ts);
  * 5. per module: `init -backend=false` and `terraform test` (mocked provider);
  * 6. per module example: `init -backend=false` and `validate`;
  * 7. per environment: `init -backend=false`, `validate`, then, with a test-only override file (local
@@ -38,6 +42,12 @@ import {
 import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  checkBackendSettings,
+  checkProviderBlocks,
+  checkTfvars,
+  hclAttributes,
+} from './lib/terraform-files.ts';
 import {
   type ContractOperation,
   checkPlan,
@@ -302,10 +312,10 @@ const describeReport = (policy: PolicyReport): string => {
     .map(([type, count]) => `${type} ${count}`)
     .join(', ');
   const total = Object.values(policy.resourcesByType).reduce((sum, count) => sum + count, 0);
-  const { tables, functions, policies, statements, routes } = policy.counts;
+  const { tables, functions, policies, statements, routes, alarms, logGroups } = policy.counts;
   return [
     `     plan: ${total} resources to add (${byType})`,
-    `     policy: ${policy.findings.length === 0 ? 'passed' : `${policy.findings.length} violation(s)`}: ${tables} table(s), ${functions} function(s), ${policies} policy document(s) with ${statements} statement(s), ${routes} route(s) checked`,
+    `     policy: ${policy.findings.length === 0 ? 'passed' : `${policy.findings.length} violation(s)`}: ${tables} table(s), ${functions} function(s), ${logGroups} log group(s), ${alarms} alarm(s), ${policies} policy document(s) with ${statements} statement(s), ${routes} route(s) checked`,
     ...policy.findings.map((finding) => `     - [${finding.rule}] ${finding.address}: ${finding.message}`),
   ].join('\n');
 };
@@ -381,6 +391,45 @@ const checkEnvironmentsAlike = (workspace: string, environments: readonly string
     return problems.length === 0 ? { ok: true } : { ok: false, detail: indent(problems.join('\n')) };
   });
 
+/**
+ * What a plan cannot show: how each environment keeps its state (backend.hcl is read only by
+ * `init -backend-config`), that its values are its own, and that the committed provider pins the
+ * account (the offline plan turns allowed_account_ids off in its override).
+ */
+const checkEnvironmentSettings = (workspace: string, environments: readonly string[]) =>
+  timed('environments lock their own state and pin their account', async () => {
+    const root = join(workspace, 'terraform', 'environments');
+    const problems: string[] = [];
+    const stateKeys = new Map<string, string>();
+    for (const environment of environments) {
+      const backend = join(root, environment, 'backend.hcl');
+      const tfvars = join(root, environment, 'terraform.tfvars');
+      // A missing file is reported by the check that the environments share their code.
+      if (existsSync(backend)) {
+        const text = readFileSync(backend, 'utf8');
+        problems.push(...checkBackendSettings(environment, text));
+        const key = hclAttributes(text).get('key');
+        const other = typeof key === 'string' ? stateKeys.get(key) : undefined;
+        if (other) problems.push(`${environment} and ${other} share the state key ${String(key)}`);
+        if (typeof key === 'string') stateKeys.set(key, environment);
+      }
+      if (existsSync(tfvars)) problems.push(...checkTfvars(environment, readFileSync(tfvars, 'utf8')));
+    }
+    const sharedFolder = join(root, SHARED);
+    problems.push(
+      ...checkProviderBlocks(
+        readdirSync(sharedFolder)
+          .filter((name) => name.endsWith('.tf'))
+          .sort()
+          .map((name) => ({
+            file: `environments/${SHARED}/${name}`,
+            text: readFileSync(join(sharedFolder, name), 'utf8'),
+          })),
+      ),
+    );
+    return problems.length === 0 ? { ok: true } : { ok: false, detail: indent(problems.join('\n')) };
+  });
+
 const main = async () => {
   const started = performance.now();
   const version = spawnSync(terraformBinary, ['version'], { encoding: 'utf8' });
@@ -436,6 +485,7 @@ const main = async () => {
       (name) => name !== SHARED,
     );
     await checkEnvironmentsAlike(workspace, environments);
+    await checkEnvironmentSettings(workspace, environments);
 
     // Fill the plugin cache once before anything runs in parallel: Terraform's cache is not safe for
     // concurrent first installs.

@@ -6,8 +6,15 @@
  * - every DynamoDB table has point-in-time recovery on and server-side encryption on;
  * - in prod, every table is deletion-protected;
  * - every Lambda function runs `nodejs22.x` on arm64 and logs to a log group with a retention;
- * - no IAM statement allows Action `*` or `service:*` (nor uses NotAction), and every policy is
- *   known at plan time, so that this rule can actually be checked;
+ * - in prod, every Lambda function has an errors alarm and a throttles alarm that notify someone
+ *   (non-empty `alarm_actions`, known at plan time);
+ * - in prod, every log group keeps its logs at least a year (365 days). Prod's terraform.tfvars
+ *   sets 365 and docs/deploy.md promises "logs for a year"; a fixed floor rather than "longer than
+ *   dev" because each environment's plan is checked on its own, and the requirement is a year of
+ *   history in prod whatever dev keeps (a week today). Log groups that never expire pass;
+ * - no IAM statement has an Action that contains `*` anywhere (`*`, `dynamodb:*`, `s3:Get*`), nor
+ *   uses NotAction, and every policy is known at plan time, so that this rule can actually be
+ *   checked;
  * - every contract operation has a route on the HTTP API, every route an operation, and each route
  *   invokes the `live` alias of the service that owns the operation.
  *
@@ -64,6 +71,8 @@ interface PolicyReport {
     readonly policies: number;
     readonly statements: number;
     readonly routes: number;
+    readonly alarms: number;
+    readonly logGroups: number;
   };
 }
 
@@ -207,8 +216,78 @@ const checkFunctions = (resources: readonly PlannedResource[]): PolicyFinding[] 
     });
 };
 
-const isWildcardAction = (action: unknown): boolean =>
-  typeof action === 'string' && (action === '*' || /^[^:]+:\*$/.test(action));
+/** An action with `*` anywhere grants more than its name says: `*`, `dynamodb:*`, `s3:Get*`. */
+/** The environment whose functions must alarm and whose logs must last. */
+const PROD = 'prod';
+
+/** How long prod keeps every log group, at least: a year (see the rules above). */
+const PROD_MIN_LOG_RETENTION_DAYS = 365;
+
+/** The alarms every prod function needs, by the AWS/Lambda metric they watch. */
+const REQUIRED_FUNCTION_ALARMS = ['Errors', 'Throttles'] as const;
+
+const checkProdAlarms = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+  environment: string,
+): PolicyFinding[] => {
+  if (environment !== PROD) return [];
+  const alarms = resources.filter(
+    (resource) =>
+      resource.type === 'aws_cloudwatch_metric_alarm' && resource.values.namespace === 'AWS/Lambda',
+  );
+  return resources
+    .filter((resource) => resource.type === 'aws_lambda_function')
+    .flatMap((fn) =>
+      REQUIRED_FUNCTION_ALARMS.flatMap((metric): PolicyFinding[] => {
+        const watching = alarms.filter(
+          (alarm) =>
+            alarm.values.metric_name === metric &&
+            isRecord(alarm.values.dimensions) &&
+            alarm.values.dimensions.FunctionName === fn.values.function_name,
+        );
+        const where = { rule: 'prod-function-alarms', address: fn.address };
+        if (watching.length === 0) {
+          return [{ ...where, message: `has no ${metric} alarm` }];
+        }
+        if (watching.some((alarm) => asList(alarm.values.alarm_actions).length > 0)) return [];
+        const unknown = watching.find((alarm) => unknownAfter(plan, alarm.address, 'alarm_actions'));
+        return [
+          {
+            ...where,
+            message: unknown
+              ? `the actions of its ${metric} alarm (${unknown.address}) are unknown until apply, so they cannot be checked; build the topic ARN from known values`
+              : `its ${metric} alarm notifies no one (empty alarm_actions)`,
+          },
+        ];
+      }),
+    );
+};
+
+const checkProdLogRetention = (
+  resources: readonly PlannedResource[],
+  environment: string,
+): PolicyFinding[] =>
+  environment !== PROD
+    ? []
+    : resources
+        .filter((resource) => resource.type === 'aws_cloudwatch_log_group')
+        .flatMap((group) => {
+          const retention = group.values.retention_in_days;
+          // 0 or unset: the group never expires, which keeps at least a year.
+          if (typeof retention !== 'number' || retention === 0 || retention >= PROD_MIN_LOG_RETENTION_DAYS) {
+            return [];
+          }
+          return [
+            {
+              rule: 'prod-log-retention',
+              address: group.address,
+              message: `keeps ${String(group.values.name)} for ${retention} days; prod keeps logs at least ${PROD_MIN_LOG_RETENTION_DAYS}`,
+            },
+          ];
+        });
+
+const isWildcardAction = (action: unknown): boolean => typeof action === 'string' && action.includes('*');
 
 const checkPolicies = (
   plan: TerraformPlan,
@@ -374,6 +453,8 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
     findings: [
       ...checkTables(resources, options.environment),
       ...checkFunctions(resources),
+      ...checkProdAlarms(plan, resources, options.environment),
+      ...checkProdLogRetention(resources, options.environment),
       ...policies.findings,
       ...routes.findings,
     ],
@@ -384,6 +465,8 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
       policies: policies.policies,
       statements: policies.statements,
       routes: routes.routes,
+      alarms: resources.filter((resource) => resource.type === 'aws_cloudwatch_metric_alarm').length,
+      logGroups: resources.filter((resource) => resource.type === 'aws_cloudwatch_log_group').length,
     },
   };
 };

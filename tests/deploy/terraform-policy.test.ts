@@ -46,12 +46,37 @@ interface PlanParts {
   readonly logGroup?: Record<string, unknown>;
   readonly policy?: unknown;
   readonly body?: unknown;
+  /** The function's alarms; by default one on Errors and one on Throttles, both to the topic. */
+  readonly alarms?: readonly Record<string, unknown>[];
+  /** More resources, e.g. `{ address, type, values }` of a Lambda permission. */
+  readonly extra?: readonly { address: string; type: string; values: Record<string, unknown> }[];
+  /** Attributes unknown until apply, by resource address. */
+  readonly unknown?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
-/** A plan shaped like an environment's: one table, one function and its log group, a role, the API. */
+const TOPIC = 'arn:aws:sns:eu-west-1:111111111111:tessera-dev-alarms';
+
+const alarmOn = (
+  functionName: string,
+  metric: string,
+  values: Record<string, unknown> = {},
+): Record<string, unknown> => ({
+  namespace: 'AWS/Lambda',
+  metric_name: metric,
+  dimensions: { FunctionName: functionName },
+  alarm_actions: [TOPIC],
+  ...values,
+});
+
+/**
+ * A plan shaped like an environment's: one table, one function with its log group and alarms, a
+ * role, the API. Prod keeps logs a year, as prod's terraform.tfvars does.
+ */
 const planOf = (parts: PlanParts = {}): TerraformPlan => {
   const environment = parts.environment ?? 'dev';
-  const resources = [
+  const functionName = `tessera-${environment}-users`;
+  const alarms = parts.alarms ?? [alarmOn(functionName, 'Errors'), alarmOn(functionName, 'Throttles')];
+  const resources: { address: string; type: string; values: Record<string, unknown> }[] = [
     {
       address: 'module.users.aws_dynamodb_table.this',
       type: 'aws_dynamodb_table',
@@ -76,8 +101,17 @@ const planOf = (parts: PlanParts = {}): TerraformPlan => {
     {
       address: 'module.users.aws_cloudwatch_log_group.this',
       type: 'aws_cloudwatch_log_group',
-      values: { name: `/aws/lambda/tessera-${environment}-users`, retention_in_days: 30, ...parts.logGroup },
+      values: {
+        name: `/aws/lambda/tessera-${environment}-users`,
+        retention_in_days: environment === 'prod' ? 365 : 30,
+        ...parts.logGroup,
+      },
     },
+    ...alarms.map((values, index) => ({
+      address: `module.users.aws_cloudwatch_metric_alarm.alarm[${index}]`,
+      type: 'aws_cloudwatch_metric_alarm',
+      values,
+    })),
     {
       address: 'module.users.aws_iam_role_policy.this',
       type: 'aws_iam_role_policy',
@@ -106,6 +140,7 @@ const planOf = (parts: PlanParts = {}): TerraformPlan => {
         body: parts.body === undefined ? JSON.stringify(apiBody(environment)) : parts.body,
       },
     },
+    ...(parts.extra ?? []),
   ];
   return {
     planned_values: { root_module: { child_modules: [{ resources }] } },
@@ -115,9 +150,10 @@ const planOf = (parts: PlanParts = {}): TerraformPlan => {
       change: {
         actions: ['create'],
         after_unknown:
-          resource.values.policy === null || resource.values.body === null
+          parts.unknown?.[resource.address] ??
+          (resource.values.policy === null || resource.values.body === null
             ? { policy: true, body: true }
-            : {},
+            : {}),
       },
     })),
   };
@@ -136,7 +172,15 @@ describe('terraform policy', () => {
 
     // Assess
     expect(report.findings).toEqual([]);
-    expect(report.counts).toEqual({ tables: 1, functions: 1, policies: 1, statements: 1, routes: 2 });
+    expect(report.counts).toEqual({
+      tables: 1,
+      functions: 1,
+      policies: 1,
+      statements: 1,
+      routes: 2,
+      alarms: 2,
+      logGroups: 1,
+    });
     expect(report.resourcesByType.aws_lambda_function).toBe(1);
   });
 
@@ -180,15 +224,202 @@ describe('terraform policy', () => {
     expect(rules).toEqual(['function-arm64', 'function-runtime', 'function-log-retention']);
   });
 
-  it.each([['*'], ['dynamodb:*']])('flags a statement that allows Action %s', (action) => {
+  it('passes a prod plan that keeps every rule', () => {
     // Prepare
-    const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+    const plan = planOf({ environment: 'prod' });
+
+    // Act
+    const findings = checkPlan(plan, { environment: 'prod', operations }).findings;
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it.each([['*'], ['dynamodb:*'], ['s3:Get*'], ['dynamodb:*Item'], ['iam:Pass*']])(
+    'flags a statement whose Action %s contains *',
+    (action) => {
+      // Prepare
+      const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+
+      // Act
+      const rules = rulesOf(planOf({ policy }));
+
+      // Assess
+      expect(rules).toEqual(['iam-no-wildcard-action']);
+    },
+  );
+
+  it('flags a * action among named ones, and names it', () => {
+    // Prepare
+    const policy = JSON.stringify({
+      Statement: [
+        { Sid: 'Mixed', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Batch*'], Resource: 'x' },
+      ],
+    });
+
+    // Act
+    const findings = checkPlan(planOf({ policy }), { environment: 'dev', operations }).findings;
+
+    // Assess
+    expect(findings).toEqual([
+      {
+        rule: 'iam-no-wildcard-action',
+        address: 'module.users.aws_iam_role_policy.this (policy, Mixed)',
+        message: 'allows Action dynamodb:Batch*',
+      },
+    ]);
+  });
+
+  it('flags a Lambda permission whose action contains *', () => {
+    // Prepare
+    const permission = {
+      address: 'module.platform.aws_lambda_permission.integration["users"]',
+      type: 'aws_lambda_permission',
+      values: { action: 'lambda:Invoke*', principal: 'apigateway.amazonaws.com' },
+    };
+
+    // Act
+    const rules = rulesOf(planOf({ extra: [permission] }));
+
+    // Assess
+    expect(rules).toEqual(['iam-no-wildcard-action']);
+  });
+
+  it('passes statements whose actions are all named', () => {
+    // Prepare
+    const policy = JSON.stringify({
+      Statement: [{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'sqs:SendMessage'], Resource: 'x' }],
+    });
 
     // Act
     const rules = rulesOf(planOf({ policy }));
 
     // Assess
-    expect(rules).toEqual(['iam-no-wildcard-action']);
+    expect(rules).toEqual([]);
+  });
+
+  it.each([['Errors'], ['Throttles']])('flags a prod function without a %s alarm', (metric) => {
+    // Prepare
+    const other = metric === 'Errors' ? 'Throttles' : 'Errors';
+    const plan = planOf({ environment: 'prod', alarms: [alarmOn('tessera-prod-users', other)] });
+
+    // Act
+    const findings = checkPlan(plan, { environment: 'prod', operations }).findings;
+
+    // Assess
+    expect(findings).toEqual([
+      {
+        rule: 'prod-function-alarms',
+        address: 'module.users.aws_lambda_function.this',
+        message: `has no ${metric} alarm`,
+      },
+    ]);
+  });
+
+  it("does not count another function's alarms or another namespace's", () => {
+    // Prepare
+    const plan = planOf({
+      environment: 'prod',
+      alarms: [
+        alarmOn('tessera-prod-tickets', 'Errors'),
+        alarmOn('tessera-prod-users', 'Throttles', { namespace: 'AWS/SQS' }),
+      ],
+    });
+
+    // Act
+    const rules = rulesOf(plan, 'prod');
+
+    // Assess
+    expect(rules).toEqual(['prod-function-alarms', 'prod-function-alarms']);
+  });
+
+  it('flags a prod alarm that notifies no one', () => {
+    // Prepare
+    const plan = planOf({
+      environment: 'prod',
+      alarms: [
+        alarmOn('tessera-prod-users', 'Errors', { alarm_actions: [] }),
+        alarmOn('tessera-prod-users', 'Throttles'),
+      ],
+    });
+
+    // Act
+    const findings = checkPlan(plan, { environment: 'prod', operations }).findings;
+
+    // Assess
+    expect(findings.map((finding) => finding.message)).toEqual([
+      'its Errors alarm notifies no one (empty alarm_actions)',
+    ]);
+  });
+
+  it('flags a prod alarm whose actions are unknown until apply', () => {
+    // Prepare
+    const { alarm_actions: _unknown, ...withoutActions } = alarmOn('tessera-prod-users', 'Throttles');
+    const plan = planOf({
+      environment: 'prod',
+      alarms: [alarmOn('tessera-prod-users', 'Errors'), withoutActions],
+      unknown: { 'module.users.aws_cloudwatch_metric_alarm.alarm[1]': { alarm_actions: true } },
+    });
+
+    // Act
+    const findings = checkPlan(plan, { environment: 'prod', operations }).findings;
+
+    // Assess
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.message).toContain('Throttles alarm');
+    expect(findings[0]?.message).toContain('unknown until apply');
+  });
+
+  it('requires function alarms in prod only', () => {
+    // Prepare
+    const withoutAlarms = { alarms: [] };
+
+    // Act
+    const inDev = rulesOf(planOf(withoutAlarms));
+    const inStaging = rulesOf(planOf({ ...withoutAlarms, environment: 'staging' }), 'staging');
+
+    // Assess
+    expect(inDev).toEqual([]);
+    expect(inStaging).toEqual([]);
+  });
+
+  it.each([[30], [180], [364]])('flags a prod log group that keeps logs %i days', (days) => {
+    // Prepare
+    const plan = planOf({ environment: 'prod', logGroup: { retention_in_days: days } });
+
+    // Act
+    const findings = checkPlan(plan, { environment: 'prod', operations }).findings;
+
+    // Assess
+    expect(findings).toEqual([
+      {
+        rule: 'prod-log-retention',
+        address: 'module.users.aws_cloudwatch_log_group.this',
+        message: `keeps /aws/lambda/tessera-prod-users for ${days} days; prod keeps logs at least 365`,
+      },
+    ]);
+  });
+
+  it.each([[365], [731]])('passes a prod log group that keeps logs %i days', (days) => {
+    // Prepare
+    const plan = planOf({ environment: 'prod', logGroup: { retention_in_days: days } });
+
+    // Act
+    const rules = rulesOf(plan, 'prod');
+
+    // Assess
+    expect(rules).toEqual([]);
+  });
+
+  it('lets dev keep logs a week', () => {
+    // Prepare
+    const plan = planOf({ logGroup: { retention_in_days: 7 } });
+
+    // Act
+    const rules = rulesOf(plan);
+
+    // Assess
+    expect(rules).toEqual([]);
   });
 
   it('flags a policy it cannot read at plan time', () => {
