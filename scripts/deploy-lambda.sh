@@ -166,7 +166,8 @@ if [ "$build" = true ]; then
     echo "+ npm run build"
   else
     echo "+ npm run build"
-    (cd "$repo_root" && npm run build) || fail "npm run build failed"
+    (cd "$repo_root" && npm run build) ||
+      fail "npm run build failed, so nothing was deployed. Fix the build (its output is above), or deploy the zips already in $dist_dir with --no-build."
   fi
 fi
 

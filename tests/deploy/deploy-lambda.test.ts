@@ -1,7 +1,7 @@
 /**
- * scripts/deploy-lambda.sh against a fake `aws` on the PATH that records every call and answers
- * like the real one. The script never builds here (`--no-build`, or `--dry-run`): it deploys fake
- * zips from a temporary folder named by TESSERA_DIST_DIR, so dist/ is left alone.
+ * scripts/deploy-lambda.sh against a fake `aws` and a fake `npm` on the PATH that record every call
+ * (the aws one answers like the real CLI). The fake `npm` builds nothing, so dist/ is left alone:
+ * the script deploys fake zips from a temporary folder named by TESSERA_DIST_DIR.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -36,6 +36,7 @@ const services = [
 const FAKE_AWS = `#!BASH
 # Records the call, then answers like the aws CLI would.
 echo "$*" >> "$FAKE_AWS_LOG"
+echo "aws $*" >> "$FAKE_ORDER_LOG"
 case "$1 $2" in
   "sts get-caller-identity")
     if [ -n "\${FAKE_AWS_NO_CREDENTIALS:-}" ]; then
@@ -56,12 +57,27 @@ case "$1 $2" in
 esac
 `;
 
+const FAKE_NPM = `#!BASH
+# Records the call and where it ran; builds nothing. FAKE_NPM_EXIT makes it fail like a broken build.
+echo "$* (in $PWD)" >> "$FAKE_NPM_LOG"
+echo "npm $*" >> "$FAKE_ORDER_LOG"
+if [ -n "\${FAKE_NPM_EXIT:-}" ]; then
+  echo "fake npm: the build failed" >&2
+  exit "$FAKE_NPM_EXIT"
+fi
+echo "fake npm: built"
+`;
+
 interface Run {
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
   /** Every aws call, one string per call. */
   readonly calls: string[];
+  /** Every npm call, as `<arguments> (in <folder>)`. */
+  readonly npmCalls: string[];
+  /** Every aws and npm call in the order they ran, as `aws <arguments>` or `npm <arguments>`. */
+  readonly order: string[];
 }
 
 let workspace = '';
@@ -74,7 +90,9 @@ const deploy = (args: readonly string[], env: Readonly<Record<string, string>> =
   if (!bashPath) throw new Error('bash is needed to test scripts/deploy-lambda.sh');
   callCounter += 1;
   const log = join(workspace, `calls-${callCounter}.log`);
-  writeFileSync(log, '');
+  const npmLog = join(workspace, `npm-calls-${callCounter}.log`);
+  const orderLog = join(workspace, `order-${callCounter}.log`);
+  for (const file of [log, npmLog, orderLog]) writeFileSync(file, '');
   const result = spawnSync(bashPath, [script, ...args], {
     encoding: 'utf8',
     env: {
@@ -82,15 +100,20 @@ const deploy = (args: readonly string[], env: Readonly<Record<string, string>> =
       PATH: `${fakeBin}:${process.env.PATH ?? ''}`,
       TESSERA_DIST_DIR: dist,
       FAKE_AWS_LOG: log,
+      FAKE_NPM_LOG: npmLog,
+      FAKE_ORDER_LOG: orderLog,
       GITHUB_SHA: 'abc1234',
       ...env,
     },
   });
+  const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
   return {
     status: result.status,
     stdout: result.stdout,
     stderr: result.stderr,
-    calls: readFileSync(log, 'utf8').split('\n').filter(Boolean),
+    calls: lines(log),
+    npmCalls: lines(npmLog),
+    order: lines(orderLog),
   };
 };
 
@@ -108,8 +131,13 @@ describe('deploy-lambda.sh', () => {
     mkdirSync(fakeBin);
     mkdirSync(emptyBin);
     mkdirSync(dist);
-    writeFileSync(join(fakeBin, 'aws'), FAKE_AWS.replace('#!BASH', `#!${bashPath ?? '/bin/bash'}`));
-    chmodSync(join(fakeBin, 'aws'), 0o755);
+    for (const [name, body] of [
+      ['aws', FAKE_AWS],
+      ['npm', FAKE_NPM],
+    ] as const) {
+      writeFileSync(join(fakeBin, name), body.replace('#!BASH', `#!${bashPath ?? '/bin/bash'}`));
+      chmodSync(join(fakeBin, name), 0o755);
+    }
     for (const service of services) writeFileSync(join(dist, `${service}.zip`), `fake zip of ${service}`);
   });
 
@@ -135,6 +163,57 @@ describe('deploy-lambda.sh', () => {
       'lambda update-alias --function-name tessera-dev-users --name live --function-version 7 --query AliasArn --output text',
     ]);
     expect(run.stdout).toContain('tessera-dev-users: live -> version 7');
+    expect(run.npmCalls).toEqual([]);
+  });
+
+  it('builds once, in the repository, before the first upload', () => {
+    // Prepare
+    const args = ['dev'];
+
+    // Act
+    const run = deploy(args);
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.npmCalls).toEqual([`run build (in ${repoRoot})`]);
+    const build = run.order.indexOf('npm run build');
+    const firstUpload = run.order.findIndex((call) => call.startsWith('aws lambda update-function-code'));
+    expect(build).toBeGreaterThanOrEqual(0);
+    expect(firstUpload).toBeGreaterThan(build);
+    expect(run.stdout).toContain('fake npm: built');
+  });
+
+  it('stops with a clear error and deploys nothing when the build fails', () => {
+    // Prepare
+    const env = { FAKE_NPM_EXIT: '3' };
+
+    // Act
+    const run = deploy(['prod', 'users'], env);
+
+    // Assess
+    expect(run.status).toBe(1);
+    expect(run.npmCalls).toEqual([`run build (in ${repoRoot})`]);
+    expect(run.stderr).toContain('fake npm: the build failed');
+    expect(run.stderr).toContain('deploy-lambda: error: npm run build failed, so nothing was deployed.');
+    expect(run.stderr).toContain('--no-build');
+    // Only the read-only credentials check ran before the build; no Lambda call at all.
+    expect(run.calls).toEqual(['sts get-caller-identity --query Account --output text']);
+    expect(run.stdout).not.toContain('Deployed');
+  });
+
+  it('prints the build without running it on --dry-run', () => {
+    // Prepare
+    const args = ['--dry-run', 'dev', 'publisher'];
+
+    // Act
+    const run = deploy(args);
+
+    // Assess
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('+ npm run build');
+    expect(run.npmCalls).toEqual([]);
+    expect(run.calls).toEqual([]);
   });
 
   it('checks the credentials before it changes anything', () => {
