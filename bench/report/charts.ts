@@ -14,7 +14,7 @@ const sizeChart = (r: BenchResults) => {
   if (!size) return null;
   return barChart({
     title: 'Bundle size per function, KiB',
-    subtitle: `grey: SDK-only floors; dashed: the budget (${(size.budgetBytes / 1024).toFixed(0)} KiB) on the code one request loads`,
+    subtitle: `grey: SDK-only floors; dashed: the budget, ${size.budgetBytes / 1000} KB (${(size.budgetBytes / 1024).toFixed(0)} KiB), for the code one request loads and for all code`,
     series: [
       { name: 'loaded by one request', color: COLORS.ours },
       { name: 'all code (lazy chunks too)', color: COLORS.before },
