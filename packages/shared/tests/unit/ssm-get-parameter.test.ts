@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { Sha256Js } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getParameter, SsmError } from '../../src/aws/ssm-get-parameter.ts';
 import { loadSecret } from '../../src/secrets.ts';
 
@@ -52,6 +52,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 afterEach(() => {
   replies = [];
   received.length = 0;
+  vi.unstubAllEnvs();
 });
 
 const found = (value: string) => ({
@@ -168,26 +169,14 @@ describe('getParameter', () => {
   });
 
   it('refuses to guess a region', async () => {
-    const saved = process.env.AWS_REGION;
-    delete process.env.AWS_REGION;
-    try {
-      await expect(getParameter('/p', { endpoint, credentials })).rejects.toThrow('AWS_REGION is not set');
-    } finally {
-      if (saved !== undefined) process.env.AWS_REGION = saved;
-    }
+    vi.stubEnv('AWS_REGION', undefined);
+    await expect(getParameter('/p', { endpoint, credentials })).rejects.toThrow('AWS_REGION is not set');
     expect(received).toHaveLength(0);
   });
-});
 
-describe('getParameter without credentials', () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
-
-  it('says which variables are missing, and sends nothing', async () => {
-    delete process.env.AWS_ACCESS_KEY_ID;
-    delete process.env.AWS_SECRET_ACCESS_KEY;
+  it('says which credentials are missing, and sends nothing', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', undefined);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', undefined);
     await expect(getParameter('/p', { region, endpoint })).rejects.toThrow(
       'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set',
     );
@@ -195,20 +184,18 @@ describe('getParameter without credentials', () => {
   });
 });
 
-describe('loadSecret with an ssm: reference', () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
+/** The environment Lambda gives a function, with the SSM endpoint pointed at the stand-in. */
+const stubLambdaEnvironment = () => {
+  vi.stubEnv('AWS_REGION', region);
+  vi.stubEnv('AWS_ENDPOINT_URL_SSM', endpoint);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', credentials.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', credentials.secretAccessKey);
+  vi.stubEnv('AWS_SESSION_TOKEN', credentials.sessionToken);
+};
 
+describe('loadSecret with an ssm: reference', () => {
   it('reads the parameter through the environment (region, endpoint, credentials) once, and keeps it', async () => {
-    Object.assign(process.env, {
-      AWS_REGION: region,
-      AWS_ENDPOINT_URL_SSM: endpoint,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_SESSION_TOKEN: credentials.sessionToken,
-    });
+    stubLambdaEnvironment();
     replies = [found('the-signing-keys')];
     expect(await loadSecret('ssm:/tessera/test/kept')).toBe('the-signing-keys');
     expect(await loadSecret('ssm:/tessera/test/kept')).toBe('the-signing-keys');
@@ -217,12 +204,7 @@ describe('loadSecret with an ssm: reference', () => {
   });
 
   it('does not keep a failure: the next call asks again', async () => {
-    Object.assign(process.env, {
-      AWS_REGION: region,
-      AWS_ENDPOINT_URL_SSM: endpoint,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    });
+    stubLambdaEnvironment();
     replies = [{ status: 400, body: { __type: 'AccessDeniedException', message: 'no' } }, found('second')];
     await expect(loadSecret('ssm:/tessera/test/retry')).rejects.toThrow('AccessDeniedException');
     expect(await loadSecret('ssm:/tessera/test/retry')).toBe('second');
