@@ -64,6 +64,19 @@ describe('POST /v1/auth/register', () => {
     );
   });
 
+  it('answers 400 for a name of white space only', async () => {
+    const response = await jsonPost('/v1/auth/register', {
+      email: 'blank-name@example.com',
+      password: PASSWORD,
+      name: ' \t ',
+    });
+
+    expect(response.status).toBe(400);
+    expect((await problemOf(response)).errors).toEqual([
+      { location: 'body', field: 'name', detail: 'must not be blank' },
+    ]);
+  });
+
   it('answers 400 for malformed JSON, 415 for a body that is not JSON, 413 for one over 64 KiB', async () => {
     const malformed = await raw('/v1/auth/register', {
       method: 'POST',

@@ -126,6 +126,22 @@ describe('POST and GET /v1/tickets/{ticketId}', () => {
       ]),
     );
   });
+
+  it('answers 400 for a title of white space only, on create and on change', async () => {
+    const blank = { location: 'body', field: 'title', detail: 'must not be blank' };
+    const created = await call(reporter, 'POST', '/v1/tickets', { title: '   ' });
+    expect(created.status).toBe(400);
+    expect(((await created.json()) as { errors: unknown[] }).errors).toEqual([blank]);
+
+    const ticket = await json(await call(reporter, 'POST', '/v1/tickets', { title: 'Kept' }));
+    const patched = await call(reporter, 'PATCH', `/v1/tickets/${ticket.id}`, { title: '\n' });
+    expect(patched.status).toBe(400);
+    expect(((await patched.json()) as { errors: unknown[] }).errors).toEqual([blank]);
+    expect(await json(await call(reporter, 'GET', `/v1/tickets/${ticket.id}`))).toMatchObject({
+      title: 'Kept',
+      version: 1,
+    });
+  });
 });
 
 describe('PUT, PATCH and DELETE', () => {

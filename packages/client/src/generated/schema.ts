@@ -349,7 +349,10 @@ export interface components {
              * @example ada@example.com
              */
             email: string;
-            /** @example Ada Lovelace */
+            /**
+             * @description 1 to 100 characters, not all white space.
+             * @example Ada Lovelace
+             */
             name: string;
             /** @example correct horse battery staple */
             password: string;
@@ -399,6 +402,7 @@ export interface components {
          * @enum {string}
          */
         TicketStatus: "NEW" | "OPEN" | "IN_PROGRESS" | "RESOLVED" | "CLOSED";
+        /** @description 1 to 200 characters, not all white space. */
         TicketTitle: string;
         TokenPair: {
             /** @description An ES256 JWT (`typ` `at+jwt`). */
@@ -413,6 +417,7 @@ export interface components {
         UpdateMeRequest: {
             /** Format: email */
             email?: string;
+            /** @description 1 to 100 characters, not all white space. */
             name?: string;
         };
         UpdateTicketRequest: {

@@ -63,7 +63,8 @@ const describe = (error: SchemaError): string => {
     case 'maxItems':
       return `must have at most ${plural(p.limit, 'item')}`;
     case 'pattern':
-      return 'has an invalid format';
+      // The contract's `\S`: a text that must not be blank.
+      return p.pattern === '\\S' ? 'must not be blank' : 'has an invalid format';
     default:
       return error.message ?? 'is invalid';
   }

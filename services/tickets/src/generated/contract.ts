@@ -18,6 +18,7 @@ export type TicketList = { readonly items: ReadonlyArray<Ticket>; readonly nextC
 
 export type TicketPriority = "LOW" | "MEDIUM" | "HIGH" | "URGENT";
 
+/** 1 to 200 characters, not all white space. */
 export type TicketTitle = string;
 
 export type UpdateTicketRequest = { readonly title?: TicketTitle; readonly description?: TicketDescription; readonly priority?: TicketPriority; readonly status?: TicketStatus; readonly assigneeId?: string | null; };
