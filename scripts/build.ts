@@ -185,4 +185,4 @@ const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`fil
 if (isMain) await buildAll({ sourcemap: process.argv.includes('--sourcemap'), report: console.log });
 
 export type { BuiltFunction };
-export { buildAll, DIST, esbuildOptions };
+export { buildAll, DIST, esbuildOptions, zipDirectory };
