@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { startDevstack } from './index.ts';
 import { PortInUseError } from './ports.ts';
+import { stopOnSignalOrCrash } from './shutdown.ts';
 
 const settings = z
   .object({
@@ -74,17 +75,12 @@ Tessera is ready in ${seconds} s.
 ${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL ? `  Admin          ${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL}\n` : ''}
 Press Ctrl-C to stop.`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping Tessera ...`);
-    await devstack.stop();
-    console.log('Stopped.');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignalOrCrash({
+    events: process,
+    stop: () => devstack.stop(),
+    exit: (code) => process.exit(code),
+    log: (line) => console.log(line),
+  });
 };
 
 main().catch((error: unknown) => {
