@@ -229,12 +229,30 @@ describe('PUT, PATCH and DELETE', () => {
     expect(problem).not.toHaveProperty('requestedStatus');
   });
 
-  it('refuses an assignee who is not a provider (422)', async () => {
+  it('refuses an assignee who is a plain user, and one who is nobody (422, saying which)', async () => {
     const ticket = await report();
+    const assign = (assigneeId: string) => call(admin, 'PATCH', `/v1/tickets/${ticket.id}`, { assigneeId });
 
-    const response = await call(admin, 'PATCH', `/v1/tickets/${ticket.id}`, { assigneeId: stranger.user.id });
+    // The stranger registered before this file's tests began; the directory hears of them by event.
+    const deadline = Date.now() + 10_000;
+    let plainUser = await json(await assign(stranger.user.id));
+    while (plainUser.detail?.includes('not a user this service knows') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      plainUser = await json(await assign(stranger.user.id));
+    }
+    const nobody = await assign('00000000-0000-4000-8000-000000000000');
 
-    expect(response.status).toBe(422);
+    expect(plainUser).toMatchObject({
+      status: 422,
+      type: 'urn:tessera:problem:assignee-not-eligible',
+      detail: 'The assignee must be a provider or an admin, not a user.',
+    });
+    expect(nobody.status).toBe(422);
+    expect((await json(nobody)).detail).toContain('not a user this service knows');
+    expect(await json(await call(admin, 'GET', `/v1/tickets/${ticket.id}`))).toMatchObject({
+      assigneeId: null,
+      version: 1,
+    });
   });
 });
 

@@ -57,9 +57,18 @@ class ConcurrentChangeError extends ConflictError {
   }
 }
 
+/**
+ * The assignee is not a provider or an admin (`role`), or not a user the directory knows (`null`):
+ * the detail says which, since a user registered a moment ago reaches the directory through events.
+ */
 class AssigneeNotEligibleError extends UnprocessableError {
-  constructor() {
-    super('ASSIGNEE_NOT_ELIGIBLE', 'The assignee must be a known provider or admin.');
+  constructor(role: string | null) {
+    super(
+      'ASSIGNEE_NOT_ELIGIBLE',
+      role === null
+        ? 'The assignee is not a user this service knows; a new user reaches it a moment after registering.'
+        : `The assignee must be a provider or an admin, not a ${role}.`,
+    );
   }
 }
 

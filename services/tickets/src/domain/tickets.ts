@@ -141,7 +141,7 @@ const changeTicket = async (
     if (fields.length === 0) return current;
     if (fields.includes('assigneeId') && changes.assigneeId) {
       const role = await deps.directory.roleOf(changes.assigneeId);
-      if (role !== 'provider' && role !== 'admin') throw new AssigneeNotEligibleError();
+      if (role !== 'provider' && role !== 'admin') throw new AssigneeNotEligibleError(role);
     }
 
     const now = deps.clock.now();

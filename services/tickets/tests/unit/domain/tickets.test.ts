@@ -234,10 +234,14 @@ describe('Function: changeTicket', () => {
   it('refuses an assignee the users directory does not know as a provider or admin (422)', async () => {
     const { deps, ticket } = await setup();
 
-    for (const assigneeId of [REPORTER.userId, '44444444-4444-4444-8444-444444444444']) {
-      await expect(
-        changeTicket(deps, ADMIN, ticket.id, { assigneeId }, { correlationId: 'r' }),
-      ).rejects.toThrow(AssigneeNotEligibleError);
+    const refusals = [
+      [REPORTER.userId, 'must be a provider or an admin, not a user'],
+      ['44444444-4444-4444-8444-444444444444', 'not a user this service knows'],
+    ] as const;
+    for (const [assigneeId, why] of refusals) {
+      const refused = changeTicket(deps, ADMIN, ticket.id, { assigneeId }, { correlationId: 'r' });
+      await expect(refused).rejects.toThrow(AssigneeNotEligibleError);
+      await expect(refused).rejects.toThrow(why);
     }
     await expect(
       changeTicket(deps, ADMIN, ticket.id, { assigneeId: ADMIN.userId }, { correlationId: 'r' }),
