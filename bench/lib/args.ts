@@ -91,7 +91,7 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
     report,
     npmTest: !args.includes('--no-npm-test'),
     renderOnly: args.includes('--render-only'),
-    coldRuns: positive(value(args, 'cold-runs'), 25, 'cold-runs'),
+    coldRuns: positive(value(args, 'cold-runs'), 40, 'cold-runs'),
     loadSeconds: positive(value(args, 'load-seconds'), 20, 'load-seconds'),
     capacitySizes: (value(args, 'capacity-sizes') ?? '1000,50000')
       .split(',')
