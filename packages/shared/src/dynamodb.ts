@@ -30,6 +30,9 @@ const nameOf = (error: unknown): string | undefined =>
 const isConditionalCheckFailed = (error: unknown): boolean =>
   nameOf(error) === 'ConditionalCheckFailedException';
 
+/** The cancellation reason code of a transaction item whose condition failed. */
+const CONDITIONAL_CHECK_FAILED = 'ConditionalCheckFailed';
+
 /**
  * The cancellation reason codes of a refused TransactWriteItems, one per item in order
  * (`ConditionalCheckFailed`, `None`, ...), or null when the error is something else.
@@ -41,4 +44,9 @@ const transactionCancellationCodes = (error: unknown): ReadonlyArray<string | un
 };
 
 export type { DocumentClientOptions };
-export { createDocumentClient, isConditionalCheckFailed, transactionCancellationCodes };
+export {
+  CONDITIONAL_CHECK_FAILED,
+  createDocumentClient,
+  isConditionalCheckFailed,
+  transactionCancellationCodes,
+};

@@ -19,7 +19,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { transactionCancellationCodes } from '@tessera/shared/dynamodb';
+import { CONDITIONAL_CHECK_FAILED, transactionCancellationCodes } from '@tessera/shared/dynamodb';
 import { outboxPut, type TesseraEvent } from '@tessera/shared/events';
 import type { ListFilter, ListSource, SourcePosition, TicketPage, TicketStore } from '#domain/ports';
 import type { Ticket } from '#domain/ticket';
@@ -27,7 +27,6 @@ import type { Ticket } from '#domain/ticket';
 type Item = Record<string, unknown>;
 
 const ticketKey = (id: string) => ({ pk: `TICKET#${id}`, sk: 'TICKET' });
-const CONDITIONAL_CHECK_FAILED = 'ConditionalCheckFailed';
 
 /** The partition a list source reads: the index's key attribute and its value. */
 const partitionOf = (source: ListSource): { attribute: string; value: string } => {

@@ -16,13 +16,16 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed, transactionCancellationCodes } from '@tessera/shared/dynamodb';
+import {
+  CONDITIONAL_CHECK_FAILED,
+  isConditionalCheckFailed,
+  transactionCancellationCodes,
+} from '@tessera/shared/dynamodb';
 import type { RefreshTokenRecord, SessionStore, TokenFamily } from '#domain/ports';
 
 const failuresKey = (emailKey: string) => ({ pk: `LOGIN#${emailKey}`, sk: 'FAILURES' });
 const tokenKey = (hash: string) => ({ pk: `REFRESH#${hash}`, sk: 'REFRESH' });
 const familyKey = (id: string) => ({ pk: `FAMILY#${id}`, sk: 'FAMILY' });
-const CONDITIONAL_CHECK_FAILED = 'ConditionalCheckFailed';
 const DAY_SECONDS = 24 * 60 * 60;
 /** The most list entries one trim removes, well inside DynamoDB's 4 KB expression limit. */
 const MAX_TRIM = 100;

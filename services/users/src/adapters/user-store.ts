@@ -16,7 +16,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '@tessera/shared/auth';
-import { transactionCancellationCodes } from '@tessera/shared/dynamodb';
+import { CONDITIONAL_CHECK_FAILED, transactionCancellationCodes } from '@tessera/shared/dynamodb';
 import { outboxPut, type TesseraEvent } from '@tessera/shared/events';
 import type { Page, UserStore } from '#domain/ports';
 import { type PublicUser, toPublicUser, type UserRecord } from '#domain/user';
@@ -24,7 +24,6 @@ import { ConcurrentUpdateError, EmailTakenError, UserNotFoundError } from '#erro
 
 const userKey = (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' });
 const emailClaimKey = (emailKey: string) => ({ pk: `EMAIL#${emailKey}`, sk: 'EMAIL' });
-const CONDITIONAL_CHECK_FAILED = 'ConditionalCheckFailed';
 
 const toItem = (user: UserRecord) => ({
   ...userKey(user.id),
