@@ -122,6 +122,23 @@ const unknownAfter = (plan: TerraformPlan, address: string, attribute: string): 
   return change?.change.after_unknown?.[attribute] === true;
 };
 
+/** Every operation of an OpenAPI document's `paths`, with its route key (`GET /v1/users`). */
+const pathOperations = (
+  paths: unknown,
+): { readonly routeKey: string; readonly operation: Record<string, unknown> }[] =>
+  isRecord(paths)
+    ? Object.entries(paths).flatMap(([path, item]) =>
+        isRecord(item)
+          ? Object.entries(item)
+              .filter(([method]) => HTTP_METHODS.includes(method))
+              .map(([method, operation]) => ({
+                routeKey: `${method.toUpperCase()} ${path}`,
+                operation: isRecord(operation) ? operation : {},
+              }))
+          : [],
+      )
+    : [];
+
 /**
  * Reads the operations of an OpenAPI document: route key, operation id, owning service
  * (`x-tessera-service`) and whether it is secured (its own `security`, or the global one).
@@ -130,21 +147,12 @@ const contractOperations = (openapiYaml: string): ContractOperation[] => {
   const document: unknown = parse(openapiYaml);
   if (!isRecord(document) || !isRecord(document.paths)) throw new Error('The contract has no paths');
   const globalSecurity = asList(document.security);
-  return Object.entries(document.paths).flatMap(([path, item]) =>
-    isRecord(item)
-      ? Object.entries(item)
-          .filter(([method]) => HTTP_METHODS.includes(method))
-          .map(([method, operation]) => {
-            const op = isRecord(operation) ? operation : {};
-            return {
-              routeKey: `${method.toUpperCase()} ${path}`,
-              operationId: String(op.operationId),
-              service: String(op['x-tessera-service']),
-              secured: asList(op.security ?? globalSecurity).length > 0,
-            };
-          })
-      : [],
-  );
+  return pathOperations(document.paths).map(({ routeKey, operation }) => ({
+    routeKey,
+    operationId: String(operation.operationId),
+    service: String(operation['x-tessera-service']),
+    secured: asList(operation.security ?? globalSecurity).length > 0,
+  }));
 };
 
 const checkTables = (resources: readonly PlannedResource[], environment: string): PolicyFinding[] =>
@@ -216,7 +224,6 @@ const checkFunctions = (resources: readonly PlannedResource[]): PolicyFinding[] 
     });
 };
 
-/** An action with `*` anywhere grants more than its name says: `*`, `dynamodb:*`, `s3:Get*`. */
 /** The environment whose functions must alarm and whose logs must last. */
 const PROD = 'prod';
 
@@ -287,6 +294,7 @@ const checkProdLogRetention = (
           ];
         });
 
+/** An action with `*` anywhere grants more than its name says: `*`, `dynamodb:*`, `s3:Get*`. */
 const isWildcardAction = (action: unknown): boolean => typeof action === 'string' && action.includes('*');
 
 const checkPolicies = (
@@ -344,26 +352,19 @@ interface Route {
   readonly secured: boolean;
 }
 
-const routesOfBody = (body: unknown): Route[] => {
-  if (!isRecord(body) || !isRecord(body.paths)) return [];
-  return Object.entries(body.paths).flatMap(([path, item]) =>
-    isRecord(item)
-      ? Object.entries(item)
-          .filter(([method]) => HTTP_METHODS.includes(method))
-          .map(([method, operation]) => {
-            const op = isRecord(operation) ? operation : {};
-            const integration = isRecord(op['x-amazon-apigateway-integration'])
-              ? op['x-amazon-apigateway-integration']
-              : {};
-            return {
-              routeKey: `${method.toUpperCase()} ${path}`,
-              integrationUri: typeof integration.uri === 'string' ? integration.uri : undefined,
-              secured: asList(op.security).length > 0,
-            };
-          })
-      : [],
-  );
-};
+const routesOfBody = (body: unknown): Route[] =>
+  isRecord(body)
+    ? pathOperations(body.paths).map(({ routeKey, operation }) => {
+        const integration = isRecord(operation['x-amazon-apigateway-integration'])
+          ? operation['x-amazon-apigateway-integration']
+          : {};
+        return {
+          routeKey,
+          integrationUri: typeof integration.uri === 'string' ? integration.uri : undefined,
+          secured: asList(operation.security).length > 0,
+        };
+      })
+    : [];
 
 const checkRoutes = (
   plan: TerraformPlan,
