@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { readBody } from '../../packages/devstack/src/http-body.ts';
+import { ticketItem as storedTicket } from '../../services/tickets/src/adapters/ticket-store.ts';
 import { sampleTicket, sampleUser } from '../fixtures/events.ts';
 
 interface StubAws {
@@ -22,14 +23,8 @@ interface StubAws {
   stop(): Promise<void>;
 }
 
-const ticketItem = {
-  pk: `TICKET#${sampleTicket.id}`,
-  sk: 'TICKET',
-  ...sampleTicket,
-  statusKey: `STATUS#${sampleTicket.status}`,
-  reporterKey: `REPORTER#${sampleTicket.reporterId}`,
-  listKey: `${sampleTicket.createdAt}#${sampleTicket.id}`,
-};
+/** The sample ticket as the tickets store writes it, index keys included. */
+const ticketItem = storedTicket(sampleTicket);
 
 const userItem = {
   pk: `USER#${sampleUser.id}`,
