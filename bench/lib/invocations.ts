@@ -7,11 +7,12 @@
  * Every variant gets the same Lambda-like environment (region, credentials in the environment,
  * function name, memory size); the floors get their service's configuration too.
  */
-import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateJwkSet } from '../../packages/devstack/src/secrets.ts';
+import { createAccessTokenIssuer, loadKeyRing } from '../../services/users/src/adapters/access-tokens.ts';
 import { CALLER_ID, getMeEvent, getTicketEvent, outboxStreamEvent } from '../fixtures/events.ts';
 import type { Floor } from './floor.ts';
 import { floorOf } from './floor.ts';
@@ -160,24 +161,14 @@ const SPECS: Readonly<Record<string, InvocationSpec>> = {
   },
 };
 
-/** An ES256 access token as the users service issues it (`at+jwt`, iss, aud, sub, jti, iat, exp, role). */
-const accessToken = (jwkSetJson: string): string => {
-  const jwk = (JSON.parse(jwkSetJson) as { keys: Array<Record<string, string>> }).keys[0] ?? {};
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const header = encode({ alg: 'ES256', kid: jwk.kid, typ: 'at+jwt' });
-  const payload = encode({
-    role: 'user',
-    iss: JWT_ISSUER,
-    aud: JWT_AUDIENCE,
-    sub: CALLER_ID,
-    jti: randomUUID(),
-    iat: now,
-    exp: now + 3600,
+/** An access token the authorizer accepts, signed by the users service's own issuer, valid an hour. */
+const accessToken = async (jwkSetJson: string): Promise<string> => {
+  const issuer = createAccessTokenIssuer(await loadKeyRing(jwkSetJson), {
+    issuer: JWT_ISSUER,
+    audience: JWT_AUDIENCE,
+    lifetimeSeconds: 3600,
   });
-  const key = createPrivateKey({ key: jwk, format: 'jwk' });
-  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key, dsaEncoding: 'ieee-p1363' });
-  return `${header}.${payload}.${signature.toString('base64url')}`;
+  return (await issuer.issue({ userId: CALLER_ID, role: 'user' })).token;
 };
 
 const lambdaEnvironment = (
@@ -228,7 +219,7 @@ const prepareInvocations = async (
     endpoint: stub.endpoint,
     cursorSecret: `ssm:${CURSOR_SECRET_PARAMETER}`,
     jwtKeys: `ssm:${JWT_KEYS_PARAMETER}`,
-    accessToken: accessToken(jwkSet),
+    accessToken: await accessToken(jwkSet),
   };
 
   const variant = (name: string, kind: VariantKind, directory: string, spec: InvocationSpec): Variant => ({
