@@ -4,7 +4,7 @@
  */
 import type { BenchResults } from '../lib/results.ts';
 import { beforeView, coldOf } from './before.ts';
-import { budgetedBytes } from './summary.ts';
+import { budgetedBytes, capacityUnits } from './summary.ts';
 import { barChart, COLORS } from './svg-chart.ts';
 
 const grey = (kind: string) => (kind === 'service' ? undefined : COLORS.baseline);
@@ -90,10 +90,7 @@ const capacityChart = (r: BenchResults) => {
     })),
     rows: operations.map((operation) => ({
       label: operation.length > 44 ? `${operation.slice(0, 43)}…` : operation,
-      values: capacity.sizes.map((size) => {
-        const m = capacity.measurements.find((x) => x.operation === operation && x.size === size);
-        return m ? m.readUnits + m.writeUnits : null;
-      }),
+      values: capacity.sizes.map((size) => capacityUnits(capacity, operation, size) ?? null),
       colors: operation.startsWith('Scan') ? capacity.sizes.map(() => COLORS.fail) : [],
     })),
     format: (v) => (v >= 10 ? v.toFixed(0) : v.toFixed(1)),

@@ -11,7 +11,7 @@ import type { BenchResults, RssPeak } from '../lib/results.ts';
 import { ratio } from '../lib/stats.ts';
 import { beforeView, coldOf } from './before.ts';
 import { count, dollars, kib, mib, ms, seconds, times, us, verdict } from './format.ts';
-import { budgetedBytes, isExportOfSharedBundle, summaryRows } from './summary.ts';
+import { budgetedBytes, capacityUnits, isExportOfSharedBundle, summaryRows, warmPeers } from './summary.ts';
 
 const START = '<!-- optimisations:start -->';
 const END = '<!-- optimisations:end -->';
@@ -173,11 +173,7 @@ const warmSection = (r: BenchResults) => {
     ];
   });
   const verdicts = BUDGETED_OPERATIONS.map((operation) => {
-    const rowsOf = warm.rows.filter((x) => x.operation === operation);
-    const ours = rowsOf.find((x) => x.implementation === 'tessera');
-    const fastest = rowsOf
-      .filter((x) => x.implementation !== 'tessera')
-      .sort((a, b) => a.usPerRequest.median - b.usPerRequest.median)[0];
+    const { ours, fastest } = warmPeers(warm, operation);
     return `${operation}: ${verdict(Boolean(ours && fastest && ours.usPerRequest.median <= fastest.usPerRequest.median))}`;
   });
   return [
@@ -204,10 +200,7 @@ const capacitySection = (r: BenchResults) => {
       : '—';
   };
   const [small, large] = [Math.min(...capacity.sizes), Math.max(...capacity.sizes)];
-  const total = (operation: string, size: number) => {
-    const m = capacity.measurements.find((x) => x.operation === operation && x.size === size);
-    return m ? m.readUnits + m.writeUnits : Number.NaN;
-  };
+  const total = (operation: string, size: number) => capacityUnits(capacity, operation, size) ?? Number.NaN;
   return [
     '## 4. DynamoDB capacity per operation',
     '',

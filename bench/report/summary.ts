@@ -4,7 +4,7 @@
  */
 
 import { BENCH_BUDGET_MS, BUDGETED_OPERATIONS } from '../lib/budgets.ts';
-import type { BenchResults, BundleRow } from '../lib/results.ts';
+import type { BenchResults, BundleRow, CapacityResults, WarmResults } from '../lib/results.ts';
 import { ratio } from '../lib/stats.ts';
 import { count, dollars, kib, mib, ms, seconds, times, us } from './format.ts';
 
@@ -90,15 +90,22 @@ const coldRows = (r: BenchResults): SummaryRow[] => {
     });
 };
 
+/** Our row of a warm operation and the fastest peer's (by median), either absent when not measured. */
+const warmPeers = (warm: WarmResults, operation: string) => {
+  const rows = warm.rows.filter((row) => row.operation === operation);
+  return {
+    ours: rows.find((row) => row.implementation === 'tessera'),
+    fastest: rows
+      .filter((row) => row.implementation !== 'tessera')
+      .sort((a, b) => a.usPerRequest.median - b.usPerRequest.median)[0],
+  };
+};
+
 const warmRows = (r: BenchResults): SummaryRow[] => {
   const warm = r.warm;
   if (!warm) return [];
   return BUDGETED_OPERATIONS.flatMap((operation) => {
-    const rows = warm.rows.filter((row) => row.operation === operation);
-    const ours = rows.find((row) => row.implementation === 'tessera');
-    const fastest = rows
-      .filter((row) => row.implementation !== 'tessera')
-      .sort((a, b) => a.usPerRequest.median - b.usPerRequest.median)[0];
+    const { ours, fastest } = warmPeers(warm, operation);
     if (!ours || !fastest) return [];
     return [
       {
@@ -113,6 +120,12 @@ const warmRows = (r: BenchResults): SummaryRow[] => {
   });
 };
 
+/** Read and write units an operation consumed at a table size; undefined when not measured. */
+const capacityUnits = (capacity: CapacityResults, operation: string, size: number): number | undefined => {
+  const m = capacity.measurements.find((x) => x.operation === operation && x.size === size);
+  return m ? m.readUnits + m.writeUnits : undefined;
+};
+
 /** Operations other than the Scan baseline and the writes: every get and list. */
 const isReadOperation = (operation: string) => operation.startsWith('GET ');
 
@@ -120,10 +133,7 @@ const capacityRows = (r: BenchResults): SummaryRow[] => {
   const capacity = r.capacity;
   if (!capacity || capacity.sizes.length < 2) return [];
   const [small, large] = [Math.min(...capacity.sizes), Math.max(...capacity.sizes)];
-  const at = (operation: string, size: number) => {
-    const m = capacity.measurements.find((x) => x.operation === operation && x.size === size);
-    return m ? m.readUnits + m.writeUnits : Number.NaN;
-  };
+  const at = (operation: string, size: number) => capacityUnits(capacity, operation, size) ?? Number.NaN;
   const reads = [...new Set(capacity.measurements.map((m) => m.operation))].filter(isReadOperation);
   const changed = reads.filter((operation) => at(operation, small) !== at(operation, large));
   const scan = capacity.measurements.find((m) => m.operation.startsWith('Scan'))?.operation ?? '';
@@ -240,4 +250,4 @@ const summaryRows = (r: BenchResults): SummaryRow[] => [
 ];
 
 export type { SummaryRow };
-export { budgetedBytes, isExportOfSharedBundle, summaryRows };
+export { budgetedBytes, capacityUnits, isExportOfSharedBundle, summaryRows, warmPeers };
