@@ -18,7 +18,7 @@ import { type BenchOptions, parseOptions } from './lib/args.ts';
 import { COLD_BUDGET_RATIO, SIZE_BUDGET_BYTES } from './lib/budgets.ts';
 import { describeEnvironment } from './lib/environment.ts';
 import type { InvocationSetup } from './lib/invocations.ts';
-import type { BenchResults, MetricError, MetricName } from './lib/results.ts';
+import { type BenchResults, METRICS, type MetricError, type MetricName } from './lib/results.ts';
 import { renderCharts } from './report/charts.ts';
 import { seconds } from './report/format.ts';
 import { renderMarkdown } from './report/markdown.ts';
@@ -177,11 +177,7 @@ const main = async () => {
     totalMs: 0,
     errors: merged?.errors ?? [],
     ...(merged
-      ? Object.fromEntries(
-          (['size', 'cold', 'warm', 'capacity', 'load', 'start', 'cost'] as const)
-            .filter((m) => merged[m] !== undefined)
-            .map((m) => [m, merged[m]]),
-        )
+      ? Object.fromEntries(METRICS.filter((m) => merged[m] !== undefined).map((m) => [m, merged[m]]))
       : {}),
   };
   log(
