@@ -55,19 +55,15 @@ const staticClosure = (entry: string): string[] => {
  * measureBundle('dist/tickets').coldStartBytes
  */
 const measureBundle = (directory: string): BundleSize => {
-  const files = filesUnder(directory);
-  const code = files.filter((file) => file.endsWith('.mjs'));
+  const contents = new Map(filesUnder(directory).map((file) => [file, readFileSync(join(directory, file))]));
+  const code = [...contents].filter(([file]) => file.endsWith('.mjs')).map(([, bytes]) => bytes);
   const entries: Record<string, [Uint8Array, { mtime: Date; level: 9 }]> = {};
-  for (const file of files)
-    entries[file] = [readFileSync(join(directory, file)), { mtime: ZIP_MTIME, level: 9 }];
+  for (const [file, bytes] of contents) entries[file] = [bytes, { mtime: ZIP_MTIME, level: 9 }];
   const cold = staticClosure(join(directory, 'index.mjs'));
   return {
-    rawBytes: code.reduce((sum, file) => sum + statSync(join(directory, file)).size, 0),
+    rawBytes: code.reduce((sum, bytes) => sum + bytes.length, 0),
     coldStartBytes: cold.reduce((sum, file) => sum + statSync(file).size, 0),
-    gzipBytes: code.reduce(
-      (sum, file) => sum + gzipSync(readFileSync(join(directory, file)), { level: 9 }).length,
-      0,
-    ),
+    gzipBytes: code.reduce((sum, bytes) => sum + gzipSync(bytes, { level: 9 }).length, 0),
     zipBytes: zipSync(entries).length,
     files: code.length,
     coldStartFiles: cold.length,
