@@ -10,12 +10,17 @@ const role = z.enum(ROLES);
 const uuid = z.uuid();
 const timestamp = z.iso.datetime({ offset: false });
 
-const ticketStatus = z.enum(['NEW', 'OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']);
+/** The ticket's statuses, priorities and changeable fields: the tickets service's domain uses these. */
+const TICKET_STATUSES = ['NEW', 'OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
+const TICKET_PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] as const;
+const TICKET_FIELDS = ['title', 'description', 'priority', 'status', 'assigneeId'] as const;
+
+const ticketStatus = z.enum(TICKET_STATUSES);
 const ticket = z.strictObject({
   id: uuid,
   title: z.string(),
   description: z.string(),
-  priority: z.enum(['LOW', 'MEDIUM', 'HIGH', 'URGENT']),
+  priority: z.enum(TICKET_PRIORITIES),
   status: ticketStatus,
   reporterId: uuid,
   assigneeId: z.nullable(uuid),
@@ -23,7 +28,7 @@ const ticket = z.strictObject({
   updatedAt: timestamp,
   version: z.number().check(z.int(), z.minimum(1)),
 });
-const ticketField = z.enum(['title', 'description', 'priority', 'status', 'assigneeId']);
+const ticketField = z.enum(TICKET_FIELDS);
 
 const catalog = {
   'user.registered': {
@@ -64,4 +69,4 @@ const isEventType = (value: unknown): value is EventType =>
   typeof value === 'string' && Object.hasOwn(catalog, value);
 
 export type { EventData, EventType };
-export { catalog, EVENT_TYPES, isEventType };
+export { catalog, EVENT_TYPES, isEventType, TICKET_FIELDS, TICKET_PRIORITIES, TICKET_STATUSES };

@@ -1,5 +1,12 @@
 export type { EventData, EventType } from './catalog.ts';
-export { catalog, EVENT_TYPES, isEventType } from './catalog.ts';
+export {
+  catalog,
+  EVENT_TYPES,
+  isEventType,
+  TICKET_FIELDS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+} from './catalog.ts';
 export type {
   AnyTesseraEvent,
   EventBridgeDelivery,

@@ -12,6 +12,7 @@
  * - anyone else is told the ticket does not exist.
  */
 import type { Principal } from '@tessera/shared/auth';
+import { TICKET_FIELDS, TICKET_PRIORITIES, TICKET_STATUSES } from '@tessera/shared/events';
 import {
   IllegalTransitionError,
   NotAllowedError,
@@ -19,9 +20,11 @@ import {
   TicketNotFoundError,
 } from '../errors.ts';
 
-const STATUSES = ['NEW', 'OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
-const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] as const;
-const MUTABLE_FIELDS = ['title', 'description', 'priority', 'status', 'assigneeId'] as const;
+// The same lists the ticket events are checked against (the shared event catalog), so the two
+// cannot drift apart.
+const STATUSES = TICKET_STATUSES;
+const PRIORITIES = TICKET_PRIORITIES;
+const MUTABLE_FIELDS = TICKET_FIELDS;
 
 type TicketStatus = (typeof STATUSES)[number];
 type TicketPriority = (typeof PRIORITIES)[number];
