@@ -7,16 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../packages/devstack/src/http-body.ts';
 import { sampleTicket } from '../fixtures/events.ts';
 
 const body = JSON.stringify(sampleTicket);
 
 const server = createServer((request, response) => {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
+  readBody(request).then((received) => {
     const created = request.method === 'POST';
-    if (created) JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    if (created) JSON.parse(received.toString('utf8') || '{}');
     response.writeHead(created ? 201 : 200, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
