@@ -110,19 +110,23 @@ const queryParameters = (url: URL): Record<string, string> | undefined => {
   return Object.keys(out).length > 0 ? out : undefined;
 };
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 const clfTime = (date: Date) => {
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+  return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 };
 
 class Gateway {
   private server: Server | undefined;
   private readonly routes: Route[];
+  /** `GET /openapi.json`'s body: the contract does not change while the gateway runs. */
+  private readonly contractJson: string;
   url = '';
 
   constructor(private readonly options: GatewayOptions) {
     this.routes = compileRoutes(options.contract);
+    this.contractJson = JSON.stringify(options.contract.document);
   }
 
   async start(): Promise<string> {
@@ -167,12 +171,7 @@ class Gateway {
     requestId: string,
   ) {
     if (method === 'GET' && url.pathname === '/openapi.json') {
-      return this.send(
-        response,
-        200,
-        { 'content-type': 'application/json' },
-        JSON.stringify(this.options.contract.document),
-      );
+      return this.send(response, 200, { 'content-type': 'application/json' }, this.contractJson);
     }
     if (method === 'GET' && (url.pathname === '/docs' || url.pathname === '/docs/')) {
       return this.send(
