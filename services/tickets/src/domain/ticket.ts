@@ -71,11 +71,13 @@ const assertVisible = (ticket: Ticket | null, caller: Principal): Ticket => {
   return ticket;
 };
 
+/** The fields a request sets, whether or not their values change: all of them for a PUT. */
+const fieldsSet = (changes: TicketChanges): MutableField[] =>
+  MUTABLE_FIELDS.filter((field) => changes[field] !== undefined);
+
 /** The fields whose values `changes` would actually change. */
 const changedFields = (ticket: Ticket, changes: TicketChanges): MutableField[] =>
-  MUTABLE_FIELDS.filter(
-    (field) => field in changes && changes[field] !== undefined && changes[field] !== ticket[field],
-  );
+  fieldsSet(changes).filter((field) => changes[field] !== ticket[field]);
 
 /**
  * Who may touch each changed field (403). State does not matter here; `assertStateAllows` checks
@@ -148,6 +150,7 @@ export {
   canSee,
   canTransition,
   changedFields,
+  fieldsSet,
   MUTABLE_FIELDS,
   PRIORITIES,
   STATUSES,

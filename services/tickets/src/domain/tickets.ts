@@ -19,8 +19,7 @@ import {
   assertStateAllows,
   assertVisible,
   changedFields,
-  MUTABLE_FIELDS,
-  type MutableField,
+  fieldsSet,
   STATUSES,
   type Ticket,
   type TicketChanges,
@@ -42,10 +41,6 @@ const namesVersions = (precondition: Precondition | undefined): boolean =>
  */
 const lostRace = async (deps: Pick<Dependencies, 'tickets'>, caller: Principal, id: string) =>
   new StaleVersionError(assertVisible(await deps.tickets.get(id), caller).version);
-
-/** The fields a request sets, whether or not their values change: all of them for a PUT. */
-const fieldsSet = (changes: TicketChanges): MutableField[] =>
-  MUTABLE_FIELDS.filter((field) => changes[field] !== undefined);
 
 /**
  * After a lost race without `If-Match`: retrying is safe only if no field the request sets was
