@@ -34,6 +34,19 @@ const preconditionOf = (header: string | undefined): Precondition | undefined =>
 
 const withEtag = (ticket: Ticket, extra: Record<string, string> = {}) => ({ etag: etagOf(ticket), ...extra });
 
+type ChangeRequest = Parameters<OperationHandlers<Operations>['replaceTicket' | 'updateTicket']>[0];
+
+/** PUT and PATCH are one use case: a PUT merely sets every mutable field. */
+const changeHandler =
+  (base: Pick<Dependencies, 'tickets' | 'directory' | 'clock'>) =>
+  async ({ principal, path, header, body, correlationId }: ChangeRequest) => {
+    const ticket = await changeTicket(base, principal, path.ticketId, body, {
+      precondition: preconditionOf(header['if-match']),
+      correlationId,
+    });
+    return { status: 200 as const, body: ticket, headers: withEtag(ticket) };
+  };
+
 const createOperationHandlers = (
   base: Pick<Dependencies, 'tickets' | 'directory' | 'clock'>,
   dependencies: () => Promise<Dependencies>,
@@ -52,21 +65,8 @@ const createOperationHandlers = (
     return { status: 200, body: ticket, headers: withEtag(ticket) };
   },
 
-  async replaceTicket({ principal, path, header, body, correlationId }) {
-    const ticket = await changeTicket(base, principal, path.ticketId, body, {
-      precondition: preconditionOf(header['if-match']),
-      correlationId,
-    });
-    return { status: 200, body: ticket, headers: withEtag(ticket) };
-  },
-
-  async updateTicket({ principal, path, header, body, correlationId }) {
-    const ticket = await changeTicket(base, principal, path.ticketId, body, {
-      precondition: preconditionOf(header['if-match']),
-      correlationId,
-    });
-    return { status: 200, body: ticket, headers: withEtag(ticket) };
-  },
+  replaceTicket: changeHandler(base),
+  updateTicket: changeHandler(base),
 
   async deleteTicket({ principal, path, header, correlationId }) {
     await deleteTicket(base, principal, path.ticketId, {
