@@ -5,6 +5,7 @@
  * SIGTERM.
  */
 import { startDevstack } from '../../packages/devstack/src/index.ts';
+import { stopOnSignalOrCrash } from '../../packages/devstack/src/shutdown.ts';
 
 const started = performance.now();
 const devstack = await startDevstack({
@@ -22,9 +23,10 @@ console.log(
   })}`,
 );
 
-let stopping = false;
-process.on('SIGTERM', () => {
-  if (stopping) return;
-  stopping = true;
-  devstack.stop().finally(() => process.exit(0));
+// As `npm start` ends: SIGTERM stops it (Java included) and exits 0; an error nothing caught stops it, then exits 1.
+stopOnSignalOrCrash({
+  events: process,
+  stop: () => devstack.stop(),
+  exit: (code) => process.exit(code),
+  log: (line) => console.error(line),
 });

@@ -4,6 +4,7 @@
  */
 import { startDynamoDbLocal } from '../../packages/devstack/src/dynamodb-local.ts';
 import { freePort } from '../../packages/devstack/src/ports.ts';
+import { stopOnSignalOrCrash } from '../../packages/devstack/src/shutdown.ts';
 
 const started = performance.now();
 const dynamodb = await startDynamoDbLocal({ port: await freePort(), dataDir: process.env.BENCH_DATA_DIR });
@@ -12,6 +13,9 @@ console.log(
   `@@bench ${JSON.stringify({ endpoint: dynamodb.endpoint, readyMs: ready - started, sinceProcessStartMs: ready })}`,
 );
 
-process.on('SIGTERM', () => {
-  dynamodb.stop().finally(() => process.exit(0));
+stopOnSignalOrCrash({
+  events: process,
+  stop: () => dynamodb.stop(),
+  exit: (code) => process.exit(code),
+  log: (line) => console.error(line),
 });
