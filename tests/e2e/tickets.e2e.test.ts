@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Schemas } from '../../packages/client/src/index.ts';
 import { type Account, adminAccount, eventually422, newAccount, newProvider, raw } from '../support/e2e.ts';
+import { pollUntil } from '../support/poll.ts';
 
 type Ticket = Schemas['Ticket'];
 type TicketStatus = Schemas['TicketStatus'];
@@ -234,12 +235,10 @@ describe('PUT, PATCH and DELETE', () => {
     const assign = (assigneeId: string) => call(admin, 'PATCH', `/v1/tickets/${ticket.id}`, { assigneeId });
 
     // The stranger registered before this file's tests began; the directory hears of them by event.
-    const deadline = Date.now() + 10_000;
-    let plainUser = await json(await assign(stranger.user.id));
-    while (plainUser.detail?.includes('not a user this service knows') && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      plainUser = await json(await assign(stranger.user.id));
-    }
+    const plainUser = await pollUntil(
+      async () => json(await assign(stranger.user.id)),
+      (problem) => !problem.detail?.includes('not a user this service knows'),
+    );
     const nobody = await assign('00000000-0000-4000-8000-000000000000');
 
     expect(plainUser).toMatchObject({

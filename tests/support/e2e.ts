@@ -11,6 +11,7 @@ import {
   type User,
 } from '../../packages/client/src/index.ts';
 import { checkedFetch } from './contract-check.ts';
+import { pollUntil } from './poll.ts';
 import { BOOTSTRAP_ADMIN } from './provided.ts';
 
 const baseUrl = inject('baseUrl');
@@ -90,14 +91,8 @@ const newProvider = async (label = 'provider'): Promise<Account> => {
  * Retries while the answer is 422: a new provider reaches other services' user directories through
  * events, a moment after the role change.
  */
-const eventually422 = async (attempt: () => Promise<Response>, timeoutMs = 10_000): Promise<Response> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await attempt();
-    if (response.status !== 422 || Date.now() > deadline) return response;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
+const eventually422 = (attempt: () => Promise<Response>, timeoutMs = 10_000): Promise<Response> =>
+  pollUntil(attempt, (response) => response.status !== 422, { timeoutMs });
 
 interface BusEvent {
   readonly source: string;
@@ -117,15 +112,16 @@ const waitForEvent = async (
 ): Promise<BusEvent> => {
   const params = new URLSearchParams({ detailType: query.detailType });
   if (query.correlationId) params.set('correlationId', query.correlationId);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${baseUrl}/_devstack/events?${params}`);
-    const { items } = (await response.json()) as { items: BusEvent[] };
-    const found = items.find(predicate);
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no ${query.detailType} event within ${timeoutMs} ms`);
+  const found = await pollUntil(
+    async () => {
+      const response = await fetch(`${baseUrl}/_devstack/events?${params}`);
+      return ((await response.json()) as { items: BusEvent[] }).items.find(predicate);
+    },
+    (event) => event !== undefined,
+    { timeoutMs, intervalMs: 50 },
+  );
+  if (!found) throw new Error(`no ${query.detailType} event within ${timeoutMs} ms`);
+  return found;
 };
 
 export type { Account, BusEvent };

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../packages/devstack/src/contract.ts';
 import { freePort, isPortFree } from '../../../packages/devstack/src/ports.ts';
+import { pollUntil } from '../../support/poll.ts';
 
 const TSX = join(repoRoot, 'node_modules', '.bin', 'tsx');
 const CLI = join('packages', 'devstack', 'src', 'cli.ts');
@@ -77,15 +78,14 @@ const startCli = (env: Record<string, string>): Cli => {
 
 /** Resolves with the output once it contains `text`; fails when the CLI exits first or time runs out. */
 const waitFor = async (cli: Cli, text: string, timeoutMs: number): Promise<string> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!cli.output().includes(text)) {
-    if (cli.child.exitCode !== null || cli.child.signalCode !== null) {
-      throw new Error(`the CLI exited before printing "${text}":\n${cli.output()}`);
-    }
-    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${cli.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return cli.output();
+  const exited = () => cli.child.exitCode !== null || cli.child.signalCode !== null;
+  const output = await pollUntil(cli.output, (out) => out.includes(text) || exited(), { timeoutMs });
+  if (output.includes(text)) return output;
+  throw new Error(
+    exited()
+      ? `the CLI exited before printing "${text}":\n${cli.output()}`
+      : `no "${text}" within ${timeoutMs} ms:\n${cli.output()}`,
+  );
 };
 
 /** Resolves with how the CLI exited; fails when it is still running after `timeoutMs`. */
@@ -114,11 +114,12 @@ const dynamodbLocalPid = (port: number): number => {
 };
 
 /** Waits (briefly) for a process to be gone; a stopped child is reaped a moment after it exits. */
-const gone = async (pid: number, timeoutMs = 5000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  return !alive(pid);
-};
+const gone = async (pid: number, timeoutMs = 5000) =>
+  !(await pollUntil(
+    () => alive(pid),
+    (running) => !running,
+    { timeoutMs },
+  ));
 
 const settings = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));

@@ -9,6 +9,7 @@ import { createOutboxPublisher } from '@tessera/shared/outbox-publisher';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { endpoint, serviceTable } from '../../../../tests/support/dynamodb.ts';
+import { pollUntil } from '../../../../tests/support/poll.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/dynamodb-local.ts';
 import { type EventBridgeEvent, LocalEventBus } from '../../src/event-bus.ts';
 import { StreamPump } from '../../src/stream-pump.ts';
@@ -105,11 +106,8 @@ const published = (eventId: string) =>
   bus.events.filter((e) => (e.detail as { eventId?: string }).eventId === eventId);
 
 const eventually = async (check: () => boolean, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  if (!(await pollUntil(check, (met) => met, { timeoutMs, intervalMs: 20 })))
+    throw new Error('condition not met in time');
 };
 
 describe('Devstack: stream -> publisher -> bus', () => {
