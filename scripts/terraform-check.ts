@@ -15,9 +15,9 @@
  *    credentials or skip flags (scripts/lib/terraform-files.ts);
  * 5. per module: `init -backend=false` and `terraform test` (mocked provider);
  * 6. per module example: `init -backend=false` and `validate`;
- * 7. per environment: `init -backend=false`, `validate`, then, with a test-only override file (local
- *    backend, the provider's skip flags, fake credentials), `plan` and `show -json`, and the policy
- *    test over that plan (scripts/lib/terraform-policy.ts).
+ * 7. per environment, with a test-only override file (local backend, the provider's skip flags, fake
+ *    credentials): one `init`, `plan` (which validates first) and `show -json`, and the policy test
+ *    over that plan (scripts/lib/terraform-policy.ts).
  *
  * Each step prints its duration; the last line sums up. Exits non-zero when anything fails.
  *
@@ -330,22 +330,15 @@ const checkEnvironment =
     env: NodeJS.ProcessEnv,
   ) =>
   async () =>
-    timed(`environment ${environment}: init + validate + plan + policy`, async () => {
+    timed(`environment ${environment}: init + plan + policy`, async () => {
       const directory = join(workspace, 'terraform', 'environments', environment);
-      const validated = await runAll(
-        [
-          ['init', '-backend=false', '-input=false', NO_COLOR],
-          ['validate', NO_COLOR],
-        ],
-        directory,
-        env,
-      );
-      if (validated.code !== 0)
-        return { ok: false, detail: indent(`${validated.failed}:\n${validated.output}`) };
+      // The override is written before the one init, which then sets up its local backend. No
+      // separate validate: plan validates the configuration first. The provider arguments the
+      // override replaces are checked as committed by checkProviderBlocks.
       writeFileSync(join(directory, 'zz_offline_check_override.tf'), OFFLINE_OVERRIDE);
       const planned = await runAll(
         [
-          ['init', '-input=false', '-reconfigure', NO_COLOR],
+          ['init', '-input=false', NO_COLOR],
           ['plan', '-input=false', '-lock=false', '-out=offline.tfplan', NO_COLOR],
         ],
         directory,
