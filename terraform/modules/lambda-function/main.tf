@@ -29,6 +29,20 @@ locals {
   alarm_actions        = var.enable_alarms ? [var.alarm_topic_arn] : []
   alarm_name_prefix    = var.name
   alarm_period_seconds = 300
+
+  # The two alarms every function has when alarms are on, by the suffix of their names.
+  alarms = var.enable_alarms ? {
+    errors = {
+      metric_name = "Errors"
+      threshold   = var.alarm_error_threshold
+      description = "${var.name} failed at least ${var.alarm_error_threshold} time(s) in 5 minutes."
+    }
+    throttles = {
+      metric_name = "Throttles"
+      threshold   = 1
+      description = "${var.name} was throttled in the last 5 minutes."
+    }
+  } : {}
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -95,18 +109,18 @@ resource "aws_lambda_alias" "this" {
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "errors" {
-  count = var.enable_alarms ? 1 : 0
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
 
-  alarm_name          = "${local.alarm_name_prefix}-errors"
-  alarm_description   = "${var.name} failed at least ${var.alarm_error_threshold} time(s) in 5 minutes."
+  alarm_name          = "${local.alarm_name_prefix}-${each.key}"
+  alarm_description   = each.value.description
   namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
+  metric_name         = each.value.metric_name
   dimensions          = { FunctionName = var.name }
   statistic           = "Sum"
   period              = local.alarm_period_seconds
   evaluation_periods  = 1
-  threshold           = var.alarm_error_threshold
+  threshold           = each.value.threshold
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.alarm_actions
@@ -122,29 +136,12 @@ resource "aws_cloudwatch_metric_alarm" "errors" {
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "throttles" {
-  count = var.enable_alarms ? 1 : 0
+moved {
+  from = aws_cloudwatch_metric_alarm.errors[0]
+  to   = aws_cloudwatch_metric_alarm.this["errors"]
+}
 
-  alarm_name          = "${local.alarm_name_prefix}-throttles"
-  alarm_description   = "${var.name} was throttled in the last 5 minutes."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = var.name }
-  statistic           = "Sum"
-  period              = local.alarm_period_seconds
-  evaluation_periods  = 1
-  threshold           = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-
-  lifecycle {
-    precondition {
-      condition     = var.alarm_topic_arn != null
-      error_message = "enable_alarms needs alarm_topic_arn, the SNS topic the alarms go to."
-    }
-  }
+moved {
+  from = aws_cloudwatch_metric_alarm.throttles[0]
+  to   = aws_cloudwatch_metric_alarm.this["throttles"]
 }

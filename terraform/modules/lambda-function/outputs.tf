@@ -53,7 +53,7 @@ output "cloudwatch_log_group_name" {
 
 output "cloudwatch_metric_alarm_names" {
   description = "Names of the function's alarms (empty when alarms are off)."
-  value       = concat(aws_cloudwatch_metric_alarm.errors[*].alarm_name, aws_cloudwatch_metric_alarm.throttles[*].alarm_name)
+  value       = [for alarm in aws_cloudwatch_metric_alarm.this : alarm.alarm_name]
 }
 
 output "lambda_function_environment_variables" {

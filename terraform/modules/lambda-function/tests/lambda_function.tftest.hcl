@@ -199,12 +199,12 @@ run "alarms_on_errors_and_throttles_when_enabled" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.errors[0].metric_name == "Errors" && aws_cloudwatch_metric_alarm.throttles[0].metric_name == "Throttles"
+    condition     = aws_cloudwatch_metric_alarm.this["errors"].metric_name == "Errors" && aws_cloudwatch_metric_alarm.this["throttles"].metric_name == "Throttles"
     error_message = "Errors and throttles each have an alarm."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.errors[0].alarm_actions == toset(["arn:aws:sns:eu-west-1:111111111111:tessera-test-alarms"])
+    condition     = aws_cloudwatch_metric_alarm.this["errors"].alarm_actions == toset(["arn:aws:sns:eu-west-1:111111111111:tessera-test-alarms"])
     error_message = "Alarms go to the topic given."
   }
 }
@@ -213,7 +213,7 @@ run "has_no_alarms_by_default" {
   command = plan
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.errors) == 0 && length(aws_cloudwatch_metric_alarm.throttles) == 0
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 0
     error_message = "Alarms are opt-in."
   }
 }
@@ -225,7 +225,7 @@ run "refuses_alarms_without_a_topic" {
     enable_alarms = true
   }
 
-  expect_failures = [aws_cloudwatch_metric_alarm.errors, aws_cloudwatch_metric_alarm.throttles]
+  expect_failures = [aws_cloudwatch_metric_alarm.this]
 }
 
 run "refuses_a_wildcard_action" {
