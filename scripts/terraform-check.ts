@@ -217,7 +217,7 @@ const childEnvironment = (cliConfigFile: string): NodeJS.ProcessEnv => {
   };
 };
 
-const run = (args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> =>
+const spawnTerraform = (args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> =>
   new Promise((resolve) => {
     const child = spawn(terraformBinary, [`-chdir=${cwd}`, ...args], {
       env,
@@ -229,6 +229,19 @@ const run = (args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Prom
     child.on('error', (error) => resolve({ code: 127, output: String(error) }));
     child.on('close', (code) => resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString('utf8') }));
   });
+
+/**
+ * Every `terraform init` waits for the one before it: they share one plugin cache, which is not
+ * safe for concurrent writes (two inits installing at once fail with "mkdir ...: file exists").
+ * Plans and tests, which only read it, still run side by side.
+ */
+let initTurn: Promise<unknown> = Promise.resolve();
+const run = (args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> => {
+  if (args[0] !== 'init') return spawnTerraform(args, cwd, env);
+  const turn = initTurn.then(() => spawnTerraform(args, cwd, env));
+  initTurn = turn;
+  return turn;
+};
 
 /** Runs terraform commands in order, stopping at the first failure, whose output it keeps. */
 const runAll = async (
@@ -480,8 +493,8 @@ const main = async () => {
     await checkEnvironmentsAlike(workspace, environments);
     await checkEnvironmentSettings(workspace, environments);
 
-    // Fill the plugin cache once before anything runs in parallel: Terraform's cache is not safe for
-    // concurrent first installs.
+    // Install the provider into the plugin cache as a step of its own, so a failure to get it is
+    // reported once, before the modules and environments (whose inits take turns, see run).
     await timed('install the AWS provider once', async () => {
       const warmUp = join(workspace, '.warm-up');
       mkdirSync(warmUp);
