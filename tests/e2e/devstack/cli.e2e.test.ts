@@ -1,5 +1,5 @@
 /**
- * `npm start` itself: packages/devstack/src/cli.ts run through the project's tsx, as package.json's
+ * `npm start` itself: packages/devstack/src/cli.ts run by node with the tsx loader, as package.json's
  * `start` script runs it, on free ports and a temporary data folder. It prints its URLs when ready,
  * a second one on the same ports stops at once naming the busy port, and Ctrl-C (SIGINT to the whole
  * process group, as a terminal sends it) or a SIGTERM to the CLI alone stops everything, Java included.
@@ -16,7 +16,6 @@ import { repoRoot } from '../../../packages/devstack/src/contract.ts';
 import { freePort, isPortFree } from '../../../packages/devstack/src/ports.ts';
 import { pollUntil } from '../../support/poll.ts';
 
-const TSX = join(repoRoot, 'node_modules', '.bin', 'tsx');
 const CLI = join('packages', 'devstack', 'src', 'cli.ts');
 const HOST = '127.0.0.1';
 
@@ -55,7 +54,7 @@ afterEach(async () => {
 
 /** Runs the CLI in a process group of its own, as a terminal runs `npm start`. */
 const startCli = (env: Record<string, string>): Cli => {
-  const child = spawn(process.execPath, [TSX, CLI], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI], {
     cwd: repoRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
