@@ -35,10 +35,6 @@ const ttlFor = (epochMs: number) => Math.ceil(epochMs / 1000) + DAY_SECONDS;
 const failureTimes = (item: Record<string, unknown> | undefined): number[] =>
   Array.isArray(item?.failures) ? item.failures.map(Number) : [];
 
-/** The `keep` most recent of `times`, oldest first. */
-const mostRecent = (times: readonly number[], keep: number): number[] =>
-  [...times].sort((a, b) => a - b).slice(-keep);
-
 const toToken = (item: Record<string, unknown>): RefreshTokenRecord => ({
   hash: String(item.hash),
   userId: String(item.userId),
@@ -110,7 +106,6 @@ const createSessionStore = (client: DynamoDBDocumentClient, tableName: string): 
       );
       const times = failureTimes(result.Attributes);
       if (times.length > threshold) await trim(emailKey, times.length, threshold);
-      return { times: mostRecent(times, threshold) };
     },
 
     async clearLoginFailures(emailKey) {

@@ -77,7 +77,7 @@ interface SessionStore {
    * Records a failure at `at` atomically: concurrent failures are all counted, and only the
    * `policy.threshold` most recent are kept. The record expires some time after `policy.windowMs`.
    */
-  recordLoginFailure(emailKey: string, at: number, policy: LockoutPolicy): Promise<LoginFailures>;
+  recordLoginFailure(emailKey: string, at: number, policy: LockoutPolicy): Promise<void>;
   clearLoginFailures(emailKey: string): Promise<void>;
   /** Starts a family with its first token. */
   startFamily(family: TokenFamily, token: RefreshTokenRecord): Promise<void>;

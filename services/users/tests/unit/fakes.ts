@@ -70,7 +70,6 @@ const memorySessions = () => {
     async recordLoginFailure(emailKey, at, { threshold }) {
       const times = [...(failures.get(emailKey)?.times ?? []), at].sort((a, b) => a - b).slice(-threshold);
       failures.set(emailKey, { times });
-      return { times };
     },
     async clearLoginFailures(emailKey) {
       failures.delete(emailKey);
