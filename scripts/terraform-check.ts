@@ -16,7 +16,7 @@
  * 5. per module: `init -backend=false` and `terraform test` (mocked provider);
  * 6. per module example: `init -backend=false` and `validate`;
  * 7. per environment, with a test-only override file (local backend, the provider's skip flags, fake
- *    credentials): one `init`, `plan` (which validates first) and `show -json`, and the policy test
+ *    credentials): one `init` (its local backend instead of S3), `validate`, `plan` and `show -json`, and the policy test
  *    over that plan (scripts/lib/terraform-policy.ts).
  *
  * Each step prints its duration; the last line sums up. Exits non-zero when anything fails.
@@ -343,15 +343,16 @@ const checkEnvironment =
     env: NodeJS.ProcessEnv,
   ) =>
   async () =>
-    timed(`environment ${environment}: init + plan + policy`, async () => {
+    timed(`environment ${environment}: init + validate + plan + policy`, async () => {
       const directory = join(workspace, 'terraform', 'environments', environment);
-      // The override is written before the one init, which then sets up its local backend. No
-      // separate validate: plan validates the configuration first. The provider arguments the
-      // override replaces are checked as committed by checkProviderBlocks.
+      // The override is written before the one init, which then sets up its local backend instead
+      // of S3. The provider arguments the override replaces are checked as committed by
+      // checkProviderBlocks.
       writeFileSync(join(directory, 'zz_offline_check_override.tf'), OFFLINE_OVERRIDE);
       const planned = await runAll(
         [
           ['init', '-input=false', NO_COLOR],
+          ['validate', NO_COLOR],
           ['plan', '-input=false', '-lock=false', '-out=offline.tfplan', NO_COLOR],
         ],
         directory,
