@@ -113,28 +113,16 @@ const subdirectories = (directory: string): string[] =>
         .sort()
     : [];
 
-/** Looks for an unpacked or packed provider mirror holding hashicorp/aws. */
-const findProviderMirror = (): string | undefined => {
-  const fromEnvironment = process.env.TESSERA_TF_PROVIDER_MIRROR;
-  if (fromEnvironment) return fromEnvironment;
-  const holdsAws = (directory: string) =>
-    existsSync(join(directory, 'registry.terraform.io', 'hashicorp', 'aws'));
-  const usual = [
-    join(homedir(), '.terraform.d', 'plugins'),
-    join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'terraform', 'plugins'),
-    '/usr/local/share/terraform/plugins',
-    '/usr/share/terraform/plugins',
-  ];
-  const known = usual.find(holdsAws);
-  if (known) return known;
+/** The first `registry.terraform.io/hashicorp/aws` folder under `root`, searched to `depth`, or undefined. */
+const searchForMirror = (root: string, depth: number, timeoutMs: number): string | undefined => {
   // Temporary folders and .terraform/ folders hold plugin caches and copies, not mirrors.
   const skipped = ['/proc', '/sys', '/dev', '/tmp', '/var/tmp', tmpdir()];
   const found = spawnSync(
     'find',
     [
-      '/',
+      root,
       '-maxdepth',
-      '6',
+      String(depth),
       '(',
       ...skipped.flatMap((path) => ['-path', path, '-o']),
       '-name',
@@ -155,10 +143,40 @@ const findProviderMirror = (): string | undefined => {
       '-print',
       '-quit',
     ],
-    { encoding: 'utf8', timeout: 20_000 },
+    { encoding: 'utf8', timeout: timeoutMs },
   );
   const hit = found.stdout?.split('\n').find((line) => line.trim() !== '');
   return hit ? dirname(dirname(dirname(hit.trim()))) : undefined;
+};
+
+/**
+ * Looks for an unpacked provider mirror holding hashicorp/aws: the usual plugin folders first, then
+ * the folders where machines put shared tools (each searched a few levels deep, in well under a
+ * second), and only then the whole filesystem. A cold walk of `/` can take half a minute on a busy
+ * machine (it once ran out its time during `npm test` and the checks fell back to the registry, which
+ * an offline machine cannot reach), so it comes last and has a minute.
+ */
+const findProviderMirror = (): string | undefined => {
+  const fromEnvironment = process.env.TESSERA_TF_PROVIDER_MIRROR;
+  if (fromEnvironment) return fromEnvironment;
+  const holdsAws = (directory: string) =>
+    existsSync(join(directory, 'registry.terraform.io', 'hashicorp', 'aws'));
+  const usual = [
+    join(homedir(), '.terraform.d', 'plugins'),
+    join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'terraform', 'plugins'),
+    '/usr/local/share/terraform/plugins',
+    '/usr/share/terraform/plugins',
+  ];
+  const known = usual.find(holdsAws);
+  if (known) return known;
+  const likelyRoots = ['/opt', '/usr/local', '/usr/share', '/srv', homedir()].filter((root) =>
+    existsSync(root),
+  );
+  for (const root of likelyRoots) {
+    const hit = searchForMirror(root, 4, 10_000);
+    if (hit) return hit;
+  }
+  return searchForMirror('/', 6, 60_000);
 };
 
 const cliConfig = (mirror: string | undefined, pluginCache: string): string =>
