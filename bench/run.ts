@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { repoRoot } from '../packages/devstack/src/contract.ts';
+import { repoRoot } from '../packages/tooling/src/repo.ts';
 import { type BenchOptions, parseOptions } from './lib/args.ts';
 import { COLD_BUDGET_RATIO, SIZE_BUDGET_BYTES } from './lib/budgets.ts';
 import { describeEnvironment } from './lib/environment.ts';

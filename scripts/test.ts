@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../packages/devstack/src/contract.ts';
+import { repoRoot } from '../packages/tooling/src/repo.ts';
 
 interface Step {
   readonly name: string;

@@ -14,7 +14,7 @@
  * --cold-runs=N, --load-seconds=N, --capacity-sizes=1000,50000, --start-runs=N
  */
 import { isAbsolute, join, resolve } from 'node:path';
-import { repoRoot } from '../../packages/devstack/src/contract.ts';
+import { repoRoot } from '../../packages/tooling/src/repo.ts';
 import { METRICS, type MetricName } from './results.ts';
 
 interface BenchOptions {

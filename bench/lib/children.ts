@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from '../../packages/devstack/src/contract.ts';
+import { repoRoot } from '../../packages/tooling/src/repo.ts';
 import { processTree } from './rss.ts';
 
 interface BenchChild {

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { repoRoot } from '../../packages/devstack/src/contract.ts';
+import { repoRoot } from '../../packages/tooling/src/repo.ts';
 import type { Environment } from './results.ts';
 
 const git = (...args: string[]) => {

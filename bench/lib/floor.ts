@@ -8,8 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { repoRoot } from '../../packages/devstack/src/contract.ts';
-import { esbuildOptions } from '../../scripts/build.ts';
+import { esbuildOptions } from '../../packages/tooling/src/build.ts';
+import { repoRoot } from '../../packages/tooling/src/repo.ts';
 
 interface Floor {
   /** `floor-dynamodb`, `floor-eventbridge`. */

@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { repoRoot } from '../../packages/devstack/src/contract.ts';
+import { repoRoot } from '../../packages/tooling/src/repo.ts';
 import type { Variant } from '../lib/invocations.ts';
 import type { ColdResults, ColdVariantResult } from '../lib/results.ts';
 import { shuffled, summarize } from '../lib/stats.ts';

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../../packages/devstack/src/contract.ts';
+import { repoRoot } from '../../packages/tooling/src/repo.ts';
 import { spawnBenchChild } from '../lib/children.ts';
 import type { CommandTime, StartResults, StepTime } from '../lib/results.ts';
 import { summarize } from '../lib/stats.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { zipDirectory } from '../../scripts/build.ts';
+import { zipDirectory } from '../../packages/tooling/src/build.ts';
 
 const folders: string[] = [];
 

@@ -11,9 +11,9 @@
  * `checkedFetch` throws on any breach, so the test that made the request fails with the reason.
  */
 
-import { loadContract } from '../../packages/devstack/src/contract.ts';
-import { createContractAjv, toAjvSchema } from '../../packages/devstack/src/contract-schemas.ts';
 import { compileRoutes, matchRoute } from '../../packages/devstack/src/gateway.ts';
+import { loadContract } from '../../packages/tooling/src/contract.ts';
+import { createContractAjv, toAjvSchema } from '../../packages/tooling/src/contract-schemas.ts';
 
 const contract = loadContract();
 const routes = compileRoutes(contract);

@@ -3,7 +3,7 @@
  * script and nothing loaded from elsewhere, so it works offline and cannot drift from the
  * contract (ADR 0006).
  */
-import type { Contract, ContractOperation, JsonSchema } from './contract.ts';
+import type { Contract, ContractOperation, JsonSchema } from '@tessera/tooling/contract';
 
 const escapeHtml = (text: string): string =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');

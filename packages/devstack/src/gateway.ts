@@ -21,7 +21,7 @@ import {
   UnauthenticatedError,
 } from '@tessera/shared/errors';
 import { correlationIdOf, PROBLEM_CONTENT_TYPE, problemResponse } from '@tessera/shared/http';
-import type { Contract, ContractOperation } from './contract.ts';
+import type { Contract, ContractOperation } from '@tessera/tooling/contract';
 import type { RecordedEvent } from './event-bus.ts';
 import { FunctionTimeoutError } from './function-host.ts';
 import { readBody } from './http-body.ts';

@@ -11,8 +11,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type Contract, loadContract } from '@tessera/tooling/contract';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
-import { type Contract, loadContract, repoRoot } from './contract.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEventBus, type RecordedEvent } from './event-bus.ts';
@@ -95,7 +95,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
 
     const services = discoverServices();
     if (options.build !== false) {
-      const { buildAll } = await import('../../../scripts/build.ts');
+      const { buildAll } = await import('@tessera/tooling/build');
       await buildAll({ report: (line) => log('build', line) });
     }
 
@@ -242,4 +242,4 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
 };
 
 export type { Devstack, DevstackOptions };
-export { repoRoot, startDevstack };
+export { startDevstack };

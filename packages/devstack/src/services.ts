@@ -5,8 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTableDeclaration, type TableDeclaration } from '@tessera/shared/table-declaration';
+import { repoRoot } from '@tessera/tooling/repo';
 import { z } from 'zod';
-import { repoRoot } from './contract.ts';
 import type { EventPattern } from './event-bus.ts';
 
 /**

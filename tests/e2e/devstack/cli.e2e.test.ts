@@ -12,8 +12,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../packages/devstack/src/contract.ts';
 import { freePort, isPortFree } from '../../../packages/devstack/src/ports.ts';
+import { repoRoot } from '../../../packages/tooling/src/repo.ts';
 import { pollUntil } from '../../support/poll.ts';
 
 const CLI = join('packages', 'devstack', 'src', 'cli.ts');

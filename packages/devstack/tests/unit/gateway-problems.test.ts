@@ -1,5 +1,5 @@
+import { loadContract } from '@tessera/tooling/contract';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadContract } from '../../src/contract.ts';
 import { FunctionTimeoutError } from '../../src/function-host.ts';
 import { Gateway } from '../../src/gateway.ts';
 

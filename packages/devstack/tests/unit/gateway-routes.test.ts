@@ -1,5 +1,5 @@
+import { loadContract } from '@tessera/tooling/contract';
 import { describe, expect, it } from 'vitest';
-import { loadContract } from '../../src/contract.ts';
 import { renderDocsPage } from '../../src/docs-page.ts';
 import { compileRoutes, matchRoute } from '../../src/gateway.ts';
 

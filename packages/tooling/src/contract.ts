@@ -7,9 +7,9 @@
  * (`#/components/schemas/X`) are kept, for the consumer to resolve against `schemas`.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { repoRoot } from './repo.ts';
 
 type JsonSchema = { readonly [key: string]: unknown };
 
@@ -59,7 +59,6 @@ interface Contract {
   readonly operations: readonly ContractOperation[];
 }
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CONTRACT_PATH = join(repoRoot, 'openapi', 'api.yaml');
 
 const asObject = (value: unknown, where: string): JsonSchema => {
@@ -162,4 +161,4 @@ const parseContract = (text: string): Contract => {
 const loadContract = (path: string = CONTRACT_PATH): Contract => parseContract(readFileSync(path, 'utf8'));
 
 export type { Contract, ContractOperation, ContractParameter, ContractResponse, JsonSchema };
-export { CONTRACT_PATH, loadContract, parseContract, repoRoot };
+export { CONTRACT_PATH, loadContract, parseContract };
