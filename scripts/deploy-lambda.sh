@@ -24,8 +24,10 @@ named, to the environment (dev, staging or prod). For each of a service's functi
   aws lambda wait published-version-active
   aws lambda update-alias           move "live" to the new version
 
-Services are the folders under services/ plus the outbox publisher. Functions are named
-tessera-<environment>-<service>; the users bundle also runs tessera-<environment>-users-authorizer.
+Services are those with a manifest (services/<name>/service.json), plus the outbox publisher
+(packages/shared/publisher.json). Each runs the functions its manifest declares, named
+tessera-<environment>-<function>: the users bundle runs tessera-<environment>-users and
+tessera-<environment>-users-authorizer.
 
 Options:
   --dry-run        print the aws CLI calls without making them (no credentials needed)
@@ -62,22 +64,24 @@ case "$source_path" in
 esac
 repo_root="$(cd "$script_dir/.." && pwd)"
 
+# One "<deployable> <function>" line per function, read from the manifests (services/*/service.json
+# and packages/shared/publisher.json) once the arguments are read: which zip each function runs.
+deployables_listing=""
+
 known_services() {
-  local directory name
-  for directory in "$repo_root"/services/*/; do
-    name="${directory%/}"
-    name="${name##*/}"
-    if [ -f "$directory/src/index.ts" ]; then printf '%s\n' "$name"; fi
-  done
-  printf '%s\n' publisher
+  local deployable function_name last=""
+  while read -r deployable function_name; do
+    if [ "$deployable" != "$last" ]; then printf '%s\n' "$deployable"; fi
+    last="$deployable"
+  done <<<"$deployables_listing"
 }
 
-# The functions that run a service's bundle: the service itself, and for users the API authorizer.
+# The functions that run a deployable's bundle, as its manifest names them.
 functions_of() {
-  case "$1" in
-    users) printf '%s\n' "users" "users-authorizer" ;;
-    *) printf '%s\n' "$1" ;;
-  esac
+  local deployable function_name
+  while read -r deployable function_name; do
+    if [ "$deployable" = "$1" ]; then printf '%s\n' "$function_name"; fi
+  done <<<"$deployables_listing"
 }
 
 dry_run=false
@@ -115,6 +119,14 @@ case " $ENVIRONMENTS " in
   *" $environment "*) ;;
   *) usage_error "unknown environment '$environment' (expected one of: ${ENVIRONMENTS// /, })" ;;
 esac
+
+# Node runs the manifest reader: the project's pinned Node when npm ci has installed it, else any.
+node_binary="$repo_root/node_modules/.bin/node"
+[ -x "$node_binary" ] || node_binary="node"
+command -v "$node_binary" >/dev/null 2>&1 ||
+  fail "Node.js is needed to read the service manifests (and npm to build): install it, then run npm ci."
+deployables_listing="$("$node_binary" "$repo_root/scripts/lib/deployables.mjs" "$repo_root")" ||
+  fail "could not read the service manifests"
 
 available="$(known_services)"
 if [ ${#services[@]} -eq 0 ]; then

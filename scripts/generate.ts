@@ -5,6 +5,8 @@
  *   types), `body-validators.js` and `param-validators.js` (Ajv standalone validators, compiled at
  *   build time so no schema is compiled at cold start);
  * - `packages/client/src/generated/schema.ts`, the client's types (openapi-typescript);
+ * - `packages/tooling/generated/service-manifest.schema.json`, the JSON Schema of the service
+ *   manifests (from their zod schema), which each manifest names as its `$schema` for editors;
  * - `services/users/src/domain/generated/common-passwords.ts`, the 1,000 most common passwords from
  *   `@zxcvbn-ts/language-common`, trimmed here so the bundle stays small.
  *
@@ -24,6 +26,7 @@ import {
   loadContract,
 } from '../packages/tooling/src/contract.ts';
 import { createContractAjv, SCHEMA_REF, toAjvSchema } from '../packages/tooling/src/contract-schemas.ts';
+import { manifestJsonSchema } from '../packages/tooling/src/manifests.ts';
 import { repoRoot } from '../packages/tooling/src/repo.ts';
 
 const HEADER =
@@ -270,6 +273,10 @@ const outputs = async (): Promise<Map<string, string>> => {
     }
   }
   files.set(join('packages', 'client', 'src', 'generated', 'schema.ts'), await clientTypes());
+  files.set(
+    join('packages', 'tooling', 'generated', 'service-manifest.schema.json'),
+    `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`,
+  );
   files.set(
     join('services', 'users', 'src', 'domain', 'generated', 'common-passwords.ts'),
     commonPasswords(),

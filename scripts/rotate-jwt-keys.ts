@@ -1,15 +1,17 @@
 /**
- * Writes the users service's key material into SSM Parameter Store, where Terraform created the
- * parameters with placeholders and never looks at their values again (docs/adr/0011):
+ * Writes the services' secrets into SSM Parameter Store, where Terraform created the parameters
+ * with placeholders and never looks at their values again (docs/adr/0011). Which secrets there are
+ * comes from the manifests (`secrets` in each `services/<name>/service.json`), each parameter named
+ * `/tessera/<env>/<service>/<secret>`:
  *
- * - `/tessera/<env>/users/jwt-private-keys` (SecureString): the JWK set the users function signs
- *   with; the first key with a private part signs, every key verifies;
- * - `/tessera/<env>/users/jwt-public-keys` (String): the same keys without private parts, for the
+ * - a `jwk-private-set` (SecureString, the users service's `jwt-private-keys`): the JWK set a
+ *   function signs with; the first key with a private part signs, every key verifies;
+ * - its `jwk-public-set` (String, `jwt-public-keys`): the same keys without private parts, for the
  *   API authorizer and `GET /.well-known/jwks.json`;
- * - `/tessera/<env>/<service>/cursor-secret` (SecureString), one per service that lists: 64 random
- *   characters that sign its list cursors; every such parameter holding a placeholder is set.
+ * - every `random` secret (SecureString, each service's `cursor-secret`): 64 random characters; every
+ *   one still holding a placeholder (or anything shorter than 32 characters) is set.
  *
- * With `--apply` each run takes one step, decided from what the parameters hold:
+ * With `--apply` each run takes one step per key set, decided from what the parameters hold:
  *
  * 1. no key yet: a new ES256 key signs at once;
  * 2. one signing key: a new key is staged, second in the set: it verifies everywhere but does not
@@ -31,11 +33,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { loadServiceManifests, type Manifest, parameterName } from '../packages/tooling/src/manifests.ts';
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
-/** What Terraform writes until this script runs (terraform/modules/users/parameters.tf). */
-const CURSOR_PLACEHOLDER = 'unset';
-const MIN_CURSOR_SECRET_LENGTH = 32;
+/** Shorter than this is a placeholder (Terraform writes `unset`), never a real random secret. */
+const MIN_RANDOM_SECRET_LENGTH = 32;
 
 interface Options {
   readonly environment: (typeof ENVIRONMENTS)[number];
@@ -166,34 +168,59 @@ const printFreshValues = async () => {
   );
 };
 
+interface KeySetParameters {
+  readonly privateKeys: string;
+  /** The public half, when the manifest declares one. */
+  readonly publicKeys: string | undefined;
+}
+
+/** The parameters of an environment this script writes, from the manifests' secrets. */
+const secretParameters = (
+  manifests: readonly Manifest[],
+  environment: string,
+): { readonly keySets: KeySetParameters[]; readonly randoms: string[] } => {
+  const keySets: KeySetParameters[] = [];
+  const randoms: string[] = [];
+  for (const manifest of manifests) {
+    const name = (secret: string) => parameterName(environment, manifest.name, secret);
+    for (const [id, secret] of Object.entries(manifest.secrets)) {
+      if (secret.kind === 'random') randoms.push(name(id));
+      if (secret.kind === 'jwk-private-set') {
+        const publicHalf = Object.entries(manifest.secrets).find(
+          ([, other]) => other.kind === 'jwk-public-set' && other.of === id,
+        );
+        keySets.push({ privateKeys: name(id), publicKeys: publicHalf ? name(publicHalf[0]) : undefined });
+      }
+    }
+  }
+  return { keySets, randoms };
+};
+
 /**
- * The cursor secrets to (re)write: those still holding Terraform's placeholder or too short to
- * be real, or every one with `--rotate-cursor-secret`.
+ * The random secrets to (re)write: those still holding Terraform's placeholder (anything too short
+ * to be real), or every one with `--rotate-cursor-secret`.
  */
-const cursorSecretsToWrite = (
+const randomSecretsToWrite = (
   parameters: ReadonlyArray<{ readonly name: string; readonly value: string }>,
   rotate: boolean,
 ): string[] =>
-  parameters
-    .filter((p) => p.name.endsWith('/cursor-secret'))
-    .filter((p) => rotate || p.value === CURSOR_PLACEHOLDER || p.value.length < MIN_CURSOR_SECRET_LENGTH)
-    .map((p) => p.name);
+  parameters.filter((p) => rotate || p.value.length < MIN_RANDOM_SECRET_LENGTH).map((p) => p.name);
+
+/** The keys of a parameter's JWK set; a placeholder (`{"keys":[]}`, or anything unreadable) holds none. */
+const keysOf = (value: string): JWK[] => {
+  try {
+    const keys = (JSON.parse(value) as Partial<KeySet>).keys;
+    return Array.isArray(keys) ? keys : [];
+  } catch {
+    return [];
+  }
+};
 
 const applyToSsm = async (options: Options) => {
-  const {
-    SSMClient,
-    GetParameterCommand,
-    GetParametersByPathCommand,
-    PutParameterCommand,
-    DescribeParametersCommand,
-  } = await import('@aws-sdk/client-ssm');
+  const { SSMClient, GetParameterCommand, PutParameterCommand, DescribeParametersCommand } = await import(
+    '@aws-sdk/client-ssm'
+  );
   const ssm = new SSMClient(options.region ? { region: options.region } : {});
-  const prefix = `/tessera/${options.environment}/users`;
-  const names = {
-    privateKeys: `${prefix}/jwt-private-keys`,
-    publicKeys: `${prefix}/jwt-public-keys`,
-  };
-
   const read = async (name: string): Promise<string> => {
     try {
       const result = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
@@ -229,31 +256,22 @@ const applyToSsm = async (options: Options) => {
     );
   };
 
-  const current = JSON.parse((await read(names.privateKeys)) || '{"keys":[]}') as Partial<KeySet>;
-  const step = await nextStep(current.keys ?? [], options.keep);
-  const publicSet: KeySet = { keys: step.privateSet.keys.map(publicPart) };
-  await write(names.publicKeys, JSON.stringify(publicSet), 'String');
-  await write(names.privateKeys, JSON.stringify(step.privateSet), 'SecureString');
-  console.log(`${options.environment}: ${step.description}`);
+  const { keySets, randoms } = secretParameters(loadServiceManifests(), options.environment);
+  for (const keySet of keySets) {
+    const step = await nextStep(keysOf(await read(keySet.privateKeys)), options.keep);
+    // The public set first, so no function can sign with a key the authorizer could not have read.
+    if (keySet.publicKeys) {
+      const publicSet: KeySet = { keys: step.privateSet.keys.map(publicPart) };
+      await write(keySet.publicKeys, JSON.stringify(publicSet), 'String');
+    }
+    await write(keySet.privateKeys, JSON.stringify(step.privateSet), 'SecureString');
+    console.log(`${options.environment}: ${keySet.privateKeys}: ${step.description}`);
+  }
 
-  const parameters: Array<{ name: string; value: string }> = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ssm.send(
-      new GetParametersByPathCommand({
-        Path: `/tessera/${options.environment}/`,
-        Recursive: true,
-        WithDecryption: true,
-        ...(nextToken ? { NextToken: nextToken } : {}),
-      }),
-    );
-    for (const p of page.Parameters ?? [])
-      if (p.Name) parameters.push({ name: p.Name, value: p.Value ?? '' });
-    nextToken = page.NextToken;
-  } while (nextToken);
-  for (const name of cursorSecretsToWrite(parameters, options.rotateCursorSecret)) {
+  const current = await Promise.all(randoms.map(async (name) => ({ name, value: await read(name) })));
+  for (const name of randomSecretsToWrite(current, options.rotateCursorSecret)) {
     await write(name, newCursorSecret(), 'SecureString');
-    console.log(`${options.environment}: wrote a new cursor secret at ${name}`);
+    console.log(`${options.environment}: wrote a new random secret at ${name}`);
   }
 };
 
@@ -264,4 +282,4 @@ if (isMain) {
   else await printFreshValues();
 }
 
-export { cursorSecretsToWrite, generateSigningKey, nextStep, publicPart };
+export { generateSigningKey, keysOf, nextStep, publicPart, randomSecretsToWrite, secretParameters };

@@ -476,7 +476,7 @@ const main = async () => {
       copyTree(join(repoRoot, 'openapi'), join(workspace, 'openapi'));
       // Each service's declarations, which the modules read: its table and its subscriptions.
       for (const service of subdirectories(join(repoRoot, 'services'))) {
-        for (const file of ['table.json', 'subscriptions.json']) {
+        for (const file of ['table.json', 'service.json']) {
           const declaration = join(repoRoot, 'services', service, file);
           if (!existsSync(declaration)) continue;
           mkdirSync(join(workspace, 'services', service), { recursive: true });

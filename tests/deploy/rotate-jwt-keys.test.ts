@@ -3,11 +3,14 @@
  * holds, each run initialises, stages a new key, or promotes the staged key.
  */
 import { describe, expect, it } from 'vitest';
+import { loadServiceManifests } from '../../packages/tooling/src/manifests.ts';
 import {
-  cursorSecretsToWrite,
   generateSigningKey,
+  keysOf,
   nextStep,
   publicPart,
+  randomSecretsToWrite,
+  secretParameters,
 } from '../../scripts/rotate-jwt-keys.ts';
 
 const kids = (keys: readonly { kid?: string }[]) => keys.map((key) => key.kid);
@@ -69,25 +72,49 @@ describe('rotate-jwt-keys', () => {
   });
 });
 
-describe('rotate-jwt-keys, cursor secrets', () => {
+describe('rotate-jwt-keys, the parameters it writes', () => {
+  it('takes every key set and random secret from the manifests, named per environment', () => {
+    // Act
+    const { keySets, randoms } = secretParameters(loadServiceManifests(), 'staging');
+
+    // Assess
+    expect(keySets).toEqual([
+      {
+        privateKeys: '/tessera/staging/users/jwt-private-keys',
+        publicKeys: '/tessera/staging/users/jwt-public-keys',
+      },
+    ]);
+    expect(randoms.sort()).toEqual([
+      '/tessera/staging/tickets/cursor-secret',
+      '/tessera/staging/users/cursor-secret',
+    ]);
+  });
+
+  it('reads a placeholder or an unreadable value as a set without keys', () => {
+    expect(keysOf('{"keys":[]}')).toEqual([]);
+    expect(keysOf('unset')).toEqual([]);
+    expect(keysOf('{"keys":[{"kid":"k1"}]}')).toEqual([{ kid: 'k1' }]);
+  });
+});
+
+describe('rotate-jwt-keys, random secrets', () => {
   const parameters = [
-    { name: '/tessera/dev/users/jwt-private-keys', value: '{"keys":[]}' },
     { name: '/tessera/dev/users/cursor-secret', value: 'x'.repeat(64) },
     { name: '/tessera/dev/tickets/cursor-secret', value: 'unset' },
     { name: '/tessera/dev/bookings/cursor-secret', value: 'too short' },
   ];
 
-  it('sets every service cursor secret that still holds a placeholder, and leaves real ones', () => {
+  it('sets every random secret that still holds a placeholder, and leaves real ones', () => {
     // Act
-    const names = cursorSecretsToWrite(parameters, false);
+    const names = randomSecretsToWrite(parameters, false);
 
     // Assess
     expect(names).toEqual(['/tessera/dev/tickets/cursor-secret', '/tessera/dev/bookings/cursor-secret']);
   });
 
-  it('replaces every cursor secret, and nothing else, when asked to rotate', () => {
+  it('replaces every random secret when asked to rotate', () => {
     // Act
-    const names = cursorSecretsToWrite(parameters, true);
+    const names = randomSecretsToWrite(parameters, true);
 
     // Assess
     expect(names).toEqual([

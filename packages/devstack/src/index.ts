@@ -141,7 +141,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
           name: `${service.name}.${subscription.name}`,
           pattern: subscription.pattern,
           deliver: async (event) => {
-            await invoke(service.name, 'handler', event);
+            await invoke(service.name, subscription.exportName, event);
           },
         })),
       ),

@@ -1,66 +1,46 @@
 /**
- * The services of this repository, found from `services/<name>/table.json`, with their table
- * declarations and bundles.
+ * The services of this repository, from their manifests (`services/<name>/service.json`), with their
+ * table declarations, subscriptions and bundles.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTableDeclaration, type TableDeclaration } from '@tessera/shared/table-declaration';
+import type { TableDeclaration } from '@tessera/shared/table-declaration';
+import { loadServiceManifests, type Manifest } from '@tessera/tooling/manifests';
 import { repoRoot } from '@tessera/tooling/repo';
-import { z } from 'zod';
 import type { EventPattern } from './event-bus.ts';
-
-/**
- * `services/<name>/subscriptions.json`: the events a service consumes. Terraform makes an
- * EventBridge rule of each; the devstack a rule on its local bus. `target` says how events arrive:
- * `function` invokes the service's Lambda directly.
- */
-const subscriptionsSchema = z.strictObject({
-  subscriptions: z.array(
-    z.strictObject({
-      name: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/),
-      description: z.string(),
-      pattern: z.record(z.string(), z.unknown()),
-      target: z.literal('function'),
-    }),
-  ),
-});
 
 interface Subscription {
   readonly name: string;
   readonly pattern: EventPattern;
-  readonly target: 'function';
+  /** The export of the service's bundle that receives the events. */
+  readonly exportName: string;
 }
 
 interface ServiceDefinition {
   readonly name: string;
+  readonly manifest: Manifest;
   readonly table: TableDeclaration;
   readonly subscriptions: readonly Subscription[];
 }
 
-const readSubscriptions = (path: string): Subscription[] =>
-  existsSync(path)
-    ? subscriptionsSchema
-        .parse(JSON.parse(readFileSync(path, 'utf8')))
-        .subscriptions.map(({ name, pattern, target }) => ({
-          name,
-          pattern: pattern as EventPattern,
-          target,
-        }))
-    : [];
-
 const discoverServices = (root: string = repoRoot): ServiceDefinition[] =>
-  readdirSync(join(root, 'services'))
-    .filter((name) => existsSync(join(root, 'services', name, 'table.json')))
-    .sort()
-    .map((name) => ({
-      name,
-      table: parseTableDeclaration(
-        JSON.parse(readFileSync(join(root, 'services', name, 'table.json'), 'utf8')),
-      ),
-      subscriptions: readSubscriptions(join(root, 'services', name, 'subscriptions.json')),
-    }));
+  loadServiceManifests(root).flatMap((manifest) =>
+    manifest.tableDeclaration
+      ? [
+          {
+            name: manifest.name,
+            manifest,
+            table: manifest.tableDeclaration,
+            subscriptions: manifest.subscriptions.map((subscription) => ({
+              name: subscription.name,
+              pattern: subscription.pattern as EventPattern,
+              exportName: manifest.functions[subscription.target.function]?.export ?? 'handler',
+            })),
+          },
+        ]
+      : [],
+  );
 
-/** The bundle a function runs: `dist/<name>/index.mjs`, as `scripts/build.ts` writes it. */
+/** The bundle a function runs: `dist/<name>/index.mjs`, as the build writes it. */
 const bundlePath = (name: string, root: string = repoRoot): string => join(root, 'dist', name, 'index.mjs');
 
 export type { ServiceDefinition, Subscription };

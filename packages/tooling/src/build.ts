@@ -1,29 +1,25 @@
 /**
- * Builds every Lambda bundle: one minified ESM bundle per function under `dist/<name>/`, and one
- * deterministic zip per function at `dist/<name>.zip` (same sources, same bytes), then prints sizes.
- *
- * Functions: each `services/<name>` (entry `src/index.ts`) and the outbox `publisher`.
+ * Builds every Lambda bundle: one minified ESM bundle per manifest (each service, and the outbox
+ * publisher) under `dist/<name>/`, and one deterministic zip of it at `dist/<name>.zip` (same
+ * sources, same bytes), then prints sizes per function. Every function of a manifest runs its
+ * bundle; a function whose export the bundle's entry lacks fails the build.
  *
  * Usage: `npm run build [-- --sourcemap]`
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
 import { zipSync } from 'fflate';
+import { loadManifests, type Manifest } from './manifests.ts';
 import { repoRoot } from './repo.ts';
-
-interface FunctionBuild {
-  readonly name: string;
-  readonly entry: string;
-}
 
 interface BuiltFunction {
   readonly name: string;
   readonly directory: string;
   readonly zipPath: string;
   readonly rawBytes: number;
-  /** Per export: the code a cold start loads to serve the first request (see FIRST_REQUEST_PARTS). */
+  /** Per function: the code a cold start loads to serve the first request (see `loads` in the manifest). */
   readonly firstRequestBytes: Readonly<Record<string, number>>;
   readonly gzipBytes: number;
   readonly zipBytes: number;
@@ -49,15 +45,6 @@ const ALIASES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Exports that load a part of their bundle on the first request (a dynamic import in the entry),
- * by bundle and export: the users bundle serves the users service and the API authorizer, and each
- * loads only its own part. Exports not listed load everything statically from the entry.
- */
-const FIRST_REQUEST_PARTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  users: { handler: 'services/users/src/service.ts', authorizer: 'services/users/src/authorizer.ts' },
-};
-
-/**
  * How every Lambda bundle is built: ESM for node22, minified, split into chunks so code behind an
  * `import()` loads only when reached, `module` fields first, no source maps unless asked. The
  * benchmark builds its SDK-only floors with the same options (ADR 0017).
@@ -80,16 +67,6 @@ const esbuildOptions = {
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
-const functionsToBuild = (): FunctionBuild[] => [
-  ...readdirSync(join(repoRoot, 'services'))
-    .filter((name) =>
-      statSync(join(repoRoot, 'services', name, 'src', 'index.ts'), { throwIfNoEntry: false }),
-    )
-    .sort()
-    .map((name) => ({ name, entry: join(repoRoot, 'services', name, 'src', 'index.ts') })),
-  { name: 'publisher', entry: join(repoRoot, 'packages', 'shared', 'src', 'publisher-function', 'index.ts') },
-];
-
 const filesUnder = (directory: string): string[] =>
   readdirSync(directory, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
@@ -104,12 +81,12 @@ const zipDirectory = (directory: string): Uint8Array => {
   return zipSync(entries);
 };
 
-const buildFunction = async (fn: FunctionBuild, sourcemap: boolean): Promise<BuiltFunction> => {
-  const directory = join(DIST, fn.name);
+const buildBundle = async (manifest: Manifest, sourcemap: boolean): Promise<BuiltFunction> => {
+  const directory = join(DIST, manifest.name);
   rmSync(directory, { recursive: true, force: true });
   const result = await build({
     ...esbuildOptions,
-    entryPoints: { index: fn.entry },
+    entryPoints: { index: manifest.entryPath },
     metafile: true,
     outdir: directory,
     sourcemap: sourcemap ? 'linked' : false,
@@ -126,23 +103,32 @@ const buildFunction = async (fn: FunctionBuild, sourcemap: boolean): Promise<Bui
   const entry = relative(process.cwd(), join(directory, 'index.mjs'));
   const bytesOf = (paths: Set<string>) =>
     [...paths].reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0);
-  const parts = FIRST_REQUEST_PARTS[fn.name] ?? { handler: '' };
+  const exported = outputs[entry]?.exports ?? [];
   const firstRequestBytes = Object.fromEntries(
-    Object.entries(parts).map(([exportName, part]) => {
+    Object.entries(manifest.functions).map(([name, fn]) => {
+      if (!exported.includes(fn.export)) {
+        throw new Error(
+          `${manifest.path}: function ${name} runs the export ${fn.export}, which ${relative(repoRoot, manifest.entryPath)} does not have (it exports ${exported.join(', ') || 'nothing'})`,
+        );
+      }
       const loaded = staticClosure(entry, new Set());
-      const partOutput = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === part);
-      if (part !== '' && !partOutput) throw new Error(`${fn.name}: no chunk for ${part}`);
-      if (partOutput) staticClosure(partOutput, loaded);
-      return [exportName, bytesOf(loaded)];
+      if (fn.loads !== undefined) {
+        const part = relative(process.cwd(), join(manifest.directory, fn.loads));
+        const partOutput = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === part);
+        if (!partOutput)
+          throw new Error(`${manifest.path}: function ${name} loads ${fn.loads}, which is no chunk`);
+        staticClosure(partOutput, loaded);
+      }
+      return [name, bytesOf(loaded)];
     }),
   );
   const zip = zipDirectory(directory);
-  const zipPath = join(DIST, `${fn.name}.zip`);
+  const zipPath = join(DIST, `${manifest.name}.zip`);
   writeFileSync(zipPath, zip);
   const code = filesUnder(directory).filter((file) => file.endsWith('.mjs'));
   const bytes = code.map((file) => readFileSync(join(directory, file)));
   return {
-    name: fn.name,
+    name: manifest.name,
     directory,
     zipPath,
     rawBytes: bytes.reduce((sum, b) => sum + b.length, 0),
@@ -161,20 +147,19 @@ const buildAll = async (
   mkdirSync(DIST, { recursive: true });
   const started = performance.now();
   const built = await Promise.all(
-    functionsToBuild().map((fn) => buildFunction(fn, options.sourcemap ?? false)),
+    loadManifests().map((manifest) => buildBundle(manifest, options.sourcemap ?? false)),
   );
   const { report } = options;
   if (report) {
     report('function                first request   all code       gzip        zip');
     for (const b of built) {
       const whole = [b.rawBytes, b.gzipBytes, b.zipBytes].map((n) => kb(n).padStart(10)).join(' ');
-      for (const [exportName, bytes] of Object.entries(b.firstRequestBytes)) {
-        const label = Object.keys(b.firstRequestBytes).length > 1 ? `${b.name} (${exportName})` : b.name;
-        report(`${label.padEnd(23)} ${kb(bytes).padStart(13)} ${whole}`);
+      for (const [name, bytes] of Object.entries(b.firstRequestBytes)) {
+        report(`${name.padEnd(23)} ${kb(bytes).padStart(13)} ${whole}`);
       }
     }
     report(
-      "first request = the entry, the export's part and their static imports; each operation adds its own validators (a few KiB) on its first request; the rest loads on first need",
+      "first request = the entry, the part the function's export loads and their static imports; each operation adds its own validators (a few KiB) on its first request; the rest loads on first need",
     );
     report(`built ${built.length} bundles into dist/ in ${Math.round(performance.now() - started)} ms`);
   }

@@ -15,7 +15,7 @@ locals {
   repository_root        = "${path.module}/../../.."
   package_path           = coalesce(var.package_path, "${local.repository_root}/dist/tickets.zip")
   table_declaration_path = coalesce(var.table_declaration_path, "${local.repository_root}/services/tickets/table.json")
-  subscriptions_path     = coalesce(var.subscriptions_path, "${local.repository_root}/services/tickets/subscriptions.json")
+  subscriptions_path     = coalesce(var.subscriptions_path, "${local.repository_root}/services/tickets/service.json")
 
   cursor_secret_name = "/tessera/${var.environment}/tickets/cursor-secret"
   cursor_secret_arn  = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.id}:${var.account_id}:parameter${local.cursor_secret_name}"

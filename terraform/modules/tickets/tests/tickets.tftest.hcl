@@ -110,7 +110,7 @@ run "subscribes_to_the_users_events_it_projects" {
   command = plan
 
   variables {
-    subscriptions = jsondecode(file("../../../services/tickets/subscriptions.json")).subscriptions
+    subscriptions = jsondecode(file("../../../services/tickets/service.json")).subscriptions
   }
 
   assert {
