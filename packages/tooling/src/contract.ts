@@ -13,7 +13,7 @@ import { repoRoot } from './repo.ts';
 
 type JsonSchema = { readonly [key: string]: unknown };
 
-const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+const HTTP_METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete'] as const;
 
 interface ContractParameter {
   readonly name: string;
@@ -35,7 +35,7 @@ interface ContractResponse {
 
 interface ContractOperation {
   readonly operationId: string;
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   readonly routeKey: string;
   readonly service: string;

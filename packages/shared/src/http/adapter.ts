@@ -6,9 +6,10 @@
  * 1. Take the correlation id from `X-Request-Id` (when well formed) or make one.
  * 2. Find the operation by the event's route key (`POST /v1/auth/register`); none is a 404.
  * 3. Secured operations need a principal from the authorizer (401) with an allowed role (403).
- * 4. A body must be at most 64 KiB (413), JSON (415), well formed (400) and match the schema (400).
- * 5. Path, query and header parameters are validated and coerced (400).
- * 6. The handler runs; its result becomes JSON, a thrown `TesseraError` becomes problem+json, and
+ * 4. The path's parameters must be valid percent-encoding (400).
+ * 5. A body must be at most 64 KiB (413), JSON (415), well formed (400) and match the schema (400).
+ * 6. Path, query and header parameters are validated and coerced (400).
+ * 7. The handler runs; its result becomes JSON, a thrown `TesseraError` becomes problem+json, and
  *    anything else a 500 whose details go to the log only.
  */
 import { randomUUID } from 'node:crypto';
@@ -28,6 +29,7 @@ import {
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { once } from '../once.ts';
+import { assertPathEncoding } from './path.ts';
 import type { OperationSpec, OperationValidators } from './types.ts';
 
 // Error responses are built by modules a successful request never needs; they load on the first
@@ -217,6 +219,7 @@ const createHttpHandler = (options: HttpAdapterOptions) => {
       const route = byRouteKey.get(event.routeKey);
       if (!route) throw new NotFoundError('ROUTE_NOT_FOUND', `No operation answers ${event.routeKey}.`);
       const principal = authenticate(route.spec, event, now());
+      assertPathEncoding(route.spec.path, event.rawPath);
       const body = parseBody(route.spec, event, maxBodyBytes);
       const params = await validateInput(route.spec, await route.validators(), event, body);
       const result = await route.handler({ ...params, body, principal, correlationId });

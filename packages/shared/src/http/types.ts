@@ -8,7 +8,7 @@
  */
 import type { Principal, Role } from '../auth.ts';
 
-type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One error as reported by a generated (Ajv standalone) validator. */
 interface SchemaError {

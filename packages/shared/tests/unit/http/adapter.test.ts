@@ -197,6 +197,26 @@ describe('Function: createHttpHandler', () => {
     });
   });
 
+  it('answers 400 naming the parameter whose percent-encoding is broken, and calls no handler', async () => {
+    // Prepare
+    const { handler, received } = setup();
+
+    // Act
+    const result = await handler({
+      ...widgetEvent(JSON.stringify({ name: 'w', owner: 'a@b.co' })),
+      rawPath: '/widgets/%E0%A4%A',
+      pathParameters: { shopId: '%E0%A4%A' },
+    });
+
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(problem(result)).toMatchObject({
+      type: 'urn:tessera:problem:invalid-path-encoding',
+      errors: [{ location: 'path', field: 'shopId', detail: 'is not valid percent-encoding' }],
+    });
+    expect(received).toHaveLength(0);
+  });
+
   it('answers 401 with a bare Bearer challenge when no token was presented', async () => {
     const { handler } = setup();
 
