@@ -1,14 +1,21 @@
 /**
- * Configuration parsed once, at start, from the environment with a zod schema.
+ * Configuration parsed once, from the environment, with a zod schema.
  *
- * Each service has one `config.ts` that calls `parseConfig(schema, process.env)`; no other file
- * reads `process.env`. A missing or malformed variable fails the start with its name, so a bad
- * deployment fails at once rather than on the first request that needs the value.
+ * Each service has one `config.ts` that declares a schema per function and parses it with
+ * `lazyConfig(schema, process.env)` (or `parseConfig`); no other file reads `process.env`. A missing
+ * or malformed variable fails the function's first invocation with its name, so a bad deployment
+ * fails at once rather than on the first request that needs the value. The fragments here are what
+ * every function or every function with a table reads, so a service's `config.ts` lists only what
+ * is its own; the variable names match what the manifests and the devstack set.
  *
  * @example
- * const config = parseConfig(z.object({ TABLE_NAME: z.string().min(1) }), process.env);
+ * const schema = z.object({ ...serviceSettings, CURSOR_SECRET: secretReference });
+ * const config = lazyConfig(schema, process.env);
+ * config().TABLE_NAME;
  */
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
+import { LOG_LEVELS } from './logger.ts';
+import { isSecretReference } from './secrets.ts';
 
 class ConfigError extends Error {
   constructor(message: string) {
@@ -34,4 +41,49 @@ const parseConfig = <S extends z.ZodMiniType>(
   throw new ConfigError(problems.join('; '));
 };
 
-export { ConfigError, parseConfig };
+/**
+ * A config parsed on first use and kept: importing the module reads nothing, so tests and tools
+ * can import a service's schemas without its environment.
+ */
+const lazyConfig = <S extends z.ZodMiniType>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+): (() => z.output<S>) => {
+  let parsed: { readonly value: z.output<S> } | undefined;
+  return () => {
+    parsed ??= { value: parseConfig(schema, env) };
+    return parsed.value;
+  };
+};
+
+const milliseconds = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(60_000)), fallback);
+
+/** What every function reads: its log level, which Powertools reads too. */
+const logSettings = {
+  POWERTOOLS_LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'INFO'),
+};
+
+/**
+ * What a function with a table reads. The client gives up on a silent DynamoDB after the connect or
+ * request timeout, tries `DYNAMODB_MAX_ATTEMPTS` times in all, and the request then answers 503 with
+ * `Retry-After` (see `dynamodb.ts`): a few seconds at most, well inside the function's timeout.
+ */
+const tableSettings = {
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  /** The devstack's DynamoDB Local; unset in AWS, where the SDK finds the regional endpoint. */
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  DYNAMODB_CONNECT_TIMEOUT_MS: milliseconds(1000),
+  DYNAMODB_REQUEST_TIMEOUT_MS: milliseconds(2000),
+  DYNAMODB_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5)), 2),
+};
+
+/** A service function with a table: `logSettings` and `tableSettings`. */
+const serviceSettings = { ...logSettings, ...tableSettings };
+
+/** A secret named by reference: `ssm:/<parameter>` in AWS, `file:/<path>` on the devstack. */
+const secretReference = z
+  .string()
+  .check(z.refine(isSecretReference, 'must be ssm:/<parameter> or file:/<path>'));
+
+export { ConfigError, lazyConfig, logSettings, parseConfig, secretReference, serviceSettings, tableSettings };

@@ -103,8 +103,18 @@ class PayloadTooLargeError extends TesseraError {}
 /** The body is not in a media type the operation accepts. */
 class UnsupportedMediaTypeError extends TesseraError {}
 
-/** A dependency did not answer (in time); the same request may work later. */
-class ServiceUnavailableError extends TesseraError {}
+/**
+ * A dependency did not answer (in time), or asked us to slow down; the same request may work after
+ * `retryAfterSeconds`, which the problem response sends as `Retry-After`.
+ */
+class ServiceUnavailableError extends TesseraError {
+  readonly retryAfterSeconds: number;
+
+  constructor(code: string, message: string, retryAfterSeconds = 1, options: ErrorOptions = {}) {
+    super(code, message, options);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
 
 export type { BearerChallenge, FieldError, FieldLocation };
 export {

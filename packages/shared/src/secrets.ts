@@ -12,13 +12,43 @@
  * const keys = await loadSecret('ssm:/tessera/prod/users/jwt-signing-keys');
  */
 import { readFile } from 'node:fs/promises';
+import { ServiceUnavailableError } from './errors.ts';
 import { once } from './once.ts';
 
 const loaders = new Map<string, () => Promise<string>>();
 
+/**
+ * SSM's own faults, throttling, a timeout or a network failure pass: the request that needed the
+ * secret answers 503 with `Retry-After`. A refusal (no such parameter, no permission) is a
+ * deployment fault and stays an internal error.
+ */
+const isTransient = (error: unknown): boolean => {
+  const { name, status, code } = (error ?? {}) as { name?: unknown; status?: unknown; code?: unknown };
+  if (name === 'SsmError') return Number(status) >= 500 || /Throttl/.test(String(code));
+  return (
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    (name === 'TypeError' && error instanceof Error && /fetch failed/.test(error.message))
+  );
+};
+
 const readSsm = async (name: string): Promise<string> => {
   const { getParameter } = await import('./aws/ssm-get-parameter.ts');
-  return getParameter(name);
+  try {
+    return await getParameter(name);
+  } catch (error) {
+    if (isTransient(error)) {
+      throw new ServiceUnavailableError(
+        'SECRET_UNAVAILABLE',
+        'A dependency did not answer in time; try again shortly.',
+        2,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
 };
 
 const read = (reference: string): Promise<string> => {

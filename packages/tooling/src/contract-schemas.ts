@@ -6,6 +6,7 @@
  */
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
+import { EMAIL_PATTERN } from '@tessera/shared/email';
 import type { JsonSchema } from './contract.ts';
 
 const SCHEMA_REF = '#/components/schemas/';
@@ -26,10 +27,14 @@ const toAjvSchema = (node: unknown): unknown => {
   return out;
 };
 
-/** An Ajv that knows every component schema by its name, with the formats the contract uses. */
+/**
+ * An Ajv that knows every component schema by its name, with the formats the contract uses; `email`
+ * is Tessera's one definition (packages/shared/src/email.ts), which the event schemas use too.
+ */
 const createContractAjv = (schemas: Readonly<Record<string, JsonSchema>>, options: Options = {}): Ajv => {
   const ajv = new Ajv({ allErrors: true, strict: true, ...options });
-  addFormats.default(ajv, ['email', 'uuid', 'date-time']);
+  addFormats.default(ajv, ['uuid', 'date-time']);
+  ajv.addFormat('email', EMAIL_PATTERN);
   for (const [name, schema] of Object.entries(schemas))
     ajv.addSchema({ ...(toAjvSchema(schema) as object), $id: name });
   return ajv;

@@ -5,10 +5,13 @@
  */
 import * as z from 'zod/mini';
 import { ROLES } from '../auth.ts';
+import { EMAIL_PATTERN, MAX_EMAIL_LENGTH } from '../email.ts';
 
 const role = z.enum(ROLES);
 const uuid = z.uuid();
 const timestamp = z.iso.datetime({ offset: false });
+/** The contract's `format: email`, the one definition (`email.ts`), so a registration the API accepts is publishable. */
+const email = z.string().check(z.regex(EMAIL_PATTERN), z.maxLength(MAX_EMAIL_LENGTH));
 
 /** The ticket's statuses, priorities and changeable fields: the tickets service's domain uses these. */
 const TICKET_STATUSES = ['NEW', 'OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
@@ -33,7 +36,7 @@ const ticketField = z.enum(TICKET_FIELDS);
 const catalog = {
   'user.registered': {
     source: 'tessera.users',
-    data: z.strictObject({ userId: uuid, email: z.email(), name: z.string(), role, registeredAt: timestamp }),
+    data: z.strictObject({ userId: uuid, email, name: z.string(), role, registeredAt: timestamp }),
   },
   'user.role_changed': {
     source: 'tessera.users',

@@ -71,10 +71,6 @@ interface EventBridgeDelivery {
   readonly detail?: unknown;
 }
 
-/** True for an event as EventBridge delivers it to a rule's target. */
-const isEventBridgeDelivery = (event: unknown): event is EventBridgeDelivery =>
-  typeof event === 'object' && event !== null && 'detail-type' in event && 'source' in event;
-
 class InvalidEventError extends Error {
   constructor(message: string) {
     super(message);
@@ -103,4 +99,4 @@ const parseEvent = (delivery: EventBridgeDelivery): AnyTesseraEvent => {
 };
 
 export type { AnyTesseraEvent, EventBridgeDelivery, EventDetail, NewEventOptions, TesseraEvent };
-export { InvalidEventError, isEventBridgeDelivery, newEvent, parseEvent };
+export { InvalidEventError, newEvent, parseEvent };

@@ -14,6 +14,6 @@ export type {
   NewEventOptions,
   TesseraEvent,
 } from './envelope.ts';
-export { InvalidEventError, isEventBridgeDelivery, newEvent, parseEvent } from './envelope.ts';
+export { InvalidEventError, newEvent, parseEvent } from './envelope.ts';
 export type { OutboxItem } from './outbox.ts';
 export { isOutboxItem, OUTBOX_PREFIX, OUTBOX_RETENTION_SECONDS, outboxItem, outboxPut } from './outbox.ts';

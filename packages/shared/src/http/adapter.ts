@@ -73,13 +73,6 @@ const MAX_BODY_BYTES = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
-/** True for an API Gateway HTTP API event (payload 2.0), as opposed to any other Lambda event. */
-const isHttpEvent = (event: unknown): event is HttpEvent =>
-  typeof event === 'object' &&
-  event !== null &&
-  (event as { version?: unknown }).version === '2.0' &&
-  'routeKey' in event;
-
 /** The correlation id of a request: the caller's `X-Request-Id` when well formed, else a new UUID. */
 const correlationIdOf = (headers: HttpEvent['headers']): string => {
   const given = headers?.['x-request-id'];
@@ -243,4 +236,4 @@ const createHttpHandler = (options: HttpAdapterOptions) => {
 };
 
 export type { HttpAdapterOptions, HttpEvent, HttpResponse };
-export { correlationIdOf, createHttpHandler, isHttpEvent, MAX_BODY_BYTES };
+export { correlationIdOf, createHttpHandler, MAX_BODY_BYTES };

@@ -1,5 +1,5 @@
 export type { HttpAdapterOptions, HttpEvent, HttpResponse } from './adapter.ts';
-export { correlationIdOf, createHttpHandler, isHttpEvent, MAX_BODY_BYTES } from './adapter.ts';
+export { correlationIdOf, createHttpHandler, MAX_BODY_BYTES } from './adapter.ts';
 export { assertPathEncoding, decodePathParameter, InvalidPathEncodingError } from './path.ts';
 export type { Problem, ProblemResponse } from './problem.ts';
 export { PROBLEM_CONTENT_TYPE, problemResponse, problemType } from './problem.ts';

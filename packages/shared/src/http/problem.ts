@@ -90,7 +90,8 @@ const problemResponse = (
       const [, status, title] = category;
       const headers: Record<string, string> = {};
       if (error instanceof UnauthenticatedError) headers['www-authenticate'] = challengeHeader(error);
-      if (error instanceof RateLimitedError) headers['retry-after'] = String(error.retryAfterSeconds);
+      if (error instanceof RateLimitedError || error instanceof ServiceUnavailableError)
+        headers['retry-after'] = String(error.retryAfterSeconds);
       const errors =
         error instanceof ValidationError && error.errors.length > 0 ? { errors: error.errors } : {};
       return {

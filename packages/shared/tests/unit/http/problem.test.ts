@@ -72,4 +72,11 @@ describe('Function: problemResponse', () => {
     });
     expect(problemResponse(new RateLimitedError('X', 'x', 2.2)).headers).toEqual({ 'retry-after': '3' });
   });
+
+  it('tells when to retry a 503, a second unless the error says otherwise', () => {
+    expect(problemResponse(new ServiceUnavailableError('X', 'x')).headers).toEqual({ 'retry-after': '1' });
+    expect(problemResponse(new ServiceUnavailableError('X', 'x', 4.5)).headers).toEqual({
+      'retry-after': '5',
+    });
+  });
 });

@@ -1,0 +1,143 @@
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { createEventConsumer, createSqsBatchHandler } from '../../../src/consumer/event-consumer.ts';
+import type { ProcessedOnce } from '../../../src/consumer/processed-once.ts';
+import { newEvent } from '../../../src/events/envelope.ts';
+import type { Logger } from '../../../src/logger.ts';
+
+const logger = (): Logger =>
+  ({ error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() }) as unknown as Logger;
+
+const USER = '6f1c2b5e-8a4d-4c3e-9f2a-1b2c3d4e5f60';
+
+/** An event as an EventBridge rule delivers it. */
+const delivered = (eventId?: string) => {
+  const event = newEvent(
+    'user.registered',
+    { userId: USER, email: 'a@b.co', name: 'A', role: 'user', registeredAt: '2026-11-21T01:00:00.000Z' },
+    {
+      correlationId: 'c1',
+      occurredAt: new Date('2026-11-21T01:00:00.000Z'),
+      ...(eventId ? { eventId } : {}),
+    },
+  );
+  return {
+    version: '0',
+    id: 'eb-1',
+    source: event.source,
+    'detail-type': event.detailType,
+    detail: event.detail,
+  };
+};
+
+/** A stand-in for processedOnce that remembers event ids in memory. */
+const memoryOnce = (): ProcessedOnce => {
+  const done = new Set<string>();
+  return async (eventId, work) => {
+    if (done.has(eventId)) return { outcome: 'duplicate' };
+    const result = await work();
+    done.add(eventId);
+    return { outcome: 'processed', result };
+  };
+};
+
+const sqsEvent = (...bodies: string[]): SQSEvent =>
+  ({
+    Records: bodies.map((body, i) => ({
+      messageId: `m${i + 1}`,
+      body,
+      eventSource: 'aws:sqs',
+      attributes: { ApproximateReceiveCount: '1' },
+    })),
+  }) as unknown as SQSEvent;
+
+describe('Function: createSqsBatchHandler', () => {
+  it('answers only the records that failed, after trying every one', async () => {
+    // Prepare
+    const tried: string[] = [];
+    const handle = createSqsBatchHandler(async (record) => {
+      tried.push(record.messageId);
+      if (record.body === 'bad') throw new Error('cannot');
+    }, logger());
+
+    // Act
+    const result = await handle(sqsEvent('ok', 'bad', 'ok', 'bad'));
+
+    // Assess
+    expect(tried).toEqual(['m1', 'm2', 'm3', 'm4']);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }, { itemIdentifier: 'm4' }] });
+  });
+});
+
+describe('Function: createEventConsumer', () => {
+  it('runs the handler of the event type once, however often the event comes', async () => {
+    // Prepare
+    const handled: string[] = [];
+    const consumer = createEventConsumer({
+      name: 'test',
+      once: memoryOnce(),
+      logger: logger(),
+      handlers: {
+        'user.registered': async (event) => {
+          handled.push(event.detail.data.userId);
+        },
+      },
+    });
+    const event = delivered();
+
+    // Act
+    const first = await consumer.eventBridge(event);
+    const again = await consumer.eventBridge(event);
+
+    // Assess
+    expect([first, again]).toEqual([{ outcome: 'processed' }, { outcome: 'duplicate' }]);
+    expect(handled).toEqual([USER]);
+  });
+
+  it('ignores an event type it has no handler for', async () => {
+    const consumer = createEventConsumer({
+      name: 'test',
+      once: memoryOnce(),
+      logger: logger(),
+      handlers: {},
+    });
+
+    await expect(consumer.eventBridge(delivered())).resolves.toEqual({ outcome: 'ignored' });
+  });
+
+  it('throws for a malformed event, so the delivery is retried and ends in a dead-letter queue', async () => {
+    const consumer = createEventConsumer({
+      name: 'test',
+      once: memoryOnce(),
+      logger: logger(),
+      handlers: {},
+    });
+
+    await expect(consumer.eventBridge({ ...delivered(), detail: { data: {} } })).rejects.toThrow(
+      /malformed detail/,
+    );
+  });
+
+  it('from SQS, fails only the message that is not a valid event and processes the others', async () => {
+    // Prepare
+    const handled: string[] = [];
+    const consumer = createEventConsumer({
+      name: 'test',
+      once: memoryOnce(),
+      logger: logger(),
+      handlers: {
+        'user.registered': async (event) => {
+          handled.push(event.detail.eventId);
+        },
+      },
+    });
+    const good = delivered('11111111-1111-4111-8111-111111111111');
+
+    // Act
+    const result = await consumer.sqs(sqsEvent(JSON.stringify(good), 'not json', JSON.stringify(good)));
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
+    expect(handled).toEqual(['11111111-1111-4111-8111-111111111111']);
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { createLambdaEntry, kindOf, UnsupportedEventError } from '../../src/entry.ts';
+
+const httpEvent = {
+  version: '2.0',
+  routeKey: 'GET /health',
+  rawPath: '/health',
+  requestContext: { http: {} },
+};
+const eventBridge = {
+  version: '0',
+  id: 'e1',
+  source: 'tessera.users',
+  'detail-type': 'user.registered',
+  detail: {},
+};
+const sqs = { Records: [{ messageId: 'm1', eventSource: 'aws:sqs', body: '{}' }] };
+const webSocket = {
+  requestContext: { routeKey: '$connect', eventType: 'CONNECT', connectionId: 'c1' },
+  isBase64Encoded: false,
+};
+const schedule = { schedule: 'booking-reminder', bookingId: 'b1' };
+const command = { command: 'bootstrap-admin', email: 'a@b.co' };
+
+describe('Function: kindOf', () => {
+  it.each([
+    ['http', httpEvent],
+    ['eventBridge', eventBridge],
+    ['sqs', sqs],
+    ['webSocket', webSocket],
+    ['schedule', schedule],
+    ['command', command],
+  ])('tells a %s event by its shape', (kind, event) => {
+    expect(kindOf(event)).toBe(kind);
+  });
+
+  it.each([
+    ['null', null],
+    ['an array', []],
+    ['an empty object', {}],
+    ['a stream batch', { Records: [{ eventSource: 'aws:dynamodb' }] }],
+    ['an empty batch', { Records: [] }],
+  ])('knows no kind for %s', (_label, event) => {
+    expect(kindOf(event)).toBeUndefined();
+  });
+});
+
+describe('Function: createLambdaEntry', () => {
+  it('hands each kind of event to its handler with the context', async () => {
+    // Prepare
+    const seen: string[] = [];
+    const entry = createLambdaEntry('tickets', {
+      http: async (_event, context) => {
+        seen.push(`http:${String(context)}`);
+        return { statusCode: 200 };
+      },
+      eventBridge: async (event) => {
+        seen.push(`eventBridge:${event['detail-type'] as string}`);
+        return 'ok';
+      },
+      sqs: async (event) => {
+        seen.push(`sqs:${event.Records.length}`);
+        return { batchItemFailures: [] };
+      },
+    });
+
+    // Act
+    await entry(httpEvent, 'ctx');
+    await entry(eventBridge);
+    const answer = await entry(sqs);
+
+    // Assess
+    expect(seen).toEqual(['http:ctx', 'eventBridge:user.registered', 'sqs:1']);
+    expect(answer).toEqual({ batchItemFailures: [] });
+  });
+
+  it('refuses a kind it declares no handler for, naming the function and the kind', async () => {
+    const entry = createLambdaEntry('tickets', { http: async () => ({ statusCode: 200 }) });
+
+    await expect(entry(schedule)).rejects.toThrow(UnsupportedEventError);
+    await expect(entry(schedule)).rejects.toThrow('The tickets function has no handler for schedule events');
+  });
+
+  it('refuses an event of no known kind, naming its keys', async () => {
+    const entry = createLambdaEntry('users', { http: async () => ({ statusCode: 200 }) });
+
+    await expect(entry({ hello: 'world', n: 1 })).rejects.toThrow(
+      'The users function has no handler for this kind of event (its keys: hello, n)',
+    );
+  });
+});
