@@ -1,20 +1,19 @@
 /**
- * Configuration of the tickets function, parsed once from the environment.
+ * Configuration of the tickets function (`tickets` in `service.json`), parsed on first use from the
+ * environment: the table and log settings every service function reads, and its cursor secret.
  */
-import { parseConfig } from '@tessera/shared/config';
-import { LOG_LEVELS } from '@tessera/shared/logger';
-import { isSecretReference } from '@tessera/shared/secrets';
+import { lazyConfig, secretReference, serviceSettings } from '@tessera/shared/config';
 import * as z from 'zod/mini';
 
-const config = parseConfig(
-  z.object({
-    TABLE_NAME: z.string().check(z.minLength(1)),
-    DYNAMODB_ENDPOINT: z.optional(z.url()),
-    POWERTOOLS_LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'INFO'),
-    /** Signs list cursors: `ssm:/<parameter>` in AWS, `file:/<path>` in the devstack. */
-    CURSOR_SECRET: z.string().check(z.refine(isSecretReference, 'must be ssm:/<parameter> or file:/<path>')),
+/** The schema of each function of the service, by its name in the manifest. */
+const schemas = {
+  tickets: z.object({
+    ...serviceSettings,
+    /** Signs list cursors. */
+    CURSOR_SECRET: secretReference,
   }),
-  process.env,
-);
+};
 
-export { config };
+const config = lazyConfig(schemas.tickets, process.env);
+
+export { config, schemas };

@@ -1,31 +1,42 @@
 /**
- * The composition root of the tickets function: adapters built once per process; the cursor
- * secret loaded on first need.
+ * The composition root of the tickets function: every dependency built once per process and handed
+ * to the handlers ready; the cursor secret is read on the first cursor made or read.
  */
+import { systemClock } from '@tessera/shared/clock';
 import { createCursorCodec } from '@tessera/shared/cursor';
 import { createDocumentClient } from '@tessera/shared/dynamodb';
-import { once } from '@tessera/shared/once';
+import { createLogger } from '@tessera/shared/logger';
+import { createProcessedOnce } from '@tessera/shared/processed-once';
 import { loadSecret } from '@tessera/shared/secrets';
-import { createDirectoryStore } from '#adapters/directory-store';
+import { createDirectoryStore } from '@tessera/shared/users-directory';
 import { createTicketStore } from '#adapters/ticket-store';
 import { config } from '#config';
 import type { Dependencies } from '#domain/ports';
 
-const client = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT });
+const settings = config();
 
-/** What needs no secret. */
-const base = {
-  tickets: createTicketStore(client, config.TABLE_NAME),
-  directory: createDirectoryStore(client, config.TABLE_NAME),
-  clock: { now: () => new Date() },
+const client = createDocumentClient({
+  endpoint: settings.DYNAMODB_ENDPOINT,
+  connectTimeoutMs: settings.DYNAMODB_CONNECT_TIMEOUT_MS,
+  requestTimeoutMs: settings.DYNAMODB_REQUEST_TIMEOUT_MS,
+  maxAttempts: settings.DYNAMODB_MAX_ATTEMPTS,
+});
+
+const logger = createLogger('tickets', settings.POWERTOOLS_LOG_LEVEL);
+
+const dependencies: Dependencies = {
+  tickets: createTicketStore(client, settings.TABLE_NAME),
+  directory: createDirectoryStore(client, settings.TABLE_NAME),
+  cursors: createCursorCodec(() => loadSecret(settings.CURSOR_SECRET)),
+  clock: systemClock,
 };
 
-/** Everything, the cursor codec included. */
-const dependencies = once(
-  async (): Promise<Dependencies> => ({
-    ...base,
-    cursors: createCursorCodec(await loadSecret(config.CURSOR_SECRET)),
-  }),
-);
+/** Deduplicates the events the function consumes (see `service.json` subscriptions). */
+const processedOnce = createProcessedOnce({
+  client,
+  tableName: settings.TABLE_NAME,
+  consumer: 'tickets',
+  clock: dependencies.clock,
+});
 
-export { base, dependencies };
+export { dependencies, logger, processedOnce };

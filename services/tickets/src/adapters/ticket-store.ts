@@ -6,21 +6,17 @@
  *   `listKey` = `<createdAt>#<id>` (newest first when read backwards):
  *   `by-status` (`statusKey` = `STATUS#<status>`), `by-reporter` (`reporterKey` = `REPORTER#<id>`)
  *   and `by-assignee` (`assigneeKey` = `ASSIGNEE#<id>`, absent while unassigned);
- * - `USER#<id>` / `DIRECTORY`: the users directory (see `directory-store.ts`);
+ * - `USER#<id>` / `DIRECTORY`: the users directory (`@tessera/shared/users-directory`);
+ * - `PROCESSED#<consumer>#<eventId>` / `PROCESSED`: the events consumed (`@tessera/shared/processed-once`);
  * - `OUTBOX#<eventId>` / `OUTBOX`: events on their way to the bus.
  *
  * A list reads one or more index partitions and merges them newest first (a k-way merge), so a
  * provider's "reported by me or assigned to me" is two Queries, never a Scan.
  */
 
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { CONDITIONAL_CHECK_FAILED, transactionCancellationCodes } from '@tessera/shared/dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { outboxPut, type TesseraEvent } from '@tessera/shared/events';
+import { transactWrite } from '@tessera/shared/store';
 import type { ListFilter, ListSource, SourcePosition, TicketPage, TicketStore } from '#domain/ports';
 import type { Ticket } from '#domain/ticket';
 
@@ -136,16 +132,7 @@ class SourceReader {
 }
 
 const createTicketStore = (client: DynamoDBDocumentClient, tableName: string): TicketStore => {
-  const write = async (items: unknown[]) => {
-    try {
-      await client.send(new TransactWriteCommand({ TransactItems: items as never }));
-      return 'written' as const;
-    } catch (error) {
-      if (transactionCancellationCodes(error)?.[0] === CONDITIONAL_CHECK_FAILED) return 'conflict' as const;
-      throw error;
-    }
-  };
-  const versionIs = (version: number) => ({
+  const atVersion = (version: number) => ({
     ConditionExpression: 'version = :version',
     ExpressionAttributeValues: { ':version': version },
   });
@@ -159,32 +146,35 @@ const createTicketStore = (client: DynamoDBDocumentClient, tableName: string): T
     },
 
     async create(ticket: Ticket, event: TesseraEvent) {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: ticketItem(ticket),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            outboxPut(tableName, event),
-          ],
-        }),
-      );
+      // A new id never exists; the condition only guards against a collision ever overwriting one.
+      await transactWrite(client, [
+        {
+          Put: {
+            TableName: tableName,
+            Item: ticketItem(ticket),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        outboxPut(tableName, event),
+      ]);
     },
 
     replace(next, expectedVersion, event) {
-      return write([
-        { Put: { TableName: tableName, Item: ticketItem(next), ...versionIs(expectedVersion) } },
+      return transactWrite(client, [
+        {
+          Put: { TableName: tableName, Item: ticketItem(next), ...atVersion(expectedVersion) },
+          onConditionFailed: 'conflict',
+        },
         outboxPut(tableName, event),
       ]);
     },
 
     delete(id, expectedVersion, event) {
-      return write([
-        { Delete: { TableName: tableName, Key: ticketKey(id), ...versionIs(expectedVersion) } },
+      return transactWrite(client, [
+        {
+          Delete: { TableName: tableName, Key: ticketKey(id), ...atVersion(expectedVersion) },
+          onConditionFailed: 'conflict',
+        },
         outboxPut(tableName, event),
       ]);
     },

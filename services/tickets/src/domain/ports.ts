@@ -1,14 +1,11 @@
 /**
  * What the tickets use cases need from the world.
  */
-import type { Role } from '@tessera/shared/auth';
+import type { Clock } from '@tessera/shared/clock';
 import type { CursorCodec } from '@tessera/shared/cursor';
 import type { TesseraEvent } from '@tessera/shared/events';
+import type { UserDirectory } from '@tessera/shared/users-directory/ports';
 import type { Ticket, TicketStatus } from './ticket.ts';
-
-interface Clock {
-  now(): Date;
-}
 
 /** One index partition a list reads, newest first. */
 type ListSource =
@@ -53,20 +50,6 @@ interface TicketStore {
   }): Promise<TicketPage>;
 }
 
-interface DirectoryEntry {
-  readonly userId: string;
-  readonly role: Role;
-  readonly eventId: string;
-  readonly occurredAt: string;
-}
-
-/** The roles of users, projected from the users service's events. */
-interface UserDirectory {
-  roleOf(userId: string): Promise<Role | null>;
-  /** Records the entry unless a later (or the same) event was applied already. */
-  apply(entry: DirectoryEntry): Promise<'applied' | 'ignored'>;
-}
-
 interface Dependencies {
   readonly tickets: TicketStore;
   readonly directory: UserDirectory;
@@ -74,15 +57,4 @@ interface Dependencies {
   readonly clock: Clock;
 }
 
-export type {
-  Clock,
-  Dependencies,
-  DirectoryEntry,
-  ListFilter,
-  ListSource,
-  SourcePosition,
-  TicketPage,
-  TicketStore,
-  UserDirectory,
-  WriteOutcome,
-};
+export type { Dependencies, ListFilter, ListSource, SourcePosition, TicketPage, TicketStore, WriteOutcome };

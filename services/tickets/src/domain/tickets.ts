@@ -254,7 +254,7 @@ const listTickets = async (
   const { sources, filter } = scopeOf(caller, query);
   const scope = `tickets:${caller.role}:${caller.userId}:${query.status ?? '*'}:${query.assigneeId ?? '*'}`;
   let positions: SourcePosition[] = sources.map(() => null);
-  const decoded = deps.cursors.decode(query.cursor, scope);
+  const decoded = await deps.cursors.decode(query.cursor, scope);
   if (decoded) {
     const given = decoded.p;
     if (!Array.isArray(given) || given.length !== sources.length || !given.every(isPosition))
@@ -264,7 +264,7 @@ const listTickets = async (
   const page = await deps.tickets.list({ sources, filter, limit: query.limit, positions });
   return {
     items: page.items,
-    nextCursor: page.more ? deps.cursors.encode({ p: page.positions }, scope) : null,
+    nextCursor: page.more ? await deps.cursors.encode({ p: page.positions }, scope) : null,
   };
 };
 

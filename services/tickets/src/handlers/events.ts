@@ -1,23 +1,23 @@
 /**
- * Events the tickets function subscribes to (see `subscriptions.json`): the users service's
- * `user.registered` and `user.role_changed`, which keep the users directory.
+ * The events the tickets function consumes (its `subscriptions` in `service.json`): the users
+ * service's `user.registered` and `user.role_changed`, which keep its users directory, each applied
+ * once however often it is delivered.
  */
-import { type EventBridgeDelivery, parseEvent } from '@tessera/shared/events';
+import { createEventConsumer } from '@tessera/shared/consumer';
 import type { Logger } from '@tessera/shared/logger';
+import type { ProcessedOnce } from '@tessera/shared/processed-once';
+import { applyUserEvent } from '@tessera/shared/users-directory';
 import type { Dependencies } from '#domain/ports';
-import { applyUserEvent } from '#domain/user-directory';
 
-const createEventHandler =
-  (base: Pick<Dependencies, 'directory'>, logger: Logger) => async (delivery: EventBridgeDelivery) => {
-    const event = parseEvent(delivery);
-    const outcome = await applyUserEvent(base, event);
-    await logger.debug('event handled', {
-      correlationId: event.detail.correlationId,
-      eventId: event.detail.eventId,
-      detailType: event.detailType,
-      outcome,
-    });
-    return { outcome };
-  };
+const createEventHandlers = (deps: Pick<Dependencies, 'directory'>, once: ProcessedOnce, logger: Logger) =>
+  createEventConsumer({
+    name: 'tickets.user-directory',
+    once,
+    logger,
+    handlers: {
+      'user.registered': (event) => applyUserEvent(deps.directory, event),
+      'user.role_changed': (event) => applyUserEvent(deps.directory, event),
+    },
+  });
 
-export { createEventHandler };
+export { createEventHandlers };

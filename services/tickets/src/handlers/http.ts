@@ -38,38 +38,35 @@ type ChangeRequest = Parameters<OperationHandlers<Operations>['replaceTicket' | 
 
 /** PUT and PATCH are one use case: a PUT merely sets every mutable field. */
 const changeHandler =
-  (base: Pick<Dependencies, 'tickets' | 'directory' | 'clock'>) =>
+  (deps: Pick<Dependencies, 'tickets' | 'directory' | 'clock'>) =>
   async ({ principal, path, header, body, correlationId }: ChangeRequest) => {
-    const ticket = await changeTicket(base, principal, path.ticketId, body, {
+    const ticket = await changeTicket(deps, principal, path.ticketId, body, {
       precondition: preconditionOf(header['if-match']),
       correlationId,
     });
     return { status: 200 as const, body: ticket, headers: withEtag(ticket) };
   };
 
-const createOperationHandlers = (
-  base: Pick<Dependencies, 'tickets' | 'directory' | 'clock'>,
-  dependencies: () => Promise<Dependencies>,
-): OperationHandlers<Operations> => ({
+const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operations> => ({
   async createTicket({ principal, body, correlationId }) {
-    const ticket = await createTicket(base, principal, body, correlationId);
+    const ticket = await createTicket(deps, principal, body, correlationId);
     return { status: 201, body: ticket, headers: withEtag(ticket, { location: `/v1/tickets/${ticket.id}` }) };
   },
 
   async listTickets({ principal, query }) {
-    return { status: 200, body: await listTickets(await dependencies(), principal, query) };
+    return { status: 200, body: await listTickets(deps, principal, query) };
   },
 
   async getTicket({ principal, path }) {
-    const ticket = await getTicket(base, principal, path.ticketId);
+    const ticket = await getTicket(deps, principal, path.ticketId);
     return { status: 200, body: ticket, headers: withEtag(ticket) };
   },
 
-  replaceTicket: changeHandler(base),
-  updateTicket: changeHandler(base),
+  replaceTicket: changeHandler(deps),
+  updateTicket: changeHandler(deps),
 
   async deleteTicket({ principal, path, header, correlationId }) {
-    await deleteTicket(base, principal, path.ticketId, {
+    await deleteTicket(deps, principal, path.ticketId, {
       precondition: preconditionOf(header['if-match']),
       correlationId,
     });

@@ -2,7 +2,6 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { newEvent } from '@tessera/shared/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceTable } from '../../../../tests/support/dynamodb.ts';
-import { createDirectoryStore } from '../../src/adapters/directory-store.ts';
 import { createTicketStore } from '../../src/adapters/ticket-store.ts';
 import type { ListFilter, ListSource, SourcePosition, TicketStore } from '../../src/domain/ports.ts';
 import { STATUSES, type Ticket, type TicketStatus } from '../../src/domain/ticket.ts';
@@ -217,32 +216,5 @@ describe('Adapter: createTicketStore, lists', () => {
 
     expect(inNew).toEqual([]);
     expect(inResolved).toEqual([ticket.id]);
-  });
-});
-
-describe('Adapter: createDirectoryStore', () => {
-  it('keeps the latest role and ignores redeliveries and late old events', async () => {
-    const directory = createDirectoryStore(table.documentClient, table.tableName);
-    const userId = uuid();
-    const registered = {
-      userId,
-      role: 'user' as const,
-      eventId: uuid(),
-      occurredAt: '2026-11-21T01:00:00.000Z',
-    };
-    const promoted = {
-      userId,
-      role: 'provider' as const,
-      eventId: uuid(),
-      occurredAt: '2026-11-21T02:00:00.000Z',
-    };
-
-    expect(await directory.apply(registered)).toBe('applied');
-    expect(await directory.apply(promoted)).toBe('applied');
-    expect(await directory.apply(promoted)).toBe('ignored');
-    expect(await directory.apply(registered)).toBe('ignored');
-
-    await expect(directory.roleOf(userId)).resolves.toBe('provider');
-    await expect(directory.roleOf(uuid())).resolves.toBeNull();
   });
 });

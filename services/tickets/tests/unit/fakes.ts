@@ -5,7 +5,8 @@
 import type { Role } from '@tessera/shared/auth';
 import { createCursorCodec } from '@tessera/shared/cursor';
 import type { TesseraEvent } from '@tessera/shared/events';
-import type { Dependencies, TicketStore, UserDirectory } from '../../src/domain/ports.ts';
+import type { UserDirectory } from '@tessera/shared/users-directory/ports';
+import type { Dependencies, TicketStore } from '../../src/domain/ports.ts';
 import type { Ticket } from '../../src/domain/ticket.ts';
 
 const memoryTickets = () => {

@@ -346,7 +346,7 @@ describe('Function: scopeOf', () => {
 describe('Function: listTickets', () => {
   it('refuses a cursor from another caller or other filters (400)', async () => {
     const { deps } = await setup();
-    const cursor = deps.cursors.encode({ p: [null] }, `tickets:user:${REPORTER.userId}:*:*`) ?? '';
+    const cursor = (await deps.cursors.encode({ p: [null] }, `tickets:user:${REPORTER.userId}:*:*`)) ?? '';
 
     await expect(listTickets(deps, REPORTER, { limit: 5, cursor })).resolves.toBeDefined();
     await expect(listTickets(deps, REPORTER, { limit: 5, cursor, status: 'OPEN' })).rejects.toThrow(/cursor/);

@@ -25,7 +25,7 @@ const setup = async () => {
   const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
   const http = createHttpHandler({
     operations,
-    handlers: createOperationHandlers(f.deps, async () => f.deps),
+    handlers: createOperationHandlers(f.deps),
     logger: logger as unknown as Logger,
     now: () => NOW,
   });
