@@ -1,7 +1,8 @@
 /**
  * The Terraform checks of `npm test` (`npm run test:terraform`). Offline, and leaving nothing behind:
  *
- * 1. copies `terraform/`, `openapi/` and the services' table declarations into a temporary folder,
+ * 1. copies `terraform/`, `openapi/` and the manifests the modules read (each service's
+ *    `service.json` and `table.json`, the publisher's `packages/shared/publisher.json`) into a temporary folder,
  *    without anything a working tree may hold besides the code (`.terraform/`, lock files, state,
  *    `*_override.tf`, `*.auto.tfvars`), so local leftovers cannot change the result;
  * 2. writes a Terraform CLI configuration that installs the AWS provider from a local filesystem
@@ -112,6 +113,24 @@ const subdirectories = (directory: string): string[] =>
         .map((entry) => entry.name)
         .sort()
     : [];
+
+/**
+ * The files outside `terraform/` and `openapi/` that the modules read, relative to the repository:
+ * every service's manifest and the table declaration it names, and the publisher's manifest.
+ */
+const terraformInputs = (root: string): string[] => {
+  const manifests = [
+    ...subdirectories(join(root, 'services'))
+      .map((service) => join('services', service, 'service.json'))
+      .filter((file) => existsSync(join(root, file))),
+    join('packages', 'shared', 'publisher.json'),
+  ];
+  const tables = manifests.flatMap((manifest) => {
+    const { table } = JSON.parse(readFileSync(join(root, manifest), 'utf8')) as { table?: unknown };
+    return typeof table === 'string' ? [join(dirname(manifest), table)] : [];
+  });
+  return [...manifests, ...tables];
+};
 
 /** The first `registry.terraform.io/hashicorp/aws` folder under `root`, searched to `depth`, or undefined. */
 const searchForMirror = (root: string, depth: number, timeoutMs: number): string | undefined => {
@@ -474,14 +493,9 @@ const main = async () => {
     await timed('prepare a clean copy and the CLI configuration', async () => {
       copyTree(join(repoRoot, 'terraform'), join(workspace, 'terraform'));
       copyTree(join(repoRoot, 'openapi'), join(workspace, 'openapi'));
-      // Each service's declarations, which the modules read: its table and its subscriptions.
-      for (const service of subdirectories(join(repoRoot, 'services'))) {
-        for (const file of ['table.json', 'service.json']) {
-          const declaration = join(repoRoot, 'services', service, file);
-          if (!existsSync(declaration)) continue;
-          mkdirSync(join(workspace, 'services', service), { recursive: true });
-          cpSync(declaration, join(workspace, 'services', service, file));
-        }
+      for (const file of terraformInputs(repoRoot)) {
+        mkdirSync(dirname(join(workspace, file)), { recursive: true });
+        cpSync(join(repoRoot, file), join(workspace, file));
       }
       const mirror = findProviderMirror();
       const pluginCache = join(workspace, '.plugin-cache');

@@ -2,7 +2,37 @@
  * One Tessera environment: the platform (HTTP API, authorizer wiring, event bus, outbox publisher,
  * alarm topic) and every service. The three environment folders hold the same code; they differ
  * only in terraform.tfvars and backend.hcl, and the Terraform check fails if their code drifts.
+ *
+ * Adding a service is its module block below and its name in `local.services`: everything the
+ * platform and the outputs need comes from the module's `service` output, and its settings from
+ * its entry in `var.services`.
  */
+
+locals {
+  # The closed sets (environments, log levels, log retentions), written once for every module.
+  conventions = jsondecode(file("${path.module}/../../conventions.json"))
+
+  # The settings every service shares in this environment; each gets its own entry of
+  # var.services (function sizes, setting values) merged over them.
+  service_settings = {
+    environment                = var.environment
+    account_id                 = var.account_id
+    event_bus_name             = module.platform.event_bus_name
+    log_level                  = var.log_level
+    log_retention_in_days      = var.log_retention_in_days
+    enable_active_tracing      = var.enable_active_tracing
+    enable_deletion_protection = var.enable_deletion_protection
+    enable_alarms              = var.enable_alarms
+    alarm_topic_arn            = module.platform.sns_topic_arn
+  }
+
+  # Every service module of the environment, by its `service` output. Terraform cannot list module
+  # calls, so a new service is named here once.
+  services = [
+    module.users.service,
+    module.tickets.service,
+  ]
+}
 
 module "platform" {
   source = "../../modules/platform"
@@ -10,32 +40,9 @@ module "platform" {
   environment = var.environment
   account_id  = var.account_id
 
-  service_integrations = {
-    users = {
-      function_name = module.users.lambda_function_name
-      invoke_arn    = module.users.lambda_alias_invoke_arn
-    }
-    tickets = {
-      function_name = module.tickets.lambda_function_name
-      invoke_arn    = module.tickets.lambda_alias_invoke_arn
-    }
-  }
-
-  authorizer = {
-    function_name = module.users.authorizer_lambda_function_name
-    invoke_arn    = module.users.authorizer_lambda_alias_invoke_arn
-  }
-
-  table_streams = {
-    users = {
-      table_name = module.users.dynamodb_table_name
-      stream_arn = module.users.dynamodb_table_stream_arn
-    }
-    tickets = {
-      table_name = module.tickets.dynamodb_table_name
-      stream_arn = module.tickets.dynamodb_table_stream_arn
-    }
-  }
+  service_integrations = { for service in local.services : service.name => service.http_integration if service.http_integration != null }
+  authorizer           = one([for service in local.services : service.http_authorizer if service.http_authorizer != null])
+  table_streams        = { for service in local.services : service.name => service.table_stream if service.table_stream != null }
 
   authorizer_result_ttl_in_seconds = var.authorizer_result_ttl_in_seconds
   cors                             = length(var.cors_allow_origins) > 0 ? { allow_origins = var.cors_allow_origins } : null
@@ -52,31 +59,11 @@ module "platform" {
 module "users" {
   source = "../../modules/users"
 
-  environment = var.environment
-  account_id  = var.account_id
-  jwt_issuer  = var.jwt_issuer
-
-  memory_size                    = var.users_memory_size
-  reserved_concurrent_executions = var.users_reserved_concurrent_executions
-  enable_deletion_protection     = var.enable_deletion_protection
-  log_retention_in_days          = var.log_retention_in_days
-  log_level                      = var.log_level
-  enable_active_tracing          = var.enable_active_tracing
-  enable_alarms                  = var.enable_alarms
-  alarm_topic_arn                = module.platform.sns_topic_arn
+  settings = merge(local.service_settings, try(var.services.users, {}))
 }
 
 module "tickets" {
   source = "../../modules/tickets"
 
-  environment    = var.environment
-  account_id     = var.account_id
-  event_bus_name = module.platform.event_bus_name
-
-  enable_deletion_protection = var.enable_deletion_protection
-  log_retention_in_days      = var.log_retention_in_days
-  log_level                  = var.log_level
-  enable_active_tracing      = var.enable_active_tracing
-  enable_alarms              = var.enable_alarms
-  alarm_topic_arn            = module.platform.sns_topic_arn
+  settings = merge(local.service_settings, try(var.services.tickets, {}))
 }

@@ -20,27 +20,18 @@ output "sns_topic_arn" {
 
 output "lambda_function_names" {
   description = "Every function of the environment, by deployable: what scripts/deploy-lambda.sh updates."
-  value = {
-    users     = [module.users.lambda_function_name, module.users.authorizer_lambda_function_name]
-    tickets   = [module.tickets.lambda_function_name]
-    publisher = [module.platform.publisher_lambda_function_name]
-  }
+  value = merge(
+    { for service in local.services : service.name => service.lambda_function_names },
+    { publisher = [module.platform.publisher_lambda_function_name] },
+  )
 }
 
 output "dynamodb_table_names" {
   description = "Every service table, by service."
-  value = {
-    users   = module.users.dynamodb_table_name
-    tickets = module.tickets.dynamodb_table_name
-  }
+  value       = { for service in local.services : service.name => service.dynamodb_table_name if service.dynamodb_table_name != null }
 }
 
-output "users_ssm_parameter_names" {
-  description = "Parameters that scripts/rotate-jwt-keys.ts writes."
-  value       = module.users.ssm_parameter_names
-}
-
-output "tickets_ssm_parameter_cursor_secret_name" {
-  description = "The tickets cursor secret, which scripts/rotate-jwt-keys.ts sets."
-  value       = module.tickets.ssm_parameter_cursor_secret_name
+output "ssm_parameter_names" {
+  description = "Every secret's SSM parameter, by service and secret id: what scripts/rotate-jwt-keys.ts writes."
+  value       = { for service in local.services : service.name => service.ssm_parameter_names if length(service.ssm_parameter_names) > 0 }
 }

@@ -3,8 +3,8 @@ variable "environment" {
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "The environment is one of dev, staging, prod."
+    condition     = contains(local.conventions.environments, var.environment)
+    error_message = "The environment is one of ${join(", ", local.conventions.environments)} (terraform/conventions.json)."
   }
 }
 
@@ -28,9 +28,22 @@ variable "region" {
   }
 }
 
-variable "jwt_issuer" {
-  description = "The `iss` of access tokens: usually the public base URL of the API."
-  type        = string
+variable "services" {
+  description = "Per service (by its manifest's name), what this environment sets: `functions` (by short name: `memory_size`, `timeout`, `reserved_concurrent_executions`, each overriding the manifest) and `variables` (the values of the manifest's `settings`, such as users' `jwt_issuer`; a setting left out takes its default)."
+  type = map(object({
+    functions = optional(map(object({
+      memory_size                    = optional(number)
+      timeout                        = optional(number)
+      reserved_concurrent_executions = optional(number)
+    })), {})
+    variables = optional(map(string), {})
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.services) : fileexists("${path.module}/../../../services/${name}/service.json")])
+    error_message = "services names a service with no manifest (services/<name>/service.json): ${join(", ", [for name in keys(var.services) : name if !fileexists("${path.module}/../../../services/${name}/service.json")])}."
+  }
 }
 
 variable "enable_deletion_protection" {
@@ -45,8 +58,8 @@ variable "log_retention_in_days" {
   default     = 30
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
-    error_message = "Log retention must be one of the values CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653 days)."
+    condition     = contains(local.conventions.log_retention_in_days, var.log_retention_in_days)
+    error_message = "Log retention must be one of the values CloudWatch accepts (terraform/conventions.json): ${join(", ", local.conventions.log_retention_in_days)} days."
   }
 }
 
@@ -56,8 +69,8 @@ variable "log_level" {
   default     = "INFO"
 
   validation {
-    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
-    error_message = "The log level is one of DEBUG, INFO, WARN, ERROR (LOG_LEVELS in packages/shared/src/logger.ts)."
+    condition     = contains(local.conventions.log_levels, var.log_level)
+    error_message = "The log level is one of ${join(", ", local.conventions.log_levels)}, the levels the functions parse (LOG_LEVELS in packages/shared/src/logger.ts)."
   }
 }
 
@@ -77,18 +90,6 @@ variable "alarm_email_addresses" {
   description = "Addresses subscribed to the alarm topic."
   type        = list(string)
   default     = []
-}
-
-variable "users_memory_size" {
-  description = "Memory of the users function in MB (password hashing is CPU-bound; CPU grows with memory)."
-  type        = number
-  default     = 1024
-}
-
-variable "users_reserved_concurrent_executions" {
-  description = "Concurrency reserved for the users function; null leaves it unreserved."
-  type        = number
-  default     = null
 }
 
 variable "authorizer_result_ttl_in_seconds" {

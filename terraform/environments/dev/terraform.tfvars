@@ -6,15 +6,19 @@ environment = "dev"
 account_id = "111111111111"
 region     = "eu-west-1"
 
-jwt_issuer = "tessera-dev"
-
 enable_deletion_protection = false
 log_retention_in_days      = 7
 log_level                  = "DEBUG"
 enable_active_tracing      = false
 enable_alarms              = false
 
-users_memory_size = 512
+# Per service: its settings' values and any function sized differently from its manifest.
+services = {
+  users = {
+    variables = { jwt_issuer = "tessera-dev" }
+    functions = { users = { memory_size = 512 } }
+  }
+}
 
 throttling_burst_limit = 50
 throttling_rate_limit  = 20

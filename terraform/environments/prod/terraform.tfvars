@@ -6,8 +6,6 @@ environment = "prod"
 account_id = "333333333333"
 region     = "eu-west-1"
 
-jwt_issuer = "tessera-prod"
-
 enable_deletion_protection = true
 log_retention_in_days      = 365
 log_level                  = "INFO"
@@ -16,6 +14,13 @@ enable_alarms              = true
 
 # Placeholder: the address that receives alarms (it must confirm the subscription).
 alarm_email_addresses = ["oncall@tessera.example"]
+
+# Per service: its settings' values and any function sized differently from its manifest.
+services = {
+  users = {
+    variables = { jwt_issuer = "tessera-prod" }
+  }
+}
 
 authorizer_result_ttl_in_seconds = 300
 throttling_burst_limit           = 500

@@ -7,14 +7,19 @@ environment = "staging"
 account_id = "222222222222"
 region     = "eu-west-1"
 
-jwt_issuer = "tessera-staging"
-
 enable_deletion_protection = true
 log_retention_in_days      = 30
 log_level                  = "INFO"
 enable_active_tracing      = true
 enable_alarms              = true
 alarm_email_addresses      = []
+
+# Per service: its settings' values and any function sized differently from its manifest.
+services = {
+  users = {
+    variables = { jwt_issuer = "tessera-staging" }
+  }
+}
 
 throttling_burst_limit = 100
 throttling_rate_limit  = 50

@@ -24,12 +24,16 @@ locals {
   policy = {
     Version = "2012-10-17"
     Statement = [
-      for statement in local.statements : {
-        Sid      = statement.sid
-        Effect   = "Allow"
-        Action   = statement.actions
-        Resource = statement.resources
-      }
+      for statement in local.statements : merge(
+        {
+          Sid      = statement.sid
+          Effect   = "Allow"
+          Action   = statement.actions
+          Resource = statement.resources
+        },
+        # Only statements with conditions carry the key, so the others read as before.
+        { for key, value in { Condition = try(statement.conditions, {}) } : key => value if length(value) > 0 },
+      )
     ]
   }
 }

@@ -13,6 +13,9 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
+  # The closed sets (environments, log levels, log retentions), written once for every module.
+  conventions = jsondecode(file("${path.module}/../../conventions.json"))
+
   alias_name = "live"
 
   partition = data.aws_partition.current.partition

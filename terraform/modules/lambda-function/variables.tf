@@ -86,17 +86,18 @@ variable "log_retention_in_days" {
   default     = 30
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
-    error_message = "Log retention must be one of the values CloudWatch accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days."
+    condition     = contains(local.conventions.log_retention_in_days, var.log_retention_in_days)
+    error_message = "Log retention must be one of the values CloudWatch accepts (terraform/conventions.json): ${join(", ", local.conventions.log_retention_in_days)} days."
   }
 }
 
 variable "policy_statements" {
-  description = "Allow statements added to the function's role besides logging and tracing. Actions are listed one by one: no `*` and no `service:*`."
+  description = "Allow statements added to the function's role besides logging and tracing. Actions are listed one by one: no `*` and no `service:*`. `conditions` is the statement's `Condition`, by operator and key (`{ StringEquals = { \"iam:PassedToService\" = [\"scheduler.amazonaws.com\"] } }`)."
   type = list(object({
-    sid       = string
-    actions   = list(string)
-    resources = list(string)
+    sid        = string
+    actions    = list(string)
+    resources  = list(string)
+    conditions = optional(map(map(list(string))), {})
   }))
   default = []
 

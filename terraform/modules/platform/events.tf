@@ -8,7 +8,28 @@
 # alarm long before records expire.
 
 locals {
-  publisher_package_path = coalesce(var.publisher_package_path, "${local.repository_root}/dist/publisher.zip")
+  # The publisher is declared like a service, in its manifest (packages/shared/publisher.json): the
+  # one function that reads the table streams, its memory, timeout, export and environment.
+  publisher_manifest      = jsondecode(file(coalesce(var.publisher_manifest_path, "${local.repository_root}/packages/shared/publisher.json")))
+  publisher_function_name = one([for name, fn in local.publisher_manifest.functions : name if try(fn.tableStreams, false)])
+  publisher_function      = local.publisher_manifest.functions[local.publisher_function_name]
+  publisher_package_path  = coalesce(var.publisher_package_path, "${local.repository_root}/dist/${local.publisher_manifest.name}.zip")
+
+  # The platform owns no table, secret or setting: its function's variables name the bus or a value.
+  publisher_sources = {
+    for variable, source in local.publisher_function.environment : variable => {
+      kind = one(keys(source))
+      id   = tostring(one(values(source)))
+    }
+  }
+  publisher_unsupported_variables = sort([
+    for variable, source in local.publisher_sources : variable if !contains(["eventBus", "value"], source.kind)
+  ])
+  publisher_environment = merge(
+    { for variable, source in local.publisher_sources : variable => aws_cloudwatch_event_bus.this.name if source.kind == "eventBus" },
+    { for variable, source in local.publisher_sources : variable => source.id if source.kind == "value" },
+    { POWERTOOLS_LOG_LEVEL = var.log_level },
+  )
 
   # Only inserts of outbox items reach the publisher; every other change to a table is filtered out
   # by Lambda before it costs an invocation.
@@ -26,23 +47,27 @@ resource "aws_cloudwatch_event_bus" "this" {
   name = local.event_bus_name
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(local.publisher_unsupported_variables) == 0
+      error_message = "The publisher's manifest gives ${join(", ", local.publisher_unsupported_variables)} a source the platform has not (it has the event bus and literal values only)."
+    }
+  }
 }
 
 module "publisher" {
   source = "../lambda-function"
 
-  name         = "tessera-${var.environment}-publisher"
+  name         = "tessera-${var.environment}-${local.publisher_function_name}"
   description  = "Publishes outbox items from the service tables' streams to the ${local.event_bus_name} event bus."
   account_id   = var.account_id
   package_path = local.publisher_package_path
-  handler      = "index.handler"
-  memory_size  = 256
-  timeout      = 30
+  handler      = "index.${local.publisher_function.export}"
+  memory_size  = local.publisher_function.memorySize
+  timeout      = local.publisher_function.timeout
 
-  environment_variables = {
-    EVENT_BUS_NAME       = aws_cloudwatch_event_bus.this.name
-    POWERTOOLS_LOG_LEVEL = var.log_level
-  }
+  environment_variables = local.publisher_environment
 
   policy_statements     = local.publisher_statements
   enable_active_tracing = var.enable_active_tracing

@@ -12,6 +12,9 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
+  # The closed sets (environments, log levels, log retentions), written once for every module.
+  conventions = jsondecode(file("${path.module}/../../conventions.json"))
+
   repository_root = "${path.module}/../../.."
   openapi_path    = coalesce(var.openapi_path, "${local.repository_root}/openapi/api.yaml")
   contract        = yamldecode(file(local.openapi_path))

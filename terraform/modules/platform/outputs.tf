@@ -44,6 +44,11 @@ output "publisher_lambda_function_name" {
   value       = module.publisher.lambda_function_name
 }
 
+output "publisher_lambda_function_environment_variables" {
+  description = "Environment variables of the outbox publisher, from its manifest."
+  value       = module.publisher.lambda_function_environment_variables
+}
+
 output "publisher_iam_role_policy_document" {
   description = "The publisher role's permissions policy, as JSON."
   value       = module.publisher.iam_role_policy_document

@@ -3,8 +3,8 @@ variable "environment" {
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "The environment is one of dev, staging, prod."
+    condition     = contains(local.conventions.environments, var.environment)
+    error_message = "The environment is one of ${join(", ", local.conventions.environments)} (terraform/conventions.json)."
   }
 }
 
@@ -99,8 +99,8 @@ variable "access_log_retention_in_days" {
   default     = 30
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.access_log_retention_in_days)
-    error_message = "Log retention must be one of the values CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653 days)."
+    condition     = contains(local.conventions.log_retention_in_days, var.access_log_retention_in_days)
+    error_message = "Log retention must be one of the values CloudWatch accepts (terraform/conventions.json): ${join(", ", local.conventions.log_retention_in_days)} days."
   }
 }
 
@@ -113,8 +113,14 @@ variable "table_streams" {
   default = {}
 }
 
+variable "publisher_manifest_path" {
+  description = "Path of the outbox publisher's manifest (memory, timeout, export, environment); null means `packages/shared/publisher.json` in this repository."
+  type        = string
+  default     = null
+}
+
 variable "publisher_package_path" {
-  description = "Path of the outbox publisher bundle; null means `dist/publisher.zip` in this repository. Read only when the function is created."
+  description = "Path of the outbox publisher bundle; null means `dist/<manifest name>.zip` (`dist/publisher.zip`) in this repository. Read only when the function is created."
   type        = string
   default     = null
 }
@@ -136,8 +142,8 @@ variable "log_level" {
   default     = "INFO"
 
   validation {
-    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
-    error_message = "The log level is one of DEBUG, INFO, WARN, ERROR (LOG_LEVELS in packages/shared/src/logger.ts)."
+    condition     = contains(local.conventions.log_levels, var.log_level)
+    error_message = "The log level is one of ${join(", ", local.conventions.log_levels)}, the levels the functions parse (LOG_LEVELS in packages/shared/src/logger.ts)."
   }
 }
 
@@ -147,8 +153,8 @@ variable "log_retention_in_days" {
   default     = 30
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
-    error_message = "Log retention must be one of the values CloudWatch accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days."
+    condition     = contains(local.conventions.log_retention_in_days, var.log_retention_in_days)
+    error_message = "Log retention must be one of the values CloudWatch accepts (terraform/conventions.json): ${join(", ", local.conventions.log_retention_in_days)} days."
   }
 }
 

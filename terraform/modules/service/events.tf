@@ -1,38 +1,73 @@
-# The events the service subscribes to: one EventBridge rule per subscription in the service's
-# `subscriptions.json` (the file the devstack builds its local rules from), each invoking the
-# function's `live` alias. Deliveries that still fail after the retries land in an encrypted
-# dead-letter queue, with an alarm when alarms are on.
+# The events the service subscribes to: one EventBridge rule per subscription of the manifest (the
+# devstack builds its local rules from the same file), with the declared pattern, and one target:
+#
+# - a function: the rule invokes the function's `live` alias (a Lambda permission pinned to the
+#   rule's ARN);
+# - a queue: the rule sends to an encrypted SQS queue of the subscription (its policy admits
+#   EventBridge from that rule only), the queue redrives to its own dead-letter queue after
+#   `maxReceiveCount` receives, and an event source mapping hands batches to the function's `live`
+#   alias, which reports the messages it failed (`ReportBatchItemFailures`).
+#
+# Deliveries EventBridge cannot make after its retries land in the service's encrypted events
+# dead-letter queue. Every dead-letter queue has an alarm when alarms are on.
 
 locals {
-  # Patterns differ in shape from one subscription to the next, so each is kept as its JSON text.
+  # The defaults of the manifest schema's queue target (packages/tooling/src/manifests.ts), the
+  # visibility timeout from the function's timeout in this environment (AWS's advice: 6 times).
   subscriptions = {
-    for subscription in jsondecode(var.subscriptions_path == null ? "{\"subscriptions\":[]}" : file(var.subscriptions_path)).subscriptions :
-    subscription.name => { description = subscription.description, pattern = jsonencode(subscription.pattern) }
+    for subscription in local.declared_subscriptions : subscription.name => {
+      description = subscription.description
+      # Patterns differ in shape from one subscription to the next, so each is kept as its JSON text.
+      pattern  = jsonencode(subscription.pattern)
+      function = subscription.target.function
+      queue = try(subscription.target.queue, null) == null ? null : {
+        max_receive_count       = try(subscription.target.queue.maxReceiveCount, 3)
+        batch_size              = try(subscription.target.queue.batchSize, 10)
+        maximum_batching_window = try(subscription.target.queue.maximumBatchingWindow, 0)
+        maximum_concurrency     = try(subscription.target.queue.maximumConcurrency, 2)
+        visibility_timeout      = try(subscription.target.queue.visibilityTimeout, 6 * local.functions[subscription.target.function].timeout)
+      }
+    }
   }
-  has_subscriptions = length(local.subscriptions) > 0
-  rule_name_prefix  = "tessera-${var.environment}-${var.name}"
+  function_subscriptions = { for name, subscription in local.subscriptions : name => subscription if subscription.queue == null }
+  queue_subscriptions    = { for name, subscription in local.subscriptions : name => merge(subscription.queue, { function = subscription.function }) if subscription.queue != null }
+  has_subscriptions      = length(local.subscriptions) > 0
+
   rule_arns = {
     for name, _ in local.subscriptions :
-    name => "arn:${data.aws_partition.current.partition}:events:${data.aws_region.current.id}:${var.account_id}:rule/${coalesce(var.event_bus_name, "default")}/${local.rule_name_prefix}-${name}"
+    name => "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${coalesce(var.settings.event_bus_name, "default")}/${local.name_prefix}-${name}"
   }
-  dead_letter_queue_name = "${local.rule_name_prefix}-events-dlq"
-  dead_letter_queue_arn  = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.id}:${var.account_id}:${local.dead_letter_queue_name}"
+  dead_letter_queue_name = "${local.name_prefix}-events-dlq"
+  dead_letter_queue_arn  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"
+
+  queue_names             = { for name, _ in local.queue_subscriptions : name => "${local.name_prefix}-${name}" }
+  queue_arns              = { for name, queue in local.queue_names : name => "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${queue}" }
+  queue_dead_letter_names = { for name, queue in local.queue_names : name => "${queue}-dlq" }
+
+  # What each rule targets: the function's live alias, or the subscription's queue (its ARN built
+  # from the queue's name, so it is known at plan and the target waits for the queue).
+  target_arns = merge(
+    { for name, subscription in local.function_subscriptions : name => module.function[subscription.function].lambda_alias_arn },
+    { for name, _ in local.queue_subscriptions : name => "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${aws_sqs_queue.subscription[name].name}" },
+  )
+
+  alarm_actions = var.settings.alarm_topic_arn == null ? [] : [var.settings.alarm_topic_arn]
 }
 
 resource "aws_cloudwatch_event_rule" "this" {
   for_each = local.subscriptions
 
-  name           = "${local.rule_name_prefix}-${each.key}"
+  name           = "${local.name_prefix}-${each.key}"
   description    = each.value.description
-  event_bus_name = var.event_bus_name
+  event_bus_name = var.settings.event_bus_name
   event_pattern  = each.value.pattern
 
-  tags = var.tags
+  tags = var.settings.tags
 
   lifecycle {
     precondition {
-      condition     = var.event_bus_name != null
-      error_message = "A service with subscriptions needs event_bus_name."
+      condition     = var.settings.event_bus_name != null
+      error_message = "A service with subscriptions needs settings.event_bus_name."
     }
   }
 }
@@ -41,9 +76,9 @@ resource "aws_cloudwatch_event_target" "this" {
   for_each = local.subscriptions
 
   rule           = aws_cloudwatch_event_rule.this[each.key].name
-  event_bus_name = var.event_bus_name
-  target_id      = "${var.name}-function"
-  arn            = module.function.lambda_alias_arn
+  event_bus_name = var.settings.event_bus_name
+  target_id      = each.value.queue == null ? "${each.value.function}-function" : "${each.value.function}-queue"
+  arn            = local.target_arns[each.key]
 
   retry_policy {
     maximum_event_age_in_seconds = var.event_maximum_age_in_seconds
@@ -56,12 +91,12 @@ resource "aws_cloudwatch_event_target" "this" {
 }
 
 resource "aws_lambda_permission" "events" {
-  for_each = local.subscriptions
+  for_each = local.function_subscriptions
 
   statement_id  = "AllowEventBridge-${each.key}"
   action        = "lambda:InvokeFunction"
-  function_name = module.function.lambda_function_name
-  qualifier     = module.function.lambda_alias_name
+  function_name = module.function[each.value.function].lambda_function_name
+  qualifier     = module.function[each.value.function].lambda_alias_name
   principal     = "events.amazonaws.com"
   source_arn    = local.rule_arns[each.key]
 }
@@ -73,7 +108,7 @@ resource "aws_sqs_queue" "dead_letter" {
   message_retention_seconds = 1209600
   sqs_managed_sse_enabled   = true
 
-  tags = var.tags
+  tags = var.settings.tags
 }
 
 resource "aws_sqs_queue_policy" "dead_letter" {
@@ -96,10 +131,10 @@ resource "aws_sqs_queue_policy" "dead_letter" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "dead_letters" {
-  count = local.has_subscriptions && var.enable_alarms ? 1 : 0
+  count = local.has_subscriptions && var.settings.enable_alarms ? 1 : 0
 
   alarm_name          = "${local.dead_letter_queue_name}-not-empty"
-  alarm_description   = "Events for ${var.name} failed every delivery attempt and wait in ${local.dead_letter_queue_name}."
+  alarm_description   = "Events for ${local.name} failed every delivery attempt and wait in ${local.dead_letter_queue_name}."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = local.dead_letter_queue_name }
@@ -109,8 +144,107 @@ resource "aws_cloudwatch_metric_alarm" "dead_letters" {
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
-  ok_actions          = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
 
-  tags = var.tags
+  tags = var.settings.tags
+}
+
+# Queue targets.
+
+resource "aws_sqs_queue" "subscription_dead_letter" {
+  for_each = local.queue_subscriptions
+
+  name = local.queue_dead_letter_names[each.key]
+  # Longer than the source queue keeps a message, so nothing expires on its way here.
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+
+  tags = var.settings.tags
+}
+
+resource "aws_sqs_queue" "subscription" {
+  for_each = local.queue_subscriptions
+
+  name                       = local.queue_names[each.key]
+  visibility_timeout_seconds = each.value.visibility_timeout
+  message_retention_seconds  = 345600
+  sqs_managed_sse_enabled    = true
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${aws_sqs_queue.subscription_dead_letter[each.key].name}"
+    maxReceiveCount     = each.value.max_receive_count
+  })
+
+  tags = var.settings.tags
+
+  lifecycle {
+    precondition {
+      condition     = each.value.visibility_timeout >= local.functions[each.value.function].timeout
+      error_message = "The queue of subscription ${each.key} hides a message ${each.value.visibility_timeout} s, less than the ${local.functions[each.value.function].timeout} s ${each.value.function} may run: Lambda refuses the mapping. Raise visibilityTimeout (AWS advises 6 times the timeout) or leave it out."
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "subscription" {
+  for_each = local.queue_subscriptions
+
+  queue_url = aws_sqs_queue.subscription[each.key].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "EventBridgeDeliversEvents"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = local.queue_arns[each.key]
+        Condition = { ArnEquals = { "aws:SourceArn" = local.rule_arns[each.key] } }
+      },
+    ]
+  })
+}
+
+resource "aws_lambda_event_source_mapping" "subscription" {
+  for_each = local.queue_subscriptions
+
+  event_source_arn = local.target_arns[each.key]
+  function_name    = module.function[each.value.function].lambda_alias_arn
+
+  batch_size                         = each.value.batch_size
+  maximum_batching_window_in_seconds = each.value.maximum_batching_window
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = each.value.maximum_concurrency
+  }
+
+  tags = var.settings.tags
+
+  lifecycle {
+    precondition {
+      condition     = each.value.batch_size <= 10 || each.value.maximum_batching_window >= 1
+      error_message = "Subscription ${each.key}: a batch of more than 10 messages needs a maximumBatchingWindow of at least 1 second."
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "subscription_dead_letters" {
+  for_each = var.settings.enable_alarms ? local.queue_subscriptions : {}
+
+  alarm_name          = "${local.queue_dead_letter_names[each.key]}-not-empty"
+  alarm_description   = "Messages of ${local.queue_names[each.key]} failed ${each.value.max_receive_count} receives by ${each.value.function} and wait in ${local.queue_dead_letter_names[each.key]}."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = local.queue_dead_letter_names[each.key] }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.settings.tags
 }

@@ -1,24 +1,19 @@
-# What the service's function may do with DynamoDB: the listed actions on its own table, queries on
-# its declared indexes, and the table's key when it has a customer managed one. The function module
-# adds logging and tracing; callers add the rest through `policy_statements`.
+# What each function may do, derived from its manifest entry: the table (and its indexes and key)
+# only when its environment names the table; `ssm:GetParameter` only on the parameters its
+# environment names (and the parameter key to decrypt them); receiving from the queues of the
+# subscriptions it is the target of; and, as a schedule target, managing the schedules of its
+# group. The function module adds logging and tracing; `policy_statements` adds what a service
+# module grants beyond that.
 
 locals {
-  kms_key_statements = var.table_kms_key_arn == null ? [] : [
-    {
-      sid       = "UseTableKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [var.table_kms_key_arn]
-    },
-  ]
-  index_statements = length(local.index_arns) == 0 ? [] : [
-    {
-      sid       = "QueryOwnIndexes"
-      actions   = var.index_actions
-      resources = local.index_arns
-    },
-  ]
+  uses_table = {
+    for name, fn in local.functions : name => anytrue([for source in values(fn.sources) : source.kind == "table"])
+  }
+  secrets_read = {
+    for name, fn in local.functions : name => distinct([for source in values(fn.sources) : source.id if source.kind == "secret"])
+  }
 
-  table_statements = concat(
+  table_statements = local.has_table ? concat(
     [
       {
         sid       = "UseOwnTable"
@@ -26,7 +21,86 @@ locals {
         resources = [local.table_arn]
       },
     ],
-    local.index_statements,
-    local.kms_key_statements,
-  )
+    length(local.index_arns) == 0 ? [] : [
+      {
+        sid       = "QueryOwnIndexes"
+        actions   = var.index_actions
+        resources = local.index_arns
+      },
+    ],
+    var.settings.table_kms_key_arn == null ? [] : [
+      {
+        sid       = "UseTableKey"
+        actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        resources = [var.settings.table_kms_key_arn]
+      },
+    ],
+  ) : []
+
+  parameter_statements = {
+    for name, ids in local.secrets_read : name => concat(
+      length(ids) == 0 ? [] : [
+        {
+          sid       = "ReadOwnParameters"
+          actions   = ["ssm:GetParameter"]
+          resources = [for id in ids : local.parameter_arns[id]]
+        },
+      ],
+      var.settings.parameter_kms_key_arn == null || !anytrue([for id in ids : local.secrets[id].type == "SecureString"]) ? [] : [
+        {
+          sid       = "DecryptOwnParameters"
+          actions   = ["kms:Decrypt"]
+          resources = [var.settings.parameter_kms_key_arn]
+        },
+      ],
+    )
+  }
+
+  queue_statements = {
+    for name, _ in local.functions : name => [
+      for queues in [[for subscription, target in local.queue_subscriptions : local.queue_arns[subscription] if target.function == name]] : {
+        sid = "ConsumeOwnQueues"
+        actions = [
+          "sqs:ChangeMessageVisibility",
+          "sqs:DeleteMessage",
+          "sqs:GetQueueAttributes",
+          "sqs:ReceiveMessage",
+        ]
+        resources = queues
+      } if length(queues) > 0
+    ]
+  }
+
+  # The two differ in shape (one has a condition), so they are filtered, not chosen by a conditional.
+  scheduler_statements = [
+    {
+      sid = "ManageOwnSchedules"
+      actions = [
+        "scheduler:CreateSchedule",
+        "scheduler:DeleteSchedule",
+        "scheduler:GetSchedule",
+        "scheduler:UpdateSchedule",
+      ]
+      resources = ["arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule/${local.schedule_group_name}/*"]
+    },
+    {
+      sid        = "PassSchedulerRole"
+      actions    = ["iam:PassRole"]
+      resources  = [local.scheduler_role_arn]
+      conditions = { StringEquals = { "iam:PassedToService" = ["scheduler.amazonaws.com"] } }
+    },
+  ]
+  schedule_statements = {
+    for name, fn in local.functions : name => [for statement in local.scheduler_statements : statement if fn.schedule]
+  }
+
+  policy_statements = {
+    for name, _ in local.functions : name => concat(
+      local.uses_table[name] ? local.table_statements : [],
+      local.parameter_statements[name],
+      local.queue_statements[name],
+      local.schedule_statements[name],
+      lookup(var.policy_statements, name, []),
+    )
+  }
 }

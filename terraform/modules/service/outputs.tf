@@ -1,16 +1,38 @@
+output "service" {
+  description = "What an environment hands the platform for this service, in one object: `name`, `lambda_function_names` (every function, for `scripts/deploy-lambda.sh`), `http_integration` (the function serving the service's contract operations, or null), `http_authorizer` (the API's authorizer, or null), `dynamodb_table_name`, `table_stream` (for the outbox publisher, or null without a stream) and `ssm_parameter_names` (by secret id)."
+  value = {
+    name                  = local.name
+    lambda_function_names = [for name in sort(keys(local.functions)) : module.function[name].lambda_function_name]
+    http_integration = length(local.http_functions) == 0 ? null : {
+      function_name = module.function[one(local.http_functions)].lambda_function_name
+      invoke_arn    = module.function[one(local.http_functions)].lambda_alias_invoke_arn
+    }
+    http_authorizer = length(local.authorizer_functions) == 0 ? null : {
+      function_name = module.function[one(local.authorizer_functions)].lambda_function_name
+      invoke_arn    = module.function[one(local.authorizer_functions)].lambda_alias_invoke_arn
+    }
+    dynamodb_table_name = one(aws_dynamodb_table.this[*].name)
+    table_stream = local.stream_view_type == null ? null : {
+      table_name = one(aws_dynamodb_table.this[*].name)
+      stream_arn = one(aws_dynamodb_table.this[*].stream_arn)
+    }
+    ssm_parameter_names = { for id, parameter in aws_ssm_parameter.this : id => parameter.name }
+  }
+}
+
 output "dynamodb_table_name" {
-  description = "Name of the service's table."
-  value       = aws_dynamodb_table.this.name
+  description = "Name of the service's table (null when the manifest declares none)."
+  value       = one(aws_dynamodb_table.this[*].name)
 }
 
 output "dynamodb_table_arn" {
-  description = "ARN of the service's table."
-  value       = aws_dynamodb_table.this.arn
+  description = "ARN of the service's table (null without a table)."
+  value       = one(aws_dynamodb_table.this[*].arn)
 }
 
 output "dynamodb_table_stream_arn" {
   description = "ARN of the table's stream (null when the declaration has no `streamViewType`)."
-  value       = local.stream_view_type == null ? null : aws_dynamodb_table.this.stream_arn
+  value       = local.stream_view_type == null ? null : one(aws_dynamodb_table.this[*].stream_arn)
 }
 
 output "dynamodb_table_index_names" {
@@ -20,18 +42,18 @@ output "dynamodb_table_index_names" {
 
 output "dynamodb_table_hash_key" {
   description = "Partition (hash) key attribute of the table."
-  value       = aws_dynamodb_table.this.hash_key
+  value       = one(aws_dynamodb_table.this[*].hash_key)
 }
 
 output "dynamodb_table_range_key" {
   description = "Sort (range) key attribute of the table, or null when the declaration has none."
-  value       = aws_dynamodb_table.this.range_key
+  value       = one(aws_dynamodb_table.this[*].range_key)
 }
 
 output "dynamodb_table_index_keys" {
   description = "Key attributes of each global secondary index, by index name: `hash_key` and `range_key` (null without one)."
   value = {
-    for index in aws_dynamodb_table.this.global_secondary_index : index.name => {
+    for index in(local.has_table ? aws_dynamodb_table.this[0].global_secondary_index : toset([])) : index.name => {
       hash_key  = index.hash_key
       range_key = index.range_key
     }
@@ -40,62 +62,94 @@ output "dynamodb_table_index_keys" {
 
 output "dynamodb_table_billing_mode" {
   description = "Billing mode of the table (`PAY_PER_REQUEST`: on-demand)."
-  value       = aws_dynamodb_table.this.billing_mode
+  value       = one(aws_dynamodb_table.this[*].billing_mode)
 }
 
 output "dynamodb_table_point_in_time_recovery_enabled" {
   description = "Whether point-in-time recovery is on for the table."
-  value       = aws_dynamodb_table.this.point_in_time_recovery[0].enabled
+  value       = one(aws_dynamodb_table.this[*].point_in_time_recovery[0].enabled)
 }
 
 output "dynamodb_table_server_side_encryption_enabled" {
-  description = "Whether server-side encryption with KMS is on for the table (with `table_kms_key_arn`, or the AWS managed key `aws/dynamodb`)."
-  value       = aws_dynamodb_table.this.server_side_encryption[0].enabled
+  description = "Whether server-side encryption with KMS is on for the table (with `settings.table_kms_key_arn`, or the AWS managed key `aws/dynamodb`)."
+  value       = one(aws_dynamodb_table.this[*].server_side_encryption[0].enabled)
 }
 
 output "dynamodb_table_deletion_protection_enabled" {
   description = "Whether the table is protected from deletion."
-  value       = aws_dynamodb_table.this.deletion_protection_enabled
+  value       = one(aws_dynamodb_table.this[*].deletion_protection_enabled)
 }
 
-output "lambda_function_name" {
-  description = "Name of the service's function."
-  value       = module.function.lambda_function_name
+output "lambda_function_names" {
+  description = "Name of each function, by its short name in the manifest (`users-authorizer` => `tessera-<env>-users-authorizer`)."
+  value       = { for name, function in module.function : name => function.lambda_function_name }
 }
 
-output "lambda_function_arn" {
-  description = "ARN of the service's function (unqualified)."
-  value       = module.function.lambda_function_arn
+output "lambda_function_sizes" {
+  description = "Memory (MB), timeout (seconds) and reserved concurrency (null: unreserved) of each function, by short name: the manifest's, or the settings' where they override it."
+  value = {
+    for name, fn in local.functions : name => {
+      memory_size                    = fn.memory_size
+      timeout                        = fn.timeout
+      reserved_concurrent_executions = fn.reserved_concurrent_executions
+    }
+  }
 }
 
-output "lambda_alias_arn" {
-  description = "ARN of the function's `live` alias."
-  value       = module.function.lambda_alias_arn
+output "lambda_function_arns" {
+  description = "ARN of each function (unqualified), by short name."
+  value       = { for name, function in module.function : name => function.lambda_function_arn }
 }
 
-output "lambda_alias_invoke_arn" {
-  description = "API Gateway invocation URI of the `live` alias."
-  value       = module.function.lambda_alias_invoke_arn
+output "lambda_alias_arns" {
+  description = "ARN of each function's `live` alias, by short name."
+  value       = { for name, function in module.function : name => function.lambda_alias_arn }
 }
 
-output "iam_role_name" {
-  description = "Name of the function's role."
-  value       = module.function.iam_role_name
-}
-
-output "iam_role_policy_document" {
-  description = "The function role's permissions policy, as JSON."
-  value       = module.function.iam_role_policy_document
-}
-
-output "cloudwatch_log_group_name" {
-  description = "Log group of the function."
-  value       = module.function.cloudwatch_log_group_name
+output "lambda_alias_invoke_arns" {
+  description = "API Gateway invocation URI of each function's `live` alias, by short name."
+  value       = { for name, function in module.function : name => function.lambda_alias_invoke_arn }
 }
 
 output "lambda_function_environment_variables" {
-  description = "Environment variables the service's function runs with (`TABLE_NAME` included)."
-  value       = module.function.lambda_function_environment_variables
+  description = "Environment variables each function runs with, by short name (secrets appear as `ssm:` references)."
+  value       = { for name, function in module.function : name => function.lambda_function_environment_variables }
+}
+
+output "iam_role_names" {
+  description = "Name of each function's role, by short name."
+  value       = { for name, function in module.function : name => function.iam_role_name }
+}
+
+output "iam_role_policy_documents" {
+  description = "Each function role's permissions policy, as JSON, by short name."
+  value       = { for name, function in module.function : name => function.iam_role_policy_document }
+}
+
+output "cloudwatch_log_group_names" {
+  description = "Log group of each function, by short name."
+  value       = { for name, function in module.function : name => function.cloudwatch_log_group_name }
+}
+
+output "cloudwatch_metric_alarm_names" {
+  description = "Names of every alarm of the service: each function's, and each dead-letter queue's (empty when alarms are off)."
+  value = sort(concat(
+    flatten([for function in module.function : function.cloudwatch_metric_alarm_names]),
+    aws_cloudwatch_metric_alarm.dead_letters[*].alarm_name,
+    [for alarm in aws_cloudwatch_metric_alarm.subscription_dead_letters : alarm.alarm_name],
+    aws_cloudwatch_metric_alarm.schedule_dead_letters[*].alarm_name,
+  ))
+}
+
+output "ssm_parameter_names" {
+  description = "Name of each secret's SSM parameter, by secret id (`/tessera/<env>/<service>/<id>`): what `scripts/rotate-jwt-keys.ts` writes."
+  value       = { for id, parameter in aws_ssm_parameter.this : id => parameter.name }
+}
+
+output "ssm_parameter_arns" {
+  description = "ARN of each secret's SSM parameter, by secret id."
+  value       = local.parameter_arns
+  depends_on  = [aws_ssm_parameter.this]
 }
 
 output "cloudwatch_event_rule_names" {
@@ -104,11 +158,51 @@ output "cloudwatch_event_rule_names" {
 }
 
 output "sqs_queue_dead_letter_arn" {
-  description = "ARN of the queue that receives events the function could not take, or null without subscriptions."
+  description = "ARN of the queue that receives events EventBridge could not deliver to any of the service's targets, or null without subscriptions."
   value       = local.has_subscriptions ? local.dead_letter_queue_arn : null
+  depends_on  = [aws_sqs_queue.dead_letter]
 }
 
 output "sqs_queue_dead_letter_policy_document" {
-  description = "The dead-letter queue's resource policy, as JSON, or null without subscriptions."
+  description = "The events dead-letter queue's resource policy, as JSON, or null without subscriptions."
   value       = local.has_subscriptions ? aws_sqs_queue_policy.dead_letter[0].policy : null
+}
+
+output "sqs_queue_arns" {
+  description = "ARN of each queue target's queue, by subscription name."
+  value       = local.queue_arns
+  depends_on  = [aws_sqs_queue.subscription]
+}
+
+output "sqs_queue_subscription_dead_letter_arns" {
+  description = "ARN of each queue target's dead-letter queue, by subscription name."
+  value       = { for name, queue in local.queue_dead_letter_names : name => "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${queue}" }
+  depends_on  = [aws_sqs_queue.subscription_dead_letter]
+}
+
+output "sqs_queue_policy_documents" {
+  description = "Each queue target's resource policy, as JSON, by subscription name."
+  value       = { for name, policy in aws_sqs_queue_policy.subscription : name => policy.policy }
+}
+
+output "scheduler_schedule_group_name" {
+  description = "Name of the service's schedule group (`tessera-<env>-<service>`), or null when no function is a schedule target."
+  value       = one(aws_scheduler_schedule_group.this[*].name)
+}
+
+output "scheduler_iam_role_arn" {
+  description = "ARN of the role schedules of the group run with (the scheduler's execution role), or null without schedules."
+  value       = local.has_schedules ? local.scheduler_role_arn : null
+  depends_on  = [aws_iam_role_policy.scheduler]
+}
+
+output "scheduler_sqs_queue_dead_letter_arn" {
+  description = "ARN of the queue that receives schedules the scheduler could not deliver, or null without schedules."
+  value       = local.has_schedules ? local.schedule_dead_letter_queue_arn : null
+  depends_on  = [aws_sqs_queue.schedule_dead_letter]
+}
+
+output "scheduler_iam_role_policy_document" {
+  description = "The scheduler role's permissions policy, as JSON, or null without schedules."
+  value       = one(aws_iam_role_policy.scheduler[*].policy)
 }

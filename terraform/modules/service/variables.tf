@@ -1,40 +1,98 @@
-variable "name" {
-  description = "Service name, e.g. `users`. The function is `tessera-<environment>-<name>`."
+variable "manifest_path" {
+  description = "Path of the service's manifest (`services/<name>/service.json`, schema in `packages/tooling/src/manifests.ts`): its functions, table, settings, secrets and subscriptions, the same file the build, the deploy script and the devstack read."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}$", var.name))
-    error_message = "The name is 2 to 31 lower-case letters, digits or hyphens, starting with a letter."
+    condition     = fileexists(var.manifest_path)
+    error_message = "The manifest_path names no file."
   }
 }
 
-variable "environment" {
-  description = "Environment the service belongs to."
-  type        = string
+# The same block, word for word, in every service module (modules/<service>/variables.tf), which
+# passes it through: tests/deploy/terraform-conventions.test.ts keeps the copies equal. Validations
+# name only var.settings and locals that do not depend on it (the manifest, the conventions).
+variable "settings" {
+  description = "What differs between environments, in one object: where the service runs (`environment`, `account_id`, `event_bus_name`), how its functions log and trace, its protection and alarms, optional KMS keys, per function (by its short name in the manifest) `memory_size`, `timeout` and `reserved_concurrent_executions` overriding the manifest, the values of the manifest's `settings` in `variables` (by setting id; a setting without one takes its default), and `tags`."
+  type = object({
+    environment                = string
+    account_id                 = string
+    event_bus_name             = optional(string)
+    log_level                  = optional(string, "INFO")
+    log_retention_in_days      = optional(number, 30)
+    enable_active_tracing      = optional(bool, true)
+    enable_deletion_protection = optional(bool, true)
+    enable_alarms              = optional(bool, false)
+    alarm_topic_arn            = optional(string)
+    table_kms_key_arn          = optional(string)
+    parameter_kms_key_arn      = optional(string)
+    functions = optional(map(object({
+      memory_size                    = optional(number)
+      timeout                        = optional(number)
+      reserved_concurrent_executions = optional(number)
+    })), {})
+    variables = optional(map(string), {})
+    tags      = optional(map(string), {})
+  })
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "The environment is one of dev, staging, prod."
+    condition     = contains(local.conventions.environments, var.settings.environment)
+    error_message = "settings.environment is one of ${join(", ", local.conventions.environments)} (terraform/conventions.json), not ${var.settings.environment}."
   }
-}
-
-variable "account_id" {
-  description = "The AWS account the service lives in. ARNs are built from it so that plans show complete policies."
-  type        = string
 
   validation {
-    condition     = can(regex("^[0-9]{12}$", var.account_id))
-    error_message = "The account id is 12 digits."
+    condition     = can(regex("^[0-9]{12}$", var.settings.account_id))
+    error_message = "settings.account_id is 12 digits."
+  }
+
+  validation {
+    condition     = contains(local.conventions.log_levels, var.settings.log_level)
+    error_message = "settings.log_level is one of ${join(", ", local.conventions.log_levels)}, the levels the functions parse (LOG_LEVELS in packages/shared/src/logger.ts)."
+  }
+
+  validation {
+    condition     = contains(local.conventions.log_retention_in_days, var.settings.log_retention_in_days)
+    error_message = "settings.log_retention_in_days is one of the values CloudWatch accepts: ${join(", ", local.conventions.log_retention_in_days)} days."
+  }
+
+  validation {
+    condition     = !var.settings.enable_alarms || var.settings.alarm_topic_arn != null
+    error_message = "settings.enable_alarms needs settings.alarm_topic_arn, the SNS topic the alarms go to."
+  }
+
+  validation {
+    condition     = length(setsubtract(keys(var.settings.functions), keys(local.manifest.functions))) == 0
+    error_message = "settings.functions names functions the ${local.manifest.name} manifest does not declare: ${join(", ", setsubtract(keys(var.settings.functions), keys(local.manifest.functions)))} (it declares ${join(", ", keys(local.manifest.functions))})."
+  }
+
+  validation {
+    condition     = length(setsubtract(keys(var.settings.variables), keys(try(local.manifest.settings, {})))) == 0
+    error_message = "settings.variables names settings the ${local.manifest.name} manifest does not declare: ${join(", ", setsubtract(keys(var.settings.variables), keys(try(local.manifest.settings, {}))))}."
+  }
+
+  validation {
+    condition = length([
+      for id, setting in try(local.manifest.settings, {}) : id
+      if lookup(var.settings.variables, id, try(setting.default, null)) == null
+    ]) == 0
+    error_message = "settings.variables lacks ${join(", ", [for id, setting in try(local.manifest.settings, {}) : id if lookup(var.settings.variables, id, try(setting.default, null)) == null])}: the ${local.manifest.name} manifest declares it without a default, so every environment gives it."
+  }
+
+  validation {
+    condition = var.settings.event_bus_name != null || (length(try(local.manifest.subscriptions, [])) == 0 && !anytrue(flatten([
+      for fn in values(local.manifest.functions) : [for source in values(fn.environment) : contains(keys(source), "eventBus")]
+    ])))
+    error_message = "settings.event_bus_name is needed: the ${local.manifest.name} manifest subscribes to events or hands a function the bus's name."
   }
 }
 
-variable "table_declaration_path" {
-  description = "Path of the service's table declaration (`services/<name>/table.json`), the same file the devstack creates its table from."
+variable "package_path" {
+  description = "Path of the service's zip; null means `dist/<manifest name>.zip` in this repository. Read only when a function is created: later code ships with `scripts/deploy-lambda.sh`."
   type        = string
+  default     = null
 }
 
 variable "table_actions" {
-  description = "DynamoDB actions the function may take on its own table. TransactWriteItems needs no action of its own: each item needs its PutItem, UpdateItem, DeleteItem or ConditionCheckItem."
+  description = "DynamoDB actions a function whose environment names the table may take on it. TransactWriteItems needs no action of its own: each item needs its PutItem, UpdateItem, DeleteItem or ConditionCheckItem."
   type        = list(string)
   default = [
     "dynamodb:ConditionCheckItem",
@@ -52,7 +110,7 @@ variable "table_actions" {
 }
 
 variable "index_actions" {
-  description = "DynamoDB actions the function may take on the table's declared indexes."
+  description = "DynamoDB actions a function whose environment names the table may take on the table's declared indexes."
   type        = list(string)
   default     = ["dynamodb:Query"]
 
@@ -62,94 +120,24 @@ variable "index_actions" {
   }
 }
 
-variable "enable_deletion_protection" {
-  description = "Refuse to delete the table (in Terraform and in the console) until this is turned off."
-  type        = bool
-  default     = true
-}
-
-variable "table_kms_key_arn" {
-  description = "Customer managed KMS key that encrypts the table; null uses the AWS managed key `aws/dynamodb`. Encryption is on either way."
-  type        = string
-  default     = null
-}
-
-variable "package_path" {
-  description = "Path of the service's zip (`dist/<name>.zip`). Read only when the function is created."
-  type        = string
-}
-
-variable "handler" {
-  description = "Module and export that Lambda calls."
-  type        = string
-  default     = "index.handler"
-}
-
-variable "memory_size" {
-  description = "Memory of the function in MB."
-  type        = number
-  default     = 512
-}
-
-variable "timeout" {
-  description = "Longest run of one invocation, in seconds."
-  type        = number
-  default     = 10
-}
-
-variable "environment_variables" {
-  description = "Environment variables besides `TABLE_NAME`, which the module sets."
-  type        = map(string)
-  default     = {}
-}
-
-variable "reserved_concurrent_executions" {
-  description = "Concurrency reserved for the function; null leaves it unreserved."
-  type        = number
-  default     = null
-}
-
-variable "enable_active_tracing" {
-  description = "Trace invocations with AWS X-Ray."
-  type        = bool
-  default     = true
-}
-
-variable "log_retention_in_days" {
-  description = "How long CloudWatch keeps the function's logs."
-  type        = number
-  default     = 30
+variable "policy_statements" {
+  description = "Further Allow statements, by function (its short name in the manifest): what a service module grants beyond what the manifest implies. Actions are listed one by one."
+  type = map(list(object({
+    sid        = string
+    actions    = list(string)
+    resources  = list(string)
+    conditions = optional(map(map(list(string))), {})
+  })))
+  default = {}
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
-    error_message = "Log retention must be one of the values CloudWatch accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days."
+    condition     = length(setsubtract(keys(var.policy_statements), keys(local.manifest.functions))) == 0
+    error_message = "policy_statements names functions the manifest does not declare."
   }
 }
 
-variable "policy_statements" {
-  description = "Further Allow statements for the function's role (for example reading its SSM parameters)."
-  type = list(object({
-    sid       = string
-    actions   = list(string)
-    resources = list(string)
-  }))
-  default = []
-}
-
-variable "subscriptions_path" {
-  description = "Path to the service's subscriptions declaration (`services/<name>/subscriptions.json`); null when it subscribes to no events."
-  type        = string
-  default     = null
-}
-
-variable "event_bus_name" {
-  description = "Name of the event bus the subscriptions' rules listen on. Required when `subscriptions_path` is set."
-  type        = string
-  default     = null
-}
-
 variable "event_maximum_retry_attempts" {
-  description = "How often EventBridge retries a failed delivery to the function before the dead-letter queue."
+  description = "How often EventBridge retries a failed delivery to a subscription's target (function or queue) before the events dead-letter queue."
   type        = number
   default     = 8
 
@@ -160,7 +148,7 @@ variable "event_maximum_retry_attempts" {
 }
 
 variable "event_maximum_age_in_seconds" {
-  description = "How long EventBridge keeps retrying an event before the dead-letter queue."
+  description = "How long EventBridge keeps retrying an event before the events dead-letter queue."
   type        = number
   default     = 3600
 
@@ -168,22 +156,4 @@ variable "event_maximum_age_in_seconds" {
     condition     = var.event_maximum_age_in_seconds >= 60 && var.event_maximum_age_in_seconds <= 86400
     error_message = "event_maximum_age_in_seconds must be between 60 and 86400."
   }
-}
-
-variable "enable_alarms" {
-  description = "Alarm on the function's errors and throttles."
-  type        = bool
-  default     = false
-}
-
-variable "alarm_topic_arn" {
-  description = "SNS topic that receives the alarms. Required when `enable_alarms` is true."
-  type        = string
-  default     = null
-}
-
-variable "tags" {
-  description = "Tags for every resource the module creates."
-  type        = map(string)
-  default     = {}
 }

@@ -1,124 +1,75 @@
-variable "environment" {
-  description = "Environment name; part of every resource name."
-  type        = string
+# The settings block of modules/service/variables.tf, word for word (tests/deploy/terraform-conventions.test.ts
+# keeps them equal): the environment passes it here, and this module passes it on.
+variable "settings" {
+  description = "What differs between environments, in one object: where the service runs (`environment`, `account_id`, `event_bus_name`), how its functions log and trace, its protection and alarms, optional KMS keys, per function (by its short name in the manifest) `memory_size`, `timeout` and `reserved_concurrent_executions` overriding the manifest, the values of the manifest's `settings` in `variables` (by setting id; a setting without one takes its default), and `tags`."
+  type = object({
+    environment                = string
+    account_id                 = string
+    event_bus_name             = optional(string)
+    log_level                  = optional(string, "INFO")
+    log_retention_in_days      = optional(number, 30)
+    enable_active_tracing      = optional(bool, true)
+    enable_deletion_protection = optional(bool, true)
+    enable_alarms              = optional(bool, false)
+    alarm_topic_arn            = optional(string)
+    table_kms_key_arn          = optional(string)
+    parameter_kms_key_arn      = optional(string)
+    functions = optional(map(object({
+      memory_size                    = optional(number)
+      timeout                        = optional(number)
+      reserved_concurrent_executions = optional(number)
+    })), {})
+    variables = optional(map(string), {})
+    tags      = optional(map(string), {})
+  })
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be one of dev, staging, prod."
+    condition     = contains(local.conventions.environments, var.settings.environment)
+    error_message = "settings.environment is one of ${join(", ", local.conventions.environments)} (terraform/conventions.json), not ${var.settings.environment}."
   }
-}
-
-variable "account_id" {
-  description = "AWS account id the environment lives in; ARNs are built from it so policies are known at plan time."
-  type        = string
 
   validation {
-    condition     = can(regex("^[0-9]{12}$", var.account_id))
-    error_message = "account_id must be 12 digits."
+    condition     = can(regex("^[0-9]{12}$", var.settings.account_id))
+    error_message = "settings.account_id is 12 digits."
   }
-}
-
-variable "event_bus_name" {
-  description = "Name of the event bus the users events arrive on (the platform module's bus)."
-  type        = string
-}
-
-variable "package_path" {
-  description = "Path to the built bundle; defaults to dist/tickets.zip of this repository."
-  type        = string
-  default     = null
-}
-
-variable "table_declaration_path" {
-  description = "Path to the table declaration; defaults to services/tickets/table.json."
-  type        = string
-  default     = null
-}
-
-variable "subscriptions_path" {
-  description = "Path to the subscriptions declaration; defaults to services/tickets/subscriptions.json."
-  type        = string
-  default     = null
-}
-
-variable "memory_size" {
-  description = "Memory of the function, in MB."
-  type        = number
-  default     = 512
-}
-
-variable "timeout" {
-  description = "Timeout of the function, in seconds."
-  type        = number
-  default     = 10
-}
-
-variable "reserved_concurrent_executions" {
-  description = "Reserved concurrency of the function; null for none."
-  type        = number
-  default     = null
-}
-
-variable "enable_deletion_protection" {
-  description = "Protect the table from deletion."
-  type        = bool
-  default     = true
-}
-
-variable "table_kms_key_arn" {
-  description = "Customer managed KMS key for the table; null uses the AWS managed key `aws/dynamodb`. Server-side encryption is on either way."
-  type        = string
-  default     = null
-}
-
-variable "parameter_kms_key_arn" {
-  description = "Customer managed KMS key for the cursor secret; null for the default aws/ssm key."
-  type        = string
-  default     = null
-}
-
-variable "enable_active_tracing" {
-  description = "Trace invocations with AWS X-Ray (on by default, as in every module; dev turns it off)."
-  type        = bool
-  default     = true
-}
-
-variable "log_retention_in_days" {
-  description = "How long the function's logs are kept."
-  type        = number
-  default     = 30
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
-    error_message = "Log retention must be one of the values CloudWatch accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days."
+    condition     = contains(local.conventions.log_levels, var.settings.log_level)
+    error_message = "settings.log_level is one of ${join(", ", local.conventions.log_levels)}, the levels the functions parse (LOG_LEVELS in packages/shared/src/logger.ts)."
   }
-}
-
-variable "log_level" {
-  description = "Log level of the function."
-  type        = string
-  default     = "INFO"
 
   validation {
-    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
-    error_message = "The log level is one of DEBUG, INFO, WARN, ERROR (LOG_LEVELS in packages/shared/src/logger.ts)."
+    condition     = contains(local.conventions.log_retention_in_days, var.settings.log_retention_in_days)
+    error_message = "settings.log_retention_in_days is one of the values CloudWatch accepts: ${join(", ", local.conventions.log_retention_in_days)} days."
   }
-}
 
-variable "enable_alarms" {
-  description = "Create alarms on errors, throttles and dead letters."
-  type        = bool
-  default     = false
-}
+  validation {
+    condition     = !var.settings.enable_alarms || var.settings.alarm_topic_arn != null
+    error_message = "settings.enable_alarms needs settings.alarm_topic_arn, the SNS topic the alarms go to."
+  }
 
-variable "alarm_topic_arn" {
-  description = "SNS topic the alarms notify; required when alarms are on."
-  type        = string
-  default     = null
-}
+  validation {
+    condition     = length(setsubtract(keys(var.settings.functions), keys(local.manifest.functions))) == 0
+    error_message = "settings.functions names functions the ${local.manifest.name} manifest does not declare: ${join(", ", setsubtract(keys(var.settings.functions), keys(local.manifest.functions)))} (it declares ${join(", ", keys(local.manifest.functions))})."
+  }
 
-variable "tags" {
-  description = "Tags for every resource."
-  type        = map(string)
-  default     = {}
+  validation {
+    condition     = length(setsubtract(keys(var.settings.variables), keys(try(local.manifest.settings, {})))) == 0
+    error_message = "settings.variables names settings the ${local.manifest.name} manifest does not declare: ${join(", ", setsubtract(keys(var.settings.variables), keys(try(local.manifest.settings, {}))))}."
+  }
+
+  validation {
+    condition = length([
+      for id, setting in try(local.manifest.settings, {}) : id
+      if lookup(var.settings.variables, id, try(setting.default, null)) == null
+    ]) == 0
+    error_message = "settings.variables lacks ${join(", ", [for id, setting in try(local.manifest.settings, {}) : id if lookup(var.settings.variables, id, try(setting.default, null)) == null])}: the ${local.manifest.name} manifest declares it without a default, so every environment gives it."
+  }
+
+  validation {
+    condition = var.settings.event_bus_name != null || (length(try(local.manifest.subscriptions, [])) == 0 && !anytrue(flatten([
+      for fn in values(local.manifest.functions) : [for source in values(fn.environment) : contains(keys(source), "eventBus")]
+    ])))
+    error_message = "settings.event_bus_name is needed: the ${local.manifest.name} manifest subscribes to events or hands a function the bus's name."
+  }
 }

@@ -1,69 +1,44 @@
-output "lambda_function_name" {
-  description = "Name of the users function."
-  value       = module.service.lambda_function_name
+output "service" {
+  description = "What the environment hands the platform (and its own outputs) for this service: see the service module's `service` output."
+  value       = module.service.service
 }
 
-output "lambda_alias_arn" {
-  description = "ARN of the users function's `live` alias."
-  value       = module.service.lambda_alias_arn
+output "lambda_function_names" {
+  description = "Name of each function, by its short name in the manifest."
+  value       = module.service.lambda_function_names
 }
 
-output "lambda_alias_invoke_arn" {
-  description = "API Gateway invocation URI of the users function's `live` alias."
-  value       = module.service.lambda_alias_invoke_arn
+output "lambda_alias_invoke_arns" {
+  description = "API Gateway invocation URI of each function's `live` alias, by short name."
+  value       = module.service.lambda_alias_invoke_arns
 }
 
-output "authorizer_lambda_function_name" {
-  description = "Name of the authorizer function."
-  value       = module.authorizer.lambda_function_name
+output "lambda_function_environment_variables" {
+  description = "Environment variables each function runs with, by short name (secrets appear as `ssm:` references)."
+  value       = module.service.lambda_function_environment_variables
 }
 
-output "authorizer_lambda_alias_arn" {
-  description = "ARN of the authorizer's `live` alias."
-  value       = module.authorizer.lambda_alias_arn
-}
-
-output "authorizer_lambda_alias_invoke_arn" {
-  description = "API Gateway invocation URI of the authorizer's `live` alias."
-  value       = module.authorizer.lambda_alias_invoke_arn
+output "iam_role_policy_documents" {
+  description = "Each function role's permissions policy, as JSON, by short name."
+  value       = module.service.iam_role_policy_documents
 }
 
 output "dynamodb_table_name" {
-  description = "Name of the users table."
+  description = "Name of the service's table."
   value       = module.service.dynamodb_table_name
 }
 
-output "dynamodb_table_arn" {
-  description = "ARN of the users table."
-  value       = module.service.dynamodb_table_arn
-}
-
 output "dynamodb_table_stream_arn" {
-  description = "ARN of the users table's stream, which feeds the outbox publisher."
+  description = "ARN of the table's stream, which feeds the outbox publisher."
   value       = module.service.dynamodb_table_stream_arn
 }
 
 output "ssm_parameter_names" {
-  description = "Names of the key material parameters, by role: `jwt-private-keys`, `jwt-public-keys`, `cursor-secret`."
-  value       = { for name, parameter in aws_ssm_parameter.this : name => parameter.name }
+  description = "Name of each secret's SSM parameter, by secret id: what `scripts/rotate-jwt-keys.ts` writes."
+  value       = module.service.ssm_parameter_names
 }
 
-output "iam_role_policy_document" {
-  description = "The users function role's permissions policy, as JSON."
-  value       = module.service.iam_role_policy_document
-}
-
-output "authorizer_iam_role_policy_document" {
-  description = "The authorizer role's permissions policy, as JSON."
-  value       = module.authorizer.iam_role_policy_document
-}
-
-output "lambda_function_environment_variables" {
-  description = "Environment variables of the users function (no secrets: references to SSM parameters)."
-  value       = module.service.lambda_function_environment_variables
-}
-
-output "authorizer_lambda_function_environment_variables" {
-  description = "Environment variables of the authorizer function."
-  value       = module.authorizer.lambda_function_environment_variables
+output "cloudwatch_event_rule_names" {
+  description = "Names of the EventBridge rules of the service's subscriptions, by subscription name."
+  value       = module.service.cloudwatch_event_rule_names
 }

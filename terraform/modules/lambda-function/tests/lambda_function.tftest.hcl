@@ -172,6 +172,36 @@ run "grants_only_listed_actions_on_scoped_resources" {
   }
 }
 
+run "adds_a_condition_only_to_the_statement_that_has_one" {
+  command = plan
+
+  variables {
+    policy_statements = [
+      {
+        sid       = "ReadOwnTable"
+        actions   = ["dynamodb:GetItem"]
+        resources = ["arn:aws:dynamodb:eu-west-1:111111111111:table/tessera-test-example"]
+      },
+      {
+        sid        = "PassSchedulerRole"
+        actions    = ["iam:PassRole"]
+        resources  = ["arn:aws:iam::111111111111:role/tessera-test-example-scheduler"]
+        conditions = { StringEquals = { "iam:PassedToService" = ["scheduler.amazonaws.com"] } }
+      },
+    ]
+  }
+
+  assert {
+    condition     = [for statement in jsondecode(aws_iam_role_policy.this.policy).Statement : statement.Condition if statement.Sid == "PassSchedulerRole"] == [{ StringEquals = { "iam:PassedToService" = ["scheduler.amazonaws.com"] } }]
+    error_message = "A statement's conditions become its Condition."
+  }
+
+  assert {
+    condition     = alltrue([for statement in jsondecode(aws_iam_role_policy.this.policy).Statement : !contains(keys(statement), "Condition") if statement.Sid != "PassSchedulerRole"])
+    error_message = "Statements without conditions carry no Condition key, so their policy reads as before."
+  }
+}
+
 run "drops_tracing_permissions_when_tracing_is_off" {
   command = plan
 

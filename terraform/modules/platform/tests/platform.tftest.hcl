@@ -280,6 +280,55 @@ run "publishes_the_outbox_of_every_table_stream" {
   }
 }
 
+run "configures_the_publisher_from_its_manifest" {
+  command = plan
+
+  assert {
+    condition     = output.publisher_lambda_function_name == "tessera-dev-publisher"
+    error_message = "The publisher is tessera-<environment>-<its manifest's function>."
+  }
+
+  assert {
+    condition = output.publisher_lambda_function_environment_variables == tomap({
+      EVENT_BUS_NAME       = "tessera-dev"
+      POWERTOOLS_LOG_LEVEL = "INFO"
+    })
+    error_message = "The publisher gets the bus's name, as packages/shared/publisher.json says, and its log level."
+  }
+}
+
+run "reads_another_publisher_manifest_the_same_way" {
+  command = plan
+
+  variables {
+    publisher_manifest_path = "tests/fixtures/publisher.json"
+  }
+
+  assert {
+    condition     = output.publisher_lambda_function_name == "tessera-dev-relay"
+    error_message = "The function that reads the table streams is the publisher, whatever its name."
+  }
+
+  assert {
+    condition = output.publisher_lambda_function_environment_variables == tomap({
+      BUS                  = "tessera-dev"
+      SOURCE_PREFIX        = "tessera."
+      POWERTOOLS_LOG_LEVEL = "INFO"
+    })
+    error_message = "The bus and literal values reach the publisher, named as its manifest names them."
+  }
+}
+
+run "refuses_a_publisher_variable_the_platform_cannot_give" {
+  command = plan
+
+  variables {
+    publisher_manifest_path = "tests/fixtures/publisher-with-a-table.json"
+  }
+
+  expect_failures = [aws_cloudwatch_event_bus.this]
+}
+
 run "alarms_only_when_enabled" {
   command = plan
 

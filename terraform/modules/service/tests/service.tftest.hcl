@@ -1,6 +1,7 @@
-# Plans the service building block against a mocked AWS provider: no credentials, no network.
-# The table must match its declaration field by field, because the devstack builds its table from
-# the same file.
+# Plans the service module against a mocked AWS provider: no credentials, no network. The fixture
+# manifests (tests/fixtures/*.service.json, valid manifests: tests/deploy/terraform-conventions.test.ts
+# parses them with the manifest schema) use every field Terraform reads. The table must match its
+# declaration field by field, because the devstack builds its table from the same file.
 
 mock_provider "aws" {
   mock_data "aws_region" {
@@ -13,11 +14,13 @@ mock_provider "aws" {
 }
 
 variables {
-  name                   = "bookings"
-  environment            = "staging"
-  account_id             = "111111111111"
-  package_path           = "bookings.zip"
-  table_declaration_path = "tests/fixtures/full-table.json"
+  manifest_path = "tests/fixtures/bookings.service.json"
+  settings = {
+    environment    = "staging"
+    account_id     = "111111111111"
+    event_bus_name = "tessera-staging"
+    variables      = { public_url = "https://api.staging.tessera.example" }
+  }
 }
 
 run "builds_the_table_from_its_declaration" {
@@ -28,17 +31,17 @@ run "builds_the_table_from_its_declaration" {
   }
 
   assert {
-    condition     = aws_dynamodb_table.this.name == "tessera-staging-bookings"
+    condition     = aws_dynamodb_table.this[0].name == "tessera-staging-bookings"
     error_message = "The table is named tessera-<environment>-<declared name>."
   }
 
   assert {
-    condition     = aws_dynamodb_table.this.hash_key == var.declaration.partitionKey && aws_dynamodb_table.this.range_key == var.declaration.sortKey
+    condition     = aws_dynamodb_table.this[0].hash_key == var.declaration.partitionKey && aws_dynamodb_table.this[0].range_key == var.declaration.sortKey
     error_message = "The table's keys are the declared partition and sort keys."
   }
 
   assert {
-    condition = toset([for a in aws_dynamodb_table.this.attribute : "${a.name}:${a.type}"]) == toset([
+    condition = toset([for a in aws_dynamodb_table.this[0].attribute : "${a.name}:${a.type}"]) == toset([
       for name, type in var.declaration.attributes : "${name}:${type}"
     ])
     error_message = "The table defines exactly the declared attributes, with their types."
@@ -46,7 +49,7 @@ run "builds_the_table_from_its_declaration" {
 
   assert {
     condition = toset([
-      for index in aws_dynamodb_table.this.global_secondary_index : jsonencode([
+      for index in aws_dynamodb_table.this[0].global_secondary_index : jsonencode([
         index.name, index.hash_key, index.range_key, index.projection_type, try(sort(index.non_key_attributes), [])
       ])
       ]) == toset([
@@ -58,12 +61,12 @@ run "builds_the_table_from_its_declaration" {
   }
 
   assert {
-    condition     = aws_dynamodb_table.this.ttl[0].attribute_name == var.declaration.timeToLiveAttribute && aws_dynamodb_table.this.ttl[0].enabled
+    condition     = aws_dynamodb_table.this[0].ttl[0].attribute_name == var.declaration.timeToLiveAttribute && aws_dynamodb_table.this[0].ttl[0].enabled
     error_message = "Items expire through the declared TTL attribute."
   }
 
   assert {
-    condition     = aws_dynamodb_table.this.stream_enabled && aws_dynamodb_table.this.stream_view_type == var.declaration.streamViewType
+    condition     = aws_dynamodb_table.this[0].stream_enabled && aws_dynamodb_table.this[0].stream_view_type == var.declaration.streamViewType
     error_message = "The stream is on, with the declared view type."
   }
 
@@ -80,33 +83,38 @@ run "builds_a_minimal_declaration_without_extras" {
   command = plan
 
   variables {
-    name                   = "minimal"
-    table_declaration_path = "tests/fixtures/minimal-table.json"
+    manifest_path = "tests/fixtures/minimal.service.json"
+    settings      = { environment = "staging", account_id = "111111111111" }
   }
 
   assert {
-    condition     = aws_dynamodb_table.this.hash_key == "pk" && aws_dynamodb_table.this.range_key == null
+    condition     = aws_dynamodb_table.this[0].hash_key == "pk" && aws_dynamodb_table.this[0].range_key == null
     error_message = "A declaration without a sort key makes a table without one."
   }
 
   assert {
-    condition     = length(aws_dynamodb_table.this.global_secondary_index) == 0 && length(aws_dynamodb_table.this.ttl) == 0
+    condition     = length(aws_dynamodb_table.this[0].global_secondary_index) == 0 && length(aws_dynamodb_table.this[0].ttl) == 0
     error_message = "No indexes and no TTL unless declared."
   }
 
   assert {
-    condition     = !aws_dynamodb_table.this.stream_enabled && output.dynamodb_table_stream_arn == null
-    error_message = "No stream unless declared."
+    condition     = !aws_dynamodb_table.this[0].stream_enabled && output.dynamodb_table_stream_arn == null && output.service.table_stream == null
+    error_message = "No stream unless declared, so nothing for the outbox publisher."
   }
 
   assert {
-    condition     = !strcontains(output.iam_role_policy_document, "/index/")
+    condition     = !strcontains(output.iam_role_policy_documents["minimal"], "/index/")
     error_message = "Without indexes the role gets no index permissions."
   }
 
   assert {
-    condition     = output.dynamodb_table_hash_key == "pk" && output.dynamodb_table_range_key == null && length(output.dynamodb_table_index_keys) == 0
-    error_message = "The key outputs show a table with a partition key only and no indexes."
+    condition     = length(aws_ssm_parameter.this) == 0 && length(aws_cloudwatch_event_rule.this) == 0 && length(aws_sqs_queue.dead_letter) == 0 && length(aws_scheduler_schedule_group.this) == 0
+    error_message = "A manifest with no secrets, subscriptions or schedules gets no parameters, rules, queues or schedule group."
+  }
+
+  assert {
+    condition     = output.scheduler_schedule_group_name == null && output.scheduler_iam_role_arn == null && output.scheduler_sqs_queue_dead_letter_arn == null
+    error_message = "Without a schedule target the schedule outputs are null."
   }
 }
 
@@ -114,22 +122,22 @@ run "protects_and_encrypts_the_table" {
   command = plan
 
   assert {
-    condition     = aws_dynamodb_table.this.billing_mode == "PAY_PER_REQUEST"
+    condition     = aws_dynamodb_table.this[0].billing_mode == "PAY_PER_REQUEST"
     error_message = "Tables are on-demand."
   }
 
   assert {
-    condition     = aws_dynamodb_table.this.point_in_time_recovery[0].enabled
+    condition     = aws_dynamodb_table.this[0].point_in_time_recovery[0].enabled
     error_message = "Point-in-time recovery is on."
   }
 
   assert {
-    condition     = aws_dynamodb_table.this.server_side_encryption[0].enabled
+    condition     = aws_dynamodb_table.this[0].server_side_encryption[0].enabled
     error_message = "Server-side encryption with KMS is on."
   }
 
   assert {
-    condition     = aws_dynamodb_table.this.deletion_protection_enabled
+    condition     = aws_dynamodb_table.this[0].deletion_protection_enabled
     error_message = "Deletion protection is on unless turned off."
   }
 
@@ -139,108 +147,363 @@ run "protects_and_encrypts_the_table" {
   }
 }
 
-run "can_turn_deletion_protection_off_and_use_a_customer_key" {
+run "can_turn_deletion_protection_off_and_use_customer_keys" {
   command = plan
 
   variables {
-    enable_deletion_protection = false
-    table_kms_key_arn          = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000"
+    settings = {
+      environment                = "staging"
+      account_id                 = "111111111111"
+      event_bus_name             = "tessera-staging"
+      variables                  = { public_url = "https://api.staging.tessera.example" }
+      enable_deletion_protection = false
+      table_kms_key_arn          = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000"
+      parameter_kms_key_arn      = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
+    }
   }
 
   assert {
-    condition     = !aws_dynamodb_table.this.deletion_protection_enabled
-    error_message = "Deletion protection follows its input."
+    condition     = !aws_dynamodb_table.this[0].deletion_protection_enabled && output.dynamodb_table_deletion_protection_enabled == false
+    error_message = "Deletion protection follows settings.enable_deletion_protection."
   }
 
   assert {
-    condition     = output.dynamodb_table_deletion_protection_enabled == false
-    error_message = "The deletion protection output follows the table."
-  }
-
-  assert {
-    condition     = aws_dynamodb_table.this.server_side_encryption[0].kms_key_arn == "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000"
+    condition     = aws_dynamodb_table.this[0].server_side_encryption[0].kms_key_arn == var.settings.table_kms_key_arn
     error_message = "The table is encrypted with the key given."
   }
 
   assert {
     condition = contains(flatten([
-      for statement in jsondecode(output.iam_role_policy_document).Statement : statement.Resource if statement.Sid == "UseTableKey"
-    ]), "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000")
-    error_message = "The function may use the table's key."
+      for statement in jsondecode(output.iam_role_policy_documents["bookings"]).Statement : statement.Resource if statement.Sid == "UseTableKey"
+    ]), var.settings.table_kms_key_arn)
+    error_message = "A function that uses the table may use the table's key."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.this["cursor-secret"].key_id == var.settings.parameter_kms_key_arn && aws_ssm_parameter.this["signing-keys"].key_id == var.settings.parameter_kms_key_arn
+    error_message = "SecureString parameters are encrypted with the parameter key."
+  }
+
+  assert {
+    condition = flatten([
+      for statement in jsondecode(output.iam_role_policy_documents["bookings"]).Statement : statement.Resource if statement.Sid == "DecryptOwnParameters"
+    ]) == [var.settings.parameter_kms_key_arn]
+    error_message = "A function that reads a SecureString may decrypt it with the parameter key."
+  }
+
+  assert {
+    condition = !anytrue([
+      for statement in jsondecode(output.iam_role_policy_documents["bookings-keys"]).Statement : contains(statement.Action, "kms:Decrypt")
+    ])
+    error_message = "A function that reads a String parameter only gets no key."
   }
 }
 
-run "scopes_the_role_to_its_own_table_and_indexes" {
+run "makes_one_function_per_manifest_function" {
   command = plan
 
   assert {
-    condition = alltrue(flatten([
-      for statement in jsondecode(output.iam_role_policy_document).Statement : [
-        for action in statement.Action : !strcontains(action, "*")
-      ]
-    ]))
-    error_message = "No statement grants a wildcard action."
+    condition = output.lambda_function_names == {
+      bookings       = "tessera-staging-bookings"
+      bookings-keys  = "tessera-staging-bookings-keys"
+      bookings-timer = "tessera-staging-bookings-timer"
+    }
+    error_message = "Each manifest function is tessera-<environment>-<short name>."
   }
 
   assert {
+    condition     = module.function["bookings"].lambda_function_name == "tessera-staging-bookings" && module.function["bookings-timer"].lambda_alias_arn == "arn:aws:lambda:eu-west-1:111111111111:function:tessera-staging-bookings-timer:live"
+    error_message = "Every function has its live alias."
+  }
+
+  assert {
+    condition     = output.service.lambda_function_names == ["tessera-staging-bookings", "tessera-staging-bookings-keys", "tessera-staging-bookings-timer"]
+    error_message = "The service output lists every function, for the deploy script."
+  }
+
+  assert {
+    condition     = output.service.http_integration.function_name == "tessera-staging-bookings" && endswith(output.service.http_integration.invoke_arn, ":function:tessera-staging-bookings:live/invocations")
+    error_message = "The function with http = operations serves the contract's operations, through its live alias."
+  }
+
+  assert {
+    condition     = output.service.http_authorizer == null
+    error_message = "A service with no authorizer function offers none."
+  }
+
+  assert {
+    condition     = output.service.dynamodb_table_name == "tessera-staging-bookings" && output.service.table_stream.table_name == "tessera-staging-bookings"
+    error_message = "The service output names the table and its stream, for the outbox publisher."
+  }
+}
+
+run "sizes_each_function_from_its_manifest_unless_the_settings_say_otherwise" {
+  command = plan
+
+  variables {
+    settings = {
+      environment    = "staging"
+      account_id     = "111111111111"
+      event_bus_name = "tessera-staging"
+      variables      = { public_url = "https://api.staging.tessera.example" }
+      functions = {
+        bookings       = { memory_size = 1024, reserved_concurrent_executions = 7 }
+        bookings-timer = { timeout = 40 }
+      }
+    }
+  }
+
+  assert {
+    condition     = module.function["bookings"].lambda_function_name == "tessera-staging-bookings"
+    error_message = "Overrides keep the function."
+  }
+
+  assert {
+    condition     = output.lambda_function_sizes["bookings"] == { memory_size = 1024, timeout = 10, reserved_concurrent_executions = 7 }
+    error_message = "settings.functions overrides memory and reserved concurrency; the manifest's timeout stays."
+  }
+
+  assert {
+    condition     = output.lambda_function_sizes["bookings-timer"].memory_size == 256 && output.lambda_function_sizes["bookings-timer"].timeout == 40 && output.lambda_function_sizes["bookings-timer"].reserved_concurrent_executions == null
+    error_message = "settings.functions overrides the timeout; the manifest's memory stays, concurrency is unreserved."
+  }
+
+  assert {
+    condition     = output.lambda_function_sizes["bookings-keys"].memory_size == 128 && output.lambda_function_sizes["bookings-keys"].timeout == 3 && output.lambda_function_sizes["bookings-keys"].reserved_concurrent_executions == null
+    error_message = "A function without overrides runs as its manifest says."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.subscription["expiries"].visibility_timeout_seconds == 240
+    error_message = "A queue without a visibility timeout hides a message 6 times its function's timeout in this environment."
+  }
+}
+
+run "hands_each_function_only_the_environment_its_manifest_names" {
+  command = plan
+
+  assert {
+    condition = output.lambda_function_environment_variables["bookings"] == tomap({
+      TABLE_NAME           = "tessera-staging-bookings"
+      CURSOR_SECRET        = "ssm:/tessera/staging/bookings/cursor-secret"
+      HOLD_SECONDS         = "900"
+      PUBLIC_URL           = "https://api.staging.tessera.example"
+      EVENT_BUS_NAME       = "tessera-staging"
+      CURRENCY             = "EUR"
+      POWERTOOLS_LOG_LEVEL = "INFO"
+    })
+    error_message = "Each source resolves: the table's name, a secret's reference, a setting (given, or its default), the bus, a literal; and the log level."
+  }
+
+  assert {
+    condition = output.lambda_function_environment_variables["bookings-keys"] == tomap({
+      JWT_KEYS             = "ssm:/tessera/staging/bookings/verifying-keys"
+      POWERTOOLS_LOG_LEVEL = "INFO"
+    })
+    error_message = "A function gets the variables of its own manifest entry, nothing of the others'."
+  }
+
+  assert {
+    condition = output.lambda_function_environment_variables["bookings-timer"] == tomap({
+      TABLE_NAME           = "tessera-staging-bookings"
+      POWERTOOLS_LOG_LEVEL = "INFO"
+    })
+    error_message = "The schedule target gets its table and its log level."
+  }
+}
+
+run "takes_a_setting_from_the_environment_over_its_default" {
+  command = plan
+
+  variables {
+    settings = {
+      environment    = "staging"
+      account_id     = "111111111111"
+      event_bus_name = "tessera-staging"
+      log_level      = "DEBUG"
+      variables      = { public_url = "https://api.staging.tessera.example", payment_hold_seconds = "120" }
+    }
+  }
+
+  assert {
+    condition     = output.lambda_function_environment_variables["bookings"]["HOLD_SECONDS"] == "120" && output.lambda_function_environment_variables["bookings"]["POWERTOOLS_LOG_LEVEL"] == "DEBUG"
+    error_message = "settings.variables wins over the manifest's default; settings.log_level reaches every function."
+  }
+}
+
+run "refuses_a_missing_setting_that_has_no_default" {
+  command = plan
+
+  variables {
+    settings = { environment = "staging", account_id = "111111111111", event_bus_name = "tessera-staging" }
+  }
+
+  expect_failures = [var.settings]
+}
+
+run "refuses_a_setting_the_manifest_does_not_declare" {
+  command = plan
+
+  variables {
+    settings = {
+      environment    = "staging"
+      account_id     = "111111111111"
+      event_bus_name = "tessera-staging"
+      variables      = { public_url = "https://x.example", publc_url = "https://x.example" }
+    }
+  }
+
+  expect_failures = [var.settings]
+}
+
+run "refuses_sizes_for_a_function_the_manifest_does_not_declare" {
+  command = plan
+
+  variables {
+    settings = {
+      environment    = "staging"
+      account_id     = "111111111111"
+      event_bus_name = "tessera-staging"
+      variables      = { public_url = "https://x.example" }
+      functions      = { booking = { memory_size = 1024 } }
+    }
+  }
+
+  expect_failures = [var.settings]
+}
+
+run "creates_one_parameter_per_secret_with_a_placeholder_by_kind" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_ssm_parameter.this)) == toset(["cursor-secret", "signing-keys", "verifying-keys"])
+    error_message = "Every declared secret is a parameter."
+  }
+
+  assert {
+    condition     = alltrue([for id, parameter in aws_ssm_parameter.this : parameter.name == "/tessera/staging/bookings/${id}" && parameter.tier == "Standard"])
+    error_message = "Parameters are /tessera/<environment>/<service>/<secret id>, standard tier."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.this["cursor-secret"].type == "SecureString" && nonsensitive(aws_ssm_parameter.this["cursor-secret"].value) == "unset"
+    error_message = "A random secret is a SecureString holding the placeholder unset."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.this["signing-keys"].type == "SecureString" && jsondecode(nonsensitive(aws_ssm_parameter.this["signing-keys"].value)) == { keys = [] }
+    error_message = "A private JWK set is a SecureString holding an empty set."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.this["verifying-keys"].type == "String" && jsondecode(nonsensitive(aws_ssm_parameter.this["verifying-keys"].value)) == { keys = [] }
+    error_message = "A public JWK set is a String holding an empty set."
+  }
+
+  assert {
+    condition     = output.service.ssm_parameter_names["verifying-keys"] == "/tessera/staging/bookings/verifying-keys"
+    error_message = "The service output names the parameters, for the rotation script."
+  }
+}
+
+run "grants_each_function_only_what_its_manifest_entry_uses" {
+  command = plan
+
+  assert {
     condition = toset(flatten([
-      for statement in jsondecode(output.iam_role_policy_document).Statement : statement.Resource if startswith(statement.Sid, "UseOwnTable") || startswith(statement.Sid, "QueryOwnIndexes")
+      for statement in jsondecode(output.iam_role_policy_documents["bookings"]).Statement : statement.Resource if contains(["UseOwnTable", "QueryOwnIndexes"], statement.Sid)
       ])) == toset([
       "arn:aws:dynamodb:eu-west-1:111111111111:table/tessera-staging-bookings",
       "arn:aws:dynamodb:eu-west-1:111111111111:table/tessera-staging-bookings/index/gsi1",
       "arn:aws:dynamodb:eu-west-1:111111111111:table/tessera-staging-bookings/index/gsi2",
     ])
-    error_message = "DynamoDB permissions cover the service's own table and its indexes, nothing else."
+    error_message = "A function that names the table may use it and its indexes, nothing else of DynamoDB."
   }
 
   assert {
     condition = toset(flatten([
-      for statement in jsondecode(output.iam_role_policy_document).Statement : statement.Action if startswith(statement.Action[0], "dynamodb:")
+      for statement in jsondecode(output.iam_role_policy_documents["bookings"]).Statement : statement.Action if startswith(statement.Action[0], "dynamodb:")
       ])) == toset([
       "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
     ])
-    error_message = "The function may read and write items and query, but never scan."
+    error_message = "It may read and write items and query, but never scan."
   }
 
   assert {
-    condition     = output.lambda_function_name == "tessera-staging-bookings"
-    error_message = "The function is named tessera-<environment>-<service>."
+    condition = flatten([
+      for statement in jsondecode(output.iam_role_policy_documents["bookings"]).Statement : statement.Resource if statement.Sid == "ReadOwnParameters"
+    ]) == ["arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/staging/bookings/cursor-secret"]
+    error_message = "A function reads only the parameters its environment names."
+  }
+
+  assert {
+    condition = toset(flatten([for statement in jsondecode(output.iam_role_policy_documents["bookings-keys"]).Statement : statement.Action])) == toset([
+      "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords", "ssm:GetParameter",
+    ])
+    error_message = "A function that names no table gets no table access: logging, tracing and its parameter only."
+  }
+
+  assert {
+    condition = flatten([
+      for statement in jsondecode(output.iam_role_policy_documents["bookings-keys"]).Statement : statement.Resource if statement.Sid == "ReadOwnParameters"
+    ]) == ["arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/staging/bookings/verifying-keys"]
+    error_message = "It reads the public keys only."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for document in values(output.iam_role_policy_documents) : [
+        for statement in jsondecode(document).Statement : [for action in statement.Action : !strcontains(action, "*")]
+      ]
+    ]))
+    error_message = "No statement of any role grants a wildcard action."
   }
 }
 
-run "refuses_an_unknown_environment" {
+run "adds_the_statements_a_service_module_grants" {
   command = plan
 
   variables {
-    environment = "qa"
+    policy_statements = {
+      bookings-keys = [
+        {
+          sid       = "ReadPriceList"
+          actions   = ["ssm:GetParameter"]
+          resources = ["arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/staging/bookings/price-list"]
+        },
+      ]
+    }
   }
-
-  expect_failures = [var.environment]
-}
-
-run "makes_no_rule_and_no_queue_without_subscriptions" {
-  command = plan
 
   assert {
-    condition     = length(aws_cloudwatch_event_rule.this) == 0 && length(aws_sqs_queue.dead_letter) == 0 && length(aws_lambda_permission.events) == 0
-    error_message = "A service that subscribes to nothing gets no rules, permissions or queue."
+    condition     = contains([for statement in jsondecode(output.iam_role_policy_documents["bookings-keys"]).Statement : statement.Sid], "ReadPriceList")
+    error_message = "policy_statements reach the function they name."
+  }
+
+  assert {
+    condition     = !contains([for statement in jsondecode(output.iam_role_policy_documents["bookings"]).Statement : statement.Sid], "ReadPriceList")
+    error_message = "and no other."
   }
 }
 
-run "turns_each_subscription_into_a_rule_on_the_bus_that_invokes_the_alias" {
+run "turns_a_function_subscription_into_a_rule_that_invokes_the_alias" {
   command = plan
 
   variables {
-    subscriptions_path = "tests/fixtures/subscriptions.json"
-    event_bus_name     = "tessera-staging"
-    enable_alarms      = true
-    alarm_topic_arn    = "arn:aws:sns:eu-west-1:111111111111:tessera-staging-alarms"
-    declared           = jsondecode(file("tests/fixtures/subscriptions.json")).subscriptions
+    settings = {
+      environment     = "staging"
+      account_id      = "111111111111"
+      event_bus_name  = "tessera-staging"
+      variables       = { public_url = "https://api.staging.tessera.example" }
+      enable_alarms   = true
+      alarm_topic_arn = "arn:aws:sns:eu-west-1:111111111111:tessera-staging-alarms"
+    }
+    declared = jsondecode(file("tests/fixtures/bookings.service.json")).subscriptions
   }
 
   assert {
-    condition     = toset(keys(aws_cloudwatch_event_rule.this)) == toset(["payments", "users"])
-    error_message = "One rule per subscription."
+    condition     = toset(keys(aws_cloudwatch_event_rule.this)) == toset(["payments", "rooms", "expiries"])
+    error_message = "One rule per subscription, whatever its target."
   }
 
   assert {
@@ -254,28 +517,28 @@ run "turns_each_subscription_into_a_rule_on_the_bus_that_invokes_the_alias" {
   }
 
   assert {
-    condition     = alltrue([for target in aws_cloudwatch_event_target.this : target.arn == module.function.lambda_alias_arn && target.retry_policy[0].maximum_retry_attempts == 8])
-    error_message = "Every rule invokes the function's live alias, with retries."
+    condition     = aws_cloudwatch_event_target.this["payments"].arn == module.function["bookings"].lambda_alias_arn && aws_cloudwatch_event_target.this["payments"].target_id == "bookings-function"
+    error_message = "A function target invokes the function's live alias."
   }
 
   assert {
-    condition     = alltrue([for target in aws_cloudwatch_event_target.this : target.dead_letter_config[0].arn == "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-events-dlq"])
-    error_message = "Failed deliveries go to the service's dead-letter queue."
+    condition     = alltrue([for target in aws_cloudwatch_event_target.this : target.retry_policy[0].maximum_retry_attempts == 8 && target.dead_letter_config[0].arn == "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-events-dlq"])
+    error_message = "Every target is retried, then dead-lettered to the service's events dead-letter queue."
   }
 
   assert {
     condition     = aws_sqs_queue.dead_letter[0].sqs_managed_sse_enabled && aws_sqs_queue.dead_letter[0].message_retention_seconds == 1209600
-    error_message = "The dead-letter queue is encrypted and keeps messages 14 days."
+    error_message = "The events dead-letter queue is encrypted and keeps messages 14 days."
   }
 
   assert {
-    condition     = toset(jsondecode(aws_sqs_queue_policy.dead_letter[0].policy).Statement[0].Condition.ArnEquals["aws:SourceArn"]) == toset([for p in aws_lambda_permission.events : p.source_arn])
-    error_message = "Only the service's own rules may send to its dead-letter queue."
+    condition     = toset(jsondecode(aws_sqs_queue_policy.dead_letter[0].policy).Statement[0].Condition.ArnEquals["aws:SourceArn"]) == toset([for name in ["payments", "rooms", "expiries"] : "arn:aws:events:eu-west-1:111111111111:rule/tessera-staging/tessera-staging-bookings-${name}"])
+    error_message = "Only the service's own rules may send to its events dead-letter queue."
   }
 
   assert {
-    condition     = alltrue([for p in aws_lambda_permission.events : p.principal == "events.amazonaws.com" && p.qualifier == "live"])
-    error_message = "EventBridge may invoke the live alias, from those rules only."
+    condition     = keys(aws_lambda_permission.events) == ["payments"] && aws_lambda_permission.events["payments"].qualifier == "live" && aws_lambda_permission.events["payments"].source_arn == "arn:aws:events:eu-west-1:111111111111:rule/tessera-staging/tessera-staging-bookings-payments"
+    error_message = "EventBridge may invoke the live alias of a function target, from its rule only; queue targets need no permission."
   }
 
   assert {
@@ -284,22 +547,309 @@ run "turns_each_subscription_into_a_rule_on_the_bus_that_invokes_the_alias" {
   }
 }
 
-run "refuses_subscriptions_without_a_bus" {
+run "delivers_a_queue_subscription_through_an_encrypted_queue_with_its_dead_letter_queue" {
   command = plan
 
   variables {
-    subscriptions_path = "tests/fixtures/subscriptions.json"
+    settings = {
+      environment     = "staging"
+      account_id      = "111111111111"
+      event_bus_name  = "tessera-staging"
+      variables       = { public_url = "https://api.staging.tessera.example" }
+      enable_alarms   = true
+      alarm_topic_arn = "arn:aws:sns:eu-west-1:111111111111:tessera-staging-alarms"
+    }
   }
 
-  expect_failures = [aws_cloudwatch_event_rule.this]
+  assert {
+    condition     = toset(keys(aws_sqs_queue.subscription)) == toset(["rooms", "expiries"]) && aws_sqs_queue.subscription["rooms"].name == "tessera-staging-bookings-rooms" && aws_sqs_queue.subscription_dead_letter["rooms"].name == "tessera-staging-bookings-rooms-dlq"
+    error_message = "Each queue target has its queue and dead-letter queue, named tessera-<env>-<service>-<subscription>[-dlq]."
+  }
+
+  assert {
+    condition     = alltrue([for queue in concat(values(aws_sqs_queue.subscription), values(aws_sqs_queue.subscription_dead_letter)) : queue.sqs_managed_sse_enabled])
+    error_message = "Every queue is encrypted."
+  }
+
+  assert {
+    condition     = alltrue([for name, queue in aws_sqs_queue.subscription_dead_letter : queue.message_retention_seconds > aws_sqs_queue.subscription[name].message_retention_seconds])
+    error_message = "A dead-letter queue keeps messages longer than its source queue."
+  }
+
+  assert {
+    condition = jsondecode(aws_sqs_queue.subscription["rooms"].redrive_policy) == {
+      deadLetterTargetArn = "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-rooms-dlq"
+      maxReceiveCount     = 5
+    } && jsondecode(aws_sqs_queue.subscription["expiries"].redrive_policy).maxReceiveCount == 3
+    error_message = "A queue redrives to its dead-letter queue after maxReceiveCount receives (3 by default: the first attempt and 2 retries)."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.subscription["rooms"].visibility_timeout_seconds == 120 && aws_sqs_queue.subscription["expiries"].visibility_timeout_seconds == 120
+    error_message = "The visibility timeout is the declared one, or 6 times the function's timeout (bookings-timer: 20 s)."
+  }
+
+  assert {
+    condition = jsondecode(aws_sqs_queue_policy.subscription["rooms"].policy).Statement == [{
+      Sid       = "EventBridgeDeliversEvents"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sqs:SendMessage"
+      Resource  = "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-rooms"
+      Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:events:eu-west-1:111111111111:rule/tessera-staging/tessera-staging-bookings-rooms" } }
+    }]
+    error_message = "Only the subscription's rule may send to its queue."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.this["rooms"].arn == "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-rooms" && aws_cloudwatch_event_target.this["rooms"].target_id == "bookings-queue"
+    error_message = "The rule of a queue target sends to the queue."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.subscription["rooms"].event_source_arn == "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-rooms"
+      && aws_lambda_event_source_mapping.subscription["rooms"].function_name == module.function["bookings"].lambda_alias_arn
+      && aws_lambda_event_source_mapping.subscription["expiries"].function_name == module.function["bookings-timer"].lambda_alias_arn
+    )
+    error_message = "The queue feeds the target function's live alias."
+  }
+
+  assert {
+    condition     = alltrue([for mapping in aws_lambda_event_source_mapping.subscription : mapping.function_response_types == toset(["ReportBatchItemFailures"])])
+    error_message = "The function reports the messages it failed, so the others are not received again."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.subscription["rooms"].batch_size == 25
+      && aws_lambda_event_source_mapping.subscription["rooms"].maximum_batching_window_in_seconds == 2
+      && aws_lambda_event_source_mapping.subscription["rooms"].scaling_config[0].maximum_concurrency == 4
+      && aws_lambda_event_source_mapping.subscription["expiries"].batch_size == 10
+      && aws_lambda_event_source_mapping.subscription["expiries"].maximum_batching_window_in_seconds == 0
+      && aws_lambda_event_source_mapping.subscription["expiries"].scaling_config[0].maximum_concurrency == 2
+    )
+    error_message = "Batch size, batching window and maximum concurrency are the declared ones, or the manifest's defaults (10, 0, 2)."
+  }
+
+  assert {
+    condition = (
+      flatten([for statement in jsondecode(output.iam_role_policy_documents["bookings"]).Statement : statement.Resource if statement.Sid == "ConsumeOwnQueues"]) == ["arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-rooms"]
+      && flatten([for statement in jsondecode(output.iam_role_policy_documents["bookings-timer"]).Statement : statement.Resource if statement.Sid == "ConsumeOwnQueues"]) == ["arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-expiries"]
+      && !strcontains(output.iam_role_policy_documents["bookings-keys"], "sqs:")
+    )
+    error_message = "Each function may consume its own queues only."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for statement in jsondecode(output.iam_role_policy_documents["bookings"]).Statement : statement.Action if statement.Sid == "ConsumeOwnQueues"
+    ])) == toset(["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"])
+    error_message = "Consuming is receiving, deleting, reading the queue's attributes and extending visibility."
+  }
+
+  assert {
+    condition = alltrue([
+      for name, alarm in aws_cloudwatch_metric_alarm.subscription_dead_letters :
+      alarm.dimensions.QueueName == "tessera-staging-bookings-${name}-dlq" && alarm.metric_name == "ApproximateNumberOfMessagesVisible" && alarm.threshold == 0 && alarm.comparison_operator == "GreaterThanThreshold" && alarm.alarm_actions == toset([var.settings.alarm_topic_arn])
+    ]) && length(aws_cloudwatch_metric_alarm.subscription_dead_letters) == 2
+    error_message = "Every queue target's dead-letter queue alarms as soon as it holds a message."
+  }
+
+  assert {
+    condition     = output.sqs_queue_arns["rooms"] == "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-rooms" && output.sqs_queue_subscription_dead_letter_arns["rooms"] == "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-rooms-dlq"
+    error_message = "The queue outputs name each queue and its dead-letter queue."
+  }
+}
+
+run "has_no_queue_alarms_when_alarms_are_off" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.subscription_dead_letters) == 0 && length(aws_cloudwatch_metric_alarm.dead_letters) == 0 && length(aws_cloudwatch_metric_alarm.schedule_dead_letters) == 0
+    error_message = "Alarms are opt-in."
+  }
+}
+
+run "refuses_a_queue_that_hides_a_message_for_less_than_its_function_runs" {
+  command = plan
+
+  variables {
+    manifest_path = "tests/fixtures/slow-queue.service.json"
+    settings      = { environment = "staging", account_id = "111111111111", event_bus_name = "tessera-staging" }
+  }
+
+  expect_failures = [aws_sqs_queue.subscription]
+}
+
+run "gives_a_schedule_target_its_group_role_and_dead_letter_queue" {
+  command = plan
+
+  variables {
+    settings = {
+      environment     = "staging"
+      account_id      = "111111111111"
+      event_bus_name  = "tessera-staging"
+      variables       = { public_url = "https://api.staging.tessera.example" }
+      enable_alarms   = true
+      alarm_topic_arn = "arn:aws:sns:eu-west-1:111111111111:tessera-staging-alarms"
+    }
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule_group.this[0].name == "tessera-staging-bookings" && output.scheduler_schedule_group_name == "tessera-staging-bookings"
+    error_message = "The service's schedules live in the group tessera-<env>-<service>."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.scheduler[0].assume_role_policy).Statement == [{
+      Sid       = "SchedulerAssumesRole"
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "scheduler.amazonaws.com" }
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = "111111111111" }
+        ArnEquals    = { "aws:SourceArn" = "arn:aws:scheduler:eu-west-1:111111111111:schedule-group/tessera-staging-bookings" }
+      }
+    }]
+    error_message = "Only the scheduler of this account, for this group, may assume the execution role."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.scheduler[0].policy).Statement == [
+      {
+        Sid      = "InvokeScheduledFunctions"
+        Effect   = "Allow"
+        Action   = ["lambda:InvokeFunction"]
+        Resource = ["arn:aws:lambda:eu-west-1:111111111111:function:tessera-staging-bookings-timer:live"]
+      },
+      {
+        Sid      = "SendUndeliveredSchedules"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = ["arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-schedules-dlq"]
+      },
+    ]
+    error_message = "The execution role invokes the schedule target's live alias only and sends to the schedules' dead-letter queue only."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.schedule_dead_letter[0].name == "tessera-staging-bookings-schedules-dlq" && aws_sqs_queue.schedule_dead_letter[0].sqs_managed_sse_enabled
+    error_message = "Undelivered schedules wait in an encrypted dead-letter queue."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.schedule_dead_letters[0].dimensions.QueueName == "tessera-staging-bookings-schedules-dlq" && aws_cloudwatch_metric_alarm.schedule_dead_letters[0].alarm_actions == toset([var.settings.alarm_topic_arn])
+    error_message = "The schedules' dead-letter queue alarms when alarms are on."
+  }
+
+  assert {
+    condition = [
+      for statement in jsondecode(output.iam_role_policy_documents["bookings-timer"]).Statement : statement if contains(["ManageOwnSchedules", "PassSchedulerRole"], statement.Sid)
+      ] == [
+      {
+        Sid      = "ManageOwnSchedules"
+        Effect   = "Allow"
+        Action   = ["scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule"]
+        Resource = ["arn:aws:scheduler:eu-west-1:111111111111:schedule/tessera-staging-bookings/*"]
+      },
+      {
+        Sid       = "PassSchedulerRole"
+        Effect    = "Allow"
+        Action    = ["iam:PassRole"]
+        Resource  = ["arn:aws:iam::111111111111:role/tessera-staging-bookings-scheduler"]
+        Condition = { StringEquals = { "iam:PassedToService" = ["scheduler.amazonaws.com"] } }
+      },
+    ]
+    error_message = "The schedule target manages schedules of its own group only, and passes the execution role to the scheduler only."
+  }
+
+  assert {
+    condition     = !strcontains(output.iam_role_policy_documents["bookings"], "scheduler:") && !strcontains(output.iam_role_policy_documents["bookings-keys"], "iam:PassRole")
+    error_message = "Functions that are no schedule target get no scheduler permissions."
+  }
+
+  assert {
+    condition     = output.scheduler_iam_role_arn == "arn:aws:iam::111111111111:role/tessera-staging-bookings-scheduler" && output.scheduler_sqs_queue_dead_letter_arn == "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-schedules-dlq"
+    error_message = "The outputs give what the function needs to create schedules: the group, the role and the dead-letter queue."
+  }
+}
+
+run "builds_a_service_without_a_table" {
+  command = plan
+
+  variables {
+    manifest_path = "tests/fixtures/tableless.service.json"
+    settings      = { environment = "dev", account_id = "111111111111" }
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table.this) == 0 && output.dynamodb_table_name == null && output.service.dynamodb_table_name == null && output.service.table_stream == null
+    error_message = "A manifest without a table gets none."
+  }
+
+  assert {
+    condition     = output.lambda_function_environment_variables["tableless"] == tomap({ GREETING = "hello", POWERTOOLS_LOG_LEVEL = "INFO" })
+    error_message = "A literal value reaches the function as written."
+  }
+
+  assert {
+    condition     = !strcontains(output.iam_role_policy_documents["tableless"], "dynamodb:")
+    error_message = "No table, no DynamoDB permissions."
+  }
+
+  assert {
+    condition     = output.service.http_integration == null
+    error_message = "A service that serves no operations offers no integration."
+  }
+}
+
+run "refuses_an_unknown_environment" {
+  command = plan
+
+  variables {
+    settings = { environment = "qa", account_id = "111111111111", event_bus_name = "tessera-qa", variables = { public_url = "https://x.example" } }
+  }
+
+  expect_failures = [var.settings]
 }
 
 run "refuses_a_log_retention_cloudwatch_does_not_offer" {
   command = plan
 
   variables {
-    log_retention_in_days = 10
+    settings = { environment = "dev", account_id = "111111111111", event_bus_name = "tessera-dev", variables = { public_url = "https://x.example" }, log_retention_in_days = 10 }
   }
 
-  expect_failures = [var.log_retention_in_days]
+  expect_failures = [var.settings]
+}
+
+run "refuses_a_log_level_the_functions_do_not_parse" {
+  command = plan
+
+  variables {
+    settings = { environment = "dev", account_id = "111111111111", event_bus_name = "tessera-dev", variables = { public_url = "https://x.example" }, log_level = "SILENT" }
+  }
+
+  expect_failures = [var.settings]
+}
+
+run "refuses_subscriptions_without_a_bus" {
+  command = plan
+
+  variables {
+    settings = { environment = "dev", account_id = "111111111111", variables = { public_url = "https://x.example" } }
+  }
+
+  expect_failures = [var.settings]
+}
+
+run "refuses_alarms_without_a_topic" {
+  command = plan
+
+  variables {
+    settings = { environment = "dev", account_id = "111111111111", event_bus_name = "tessera-dev", variables = { public_url = "https://x.example" }, enable_alarms = true }
+  }
+
+  expect_failures = [var.settings]
 }

@@ -1,4 +1,6 @@
-# Plans the users module against a mocked AWS provider: no credentials, no network.
+# Plans the users module against a mocked AWS provider: no credentials, no network. The module is
+# built from services/users/service.json, so these tests read the manifest and the table
+# declaration too and compare.
 
 mock_provider "aws" {
   mock_data "aws_region" {
@@ -11,9 +13,11 @@ mock_provider "aws" {
 }
 
 variables {
-  environment = "dev"
-  account_id  = "111111111111"
-  jwt_issuer  = "https://api.dev.tessera.example"
+  settings = {
+    environment = "dev"
+    account_id  = "111111111111"
+    variables   = { jwt_issuer = "https://api.dev.tessera.example" }
+  }
 }
 
 run "builds_the_users_table_from_services_users_table_json" {
@@ -24,18 +28,13 @@ run "builds_the_users_table_from_services_users_table_json" {
   }
 
   assert {
-    condition     = module.service.dynamodb_table_name == "tessera-dev-users"
+    condition     = output.dynamodb_table_name == "tessera-dev-users"
     error_message = "The users table is tessera-<environment>-users."
   }
 
   assert {
     condition     = module.service.dynamodb_table_index_names == [for index in var.declaration.globalSecondaryIndexes : index.name]
     error_message = "The users table has the declared indexes."
-  }
-
-  assert {
-    condition     = module.service.dynamodb_table_hash_key == "pk" && module.service.dynamodb_table_range_key == "sk"
-    error_message = "The users table is keyed by pk (partition) and sk (sort), as services/users/table.json declares."
   }
 
   assert {
@@ -49,29 +48,14 @@ run "builds_the_users_table_from_services_users_table_json" {
     })
     error_message = "Each index of the users table has the declared partition and sort keys."
   }
-
-  assert {
-    condition     = module.service.dynamodb_table_index_keys["gsi1"].hash_key == "gsi1pk" && module.service.dynamodb_table_index_keys["gsi1"].range_key == "gsi1sk"
-    error_message = "gsi1 (the users directory and email lookups) is keyed by gsi1pk and gsi1sk."
-  }
 }
 
 run "protects_and_encrypts_the_users_table_by_default" {
   command = plan
 
   assert {
-    condition     = module.service.dynamodb_table_billing_mode == "PAY_PER_REQUEST"
-    error_message = "The users table is on-demand."
-  }
-
-  assert {
-    condition     = module.service.dynamodb_table_point_in_time_recovery_enabled == true
-    error_message = "Point-in-time recovery is on for the users table."
-  }
-
-  assert {
-    condition     = module.service.dynamodb_table_server_side_encryption_enabled == true
-    error_message = "Server-side encryption is on for the users table."
+    condition     = module.service.dynamodb_table_billing_mode == "PAY_PER_REQUEST" && module.service.dynamodb_table_point_in_time_recovery_enabled && module.service.dynamodb_table_server_side_encryption_enabled
+    error_message = "The users table is on-demand, with point-in-time recovery and encryption."
   }
 
   assert {
@@ -84,46 +68,109 @@ run "passes_deletion_protection_off_through_to_the_table" {
   command = plan
 
   variables {
-    enable_deletion_protection = false
+    settings = {
+      environment                = "dev"
+      account_id                 = "111111111111"
+      variables                  = { jwt_issuer = "https://api.dev.tessera.example" }
+      enable_deletion_protection = false
+    }
   }
 
   assert {
     condition     = module.service.dynamodb_table_deletion_protection_enabled == false
-    error_message = "enable_deletion_protection = false reaches the users table."
-  }
-
-  assert {
-    condition     = module.service.dynamodb_table_point_in_time_recovery_enabled == true && module.service.dynamodb_table_server_side_encryption_enabled == true
-    error_message = "Turning deletion protection off leaves recovery and encryption on."
+    error_message = "settings.enable_deletion_protection = false reaches the users table."
   }
 }
 
-run "configures_the_service_with_its_table_and_secret_references" {
+run "runs_the_two_functions_of_its_manifest_on_one_bundle" {
   command = plan
 
   assert {
-    condition     = module.service.lambda_function_name == "tessera-dev-users"
-    error_message = "The users function is tessera-<environment>-users."
+    condition = output.lambda_function_names == {
+      users            = "tessera-dev-users"
+      users-authorizer = "tessera-dev-users-authorizer"
+    }
+    error_message = "The users service runs tessera-<env>-users and tessera-<env>-users-authorizer."
   }
 
   assert {
-    condition     = aws_ssm_parameter.this["jwt-private-keys"].type == "SecureString" && aws_ssm_parameter.this["cursor-secret"].type == "SecureString"
-    error_message = "The private keys and the cursor secret are SecureStrings."
+    condition     = output.service.http_integration.function_name == "tessera-dev-users" && output.service.http_authorizer.function_name == "tessera-dev-users-authorizer"
+    error_message = "The users function serves the users operations; the authorizer guards the API."
   }
 
   assert {
-    condition     = aws_ssm_parameter.this["jwt-public-keys"].type == "String"
-    error_message = "The public keys are a plain String, readable by the authorizer."
+    condition     = endswith(output.service.http_authorizer.invoke_arn, ":function:tessera-dev-users-authorizer:live/invocations")
+    error_message = "API Gateway invokes the authorizer's live alias."
+  }
+}
+
+run "sizes_the_users_function_from_the_settings_and_the_manifest" {
+  command = plan
+
+  variables {
+    settings = {
+      environment = "dev"
+      account_id  = "111111111111"
+      variables   = { jwt_issuer = "https://api.dev.tessera.example" }
+      functions   = { users = { memory_size = 512, reserved_concurrent_executions = 20 } }
+    }
   }
 
   assert {
-    condition     = jsondecode(aws_ssm_parameter.this["jwt-private-keys"].value).keys == [] && nonsensitive(aws_ssm_parameter.this["cursor-secret"].value) == "unset"
-    error_message = "Terraform only ever writes placeholders the service refuses."
+    condition = module.service.lambda_function_sizes["users"] == {
+      memory_size                    = 512
+      timeout                        = jsondecode(file("../../../services/users/service.json")).functions.users.timeout
+      reserved_concurrent_executions = 20
+    }
+    error_message = "settings.functions sizes the users function; the manifest's timeout stays."
   }
 
   assert {
-    condition     = output.ssm_parameter_names["jwt-private-keys"] == "/tessera/dev/users/jwt-private-keys"
-    error_message = "Parameters live under /tessera/<environment>/users/."
+    condition = module.service.lambda_function_sizes["users-authorizer"] == {
+      memory_size                    = jsondecode(file("../../../services/users/service.json")).functions.users-authorizer.memorySize
+      timeout                        = jsondecode(file("../../../services/users/service.json")).functions.users-authorizer.timeout
+      reserved_concurrent_executions = null
+    }
+    error_message = "The authorizer runs as its manifest says."
+  }
+}
+
+run "creates_the_key_material_parameters_with_placeholders" {
+  command = plan
+
+  assert {
+    condition = output.ssm_parameter_names == {
+      cursor-secret    = "/tessera/dev/users/cursor-secret"
+      jwt-private-keys = "/tessera/dev/users/jwt-private-keys"
+      jwt-public-keys  = "/tessera/dev/users/jwt-public-keys"
+    }
+    error_message = "The three secrets of the manifest live under /tessera/<environment>/users/."
+  }
+}
+
+run "hands_each_function_the_settings_it_parses" {
+  command = plan
+
+  assert {
+    condition = output.lambda_function_environment_variables["users"] == tomap({
+      TABLE_NAME           = "tessera-dev-users"
+      JWT_KEYS             = "ssm:/tessera/dev/users/jwt-private-keys"
+      JWT_ISSUER           = "https://api.dev.tessera.example"
+      JWT_AUDIENCE         = "tessera-api"
+      CURSOR_SECRET        = "ssm:/tessera/dev/users/cursor-secret"
+      POWERTOOLS_LOG_LEVEL = "INFO"
+    })
+    error_message = "The users function gets its table, its private keys and cursor secret by reference, and the token settings (the audience's default)."
+  }
+
+  assert {
+    condition = output.lambda_function_environment_variables["users-authorizer"] == tomap({
+      JWT_KEYS             = "ssm:/tessera/dev/users/jwt-public-keys"
+      JWT_ISSUER           = "https://api.dev.tessera.example"
+      JWT_AUDIENCE         = "tessera-api"
+      POWERTOOLS_LOG_LEVEL = "INFO"
+    })
+    error_message = "The authorizer gets the public keys by reference and the token settings, nothing else."
   }
 }
 
@@ -131,7 +178,7 @@ run "gives_the_service_exactly_the_permissions_it_uses" {
   command = plan
 
   assert {
-    condition = toset(flatten([for statement in jsondecode(output.iam_role_policy_document).Statement : statement.Action])) == toset([
+    condition = toset(flatten([for statement in jsondecode(output.iam_role_policy_documents["users"]).Statement : statement.Action])) == toset([
       "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
       "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
       "ssm:GetParameter",
@@ -141,7 +188,7 @@ run "gives_the_service_exactly_the_permissions_it_uses" {
 
   assert {
     condition = toset(flatten([
-      for statement in jsondecode(output.iam_role_policy_document).Statement : statement.Resource if statement.Sid == "ReadSigningKeysAndCursorSecret"
+      for statement in jsondecode(output.iam_role_policy_documents["users"]).Statement : statement.Resource if statement.Sid == "ReadOwnParameters"
       ])) == toset([
       "arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/dev/users/jwt-private-keys",
       "arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/dev/users/cursor-secret",
@@ -154,12 +201,7 @@ run "keeps_the_authorizer_away_from_the_table_and_the_private_keys" {
   command = plan
 
   assert {
-    condition     = module.authorizer.lambda_function_name == "tessera-dev-users-authorizer"
-    error_message = "The authorizer is tessera-<environment>-users-authorizer."
-  }
-
-  assert {
-    condition = toset(flatten([for statement in jsondecode(output.authorizer_iam_role_policy_document).Statement : statement.Action])) == toset([
+    condition = toset(flatten([for statement in jsondecode(output.iam_role_policy_documents["users-authorizer"]).Statement : statement.Action])) == toset([
       "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords", "ssm:GetParameter",
     ])
     error_message = "The authorizer may log, trace and read a parameter, and has no table access."
@@ -167,35 +209,9 @@ run "keeps_the_authorizer_away_from_the_table_and_the_private_keys" {
 
   assert {
     condition = flatten([
-      for statement in jsondecode(output.authorizer_iam_role_policy_document).Statement : statement.Resource if statement.Sid == "ReadPublicKeys"
+      for statement in jsondecode(output.iam_role_policy_documents["users-authorizer"]).Statement : statement.Resource if statement.Sid == "ReadOwnParameters"
     ]) == ["arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/dev/users/jwt-public-keys"]
     error_message = "The authorizer reads the public keys only."
-  }
-}
-
-run "hands_each_function_the_settings_it_parses" {
-  command = plan
-
-  assert {
-    condition = output.lambda_function_environment_variables == tomap({
-      TABLE_NAME           = "tessera-dev-users"
-      JWT_KEYS             = "ssm:/tessera/dev/users/jwt-private-keys"
-      JWT_ISSUER           = "https://api.dev.tessera.example"
-      JWT_AUDIENCE         = "tessera-api"
-      CURSOR_SECRET        = "ssm:/tessera/dev/users/cursor-secret"
-      POWERTOOLS_LOG_LEVEL = "INFO"
-    })
-    error_message = "The users function gets its table, its private keys and cursor secret by reference, and the token settings."
-  }
-
-  assert {
-    condition = output.authorizer_lambda_function_environment_variables == tomap({
-      JWT_KEYS             = "ssm:/tessera/dev/users/jwt-public-keys"
-      JWT_ISSUER           = "https://api.dev.tessera.example"
-      JWT_AUDIENCE         = "tessera-api"
-      POWERTOOLS_LOG_LEVEL = "INFO"
-    })
-    error_message = "The authorizer gets the public keys by reference and the token settings, nothing else."
   }
 }
 
@@ -204,7 +220,7 @@ run "grants_no_action_with_a_wildcard" {
 
   assert {
     condition = alltrue(flatten([
-      for document in [output.iam_role_policy_document, output.authorizer_iam_role_policy_document] : [
+      for document in values(output.iam_role_policy_documents) : [
         for statement in jsondecode(document).Statement : [
           for action in flatten([statement.Action]) : !strcontains(action, "*")
         ]
@@ -215,29 +231,39 @@ run "grants_no_action_with_a_wildcard" {
 
   assert {
     condition = alltrue([
-      for document in [output.iam_role_policy_document, output.authorizer_iam_role_policy_document] :
+      for document in values(output.iam_role_policy_documents) :
       alltrue([for statement in jsondecode(document).Statement : !contains(keys(statement), "NotAction")])
     ])
     error_message = "No statement uses NotAction."
   }
 }
 
+run "refuses_to_plan_without_an_issuer" {
+  command = plan
+
+  variables {
+    settings = { environment = "dev", account_id = "111111111111" }
+  }
+
+  expect_failures = [var.settings]
+}
+
 run "refuses_a_log_level_the_functions_do_not_parse" {
   command = plan
 
   variables {
-    log_level = "SILENT"
+    settings = { environment = "dev", account_id = "111111111111", variables = { jwt_issuer = "x" }, log_level = "SILENT" }
   }
 
-  expect_failures = [var.log_level]
+  expect_failures = [var.settings]
 }
 
 run "refuses_a_log_retention_cloudwatch_does_not_offer" {
   command = plan
 
   variables {
-    log_retention_in_days = 10
+    settings = { environment = "dev", account_id = "111111111111", variables = { jwt_issuer = "x" }, log_retention_in_days = 10 }
   }
 
-  expect_failures = [var.log_retention_in_days]
+  expect_failures = [var.settings]
 }

@@ -1,7 +1,7 @@
-# How a new service joins: its own module calls the service building block with the service's
-# table declaration and bundle, adds the permissions only it needs, and the environments pass its
-# function to the platform (service_integrations and table_streams). Validated by
-# `npm run test:terraform`; never applied.
+# How a new service joins: its manifest (services/<name>/service.json) declares its functions,
+# table, settings, secrets and subscriptions; its module is this call (plus any resource that is
+# the service's own); the environments add one module block and name it in `local.services`.
+# Validated by `npm run test:terraform`; never applied.
 
 terraform {
   required_version = ">= 1.10.0"
@@ -21,41 +21,31 @@ provider "aws" {
 module "bookings" {
   source = "../.."
 
-  name                   = "bookings"
-  environment            = "dev"
-  account_id             = "111111111111"
-  table_declaration_path = "${path.module}/../../tests/fixtures/full-table.json"
-  package_path           = "${path.module}/../../../../../dist/bookings.zip"
+  manifest_path = "${path.module}/../../tests/fixtures/bookings.service.json"
 
-  environment_variables = {
-    POWERTOOLS_LOG_LEVEL = "INFO"
+  settings = {
+    environment                = "dev"
+    account_id                 = "111111111111"
+    event_bus_name             = "tessera-dev"
+    log_retention_in_days      = 7
+    enable_deletion_protection = false
+    variables                  = { public_url = "https://api.dev.tessera.example" }
+    functions                  = { bookings = { memory_size = 1024 } }
   }
 
-  # Only what this service needs beyond its own table, one action at a time.
-  policy_statements = [
-    {
-      sid       = "ReadRoomPrices"
-      actions   = ["ssm:GetParameter"]
-      resources = ["arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/dev/bookings/price-list"]
-    },
-  ]
-
-  enable_deletion_protection = false
-  log_retention_in_days      = 7
-}
-
-output "service_integration" {
-  description = "What the environment hands the platform for this service's routes."
-  value = {
-    function_name = module.bookings.lambda_function_name
-    invoke_arn    = module.bookings.lambda_alias_invoke_arn
+  # Only what this service needs beyond what its manifest implies, one action at a time.
+  policy_statements = {
+    bookings = [
+      {
+        sid       = "ReadRoomPrices"
+        actions   = ["ssm:GetParameter"]
+        resources = ["arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/dev/bookings/price-list"]
+      },
+    ]
   }
 }
 
-output "table_stream" {
-  description = "What the environment hands the platform for the outbox publisher."
-  value = {
-    table_name = module.bookings.dynamodb_table_name
-    stream_arn = module.bookings.dynamodb_table_stream_arn
-  }
+output "service" {
+  description = "What the environment hands the platform for this service: its functions, HTTP integration, table stream and parameters."
+  value       = module.bookings.service
 }
