@@ -16,7 +16,17 @@
  *   uses NotAction, and every policy is known at plan time, so that this rule can actually be
  *   checked;
  * - every contract operation has a route on the HTTP API, every route an operation, and each route
- *   invokes the `live` alias of the service that owns the operation.
+ *   invokes the `live` alias of the service that owns the operation;
+ * - every SQS queue is encrypted (SQS managed SSE or a KMS key);
+ * - in staging and prod, where alarms are on, every dead-letter queue has an alarm that fires on its
+ *   first message (`ApproximateNumberOfMessagesVisible` > 0) and notifies someone. A queue is a
+ *   dead-letter queue when another queue's redrive policy, an EventBridge target or a schedule names
+ *   it as one (by an ARN known at plan time), or its name ends in `-dlq` (schedules created at run
+ *   time name theirs there);
+ * - every event source mapping on an SQS queue reports batch item failures
+ *   (`ReportBatchItemFailures`), so one bad message does not return its whole batch to the queue;
+ * - every queue policy statement that admits EventBridge (`events.amazonaws.com`) is pinned with an
+ *   `aws:SourceArn` condition, so no other account's or bus's rule can send to the queue.
  *
  * @example
  * const report = checkPlan(JSON.parse(planJson), { environment: 'prod', operations: contractOperations(yaml) });
@@ -73,6 +83,7 @@ interface PolicyReport {
     readonly routes: number;
     readonly alarms: number;
     readonly logGroups: number;
+    readonly queues: number;
   };
 }
 
@@ -439,6 +450,165 @@ const checkRoutes = (
   return { findings, routes: routes.length };
 };
 
+/** The environments whose plans have alarms on, and so must alarm on every dead-letter queue. */
+const ALARMED_ENVIRONMENTS = ['staging', PROD];
+
+/** The name of the queue an SQS ARN points at (its last segment), or undefined for any other value. */
+const queueNameOfArn = (arn: unknown): string | undefined =>
+  typeof arn === 'string' && arn.startsWith('arn:') && arn.split(':')[2] === 'sqs'
+    ? arn.split(':').at(-1)
+    : undefined;
+
+const parseJson = (raw: unknown): unknown => {
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Whether an alarm fires on a queue's first visible message. */
+const firesOnFirstMessage = (alarm: PlannedResource): boolean => {
+  const threshold = Number(alarm.values.threshold);
+  return (
+    (alarm.values.comparison_operator === 'GreaterThanThreshold' && threshold < 1) ||
+    (alarm.values.comparison_operator === 'GreaterThanOrEqualToThreshold' && threshold <= 1)
+  );
+};
+
+/** The names of every queue the plan uses as a dead-letter queue. */
+const deadLetterQueueNames = (resources: readonly PlannedResource[]): Set<string> => {
+  const names = new Set<string>();
+  const add = (name: string | undefined) => {
+    if (name) names.add(name);
+  };
+  for (const resource of resources) {
+    if (resource.type === 'aws_sqs_queue') {
+      const redrive = parseJson(resource.values.redrive_policy);
+      if (isRecord(redrive)) add(queueNameOfArn(redrive.deadLetterTargetArn));
+      if (String(resource.values.name ?? '').endsWith('-dlq')) add(String(resource.values.name));
+    }
+    if (resource.type === 'aws_cloudwatch_event_target') {
+      add(queueNameOfArn(firstBlock(resource.values.dead_letter_config)?.arn));
+    }
+    if (resource.type === 'aws_scheduler_schedule') {
+      add(queueNameOfArn(firstBlock(firstBlock(resource.values.target)?.dead_letter_config)?.arn));
+    }
+  }
+  return names;
+};
+
+const checkQueues = (resources: readonly PlannedResource[], environment: string): PolicyFinding[] => {
+  const queues = resources.filter((resource) => resource.type === 'aws_sqs_queue');
+  const findings: PolicyFinding[] = queues.flatMap((queue) => {
+    const managed = queue.values.sqs_managed_sse_enabled === true;
+    const kms = typeof queue.values.kms_master_key_id === 'string' && queue.values.kms_master_key_id !== '';
+    return managed || kms
+      ? []
+      : [
+          {
+            rule: 'sqs-encryption',
+            address: queue.address,
+            message: `${String(queue.values.name)} is not encrypted`,
+          },
+        ];
+  });
+  if (!ALARMED_ENVIRONMENTS.includes(environment)) return findings;
+  const alarms = resources.filter(
+    (resource) =>
+      resource.type === 'aws_cloudwatch_metric_alarm' &&
+      resource.values.namespace === 'AWS/SQS' &&
+      resource.values.metric_name === 'ApproximateNumberOfMessagesVisible',
+  );
+  const deadLetters = deadLetterQueueNames(resources);
+  for (const queue of queues.filter((candidate) => deadLetters.has(String(candidate.values.name)))) {
+    const name = String(queue.values.name);
+    const watching = alarms.filter(
+      (alarm) => isRecord(alarm.values.dimensions) && alarm.values.dimensions.QueueName === name,
+    );
+    const where = { rule: 'sqs-dead-letter-alarm', address: queue.address };
+    if (!watching.some(firesOnFirstMessage)) {
+      findings.push({
+        ...where,
+        message: `dead-letter queue ${name} has no alarm on its first message (ApproximateNumberOfMessagesVisible > 0)`,
+      });
+    } else if (
+      !watching.some((alarm) => firesOnFirstMessage(alarm) && asList(alarm.values.alarm_actions).length > 0)
+    ) {
+      findings.push({
+        ...where,
+        message: `the alarm on dead-letter queue ${name} notifies no one (empty or unknown alarm_actions)`,
+      });
+    }
+  }
+  return findings;
+};
+
+const checkEventSourceMappings = (resources: readonly PlannedResource[]): PolicyFinding[] =>
+  resources
+    .filter((resource) => resource.type === 'aws_lambda_event_source_mapping')
+    .filter((mapping) => {
+      const arn = mapping.values.event_source_arn;
+      // A stream (DynamoDB, Kinesis) or Kafka mapping needs a starting position; an SQS one has none.
+      return typeof arn === 'string'
+        ? queueNameOfArn(arn) !== undefined
+        : mapping.values.starting_position == null;
+    })
+    .flatMap((mapping) =>
+      asList(mapping.values.function_response_types).includes('ReportBatchItemFailures')
+        ? []
+        : [
+            {
+              rule: 'sqs-batch-item-failures',
+              address: mapping.address,
+              message:
+                'reads an SQS queue without ReportBatchItemFailures: one failed message returns its whole batch',
+            },
+          ],
+    );
+
+/** Whether a statement's principal includes the service. */
+const admitsService = (statement: Record<string, unknown>, service: string): boolean =>
+  isRecord(statement.Principal) && asList(statement.Principal.Service).includes(service);
+
+/** The values of a statement's `aws:SourceArn` condition, under whatever operator. */
+const sourceArnCondition = (statement: Record<string, unknown>): unknown[] =>
+  isRecord(statement.Condition)
+    ? Object.values(statement.Condition).flatMap((operator) =>
+        isRecord(operator)
+          ? Object.entries(operator)
+              .filter(([key]) => key.toLowerCase() === 'aws:sourcearn')
+              .flatMap(([, value]) => asList(value))
+          : [],
+      )
+    : [];
+
+const checkQueuePolicies = (resources: readonly PlannedResource[]): PolicyFinding[] =>
+  resources
+    .filter((resource) => resource.type === 'aws_sqs_queue_policy')
+    .flatMap((resource) => {
+      const document = parseJson(resource.values.policy);
+      const statements = isRecord(document) ? asList(document.Statement).filter(isRecord) : [];
+      return statements
+        .filter(
+          (statement) => statement.Effect === 'Allow' && admitsService(statement, 'events.amazonaws.com'),
+        )
+        .flatMap((statement) => {
+          const pins = sourceArnCondition(statement);
+          if (pins.length > 0 && pins.every((pin) => typeof pin === 'string' && pin !== '*' && pin !== ''))
+            return [];
+          return [
+            {
+              rule: 'sqs-policy-source-arn',
+              address: `${resource.address}${statement.Sid ? ` (${String(statement.Sid)})` : ''}`,
+              message:
+                'admits events.amazonaws.com without an aws:SourceArn condition naming the rules that may send',
+            },
+          ];
+        });
+    });
+
 /** Checks a plan against every rule and counts what it builds. */
 const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport => {
   const resources = plannedResources(plan);
@@ -458,6 +628,9 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
       ...checkProdLogRetention(resources, options.environment),
       ...policies.findings,
       ...routes.findings,
+      ...checkQueues(resources, options.environment),
+      ...checkEventSourceMappings(resources),
+      ...checkQueuePolicies(resources),
     ],
     resourcesByType,
     counts: {
@@ -468,6 +641,7 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
       routes: routes.routes,
       alarms: resources.filter((resource) => resource.type === 'aws_cloudwatch_metric_alarm').length,
       logGroups: resources.filter((resource) => resource.type === 'aws_cloudwatch_log_group').length,
+      queues: resources.filter((resource) => resource.type === 'aws_sqs_queue').length,
     },
   };
 };

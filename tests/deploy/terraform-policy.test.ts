@@ -180,6 +180,7 @@ describe('terraform policy', () => {
       routes: 2,
       alarms: 2,
       logGroups: 1,
+      queues: 0,
     });
     expect(report.resourcesByType.aws_lambda_function).toBe(1);
   });
@@ -481,5 +482,307 @@ describe('terraform policy', () => {
 
     // Assess
     expect(rules).toEqual(['route-security']);
+  });
+
+  describe('queues', () => {
+    const queueArn = (name: string) => `arn:aws:sqs:eu-west-1:111111111111:${name}`;
+    const queue = (name: string, values: Record<string, unknown> = {}) => ({
+      address: `module.payments.module.service.aws_sqs_queue.this["${name}"]`,
+      type: 'aws_sqs_queue',
+      values: { name, sqs_managed_sse_enabled: true, ...values },
+    });
+    const redrivingTo = (name: string, deadLetter: string) =>
+      queue(name, {
+        redrive_policy: JSON.stringify({ deadLetterTargetArn: queueArn(deadLetter), maxReceiveCount: 3 }),
+      });
+    const alarmOnQueue = (name: string, values: Record<string, unknown> = {}) => ({
+      address: `module.payments.module.service.aws_cloudwatch_metric_alarm.this["${name}"]`,
+      type: 'aws_cloudwatch_metric_alarm',
+      values: {
+        namespace: 'AWS/SQS',
+        metric_name: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: name },
+        comparison_operator: 'GreaterThanThreshold',
+        threshold: 0,
+        alarm_actions: [TOPIC],
+        ...values,
+      },
+    });
+    const mapping = (values: Record<string, unknown>) => ({
+      address: 'module.payments.module.service.aws_lambda_event_source_mapping.subscription["bookings"]',
+      type: 'aws_lambda_event_source_mapping',
+      values,
+    });
+    const queuePolicy = (statement: Record<string, unknown>) => ({
+      address: 'module.payments.module.service.aws_sqs_queue_policy.subscription["bookings"]',
+      type: 'aws_sqs_queue_policy',
+      values: {
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'EventBridgeDeliversEvents',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: queueArn('tessera-dev-payments-bookings'),
+              ...statement,
+            },
+          ],
+        }),
+      },
+    });
+    const pinned = {
+      Condition: {
+        ArnEquals: {
+          'aws:SourceArn':
+            'arn:aws:events:eu-west-1:111111111111:rule/tessera-dev/tessera-dev-payments-bookings',
+        },
+      },
+    };
+
+    it('passes encrypted queues whose dead-letter queue alarms, in staging', () => {
+      // Prepare
+      const extra = [
+        redrivingTo('tessera-staging-payments-bookings', 'tessera-staging-payments-bookings-dlq'),
+        queue('tessera-staging-payments-bookings-dlq'),
+        alarmOnQueue('tessera-staging-payments-bookings-dlq'),
+      ];
+
+      // Act
+      const report = checkPlan(planOf({ environment: 'staging', extra }), {
+        environment: 'staging',
+        operations,
+      });
+
+      // Assess
+      expect(report.findings).toEqual([]);
+      expect(report.counts.queues).toBe(2);
+    });
+
+    it.each([
+      [{ sqs_managed_sse_enabled: false }],
+      [{ sqs_managed_sse_enabled: false, kms_master_key_id: '' }],
+    ])('flags a queue that is not encrypted (%j)', (values) => {
+      // Prepare
+      const extra = [queue('tessera-dev-payments-bookings', values)];
+
+      // Act
+      const findings = checkPlan(planOf({ extra }), { environment: 'dev', operations }).findings;
+
+      // Assess
+      expect(findings).toEqual([
+        {
+          rule: 'sqs-encryption',
+          address: 'module.payments.module.service.aws_sqs_queue.this["tessera-dev-payments-bookings"]',
+          message: 'tessera-dev-payments-bookings is not encrypted',
+        },
+      ]);
+    });
+
+    it('passes a queue encrypted with a KMS key', () => {
+      // Prepare
+      const extra = [
+        queue('tessera-dev-payments-bookings', {
+          sqs_managed_sse_enabled: false,
+          kms_master_key_id: 'alias/tessera',
+        }),
+      ];
+
+      // Act
+      const rules = rulesOf(planOf({ extra }));
+
+      // Assess
+      expect(rules).toEqual([]);
+    });
+
+    it.each([['staging'], ['prod']])('flags a dead-letter queue without an alarm in %s', (environment) => {
+      // Prepare
+      const extra = [
+        redrivingTo(
+          `tessera-${environment}-payments-bookings`,
+          `tessera-${environment}-payments-bookings-dead`,
+        ),
+        queue(`tessera-${environment}-payments-bookings-dead`),
+      ];
+
+      // Act
+      const findings = checkPlan(planOf({ environment, extra }), { environment, operations }).findings;
+
+      // Assess
+      expect(findings).toEqual([
+        {
+          rule: 'sqs-dead-letter-alarm',
+          address: `module.payments.module.service.aws_sqs_queue.this["tessera-${environment}-payments-bookings-dead"]`,
+          message: `dead-letter queue tessera-${environment}-payments-bookings-dead has no alarm on its first message (ApproximateNumberOfMessagesVisible > 0)`,
+        },
+      ]);
+    });
+
+    it('requires no dead-letter alarm in dev, where alarms are off', () => {
+      // Prepare
+      const extra = [
+        redrivingTo('tessera-dev-payments-bookings', 'tessera-dev-payments-bookings-dlq'),
+        queue('tessera-dev-payments-bookings-dlq'),
+      ];
+
+      // Act
+      const rules = rulesOf(planOf({ extra }));
+
+      // Assess
+      expect(rules).toEqual([]);
+    });
+
+    it('counts a queue an EventBridge target or its name marks as a dead-letter queue', () => {
+      // Prepare
+      const target = {
+        address: 'module.tickets.module.service.aws_cloudwatch_event_target.this["user-directory"]',
+        type: 'aws_cloudwatch_event_target',
+        values: { dead_letter_config: [{ arn: queueArn('tessera-prod-tickets-events') }] },
+      };
+      const extra = [
+        target,
+        queue('tessera-prod-tickets-events'),
+        queue('tessera-prod-bookings-schedules-dlq'),
+      ];
+
+      // Act
+      const findings = checkPlan(planOf({ environment: 'prod', extra }), {
+        environment: 'prod',
+        operations,
+      }).findings;
+
+      // Assess
+      expect(findings.map((finding) => finding.message)).toEqual([
+        'dead-letter queue tessera-prod-tickets-events has no alarm on its first message (ApproximateNumberOfMessagesVisible > 0)',
+        'dead-letter queue tessera-prod-bookings-schedules-dlq has no alarm on its first message (ApproximateNumberOfMessagesVisible > 0)',
+      ]);
+    });
+
+    it.each([
+      ['an alarm on another metric', { metric_name: 'NumberOfMessagesSent' }],
+      ['an alarm that waits for 5 messages', { threshold: 5 }],
+      ['an alarm on another queue', { dimensions: { QueueName: 'tessera-prod-other-dlq' } }],
+    ])('does not count %s', (_what, values) => {
+      // Prepare
+      const extra = [
+        queue('tessera-prod-payments-bookings-dlq'),
+        alarmOnQueue('tessera-prod-payments-bookings-dlq', values),
+      ];
+
+      // Act
+      const rules = rulesOf(planOf({ environment: 'prod', extra }), 'prod');
+
+      // Assess
+      expect(rules).toEqual(['sqs-dead-letter-alarm']);
+    });
+
+    it('flags a dead-letter alarm that notifies no one', () => {
+      // Prepare
+      const extra = [
+        queue('tessera-prod-payments-bookings-dlq'),
+        alarmOnQueue('tessera-prod-payments-bookings-dlq', { alarm_actions: [] }),
+      ];
+
+      // Act
+      const findings = checkPlan(planOf({ environment: 'prod', extra }), {
+        environment: 'prod',
+        operations,
+      }).findings;
+
+      // Assess
+      expect(findings.map((finding) => finding.message)).toEqual([
+        'the alarm on dead-letter queue tessera-prod-payments-bookings-dlq notifies no one (empty or unknown alarm_actions)',
+      ]);
+    });
+
+    it('flags an SQS event source mapping that does not report batch item failures', () => {
+      // Prepare
+      const extra = [
+        mapping({ event_source_arn: queueArn('tessera-dev-payments-bookings'), function_response_types: [] }),
+      ];
+
+      // Act
+      const rules = rulesOf(planOf({ extra }));
+
+      // Assess
+      expect(rules).toEqual(['sqs-batch-item-failures']);
+    });
+
+    it('flags an SQS event source mapping whose queue is unknown at plan time by its lack of a starting position', () => {
+      // Prepare
+      const extra = [mapping({ function_response_types: [] })];
+
+      // Act
+      const rules = rulesOf(planOf({ extra }));
+
+      // Assess
+      expect(rules).toEqual(['sqs-batch-item-failures']);
+    });
+
+    it('passes SQS mappings that report batch item failures, and leaves stream mappings alone', () => {
+      // Prepare
+      const extra = [
+        mapping({
+          event_source_arn: queueArn('tessera-dev-payments-bookings'),
+          function_response_types: ['ReportBatchItemFailures'],
+        }),
+        {
+          ...mapping({ starting_position: 'TRIM_HORIZON' }),
+          address: 'module.platform.aws_lambda_event_source_mapping.outbox["users"]',
+        },
+      ];
+
+      // Act
+      const rules = rulesOf(planOf({ extra }));
+
+      // Assess
+      expect(rules).toEqual([]);
+    });
+
+    it('passes a queue policy that admits EventBridge from named rules only', () => {
+      // Act
+      const rules = rulesOf(planOf({ extra: [queuePolicy(pinned)] }));
+
+      // Assess
+      expect(rules).toEqual([]);
+    });
+
+    it.each([
+      ['no condition', {}],
+      [
+        'a condition on another key',
+        { Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } },
+      ],
+      ['a SourceArn of *', { Condition: { ArnLike: { 'aws:SourceArn': '*' } } }],
+    ])('flags a queue policy that admits EventBridge with %s', (_what, statement) => {
+      // Act
+      const findings = checkPlan(planOf({ extra: [queuePolicy(statement)] }), {
+        environment: 'dev',
+        operations,
+      }).findings;
+
+      // Assess
+      expect(findings).toEqual([
+        {
+          rule: 'sqs-policy-source-arn',
+          address:
+            'module.payments.module.service.aws_sqs_queue_policy.subscription["bookings"] (EventBridgeDeliversEvents)',
+          message:
+            'admits events.amazonaws.com without an aws:SourceArn condition naming the rules that may send',
+        },
+      ]);
+    });
+
+    it('leaves statements for other principals to the other rules', () => {
+      // Prepare
+      const statement = { Principal: { Service: 'sns.amazonaws.com' } };
+
+      // Act
+      const rules = rulesOf(planOf({ extra: [queuePolicy(statement)] }));
+
+      // Assess
+      expect(rules).toEqual([]);
+    });
   });
 });
