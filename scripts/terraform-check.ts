@@ -7,7 +7,8 @@
  *    `*_override.tf`, `*.auto.tfvars`), so local leftovers cannot change the result;
  * 2. writes a Terraform CLI configuration that installs the AWS provider from a local filesystem
  *    mirror when this machine has one (found at run time), from the registry otherwise;
- * 3. `terraform fmt -check -recursive`;
+ * 3. `terraform fmt -check -recursive`, and the READMEs' generated inputs and outputs tables match
+ *    the code (scripts/lib/terraform-docs.ts; `npx tsx scripts/terraform-docs.ts` rewrites them);
  * 4. checks that the environment folders share their code: each holds its own `terraform.tfvars`
  *    and `backend.hcl`, and its `.tf` files are links to `environments/_shared`; and that each keeps
  *    its state apart and its account pinned: backend.hcl sets `use_lockfile = true`, `encrypt = true`
@@ -43,6 +44,7 @@ import {
 import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staleReadmes } from './lib/terraform-docs.ts';
 import {
   checkBackendSettings,
   checkProviderBlocks,
@@ -518,6 +520,18 @@ const main = async () => {
       return result.code === 0
         ? { ok: true }
         : { ok: false, detail: indent(`Files need terraform fmt:\n${result.output}`) };
+    });
+
+    await timed('READMEs match their variables and outputs', async () => {
+      const stale = staleReadmes(workspace);
+      return stale.length === 0
+        ? { ok: true }
+        : {
+            ok: false,
+            detail: indent(
+              `The generated tables differ from the code; run npx tsx scripts/terraform-docs.ts:\n${stale.join('\n')}`,
+            ),
+          };
     });
 
     const environments = subdirectories(join(workspace, 'terraform', 'environments')).filter(
