@@ -69,7 +69,7 @@ const transactWrite = async <O extends string = never>(
     } catch (error) {
       const codes = transactionCancellationCodes(error);
       if (!codes) throw error;
-      const failed = codes.findIndex((code) => code === CONDITIONAL_CHECK_FAILED);
+      const failed = codes.indexOf(CONDITIONAL_CHECK_FAILED);
       if (failed >= 0) {
         const outcome = items[failed]?.onConditionFailed;
         if (outcome !== undefined) return outcome;

@@ -1,60 +1,45 @@
 /**
- * The composition root: builds the adapters once per process and hands them to the use cases.
- * Secrets (token keys, cursor secret) are loaded on first need, not at cold start.
+ * The composition root of the users function: every dependency built once per process and handed
+ * to the handlers ready. What a request may never need stays out of the cold start behind its port:
+ * the session store (login, refresh, logout) loads on its first call, and the token keys, the token
+ * adapter (jose) and the cursor secret on their first use.
  */
+import { systemClock } from '@tessera/shared/clock';
 import { createCursorCodec } from '@tessera/shared/cursor';
 import { createDocumentClient } from '@tessera/shared/dynamodb';
-import { once } from '@tessera/shared/once';
+import { lazyPort } from '@tessera/shared/lazy';
 import { loadSecret } from '@tessera/shared/secrets';
 import { createPasswordHasher } from '#adapters/password-hasher';
 import { createUserStore } from '#adapters/user-store';
 import { serviceConfig } from '#config';
-import type { Dependencies, SessionStore } from '#domain/ports';
+import type { Dependencies } from '#domain/ports';
 import { keyRing, tokens } from '#verifier';
 
-const serviceParts = () => {
-  const config = serviceConfig();
-  const client = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT });
-  return {
-    config,
-    client,
-    users: createUserStore(client, config.TABLE_NAME),
-    passwords: createPasswordHasher(),
-    clock: { now: () => new Date() },
-  };
-};
+const config = serviceConfig();
 
-let parts: ReturnType<typeof serviceParts> | undefined;
-/** The user store, hasher and clock: no secret needed. */
-const base = () => {
-  parts ??= serviceParts();
-  return parts;
-};
-
-/** The session store, loaded by the first login, refresh or logout: no other request needs it. */
-const sessions = once(async (): Promise<SessionStore> => {
-  const { client, config } = base();
-  const { createSessionStore } = await import('#adapters/session-store');
-  return createSessionStore(client, config.TABLE_NAME);
+const client = createDocumentClient({
+  endpoint: config.DYNAMODB_ENDPOINT,
+  connectTimeoutMs: config.DYNAMODB_CONNECT_TIMEOUT_MS,
+  requestTimeoutMs: config.DYNAMODB_REQUEST_TIMEOUT_MS,
+  maxAttempts: config.DYNAMODB_MAX_ATTEMPTS,
 });
 
-/** Everything the use cases may need, secrets included. */
-const dependencies = once(async (): Promise<Dependencies> => {
-  const { config, users, passwords, clock } = base();
-  const [ring, cursorSecret, { createAccessTokenIssuer }, sessionStore] = await Promise.all([
-    keyRing(),
-    loadSecret(config.CURSOR_SECRET),
-    tokens(),
-    sessions(),
-  ]);
-  return {
-    users,
-    sessions: sessionStore,
-    passwords,
-    clock,
-    cursors: createCursorCodec(cursorSecret),
-    accessTokens: createAccessTokenIssuer(ring, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-  };
-});
+const dependencies: Dependencies = {
+  users: createUserStore(client, config.TABLE_NAME),
+  sessions: lazyPort(async () => {
+    const { createSessionStore } = await import('#adapters/session-store');
+    return createSessionStore(client, config.TABLE_NAME);
+  }),
+  passwords: createPasswordHasher(),
+  accessTokens: lazyPort(async () => {
+    const [{ createAccessTokenIssuer }, ring] = await Promise.all([tokens(), keyRing()]);
+    return createAccessTokenIssuer(ring, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  }),
+  cursors: createCursorCodec(() => loadSecret(config.CURSOR_SECRET)),
+  clock: systemClock,
+};
 
-export { base, dependencies, keyRing, sessions };
+/** The public half of the token keys, for the JWKS and the health check. */
+const publicKeys = async () => (await keyRing()).jwks;
+
+export { dependencies, publicKeys };

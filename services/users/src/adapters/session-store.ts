@@ -2,8 +2,10 @@
  * Sessions in the users table: login failures, refresh tokens and their families.
  *
  * Items:
- * - `LOGIN#<email key>` / `FAILURES`: `failures`, the epoch ms of the most recent failed logins
- *   for that email, account or not (ADR 0018);
+ * - `LOGIN#<email key>` / `FAILURES`: the login attempts of that email, account or not, in
+ *   `LOCKOUT.threshold` slots `a0`, `a1`, ... each holding the epoch ms of the attempt that took it
+ *   (ADR 0018, 0023); an attempt takes a slot that is empty or older than the window with a write
+ *   conditional on the value it read, so two logins can never take the same slot;
  * - `REFRESH#<sha256 of the token>` / `REFRESH`: one refresh token, `usedAt` once rotated;
  * - `FAMILY#<id>` / `FAMILY`: a login's chain of refresh tokens, `revokedAt` once revoked.
  * All expire through `ttl`; the code checks expiry itself, since TTL deletes lag.
@@ -21,19 +23,24 @@ import {
   isConditionalCheckFailed,
   transactionCancellationCodes,
 } from '@tessera/shared/dynamodb';
-import type { RefreshTokenRecord, SessionStore, TokenFamily } from '#domain/ports';
+import { WriteContendedError } from '@tessera/shared/store';
+import type { LoginAttempt, RefreshTokenRecord, SessionStore, TokenFamily } from '#domain/ports';
 
 const failuresKey = (emailKey: string) => ({ pk: `LOGIN#${emailKey}`, sk: 'FAILURES' });
 const tokenKey = (hash: string) => ({ pk: `REFRESH#${hash}`, sk: 'REFRESH' });
 const familyKey = (id: string) => ({ pk: `FAMILY#${id}`, sk: 'FAMILY' });
 const DAY_SECONDS = 24 * 60 * 60;
-/** The most list entries one trim removes, well inside DynamoDB's 4 KB expression limit. */
-const MAX_TRIM = 100;
 
 const ttlFor = (epochMs: number) => Math.ceil(epochMs / 1000) + DAY_SECONDS;
 
-const failureTimes = (item: Record<string, unknown> | undefined): number[] =>
-  Array.isArray(item?.failures) ? item.failures.map(Number) : [];
+const slotName = (index: number) => `a${index}`;
+
+/** The time held by each slot, or undefined for an empty one. */
+const slotTimes = (item: Record<string, unknown> | undefined, threshold: number): Array<number | undefined> =>
+  Array.from({ length: threshold }, (_, i) => {
+    const value = item?.[slotName(i)];
+    return typeof value === 'number' ? value : undefined;
+  });
 
 const toToken = (item: Record<string, unknown>): RefreshTokenRecord => ({
   hash: String(item.hash),
@@ -61,51 +68,53 @@ const createSessionStore = (client: DynamoDBDocumentClient, tableName: string): 
   const get = async (key: { pk: string; sk: string }) =>
     (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
 
-  /**
-   * Drops the oldest entries of a list that has grown past `keep`, only if it still holds `size`:
-   * when a concurrent failure was appended since, its recorder trims instead. A trim leaves the
-   * `keep` latest entries, so whichever runs last leaves the list at `keep` (after a burst of more
-   * than `MAX_TRIM` concurrent failures, later failures finish the job; readers use the latest
-   * `keep` meanwhile).
-   */
-  const trim = async (emailKey: string, size: number, keep: number) => {
-    const excess = Array.from({ length: Math.min(size - keep, MAX_TRIM) }, (_, i) => `failures[${i}]`);
+  /** Takes slot `index`, which held `seen`, for an attempt at `at`; false when another took it first. */
+  const takeSlot = async (
+    emailKey: string,
+    index: number,
+    seen: number | undefined,
+    at: number,
+    windowMs: number,
+  ) => {
     try {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: failuresKey(emailKey),
-          UpdateExpression: `REMOVE ${excess.join(', ')}`,
-          ConditionExpression: 'size(failures) = :size',
-          ExpressionAttributeValues: { ':size': size },
+          UpdateExpression: 'SET #slot = :at, #ttl = :ttl',
+          ConditionExpression: seen === undefined ? 'attribute_not_exists(#slot)' : '#slot = :seen',
+          ExpressionAttributeNames: { '#slot': slotName(index), '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':at': at,
+            ':ttl': ttlFor(at + windowMs),
+            ...(seen === undefined ? {} : { ':seen': seen }),
+          },
         }),
       );
+      return true;
     } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
     }
   };
 
   return {
-    async getLoginFailures(emailKey) {
-      const item = await get(failuresKey(emailKey));
-      return item ? { times: failureTimes(item) } : null;
-    },
-
-    async recordLoginFailure(emailKey, at, { threshold, windowMs }) {
-      // One atomic append: concurrent failures each add their own entry, so none is lost and no
-      // write has to be retried. The list is trimmed back to `threshold` entries afterwards.
-      const result = await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: failuresKey(emailKey),
-          UpdateExpression: 'SET failures = list_append(if_not_exists(failures, :none), :at), #ttl = :ttl',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':none': [], ':at': [at], ':ttl': ttlFor(at + windowMs) },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const times = failureTimes(result.Attributes);
-      if (times.length > threshold) await trim(emailKey, times.length, threshold);
+    async reserveLoginAttempt(emailKey, at, { threshold, windowMs }): Promise<LoginAttempt> {
+      // Each lost race means another login took a slot, and there are only `threshold` to take in a
+      // window: after that many, every slot is taken and the answer is "none left". Any free slot
+      // will do (empty, or holding an attempt older than the window); a random one makes racing
+      // logins collide less.
+      for (let round = 0; round <= threshold + 1; round++) {
+        const slots = slotTimes(await get(failuresKey(emailKey)), threshold);
+        const free = slots
+          .map((time, index) => ({ time, index }))
+          .filter(({ time }) => time === undefined || time <= at - windowMs);
+        const pick = free[Math.floor(Math.random() * free.length)];
+        if (!pick)
+          return { reserved: false, times: slots.filter((time): time is number => time !== undefined) };
+        if (await takeSlot(emailKey, pick.index, pick.time, at, windowMs)) return { reserved: true };
+      }
+      throw new WriteContendedError(new Error('login attempts kept racing for the same slots'));
     },
 
     async clearLoginFailures(emailKey) {

@@ -9,18 +9,12 @@
  * - `OUTBOX#<eventId>` / `OUTBOX`: events on their way to the bus.
  */
 
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '@tessera/shared/auth';
-import { CONDITIONAL_CHECK_FAILED, transactionCancellationCodes } from '@tessera/shared/dynamodb';
 import { outboxPut, type TesseraEvent } from '@tessera/shared/events';
+import { queryPage, transactWrite } from '@tessera/shared/store';
 import type { Page, UserStore } from '#domain/ports';
 import { type PublicUser, toPublicUser, type UserRecord } from '#domain/user';
-import { ConcurrentUpdateError, EmailTakenError, UserNotFoundError } from '#errors';
 
 const userKey = (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' });
 const emailClaimKey = (emailKey: string) => ({ pk: `EMAIL#${emailKey}`, sk: 'EMAIL' });
@@ -53,34 +47,21 @@ const createUserStore = (client: DynamoDBDocumentClient, tableName: string): Use
   };
 
   return {
-    async create(user: UserRecord, event: TesseraEvent) {
-      try {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: toItem(user),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...emailClaimKey(user.emailKey), userId: user.id },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              outboxPut(tableName, event),
-            ],
-          }),
-        );
-      } catch (error) {
-        if (transactionCancellationCodes(error)?.[1] === CONDITIONAL_CHECK_FAILED)
-          throw new EmailTakenError();
-        throw error;
-      }
+    create(user: UserRecord, event: TesseraEvent) {
+      return transactWrite(client, [
+        {
+          Put: { TableName: tableName, Item: toItem(user), ConditionExpression: 'attribute_not_exists(pk)' },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...emailClaimKey(user.emailKey), userId: user.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+          onConditionFailed: 'email-taken',
+        },
+        outboxPut(tableName, event),
+      ]).then((outcome) => (outcome === 'written' ? 'created' : outcome));
     },
 
     getById,
@@ -94,7 +75,7 @@ const createUserStore = (client: DynamoDBDocumentClient, tableName: string): Use
 
     async update(previous: UserRecord, next: UserRecord, event?: TesseraEvent) {
       const moveEmail = previous.emailKey !== next.emailKey;
-      const items = [
+      const outcome = await transactWrite(client, [
         {
           Put: {
             TableName: tableName,
@@ -102,6 +83,7 @@ const createUserStore = (client: DynamoDBDocumentClient, tableName: string): Use
             ConditionExpression: 'attribute_exists(pk) AND version = :version',
             ExpressionAttributeValues: { ':version': previous.version },
           },
+          onConditionFailed: 'stale',
         },
         ...(moveEmail
           ? [
@@ -112,6 +94,8 @@ const createUserStore = (client: DynamoDBDocumentClient, tableName: string): Use
                   ConditionExpression: 'userId = :userId',
                   ExpressionAttributeValues: { ':userId': previous.id },
                 },
+                // The claim is the user's while the user is at the version read.
+                onConditionFailed: 'stale' as const,
               },
               {
                 Put: {
@@ -119,46 +103,32 @@ const createUserStore = (client: DynamoDBDocumentClient, tableName: string): Use
                   Item: { ...emailClaimKey(next.emailKey), userId: next.id },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
+                onConditionFailed: 'email-taken' as const,
               },
             ]
           : []),
         ...(event ? [outboxPut(tableName, event)] : []),
-      ];
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
-      } catch (error) {
-        const codes = transactionCancellationCodes(error);
-        if (!codes) throw error;
-        if (codes[0] === CONDITIONAL_CHECK_FAILED) {
-          throw (await getById(previous.id)) ? new ConcurrentUpdateError() : new UserNotFoundError();
-        }
-        if (moveEmail && codes[2] === CONDITIONAL_CHECK_FAILED) throw new EmailTakenError();
-        throw error;
-      }
+      ]);
+      return outcome === 'written' ? 'updated' : outcome;
     },
 
     async list({ limit, startKey }): Promise<Page<PublicUser>> {
-      // One more than asked for tells whether another page exists, so the last page says so.
-      const result = await client.send(
-        new QueryCommand({
+      const page = await queryPage(
+        client,
+        {
           TableName: tableName,
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :users',
           ExpressionAttributeValues: { ':users': 'USERS' },
           ScanIndexForward: false,
-          Limit: limit + 1,
-          ...(startKey ? { ExclusiveStartKey: startKey as Record<string, unknown> } : {}),
-        }),
+        },
+        { limit, startKey, keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'] },
       );
-      const items = result.Items ?? [];
-      const page = items.slice(0, limit);
-      const last = page.at(-1);
-      const lastKey =
-        items.length > limit && last
-          ? { pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk }
-          : undefined;
       // The index projects exactly the public fields (table.json); toPublicUser keeps it that way.
-      return { items: page.map((item) => toPublicUser(item as unknown as PublicUser)), lastKey };
+      return {
+        items: page.items.map((item) => toPublicUser(item as unknown as PublicUser)),
+        lastKey: page.lastKey,
+      };
     },
 
     async ping() {

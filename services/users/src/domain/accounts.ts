@@ -4,7 +4,13 @@
  */
 import type { Principal, Role } from '@tessera/shared/auth';
 import { newEvent } from '@tessera/shared/events';
-import { NotYourAccountError, OwnRoleChangeError, UserNotFoundError } from '../errors.ts';
+import {
+  ConcurrentUpdateError,
+  EmailTakenError,
+  NotYourAccountError,
+  OwnRoleChangeError,
+  UserNotFoundError,
+} from '../errors.ts';
 import type { Dependencies } from './ports.ts';
 import { emailKeyOf, type PublicUser, toPublicUser, type UserRecord } from './user.ts';
 
@@ -14,6 +20,23 @@ const requireUser = async (deps: Pick<Dependencies, 'users'>, id: string): Promi
   const user = await deps.users.getById(id);
   if (!user) throw new UserNotFoundError();
   return user;
+};
+
+/**
+ * Writes a change conditional on the version read, and raises what went wrong: the email belongs to
+ * someone else (409), the account went (404), or it changed meanwhile (409, read it again).
+ */
+const writeUpdate = async (
+  deps: Pick<Dependencies, 'users'>,
+  current: UserRecord,
+  next: UserRecord,
+  event?: Parameters<Dependencies['users']['update']>[2],
+): Promise<void> => {
+  const outcome = await deps.users.update(current, next, event);
+  if (outcome === 'email-taken') throw new EmailTakenError();
+  if (outcome === 'stale') {
+    throw (await deps.users.getById(current.id)) ? new ConcurrentUpdateError() : new UserNotFoundError();
+  }
 };
 
 const getMe = async (deps: Pick<Dependencies, 'users'>, caller: Principal): Promise<PublicUser> =>
@@ -38,7 +61,7 @@ const updateMe = async (
     updatedAt: deps.clock.now().toISOString(),
     version: current.version + 1,
   };
-  await deps.users.update(current, next);
+  await writeUpdate(deps, current, next);
   return toPublicUser(next);
 };
 
@@ -57,9 +80,9 @@ const listUsers = async (
   deps: Pick<Dependencies, 'users' | 'cursors'>,
   query: { readonly limit: number; readonly cursor?: string | undefined },
 ): Promise<{ readonly items: readonly PublicUser[]; readonly nextCursor: string | null }> => {
-  const startKey = deps.cursors.decode(query.cursor, LIST_SCOPE);
+  const startKey = await deps.cursors.decode(query.cursor, LIST_SCOPE);
   const page = await deps.users.list({ limit: query.limit, startKey });
-  return { items: page.items, nextCursor: deps.cursors.encode(page.lastKey, LIST_SCOPE) };
+  return { items: page.items, nextCursor: await deps.cursors.encode(page.lastKey, LIST_SCOPE) };
 };
 
 /**
@@ -85,8 +108,8 @@ const changeRole = async (
     { userId, role, previousRole: current.role, changedBy: caller.userId, changedAt: next.updatedAt },
     { correlationId, occurredAt: now },
   );
-  await deps.users.update(current, next, event);
+  await writeUpdate(deps, current, next, event);
   return toPublicUser(next);
 };
 
-export { changeRole, getMe, getUser, listUsers, updateMe };
+export { changeRole, getMe, getUser, listUsers, updateMe, writeUpdate };

@@ -3,13 +3,10 @@
  * argon2id, jose); unit tests hand in small fakes.
  */
 import type { Role } from '@tessera/shared/auth';
+import type { Clock } from '@tessera/shared/clock';
 import type { CursorCodec } from '@tessera/shared/cursor';
 import type { TesseraEvent } from '@tessera/shared/events';
 import type { PublicUser, UserRecord } from './user.ts';
-
-interface Clock {
-  now(): Date;
-}
 
 interface Page<T> {
   readonly items: readonly T[];
@@ -17,15 +14,20 @@ interface Page<T> {
 }
 
 interface UserStore {
-  /** Creates the user and its email claim, with its event, atomically. Throws `EmailTakenError`. */
-  create(user: UserRecord, event: TesseraEvent): Promise<void>;
+  /** Creates the user and its email claim, with its event, atomically; or nothing when the email is taken. */
+  create(user: UserRecord, event: TesseraEvent): Promise<'created' | 'email-taken'>;
   getById(id: string): Promise<UserRecord | null>;
   getByEmailKey(emailKey: string): Promise<UserRecord | null>;
   /**
-   * Writes `next` if the stored user still has `previous.version`, moving the email claim when the
-   * email key changed. Throws `EmailTakenError`, or `ConcurrentUpdateError` on a version mismatch.
+   * Writes `next` (and its event) only if the stored user still has `previous.version`, moving the
+   * email claim when the email key changed: `stale` when the user changed or went meanwhile,
+   * `email-taken` when the new email belongs to someone else; nothing is written then.
    */
-  update(previous: UserRecord, next: UserRecord, event?: TesseraEvent): Promise<void>;
+  update(
+    previous: UserRecord,
+    next: UserRecord,
+    event?: TesseraEvent,
+  ): Promise<'updated' | 'stale' | 'email-taken'>;
   /** Newest first. */
   list(options: {
     readonly limit: number;
@@ -35,20 +37,20 @@ interface UserStore {
   ping(): Promise<void>;
 }
 
-/** The failed logins recorded for one login email. */
+/** The login attempts recorded for one login email. */
 interface LoginFailures {
-  /**
-   * Epoch milliseconds of the most recent failures, at most `LockoutPolicy.threshold` of them once
-   * every concurrent recording has finished; in no particular order.
-   */
+  /** Epoch milliseconds of the attempts that hold a slot, at most `LockoutPolicy.threshold`; in no order. */
   readonly times: readonly number[];
 }
 
 interface LockoutPolicy {
-  /** How many recent failures are kept, and lock the login while they all fall within `windowMs`. */
+  /** How many attempts one login email may have within `windowMs`. */
   readonly threshold: number;
   readonly windowMs: number;
 }
+
+/** A reserved attempt, or the attempts that fill the window when none is left. */
+type LoginAttempt = { readonly reserved: true } | ({ readonly reserved: false } & LoginFailures);
 
 interface RefreshTokenRecord {
   /** SHA-256 of the token; the token itself is never stored. */
@@ -71,13 +73,15 @@ interface TokenFamily {
 type RotationOutcome = 'rotated' | 'reused' | 'revoked';
 
 interface SessionStore {
-  /** The failures recorded against a login email (its `emailKey`), whether or not it has an account. */
-  getLoginFailures(emailKey: string): Promise<LoginFailures | null>;
   /**
-   * Records a failure at `at` atomically: concurrent failures are all counted, and only the
-   * `policy.threshold` most recent are kept. The record expires some time after `policy.windowMs`.
+   * Reserves one of the `policy.threshold` attempts a login email (its `emailKey`, account or not)
+   * has within `policy.windowMs`, atomically, before its password is checked: however many logins
+   * race, at most `threshold` hold a reservation within any window. A reservation stays, as the
+   * failure it turns out to be, unless a success clears them all. The record expires some time after
+   * `policy.windowMs`.
    */
-  recordLoginFailure(emailKey: string, at: number, policy: LockoutPolicy): Promise<void>;
+  reserveLoginAttempt(emailKey: string, at: number, policy: LockoutPolicy): Promise<LoginAttempt>;
+  /** Forgets every attempt of the login email (after a successful login). */
   clearLoginFailures(emailKey: string): Promise<void>;
   /** Starts a family with its first token. */
   startFamily(family: TokenFamily, token: RefreshTokenRecord): Promise<void>;
@@ -119,9 +123,9 @@ interface Dependencies {
 
 export type {
   AccessTokenIssuer,
-  Clock,
   Dependencies,
   LockoutPolicy,
+  LoginAttempt,
   LoginFailures,
   Page,
   PasswordHasher,

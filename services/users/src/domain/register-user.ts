@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '@tessera/shared/auth';
 import { newEvent } from '@tessera/shared/events';
 import { EmailTakenError } from '../errors.ts';
+import { writeUpdate } from './accounts.ts';
 import { assertAcceptablePassword, normalizePassword } from './password-policy.ts';
 import type { Dependencies } from './ports.ts';
 import { emailKeyOf, type PublicUser, toPublicUser, type UserRecord } from './user.ts';
@@ -47,7 +48,7 @@ const createAccount = async (
     { userId: user.id, email: user.email, name: user.name, role: user.role, registeredAt: timestamp },
     { correlationId, occurredAt: now },
   );
-  await deps.users.create(user, event);
+  if ((await deps.users.create(user, event)) === 'email-taken') throw new EmailTakenError();
   return user;
 };
 
@@ -98,7 +99,7 @@ const bootstrapAdmin = async (
       },
       { correlationId, occurredAt: now },
     );
-    await deps.users.update(current, next, event);
+    await writeUpdate(deps, current, next, event);
   }
   return { userId: current.id, created: false };
 };

@@ -6,8 +6,11 @@
  * token it used and issues the next one in the family. A token presented a second time means it
  * was stolen or replayed, so the whole family is revoked, the newest token included.
  *
- * Failed logins are counted per login email, account or not, in a sliding window: a login email is
- * locked while its 10 most recent failures all fall within the last 15 minutes (ADR 0018).
+ * Login attempts are counted per login email, account or not, in a sliding window: each login
+ * reserves one of 10 attempts per 15 minutes before its password is checked, atomically, so however
+ * many logins arrive at once at most 10 guesses in any 15 minutes ever reach the password check; a
+ * login email is locked while its 10 most recent attempts all fall within the last 15 minutes. A
+ * wrong password keeps its reservation as a failure; a right one clears them all (ADR 0018, 0023).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { InvalidCredentialsError, InvalidRefreshTokenError, LoginLockedError } from '../errors.ts';
@@ -38,7 +41,7 @@ const hashRefreshToken = (token: string): string =>
 /**
  * Seconds until a login email may log in again, or 0 when it is not locked.
  *
- * It is locked while its `LOCKOUT_THRESHOLD` most recent failures all fall within the last
+ * It is locked while its `LOCKOUT_THRESHOLD` most recent attempts all fall within the last
  * `LOCKOUT_WINDOW_MS`: until the oldest of them is `LOCKOUT_WINDOW_MS` old. Rounded up, so a
  * locked login always waits at least a second.
  */
@@ -65,10 +68,11 @@ const pairFor = async (
  * An email with no account goes through the same steps, store calls included, with a password
  * check against nothing, so its answers (401, then 429) and their timing match a wrong password's.
  *
- * 1. Find the account and the failures of the email, side by side.
- * 2. A locked email (10 failures within the last 15 minutes) gets 429, even with the right password.
- * 3. Check the password; a wrong one (or no account) is counted and answered 401.
- * 4. Clear the failures, re-hash if the hashing parameters were raised, start a token family.
+ * 1. Find the account and reserve one of the email's attempts, side by side.
+ * 2. No attempt left (10 within the last 15 minutes): 429, even with the right password, and the
+ *    password is never checked.
+ * 3. Check the password; a wrong one (or no account) keeps its reservation as a failure: 401.
+ * 4. Clear the attempts, re-hash if the hashing parameters were raised, start a token family.
  */
 const login = async (
   deps: Pick<Dependencies, 'users' | 'sessions' | 'passwords' | 'accessTokens' | 'clock'>,
@@ -76,22 +80,18 @@ const login = async (
 ): Promise<TokenPair> => {
   const password = normalizePassword(input.password);
   const emailKey = emailKeyOf(input.email);
-  const [user, failures] = await Promise.all([
-    deps.users.getByEmailKey(emailKey),
-    deps.sessions.getLoginFailures(emailKey),
-  ]);
   const now = deps.clock.now();
-  const lockedFor = lockedForSeconds(failures, now.getTime());
-  if (lockedFor > 0) throw new LoginLockedError(lockedFor);
+  const [user, attempt] = await Promise.all([
+    deps.users.getByEmailKey(emailKey),
+    deps.sessions.reserveLoginAttempt(emailKey, now.getTime(), LOCKOUT),
+  ]);
+  if (!attempt.reserved) throw new LoginLockedError(lockedForSeconds(attempt, now.getTime()));
 
   const verified = user
     ? await deps.passwords.verify(user.passwordHash, password)
     : await deps.passwords.verifyNothing(password).then(() => false);
-  if (!user || !verified) {
-    await deps.sessions.recordLoginFailure(emailKey, now.getTime(), LOCKOUT);
-    throw new InvalidCredentialsError();
-  }
-  if (failures) await deps.sessions.clearLoginFailures(emailKey);
+  if (!user || !verified) throw new InvalidCredentialsError();
+  await deps.sessions.clearLoginFailures(emailKey);
   if (deps.passwords.needsRehash(user.passwordHash)) {
     const rehashed = {
       ...user,

@@ -38,6 +38,14 @@ export interface Operations {
     readonly body: undefined;
     readonly responses: { readonly 200: Health; readonly 503: Health; };
   };
+  readonly headHealth: {
+    readonly secured: false;
+    readonly path: Record<string, never>;
+    readonly query: Record<string, never>;
+    readonly header: Record<string, never>;
+    readonly body: undefined;
+    readonly responses: { readonly 200: undefined; readonly 500: undefined; readonly 503: undefined; };
+  };
   readonly getJwks: {
     readonly secured: false;
     readonly path: Record<string, never>;
@@ -133,6 +141,16 @@ export const operations = {
     params: { path: [], query: [], header: [] },
     body: null,
     validators: () => import('./operations/getHealth.js'),
+  },
+  headHealth: {
+    operationId: 'headHealth',
+    method: 'HEAD',
+    path: '/health',
+    secured: false,
+    roles: null,
+    params: { path: [], query: [], header: [] },
+    body: null,
+    validators: () => import('./operations/headHealth.js'),
   },
   getJwks: {
     operationId: 'getJwks',

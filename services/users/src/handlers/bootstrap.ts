@@ -4,29 +4,27 @@
  * HTTP.
  */
 import { randomUUID } from 'node:crypto';
+import { isEmail } from '@tessera/shared/email';
+import type { CommandEvent } from '@tessera/shared/entry';
 import * as z from 'zod/mini';
 import type { Dependencies } from '#domain/ports';
 import { bootstrapAdmin } from '#domain/register-user';
 
 const bootstrapCommand = z.strictObject({
   command: z.literal('bootstrap-admin'),
-  email: z.email().check(z.maxLength(254)),
+  email: z.string().check(z.refine(isEmail, 'must be a valid email address')),
   password: z.string(),
   name: z._default(z.string().check(z.minLength(1), z.maxLength(100)), 'Administrator'),
 });
 
 type BootstrapCommand = z.input<typeof bootstrapCommand>;
 
-const isBootstrapCommand = (event: unknown): event is BootstrapCommand =>
-  typeof event === 'object' &&
-  event !== null &&
-  (event as { command?: unknown }).command === 'bootstrap-admin';
-
+/** Takes the commands of the users function; `bootstrap-admin` is the only one, any other is refused. */
 const createBootstrapHandler =
-  (base: () => Pick<Dependencies, 'users' | 'passwords' | 'clock'>) => async (event: BootstrapCommand) => {
+  (deps: Pick<Dependencies, 'users' | 'passwords' | 'clock'>) => async (event: CommandEvent) => {
     const input = z.parse(bootstrapCommand, event);
-    return bootstrapAdmin(base(), input, `bootstrap-${randomUUID()}`);
+    return bootstrapAdmin(deps, input, `bootstrap-${randomUUID()}`);
   };
 
 export type { BootstrapCommand };
-export { createBootstrapHandler, isBootstrapCommand };
+export { createBootstrapHandler };

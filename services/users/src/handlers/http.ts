@@ -10,13 +10,8 @@ import type { Dependencies } from '#domain/ports';
 import { registerUser } from '#domain/register-user';
 import type { HealthCheck, Operations } from '#generated/contract';
 
-interface HttpDependencies {
-  /** Everything, secrets included; loaded on first use. */
-  readonly dependencies: () => Promise<Dependencies>;
-  /** What needs no secret: stores, hasher, clock. */
-  readonly base: () => Pick<Dependencies, 'users' | 'passwords' | 'clock'>;
-  /** The session store, loaded on first need. */
-  readonly sessions: () => Promise<Dependencies['sessions']>;
+interface HttpDependencies extends Dependencies {
+  /** The public token keys, for the JWKS and the health check. */
   readonly publicKeys: () => Promise<readonly PublicJwk[]>;
   /** How long a health check may take before it counts as failed. */
   readonly healthTimeoutMs?: number;
@@ -41,17 +36,28 @@ const check = async (probe: () => Promise<unknown>, timeoutMs: number): Promise<
   }
 };
 
+/** A check per dependency, each given `timeoutMs` to answer. */
+const healthOf = async (d: HttpDependencies) => {
+  const timeoutMs = d.healthTimeoutMs ?? 2000;
+  const [dynamodb, tokenKeys] = await Promise.all([
+    check(() => d.users.ping(), timeoutMs),
+    check(() => d.publicKeys(), timeoutMs),
+  ]);
+  const checks = { dynamodb, tokenKeys };
+  return { healthy: Object.values(checks).every((c) => c.status === 'ok'), checks };
+};
+
 const createOperationHandlers = (d: HttpDependencies): OperationHandlers<Operations> => ({
   async getHealth() {
-    const timeoutMs = d.healthTimeoutMs ?? 2000;
-    const [dynamodb, tokenKeys] = await Promise.all([
-      check(() => d.base().users.ping(), timeoutMs),
-      check(() => d.publicKeys(), timeoutMs),
-    ]);
-    const checks = { dynamodb, tokenKeys };
-    return Object.values(checks).every((c) => c.status === 'ok')
+    const { healthy, checks } = await healthOf(d);
+    return healthy
       ? { status: 200, body: { status: 'ok', checks } }
       : { status: 503, body: { status: 'degraded', checks } };
+  },
+
+  async headHealth() {
+    const { healthy } = await healthOf(d);
+    return healthy ? { status: 200 } : { status: 503 };
   },
 
   async getJwks() {
@@ -63,46 +69,46 @@ const createOperationHandlers = (d: HttpDependencies): OperationHandlers<Operati
   },
 
   async registerUser({ body, correlationId }) {
-    const user = await registerUser(d.base(), body, correlationId);
+    const user = await registerUser(d, body, correlationId);
     return { status: 201, body: user, headers: { location: `/v1/users/${user.id}` } };
   },
 
   async login({ body }) {
     const { login } = await sessionUseCases();
-    return { status: 200, body: await login(await d.dependencies(), body) };
+    return { status: 200, body: await login(d, body) };
   },
 
   async refreshTokens({ body }) {
     const { refreshTokens } = await sessionUseCases();
-    return { status: 200, body: await refreshTokens(await d.dependencies(), body) };
+    return { status: 200, body: await refreshTokens(d, body) };
   },
 
   async logout({ body }) {
     const { logout } = await sessionUseCases();
-    await logout({ sessions: await d.sessions(), clock: d.base().clock }, body);
+    await logout(d, body);
     return { status: 204 };
   },
 
   async getMe({ principal }) {
-    return { status: 200, body: await getMe(d.base(), principal) };
+    return { status: 200, body: await getMe(d, principal) };
   },
 
   async updateMe({ principal, body }) {
-    return { status: 200, body: await updateMe(d.base(), principal, body) };
+    return { status: 200, body: await updateMe(d, principal, body) };
   },
 
   async listUsers({ query }) {
-    return { status: 200, body: await listUsers(await d.dependencies(), query) };
+    return { status: 200, body: await listUsers(d, query) };
   },
 
   async getUser({ principal, path }) {
-    return { status: 200, body: await getUser(d.base(), principal, path.userId) };
+    return { status: 200, body: await getUser(d, principal, path.userId) };
   },
 
   async updateUserRole({ principal, path, body, correlationId }) {
     return {
       status: 200,
-      body: await changeRole(d.base(), principal, path.userId, body.role, correlationId),
+      body: await changeRole(d, principal, path.userId, body.role, correlationId),
     };
   },
 });

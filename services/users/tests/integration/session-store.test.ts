@@ -33,55 +33,68 @@ const family = async () => {
   return { id, first };
 };
 
-describe('Adapter: createSessionStore, login failures', () => {
-  const sorted = (times: readonly number[]) => [...times].sort((a, b) => a - b);
+describe('Adapter: createSessionStore, login attempts', () => {
+  const reserveAt = (emailKey: string, at: number) => store.reserveLoginAttempt(emailKey, at, LOCKOUT);
+  const stored = async (emailKey: string) =>
+    (
+      await table.documentClient.send(
+        new GetCommand({ TableName: table.tableName, Key: { pk: `LOGIN#${emailKey}`, sk: 'FAILURES' } }),
+      )
+    ).Item;
 
-  it('keeps the times of the 10 most recent failures, and an expiry past the window', async () => {
+  it('reserves 10 attempts, then refuses with their times, and keeps the record past the window', async () => {
+    // Prepare
     const emailKey = `${crypto.randomUUID()}@example.com`;
-    const times = Array.from({ length: 12 }, (_, i) => NOW + i * 1000);
+    const times = Array.from({ length: 10 }, (_, i) => NOW + i * 1000);
 
-    for (const at of times) await store.recordLoginFailure(emailKey, at, LOCKOUT);
+    // Act
+    for (const at of times) expect(await reserveAt(emailKey, at)).toEqual({ reserved: true });
+    const eleventh = await reserveAt(emailKey, NOW + 11_000);
 
-    const failures = await store.getLoginFailures(emailKey);
-    expect(sorted(failures?.times ?? [])).toEqual(times.slice(-10));
-    const { Item } = await table.documentClient.send(
-      new GetCommand({ TableName: table.tableName, Key: { pk: `LOGIN#${emailKey}`, sk: 'FAILURES' } }),
-    );
-    expect(Item?.failures).toHaveLength(10);
-    expect(Item?.ttl).toBeGreaterThanOrEqual((NOW + 11_000 + WINDOW) / 1000);
+    // Assess
+    expect(eleventh.reserved).toBe(false);
+    if (eleventh.reserved) return;
+    expect([...eleventh.times].sort((a, b) => a - b)).toEqual(times);
+    expect(lockedForSeconds(eleventh, NOW + 11_000)).toBe((WINDOW - 11_000) / 1000);
+    expect((await stored(emailKey))?.ttl).toBeGreaterThanOrEqual((NOW + 9000 + WINDOW) / 1000);
   });
 
-  it('counts every one of 10 concurrent failures, so they lock the login', async () => {
+  it('lets exactly 10 of 60 attempts racing at once through, and refuses every other', async () => {
+    // Prepare
     const emailKey = `${crypto.randomUUID()}@example.com`;
-    const times = Array.from({ length: 10 }, (_, i) => NOW + i);
 
-    await Promise.all(times.map((at) => store.recordLoginFailure(emailKey, at, LOCKOUT)));
+    // Act
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => reserveAt(emailKey, NOW + i)));
 
-    const failures = await store.getLoginFailures(emailKey);
-    expect(sorted(failures?.times ?? [])).toEqual(times);
-    expect(lockedForSeconds(failures, NOW + 10)).toBe(WINDOW / 1000);
+    // Assess
+    expect(answers.filter((a) => a.reserved)).toHaveLength(LOCKOUT.threshold);
+    const item = await stored(emailKey);
+    const slots = Object.keys(item ?? {}).filter((name) => /^a\d+$/.test(name));
+    expect(slots).toHaveLength(LOCKOUT.threshold);
   });
 
-  it('trims back to 10 when more failures than that arrive at once', async () => {
+  it('frees the slot of an attempt once it is older than the window, one attempt per slot', async () => {
+    // Prepare
     const emailKey = `${crypto.randomUUID()}@example.com`;
-    const times = Array.from({ length: 25 }, (_, i) => NOW + i);
+    for (let i = 0; i < 10; i++) await reserveAt(emailKey, NOW + i * 60_000);
 
-    await Promise.all(times.map((at) => store.recordLoginFailure(emailKey, at, LOCKOUT)));
+    // Act: the first attempt is 15 minutes old at NOW + WINDOW, the second not yet.
+    const afterFirstExpires = await reserveAt(emailKey, NOW + WINDOW);
+    const stillFull = await reserveAt(emailKey, NOW + WINDOW + 1);
 
-    const failures = await store.getLoginFailures(emailKey);
-    expect(failures?.times).toHaveLength(10);
-    expect(new Set(failures?.times)).toHaveProperty('size', 10);
-    expect(failures?.times.every((at) => times.includes(at))).toBe(true);
-    expect(lockedForSeconds(failures, NOW + 25)).toBeGreaterThan(0);
+    // Assess
+    expect(afterFirstExpires).toEqual({ reserved: true });
+    expect(stillFull.reserved).toBe(false);
   });
 
-  it('clears failures', async () => {
+  it('clears every attempt', async () => {
     const emailKey = `${crypto.randomUUID()}@example.com`;
-    await store.recordLoginFailure(emailKey, NOW, LOCKOUT);
+    for (let i = 0; i < 10; i++) await reserveAt(emailKey, NOW + i);
 
     await store.clearLoginFailures(emailKey);
 
-    await expect(store.getLoginFailures(emailKey)).resolves.toBeNull();
+    await expect(stored(emailKey)).resolves.toBeUndefined();
+    await expect(reserveAt(emailKey, NOW + 20)).resolves.toEqual({ reserved: true });
   });
 });
 

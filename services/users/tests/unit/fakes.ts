@@ -17,7 +17,6 @@ import type {
   UserStore,
 } from '../../src/domain/ports.ts';
 import { toPublicUser, type UserRecord } from '../../src/domain/user.ts';
-import { ConcurrentUpdateError, EmailTakenError, UserNotFoundError } from '../../src/errors.ts';
 
 const memoryUsers = () => {
   const byId = new Map<string, UserRecord>();
@@ -26,9 +25,10 @@ const memoryUsers = () => {
   const claimed = () => new Map([...byId.values()].map((u) => [u.emailKey, u.id]));
   const store: UserStore = {
     async create(user, event) {
-      if (claimed().has(user.emailKey)) throw new EmailTakenError();
+      if (claimed().has(user.emailKey)) return 'email-taken';
       byId.set(user.id, user);
       events.push(event);
+      return 'created';
     },
     async getById(id) {
       reads.push(id);
@@ -40,12 +40,12 @@ const memoryUsers = () => {
     },
     async update(previous, next, event) {
       const current = byId.get(previous.id);
-      if (!current) throw new UserNotFoundError();
-      if (current.version !== previous.version) throw new ConcurrentUpdateError();
+      if (!current || current.version !== previous.version) return 'stale';
       const owner = claimed().get(next.emailKey);
-      if (owner !== undefined && owner !== next.id) throw new EmailTakenError();
+      if (owner !== undefined && owner !== next.id) return 'email-taken';
       byId.set(next.id, next);
       if (event) events.push(event);
+      return 'updated';
     },
     async list({ limit, startKey }) {
       const all = [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -64,12 +64,13 @@ const memorySessions = () => {
   const tokens = new Map<string, RefreshTokenRecord>();
   const families = new Map<string, TokenFamily>();
   const store: SessionStore = {
-    async getLoginFailures(emailKey) {
-      return failures.get(emailKey) ?? null;
-    },
-    async recordLoginFailure(emailKey, at, { threshold }) {
-      const times = [...(failures.get(emailKey)?.times ?? []), at].sort((a, b) => a - b).slice(-threshold);
-      failures.set(emailKey, { times });
+    async reserveLoginAttempt(emailKey, at, { threshold, windowMs }) {
+      // The same rule as the DynamoDB store's slots: an attempt takes one of `threshold` places,
+      // freed only when the attempt in it is older than the window.
+      const held = (failures.get(emailKey)?.times ?? []).filter((time) => time > at - windowMs);
+      if (held.length >= threshold) return { reserved: false, times: held };
+      failures.set(emailKey, { times: [...held, at] });
+      return { reserved: true };
     },
     async clearLoginFailures(emailKey) {
       failures.delete(emailKey);

@@ -2,6 +2,7 @@ import type { Principal } from '@tessera/shared/auth';
 import { describe, expect, it } from 'vitest';
 import { changeRole, getUser, listUsers, updateMe } from '../../../src/domain/accounts.ts';
 import {
+  ConcurrentUpdateError,
   EmailTakenError,
   NotYourAccountError,
   OwnRoleChangeError,
@@ -105,6 +106,32 @@ describe('Function: changeRole', () => {
         data: { userId: BOB.id, role: 'provider', previousRole: 'user', changedBy: ADMIN.id },
       },
     });
+  });
+
+  it('answers 409 when another change lands between its read and its write, and 404 when the user went', async () => {
+    // Prepare: the store reports the version it read as gone, as DynamoDB's condition does; in the
+    // second case the user is gone too by the time it is read again.
+    const { deps, users } = seeded();
+    const raced = { ...deps, users: { ...deps.users, update: async () => 'stale' as const } };
+    let reads = 0;
+    const deleted = {
+      ...raced,
+      users: {
+        ...raced.users,
+        getById: async (id: string) => (reads++ === 0 ? deps.users.getById(id) : null),
+      },
+    };
+
+    // Act
+    const afterRace = await changeRole(raced, as(ADMIN), BOB.id, 'provider', 'r').catch((e: unknown) => e);
+    const afterDelete = await changeRole(deleted, as(ADMIN), BOB.id, 'provider', 'r').catch(
+      (e: unknown) => e,
+    );
+
+    // Assess
+    expect(afterRace).toBeInstanceOf(ConcurrentUpdateError);
+    expect(afterDelete).toBeInstanceOf(UserNotFoundError);
+    expect(users.events).toHaveLength(0);
   });
 
   it('refuses to change the caller own role', async () => {

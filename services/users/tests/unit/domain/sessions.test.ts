@@ -148,8 +148,26 @@ describe('Function: login', () => {
     const unknown = await callsFor({ ...CREDENTIALS, email: 'nobody@example.com' });
     const wrong = await callsFor({ ...CREDENTIALS, password: 'wrong password' });
 
-    expect(unknown).toEqual(['getByEmailKey', 'getLoginFailures', 'recordLoginFailure']);
+    expect(unknown).toEqual(['getByEmailKey', 'reserveLoginAttempt']);
     expect(wrong).toEqual(unknown);
+  });
+
+  it('checks no password once the attempts are used up, in a burst of logins arriving together', async () => {
+    // Prepare
+    const { deps, passwords } = withUser();
+    const wrong = Array.from({ length: 59 }, (_, i) => ({ ...CREDENTIALS, password: `guess ${i}` }));
+
+    // Act
+    const outcomes = await Promise.all(wrong.map((input) => outcomeOf(login(deps, input))));
+    const verifiedInBurst = passwords.calls.verify;
+    const right = await outcomeOf(login(deps, CREDENTIALS));
+
+    // Assess
+    expect(outcomes.filter((o) => o === 'unauthorized')).toHaveLength(10);
+    expect(outcomes.filter((o) => o.startsWith('locked for'))).toHaveLength(49);
+    expect(verifiedInBurst).toBe(10);
+    expect(right).toBe(`locked for ${15 * 60}`);
+    expect(passwords.calls.verify).toBe(10);
   });
 
   it('locks an email with no account after 10 failures, as it would an account', async () => {
