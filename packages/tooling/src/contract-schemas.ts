@@ -4,9 +4,10 @@
  * understood by Ajv itself). The code generator compiles request validators with it; the end-to-end
  * tests compile response validators with it.
  */
+
+import { EMAIL_PATTERN } from '@tessera/shared/email';
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
-import { EMAIL_PATTERN } from '@tessera/shared/email';
 import type { JsonSchema } from './contract.ts';
 
 const SCHEMA_REF = '#/components/schemas/';

@@ -52,9 +52,9 @@ describe('Function: transactWrite', () => {
 
     // Assess
     await expect(write).rejects.toBeInstanceOf(WriteContendedError);
-    await expect(transactWrite(clientAnswering(conflict()) as never, [item], { attempts: 1 })).rejects.toBeInstanceOf(
-      ServiceUnavailableError,
-    );
+    await expect(
+      transactWrite(clientAnswering(conflict()) as never, [item], { attempts: 1 }),
+    ).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect(client.sent).toHaveLength(3);
   });
 
