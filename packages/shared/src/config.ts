@@ -56,34 +56,36 @@ const lazyConfig = <S extends z.ZodMiniType>(
   };
 };
 
+// The fragments are built by pure, annotated calls: a bundle keeps only those its functions use
+// (the publisher reads none of them, the authorizer no table settings), not all of zod they need.
+
 const milliseconds = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(60_000)), fallback);
 
 /** What every function reads: its log level, which Powertools reads too. */
-const logSettings = {
+const logSettings = /* @__PURE__ */ (() => ({
   POWERTOOLS_LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'INFO'),
-};
+}))();
 
 /**
  * What a function with a table reads. The client gives up on a silent DynamoDB after the connect or
  * request timeout, tries `DYNAMODB_MAX_ATTEMPTS` times in all, and the request then answers 503 with
  * `Retry-After` (see `dynamodb.ts`): a few seconds at most, well inside the function's timeout.
  */
-const tableSettings = {
+const tableSettings = /* @__PURE__ */ (() => ({
   TABLE_NAME: z.string().check(z.minLength(1)),
   /** The devstack's DynamoDB Local; unset in AWS, where the SDK finds the regional endpoint. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   DYNAMODB_CONNECT_TIMEOUT_MS: milliseconds(1000),
   DYNAMODB_REQUEST_TIMEOUT_MS: milliseconds(2000),
   DYNAMODB_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5)), 2),
-};
+}))();
 
 /** A service function with a table: `logSettings` and `tableSettings`. */
-const serviceSettings = { ...logSettings, ...tableSettings };
+const serviceSettings = /* @__PURE__ */ (() => ({ ...logSettings, ...tableSettings }))();
 
 /** A secret named by reference: `ssm:/<parameter>` in AWS, `file:/<path>` on the devstack. */
-const secretReference = z
-  .string()
-  .check(z.refine(isSecretReference, 'must be ssm:/<parameter> or file:/<path>'));
+const secretReference = /* @__PURE__ */ (() =>
+  z.string().check(z.refine(isSecretReference, 'must be ssm:/<parameter> or file:/<path>')))();
 
 export { ConfigError, lazyConfig, logSettings, parseConfig, secretReference, serviceSettings, tableSettings };

@@ -36,12 +36,14 @@ const REQUIRE_SHIM =
 /**
  * Modules replaced in every Lambda bundle. Lambda functions get their credentials from the
  * environment, so the SDK's whole default credential chain is replaced by an env-only provider;
- * and the browser user-agent parser that the SDK's core re-exports never runs in Node.
+ * the browser user-agent parser that the SDK's core re-exports never runs in Node; and the
+ * DynamoDB client's endpoint-discovery cache needs a `Map`, not mnemonist's typed-array LRU.
  */
 const awsStandIn = (file: string) => join(repoRoot, 'packages', 'shared', 'src', 'aws', file);
 const ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': awsStandIn('lambda-credentials.ts'),
   bowser: awsStandIn('browser-user-agent.ts'),
+  'mnemonist/lru-cache': awsStandIn('lru-cache.ts'),
 };
 
 /**

@@ -6,7 +6,6 @@ import { systemClock } from '@tessera/shared/clock';
 import { createCursorCodec } from '@tessera/shared/cursor';
 import { createDocumentClient } from '@tessera/shared/dynamodb';
 import { createLogger } from '@tessera/shared/logger';
-import { createProcessedOnce } from '@tessera/shared/processed-once';
 import { loadSecret } from '@tessera/shared/secrets';
 import { createDirectoryStore } from '@tessera/shared/users-directory';
 import { createTicketStore } from '#adapters/ticket-store';
@@ -31,12 +30,4 @@ const dependencies: Dependencies = {
   clock: systemClock,
 };
 
-/** Deduplicates the events the function consumes (see `service.json` subscriptions). */
-const processedOnce = createProcessedOnce({
-  client,
-  tableName: settings.TABLE_NAME,
-  consumer: 'tickets',
-  clock: dependencies.clock,
-});
-
-export { dependencies, logger, processedOnce };
+export { client, dependencies, logger };

@@ -8,29 +8,32 @@
 import { lazyConfig, logSettings, secretReference, serviceSettings } from '@tessera/shared/config';
 import * as z from 'zod/mini';
 
-const tokenSettings = {
+// Pure, annotated calls: the authorizer's bundle part keeps only its own schema, not the service's.
+const tokenSettings = /* @__PURE__ */ (() => ({
   /** The JWK set: private keys for the service, public keys are enough for the authorizer. */
   JWT_KEYS: secretReference,
   JWT_ISSUER: z.string().check(z.minLength(1)),
   JWT_AUDIENCE: z.string().check(z.minLength(1)),
-};
+}))();
 
-/** The schema of each function of the service, by its name in the manifest. */
-const schemas = {
-  users: z.object({
+const serviceSchema = /* @__PURE__ */ (() =>
+  z.object({
     ...serviceSettings,
     ...tokenSettings,
     /** Signs list cursors. */
     CURSOR_SECRET: secretReference,
-  }),
-  'users-authorizer': z.object({ ...logSettings, ...tokenSettings }),
-};
+  }))();
 
-type ServiceConfig = z.output<(typeof schemas)['users']>;
-type AuthorizerConfig = z.output<(typeof schemas)['users-authorizer']>;
+const authorizerSchema = /* @__PURE__ */ (() => z.object({ ...logSettings, ...tokenSettings }))();
 
-const serviceConfig = lazyConfig(schemas.users, process.env);
-const authorizerConfig = lazyConfig(schemas['users-authorizer'], process.env);
+/** The schema of each function of the service, by its name in the manifest. */
+const schemas = { users: serviceSchema, 'users-authorizer': authorizerSchema };
+
+type ServiceConfig = z.output<typeof serviceSchema>;
+type AuthorizerConfig = z.output<typeof authorizerSchema>;
+
+const serviceConfig = /* @__PURE__ */ lazyConfig(serviceSchema, process.env);
+const authorizerConfig = /* @__PURE__ */ lazyConfig(authorizerSchema, process.env);
 
 export type { AuthorizerConfig, ServiceConfig };
 export { authorizerConfig, schemas, serviceConfig };

@@ -5,14 +5,21 @@
  */
 import { createEventConsumer } from '@tessera/shared/consumer';
 import type { Logger } from '@tessera/shared/logger';
-import type { ProcessedOnce } from '@tessera/shared/processed-once';
+import { createProcessedOnce } from '@tessera/shared/processed-once';
 import { applyUserEvent } from '@tessera/shared/users-directory';
+import { config } from '#config';
 import type { Dependencies } from '#domain/ports';
+import { client } from '#wiring';
 
-const createEventHandlers = (deps: Pick<Dependencies, 'directory'>, once: ProcessedOnce, logger: Logger) =>
+const createEventHandlers = (deps: Pick<Dependencies, 'directory' | 'clock'>, logger: Logger) =>
   createEventConsumer({
     name: 'tickets.user-directory',
-    once,
+    once: createProcessedOnce({
+      client,
+      tableName: config().TABLE_NAME,
+      consumer: 'tickets',
+      clock: deps.clock,
+    }),
     logger,
     handlers: {
       'user.registered': (event) => applyUserEvent(deps.directory, event),
