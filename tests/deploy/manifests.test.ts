@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { catalog, isEventType } from '@tessera/shared/events';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,8 @@ import {
 import { repoRoot } from '../../packages/tooling/src/repo.ts';
 
 const manifests = loadManifests();
+/** What every function gets without its manifest naming it. */
+const ALWAYS_GIVEN = ['POWERTOOLS_LOG_LEVEL'];
 const services = loadServiceManifests();
 const contract = loadContract();
 
@@ -85,6 +87,37 @@ describe('Manifests', () => {
       // Assess
       for (const [name, fn] of Object.entries(manifest.functions)) {
         expect(exported, `${manifest.path}: ${name} runs ${fn.export}`).toContain(fn.export);
+      }
+    }
+  });
+
+  it('give each function exactly the environment its config reads, and read none it is not given', async () => {
+    for (const manifest of manifests) {
+      // Prepare: every entry has its config.ts beside it, with a schema per function.
+      const { schemas } = (await import(join(dirname(manifest.entryPath), 'config.ts'))) as {
+        schemas: Record<string, { def: { shape: Record<string, { _zod: { optin?: string } }> } }>;
+      };
+
+      for (const [name, fn] of Object.entries(manifest.functions)) {
+        // Act
+        const shape = schemas[name]?.def.shape;
+        const where = `${manifest.path}: ${name}`;
+
+        // Assess
+        expect(shape, `${where} has a config schema`).toBeDefined();
+        const read = Object.keys(shape ?? {});
+        const required = Object.entries(shape ?? {})
+          .filter(([, field]) => field._zod.optin === undefined)
+          .map(([variable]) => variable);
+        const given = [...Object.keys(fn.environment), ...ALWAYS_GIVEN];
+        expect(
+          required.filter((variable) => !given.includes(variable)),
+          `${where} needs variables it is not given`,
+        ).toEqual([]);
+        expect(
+          Object.keys(fn.environment).filter((variable) => !read.includes(variable)),
+          `${where} is given variables it does not read`,
+        ).toEqual([]);
       }
     }
   });

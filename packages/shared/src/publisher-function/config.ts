@@ -1,16 +1,18 @@
-/** Configuration of the outbox publisher function. */
+/** Configuration of the outbox publisher function (`publisher` in `packages/shared/publisher.json`). */
 import * as z from 'zod/mini';
-import { parseConfig } from '../config.ts';
+import { lazyConfig } from '../config.ts';
 import { LOG_LEVELS } from '../logger.ts';
 
-const config = parseConfig(
-  z.object({
+/** The schema of each function of the manifest, by its name. */
+const schemas = {
+  publisher: z.object({
     EVENT_BUS_NAME: z.string().check(z.minLength(1)),
     /** Overrides the EventBridge endpoint; the devstack points it at its local bus. */
     EVENTBRIDGE_ENDPOINT: z.optional(z.url()),
     POWERTOOLS_LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'INFO'),
   }),
-  process.env,
-);
+};
 
-export { config };
+const config = lazyConfig(schemas.publisher, process.env);
+
+export { config, schemas };

@@ -7,12 +7,14 @@ import { createOutboxPublisher } from '../events/publisher.ts';
 import { createLogger } from '../logger.ts';
 import { config } from './config.ts';
 
+const settings = config();
+
 const eventBridge = new EventBridgeClient(
-  config.EVENTBRIDGE_ENDPOINT ? { endpoint: config.EVENTBRIDGE_ENDPOINT } : {},
+  settings.EVENTBRIDGE_ENDPOINT ? { endpoint: settings.EVENTBRIDGE_ENDPOINT } : {},
 );
 
 export const handler = createOutboxPublisher({
   eventBridge,
-  busName: config.EVENT_BUS_NAME,
-  logger: createLogger('outbox-publisher', config.POWERTOOLS_LOG_LEVEL),
+  busName: settings.EVENT_BUS_NAME,
+  logger: createLogger('outbox-publisher', settings.POWERTOOLS_LOG_LEVEL),
 });
