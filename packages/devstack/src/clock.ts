@@ -1,0 +1,234 @@
+/**
+ * The devstack's clock: what every part that waits or tells the time asks, instead of `Date.now()`
+ * and `setTimeout`, so time can be moved (the bus's retry delays, the queues' visibility timeouts and
+ * retention, the event source mappings' back-off, and the scheduler to come).
+ *
+ * - `systemClock` is the wall clock.
+ * - `MovableClock` can be moved forward, never back: `advance(ms)` fires, in order, every timer that
+ *   falls due on the way, each seeing `now()` at its own due time. Standing (the default), it tells
+ *   the time it was set to until advanced, which is what tests use instead of waiting; ticking, it
+ *   runs with the wall clock plus the distance it was advanced, which is what `POST /_devstack/clock`
+ *   will move.
+ */
+
+/** A timer a clock has set; hand it back to `clearTimeout` to cancel it. */
+interface ClockTimer {
+  /** When it falls due, in the clock's milliseconds since the epoch. */
+  readonly due: number;
+}
+
+interface Clock {
+  /** Milliseconds since the epoch, as this clock tells it. */
+  now(): number;
+  /** Calls `callback` once `ms` of this clock's time have passed. */
+  setTimeout(callback: () => void, ms: number): ClockTimer;
+  clearTimeout(timer: ClockTimer | undefined): void;
+  /** Resolves once `ms` of this clock's time have passed, or at once when `signal` aborts (it never rejects). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Resolves after `ms`, or at once when the signal aborts; `schedule` and `cancel` set and clear the timer. */
+const sleepWith = <T>(
+  schedule: (callback: () => void, ms: number) => T,
+  cancel: (timer: T) => void,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> => {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal?.removeEventListener('abort', aborted);
+      resolve();
+    };
+    const timer = schedule(done, ms);
+    const aborted = () => {
+      cancel(timer);
+      done();
+    };
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
+};
+
+interface SystemTimer extends ClockTimer {
+  readonly handle: NodeJS.Timeout;
+}
+
+/**
+ * The wall clock: `Date.now()` and Node's timers.
+ *
+ * @example
+ * await systemClock.sleep(100);
+ */
+const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => {
+    const timer: SystemTimer = { due: Date.now() + Math.max(0, ms), handle: setTimeout(callback, ms) };
+    return timer;
+  },
+  clearTimeout: (timer) => {
+    if (timer && 'handle' in timer) clearTimeout((timer as SystemTimer).handle);
+  },
+  sleep: (ms, signal) =>
+    sleepWith(
+      (callback, delay) => setTimeout(callback, delay),
+      (handle) => clearTimeout(handle),
+      ms,
+      signal,
+    ),
+};
+
+interface MovableTimer extends ClockTimer {
+  readonly sequence: number;
+  readonly callback: () => void;
+}
+
+interface MovableClockOptions {
+  /** The time it tells at first, in milliseconds since the epoch (default: now). */
+  readonly start?: number;
+  /** Runs with the wall clock (true) or stands still until advanced (false, the default). */
+  readonly ticking?: boolean;
+}
+
+/** Lets promise continuations a timer started run before the next timer fires. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A clock that moves forward only: by `advance`, and with the wall clock when ticking.
+ *
+ * @example
+ * const clock = new MovableClock({ start: Date.parse('2026-01-01T00:00:00Z') });
+ * const woke = clock.sleep(30_000);
+ * await clock.advance(30_000); // woke resolves; clock.now() is 30 s later
+ */
+class MovableClock implements Clock {
+  private readonly ticking: boolean;
+  private readonly start: number;
+  private readonly startedAt = Date.now();
+  private shift = 0;
+  private timers: MovableTimer[] = [];
+  private sequence = 0;
+  private armed: NodeJS.Timeout | undefined;
+  private moving: Promise<void> = Promise.resolve();
+  private firing = false;
+
+  constructor(options: MovableClockOptions = {}) {
+    this.ticking = options.ticking ?? false;
+    this.start = options.start ?? Date.now();
+  }
+
+  now(): number {
+    return this.start + this.shift + (this.ticking ? Date.now() - this.startedAt : 0);
+  }
+
+  /** How far it has been advanced, in milliseconds. */
+  get advancedMs(): number {
+    return this.shift;
+  }
+
+  /** Timers set and not yet fired or cleared. */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  setTimeout(callback: () => void, ms: number): ClockTimer {
+    const timer: MovableTimer = {
+      due: this.now() + Math.max(0, Number.isFinite(ms) ? ms : 0),
+      sequence: this.sequence++,
+      callback,
+    };
+    this.timers.push(timer);
+    this.timers.sort((a, b) => a.due - b.due || a.sequence - b.sequence);
+    // A timer already due fires soon, as setTimeout(callback, 0) does, not at the next advance.
+    if (timer.due <= this.now()) setImmediate(() => void this.fireDue());
+    else this.arm();
+    return timer;
+  }
+
+  clearTimeout(timer: ClockTimer | undefined): void {
+    if (!timer) return;
+    this.timers = this.timers.filter((t) => t !== timer);
+    this.arm();
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepWith(
+      (callback, delay) => this.setTimeout(callback, delay),
+      (timer) => this.clearTimeout(timer),
+      ms,
+      signal,
+    );
+  }
+
+  /**
+   * Moves the clock `ms` forward and fires, in order, the timers due on the way (each sees `now()`
+   * at its due time; timers they set that fall due before the end fire too). Resolves once done.
+   */
+  advance(ms: number): Promise<void> {
+    if (!Number.isFinite(ms) || ms < 0) {
+      return Promise.reject(new RangeError(`The clock moves forward only: cannot advance by ${ms} ms`));
+    }
+    const move = this.moving.then(async () => {
+      const target = this.now() + ms;
+      for (;;) {
+        const next = this.timers[0];
+        if (!next || next.due > target) break;
+        if (next.due > this.now()) this.shift += next.due - this.now();
+        await this.fireDue();
+        await settle();
+      }
+      if (target > this.now()) this.shift += target - this.now();
+      this.arm();
+    });
+    this.moving = move.catch(() => undefined);
+    return move;
+  }
+
+  /** Moves the clock forward to `time` (milliseconds since the epoch); see `advance`. */
+  advanceTo(time: number): Promise<void> {
+    const now = this.now();
+    if (time < now) {
+      return Promise.reject(
+        new RangeError(
+          `The clock moves forward only: ${new Date(time).toISOString()} is before ${new Date(now).toISOString()}`,
+        ),
+      );
+    }
+    return this.advance(time - now);
+  }
+
+  /** Fires every timer due now, in order. */
+  private async fireDue(): Promise<void> {
+    if (this.firing) return;
+    this.firing = true;
+    try {
+      for (;;) {
+        const next = this.timers[0];
+        if (!next || next.due > this.now()) break;
+        this.timers.shift();
+        try {
+          next.callback();
+        } catch (error) {
+          // As with a Node timer, a throwing callback is the caller's bug; it must not stop the clock.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    } finally {
+      this.firing = false;
+      this.arm();
+    }
+  }
+
+  /** When ticking, a wall-clock timer for the next due timer. */
+  private arm(): void {
+    if (this.armed) clearTimeout(this.armed);
+    this.armed = undefined;
+    const next = this.timers[0];
+    if (!this.ticking || !next) return;
+    this.armed = setTimeout(() => void this.fireDue(), Math.max(0, next.due - this.now()));
+  }
+}
+
+export type { Clock, ClockTimer, MovableClockOptions };
+export { MovableClock, systemClock };
