@@ -41,7 +41,7 @@ const main = async () => {
   const env = parsed.data;
   const started = performance.now();
   // startDevstack checks both ports before it spends time on the build.
-  console.log('Starting Tessera: bundles, DynamoDB Local, tables, functions and the gateway ...');
+  console.log('Starting Tessera: bundles, DynamoDB Local, tables, functions, queues and the gateway ...');
   const quiet = env.TESSERA_QUIET === '1';
   const devstack = await startDevstack({
     httpPort: env.TESSERA_HTTP_PORT,
@@ -70,6 +70,7 @@ Tessera is ready in ${seconds} s.
   Contract       ${devstack.httpUrl}/openapi.json
   Health         ${devstack.httpUrl}/health
   Events         ${devstack.httpUrl}/_devstack/events
+  Queues         ${devstack.httpUrl}/_devstack/queues
   DynamoDB Local ${devstack.dynamodbEndpoint}
   Data           ${devstack.dataDir}
 ${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL ? `  Admin          ${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL}\n` : ''}

@@ -1,11 +1,13 @@
 /**
- * Reads each table's DynamoDB stream on DynamoDB Local and hands batches of records to the outbox
- * publisher bundle, as Lambda's event source mapping does in AWS: in order per shard, one batch at a
- * time, retrying from the first record the publisher reports in `batchItemFailures`.
+ * Table streams as a Lambda event source: reads each table's DynamoDB stream on DynamoDB Local and
+ * hands batches of records to a function (the outbox publisher), as Lambda's event source mapping
+ * does in AWS: in order per shard (a child shard after its parent), one batch at a time, retrying
+ * from the first record the function reports in `batchItemFailures`. The batch loop is the generic
+ * `EventSourceMapping`, one per shard; this module finds the shards and keeps the positions.
  *
- * The position in each shard is checkpointed after every successful batch (to a file when the
- * devstack keeps data), so events written just before a crash or a Ctrl-C still go out on the
- * next start: the outbox's promise holds locally too.
+ * The position in each shard is checkpointed after every batch that got anywhere (to a file when the
+ * devstack keeps data), so events written just before a crash or a Ctrl-C still go out on the next
+ * start: the outbox's promise holds locally too.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
@@ -14,20 +16,27 @@ import {
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  ResourceNotFoundException,
   type _Record as StreamRecord,
+  TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { type Clock, systemClock } from './clock.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.ts';
+import { type BatchOutcome, type EventSource, EventSourceMapping } from './event-source-mapping.ts';
 
-interface StreamPumpOptions {
+interface DynamoDbStreamSourceOptions {
   readonly endpoint: string;
   readonly streams: ReadonlyArray<{ readonly tableName: string; readonly streamArn: string }>;
-  /** Invokes the publisher with a stream event and resolves with its answer. */
-  readonly publish: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | null | undefined>;
+  /** Invokes the function with a stream event and resolves with its answer. */
+  readonly invoke: (event: DynamoDBStreamEvent) => Promise<unknown>;
   /** Where to keep checkpoints; in memory when omitted. */
   readonly checkpointFile?: string | undefined;
   readonly pollIntervalMs?: number;
   readonly batchSize?: number;
+  /** How often to look for new shards (2 s unless told). */
+  readonly discoveryIntervalMs?: number;
+  readonly clock?: Clock;
   readonly onError?: (message: string, error: unknown) => void;
 }
 
@@ -50,15 +59,114 @@ const toLambdaRecord = (record: StreamRecord, streamArn: string) => ({
   },
 });
 
-class StreamPump {
+/** One shard, read from its checkpoint; re-read from there after a batch that did not go through. */
+class ShardSource implements EventSource<StreamRecord> {
+  readonly name: string;
+  private iterator: string | undefined;
+  private closed = false;
+  /** Read from the oldest record kept, not from the checkpoint (which is past the stream's retention). */
+  private fromHorizon = false;
+
+  constructor(
+    private readonly client: DynamoDBStreamsClient,
+    private readonly streamArn: string,
+    private readonly shardId: string,
+    private readonly positions: {
+      readonly get: () => string | undefined;
+      readonly set: (sequenceNumber: string) => void;
+    },
+  ) {
+    this.name = `shard ${shardId} of ${streamArn}`;
+  }
+
+  readonly open = () => !this.closed;
+
+  private async start(after: string | undefined): Promise<string | undefined> {
+    const result = await this.client.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.streamArn,
+        ShardId: this.shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return result.ShardIterator;
+  }
+
+  async poll(max: number): Promise<readonly StreamRecord[]> {
+    try {
+      if (this.iterator === undefined) {
+        const after = this.fromHorizon ? undefined : this.positions.get();
+        // Records past the stream's retention are gone: read from the oldest one kept, as Lambda does.
+        this.iterator = await this.start(after).catch((error: unknown) => {
+          if (after && error instanceof TrimmedDataAccessException) return this.start(undefined);
+          throw error;
+        });
+        if (this.iterator === undefined) {
+          this.closed = true;
+          return [];
+        }
+      }
+      const result = await this.client.send(
+        new GetRecordsCommand({ ShardIterator: this.iterator, Limit: Math.min(1000, max) }),
+      );
+      this.iterator = result.NextShardIterator;
+      // No next iterator: the shard is closed, and read to its end once these records are through.
+      if (this.iterator === undefined) this.closed = true;
+      return result.Records ?? [];
+    } catch (error) {
+      this.iterator = undefined;
+      if (error instanceof ResourceNotFoundException) {
+        this.closed = true;
+        return [];
+      }
+      if (error instanceof ExpiredIteratorException) return [];
+      // DynamoDB Local says so of a new shard with no record yet, and of a checkpoint past retention.
+      if (error instanceof TrimmedDataAccessException) {
+        this.fromHorizon = true;
+        return [];
+      }
+      throw error;
+    }
+  }
+
+  identifierOf(record: StreamRecord): string {
+    return record.dynamodb?.SequenceNumber ?? '';
+  }
+
+  eventOf(records: readonly StreamRecord[]): DynamoDBStreamEvent {
+    return { Records: records.map((r) => toLambdaRecord(r, this.streamArn)) } as DynamoDBStreamEvent;
+  }
+
+  async settle(records: readonly StreamRecord[], outcome: BatchOutcome): Promise<void> {
+    const firstFailed =
+      outcome.kind === 'error' ? 0 : records.findIndex((r) => outcome.failed.has(this.identifierOf(r)));
+    const done = firstFailed === -1 ? records : records.slice(0, firstFailed);
+    const last = done.at(-1)?.dynamodb?.SequenceNumber;
+    if (last) {
+      this.positions.set(last);
+      this.fromHorizon = false;
+    }
+    if (firstFailed !== -1) {
+      // Read again from the first record that did not go through.
+      this.iterator = undefined;
+      this.closed = false;
+    }
+  }
+}
+
+class DynamoDbStreamSource {
+  readonly name = 'table streams';
   private readonly client: DynamoDBStreamsClient;
   private readonly checkpoints: Checkpoints;
-  private readonly shardsRunning = new Set<string>();
-  private readonly loops = new Set<Promise<void>>();
-  private stopped = false;
-  private readonly sleepers = new Set<() => void>();
+  private readonly shards = new Map<string, EventSourceMapping<StreamRecord>>();
+  private readonly stopping = new AbortController();
+  private readonly clock: Clock;
+  private discovery: Promise<void> | undefined;
 
-  constructor(private readonly options: StreamPumpOptions) {
+  constructor(private readonly options: DynamoDbStreamSourceOptions) {
+    this.clock = options.clock ?? systemClock;
     this.client = new DynamoDBStreamsClient({
       endpoint: options.endpoint,
       region: LOCAL_REGION,
@@ -70,60 +178,11 @@ class StreamPump {
         : {};
   }
 
-  /** Waits, unless the pump stops first. */
-  private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-    });
-  }
-
-  start(): void {
-    for (const stream of this.options.streams) this.track(this.discover(stream.streamArn));
-  }
-
-  private track(loop: Promise<void>) {
-    this.loops.add(loop);
-    void loop.finally(() => this.loops.delete(loop));
-  }
-
-  /** Finds the stream's shards now and then, and reads every one not yet read. */
-  private async discover(streamArn: string) {
-    while (!this.stopped) {
-      try {
-        const description = await this.client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-        for (const shard of description.StreamDescription?.Shards ?? []) {
-          const shardId = shard.ShardId;
-          if (!shardId || this.shardsRunning.has(`${streamArn}|${shardId}`)) continue;
-          this.shardsRunning.add(`${streamArn}|${shardId}`);
-          this.track(this.readShard(streamArn, shardId));
-        }
-      } catch (error) {
-        if (!this.stopped) this.options.onError?.(`cannot describe stream ${streamArn}`, error);
-      }
-      await this.sleep(2000);
-    }
-  }
-
-  private iterator(streamArn: string, shardId: string) {
-    const after = this.checkpoints[streamArn]?.[shardId];
-    return this.client
-      .send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shardId,
-          ...(after
-            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
-            : { ShardIteratorType: 'TRIM_HORIZON' }),
-        }),
-      )
-      .then((result) => result.ShardIterator);
+  /** Starts reading every stream; resolves at once. */
+  async start(): Promise<void> {
+    this.discovery ??= Promise.all(this.options.streams.map((s) => this.discover(s.streamArn))).then(
+      () => undefined,
+    );
   }
 
   private checkpoint(streamArn: string, shardId: string, sequenceNumber: string) {
@@ -132,65 +191,49 @@ class StreamPump {
       writeFileSync(this.options.checkpointFile, JSON.stringify(this.checkpoints));
   }
 
-  private async readShard(streamArn: string, shardId: string) {
-    const interval = this.options.pollIntervalMs ?? 50;
-    let iterator = await this.iterator(streamArn, shardId).catch(() => undefined);
-    let failures = 0;
-    while (!this.stopped && iterator) {
-      let records: StreamRecord[] = [];
-      let next: string | undefined;
+  /** Finds the stream's shards now and then, and reads every one not yet read, each after its parent. */
+  private async discover(streamArn: string) {
+    while (!this.stopping.signal.aborted) {
       try {
-        const result = await this.client.send(
-          new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize ?? 100 }),
-        );
-        records = result.Records ?? [];
-        next = result.NextShardIterator;
-      } catch (error) {
-        if (this.stopped) return;
-        if (!(error instanceof ExpiredIteratorException))
-          this.options.onError?.(`cannot read ${shardId}`, error);
-        await this.sleep(interval * 10);
-        iterator = await this.iterator(streamArn, shardId).catch(() => undefined);
-        continue;
-      }
-      if (records.length === 0) {
-        iterator = next;
-        await this.sleep(interval);
-        continue;
-      }
-      try {
-        const response = await this.options.publish({
-          Records: records.map((r) => toLambdaRecord(r, streamArn)),
-        } as DynamoDBStreamEvent);
-        const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-        const firstFailed = records.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
-        const done = firstFailed === -1 ? records : records.slice(0, firstFailed);
-        const last = done.at(-1)?.dynamodb?.SequenceNumber;
-        if (last) this.checkpoint(streamArn, shardId, last);
-        if (firstFailed === -1) {
-          failures = 0;
-          iterator = next;
-        } else {
-          failures++;
-          await this.sleep(Math.min(5000, 100 * 2 ** failures));
-          iterator = await this.iterator(streamArn, shardId);
+        const description = await this.client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+        for (const shard of description.StreamDescription?.Shards ?? []) {
+          const shardId = shard.ShardId;
+          if (!shardId || this.shards.has(`${streamArn}|${shardId}`)) continue;
+          const mapping = new EventSourceMapping({
+            source: new ShardSource(this.client, streamArn, shardId, {
+              get: () => this.checkpoints[streamArn]?.[shardId],
+              set: (sequenceNumber) => this.checkpoint(streamArn, shardId, sequenceNumber),
+            }),
+            invoke: (event) => this.options.invoke(event as DynamoDBStreamEvent),
+            batchSize: this.options.batchSize ?? 100,
+            pollIntervalMs: this.options.pollIntervalMs ?? 50,
+            clock: this.clock,
+            ...(this.options.onError ? { onError: this.options.onError } : {}),
+          });
+          this.shards.set(`${streamArn}|${shardId}`, mapping);
+          const parent = shard.ParentShardId
+            ? this.shards.get(`${streamArn}|${shard.ParentShardId}`)
+            : undefined;
+          void (parent ? parent.finished() : Promise.resolve()).then(() => {
+            if (!this.stopping.signal.aborted) void mapping.start();
+          });
         }
       } catch (error) {
-        failures++;
-        this.options.onError?.('the outbox publisher failed; retrying the batch', error);
-        await this.sleep(Math.min(5000, 100 * 2 ** failures));
-        iterator = await this.iterator(streamArn, shardId).catch(() => undefined);
+        if (!this.stopping.signal.aborted)
+          this.options.onError?.(`cannot describe stream ${streamArn}`, error);
       }
+      await this.clock.sleep(this.options.discoveryIntervalMs ?? 2000, this.stopping.signal);
     }
   }
 
+  /** Stops reading; resolves once every batch under way is through and checkpointed. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const wake of [...this.sleepers]) wake();
-    await Promise.allSettled([...this.loops]);
+    this.stopping.abort();
+    await this.discovery;
+    await Promise.all([...this.shards.values()].map((mapping) => mapping.stop()));
     this.client.destroy();
   }
 }
 
-export type { StreamPumpOptions };
-export { StreamPump, toLambdaRecord };
+export type { DynamoDbStreamSourceOptions };
+export { DynamoDbStreamSource, toLambdaRecord };

@@ -2,11 +2,14 @@
  * A local EventBridge bus: an HTTP endpoint that speaks `PutEvents` (AWS JSON 1.1), so the real
  * `@aws-sdk/client-eventbridge` works against it unchanged. It records every event that crosses it
  * (readable at `GET /_devstack/events`) and delivers each to the targets of the rules whose pattern
- * matches, as EventBridge does: asynchronously, retried twice on failure.
+ * matches, as EventBridge does: asynchronously, retried twice on failure, the delays on the devstack
+ * clock. A target is a function or a queue; the bus only calls `deliver`.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Clock, systemClock } from './clock.ts';
 import { readBody } from './http-body.ts';
+import { type HttpServer, startHttpServer } from './http-server.ts';
 
 interface RecordedEvent {
   readonly id: string;
@@ -46,6 +49,7 @@ interface EventBusOptions {
   /** How many events to keep for `GET /_devstack/events`. */
   readonly keep?: number;
   readonly onDeliveryFailure?: (rule: string, event: EventBridgeEvent, error: unknown) => void;
+  readonly clock?: Clock;
 }
 
 const MAX_ENTRY_BYTES = 256 * 1024;
@@ -93,29 +97,48 @@ const sendJson = (response: ServerResponse, status: number, body: unknown) => {
   response.end(JSON.stringify(body));
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The events recorded on the bus that match the filters of `GET /_devstack/events`: `detailType`,
+ * `source` and `correlationId` (the envelope's), each optional.
+ *
+ * @example
+ * filterEvents(bus.events, new URLSearchParams('detailType=user.registered'));
+ */
+const filterEvents = (events: readonly RecordedEvent[], query: URLSearchParams): RecordedEvent[] => {
+  const detailType = query.get('detailType');
+  const source = query.get('source');
+  const correlationId = query.get('correlationId');
+  return events.filter(
+    (event) =>
+      (!detailType || event.detailType === detailType) &&
+      (!source || event.source === source) &&
+      (!correlationId || (event.detail as { correlationId?: unknown }).correlationId === correlationId),
+  );
+};
 
 class LocalEventBus {
+  readonly name = 'event bus';
   readonly events: RecordedEvent[] = [];
-  private server: Server | undefined;
+  private server: HttpServer | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+  private readonly clock: Clock;
   endpoint = '';
 
-  constructor(private readonly options: EventBusOptions = {}) {}
+  constructor(private readonly options: EventBusOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   async start(): Promise<string> {
-    const server = createServer((request, response) => {
-      void this.handle(request, response).catch((error: unknown) => {
-        sendJson(response, 500, { __type: 'InternalException', message: String(error) });
-      });
+    this.server = await startHttpServer({
+      host: this.options.host ?? '127.0.0.1',
+      port: this.options.port ?? 0,
+      handler: (request, response) =>
+        this.handle(request, response).catch((error: unknown) => {
+          sendJson(response, 500, { __type: 'InternalException', message: String(error) });
+        }),
     });
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
-    });
-    const address = server.address();
-    this.endpoint = `http://${this.options.host ?? '127.0.0.1'}:${typeof address === 'object' && address ? address.port : 0}`;
+    this.endpoint = this.server.url;
     return this.endpoint;
   }
 
@@ -167,15 +190,12 @@ class LocalEventBus {
     if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail must be a JSON object' };
     }
+    const now = new Date(this.clock.now());
     const time =
-      typeof Time === 'number'
-        ? new Date(Time * 1000)
-        : typeof Time === 'string'
-          ? new Date(Time)
-          : new Date();
+      typeof Time === 'number' ? new Date(Time * 1000) : typeof Time === 'string' ? new Date(Time) : now;
     const recorded: RecordedEvent = {
       id: randomUUID(),
-      time: (Number.isNaN(time.getTime()) ? new Date() : time).toISOString(),
+      time: (Number.isNaN(time.getTime()) ? now : time).toISOString(),
       source: Source,
       detailType: DetailType,
       detail,
@@ -214,8 +234,13 @@ class LocalEventBus {
         await rule.deliver(event);
         return;
       } catch (error) {
-        if (attempt === DELIVERY_ATTEMPTS) this.options.onDeliveryFailure?.(rule.name, event, error);
-        else await sleep(100 * 2 ** attempt);
+        if (attempt < DELIVERY_ATTEMPTS && !this.stopping.signal.aborted) {
+          await this.clock.sleep(100 * 2 ** attempt, this.stopping.signal);
+          if (!this.stopping.signal.aborted) continue;
+        }
+        // The last attempt failed, or the bus is stopping and makes no further attempt.
+        this.options.onDeliveryFailure?.(rule.name, event, error);
+        return;
       }
     }
   }
@@ -225,13 +250,15 @@ class LocalEventBus {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Takes no more events, and resolves once the deliveries under way are through (no more retries). */
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await server?.close();
+    this.stopping.abort();
     await this.settled();
   }
 }
 
 export type { EventBridgeEvent, EventBusOptions, EventPattern, RecordedEvent, Rule };
-export { LocalEventBus, matchesPattern };
+export { filterEvents, LocalEventBus, matchesPattern };

@@ -1,18 +1,20 @@
 /**
  * The local HTTP gateway, standing in for API Gateway's HTTP API:
  *
- * - routes come from `openapi/api.yaml` (literal path segments win over parameters, as in API Gateway);
- * - a secured operation goes through the authorizer export of the users bundle first, and the
+ * - routes come from `openapi/api.yaml` (literal path segments win over parameters, as in API
+ *   Gateway), HEAD operations included; path parameters are percent-decoded, and a broken encoding
+ *   is a 400 problem naming the parameter;
+ * - an operation goes to the function that serves its service's operations (`x-tessera-service`),
+ *   as the manifests say; a secured one goes through the HTTP authorizer function first, and its
  *   answer's context reaches the service as `requestContext.authorizer.lambda`;
- * - the service bundle gets an API Gateway v2 (payload 2.0) event and its structured result is
- *   written back as is;
+ * - the function gets an API Gateway v2 (payload 2.0) event and its structured result is written
+ *   back as is (a HEAD answer never with a body);
  * - errors the gateway itself raises are problem+json, from the same mapper the services use.
  *
- * Besides the contract it serves `GET /openapi.json`, `GET /docs`, and `GET /_devstack/events`.
+ * Besides the contract it serves `GET /openapi.json`, `GET /docs`, and hands `/_devstack/*` to the
+ * devstack's router.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AuthorizerResult } from '@tessera/shared/auth';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ForbiddenError,
   NotFoundError,
@@ -20,22 +22,35 @@ import {
   ServiceUnavailableError,
   UnauthenticatedError,
 } from '@tessera/shared/errors';
-import { correlationIdOf, PROBLEM_CONTENT_TYPE, problemResponse } from '@tessera/shared/http';
+import {
+  correlationIdOf,
+  decodePathParameter,
+  InvalidPathEncodingError,
+  PROBLEM_CONTENT_TYPE,
+  problemResponse,
+} from '@tessera/shared/http';
 import type { Contract, ContractOperation } from '@tessera/tooling/contract';
-import type { RecordedEvent } from './event-bus.ts';
+import { authorize, type HttpRequestParts, httpApiEvent, httpAuthorizerEvent } from './api-gateway-events.ts';
+import { type Clock, systemClock } from './clock.ts';
 import { FunctionTimeoutError } from './function-host.ts';
 import { readBody } from './http-body.ts';
+import { type HttpServer, startHttpServer } from './http-server.ts';
+import type { DevstackRouter } from './router.ts';
 
 interface GatewayOptions {
   readonly port: number;
   readonly host: string;
   readonly contract: Contract;
-  /** Invokes an export of a service's bundle. */
-  readonly invoke: (service: string, exportName: string, event: unknown) => Promise<unknown>;
-  /** The service and export that authorize secured operations. */
-  readonly authorizer: { readonly service: string; readonly exportName: string };
-  readonly events: () => readonly RecordedEvent[];
+  /** Invokes a function by name. */
+  readonly invoke: (functionName: string, event: unknown) => Promise<unknown>;
+  /** The function that serves a service's operations, by the service's name. */
+  readonly operationsFunction: (service: string) => string | undefined;
+  /** The function that authorizes secured operations. */
+  readonly authorizer: string | undefined;
+  /** Answers `/_devstack/*`. */
+  readonly router?: DevstackRouter;
   readonly docsHtml: () => string;
+  readonly clock?: Clock;
   readonly onRequest?: (line: RequestLogLine) => void;
   readonly onError?: (message: string, error: unknown) => void;
 }
@@ -80,16 +95,34 @@ const compileRoutes = (contract: Contract): Route[] =>
     // Most specific first: /v1/users/me before /v1/users/{userId}.
     .sort((a, b) => b.literalSegments - a.literalSegments);
 
+/**
+ * The operation that answers a method and path, with its decoded path parameters, or null. A
+ * parameter whose percent-encoding is broken still matches (API Gateway routes on the raw path);
+ * the match then carries the 400 problem to answer, naming each broken parameter.
+ *
+ * @example
+ * matchRoute(routes, 'GET', '/v1/users/me')?.operation.operationId; // 'getMe'
+ * matchRoute(routes, 'GET', '/v1/users/%ZZ')?.encodingError; // InvalidPathEncodingError (userId)
+ */
 const matchRoute = (routes: readonly Route[], method: string, path: string) => {
   for (const route of routes) {
     if (route.operation.method !== method) continue;
     const match = route.pattern.exec(path);
     if (!match) continue;
     const pathParameters: Record<string, string> = {};
+    const broken: string[] = [];
     route.names.forEach((name, i) => {
-      pathParameters[name] = decodeURIComponent(match[i + 1] ?? '');
+      try {
+        pathParameters[name] = decodePathParameter(name, match[i + 1] ?? '');
+      } catch {
+        broken.push(name);
+      }
     });
-    return { operation: route.operation, pathParameters };
+    return {
+      operation: route.operation,
+      pathParameters,
+      ...(broken.length > 0 ? { encodingError: new InvalidPathEncodingError(broken) } : {}),
+    };
   }
   return null;
 };
@@ -110,35 +143,30 @@ const queryParameters = (url: URL): Record<string, string> | undefined => {
   return Object.keys(out).length > 0 ? out : undefined;
 };
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-const clfTime = (date: Date) => {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
-};
-
 class Gateway {
-  private server: Server | undefined;
+  readonly name = 'gateway';
+  private server: HttpServer | undefined;
   private readonly routes: Route[];
   /** `GET /openapi.json`'s body: the contract does not change while the gateway runs. */
   private readonly contractJson: string;
+  private readonly clock: Clock;
   url = '';
 
   constructor(private readonly options: GatewayOptions) {
     this.routes = compileRoutes(options.contract);
     this.contractJson = JSON.stringify(options.contract.document);
+    this.clock = options.clock ?? systemClock;
   }
 
+  /** Opens the gateway; resolves with its URL once it listens. */
   async start(): Promise<string> {
-    const server = createServer((request, response) => void this.handle(request, response));
-    server.keepAliveTimeout = 5000;
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port: this.options.port, host: this.options.host, exclusive: true }, () => resolve());
+    this.server = await startHttpServer({
+      host: this.options.host,
+      port: this.options.port,
+      handler: (request, response) => this.handle(request, response),
+      busyPort: { what: 'the HTTP gateway', variable: 'TESSERA_HTTP_PORT' },
     });
-    const address = server.address();
-    this.url = `http://${this.options.host}:${typeof address === 'object' && address ? address.port : 0}`;
+    this.url = this.server.url;
     return this.url;
   }
 
@@ -151,7 +179,7 @@ class Gateway {
     try {
       status = await this.route(request, response, url, method, requestId);
     } catch (error) {
-      status = this.problem(response, error, url.pathname, requestId);
+      status = this.problem(response, method, error, url.pathname, requestId);
     } finally {
       this.options.onRequest?.({
         method,
@@ -170,28 +198,43 @@ class Gateway {
     method: string,
     requestId: string,
   ) {
-    if (method === 'GET' && url.pathname === '/openapi.json') {
-      return this.send(response, 200, { 'content-type': 'application/json' }, this.contractJson);
+    const readable = method === 'GET' || method === 'HEAD';
+    if (readable && url.pathname === '/openapi.json') {
+      return this.send(response, method, 200, { 'content-type': 'application/json' }, this.contractJson);
     }
-    if (method === 'GET' && (url.pathname === '/docs' || url.pathname === '/docs/')) {
+    if (readable && (url.pathname === '/docs' || url.pathname === '/docs/')) {
       return this.send(
         response,
+        method,
         200,
         { 'content-type': 'text/html; charset=utf-8' },
         this.options.docsHtml(),
       );
     }
-    if (method === 'GET' && url.pathname === '/_devstack/events') {
+    const router = this.options.router;
+    if (router?.owns(url.pathname)) {
+      const answer = await router.handle({
+        method,
+        url,
+        headers: request.headers,
+        body: () => readBody(request, MAX_REQUEST_BYTES),
+      });
       return this.send(
         response,
-        200,
-        { 'content-type': 'application/json', 'cache-control': 'no-store' },
-        JSON.stringify({ items: this.filteredEvents(url) }),
+        method,
+        answer.status,
+        { ...answer.headers, 'x-request-id': requestId },
+        answer.body,
       );
     }
     const route = matchRoute(this.routes, method, url.pathname);
     if (!route) {
       throw new NotFoundError('ROUTE_NOT_FOUND', `No operation answers ${method} ${url.pathname}.`);
+    }
+    if (route.encodingError) throw route.encodingError;
+    const target = this.options.operationsFunction(route.operation.service);
+    if (!target) {
+      throw new Error(`No function serves the operations of ${route.operation.service}`);
     }
     const body = await readBody(
       request,
@@ -204,79 +247,53 @@ class Gateway {
     );
     const headers = flatHeaders(request);
     headers['x-request-id'] ??= requestId;
-    const contentType = headers['content-type'] ?? '';
-    const isText = body.length === 0 || TEXT_MEDIA_TYPE.test(contentType);
-    const now = new Date();
-    const cookies = request.headers.cookie?.split(/;\s*/).filter(Boolean);
-    const query = queryParameters(url);
-    const requestContext = {
-      accountId: '000000000000',
-      apiId: 'devstack',
-      domainName: request.headers.host ?? 'localhost',
-      domainPrefix: 'devstack',
-      http: {
-        method,
-        path: url.pathname,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: request.headers['user-agent'] ?? '',
-      },
-      requestId: randomUUID(),
-      routeKey: route.operation.routeKey,
-      stage: '$default',
-      time: clfTime(now),
-      timeEpoch: now.getTime(),
-    };
-    const common = {
-      version: '2.0',
-      routeKey: route.operation.routeKey,
+    const parts: HttpRequestParts = {
+      method,
       rawPath: url.pathname,
       rawQueryString: url.search.replace(/^\?/, ''),
-      ...(cookies && cookies.length > 0 ? { cookies } : {}),
       headers,
-      ...(query ? { queryStringParameters: query } : {}),
-      ...(route.operation.parameters.some((p) => p.in === 'path')
-        ? { pathParameters: route.pathParameters }
-        : {}),
+      cookies: request.headers.cookie?.split(/;\s*/).filter(Boolean) ?? [],
+      queryStringParameters: queryParameters(url),
+      routeKey: route.operation.routeKey,
+      pathParameters: route.operation.parameters.some((p) => p.in === 'path')
+        ? route.pathParameters
+        : undefined,
+      body,
+      bodyIsText: body.length === 0 || TEXT_MEDIA_TYPE.test(headers['content-type'] ?? ''),
+      sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      userAgent: request.headers['user-agent'] ?? '',
+      protocol: `HTTP/${request.httpVersion}`,
+      domainName: request.headers.host ?? 'localhost',
+      receivedAt: this.clock.now(),
     };
 
-    let authorizer: { lambda: AuthorizerResult['context'] } | undefined;
+    let context: Readonly<Record<string, unknown>> | undefined;
     if (route.operation.secured) {
-      const authorization = headers.authorization;
-      if (!authorization) {
+      const authorizer = this.options.authorizer;
+      if (!authorizer) throw new Error('A secured operation, and no function authorizes the HTTP API');
+      const answer = await authorize({
+        invoke: (event) => this.options.invoke(authorizer, event),
+        identitySource: [headers.authorization],
+        event: (identity) => httpAuthorizerEvent(parts, identity),
+      });
+      if (!answer.authorized && answer.reason === 'identity-missing') {
         // API Gateway answers a missing identity source itself, without calling the authorizer.
         throw new UnauthenticatedError('UNAUTHENTICATED', 'This operation needs an access token.');
       }
-      const answer = (await this.options.invoke(
-        this.options.authorizer.service,
-        this.options.authorizer.exportName,
-        {
-          ...common,
-          type: 'REQUEST',
-          routeArn: `arn:aws:execute-api:us-east-1:000000000000:devstack/$default/${method}${url.pathname}`,
-          identitySource: [authorization],
-          requestContext,
-        },
-      )) as AuthorizerResult;
-      if (!answer?.isAuthorized)
-        throw new ForbiddenError('FORBIDDEN', 'The authorizer refused this request.');
-      authorizer = { lambda: answer.context };
+      if (!answer.authorized) throw new ForbiddenError('FORBIDDEN', 'The authorizer refused this request.');
+      context = answer.context;
     }
 
-    const result = await this.options.invoke(route.operation.service, 'handler', {
-      ...common,
-      requestContext: { ...requestContext, ...(authorizer ? { authorizer } : {}) },
-      ...(body.length > 0 ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
-      isBase64Encoded: !isText,
-    });
-    return this.writeResult(response, result, requestId);
+    const result = await this.options.invoke(target, httpApiEvent(parts, context));
+    return this.writeResult(response, method, result, requestId);
   }
 
-  private writeResult(response: ServerResponse, result: unknown, requestId: string) {
+  private writeResult(response: ServerResponse, method: string, result: unknown, requestId: string) {
     if (result === null || typeof result !== 'object' || !('statusCode' in result)) {
       // API Gateway's reading of an unstructured result: 200 with the value as JSON.
       return this.send(
         response,
+        method,
         200,
         { 'content-type': 'application/json', 'x-request-id': requestId },
         JSON.stringify(result),
@@ -299,10 +316,16 @@ class Gateway {
         : structured.isBase64Encoded
           ? Buffer.from(structured.body, 'base64')
           : structured.body;
-    return this.send(response, structured.statusCode, headers, body);
+    return this.send(response, method, structured.statusCode, headers, body);
   }
 
-  private problem(response: ServerResponse, error: unknown, instance: string, requestId: string): number {
+  private problem(
+    response: ServerResponse,
+    method: string,
+    error: unknown,
+    instance: string,
+    requestId: string,
+  ): number {
     const cause =
       error instanceof FunctionTimeoutError
         ? new ServiceUnavailableError('SERVICE_TIMEOUT', 'The service did not answer in time.')
@@ -311,44 +334,32 @@ class Gateway {
     if (status >= 500) this.options.onError?.(`request ${requestId} failed in the gateway`, error);
     return this.send(
       response,
+      method,
       status,
       { ...headers, 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': requestId },
       JSON.stringify(problem),
     );
   }
 
+  /** Writes an answer; for HEAD, its headers (the length the body would have) and no body. */
   private send(
     response: ServerResponse,
+    method: string,
     status: number,
-    headers: Record<string, string | string[]>,
+    headers: Readonly<Record<string, string | string[]>>,
     body: string | Buffer,
   ): number {
     if (response.headersSent) return status;
     response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
-    response.end(body);
+    if (method === 'HEAD') response.end();
+    else response.end(body);
     return status;
-  }
-
-  private filteredEvents(url: URL): RecordedEvent[] {
-    const detailType = url.searchParams.get('detailType');
-    const source = url.searchParams.get('source');
-    const correlationId = url.searchParams.get('correlationId');
-    return this.options
-      .events()
-      .filter(
-        (event) =>
-          (!detailType || event.detailType === detailType) &&
-          (!source || event.source === source) &&
-          (!correlationId || (event.detail as { correlationId?: unknown }).correlationId === correlationId),
-      );
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeIdleConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server?.close();
   }
 }
 

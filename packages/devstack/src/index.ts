@@ -1,34 +1,45 @@
 /**
  * The devstack: the whole of Tessera on one machine, with no AWS account.
  *
- * `startDevstack` builds (unless told not to), starts DynamoDB Local (or uses a given endpoint),
- * creates each service's table from its declaration, generates its secrets once, starts the local
- * bus, loads every bundle into its own worker, pumps table streams through the outbox publisher,
- * opens the HTTP gateway, and makes sure the bootstrap admin exists. `stop()` undoes all of it,
- * Java included.
+ * `startDevstack` assembles a list of parts from the manifests and starts them in order: the data
+ * folder, the build (unless told not to), DynamoDB Local (or a given endpoint), each service's table
+ * from its declaration, the secrets the manifests declare, the local bus with a rule per
+ * subscription, the queues those rules send to, one function per manifest function, the event
+ * source mappings (table streams, queues), the bootstrap admin, and last the HTTP gateway, so that
+ * once `/health` answers, start-up is complete. `stop()` stops the parts in reverse, Java included.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Contract, loadContract } from '@tessera/tooling/contract';
-import type { DynamoDBBatchResponse } from 'aws-lambda';
+import { loadManifests, type Manifest } from '@tessera/tooling/manifests';
+import { repoRoot } from '@tessera/tooling/repo';
+import { type Clock, systemClock } from './clock.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
-import { LocalEventBus, type RecordedEvent } from './event-bus.ts';
-import { FunctionHost } from './function-host.ts';
+import { DynamoDbStreamSource } from './dynamodb-stream-source.ts';
+import { filterEvents, LocalEventBus, type RecordedEvent } from './event-bus.ts';
+import { EventSourceMapping } from './event-source-mapping.ts';
+import { defineFunctions, Functions } from './functions.ts';
 import { Gateway, type RequestLogLine } from './gateway.ts';
+import type { ReceivedMessage } from './local-queue.ts';
+import { type Part, type PartTiming, part, startParts } from './parts.ts';
 import { assertPortFree, freePort } from './ports.ts';
-import { ensureSecrets } from './secrets.ts';
-import { bundlePath, discoverServices } from './services.ts';
-import { StreamPump } from './stream-pump.ts';
+import { QueueSource } from './queue-source.ts';
+import { LocalQueues } from './queues.ts';
+import { DevstackRouter } from './router.ts';
+import { ensureSecrets, secretFile } from './secrets.ts';
+import { bundlePath } from './services.ts';
 import { ensureTable } from './tables.ts';
+import { topologyOf } from './topology.ts';
 
 interface DevstackOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly httpPort?: number;
-  /** Keeps DynamoDB data, secrets and stream checkpoints here; a temporary folder when omitted. */
+  /** Keeps DynamoDB data, secrets, queues and stream checkpoints here; a temporary folder when omitted. */
   readonly dataDir?: string;
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local. */
   readonly dynamodbEndpoint?: string;
@@ -43,6 +54,14 @@ interface DevstackOptions {
   /** Lines the functions log, and the devstack's own notes. */
   readonly onLog?: (source: string, line: string) => void;
   readonly onRequest?: (line: RequestLogLine) => void;
+  /** The time the bus, the queues and the event source mappings go by (the wall clock unless told). */
+  readonly clock?: Clock;
+  /** The manifests to run (every manifest of the repository unless told; tests run made-up ones). */
+  readonly manifests?: readonly Manifest[];
+  /** Where the bundles are, `<distDir>/<manifest name>/index.mjs` (the repository's `dist/` unless told). */
+  readonly distDir?: string;
+  /** The HTTP contract (`openapi/api.yaml` unless told). */
+  readonly contract?: Contract;
 }
 
 interface Devstack {
@@ -52,16 +71,45 @@ interface Devstack {
   readonly dataDir: string;
   readonly tablePrefix: string;
   readonly contract: Contract;
+  /** Every event that crossed the bus (also at `GET /_devstack/events`). */
   readonly events: readonly RecordedEvent[];
-  /** Invokes an export of a function directly, as `aws lambda invoke` would. */
-  invoke(functionName: string, exportName: string, event: unknown): Promise<unknown>;
+  /** The functions by name (`users`, `users-authorizer`, ...). */
+  readonly functions: readonly string[];
+  /** The queues the subscriptions deliver through, and their dead-letter queues. */
+  readonly queues: LocalQueues;
+  readonly clock: Clock;
+  /** How long each part took to start, in order. */
+  readonly startup: readonly PartTiming[];
+  /** Invokes a function by name, as `aws lambda invoke` would. */
+  invoke(functionName: string, event: unknown): Promise<unknown>;
+  /** The file that holds a service's secret (`<dataDir>/secrets/<service>/<id>`). */
+  secretFile(service: string, id: string): string;
   stop(): Promise<void>;
 }
 
-const JWT_AUDIENCE = 'tessera-api';
+const EVENT_BUS_NAME = 'tessera';
 
 /**
- * Starts the devstack and resolves once it serves requests.
+ * Where a table-stream reader's checkpoints go: `<data>/stream-checkpoints/<function>.json`. A data
+ * folder from before kept one file for the one reader; it moves, so nothing is published twice.
+ */
+const streamCheckpointFile = (dataDir: string, reader: string, readers: readonly string[]): string => {
+  const file = join(dataDir, 'stream-checkpoints', `${reader}.json`);
+  const legacy = join(dataDir, 'stream-checkpoints.json');
+  mkdirSync(dirname(file), { recursive: true });
+  if (!existsSync(file) && existsSync(legacy) && readers.length === 1) renameSync(legacy, file);
+  return file;
+};
+
+/** A part around something that starts and stops itself. */
+const running = (name: string, thing: { start(): Promise<unknown>; stop(): Promise<void> }): Part =>
+  part(name, async () => {
+    await thing.start();
+    return () => thing.stop();
+  });
+
+/**
+ * Starts the devstack and resolves once it serves requests, with everything behind them ready.
  *
  * @example
  * const devstack = await startDevstack({ httpPort: 3000, dataDir: '.tessera' });
@@ -71,174 +119,220 @@ const JWT_AUDIENCE = 'tessera-api';
 const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> => {
   const host = options.host ?? '127.0.0.1';
   const httpPort = options.httpPort ?? 3000;
+  const clock = options.clock ?? systemClock;
   const log = (source: string, line: string) => options.onLog?.(source, line);
-  const cleanups: Array<() => Promise<void> | void> = [];
-  const stop = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        log('devstack', `while stopping: ${String(error)}`);
+  const distDir = options.distDir ?? join(repoRoot, 'dist');
+  const tablePrefix = options.tablePrefix ?? 'tessera-';
+
+  // Both ports are checked before anything is built, made or started.
+  await assertPortFree(httpPort, host, 'the HTTP gateway', 'TESSERA_HTTP_PORT');
+  if (!options.dynamodbEndpoint && options.dynamodbPort !== undefined) {
+    await assertPortFree(options.dynamodbPort, host, 'DynamoDB Local', 'TESSERA_DYNAMODB_PORT');
+  }
+
+  const manifests = options.manifests ?? loadManifests();
+  const topology = topologyOf(manifests);
+  const contract = options.contract ?? loadContract();
+  const dataDir = options.dataDir ? resolve(options.dataDir) : join(tmpdir(), `tessera-${randomUUID()}`);
+  const router = new DevstackRouter();
+
+  let dynamodbEndpoint = options.dynamodbEndpoint ?? '';
+  const tables = new Map<string, { tableName: string; streamArn: string | undefined }>();
+  let live = new Functions([]);
+  const invoke = (functionName: string, event: unknown) => live.invoke(functionName, event);
+  const queues = new LocalQueues({
+    specs: topology.queues.map((queue) => ({
+      name: queue.name,
+      visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
+      deadLetter: { name: queue.deadLetterQueueName, maxReceiveCount: queue.maxReceiveCount },
+    })),
+    directory: join(dataDir, 'queues'),
+    clock,
+  });
+  const bus = new LocalEventBus({
+    host,
+    clock,
+    rules: topology.rules.map((rule) => ({
+      name: rule.name,
+      pattern: rule.pattern,
+      deliver: async (event) => {
+        if (rule.target.kind === 'queue') queues.require(rule.target.queueName).send(JSON.stringify(event));
+        else await invoke(rule.target.functionName, event);
+      },
+    })),
+    onDeliveryFailure: (rule, event, error) =>
+      log('bus', `delivery of ${event['detail-type']} ${event.id} to ${rule} failed: ${String(error)}`),
+  });
+  const gatewayPort = httpPort === 0 ? await freePort(host) : httpPort;
+  const gateway = new Gateway({
+    port: gatewayPort,
+    host,
+    contract,
+    clock,
+    invoke,
+    operationsFunction: (service) => topology.operations.get(service),
+    authorizer: topology.httpAuthorizer,
+    router,
+    docsHtml: (() => {
+      let docs: string | undefined;
+      return () => {
+        docs ??= renderDocsPage(contract);
+        return docs;
+      };
+    })(),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    onError: (message, error) => log('gateway', `${message}: ${String(error)}`),
+  });
+  router
+    .add('GET', '/_devstack/events', ({ url }) => ({
+      body: { items: filterEvents(bus.events, url.searchParams) },
+    }))
+    .add('GET', '/_devstack/queues', () => ({ body: { items: queues.list() } }))
+    .add('POST', '/_devstack/queues/{name}/redrive', ({ params }) => {
+      const queue = queues.get(params.name ?? '');
+      const deadLetter = queue?.deadLetter;
+      if (!queue || !deadLetter)
+        return { status: 404, body: { message: `No queue ${params.name} with a dead-letter queue` } };
+      return { body: { moved: deadLetter.queue.redrive(queue) } };
+    });
+
+  const parts: Part[] = [
+    part('data folder', async () => {
+      mkdirSync(dataDir, { recursive: true, ...(options.dataDir ? {} : { mode: 0o700 }) });
+      return options.dataDir ? undefined : () => rmSync(dataDir, { recursive: true, force: true });
+    }),
+    part('build', async () => {
+      if (options.build !== false) {
+        const { buildAll } = await import('@tessera/tooling/build');
+        await buildAll({ report: (line) => log('build', line) });
       }
-    }
-  };
-
-  try {
-    await assertPortFree(httpPort, host, 'the HTTP gateway', 'TESSERA_HTTP_PORT');
-    if (!options.dynamodbEndpoint && options.dynamodbPort !== undefined) {
-      await assertPortFree(options.dynamodbPort, host, 'DynamoDB Local', 'TESSERA_DYNAMODB_PORT');
-    }
-
-    const dataDir = options.dataDir ? resolve(options.dataDir) : mkdtempSync(join(tmpdir(), 'tessera-'));
-    if (!options.dataDir) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    mkdirSync(dataDir, { recursive: true });
-
-    const services = discoverServices();
-    if (options.build !== false) {
-      const { buildAll } = await import('@tessera/tooling/build');
-      await buildAll({ report: (line) => log('build', line) });
-    }
-
-    const missing = [...services.map((service) => service.name), 'publisher']
-      .map((name) => bundlePath(name))
-      .filter((path) => !existsSync(path));
-    if (missing.length > 0) {
-      throw new Error(`Bundles are missing (${missing.join(', ')}): run \`npm run build\` first.`);
-    }
-
-    let dynamodbEndpoint = options.dynamodbEndpoint;
-    if (!dynamodbEndpoint) {
+      const missing = manifests.map((m) => bundlePath(m.name, distDir)).filter((path) => !existsSync(path));
+      if (missing.length > 0) {
+        throw new Error(`Bundles are missing (${missing.join(', ')}): run \`npm run build\` first.`);
+      }
+    }),
+    part('DynamoDB Local', async () => {
+      if (options.dynamodbEndpoint) return;
       const dynamodb = await startDynamoDbLocal({
         port: options.dynamodbPort || (await freePort(host)),
         dataDir: options.dataDir ? join(dataDir, 'dynamodb') : undefined,
       });
-      cleanups.push(() => dynamodb.stop());
       dynamodbEndpoint = dynamodb.endpoint;
-    }
-
-    const tablePrefix = options.tablePrefix ?? 'tessera-';
-    const dynamodb = new DynamoDBClient({
-      endpoint: dynamodbEndpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    cleanups.push(() => dynamodb.destroy());
-    const tables = await Promise.all(
-      services.map((service) => ensureTable(dynamodb, service.table, `${tablePrefix}${service.table.name}`)),
-    );
-
-    const secrets = ensureSecrets(dataDir);
-    const functions = new Map<string, FunctionHost>();
-    const invoke = (functionName: string, exportName: string, event: unknown) => {
-      const fn = functions.get(functionName);
-      if (!fn) return Promise.reject(new Error(`No function named ${functionName}`));
-      return fn.invoke(exportName, event);
-    };
-    const bus = new LocalEventBus({
-      host,
-      rules: services.flatMap((service) =>
-        service.subscriptions.map((subscription) => ({
-          name: `${service.name}.${subscription.name}`,
-          pattern: subscription.pattern,
-          deliver: async (event) => {
-            await invoke(service.name, subscription.exportName, event);
-          },
-        })),
-      ),
-      onDeliveryFailure: (rule, event, error) =>
-        log('bus', `delivery of ${event['detail-type']} ${event.id} to ${rule} failed: ${String(error)}`),
-    });
-    const eventBusEndpoint = await bus.start();
-    cleanups.push(() => bus.stop());
-
-    const contract = loadContract();
-    const gatewayPort = httpPort === 0 ? await freePort(host) : httpPort;
-    const baseEnvironment = {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
-      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
-      DYNAMODB_ENDPOINT: dynamodbEndpoint,
-      EVENTBRIDGE_ENDPOINT: eventBusEndpoint,
-      EVENT_BUS_NAME: 'tessera',
-      JWT_KEYS: secrets.jwtKeys,
-      JWT_ISSUER: `http://${host}:${gatewayPort}`,
-      JWT_AUDIENCE,
-      CURSOR_SECRET: secrets.cursorSecret,
-    };
-    for (const [i, service] of services.entries()) {
-      functions.set(
-        service.name,
-        new FunctionHost({
-          name: service.name,
-          bundle: bundlePath(service.name),
-          environment: { ...baseEnvironment, TABLE_NAME: tables[i]?.tableName ?? '' },
-          onLog: log,
+      return () => dynamodb.stop();
+    }),
+    part('tables', async () => {
+      const client = new DynamoDBClient({
+        endpoint: dynamodbEndpoint,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      try {
+        await Promise.all(
+          manifests.flatMap((manifest) =>
+            manifest.tableDeclaration
+              ? [
+                  ensureTable(
+                    client,
+                    manifest.tableDeclaration,
+                    `${tablePrefix}${manifest.tableDeclaration.name}`,
+                  ).then((table) => tables.set(manifest.name, table)),
+                ]
+              : [],
+          ),
+        );
+      } finally {
+        client.destroy();
+      }
+    }),
+    part('secrets', async () => {
+      ensureSecrets(dataDir, manifests);
+    }),
+    running('event bus', bus),
+    running('queues', queues),
+    part('functions', async () => {
+      live = new Functions(
+        defineFunctions(manifests, distDir, {
+          tableName: (manifest) => tables.get(manifest.name)?.tableName,
+          secretFile: (service, id) => secretFile(dataDir, service, id),
+          httpUrl: `http://${host}:${gatewayPort}`,
+          eventBusName: EVENT_BUS_NAME,
+          logLevel: options.logLevel ?? 'INFO',
+          dynamodbEndpoint,
+          eventBridgeEndpoint: bus.endpoint,
         }),
+        { onLog: log },
       );
-    }
-    functions.set(
-      'publisher',
-      new FunctionHost({
-        name: 'publisher',
-        bundle: bundlePath('publisher'),
-        environment: baseEnvironment,
-        onLog: log,
+      await live.start();
+      return () => live.stop();
+    }),
+    ...topology.tableStreamReaders.map((reader) =>
+      part(`table streams -> ${reader}`, async () => {
+        const checkpointFile = options.dataDir
+          ? streamCheckpointFile(dataDir, reader, topology.tableStreamReaders)
+          : undefined;
+        const source = new DynamoDbStreamSource({
+          endpoint: dynamodbEndpoint,
+          streams: [...tables.values()].flatMap((t) =>
+            t.streamArn ? [{ tableName: t.tableName, streamArn: t.streamArn }] : [],
+          ),
+          invoke: (event) => invoke(reader, event),
+          checkpointFile,
+          clock,
+          onError: (message, error) => log('streams', `${message}: ${String(error)}`),
+        });
+        await source.start();
+        return () => source.stop();
       }),
-    );
-    cleanups.push(() => Promise.all([...functions.values()].map((fn) => fn.stop())).then(() => undefined));
-    await Promise.all([...functions.values()].map((fn) => fn.start()));
+    ),
+    ...topology.queues.map((declaration) =>
+      part(`queue ${declaration.name} -> ${declaration.functionName}`, async () => {
+        const mapping = new EventSourceMapping<ReceivedMessage>({
+          source: new QueueSource(queues.require(declaration.name)),
+          invoke: (event) => invoke(declaration.functionName, event),
+          batchSize: declaration.batchSize,
+          batchingWindowMs: declaration.maximumBatchingWindowSeconds * 1000,
+          concurrency: declaration.maximumConcurrency,
+          // The queue's long poll does the waiting.
+          pollIntervalMs: 0,
+          clock,
+          onError: (message, error) => log('queues', `${message}: ${String(error)}`),
+        });
+        await mapping.start();
+        return () => mapping.stop();
+      }),
+    ),
+    part('bootstrap admin', async () => {
+      if (!options.bootstrapAdmin) return;
+      const target = topology.commands.get('bootstrap-admin');
+      if (!target)
+        throw new Error(
+          'A bootstrap admin is asked for, and no function declares the bootstrap-admin command',
+        );
+      await invoke(target, { command: 'bootstrap-admin', ...options.bootstrapAdmin });
+    }),
+    // Last: once the gateway answers, everything behind it is ready, the bootstrap admin included.
+    running('gateway', gateway),
+  ];
 
-    const pump = new StreamPump({
-      endpoint: dynamodbEndpoint,
-      streams: tables.flatMap((t) =>
-        t.streamArn ? [{ tableName: t.tableName, streamArn: t.streamArn }] : [],
-      ),
-      publish: (event) => invoke('publisher', 'handler', event) as Promise<DynamoDBBatchResponse>,
-      checkpointFile: options.dataDir ? join(dataDir, 'stream-checkpoints.json') : undefined,
-      onError: (message, error) => log('streams', `${message}: ${String(error)}`),
-    });
-    pump.start();
-    cleanups.push(() => pump.stop());
-
-    let docs: string | undefined;
-    const gateway = new Gateway({
-      port: gatewayPort,
-      host,
-      contract,
-      invoke,
-      authorizer: { service: 'users', exportName: 'authorizer' },
-      events: () => bus.events,
-      docsHtml: () => {
-        docs ??= renderDocsPage(contract);
-        return docs;
-      },
-      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
-      onError: (message, error) => log('gateway', `${message}: ${String(error)}`),
-    });
-    const httpUrl = await gateway.start();
-    cleanups.push(() => gateway.stop());
-
-    if (options.bootstrapAdmin) {
-      await invoke('users', 'handler', { command: 'bootstrap-admin', ...options.bootstrapAdmin });
-    }
-
-    return {
-      httpUrl,
-      dynamodbEndpoint,
-      eventBusEndpoint,
-      dataDir,
-      tablePrefix,
-      contract,
-      events: bus.events,
-      invoke,
-      stop,
-    };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const started = await startParts(parts, (name, error) =>
+    log('devstack', `while stopping ${name}: ${String(error)}`),
+  );
+  return {
+    httpUrl: gateway.url,
+    dynamodbEndpoint,
+    eventBusEndpoint: bus.endpoint,
+    dataDir,
+    tablePrefix,
+    contract,
+    events: bus.events,
+    functions: live.names,
+    queues,
+    clock,
+    startup: started.timings,
+    invoke,
+    secretFile: (service, id) => secretFile(dataDir, service, id),
+    stop: started.stop,
+  };
 };
 
 export type { Devstack, DevstackOptions };

@@ -190,7 +190,7 @@ describe('npm start', () => {
     await expect(fetch(`${api}/health`)).rejects.toThrow();
     // The data stays for the next start.
     expect(existsSync(join(dataDir, 'dynamodb', 'shared-local-instance.db'))).toBe(true);
-    expect(existsSync(join(dataDir, 'secrets', 'jwt-keys.json'))).toBe(true);
+    expect(existsSync(join(dataDir, 'secrets', 'users', 'jwt-private-keys'))).toBe(true);
   });
 
   it('stops Java itself on a SIGTERM sent to the CLI alone', { timeout: 180_000 }, async () => {

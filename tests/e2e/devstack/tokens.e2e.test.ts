@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { decodeJwt, importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { secretFile } from '../../../packages/devstack/src/secrets.ts';
 import { devstack, newAccount, raw } from '../../support/e2e.ts';
 
 /** Signs with the devstack's real key, to show that a valid signature alone is not enough. */
 const signWithRealKey = async (claims: Record<string, unknown>) => {
   if (!devstack) throw new Error('this file runs against the devstack only');
-  const { keys } = JSON.parse(readFileSync(join(devstack.dataDir, 'secrets', 'jwt-keys.json'), 'utf8'));
+  const file = secretFile(devstack.dataDir, 'users', 'jwt-private-keys');
+  const { keys } = JSON.parse(readFileSync(file, 'utf8'));
   const key = await importJWK(keys[0], 'ES256');
   return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: keys[0].kid }).sign(key);
 };

@@ -11,8 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { endpoint, serviceTable } from '../../../../tests/support/dynamodb.ts';
 import { pollUntil } from '../../../../tests/support/poll.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/dynamodb-local.ts';
+import { DynamoDbStreamSource } from '../../src/dynamodb-stream-source.ts';
 import { type EventBridgeEvent, LocalEventBus } from '../../src/event-bus.ts';
-import { StreamPump } from '../../src/stream-pump.ts';
 
 const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() } as unknown as Logger;
 
@@ -21,7 +21,7 @@ let bus: LocalEventBus;
 let publish: (event: DynamoDBStreamEvent) => ReturnType<ReturnType<typeof createOutboxPublisher>>;
 const delivered: EventBridgeEvent[] = [];
 const folder = mkdtempSync(join(tmpdir(), 'tessera-plumbing-'));
-const pumps: StreamPump[] = [];
+const pumps: DynamoDbStreamSource[] = [];
 
 beforeAll(async () => {
   table = await serviceTable('users');
@@ -56,14 +56,14 @@ afterAll(async () => {
 });
 
 const pump = (checkpointFile: string, wrap = publish) => {
-  const instance = new StreamPump({
+  const instance = new DynamoDbStreamSource({
     endpoint: endpoint(),
     streams: [{ tableName: table.tableName, streamArn: table.streamArn ?? '' }],
-    publish: wrap,
+    invoke: wrap,
     checkpointFile,
     pollIntervalMs: 20,
   });
-  instance.start();
+  void instance.start();
   pumps.push(instance);
   return instance;
 };

@@ -1,13 +1,15 @@
 /**
  * What `npm start` keeps in its data folder survives a restart: DynamoDB Local started by the
  * devstack's own starter in its persistent mode (`-sharedDb -dbPath`, under `<data>/dynamodb`, as
- * `startDevstack` lays it out) keeps tables and items, and the generated secrets are not generated
- * again. Java starts twice here, on its own ports, beside the run's shared in-memory instance.
+ * `startDevstack` lays it out) keeps tables and items, and the generated secrets (one file per
+ * secret a manifest declares) are not generated again. Java starts twice here, on its own ports,
+ * beside the run's shared in-memory instance.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { loadManifests } from '@tessera/tooling/manifests';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type DynamoDbLocal,
@@ -76,16 +78,28 @@ describe('Devstack: a restart on the same data folder', () => {
   });
 
   it('generates the secrets once and leaves them byte for byte on the next start', () => {
-    const first = ensureSecrets(dataDir);
-    const jwtKeys = join(dataDir, 'secrets', 'jwt-keys.json');
-    const cursorSecret = join(dataDir, 'secrets', 'cursor-secret');
+    const manifests = loadManifests();
+    const first = ensureSecrets(dataDir, manifests);
+    const jwtKeys = join(dataDir, 'secrets', 'users', 'jwt-private-keys');
+    const cursorSecret = join(dataDir, 'secrets', 'users', 'cursor-secret');
     const keysBefore = readFileSync(jwtKeys);
     const cursorBefore = readFileSync(cursorSecret);
 
-    const second = ensureSecrets(dataDir);
+    const second = ensureSecrets(dataDir, manifests);
 
     expect(second).toEqual(first);
-    expect(first).toEqual({ jwtKeys: `file:${jwtKeys}`, cursorSecret: `file:${cursorSecret}` });
+    expect(first).toContainEqual({
+      service: 'users',
+      id: 'jwt-private-keys',
+      kind: 'jwk-private-set',
+      path: jwtKeys,
+    });
+    expect(first).toContainEqual({
+      service: 'users',
+      id: 'cursor-secret',
+      kind: 'random',
+      path: cursorSecret,
+    });
     expect(readFileSync(jwtKeys).equals(keysBefore)).toBe(true);
     expect(readFileSync(cursorSecret).equals(cursorBefore)).toBe(true);
     // A real ES256 key set, readable by its owner only.
@@ -99,11 +113,12 @@ describe('Devstack: a restart on the same data folder', () => {
   it('makes different secrets for a different data folder', () => {
     const other = mkdtempSync(join(tmpdir(), 'tessera-restart-other-'));
     try {
-      ensureSecrets(dataDir);
-      ensureSecrets(other);
-      const read = (root: string, name: string) => readFileSync(join(root, 'secrets', name), 'utf8');
+      const manifests = loadManifests();
+      ensureSecrets(dataDir, manifests);
+      ensureSecrets(other, manifests);
+      const read = (root: string, id: string) => readFileSync(join(root, 'secrets', 'users', id), 'utf8');
 
-      expect(read(other, 'jwt-keys.json')).not.toBe(read(dataDir, 'jwt-keys.json'));
+      expect(read(other, 'jwt-private-keys')).not.toBe(read(dataDir, 'jwt-private-keys'));
       expect(read(other, 'cursor-secret')).not.toBe(read(dataDir, 'cursor-secret'));
     } finally {
       rmSync(other, { recursive: true, force: true });

@@ -7,14 +7,14 @@ const contract = loadContract();
 let gateway: Gateway | undefined;
 
 /** A gateway on a free port whose functions answer with `invoke`: the boundary this test isolates. */
-const startGateway = async (invoke: (service: string, exportName: string) => Promise<unknown>) => {
+const startGateway = async (invoke: (functionName: string, event: unknown) => Promise<unknown>) => {
   gateway = new Gateway({
     port: 0,
     host: '127.0.0.1',
     contract,
-    invoke: (service, exportName) => invoke(service, exportName),
-    authorizer: { service: 'users', exportName: 'authorizer' },
-    events: () => [],
+    invoke,
+    operationsFunction: (service) => service,
+    authorizer: 'users-authorizer',
     docsHtml: () => '',
   });
   return gateway.start();
@@ -28,8 +28,8 @@ afterEach(async () => {
 describe('Gateway: problems it raises itself', () => {
   it('answers 403 problem+json when the authorizer refuses, and never calls the service', async () => {
     const called: string[] = [];
-    const url = await startGateway(async (service, exportName) => {
-      called.push(`${service}.${exportName}`);
+    const url = await startGateway(async (functionName) => {
+      called.push(functionName);
       return { isAuthorized: false };
     });
 
@@ -47,12 +47,12 @@ describe('Gateway: problems it raises itself', () => {
       instance: '/v1/users/me',
       requestId: 'req-403',
     });
-    expect(called).toEqual(['users.authorizer']);
+    expect(called).toEqual(['users-authorizer']);
   });
 
   it('answers 503 problem+json when the function times out, naming nothing internal', async () => {
-    const url = await startGateway(async (service) => {
-      throw new FunctionTimeoutError(`${service}-secret-name`, 10);
+    const url = await startGateway(async (functionName) => {
+      throw new FunctionTimeoutError(`${functionName}-secret-name`, 10);
     });
 
     const response = await fetch(`${url}/v1/auth/login`, {

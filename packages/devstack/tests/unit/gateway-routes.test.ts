@@ -24,6 +24,19 @@ describe('Function: matchRoute', () => {
   it('decodes path parameters', () => {
     expect(matchRoute(routes, 'GET', '/v1/users/a%20b')?.pathParameters).toEqual({ userId: 'a b' });
   });
+
+  it.each([
+    ['/v1/tickets/%E0%A4%A', 'getTicket', 'ticketId'],
+    ['/v1/users/%ZZ', 'getUser', 'userId'],
+  ])('matches %s, carrying the 400 problem that names its broken parameter', (path, operationId, field) => {
+    const match = matchRoute(routes, 'GET', path);
+
+    expect(match?.operation.operationId).toBe(operationId);
+    expect(match?.encodingError).toMatchObject({
+      code: 'INVALID_PATH_ENCODING',
+      errors: [{ location: 'path', field, detail: 'is not valid percent-encoding' }],
+    });
+  });
 });
 
 describe('Contract: one source for every route', () => {

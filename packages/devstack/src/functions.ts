@@ -1,0 +1,169 @@
+/**
+ * The functions of the manifests, each run as Lambda runs it: one `FunctionHost` (its own worker and
+ * environment) per function, named by its short name (`users`, `users-authorizer`, `publisher`),
+ * running `dist/<manifest name>/index.mjs` and calling the function's export, with its memory and
+ * timeout from the manifest.
+ *
+ * A function's environment is exactly what its manifest names, resolved for the devstack (a table's
+ * local name, a secret's `file:` path, a setting's devstack value, the bus's name, a literal), plus
+ * what Lambda or the devstack sets for every function: the log level, the region, local
+ * credentials, connection reuse, and the endpoint of each AWS service it uses (DynamoDB with a
+ * table, EventBridge with the bus). Nothing else: the authorizer never sees a private key.
+ */
+import { join } from 'node:path';
+import type { EnvironmentSource, FunctionManifest, Manifest } from '@tessera/tooling/manifests';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.ts';
+import { FunctionHost } from './function-host.ts';
+
+/** What the environment's sources resolve to on this devstack. */
+interface EnvironmentContext {
+  /** The devstack's name of a manifest's table. */
+  readonly tableName: (manifest: Manifest) => string | undefined;
+  /** The file that holds a manifest's secret. */
+  readonly secretFile: (service: string, id: string) => string;
+  /** The gateway's URL, for settings whose devstack value names `{httpUrl}`. */
+  readonly httpUrl: string;
+  readonly eventBusName: string;
+  readonly logLevel: string;
+  readonly dynamodbEndpoint: string | undefined;
+  readonly eventBridgeEndpoint: string | undefined;
+}
+
+interface FunctionDefinition {
+  /** The short name: `users-authorizer`. */
+  readonly name: string;
+  readonly manifest: Manifest;
+  readonly fn: FunctionManifest;
+  /** `dist/<manifest name>/index.mjs`. */
+  readonly bundle: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+const resolveSource = (
+  manifest: Manifest,
+  name: string,
+  variable: string,
+  from: EnvironmentSource,
+  context: EnvironmentContext,
+): string => {
+  const where = `${manifest.path}: function ${name}: ${variable}`;
+  if ('value' in from) return from.value;
+  if ('eventBus' in from) return context.eventBusName;
+  if ('table' in from) {
+    const table = context.tableName(manifest);
+    if (table === undefined) throw new Error(`${where} names the table, and the devstack made none`);
+    return table;
+  }
+  if ('secret' in from) return `file:${context.secretFile(manifest.name, from.secret)}`;
+  const setting = manifest.settings[from.setting];
+  const value = setting?.devstack?.replaceAll('{httpUrl}', context.httpUrl) ?? setting?.default;
+  if (value === undefined) {
+    throw new Error(
+      `${where} names the setting ${from.setting}, which has neither a devstack value nor a default`,
+    );
+  }
+  return value;
+};
+
+/**
+ * The environment a function gets on the devstack: its manifest's variables, resolved, and what
+ * every function gets.
+ *
+ * @example
+ * resolveEnvironment(users, 'users-authorizer', context).JWT_KEYS; // 'file:<data>/secrets/users/jwt-public-keys'
+ */
+const resolveEnvironment = (
+  manifest: Manifest,
+  name: string,
+  context: EnvironmentContext,
+): Record<string, string> => {
+  const fn = manifest.functions[name];
+  if (!fn) throw new Error(`${manifest.path} declares no function ${name}`);
+  const sources = Object.values(fn.environment);
+  const uses = (kind: 'table' | 'eventBus') => sources.some((from) => kind in from);
+  const environment: Record<string, string> = {
+    POWERTOOLS_LOG_LEVEL: context.logLevel,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+  };
+  if (uses('table') && context.dynamodbEndpoint) environment.DYNAMODB_ENDPOINT = context.dynamodbEndpoint;
+  if (uses('eventBus') && context.eventBridgeEndpoint)
+    environment.EVENTBRIDGE_ENDPOINT = context.eventBridgeEndpoint;
+  for (const [variable, from] of Object.entries(fn.environment)) {
+    environment[variable] = resolveSource(manifest, name, variable, from, context);
+  }
+  return environment;
+};
+
+/**
+ * Every function of the manifests with its bundle and resolved environment; throws naming the first
+ * variable that cannot be resolved.
+ *
+ * @example
+ * const definitions = defineFunctions(loadManifests(), join(repoRoot, 'dist'), context);
+ */
+const defineFunctions = (
+  manifests: readonly Manifest[],
+  distDir: string,
+  context: EnvironmentContext,
+): FunctionDefinition[] =>
+  manifests.flatMap((manifest) =>
+    Object.entries(manifest.functions).map(([name, fn]) => ({
+      name,
+      manifest,
+      fn,
+      bundle: join(distDir, manifest.name, 'index.mjs'),
+      environment: resolveEnvironment(manifest, name, context),
+    })),
+  );
+
+/** The running functions, invoked by name (`aws lambda invoke --function-name`). */
+class Functions {
+  readonly name = 'functions';
+  private readonly hosts = new Map<string, { host: FunctionHost; exportName: string }>();
+
+  constructor(
+    private readonly definitions: readonly FunctionDefinition[],
+    private readonly options: { readonly onLog?: (source: string, line: string) => void } = {},
+  ) {}
+
+  /** The functions' names. */
+  get names(): readonly string[] {
+    return this.definitions.map((d) => d.name);
+  }
+
+  /** Loads every function's bundle (its cold start). */
+  async start(): Promise<void> {
+    for (const definition of this.definitions) {
+      this.hosts.set(definition.name, {
+        exportName: definition.fn.export,
+        host: new FunctionHost({
+          name: definition.name,
+          bundle: definition.bundle,
+          environment: definition.environment,
+          timeoutMs: definition.fn.timeout * 1000,
+          memoryMb: definition.fn.memorySize,
+          ...(this.options.onLog ? { onLog: this.options.onLog } : {}),
+        }),
+      });
+    }
+    await Promise.all([...this.hosts.values()].map(({ host }) => host.start()));
+  }
+
+  /** Invokes a function by name with an event, and resolves with its result. */
+  invoke(functionName: string, event: unknown): Promise<unknown> {
+    const entry = this.hosts.get(functionName);
+    if (!entry) return Promise.reject(new Error(`No function named ${functionName}`));
+    return entry.host.invoke(entry.exportName, event);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.hosts.values()].map(({ host }) => host.stop()));
+    this.hosts.clear();
+  }
+}
+
+export type { EnvironmentContext, FunctionDefinition };
+export { defineFunctions, Functions, resolveEnvironment };

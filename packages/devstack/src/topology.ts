@@ -1,0 +1,105 @@
+/**
+ * How the devstack wires the system, read from the manifests alone (no tool names a service by
+ * hand): which function serves a service's HTTP operations, which authorizes them, which takes a
+ * direct command such as `bootstrap-admin`, which reads the table streams, and what each
+ * subscription becomes: a bus rule invoking its function, or a bus rule sending to a queue (with its
+ * dead-letter queue) that an event source mapping drains into the function, as in AWS.
+ */
+import type { Manifest } from '@tessera/tooling/manifests';
+import { visibilityTimeoutOf } from '@tessera/tooling/manifests';
+import type { EventPattern } from './event-bus.ts';
+
+/** A queue a subscription delivers through, and its event source mapping. */
+interface QueueDeclaration {
+  /** `<service>-<subscription>`. */
+  readonly name: string;
+  /** `<name>-dlq`. */
+  readonly deadLetterQueueName: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+  readonly batchSize: number;
+  readonly maximumBatchingWindowSeconds: number;
+  readonly maximumConcurrency: number;
+  /** The function the event source mapping invokes. */
+  readonly functionName: string;
+}
+
+/** A bus rule: its pattern and where matching events go. */
+interface RuleDeclaration {
+  /** `<service>-<subscription>`. */
+  readonly name: string;
+  readonly pattern: EventPattern;
+  readonly target:
+    | { readonly kind: 'function'; readonly functionName: string }
+    | { readonly kind: 'queue'; readonly queueName: string };
+}
+
+interface Topology {
+  /** Service (`x-tessera-service`) -> the function with `http: "operations"`. */
+  readonly operations: ReadonlyMap<string, string>;
+  /** The function with `http: "authorizer"`. */
+  readonly httpAuthorizer: string | undefined;
+  /** The function with `webSocket: "authorizer"`. */
+  readonly webSocketAuthorizer: string | undefined;
+  /** Command -> the function that declares it. */
+  readonly commands: ReadonlyMap<string, string>;
+  /** The functions with `tableStreams: true`. */
+  readonly tableStreamReaders: readonly string[];
+  readonly rules: readonly RuleDeclaration[];
+  readonly queues: readonly QueueDeclaration[];
+}
+
+/**
+ * Reads the wiring from the manifests; throws when two functions claim the same command.
+ *
+ * @example
+ * const { httpAuthorizer, commands } = topologyOf(loadManifests());
+ * // httpAuthorizer: 'users-authorizer'; commands.get('bootstrap-admin'): 'users'
+ */
+const topologyOf = (manifests: readonly Manifest[]): Topology => {
+  const operations = new Map<string, string>();
+  const commands = new Map<string, string>();
+  const tableStreamReaders: string[] = [];
+  const rules: RuleDeclaration[] = [];
+  const queues: QueueDeclaration[] = [];
+  let httpAuthorizer: string | undefined;
+  let webSocketAuthorizer: string | undefined;
+  for (const manifest of manifests) {
+    for (const [name, fn] of Object.entries(manifest.functions)) {
+      if (fn.http === 'operations') operations.set(manifest.name, name);
+      if (fn.http === 'authorizer') httpAuthorizer = name;
+      if (fn.webSocket === 'authorizer') webSocketAuthorizer = name;
+      if (fn.tableStreams) tableStreamReaders.push(name);
+      for (const command of fn.commands ?? []) {
+        const other = commands.get(command);
+        if (other) throw new Error(`The command ${command} is declared by both ${other} and ${name}`);
+        commands.set(command, name);
+      }
+    }
+    for (const subscription of manifest.subscriptions) {
+      const name = `${manifest.name}-${subscription.name}`;
+      const functionName = subscription.target.function;
+      const queue = subscription.target.queue;
+      const pattern = subscription.pattern as EventPattern;
+      if (!queue) {
+        rules.push({ name, pattern, target: { kind: 'function', functionName } });
+        continue;
+      }
+      queues.push({
+        name,
+        deadLetterQueueName: `${name}-dlq`,
+        visibilityTimeoutSeconds: visibilityTimeoutOf(manifest, subscription) ?? 30,
+        maxReceiveCount: queue.maxReceiveCount,
+        batchSize: queue.batchSize,
+        maximumBatchingWindowSeconds: queue.maximumBatchingWindow,
+        maximumConcurrency: queue.maximumConcurrency,
+        functionName,
+      });
+      rules.push({ name, pattern, target: { kind: 'queue', queueName: name } });
+    }
+  }
+  return { operations, httpAuthorizer, webSocketAuthorizer, commands, tableStreamReaders, rules, queues };
+};
+
+export type { QueueDeclaration, RuleDeclaration, Topology };
+export { topologyOf };
