@@ -1,0 +1,130 @@
+/**
+ * What each function gets on the devstack, read from the real manifests (and made-up ones for what
+ * no service declares yet): exactly the variables its manifest names, resolved locally, plus the
+ * ones every function gets, and the endpoint only of what it uses. The authorizer sees the public
+ * key set and never a private key; a setting with no devstack value and no default stops the start,
+ * naming it.
+ */
+import { loadManifests, type Manifest } from '@tessera/tooling/manifests';
+import { describe, expect, it } from 'vitest';
+import { defineFunctions, type EnvironmentContext, resolveEnvironment } from '../../src/functions.ts';
+import { fakeManifest } from '../support/manifests.ts';
+
+const manifests = loadManifests();
+const manifest = (name: string): Manifest => {
+  const found = manifests.find((m) => m.name === name);
+  if (!found) throw new Error(`no manifest ${name}`);
+  return found;
+};
+
+const context: EnvironmentContext = {
+  tableName: (m) => (m.tableDeclaration ? `local-${m.tableDeclaration.name}` : undefined),
+  secretFile: (service, id) => `/data/secrets/${service}/${id}`,
+  httpUrl: 'http://127.0.0.1:3000',
+  eventBusName: 'tessera',
+  logLevel: 'WARN',
+  dynamodbEndpoint: 'http://127.0.0.1:8000',
+  eventBridgeEndpoint: 'http://127.0.0.1:9000',
+};
+
+const EVERY_FUNCTION = {
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+};
+
+describe('Function: resolveEnvironment', () => {
+  it('gives the authorizer the public key set, the issuer and the audience, and nothing else', () => {
+    const environment = resolveEnvironment(manifest('users'), 'users-authorizer', context);
+
+    expect(environment).toEqual({
+      ...EVERY_FUNCTION,
+      JWT_KEYS: 'file:/data/secrets/users/jwt-public-keys',
+      JWT_ISSUER: 'http://127.0.0.1:3000',
+      JWT_AUDIENCE: 'tessera-api',
+    });
+  });
+
+  it('gives the users service its table, private keys and cursor secret, and the DynamoDB endpoint', () => {
+    const environment = resolveEnvironment(manifest('users'), 'users', context);
+
+    expect(environment).toMatchObject({
+      TABLE_NAME: 'local-users',
+      JWT_KEYS: 'file:/data/secrets/users/jwt-private-keys',
+      CURSOR_SECRET: 'file:/data/secrets/users/cursor-secret',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+    });
+    expect(environment).not.toHaveProperty('EVENTBRIDGE_ENDPOINT');
+  });
+
+  it('gives each function exactly the variables its manifest names, beside those every function gets', () => {
+    for (const definition of defineFunctions(manifests, '/dist', context)) {
+      const named = Object.keys(definition.fn.environment);
+      const endpoints = ['DYNAMODB_ENDPOINT', 'EVENTBRIDGE_ENDPOINT'];
+
+      const extra = Object.keys(definition.environment).filter(
+        (variable) =>
+          !named.includes(variable) && !(variable in EVERY_FUNCTION) && !endpoints.includes(variable),
+      );
+
+      expect([definition.name, extra]).toEqual([definition.name, []]);
+      expect(definition.bundle).toBe(`/dist/${definition.manifest.name}/index.mjs`);
+    }
+  });
+
+  it('gives the bus name and endpoint to a function with an eventBus source, and no DynamoDB endpoint without a table', () => {
+    const environment = resolveEnvironment(manifest('publisher'), 'publisher', context);
+
+    expect(environment).toMatchObject({
+      EVENT_BUS_NAME: 'tessera',
+      EVENTBRIDGE_ENDPOINT: 'http://127.0.0.1:9000',
+    });
+    expect(environment).not.toHaveProperty('DYNAMODB_ENDPOINT');
+  });
+
+  it('takes a literal as it is, and a setting from its default when it has no devstack value', () => {
+    const made = fakeManifest({
+      name: 'things',
+      description: 'Made up.',
+      settings: { colour: { description: 'A colour.', default: 'blue' } },
+      functions: {
+        things: {
+          description: 'Made up.',
+          export: 'handler',
+          memorySize: 128,
+          timeout: 3,
+          environment: { COLOUR: { setting: 'colour' }, MODE: { value: 'strict' } },
+        },
+      },
+    });
+
+    expect(resolveEnvironment(made, 'things', context)).toEqual({
+      ...EVERY_FUNCTION,
+      COLOUR: 'blue',
+      MODE: 'strict',
+    });
+  });
+
+  it('stops the start on a setting with neither a devstack value nor a default, naming it', () => {
+    const made = fakeManifest({
+      name: 'things',
+      description: 'Made up.',
+      settings: { region_code: { description: 'Given by each environment.' } },
+      functions: {
+        things: {
+          description: 'Made up.',
+          export: 'handler',
+          memorySize: 128,
+          timeout: 3,
+          environment: { REGION_CODE: { setting: 'region_code' } },
+        },
+      },
+    });
+
+    expect(() => resolveEnvironment(made, 'things', context)).toThrow(
+      'services/things/service.json: function things: REGION_CODE names the setting region_code, which has neither a devstack value nor a default',
+    );
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The wiring the devstack reads from the manifests: who serves the HTTP operations, who authorizes,
+ * who takes the bootstrap command and reads the table streams (from the real manifests), and what a
+ * subscription becomes: a rule to its function, or a rule to a queue with its dead-letter queue and
+ * the manifest's (or the default) queue settings (from a made-up one).
+ */
+import { loadManifests } from '@tessera/tooling/manifests';
+import { describe, expect, it } from 'vitest';
+import { topologyOf } from '../../src/topology.ts';
+import { fakeManifest } from '../support/manifests.ts';
+
+const fn = (extra: Record<string, unknown> = {}) => ({
+  description: 'Made up.',
+  export: 'handler',
+  memorySize: 128,
+  timeout: 10,
+  environment: {},
+  ...extra,
+});
+
+describe('Function: topologyOf', () => {
+  it('reads the repository: operations, authorizer, command and stream reader by function', () => {
+    const topology = topologyOf(loadManifests());
+
+    expect(Object.fromEntries(topology.operations)).toMatchObject({ users: 'users', tickets: 'tickets' });
+    expect(topology.httpAuthorizer).toBe('users-authorizer');
+    expect(topology.commands.get('bootstrap-admin')).toBe('users');
+    expect(topology.tableStreamReaders).toEqual(['publisher']);
+    expect(topology.rules).toContainEqual({
+      name: 'tickets-user-directory',
+      pattern: { source: ['tessera.users'], 'detail-type': ['user.registered', 'user.role_changed'] },
+      target: { kind: 'function', functionName: 'tickets' },
+    });
+  });
+
+  it('makes a queue target a rule to a queue with a dead-letter queue, drained into the function', () => {
+    const payments = fakeManifest({
+      name: 'payments',
+      description: 'Made up.',
+      functions: { payments: fn({ timeout: 20 }) },
+      subscriptions: [
+        {
+          name: 'bookings',
+          description: 'Made up.',
+          pattern: { 'detail-type': ['booking.created'] },
+          target: { function: 'payments', queue: {} },
+        },
+        {
+          name: 'refunds',
+          description: 'Made up.',
+          pattern: { 'detail-type': ['booking.cancelled'] },
+          target: {
+            function: 'payments',
+            queue: {
+              visibilityTimeout: 45,
+              maxReceiveCount: 5,
+              batchSize: 1,
+              maximumBatchingWindow: 2,
+              maximumConcurrency: 4,
+            },
+          },
+        },
+      ],
+    });
+
+    const topology = topologyOf([payments]);
+
+    expect(topology.rules.map((r) => [r.name, r.target])).toEqual([
+      ['payments-bookings', { kind: 'queue', queueName: 'payments-bookings' }],
+      ['payments-refunds', { kind: 'queue', queueName: 'payments-refunds' }],
+    ]);
+    expect(topology.queues).toEqual([
+      {
+        name: 'payments-bookings',
+        deadLetterQueueName: 'payments-bookings-dlq',
+        // 6 times the function's timeout, as AWS advises and manifests.ts defaults.
+        visibilityTimeoutSeconds: 120,
+        maxReceiveCount: 3,
+        batchSize: 10,
+        maximumBatchingWindowSeconds: 0,
+        maximumConcurrency: 2,
+        functionName: 'payments',
+      },
+      {
+        name: 'payments-refunds',
+        deadLetterQueueName: 'payments-refunds-dlq',
+        visibilityTimeoutSeconds: 45,
+        maxReceiveCount: 5,
+        batchSize: 1,
+        maximumBatchingWindowSeconds: 2,
+        maximumConcurrency: 4,
+        functionName: 'payments',
+      },
+    ]);
+  });
+
+  it('refuses two functions that claim the same command', () => {
+    const a = fakeManifest({
+      name: 'alpha',
+      description: 'Made up.',
+      functions: { alpha: fn({ commands: ['seed'] }) },
+    });
+    const b = fakeManifest({
+      name: 'beta',
+      description: 'Made up.',
+      functions: { beta: fn({ commands: ['seed'] }) },
+    });
+
+    expect(() => topologyOf([a, b])).toThrow('The command seed is declared by both alpha and beta');
+  });
+});
