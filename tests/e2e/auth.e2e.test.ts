@@ -100,6 +100,23 @@ describe('POST /v1/auth/register', () => {
     expect(tooLarge.status).toBe(413);
   });
 
+  it.each(['a#b', 'a/b', "o'neil+tag"])(
+    'accepts an email with %s in its local part, as the contract does, and logs it in',
+    async (local) => {
+      // Prepare
+      const email = `${local}-${crypto.randomUUID().slice(0, 8)}@example.c0m`;
+
+      // Act
+      const { response } = await client().POST('/v1/auth/register', {
+        body: { email, password: PASSWORD, name: 'Odd' },
+      });
+
+      // Assess
+      expect(response.status).toBe(201);
+      await expect(login(email, PASSWORD)).resolves.toMatchObject({ tokenType: 'Bearer' });
+    },
+  );
+
   it('never answers with a password hash or salt', async () => {
     const response = await jsonPost('/v1/auth/register', {
       email: uniqueEmail(),
@@ -180,6 +197,28 @@ describe('POST /v1/auth/login', () => {
     expect(Number(unknown.headers.get('retry-after'))).toBeLessThanOrEqual(15 * 60);
     const strip = ({ requestId: _r, instance: _i, ...rest }: Record<string, unknown>) => rest;
     expect(strip(await problemOf(unknown))).toEqual(strip(await problemOf(known)));
+  });
+});
+
+describe('POST /v1/auth/login, attempts arriving at once', () => {
+  it('lets at most 10 of a burst of wrong guesses reach the password check, and then refuses the right one', async () => {
+    // Prepare: 30 stays below a deployed stage's burst limit, so every answer is the service's own.
+    const account = await newAccount('burst');
+    const guesses = Array.from({ length: 30 }, (_, i) => ({
+      email: account.email,
+      password: `guess number ${i}`,
+    }));
+
+    // Act
+    const answers = await Promise.all(guesses.map((body) => jsonPost('/v1/auth/login', body)));
+    const right = await jsonPost('/v1/auth/login', { email: account.email, password: account.password });
+
+    // Assess
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+    expect(right.status).toBe(429);
+    expect((await problemOf(right)).type).toBe('urn:tessera:problem:login-locked');
   });
 });
 

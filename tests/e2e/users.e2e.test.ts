@@ -117,6 +117,30 @@ describe('PATCH /v1/users/{userId}', () => {
     expect(own.error?.type).toBe('urn:tessera:problem:own-role-change');
   });
 
+  it('answers concurrent role changes of one user 200 or a documented 409, and keeps one of the roles', async () => {
+    // Prepare
+    const { api: admin } = await adminAccount();
+    const ada = await newAccount('racing-roles');
+    const roles = ['provider', 'user', 'admin', 'provider', 'user', 'admin'] as const;
+
+    // Act: the contract-checked client fails on any status the operation does not declare.
+    const answers = await Promise.all(
+      roles.map((role) =>
+        admin.PATCH('/v1/users/{userId}', { params: { path: { userId: ada.user.id } }, body: { role } }),
+      ),
+    );
+    const { data: after } = await admin.GET('/v1/users/{userId}', {
+      params: { path: { userId: ada.user.id } },
+    });
+
+    // Assess
+    const statuses = answers.map(({ response }) => response.status);
+    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
+    expect(statuses).toContain(200);
+    const won = answers.filter(({ response }) => response.status === 200).map(({ data }) => data?.role);
+    expect(won).toContain(after?.role);
+  });
+
   it('answers 400 for a role that does not exist', async () => {
     const { api: admin } = await adminAccount();
     const ada = await newAccount('bad-role');
@@ -129,6 +153,27 @@ describe('PATCH /v1/users/{userId}', () => {
     expect(response.status).toBe(400);
     expect(error?.errors?.[0]).toMatchObject({ location: 'body', field: 'role' });
   });
+});
+
+describe('Paths with broken percent-encoding', () => {
+  it.each(['/v1/users/%ZZ', '/v1/tickets/%E0%A4%A'])(
+    'answers 400 naming the parameter for %s',
+    async (path) => {
+      // Prepare
+      const ada = await newAccount('encoding');
+
+      // Act
+      const response = await raw(path, { headers: { authorization: `Bearer ${ada.tokens.accessToken}` } });
+
+      // Assess
+      expect(response.status).toBe(400);
+      const problem = (await response.json()) as { errors?: Array<{ location: string; field: string }> };
+      expect(problem.errors?.[0]).toMatchObject({
+        location: 'path',
+        field: path.includes('users') ? 'userId' : 'ticketId',
+      });
+    },
+  );
 });
 
 describe('GET /v1/users', () => {
