@@ -6,7 +6,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newEvent, outboxPut, type TesseraEvent } from '@tessera/shared/events';
 import type { Logger } from '@tessera/shared/logger';
 import { createOutboxPublisher } from '@tessera/shared/outbox-publisher';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { endpoint, serviceTable } from '../../../../tests/support/dynamodb.ts';
 import { pollUntil } from '../../../../tests/support/poll.ts';
@@ -156,6 +156,40 @@ describe('Devstack: stream -> publisher -> bus', () => {
 
     await eventually(() => published(event.detail.eventId).length >= 1);
     expect(failuresLeft).toBeLessThan(0);
+  });
+
+  it('reads again from the first record the publisher reported failed, and not the ones before it', async () => {
+    // Prepare: two outbox writes, one transaction each; the publisher fails the second, once.
+    const first = registration('partial-first');
+    const second = registration('partial-second');
+    const eventIdOf = (record: DynamoDBRecord) => record.dynamodb?.Keys?.pk?.S?.replace('OUTBOX#', '') ?? '';
+    const calls: string[][] = [];
+    let failedOnce = false;
+    pump(join(folder, 'e.json'), async (event) => {
+      const ids = event.Records.map(eventIdOf);
+      calls.push(ids);
+      const at = ids.indexOf(second.detail.eventId);
+      if (failedOnce || at === -1) return publish(event);
+      failedOnce = true;
+      if (at > 0) await publish({ Records: event.Records.slice(0, at) });
+      return { batchItemFailures: [{ itemIdentifier: event.Records[at]?.dynamodb?.SequenceNumber ?? '' }] };
+    });
+
+    // Act
+    await write(first);
+    await write(second);
+
+    // Assess
+    await eventually(() => published(second.detail.eventId).length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(published(first.detail.eventId)).toHaveLength(1);
+    expect(published(second.detail.eventId)).toHaveLength(1);
+    expect(calls.filter((ids) => ids.includes(first.detail.eventId))).toHaveLength(1);
+    expect(calls.filter((ids) => ids.includes(second.detail.eventId)).length).toBeGreaterThanOrEqual(2);
+    // The retry starts at the failed record: nothing before it comes again.
+    expect(calls.find((ids, i) => i > 0 && ids.includes(second.detail.eventId))?.[0]).toBe(
+      second.detail.eventId,
+    );
   });
 
   it('delivers to the rules whose pattern matches, and to no others', async () => {
