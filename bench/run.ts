@@ -13,9 +13,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { loadManifests } from '../packages/tooling/src/manifests.ts';
 import { repoRoot } from '../packages/tooling/src/repo.ts';
 import { type BenchOptions, parseOptions } from './lib/args.ts';
 import { COLD_BUDGET_RATIO, SIZE_BUDGET_BYTES } from './lib/budgets.ts';
+import { snapshotBundles } from './lib/bundles.ts';
 import { describeEnvironment } from './lib/environment.ts';
 import type { InvocationSetup } from './lib/invocations.ts';
 import { type BenchResults, METRICS, type MetricError, type MetricName } from './lib/results.ts';
@@ -45,6 +47,24 @@ const readResults = (file: string): BenchResults | null => {
 
 /** Runs the selected benchmarks into `results`, recording errors instead of throwing. */
 const measure = async (options: BenchOptions, results: Mutable<BenchResults>) => {
+  // What size, cold, warm and capacity measure: a copy of the bundles, taken now, so a build
+  // meanwhile (others share the machine) changes nothing under them. The report names `dist`.
+  const bundles = options.only.some((m) => ['size', 'cold', 'warm', 'capacity'].includes(m))
+    ? await snapshotBundles(
+        options.dist,
+        loadManifests().map((manifest) => manifest.name),
+      )
+    : undefined;
+  const dist = bundles?.directory ?? options.dist;
+  try {
+    await measureSnapshot(options, results, dist);
+  } finally {
+    bundles?.remove();
+  }
+};
+
+/** Runs the selected benchmarks, the bundles taken from `dist` (a snapshot of `options.dist`). */
+const measureSnapshot = async (options: BenchOptions, results: Mutable<BenchResults>, dist: string) => {
   const errors: MetricError[] = [...results.errors.filter((e) => !options.only.includes(e.metric))];
   const durations = results.durationsMs;
   const step = async (metric: MetricName, run: () => Promise<void>) => {
@@ -70,7 +90,7 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
       const { buildFloors } = await import('./lib/floor.ts');
       const { prepareInvocations } = await import('./lib/invocations.ts');
       const floors = await buildFloors();
-      setup = await prepareInvocations(options.dist, floors, options.compare);
+      setup = await prepareInvocations(dist, floors, options.compare);
     }
     return setup;
   };
@@ -85,7 +105,13 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
       });
     });
     await step('cold', async () => {
-      const { variants } = await invocations();
+      const { variants, unmeasured } = await invocations();
+      if (unmeasured.length > 0) {
+        errors.push({
+          metric: 'cold',
+          message: `not measured, no request known for them: ${unmeasured.join(', ')}`,
+        });
+      }
       const { measureColdInit } = await import('./metrics/cold.ts');
       results.cold = await measureColdInit(variants, {
         runs: options.coldRuns,
@@ -100,11 +126,11 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
   }
   await step('warm', async () => {
     const { measureWarm } = await import('./metrics/warm.ts');
-    results.warm = await measureWarm({ warmup: 3000, rounds: 25, batch: 400, log });
+    results.warm = await measureWarm({ dist, warmup: 1000, rounds: options.warmRounds, batch: 200, log });
   });
   await step('capacity', async () => {
     const { measureCapacity } = await import('./capacity.ts');
-    results.capacity = await measureCapacity({ sizes: options.capacitySizes, log });
+    results.capacity = await measureCapacity({ sizes: options.capacitySizes, dist, log });
   });
   await step('load', async () => {
     const { measureLoad } = await import('./metrics/load.ts');

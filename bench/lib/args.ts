@@ -11,7 +11,7 @@
  * --report              rewrite it anyway
  * --no-npm-test         skip timing `npm test` (it rebuilds dist/)
  * --render-only         measure nothing: rewrite the report from the results file (--out)
- * --cold-runs=N, --load-seconds=N, --capacity-sizes=1000,50000, --start-runs=N
+ * --cold-runs=N, --warm-rounds=N, --load-seconds=N, --capacity-sizes=1000,50000, --start-runs=N
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { repoRoot } from '../../packages/tooling/src/repo.ts';
@@ -29,6 +29,7 @@ interface BenchOptions {
   readonly npmTest: boolean;
   readonly renderOnly: boolean;
   readonly coldRuns: number;
+  readonly warmRounds: number;
   readonly loadSeconds: number;
   readonly capacitySizes: readonly number[];
   readonly startRuns: number;
@@ -62,6 +63,7 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
     'out',
     'before',
     'cold-runs',
+    'warm-rounds',
     'load-seconds',
     'capacity-sizes',
     'start-runs',
@@ -92,6 +94,7 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
     npmTest: !args.includes('--no-npm-test'),
     renderOnly: args.includes('--render-only'),
     coldRuns: positive(value(args, 'cold-runs'), 40, 'cold-runs'),
+    warmRounds: positive(value(args, 'warm-rounds'), 20, 'warm-rounds'),
     loadSeconds: positive(value(args, 'load-seconds'), 20, 'load-seconds'),
     capacitySizes: (value(args, 'capacity-sizes') ?? '1000,50000')
       .split(',')

@@ -7,7 +7,8 @@
  * statements; chunks reached only through `import()` load on first need (the SSM client, the SDK's
  * SSO/STS credential providers, which a Lambda never loads).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
@@ -77,5 +78,41 @@ const functionsIn = (dist: string): string[] =>
     .map((entry) => entry.name)
     .sort();
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A copy of the bundle folders of a dist folder, taken once, for a run to measure: Lambda's code
+ * is immutable, and `npm run build` (which others run on a shared machine) empties and rewrites
+ * `dist/<name>/` under a running benchmark. Waits, up to a minute, for every named bundle to be
+ * there, and copies each folder whole.
+ *
+ * @example
+ * const snapshot = await snapshotBundles('dist', ['tickets', 'users', 'publisher']);
+ * // ... measure snapshot.directory ...
+ * snapshot.remove();
+ */
+const snapshotBundles = async (dist: string, names: readonly string[]) => {
+  const directory = mkdtempSync(join(tmpdir(), 'tessera-bench-dist-'));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for (const name of names) {
+        rmSync(join(directory, name), { recursive: true, force: true });
+        if (!existsSync(join(dist, name, 'index.mjs')))
+          throw new Error(`${dist}/${name}/index.mjs is missing`);
+        cpSync(join(dist, name), join(directory, name), { recursive: true });
+        if (!existsSync(join(directory, name, 'index.mjs'))) throw new Error(`${name} changed while copied`);
+      }
+      break;
+    } catch (error) {
+      if (attempt >= 30) {
+        rmSync(directory, { recursive: true, force: true });
+        throw new Error(`No complete bundles to measure: ${String(error)} (run \`npm run build\`)`);
+      }
+      await sleep(2000);
+    }
+  }
+  return { directory, remove: () => rmSync(directory, { recursive: true, force: true }) };
+};
+
 export type { BundleSize };
-export { functionsIn, measureBundle, staticClosure };
+export { functionsIn, measureBundle, snapshotBundles, staticClosure };

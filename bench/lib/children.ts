@@ -29,7 +29,8 @@ const alive = (pid: number) => {
 };
 
 /**
- * Spawns `bench/processes/<name>.ts` with extra environment.
+ * Spawns `bench/processes/<name>.ts` with extra environment (or only that environment, with
+ * `inheritEnvironment: false`).
  *
  * @example
  * const devstack = spawnBenchChild('devstack', { BENCH_DATA_DIR: dir });
@@ -39,6 +40,7 @@ const spawnBenchChild = (
   name: string,
   env: Readonly<Record<string, string>>,
   readyTimeoutMs = 120_000,
+  options: { readonly inheritEnvironment?: boolean } = {},
 ): BenchChild => {
   const started = performance.now();
   const child = spawn(
@@ -46,7 +48,7 @@ const spawnBenchChild = (
     ['--import', 'tsx', join(repoRoot, 'bench', 'processes', `${name}.ts`)],
     {
       cwd: repoRoot,
-      env: { ...process.env, ...env },
+      env: options.inheritEnvironment === false ? { ...env } : { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -1,6 +1,6 @@
 /**
- * Builds the floor bundles (`bench/floors/*.ts`) into a temporary folder, with the esbuild options
- * `scripts/build.ts` exports, so a floor differs from a service bundle only in what it imports and
+ * Builds the floor bundles (`bench/floors/*.ts`) and the warm baselines into temporary folders, with the esbuild options
+ * `packages/tooling/src/build.ts` exports, so a floor differs from a service bundle only in what it imports and
  * follows any change to the build by itself. The same floors serve every run, a run over an older
  * build's bundles included: one yardstick for before and after.
  */
@@ -24,10 +24,6 @@ const FLOORS = {
 
 type FloorName = keyof typeof FLOORS;
 
-/** The floor each function is measured against: the SDK clients it uses, nothing more. */
-const floorOf = (functionName: string): FloorName =>
-  functionName === 'publisher' ? 'floor-eventbridge' : 'floor-dynamodb';
-
 /**
  * Builds every floor into a fresh temporary folder and returns where each one is.
  *
@@ -46,5 +42,34 @@ const buildFloors = async (): Promise<Floor[]> => {
   );
 };
 
+/** The warm benchmark's baselines, as Lambda entries (`bench/baselines/functions/*.ts`). */
+const BASELINES = {
+  middy: join(repoRoot, 'bench', 'baselines', 'functions', 'middy.ts'),
+  powertools: join(repoRoot, 'bench', 'baselines', 'functions', 'powertools.ts'),
+  'sdk only': join(repoRoot, 'bench', 'baselines', 'functions', 'sdk-floor.ts'),
+} as const;
+
+/**
+ * Builds the warm baselines like the floors, with the build's options, so they run the AWS SDK
+ * bundled exactly as the tickets bundle does; returns each one's `index.mjs`.
+ *
+ * @example
+ * const { entries } = await buildBaselines(); // entries.middy: .../index.mjs
+ */
+const buildBaselines = async (): Promise<{
+  readonly directory: string;
+  readonly entries: Record<keyof typeof BASELINES, string>;
+}> => {
+  const root = mkdtempSync(join(tmpdir(), 'tessera-bench-baselines-'));
+  const built = await Promise.all(
+    Object.entries(BASELINES).map(async ([name, entry], i) => {
+      const directory = join(root, String(i));
+      await build({ ...esbuildOptions, entryPoints: { index: entry }, outdir: directory, write: true });
+      return [name, join(directory, 'index.mjs')] as const;
+    }),
+  );
+  return { directory: root, entries: Object.fromEntries(built) as Record<keyof typeof BASELINES, string> };
+};
+
 export type { Floor, FloorName };
-export { buildFloors, floorOf };
+export { buildBaselines, buildFloors };

@@ -1,22 +1,44 @@
 /**
- * What a cold-start run needs to invoke a bundle as Lambda would: the stub AWS endpoint, the
- * secrets the functions read (`ssm:` references, as in AWS, answered by the stub's GetParameter at
- * `AWS_ENDPOINT_URL_SSM`), an empty HOME (no `~/.aws/config` to read, as in Lambda), and per
- * variant the environment, the export, the event and the answer that proves the request was served.
+ * What a cold-start run needs to invoke a bundle as Lambda would: the variants, one per function of
+ * every manifest (`bench/lib/functions.ts`: bundle, export, memory, environment), beside `node -e ''`
+ * and the SDK-only floors; the AWS stand-in they call (`bench/lib/aws-endpoint.ts`, DynamoDB in
+ * memory), with the secrets of the bench environment as SSM parameters (functions get `ssm:`
+ * references, as in AWS), and an empty HOME (no `~/.aws` to read, as in Lambda).
  *
- * Every variant gets the same Lambda-like environment (region, credentials in the environment,
- * function name, memory size); the floors get their service's configuration too.
+ * The one request each function serves comes from what it is invoked by: a function serving HTTP
+ * operations gets the request named below for its service, the API authorizer one ES256 access
+ * token signed for its key set, the outbox publisher the stream record of an outbox item. The data
+ * a request reads is made first, untimed, by the same bundles through the same entries (a ticket
+ * created, a user registered), so the stand-in holds what the stores themselves wrote and the bench
+ * need not know their formats.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateJwkSet } from '../../packages/devstack/src/secrets.ts';
-import { createAccessTokenIssuer, loadKeyRing } from '../../services/users/src/adapters/access-tokens.ts';
-import { CALLER_ID, getMeEvent, getTicketEvent, outboxStreamEvent } from '../fixtures/events.ts';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { loadManifests } from '../../packages/tooling/src/manifests.ts';
+import {
+  authorizerEvent,
+  CALLER,
+  createTicketEvent,
+  getTicketEvent,
+  type HttpResult,
+  httpEvent,
+  streamEvent,
+} from '../fixtures/events.ts';
+import { type AwsEndpoint, startAwsEndpoint } from './aws-endpoint.ts';
 import type { Floor } from './floor.ts';
-import { floorOf } from './floor.ts';
-import { type StubAws, startStubAws } from './stub-aws.ts';
+import { type FunctionHost, startFunctionHost } from './function-host.ts';
+import {
+  type BenchFunction,
+  benchFunctions,
+  bundleEntry,
+  EVENT_BUS_NAME,
+  functionEnvironment,
+  lambdaEnvironment,
+  tableKeys,
+} from './functions.ts';
+import { generateSecrets, tokenSigner } from './secrets.ts';
 
 type VariantKind = 'node' | 'floor' | 'service' | 'compare';
 
@@ -27,9 +49,11 @@ const COMPARE_PREFIX = 'before: ';
 type Expected = number | 'ok' | 'authorized';
 
 interface Variant {
-  /** `node -e ''`, `floor-dynamodb`, `tickets`, `users (authorizer)`. */
+  /** `node -e ''`, `floor-dynamodb`, `tickets`, `users-authorizer`. */
   readonly name: string;
   readonly kind: VariantKind;
+  /** The bundle folder (the manifest's name) for a function; the floor's name for a floor. */
+  readonly bundle?: string;
   /** The folder of the bundle; absent for `node -e ''`. */
   readonly directory?: string;
   readonly exportName?: string;
@@ -39,164 +63,101 @@ interface Variant {
   readonly env: Readonly<Record<string, string>>;
   /** The floor this variant is compared with; none for a function that calls no AWS service. */
   readonly floor?: string;
+  /** Calls the stand-in answered so far that prove this variant's request reached its data (checked per run). */
+  readonly reached?: () => number;
 }
 
 interface InvocationSetup {
-  readonly stub: StubAws;
+  readonly aws: AwsEndpoint;
   readonly variants: Variant[];
+  /** Functions of the manifests with no request the bench knows, which are not measured. */
+  readonly unmeasured: readonly string[];
   stop(): Promise<void>;
 }
 
-interface Secrets {
-  readonly endpoint: string;
-  readonly cursorSecret: string;
-  readonly jwtKeys: string;
-  /** An access token the authorizer accepts, signed with the key set's key. */
-  readonly accessToken: string;
-}
-
-interface InvocationSpec {
-  /** The bundle folder; the variant's name when absent. */
-  readonly bundle?: string;
-  readonly exportName: string;
+interface Prepared {
   readonly request: string;
+  readonly event: unknown;
   readonly expect: Expected;
-  readonly memoryMb: number;
-  /** False for a function that calls no AWS service: it has no floor. */
-  readonly hasFloor: boolean;
-  readonly event: (s: Secrets) => unknown;
-  readonly env: (s: Secrets) => Record<string, string>;
 }
 
-const JWT_ISSUER = 'https://api.tessera.example';
-/** The SSM parameters the functions read, as the Terraform modules name them. */
-const CURSOR_SECRET_PARAMETER = '/tessera/bench/cursor-secret';
-const JWT_KEYS_PARAMETER = '/tessera/bench/users/jwt-public-keys';
-const JWT_AUDIENCE = 'tessera-api';
+/** Makes, through a host of the function's own bundle, the data its request reads; returns the request. */
+type Preparation = (host: FunctionHost, target: BenchFunction) => Promise<Prepared>;
 
-const usersEnv = (s: Secrets) => ({
-  TABLE_NAME: 'tessera-bench-users',
-  CURSOR_SECRET: s.cursorSecret,
-  JWT_KEYS: s.jwtKeys,
-  JWT_ISSUER,
-  JWT_AUDIENCE,
-  DYNAMODB_ENDPOINT: s.endpoint,
-});
+const FLOOR_TABLE = 'tessera-bench-floor';
+const FLOOR_ITEM = { pk: 'FLOOR#1', sk: 'FLOOR', payload: 'x'.repeat(300), version: 1 };
 
-/** The request each variant serves once, and the configuration it reads. */
-const SPECS: Readonly<Record<string, InvocationSpec>> = {
-  'floor-dynamodb': {
-    exportName: 'handler',
-    request: 'one GetItem',
-    expect: 200,
-    memoryMb: 512,
-    hasFloor: false,
-    event: getTicketEvent,
-    env: (s) => ({ TABLE_NAME: 'tessera-bench-floor', DYNAMODB_ENDPOINT: s.endpoint }),
+const statusOf = (result: unknown) => (result as HttpResult | null)?.statusCode;
+
+const expectStatus = (what: string, result: unknown, status: number): Record<string, unknown> => {
+  const answer = result as HttpResult | null;
+  if (answer?.statusCode !== status) {
+    throw new Error(`${what} answered ${statusOf(result)} (expected ${status}): ${answer?.body ?? ''}`);
+  }
+  return JSON.parse(answer.body ?? '{}') as Record<string, unknown>;
+};
+
+/** The request each service's HTTP function serves on its cold start, and how its data is made. */
+const HTTP_REQUESTS: Readonly<Record<string, Preparation>> = {
+  tickets: async (host, target) => {
+    const created = expectStatus(
+      'POST /v1/tickets',
+      await host.invoke(target.exportName, createTicketEvent(CALLER)),
+      201,
+    );
+    return { request: 'GET /v1/tickets/{ticketId}', event: getTicketEvent(String(created.id)), expect: 200 };
   },
-  'floor-eventbridge': {
-    exportName: 'handler',
-    request: 'one stream record -> PutEvents',
-    expect: 'ok',
-    memoryMb: 256,
-    hasFloor: false,
-    event: outboxStreamEvent,
-    env: (s) => ({ EVENT_BUS_NAME: 'tessera-bench', EVENTBRIDGE_ENDPOINT: s.endpoint }),
-  },
-  publisher: {
-    exportName: 'handler',
-    request: 'one stream record -> PutEvents',
-    expect: 'ok',
-    memoryMb: 256,
-    hasFloor: true,
-    event: outboxStreamEvent,
-    env: (s) => ({ EVENT_BUS_NAME: 'tessera-bench', EVENTBRIDGE_ENDPOINT: s.endpoint }),
-  },
-  tickets: {
-    exportName: 'handler',
-    request: 'GET /v1/tickets/{ticketId}',
-    expect: 200,
-    memoryMb: 512,
-    hasFloor: true,
-    event: getTicketEvent,
-    env: (s) => ({
-      TABLE_NAME: 'tessera-bench-tickets',
-      CURSOR_SECRET: s.cursorSecret,
-      DYNAMODB_ENDPOINT: s.endpoint,
-    }),
-  },
-  users: {
-    exportName: 'handler',
-    request: 'GET /v1/users/me',
-    expect: 200,
-    memoryMb: 1024,
-    hasFloor: true,
-    event: getMeEvent,
-    env: usersEnv,
-  },
-  'users (authorizer)': {
-    bundle: 'users',
-    exportName: 'authorizer',
-    request: 'verify one ES256 access token',
-    expect: 'authorized',
-    memoryMb: 256,
-    hasFloor: false,
-    event: (s) => ({
-      version: '2.0',
-      type: 'REQUEST',
-      routeArn: 'arn:aws:execute-api:us-east-1:123456789012:bench/$default/GET/v1/tickets/{ticketId}',
-      identitySource: [`Bearer ${s.accessToken}`],
-      routeKey: 'GET /v1/tickets/{ticketId}',
-      rawPath: '/v1/tickets/0b9e8f7a-6c5d-4e3f-9a1b-2c3d4e5f6a7b',
-      rawQueryString: '',
-      headers: { authorization: `Bearer ${s.accessToken}` },
-      requestContext: {
-        accountId: '123456789012',
-        apiId: 'bench',
-        stage: '$default',
-        requestId: randomUUID(),
-      },
-    }),
-    env: ({ jwtKeys }) => ({ JWT_KEYS: jwtKeys, JWT_ISSUER, JWT_AUDIENCE }),
+  users: async (host, target) => {
+    const registered = expectStatus(
+      'POST /v1/auth/register',
+      await host.invoke(
+        target.exportName,
+        httpEvent({
+          method: 'POST',
+          route: '/v1/auth/register',
+          body: JSON.stringify({
+            email: 'ada@example.com',
+            password: 'correct horse battery staple',
+            name: 'Ada',
+          }),
+        }),
+      ),
+      201,
+    );
+    return {
+      request: 'GET /v1/users/me',
+      event: httpEvent({
+        method: 'GET',
+        route: '/v1/users/me',
+        caller: { userId: String(registered.id), role: 'user' },
+      }),
+      expect: 200,
+    };
   },
 };
 
-/** An access token the authorizer accepts, signed by the users service's own issuer, valid an hour. */
-const accessToken = async (jwkSetJson: string): Promise<string> => {
-  const issuer = createAccessTokenIssuer(await loadKeyRing(jwkSetJson), {
-    issuer: JWT_ISSUER,
-    audience: JWT_AUDIENCE,
-    lifetimeSeconds: 3600,
-  });
-  return (await issuer.issue({ userId: CALLER_ID, role: 'user' })).token;
-};
+/** Items written by transactions since a point of the stand-in's record: candidates for the stream. */
+const transactionPuts = (aws: AwsEndpoint, since: number) =>
+  aws.exchanges
+    .slice(since)
+    .filter((e) => e.operation === 'TransactWriteItems')
+    .flatMap((e) =>
+      (
+        (e.request.TransactItems ?? []) as Array<{
+          Put?: { TableName: string; Item: Record<string, unknown> };
+        }>
+      ).flatMap((entry) => (entry.Put ? [entry.Put] : [])),
+    );
 
-const lambdaEnvironment = (
-  name: string,
-  memoryMb: number,
-  home: string,
-  endpoint: string,
-): Record<string, string> => ({
-  HOME: home,
-  PATH: '/usr/local/bin:/usr/bin:/bin',
-  LANG: 'C.UTF-8',
-  TZ: ':UTC',
-  AWS_REGION: 'us-east-1',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK0000000',
-  AWS_SECRET_ACCESS_KEY: 'bench-secret-access-key-0000000000000000',
-  AWS_SESSION_TOKEN: 'bench-session-token',
-  AWS_ENDPOINT_URL_SSM: endpoint,
-  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-  AWS_LAMBDA_FUNCTION_NAME: `tessera-bench-${name.replace(/\W+/g, '-')}`,
-  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
-  POWERTOOLS_LOG_LEVEL: 'INFO',
-});
+/** The calls of these operations the stand-in has answered so far. */
+const counter = (aws: AwsEndpoint, operations: readonly string[]) => () =>
+  operations.reduce((sum, operation) => sum + (aws.calls.get(operation) ?? 0), 0);
+
+const DYNAMODB_READS = ['GetItem', 'Query', 'BatchGetItem', 'TransactGetItems'];
 
 /**
- * Starts the stub and lists the variants: `node -e ''`, each floor, and each function (and export)
- * of the dist folder that the benchmark knows how to invoke.
+ * Starts the stand-in, makes the data, and lists the variants: `node -e ''`, each floor, and each
+ * function of every manifest whose bundle is in the dist folder (and in the compared one).
  *
  * @example
  * const setup = await prepareInvocations('dist', floors);
@@ -206,63 +167,140 @@ const prepareInvocations = async (
   floors: readonly Floor[],
   compareDist?: string,
 ): Promise<InvocationSetup> => {
-  const jwkSet = generateJwkSet();
-  const parameters = {
-    [CURSOR_SECRET_PARAMETER]: 'bench-cursor-secret-0123456789abcdefghijklmnopqrstuvwxyz',
-    [JWT_KEYS_PARAMETER]: jwkSet,
-  };
-  const stub = await startStubAws({ parameters });
+  const manifests = loadManifests();
+  const functions = benchFunctions(manifests);
+  const parameters = await generateSecrets(manifests);
+  const aws = await startAwsEndpoint({
+    parameters,
+    dynamodb: {
+      kind: 'memory',
+      tables: { ...tableKeys(manifests), [FLOOR_TABLE]: { partitionKey: 'pk', sortKey: 'sk' } },
+    },
+  });
+  aws.putItem(FLOOR_TABLE, marshall(FLOOR_ITEM));
   const scratch = mkdtempSync(join(tmpdir(), 'tessera-bench-cold-'));
   const home = join(scratch, 'home');
   mkdirSync(home);
-  const secrets: Secrets = {
-    endpoint: stub.endpoint,
-    cursorSecret: `ssm:${CURSOR_SECRET_PARAMETER}`,
-    jwtKeys: `ssm:${JWT_KEYS_PARAMETER}`,
-    accessToken: await accessToken(jwkSet),
+  const endpoint = aws.endpoint;
+  const stop = async () => {
+    await aws.stop();
+    rmSync(scratch, { recursive: true, force: true });
   };
 
-  const variant = (name: string, kind: VariantKind, directory: string, spec: InvocationSpec): Variant => ({
-    name,
-    kind,
-    directory,
-    exportName: spec.exportName,
-    request: spec.request,
-    expect: spec.expect,
-    env: {
-      ...lambdaEnvironment(name, spec.memoryMb, home, stub.endpoint),
-      ...spec.env(secrets),
-      BENCH_EVENT: JSON.stringify(spec.event(secrets)),
-    },
-    ...(kind !== 'floor' && spec.hasFloor
-      ? { floor: floorOf(spec.bundle ?? name.replace(COMPARE_PREFIX, '')) }
-      : {}),
-  });
-
-  const variants: Variant[] = [
-    { name: "node -e ''", kind: 'node', env: lambdaEnvironment('node', 512, home, stub.endpoint) },
-  ];
-  for (const floor of floors) {
-    const spec = SPECS[floor.name];
-    if (spec) variants.push(variant(floor.name, 'floor', floor.directory, spec));
-  }
-  for (const [name, spec] of Object.entries(SPECS)) {
-    if (name.startsWith('floor-')) continue;
-    const directory = join(dist, spec.bundle ?? name);
-    if (existsSync(join(directory, 'index.mjs'))) variants.push(variant(name, 'service', directory, spec));
-    const compared = compareDist ? join(compareDist, spec.bundle ?? name) : undefined;
-    if (compared && existsSync(join(compared, 'index.mjs'))) {
-      variants.push(variant(`${COMPARE_PREFIX}${name}`, 'compare', compared, spec));
+  try {
+    const prepared = new Map<string, Prepared>();
+    const unmeasured: string[] = [];
+    const since = aws.exchanges.length;
+    for (const target of functions.filter((f) => f.fn.http === 'operations')) {
+      const prepare = HTTP_REQUESTS[target.bundle];
+      if (!prepare) {
+        unmeasured.push(target.name);
+        continue;
+      }
+      const host = await startFunctionHost(
+        bundleEntry(dist, target),
+        functionEnvironment(target, { endpoint, home }),
+      );
+      try {
+        prepared.set(target.name, await prepare(host, target));
+      } finally {
+        await host.stop();
+      }
     }
+    const writes = transactionPuts(aws, since);
+    let outboxRecords: Prepared | undefined;
+    for (const target of functions) {
+      if (target.fn.http === 'authorizer') {
+        const sign = await tokenSigner(target, parameters);
+        prepared.set(target.name, {
+          request: 'verify one ES256 access token',
+          event: authorizerEvent(await sign(CALLER)),
+          expect: 'authorized',
+        });
+      } else if (target.fn.tableStreams) {
+        // The stream record the publisher publishes: each item the preparations wrote is offered
+        // to it alone, and the first one it turns into a PutEvents entry is the one.
+        const host = await startFunctionHost(
+          bundleEntry(dist, target),
+          functionEnvironment(target, { endpoint, home }),
+        );
+        try {
+          for (const put of writes) {
+            const before = aws.events.length;
+            const event = streamEvent(put.TableName, [put.Item]);
+            await host.invoke(target.exportName, event);
+            if (aws.events.length > before) {
+              outboxRecords = { request: 'one outbox stream record -> PutEvents', event, expect: 'ok' };
+              break;
+            }
+          }
+        } finally {
+          await host.stop();
+        }
+        if (outboxRecords) prepared.set(target.name, outboxRecords);
+        else unmeasured.push(target.name);
+      } else if (!target.fn.http) {
+        unmeasured.push(target.name);
+      }
+    }
+
+    const base = (name: string, memoryMb: number) =>
+      lambdaEnvironment({ functionName: name, memoryMb, home, endpoint });
+    const variants: Variant[] = [{ name: "node -e ''", kind: 'node', env: base('node', 512) }];
+    for (const floor of floors) {
+      const dynamodb = floor.name === 'floor-dynamodb';
+      if (!dynamodb && !outboxRecords) continue;
+      variants.push({
+        name: floor.name,
+        kind: 'floor',
+        bundle: floor.name,
+        directory: floor.directory,
+        exportName: 'handler',
+        request: dynamodb ? 'one GetItem' : (outboxRecords?.request ?? ''),
+        expect: dynamodb ? 200 : 'ok',
+        env: {
+          ...base(floor.name, dynamodb ? 512 : 256),
+          ...(dynamodb
+            ? { TABLE_NAME: FLOOR_TABLE, DYNAMODB_ENDPOINT: endpoint }
+            : { EVENT_BUS_NAME, EVENTBRIDGE_ENDPOINT: endpoint }),
+          BENCH_EVENT: JSON.stringify(dynamodb ? getTicketEvent('floor') : outboxRecords?.event),
+        },
+        reached: counter(aws, dynamodb ? ['GetItem'] : ['PutEvents']),
+      });
+    }
+    const reachedBy = (target: BenchFunction) => {
+      if (target.floor === 'floor-dynamodb') return counter(aws, DYNAMODB_READS);
+      if (target.floor === 'floor-eventbridge') return counter(aws, ['PutEvents']);
+      return counter(aws, ['GetParameter']);
+    };
+    for (const target of functions) {
+      const request = prepared.get(target.name);
+      if (!request) continue;
+      const variant = (name: string, kind: VariantKind, folder: string): Variant => ({
+        name,
+        kind,
+        bundle: target.bundle,
+        directory: join(folder, target.bundle),
+        exportName: target.exportName,
+        request: request.request,
+        expect: request.expect,
+        env: {
+          ...functionEnvironment(target, { endpoint, home }),
+          BENCH_EVENT: JSON.stringify(request.event),
+        },
+        ...(target.floor ? { floor: target.floor } : {}),
+        reached: reachedBy(target),
+      });
+      variants.push(variant(target.name, 'service', dist));
+      if (compareDist && existsSync(bundleEntry(compareDist, target))) {
+        variants.push(variant(`${COMPARE_PREFIX}${target.name}`, 'compare', compareDist));
+      }
+    }
+    return { aws, variants, unmeasured, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  return {
-    stub,
-    variants,
-    stop: async () => {
-      await stub.stop();
-      rmSync(scratch, { recursive: true, force: true });
-    },
-  };
 };
 
 export type { Expected, InvocationSetup, Variant, VariantKind };

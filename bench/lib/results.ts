@@ -21,7 +21,10 @@ interface Environment {
 }
 
 interface BundleRow {
+  /** The function (`users-authorizer`) or floor. */
   readonly name: string;
+  /** The bundle folder it runs (`users`); absent in runs before the variants came from the manifests. */
+  readonly bundle?: string;
   /** `compare`: the same function from the bundles of `--compare`, measured in the same run. */
   readonly kind: 'floor' | 'service' | 'compare';
   readonly floor?: string;
@@ -45,6 +48,7 @@ interface SizeResults {
 
 interface ColdVariantResult {
   readonly name: string;
+  readonly bundle?: string;
   readonly kind: 'node' | 'floor' | 'service' | 'compare';
   readonly request?: string;
   readonly floor?: string;
@@ -68,6 +72,8 @@ interface ColdResults {
 interface WarmRow {
   readonly operation: string;
   readonly implementation: string;
+  /** Ours, a peer, or the floor (the data path alone); runs before the floor had no role: ours or peers. */
+  readonly role?: 'ours' | 'peer' | 'floor';
   readonly status: number;
   readonly usPerRequest: Summary;
 }

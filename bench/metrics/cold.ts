@@ -1,6 +1,8 @@
 /**
  * Cold init: a fresh `node` process per run imports a bundle and serves one request against the
- * stub AWS endpoint (`bench/metrics/cold-child.mjs`), then exits. Beside it, in the same run and
+ * bench's AWS stand-in (`bench/metrics/cold-child.mjs`), then exits. The variants are every
+ * function of every manifest, with the export, memory and environment it declares
+ * (`bench/lib/invocations.ts`). Beside it, in the same run and
  * interleaved in a new random order each round: `node -e ''` (the runtime alone) and the SDK-only
  * floor bundles.
  *
@@ -42,6 +44,7 @@ const runOnce = (variant: Variant, options: { readonly trace?: boolean } = {}): 
         ? ['-e', '']
         : [CHILD, join(variant.directory ?? '', 'index.mjs'), variant.exportName ?? 'handler'];
     const env = { ...variant.env, ...(options.trace ? { BENCH_TRACE_LOADS: '1' } : {}) };
+    const reachedBefore = variant.reached?.() ?? 0;
     let output = '';
     let errors = '';
     let wallMs = 0;
@@ -74,14 +77,19 @@ const runOnce = (variant: Variant, options: { readonly trace?: boolean } = {}): 
         resolve({ wallMs, report: null, ok: false, problem: `exit ${code}: ${errors || 'no report'}` });
         return;
       }
-      const ok = report.status === variant.expect;
+      // A run counts when it answered as expected and reached its data at the stand-in (a
+      // publisher that skipped the record, or a GET served from nowhere, does not).
+      const reached = variant.reached === undefined || variant.reached() > reachedBefore;
+      const ok = report.status === variant.expect && reached;
       resolve({
         wallMs,
         report,
         ok,
         ...(ok
           ? {}
-          : { problem: `status ${report.status}${report.error ? `: ${report.error}` : ''} ${errors}` }),
+          : {
+              problem: `status ${report.status}${reached ? '' : ' without reaching its data'}${report.error ? `: ${report.error}` : ''} ${errors}`,
+            }),
       });
     });
   });
@@ -135,6 +143,7 @@ const measureColdInit = async (
     return {
       name: variant.name,
       kind: variant.kind,
+      ...(variant.bundle ? { bundle: variant.bundle } : {}),
       ...(variant.request ? { request: variant.request } : {}),
       ...(variant.floor ? { floor: variant.floor } : {}),
       wallMs: summarize(good.map((s) => s.wallMs)),

@@ -1,6 +1,6 @@
 /**
  * Cost model: dollars per million creates and per million gets on AWS (us-east-1, on-demand), from
- * what this run measured (capacity units, our handler overhead) and stated assumptions (the
+ * what this run measured (capacity units, our handler overhead above the SDK floor) and stated assumptions (the
  * latency of each AWS call, which sets the billed Lambda duration).
  *
  * Per request, a get pays: API Gateway, the tickets Lambda (request + duration), one GetItem. A
@@ -81,10 +81,16 @@ const unitsOf = (capacity: CapacityResults, prefix: string) => {
   return largest;
 };
 
+/**
+ * Our code's µs per request: our median above the floor's (the same DynamoDB calls alone, whose
+ * cost in AWS is the assumed round trip below), or our median when no floor was measured.
+ */
 const oursMedianUs = (warm: WarmResults, operationName: string) => {
-  const row = warm.rows.find((r) => r.operation === operationName && r.implementation === 'tessera');
-  if (!row) throw new Error(`No warm overhead measured for ${operationName}`);
-  return row.usPerRequest.median;
+  const rows = warm.rows.filter((r) => r.operation === operationName);
+  const ours = rows.find((r) => r.implementation === 'tessera');
+  if (!ours) throw new Error(`No warm overhead measured for ${operationName}`);
+  const floor = rows.find((r) => r.role === 'floor');
+  return Math.max(0, ours.usPerRequest.median - (floor?.usPerRequest.median ?? 0));
 };
 
 /**

@@ -31,6 +31,7 @@ const measureSizes = async (
     bundles.push({
       name: variant.name,
       kind: variant.kind,
+      ...(variant.bundle ? { bundle: variant.bundle } : {}),
       ...(variant.floor ? { floor: variant.floor } : {}),
       rawBytes: size.rawBytes,
       coldStartBytes: size.coldStartBytes,

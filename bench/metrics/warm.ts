@@ -1,126 +1,99 @@
 /**
- * Warm handler overhead: microseconds per request of our code, in this process, with the stores
- * replaced by in-memory ones at their ports, beside the same operations on middy and on the
- * Powertools event handler (`bench/baselines/`).
+ * Warm handler overhead: microseconds per request of the tickets bundle as it ships
+ * (`dist/tickets/index.mjs`, the export its manifest names), beside the same operations on middy and
+ * on the Powertools event handler (`bench/baselines/`), and beside the floor: the same DynamoDB
+ * calls with nothing else (`bench/baselines/sdk-floor.ts`). The baselines are bundled for the run
+ * with the build's esbuild options, so all four run the AWS SDK bundled the same way.
  *
- * Each implementation first answers every operation once and is checked (status, and the same
- * response body keys as ours), then gets a warm-up; then rounds of `batch` requests, the
- * implementations in a new random order each round, every request timed on its own. The event is
- * built before the clock starts.
+ * All of them run in one child process (`bench/processes/warm.ts`) whose environment is the tickets
+ * function's, from its manifest, and call DynamoDB through the AWS SDK on the same in-memory AWS
+ * stand-in in that process: the same data path for every side. An implementation's overhead is its
+ * median above the floor's.
  */
-import type { HttpEvent, HttpResponse } from '@tessera/shared/http';
-import type { Context } from 'aws-lambda';
-import { createMiddyTickets } from '../baselines/middy.ts';
-import { createPowertoolsTickets } from '../baselines/powertools.ts';
-import { benchDependencies } from '../fixtures/dependencies.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadManifests } from '../../packages/tooling/src/manifests.ts';
+import { spawnBenchChild } from '../lib/children.ts';
+import { buildBaselines } from '../lib/floor.ts';
 import {
-  createTicketEvent,
-  getTicketEvent,
-  invalidCreateTicketEvent,
-  lambdaContext,
-} from '../fixtures/events.ts';
-import { createTesseraTickets } from '../fixtures/tessera-tickets.ts';
+  benchFunctions,
+  bundleEntry,
+  functionEnvironment,
+  functionVariables,
+  tableKeys,
+} from '../lib/functions.ts';
+import { freePort } from '../lib/net.ts';
 import type { WarmResults, WarmRow } from '../lib/results.ts';
-import { shuffled, summarize } from '../lib/stats.ts';
+import { generateSecrets } from '../lib/secrets.ts';
 
-type Handle = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
-
-interface Operation {
-  readonly name: string;
-  readonly event: () => HttpEvent;
-  readonly status: number;
-}
-
-const OPERATIONS: readonly Operation[] = [
-  { name: 'GET /v1/tickets/{id}', event: getTicketEvent, status: 200 },
-  { name: 'POST /v1/tickets', event: createTicketEvent, status: 201 },
-  {
-    name: 'POST /v1/tickets, unknown field (400)',
-    event: invalidCreateTicketEvent,
-    status: 400,
-  },
-];
-
-const IMPLEMENTATIONS: ReadonlyArray<{ readonly name: string; readonly create: () => Handle }> = [
-  { name: 'tessera', create: () => createTesseraTickets(benchDependencies()) },
-  { name: 'middy', create: () => createMiddyTickets(benchDependencies()) },
-  { name: 'powertools', create: () => createPowertoolsTickets(benchDependencies()) },
-];
-
-const bodyKeys = (response: HttpResponse) => {
-  try {
-    return Object.keys(JSON.parse(String(response.body)) as object)
-      .sort()
-      .join(',');
-  } catch {
-    return '';
-  }
-};
-
-/** Every implementation answers every operation as ours does, or the benchmark stops. */
-const checkEquivalence = async (handles: ReadonlyMap<string, Handle>, context: Context) => {
-  for (const operation of OPERATIONS) {
-    const ours = await (handles.get('tessera') as Handle)(operation.event(), context);
-    for (const [name, handle] of handles) {
-      const response = await handle(operation.event(), context);
-      if (response.statusCode !== operation.status) {
-        throw new Error(`${name} answered ${operation.name} with ${response.statusCode}: ${response.body}`);
-      }
-      if (operation.status < 400 && bodyKeys(response) !== bodyKeys(ours)) {
-        throw new Error(`${name} answered ${operation.name} with another body: ${response.body}`);
-      }
-    }
-  }
-};
+/** The implementation whose time is the data path alone. */
+const FLOOR_IMPLEMENTATION = 'sdk only';
 
 /**
  * Measures every operation on every implementation.
  *
  * @example
- * const warm = await measureWarm({ warmup: 3000, rounds: 25, batch: 400, log: console.log });
+ * const warm = await measureWarm({ dist: 'dist', warmup: 1000, rounds: 20, batch: 200, log: console.log });
  */
 const measureWarm = async (options: {
+  readonly dist: string;
   readonly warmup: number;
   readonly rounds: number;
   readonly batch: number;
   readonly log: (line: string) => void;
 }): Promise<WarmResults> => {
-  const context = lambdaContext('tessera-bench-tickets');
-  const handles = new Map(IMPLEMENTATIONS.map((impl) => [impl.name, impl.create()]));
-  await checkEquivalence(handles, context);
-
-  const rows: WarmRow[] = [];
-  for (const operation of OPERATIONS) {
-    for (const handle of handles.values()) {
-      for (let i = 0; i < options.warmup; i++) await handle(operation.event(), context);
-    }
-    const samples = new Map<string, number[]>([...handles.keys()].map((name) => [name, []]));
-    for (let round = 0; round < options.rounds; round++) {
-      for (const name of shuffled([...handles.keys()])) {
-        const handle = handles.get(name) as Handle;
-        const into = samples.get(name) as number[];
-        for (let i = 0; i < options.batch; i++) {
-          const event = operation.event();
-          const started = process.hrtime.bigint();
-          await handle(event, context);
-          into.push(Number(process.hrtime.bigint() - started) / 1000);
-        }
+  const manifests = loadManifests();
+  const tickets = benchFunctions(manifests).find((f) => f.bundle === 'tickets' && f.fn.http === 'operations');
+  if (!tickets) throw new Error('no manifest declares the tickets HTTP function');
+  const tableVariable = Object.entries(tickets.fn.environment).find(([, source]) => 'table' in source)?.[0];
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const home = mkdtempSync(join(tmpdir(), 'tessera-bench-warm-'));
+  const baselines = await buildBaselines();
+  try {
+    const tableName = functionVariables(tickets, { endpoint })[tableVariable ?? ''];
+    const tables = tableKeys(manifests);
+    if (!tableName || !tables[tableName]) throw new Error('the tickets function is given no declared table');
+    const config = {
+      port,
+      bundle: bundleEntry(options.dist, tickets),
+      exportName: tickets.exportName,
+      baselines: baselines.entries,
+      tables,
+      parameters: await generateSecrets(manifests.filter((m) => m.name === tickets.bundle)),
+      warmup: options.warmup,
+      rounds: options.rounds,
+      batch: options.batch,
+    };
+    const child = spawnBenchChild(
+      'warm',
+      {
+        ...functionEnvironment(tickets, { endpoint, home }),
+        TABLE_KEYS: JSON.stringify(tables[tableName]),
+        BENCH_WARM: JSON.stringify(config),
+      },
+      10 * 60_000,
+      { inheritEnvironment: false },
+    );
+    try {
+      const { message } = await child.ready;
+      const rows = (message.rows ?? []) as WarmRow[];
+      for (const operation of [...new Set(rows.map((row) => row.operation))]) {
+        const line = rows
+          .filter((row) => row.operation === operation)
+          .map((row) => `${row.implementation} ${row.usPerRequest.median.toFixed(1)} µs`)
+          .join(', ');
+        options.log(`  ${operation}: ${line}`);
       }
+      return { warmup: options.warmup, rounds: options.rounds, batch: options.batch, rows };
+    } finally {
+      await child.stop();
     }
-    for (const [name, values] of samples) {
-      rows.push({
-        operation: operation.name,
-        implementation: name,
-        status: operation.status,
-        usPerRequest: summarize(values),
-      });
-    }
-    const line = [...samples.entries()]
-      .map(([name, values]) => `${name} ${summarize(values).median.toFixed(1)} µs`)
-      .join(', ');
-    options.log(`  ${operation.name}: ${line}`);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+    rmSync(baselines.directory, { recursive: true, force: true });
   }
-  return { warmup: options.warmup, rounds: options.rounds, batch: options.batch, rows };
 };
 
-export { measureWarm };
+export { FLOOR_IMPLEMENTATION, measureWarm };

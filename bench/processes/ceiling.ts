@@ -7,10 +7,21 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '../../packages/devstack/src/http-body.ts';
-import { sampleTicket } from '../fixtures/events.ts';
+import { readBody } from '../lib/net.ts';
 
-const body = JSON.stringify(sampleTicket);
+/** A ticket as the API answers it. */
+const body = JSON.stringify({
+  id: '0b9e8f7a-6c5d-4e3f-9a1b-2c3d4e5f6a7b',
+  title: 'The projector in room 4 flickers',
+  description: 'It flickers every few minutes, worse when the room is warm.',
+  priority: 'MEDIUM',
+  status: 'NEW',
+  reporterId: '6f1c2d3e-4b5a-4c6d-8e7f-901234567890',
+  assigneeId: null,
+  createdAt: '2026-11-01T09:30:00.000Z',
+  updatedAt: '2026-11-01T09:30:00.000Z',
+  version: 1,
+});
 
 const server = createServer((request, response) => {
   readBody(request).then((received) => {

@@ -1,11 +1,11 @@
 /**
- * Child process of the load and start benchmarks: the devstack alone, on free ports, over the
- * bundles already in `dist/` (it does not build), with a data folder given in BENCH_DATA_DIR. It
- * prints `@@bench {"httpUrl", "readyMs", ...}` once ready and stops everything, Java included, on
- * SIGTERM.
+ * Child process of the load and start benchmarks: the devstack alone, through its public entry
+ * (`startDevstack`), on free ports, over the bundles already in `dist/` (it does not build), with
+ * a data folder given in BENCH_DATA_DIR. It prints `@@bench {"httpUrl", "readyMs", ...}` once
+ * ready and stops everything, Java included, on SIGTERM or on an error nothing caught.
  */
 import { startDevstack } from '../../packages/devstack/src/index.ts';
-import { stopOnSignalOrCrash } from '../../packages/devstack/src/shutdown.ts';
+import { stopOnSignalOrCrash } from '../lib/net.ts';
 
 const started = performance.now();
 const devstack = await startDevstack({
@@ -23,10 +23,4 @@ console.log(
   })}`,
 );
 
-// As `npm start` ends: SIGTERM stops it (Java included) and exits 0; an error nothing caught stops it, then exits 1.
-stopOnSignalOrCrash({
-  events: process,
-  stop: () => devstack.stop(),
-  exit: (code) => process.exit(code),
-  log: (line) => console.error(line),
-});
+stopOnSignalOrCrash(() => devstack.stop());

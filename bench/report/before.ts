@@ -8,6 +8,13 @@ import { ratio } from '../lib/stats.ts';
 
 const PREFIX = 'before: ';
 
+/** Names the variants had before they came from the manifests, for the rows of an older before run. */
+const LEGACY_NAMES: Readonly<Record<string, string>> = { 'users-authorizer': 'users (authorizer)' };
+
+/** The row named `name` in an older run, under its name then or now. */
+const legacy = <T extends { readonly name: string }>(rows: readonly T[] | undefined, name: string) =>
+  rows?.find((row) => row.name === name) ?? rows?.find((row) => row.name === LEGACY_NAMES[name]);
+
 interface BeforeView {
   readonly sameRun: boolean;
   /** Where the before bundles are. */
@@ -19,7 +26,7 @@ interface BeforeView {
 }
 
 const coldOf = (run: BenchResults, name: string) => {
-  const v = run.cold?.variants.find((x) => x.name === name);
+  const v = legacy(run.cold?.variants, name);
   const floor = run.cold?.variants.find((x) => x.name === v?.floor);
   return { median: v?.wallMs.median, ratio: ratio(v?.wallMs.median, floor?.wallMs.median) };
 };
@@ -41,7 +48,7 @@ const beforeView = (r: BenchResults, before: BenchResults | null): BeforeView | 
     sameRun: false,
     dist: before.dist,
     date: before.date,
-    size: (name) => before.size?.bundles.find((b) => b.name === name),
+    size: (name) => legacy(before.size?.bundles, name),
     cold: (name) => coldOf(before, name),
   };
 };

@@ -11,7 +11,14 @@ import type { BenchResults, RssPeak } from '../lib/results.ts';
 import { ratio } from '../lib/stats.ts';
 import { beforeView, coldOf } from './before.ts';
 import { count, dollars, kib, mib, ms, seconds, times, us, verdict } from './format.ts';
-import { budgetedBytes, capacityUnits, isExportOfSharedBundle, summaryRows, warmPeers } from './summary.ts';
+import {
+  budgetedBytes,
+  capacityUnits,
+  isExportOfSharedBundle,
+  overheadUs,
+  summaryRows,
+  warmPeers,
+} from './summary.ts';
 
 const START = '<!-- optimisations:start -->';
 const END = '<!-- optimisations:end -->';
@@ -101,7 +108,7 @@ const sizeSection = (r: BenchResults) => {
     '',
     chart('size.svg', 'Bundle size per function'),
     '',
-    `**Method.** Each folder of \`${size.dist}\` is measured from its files: *all code* is every \`.mjs\` (lazy chunks included), *static cold-start code* is the entry and every chunk it reaches through static imports, *gzip* is each file at level 9, *zip* is the folder zipped as \`scripts/build.ts\` zips it. *Loaded by one request* is traced: a fresh \`node\` with a module-load hook imports the bundle and serves the request of the cold-init benchmark (below), on the AWS path (its secrets read from SSM, as in AWS), and the sizes of the bundle files it loaded are added up. The floors are \`bench/floors/*.ts\` (the same SDK clients, one call, nothing of ours), built with the esbuild options \`scripts/build.ts\` exports (\`esbuildOptions\`) into a temporary folder.`,
+    `**Method.** Each folder of \`${size.dist}\` is measured from its files: *all code* is every \`.mjs\` (lazy chunks included), *static cold-start code* is the entry and every chunk it reaches through static imports, *gzip* is each file at level 9, *zip* is the folder zipped as \`scripts/build.ts\` zips it. *Loaded by one request* is traced, per function of every manifest (the users bundle twice: its \`handler\` and its \`authorizer\` export): a fresh \`node\` with a module-load hook imports the bundle and serves the request of the cold-init benchmark (below), on the AWS path (its secrets read from SSM, as in AWS), and the sizes of the bundle files it loaded are added up. The bundles are a copy of \`dist\` taken when the run starts, so a build meanwhile changes nothing under it. The floors are \`bench/floors/*.ts\` (the same SDK clients, one call, nothing of ours), built with the esbuild options the build exports (\`esbuildOptions\`, \`packages/tooling/src/build.ts\`) into a temporary folder.`,
     '',
     `**The budget, 250 KB = 250,000 bytes, is checked twice.** On the code one cold request loads, which is what a cold start reads, parses and compiles before it answers; and on all code in the bundle, lazy chunks included. ${
       overall.length === 0
@@ -154,7 +161,7 @@ const coldSection = (r: BenchResults) => {
     '',
     chart('cold.svg', 'Cold init per variant'),
     '',
-    `**Method.** Each run spawns a fresh \`node\` (${r.environment.node}, the project's pinned Node) that imports the bundle of \`${cold.dist}\` and invokes its handler once (\`bench/metrics/cold-child.mjs\`), then exits; *median* and *p90* are the wall time from spawn to exit measured by the parent, which covers everything a cold start pays. The child also reports, in ms since its own start, when the import finished and when the response came back. The request goes to a stub AWS endpoint in the bench process (\`bench/lib/stub-aws.ts\`, AWS JSON 1.0/1.1, canned marshalled items, answered at once), with the environment Lambda gives (region, credentials in the environment, function name, memory size) and an empty HOME, so no \`~/.aws\` file is read. A run counts only if the response is the expected one (200, or no failed records); failed runs are listed. ${cold.runs} runs per variant after one untimed warm-up each (the page cache is warm for every variant alike), all variants in a new random order each round. Baselines in the same run: \`node -e ''\` and the SDK-only floor of each function (DynamoDB clients + one GetItem for users and tickets; the EventBridge client and util-dynamodb + one PutEvents for the publisher). Tickets and users read their secrets on the first request as in AWS: one SSM GetParameter each, answered by the same stub at \`AWS_ENDPOINT_URL_SSM\`. The users bundle also serves the API authorizer, which reads its public keys from SSM once and verifies one ES256 token, with no DynamoDB client: it has no SDK floor and no budget here, and is shown beside \`node -e ''\`. This is a warm machine's cold start: Lambda's own cold start adds its sandbox and the download of the zip, the same for every bundle of a size.`,
+    `**Method.** The variants are every function of every manifest (\`loadManifests()\`: \`services/*/service.json\` and \`packages/shared/publisher.json\`), each with the bundle, export and memory size its manifest declares and the environment Lambda would give it, built from the manifest's variables and their sources (\`bench/lib/functions.ts\`): the table's name, secrets as \`ssm:\` references to \`/tessera/bench/<service>/<id>\` (generated by their declared kind), settings at their defaults, the bus's name, and the endpoint of what the function uses. Each run spawns a fresh \`node\` (${r.environment.node}, the project's pinned Node) that imports the bundle and invokes that export once (\`bench/metrics/cold-child.mjs\`), then exits; *median* and *p90* are the wall time from spawn to exit measured by the parent, which covers everything a cold start pays. The child also reports, in ms since its own start, when the import finished and when the response came back. Every call goes to the bench's AWS stand-in in the bench process (\`bench/lib/aws-endpoint.ts\`: DynamoDB in memory, EventBridge, SSM, answered at once), with Lambda's own variables (region, credentials in the environment, function name, memory size) and an empty HOME, so no \`~/.aws\` file is read. The request comes from what invokes the function: a function serving HTTP operations gets its service's request (tickets a \`GET /v1/tickets/{ticketId}\`, users a \`GET /v1/users/me\`), the API authorizer an ES256 access token signed with jose by the private half of the key set it reads, with its issuer and audience, and the outbox publisher the stream record of an outbox item. What the requests read was written first, untimed, by the same bundles through the same exports (a ticket created, a user registered; the outbox item is the one of those writes that the publisher publishes), so the stand-in holds what the stores wrote. A run counts only if the response is the expected one (200, no failed records, or an authorized caller) and the run reached its data at the stand-in (a DynamoDB read, a PutEvents, or for the authorizer its SSM read); failed runs are listed. A function with no request the bench knows is not measured and is named in the run's errors. ${cold.runs} runs per variant after one untimed warm-up each (the page cache is warm for every variant alike), all variants in a new random order each round. Baselines in the same run: \`node -e ''\` and the SDK-only floor of each function, chosen from its manifest (a function with a table: the DynamoDB clients and one GetItem; with the bus: the EventBridge client and util-dynamodb and one PutEvents, of the same record). The API authorizer reads its public keys from SSM once and verifies one token, with no SDK client: it has no floor and no budget here, and is shown beside \`node -e ''\`. This is a warm machine's cold start: Lambda's own cold start adds its sandbox and the download of the zip, the same for every bundle of a size.`,
   ].join('\n');
 };
 
@@ -162,13 +169,17 @@ const warmSection = (r: BenchResults) => {
   const warm = r.warm;
   if (!warm) return '## 3. Warm handler overhead\n\nNot measured in this run.';
   const rows = warm.rows.map((row) => {
-    const ours = warm.rows.find((x) => x.operation === row.operation && x.implementation === 'tessera');
+    const same = warm.rows.filter((x) => x.operation === row.operation);
+    const ours = same.find((x) => x.implementation === 'tessera');
+    const floor = same.find((x) => x.role === 'floor');
+    const isFloor = row.role === 'floor';
     return [
       row.operation,
-      row.implementation,
+      isFloor ? `${row.implementation} (floor: the DynamoDB calls alone)` : row.implementation,
       us(row.usPerRequest.median),
       us(row.usPerRequest.p90),
-      times(ratio(row.usPerRequest.median, ours?.usPerRequest.median)),
+      isFloor ? '—' : floor ? us(overheadUs(row, floor)) : `${us(row.usPerRequest.median)} (no data path)`,
+      isFloor || !ours ? '—' : times(ratio(overheadUs(row, floor), overheadUs(ours, floor))),
       String(row.status),
     ];
   });
@@ -176,16 +187,30 @@ const warmSection = (r: BenchResults) => {
     const { ours, fastest } = warmPeers(warm, operation);
     return `${operation}: ${verdict(Boolean(ours && fastest && ours.usPerRequest.median <= fastest.usPerRequest.median))}`;
   });
+  const measuredSo = warm.rows.some((row) => row.role === 'floor');
   return [
     '## 3. Warm handler overhead',
     '',
-    table(['operation', 'implementation', 'median', 'p90', 'vs ours', 'status'], rows),
+    table(
+      [
+        'operation',
+        'implementation',
+        'median',
+        'p90',
+        'overhead (above the floor)',
+        'overhead vs ours',
+        'status',
+      ],
+      rows,
+    ),
     '',
     `Budget, no slower than the fastest peer: ${verdicts.join('; ')}.`,
     '',
     chart('warm.svg', 'Warm handler overhead'),
     '',
-    `**Method.** In this process, with the stores replaced at their ports by in-memory ones (\`bench/fixtures/memory-store.ts\`), so only code runs: no SDK, no network. *Ours* is the real \`createHttpHandler\` with the generated tickets \`operations\` (the compiled Ajv validators) and \`createOperationHandlers\` (\`bench/fixtures/tessera-tickets.ts\`). The peers (\`bench/baselines/\`) do the same work with their framework: middy 7 (\`@middy/core\`, \`http-json-body-parser\`, \`http-error-handler\`, run with its defaults) and the Powertools event-handler HTTP router 2.35 (Standard Schema validation). **Fairness:** all three take the same API Gateway v2 event with a Lambda-authorizer context, make a correlation id, check the principal with the same \`principalFrom\`, enforce the 64 KiB / JSON content-type limits, validate the same shapes (zod schemas equivalent to the contract, unknown fields refused, in \`bench/baselines/schemas.ts\`), call the same use case (\`getTicket\`, \`createTicket\`, which builds and validates the \`ticket.created\` event) on their own copy of the same in-memory store, and answer the same JSON body and headers (\`etag\`, \`location\`, \`x-request-id\`, \`cache-control\`); errors go through the same problem+json mapper. Each implementation is checked to answer every operation with the same status and body shape before timing. Then ${count(warm.warmup)} warm-up requests each, and ${warm.rounds} rounds of ${count(warm.batch)} requests, the implementations in a new random order each round; every request is timed on its own (\`process.hrtime\`), the event built before the clock starts. The figures are µs of this machine's CPU per request; the 400 row (an unknown field) is shown, not budgeted.`,
+    measuredSo
+      ? `**Method.** *Ours* is the tickets bundle as it ships (\`dist/tickets/index.mjs\`, the \`handler\` export its manifest names), imported by a child process (\`bench/processes/warm.ts\`) whose environment is the tickets function's, built from its manifest. Beside it in that process: the peers (\`bench/baselines/\`), middy 7 (\`@middy/core\`, \`http-json-body-parser\`, \`http-error-handler\`, run with its defaults) and the Powertools event-handler HTTP router 2.35 (Standard Schema validation), and the *floor*, the same DynamoDB calls with no framework, validation or rules; each is a Lambda entry bundled for the run with the build's esbuild options, so all four run the AWS SDK bundled the same way. **The same data path for all:** every side calls DynamoDB through the AWS SDK on one in-memory AWS stand-in in the same process (\`bench/lib/aws-endpoint.ts\`): a get is one consistent GetItem, a create one TransactWriteItems of the ticket and its outbox item, which is checked for every implementation before timing. The floor's time is that data path (the SDK's work and a loopback round trip); an implementation's *overhead* is its median above the floor's, what its framework and logic add. **Fairness:** the peers take the same API Gateway v2 event with a Lambda-authorizer context and do the work our adapter and use cases do, in their own code (bench code, nothing of ours is imported): a correlation id, the principal from the authorizer context with its expiry, the 64 KiB / JSON content-type limits, the same shapes validated (zod schemas equivalent to the contract, unknown fields refused, \`bench/baselines/schemas.ts\`), a \`NEW\` ticket with its \`ticket.created\` event checked against a schema, the visibility rule on a get, the same JSON body and headers (\`etag\`, \`location\`, \`x-request-id\`, \`cache-control\`), and errors as problem+json. Each implementation is checked to answer every operation with the same status and body members as ours, and with the same DynamoDB calls, before timing. Then ${count(warm.warmup)} warm-up requests each, and ${warm.rounds} rounds of ${count(warm.batch)} requests, the implementations in a new random order each round; every request is timed on its own (\`process.hrtime\`), the event built before the clock starts. The figures are µs of this machine's CPU per request; the 400 row (an unknown field) reaches no data path, so its whole time is overhead; it is shown, not budgeted.`
+      : '**Method.** In this process, with the stores replaced at their ports by in-memory ones, so only code ran: no SDK, no network (a run before the bench measured the bundles).',
   ].join('\n');
 };
 
@@ -224,13 +249,13 @@ const capacitySection = (r: BenchResults) => {
     '',
     chart('capacity.svg', 'DynamoDB capacity per operation'),
     '',
-    `**Method.** \`bench/capacity.ts\` runs the real tickets store (the adapter the Lambda uses) against DynamoDB Local with \`ReturnConsumedCapacity: TOTAL\` on every call and adds up what each operation consumed. For each size a fresh table is seeded (${Object.entries(
+    `**Method.** \`bench/capacity.ts\` sends API Gateway v2 events to the tickets bundle as it ships (its \`handler\` export, in a process of its own with the environment its manifest declares), whose DynamoDB endpoint is the bench's AWS stand-in forwarding every call to DynamoDB Local with \`ReturnConsumedCapacity: TOTAL\` added; an operation's figure is the units DynamoDB Local reported for every call the function made while serving that one request. For each size a fresh table is seeded (${Object.entries(
       capacity.seedMs,
     )
       .map(([s, t]) => `${count(Number(s))} in ${seconds(t)}`)
       .join(
         ', ',
-      )}) with tickets from 200 reporters, one of whom (the caller of the lists) always has exactly 50 and one provider always 30 assigned, so a list that reads only the caller's index partitions reads the same items at every size; pages are ${capacity.page} items. The baseline is the Scan-based list of seed 004: scan the table with a filter on the reporter until a page is full, whose cost grows with the table. Units are DynamoDB Local's report. **Caveat:** DynamoDB Local reports 16 write units for the create (a TransactWriteItems of the ticket and its outbox item, with two index entries); by DynamoDB's pricing rules (2 write units per KB per item in a transaction) it is 8, so the measured write cost, and the cost model that uses it, may be twice what AWS bills.`,
+      )}) with tickets from 200 reporters, one of whom (the caller of the lists) always has exactly 50 and one provider always 30 assigned, so a list that reads only the caller's index partitions reads the same items at every size; pages are ${capacity.page} items. The seeded tickets are copies of templates the bundle wrote itself, one per status, unassigned and assigned to the provider, read back through the bundle, with their ids, reporter and times replaced, so the bench never learns the store's format; to assign them, the provider's role reaches the tickets service as in AWS (the users bundle registers it and an admin changes its role, the publisher bundle publishes the outbox items of those writes, and the tickets bundle receives the events its manifest subscribes to). The baseline is the Scan-based list of seed 004: scan the table with a filter on the reporter (the attribute the template holds it in) until a page is full, through the same stand-in; its cost grows with the table. Units are DynamoDB Local's report. **Caveat:** DynamoDB Local reports 16 write units for the create (a TransactWriteItems of the ticket and its outbox item, with two index entries); by DynamoDB's pricing rules (2 write units per KB per item in a transaction) it is 8, so the measured write cost, and the cost model that uses it, may be twice what AWS bills.`,
   ].join('\n');
 };
 
@@ -386,7 +411,7 @@ const costSection = (r: BenchResults) => {
     '',
     `Date and source: ${cost.pricesAsOf}. Lambda arm64 is $0.0000133334 per GB-second and $0.20 per million requests; DynamoDB on-demand $0.625 per million write and $0.125 per million read request units; HTTP API $1.00 per million requests (first 300 million, each 512 KB a request); EventBridge $1.00 per million custom events (each 64 KB an event).`,
     '',
-    '**Measured and assumed.** Measured in this run: the capacity units (section 4, at the larger table) and our handler overhead (section 3, median). Assumed, because no AWS account is used:',
+    '**Measured and assumed.** Measured in this run: the capacity units (section 4, at the larger table) and our handler overhead (section 3, median above the SDK floor; the work of the SDK client counts as part of the assumed round trips). Assumed, because no AWS account is used:',
     '',
     table(
       ['assumption', 'value', 'why'],
