@@ -73,7 +73,7 @@ const main = async () => {
     run({
       name: 'architecture rules',
       command: bin('depcruise'),
-      args: ['--config', '.dependency-cruiser.cjs', 'services', 'packages', 'scripts', 'tests'],
+      args: ['--config', '.dependency-cruiser.cjs', 'services', 'packages', 'scripts', 'tests', 'bench'],
     }),
     run({
       name: 'contract lint (Redocly)',
