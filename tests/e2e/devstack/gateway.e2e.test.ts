@@ -17,6 +17,16 @@ describe('The gateway', () => {
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('answers HEAD /health like GET, with no body', async () => {
+    const get = await raw('/health');
+    const head = await raw('/health', { method: 'HEAD', headers: { 'x-request-id': 'e2e-head-1' } });
+
+    expect(head.status).toBe(get.status);
+    expect(head.status).toBe(200);
+    expect(head.headers.get('x-request-id')).toBe('e2e-head-1');
+    expect(await head.text()).toBe('');
+  });
+
   it('reports health with a check per dependency', async () => {
     const { data, response } = await client().GET('/health');
 
