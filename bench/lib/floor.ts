@@ -1,8 +1,9 @@
 /**
- * Builds the floor bundles (`bench/floors/*.ts`) and the warm baselines into temporary folders, with the esbuild options
- * `packages/tooling/src/build.ts` exports, so a floor differs from a service bundle only in what it imports and
- * follows any change to the build by itself. The same floors serve every run, a run over an older
- * build's bundles included: one yardstick for before and after.
+ * Builds the floor bundles (`bench/floors/*.ts`) and the warm baselines
+ * (`bench/baselines/functions/*.ts`) into temporary folders, with the esbuild options the build
+ * exports (`packages/tooling/src/build.ts`), so they differ from a service bundle only in what they
+ * import and follow any change to the build by themselves. The same floors serve every run, a run
+ * over an older build's bundles included: one yardstick for before and after.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

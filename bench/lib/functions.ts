@@ -20,14 +20,13 @@ import {
   type Manifest,
   parameterName,
 } from '../../packages/tooling/src/manifests.ts';
+import type { FloorName } from './floor.ts';
 
 /** The environment the bench deploys to, in names (`tessera-bench-tickets`). */
 const BENCH_ENVIRONMENT = 'bench';
 /** What `{httpUrl}` in a setting's devstack value stands for. */
 const BENCH_API_URL = 'https://api.tessera.example';
 const EVENT_BUS_NAME = 'tessera-bench';
-
-type FloorName = 'floor-dynamodb' | 'floor-eventbridge';
 
 interface BenchFunction {
   /** The function's short name: `tickets`, `users-authorizer`. */
@@ -187,7 +186,7 @@ const tableKeys = (
     ),
   );
 
-export type { BenchFunction, FloorName, TableNames };
+export type { BenchFunction, TableNames };
 export {
   BENCH_API_URL,
   BENCH_ENVIRONMENT,
