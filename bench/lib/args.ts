@@ -2,7 +2,7 @@
  * Command-line options of `npm run bench`.
  *
  * --only=size,cold,warm,capacity,load,start,cost   a subset (the rest is kept from the same day's file)
- * --dist=<dir>          the bundles to measure (size and cold init); default dist/
+ * --dist=<dir>          the bundles to measure (size, cold, warm, capacity); default dist/
  * --compare=<dir>       other bundles measured beside them in the same run (size and cold init), as `before`
  * --label=<name>        the run's label; default `current`
  * --out=<file>          where the results go; default bench/results/<YYYY-MM-DD>.json
@@ -11,7 +11,7 @@
  * --report              rewrite it anyway
  * --no-npm-test         skip timing `npm test` (it rebuilds dist/)
  * --render-only         measure nothing: rewrite the report from the results file (--out)
- * --cold-runs=N, --warm-rounds=N, --load-seconds=N, --capacity-sizes=1000,50000, --start-runs=N
+ * --cold-runs=N, --warm-rounds=N (of 200 requests each), --load-seconds=N, --capacity-sizes=1000,50000, --start-runs=N
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { repoRoot } from '../../packages/tooling/src/repo.ts';

@@ -534,7 +534,7 @@ const renderMarkdown = (
     '',
     `Written by \`npm run bench\` (\`bench/run.ts\`) on ${r.date}; do not edit by hand, except the "What changed" block, which the next run keeps. The figures of this run are in \`${resultsFile}\`.`,
     '',
-    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,load,start,cost\`; \`--dist=<dir>\` measures another set of bundles (size and cold init), \`--compare=<dir>\` a second set beside them in the same run (the before/after below was run so, against the pre-optimisation snapshot); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
+    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,load,start,cost\`; \`--dist=<dir>\` measures another set of bundles (size, cold init, warm overhead and capacity), \`--compare=<dir>\` a second set beside them in the same run (size and cold init${(r.size?.compareDist ?? r.cold?.compareDist) ? '; the before/after below was run so, against the pre-optimisation snapshot' : ''}); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
     '',
     summarySection(r),
     '',
