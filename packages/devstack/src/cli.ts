@@ -3,6 +3,7 @@
  *
  * Settings (environment):
  * - `TESSERA_HTTP_PORT` (3000), `TESSERA_DYNAMODB_PORT` (8000), `TESSERA_DATA_DIR` (`.tessera`);
+ * - `TESSERA_SQS_PORT`: the queues' SQS endpoint (a free port unless set);
  * - `TESSERA_BOOTSTRAP_ADMIN_EMAIL` and `TESSERA_BOOTSTRAP_ADMIN_PASSWORD`: an admin to make sure of;
  * - `TESSERA_LOG_LEVEL` (INFO): the functions' log level; `TESSERA_QUIET=1` hides function logs;
  * - `TESSERA_BUILD` (1): `0` starts from the bundles already in `dist/` instead of building them, so
@@ -17,6 +18,7 @@ const settings = z
   .object({
     TESSERA_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     TESSERA_DYNAMODB_PORT: z.coerce.number().int().min(1).max(65535).default(8000),
+    TESSERA_SQS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     TESSERA_DATA_DIR: z.string().min(1).default('.tessera'),
     TESSERA_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
     TESSERA_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(1).optional(),
@@ -46,6 +48,7 @@ const main = async () => {
   const devstack = await startDevstack({
     httpPort: env.TESSERA_HTTP_PORT,
     dynamodbPort: env.TESSERA_DYNAMODB_PORT,
+    ...(env.TESSERA_SQS_PORT ? { sqsPort: env.TESSERA_SQS_PORT } : {}),
     dataDir: env.TESSERA_DATA_DIR,
     build: env.TESSERA_BUILD === '1',
     logLevel: env.TESSERA_LOG_LEVEL,
@@ -72,6 +75,7 @@ Tessera is ready in ${seconds} s.
   Events         ${devstack.httpUrl}/_devstack/events
   Queues         ${devstack.httpUrl}/_devstack/queues
   DynamoDB Local ${devstack.dynamodbEndpoint}
+  SQS endpoint   ${devstack.sqsEndpoint}
   Data           ${devstack.dataDir}
 ${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL ? `  Admin          ${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL}\n` : ''}
 Press Ctrl-C to stop.`);

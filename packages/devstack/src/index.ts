@@ -4,9 +4,10 @@
  * `startDevstack` assembles a list of parts from the manifests and starts them in order: the data
  * folder, the build (unless told not to), DynamoDB Local (or a given endpoint), each service's table
  * from its declaration, the secrets the manifests declare, the local bus with a rule per
- * subscription, the queues those rules send to, one function per manifest function, the event
- * source mappings (table streams, queues), the bootstrap admin, and last the HTTP gateway, so that
- * once `/health` answers, start-up is complete. `stop()` stops the parts in reverse, Java included.
+ * subscription, the queues those rules send to and their SQS endpoint, one function per manifest
+ * function, the event source mappings (table streams, queues), the bootstrap admin, and last the
+ * HTTP gateway, so that once `/health` answers, start-up is complete. `stop()` stops the parts in
+ * reverse, Java included.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -32,6 +33,7 @@ import { LocalQueues } from './queues.ts';
 import { DevstackRouter } from './router.ts';
 import { ensureSecrets, secretFile } from './secrets.ts';
 import { bundlePath } from './services.ts';
+import { SqsEndpoint } from './sqs-endpoint.ts';
 import { ensureTable } from './tables.ts';
 import { topologyOf } from './topology.ts';
 
@@ -62,12 +64,16 @@ interface DevstackOptions {
   readonly distDir?: string;
   /** The HTTP contract (`openapi/api.yaml` unless told). */
   readonly contract?: Contract;
+  /** Port of the SQS endpoint in front of the queues; 0 or omitted picks a free port. */
+  readonly sqsPort?: number;
 }
 
 interface Devstack {
   readonly httpUrl: string;
   readonly dynamodbEndpoint: string;
   readonly eventBusEndpoint: string;
+  /** The queues' SQS endpoint (AWS JSON 1.0), for `@aws-sdk/client-sqs`. */
+  readonly sqsEndpoint: string;
   readonly dataDir: string;
   readonly tablePrefix: string;
   readonly contract: Contract;
@@ -126,6 +132,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
 
   // Both ports are checked before anything is built, made or started.
   await assertPortFree(httpPort, host, 'the HTTP gateway', 'TESSERA_HTTP_PORT');
+  if (options.sqsPort) await assertPortFree(options.sqsPort, host, 'the SQS endpoint', 'TESSERA_SQS_PORT');
   if (!options.dynamodbEndpoint && options.dynamodbPort !== undefined) {
     await assertPortFree(options.dynamodbPort, host, 'DynamoDB Local', 'TESSERA_DYNAMODB_PORT');
   }
@@ -163,6 +170,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     onDeliveryFailure: (rule, event, error) =>
       log('bus', `delivery of ${event['detail-type']} ${event.id} to ${rule} failed: ${String(error)}`),
   });
+  const sqs = new SqsEndpoint({ queues, host, port: options.sqsPort ?? 0 });
   const gatewayPort = httpPort === 0 ? await freePort(host) : httpPort;
   const gateway = new Gateway({
     port: gatewayPort,
@@ -249,6 +257,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     }),
     running('event bus', bus),
     running('queues', queues),
+    running('SQS endpoint', sqs),
     part('functions', async () => {
       live = new Functions(
         defineFunctions(manifests, distDir, {
@@ -321,6 +330,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     httpUrl: gateway.url,
     dynamodbEndpoint,
     eventBusEndpoint: bus.endpoint,
+    sqsEndpoint: sqs.url,
     dataDir,
     tablePrefix,
     contract,

@@ -4,12 +4,14 @@
  * the bus with the real EventBridge client reach the function in SQS batches; what it reports in
  * `batchItemFailures` comes back once the visibility timeout is over (the devstack clock is moved,
  * not waited for); a message that always fails lands in the dead-letter queue after 3 receives, is
- * shown so at `GET /_devstack/queues`, survives a restart, and goes back on redrive.
+ * shown so at `GET /_devstack/queues` and to the real SQS client, survives a restart, and goes back
+ * on redrive.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -224,11 +226,22 @@ describe('Devstack: a subscription with a queue target', () => {
     const before = received().length;
 
     const kept = await queues();
+    const sqs = new SQSClient({
+      endpoint: devstack.sqsEndpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'payments-bookings-dlq' }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    sqs.destroy();
     const redrive = await fetch(`${devstack.httpUrl}/_devstack/queues/payments-bookings/redrive`, {
       method: 'POST',
     });
 
     expect(kept.find((q) => q.name === 'payments-bookings-dlq')?.visible).toBe(1);
+    expect(Attributes).toEqual({ ApproximateNumberOfMessages: '1' });
     expect(await redrive.json()).toEqual({ moved: 1 });
     const again = await receivedUntil((all) => all.length > before);
     expect(

@@ -1,0 +1,336 @@
+/**
+ * The devstack's queues behind an SQS endpoint that speaks the AWS JSON 1.0 protocol, so the real
+ * `@aws-sdk/client-sqs` works against them unchanged (an operator's script, a test, a function that
+ * sends to a queue): SendMessage(Batch), ReceiveMessage (long polling included), DeleteMessage(Batch),
+ * ChangeMessageVisibility, GetQueueUrl, GetQueueAttributes, ListQueues, PurgeQueue, and
+ * StartMessageMoveTask (the redrive of a dead-letter queue). Queues are the ones the manifests
+ * declare; this endpoint neither creates nor deletes any. Requests are not authenticated.
+ *
+ * Queue URLs are `<endpoint>/000000000000/<name>`; errors are JSON with `__type` and the
+ * `x-amzn-query-error` header, as SQS answers them.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from './http-body.ts';
+import { type HttpServer, startHttpServer } from './http-server.ts';
+import { type LocalQueue, type MessageAttributes, QueueError, type ReceivedMessage } from './local-queue.ts';
+import type { LocalQueues } from './queues.ts';
+
+const ACCOUNT = '000000000000';
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+/** SQS's query error codes, for the `x-amzn-query-error` header. */
+const QUERY_ERRORS: Readonly<Record<string, string>> = {
+  QueueDoesNotExist: 'AWS.SimpleQueueService.NonExistentQueue',
+  MessageNotInflight: 'AWS.SimpleQueueService.MessageNotInflight',
+  InvalidMessageContents: 'InvalidMessageContents',
+  ReceiptHandleIsInvalid: 'ReceiptHandleIsInvalid',
+  EmptyBatchRequest: 'AWS.SimpleQueueService.EmptyBatchRequest',
+  TooManyEntriesInBatchRequest: 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+};
+
+type Input = Readonly<Record<string, unknown>>;
+
+class SqsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = 'SqsError';
+  }
+}
+
+const integer = (input: Input, name: string, fallback?: number): number | undefined => {
+  const value = input[name];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new SqsError('InvalidParameterValue', `${name} must be a whole number`);
+  return value;
+};
+
+const text = (input: Input, name: string): string => {
+  const value = input[name];
+  if (typeof value !== 'string' || value === '')
+    throw new SqsError('MissingParameter', `${name} is required`);
+  return value;
+};
+
+/** The attributes a receive asked for: `All`, `.*`, names, or prefixes ending in `.*`. */
+const wanted = (requested: unknown, name: string): boolean =>
+  Array.isArray(requested) &&
+  requested.some(
+    (r) =>
+      r === 'All' ||
+      r === '.*' ||
+      r === name ||
+      (typeof r === 'string' && r.endsWith('.*') && name.startsWith(r.slice(0, -2))),
+  );
+
+class SqsEndpoint {
+  readonly name = 'SQS endpoint';
+  private server: HttpServer | undefined;
+  url = '';
+
+  constructor(
+    private readonly options: {
+      readonly queues: LocalQueues;
+      readonly host?: string;
+      /** 0 (the default) picks a free port. */
+      readonly port?: number;
+    },
+  ) {}
+
+  async start(): Promise<string> {
+    this.server = await startHttpServer({
+      host: this.options.host ?? '127.0.0.1',
+      port: this.options.port ?? 0,
+      handler: (request, response) => this.handle(request, response),
+      busyPort: { what: 'the SQS endpoint', variable: 'TESSERA_SQS_PORT' },
+    });
+    this.url = this.server.url;
+    return this.url;
+  }
+
+  /** `<endpoint>/000000000000/<name>`. */
+  queueUrl(name: string): string {
+    return `${this.url}/${ACCOUNT}/${name}`;
+  }
+
+  private queue(input: Input): LocalQueue {
+    const url = text(input, 'QueueUrl');
+    const name = url.split('/').filter(Boolean).at(-1) ?? '';
+    const queue = this.options.queues.get(name);
+    if (!queue) throw new SqsError('QueueDoesNotExist', `The specified queue does not exist: ${url}`);
+    return queue;
+  }
+
+  private byArn(arn: unknown): LocalQueue {
+    const queue = this.options.queues.all().find((q) => q.arn === arn);
+    if (!queue) throw new SqsError('ResourceNotFoundException', `No queue has the ARN ${String(arn)}`);
+    return queue;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse) {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const abort = new AbortController();
+    // A client that gives up on a long poll must not leave messages received for nobody.
+    response.once('close', () => abort.abort());
+    try {
+      if (request.method !== 'POST' || !target.startsWith('AmazonSQS.')) {
+        throw new SqsError(
+          'UnsupportedOperation',
+          'This endpoint speaks the AWS JSON 1.0 protocol of SQS only',
+        );
+      }
+      let input: Input;
+      try {
+        const body = (await readBody(request, 1024 * 1024)).toString('utf8');
+        input = (body === '' ? {} : JSON.parse(body)) as Input;
+      } catch {
+        throw new SqsError('SerializationException', 'The request is not JSON');
+      }
+      const output = await this.operation(target.slice('AmazonSQS.'.length), input, abort.signal);
+      if (response.destroyed) return;
+      response.writeHead(200, { 'content-type': CONTENT_TYPE });
+      response.end(JSON.stringify(output));
+    } catch (error) {
+      const failure =
+        error instanceof SqsError
+          ? error
+          : error instanceof QueueError
+            ? new SqsError(error.code, error.message)
+            : new SqsError('InternalError', String(error), 500);
+      if (response.headersSent || response.destroyed) return;
+      response.writeHead(failure.status, {
+        'content-type': CONTENT_TYPE,
+        'x-amzn-query-error': `${QUERY_ERRORS[failure.code] ?? failure.code};${failure.status < 500 ? 'Sender' : 'Receiver'}`,
+      });
+      response.end(JSON.stringify({ __type: `com.amazonaws.sqs#${failure.code}`, message: failure.message }));
+    }
+  }
+
+  private send(queue: LocalQueue, input: Input) {
+    const delaySeconds = integer(input, 'DelaySeconds');
+    return queue.send(text(input, 'MessageBody'), {
+      messageAttributes: (input.MessageAttributes ?? {}) as MessageAttributes,
+      ...(delaySeconds !== undefined ? { delaySeconds } : {}),
+    });
+  }
+
+  private entries(input: Input): Input[] {
+    const entries = input.Entries;
+    if (!Array.isArray(entries) || entries.length === 0)
+      throw new SqsError('EmptyBatchRequest', 'There should be at least one entry in the request');
+    if (entries.length > 10)
+      throw new SqsError('TooManyEntriesInBatchRequest', 'A batch takes at most 10 entries');
+    return entries as Input[];
+  }
+
+  private received(message: ReceivedMessage, input: Input) {
+    const systemNames = [
+      ...((input.AttributeNames as unknown[]) ?? []),
+      ...((input.MessageSystemAttributeNames as unknown[]) ?? []),
+    ];
+    const attributes = Object.fromEntries(
+      Object.entries(message.attributes).filter(([name]) => wanted(systemNames, name)),
+    );
+    const messageAttributes = Object.fromEntries(
+      Object.entries(message.messageAttributes).filter(([name]) => wanted(input.MessageAttributeNames, name)),
+    );
+    return {
+      MessageId: message.messageId,
+      ReceiptHandle: message.receiptHandle,
+      MD5OfBody: message.md5OfBody,
+      Body: message.body,
+      ...(Object.keys(attributes).length > 0 ? { Attributes: attributes } : {}),
+      ...(Object.keys(messageAttributes).length > 0
+        ? { MessageAttributes: messageAttributes, MD5OfMessageAttributes: message.md5OfMessageAttributes }
+        : {}),
+    };
+  }
+
+  private attributes(queue: LocalQueue, requested: unknown) {
+    const depths = queue.depths();
+    const all: Record<string, string> = {
+      QueueArn: queue.arn,
+      ApproximateNumberOfMessages: String(depths.visible),
+      ApproximateNumberOfMessagesNotVisible: String(depths.inFlight),
+      ApproximateNumberOfMessagesDelayed: String(depths.delayed),
+      VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
+      MessageRetentionPeriod: String(queue.messageRetentionSeconds),
+      DelaySeconds: '0',
+      MaximumMessageSize: String(256 * 1024),
+      ReceiveMessageWaitTimeSeconds: '0',
+      ...(queue.deadLetter
+        ? {
+            RedrivePolicy: JSON.stringify({
+              deadLetterTargetArn: queue.deadLetter.queue.arn,
+              maxReceiveCount: queue.deadLetter.maxReceiveCount,
+            }),
+          }
+        : {}),
+    };
+    return Object.fromEntries(Object.entries(all).filter(([name]) => wanted(requested, name)));
+  }
+
+  private async operation(name: string, input: Input, signal: AbortSignal): Promise<unknown> {
+    switch (name) {
+      case 'SendMessage': {
+        const sent = this.send(this.queue(input), input);
+        return {
+          MessageId: sent.messageId,
+          MD5OfMessageBody: sent.md5OfMessageBody,
+          ...(sent.md5OfMessageAttributes ? { MD5OfMessageAttributes: sent.md5OfMessageAttributes } : {}),
+        };
+      }
+      case 'SendMessageBatch': {
+        const queue = this.queue(input);
+        const successful: unknown[] = [];
+        const failed: unknown[] = [];
+        for (const entry of this.entries(input)) {
+          try {
+            const sent = this.send(queue, entry);
+            successful.push({
+              Id: entry.Id,
+              MessageId: sent.messageId,
+              MD5OfMessageBody: sent.md5OfMessageBody,
+              ...(sent.md5OfMessageAttributes ? { MD5OfMessageAttributes: sent.md5OfMessageAttributes } : {}),
+            });
+          } catch (error) {
+            if (!(error instanceof QueueError || error instanceof SqsError)) throw error;
+            failed.push({ Id: entry.Id, SenderFault: true, Code: error.code, Message: error.message });
+          }
+        }
+        return { Successful: successful, Failed: failed };
+      }
+      case 'ReceiveMessage': {
+        const queue = this.queue(input);
+        const maxMessages = integer(input, 'MaxNumberOfMessages', 1) ?? 1;
+        if (maxMessages < 1 || maxMessages > 10)
+          throw new SqsError('InvalidParameterValue', 'MaxNumberOfMessages is from 1 to 10');
+        const waitTimeSeconds = integer(input, 'WaitTimeSeconds', 0) ?? 0;
+        if (waitTimeSeconds < 0 || waitTimeSeconds > 20)
+          throw new SqsError('InvalidParameterValue', 'WaitTimeSeconds is from 0 to 20');
+        const visibilityTimeoutSeconds = integer(input, 'VisibilityTimeout');
+        const messages = await queue.receive(
+          {
+            maxMessages,
+            waitTimeSeconds,
+            ...(visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds } : {}),
+          },
+          signal,
+        );
+        return { Messages: messages.map((message) => this.received(message, input)) };
+      }
+      case 'DeleteMessage':
+        this.queue(input).delete(text(input, 'ReceiptHandle'));
+        return {};
+      case 'DeleteMessageBatch': {
+        const queue = this.queue(input);
+        const successful: unknown[] = [];
+        const failed: unknown[] = [];
+        for (const entry of this.entries(input)) {
+          try {
+            queue.delete(text(entry, 'ReceiptHandle'));
+            successful.push({ Id: entry.Id });
+          } catch (error) {
+            if (!(error instanceof QueueError || error instanceof SqsError)) throw error;
+            failed.push({ Id: entry.Id, SenderFault: true, Code: error.code, Message: error.message });
+          }
+        }
+        return { Successful: successful, Failed: failed };
+      }
+      case 'ChangeMessageVisibility':
+        this.queue(input).changeVisibility(
+          text(input, 'ReceiptHandle'),
+          integer(input, 'VisibilityTimeout') ?? -1,
+        );
+        return {};
+      case 'GetQueueUrl': {
+        const name = text(input, 'QueueName');
+        if (!this.options.queues.get(name))
+          throw new SqsError('QueueDoesNotExist', 'The specified queue does not exist.');
+        return { QueueUrl: this.queueUrl(name) };
+      }
+      case 'GetQueueAttributes':
+        return { Attributes: this.attributes(this.queue(input), input.AttributeNames ?? ['All']) };
+      case 'ListQueues': {
+        const prefix = typeof input.QueueNamePrefix === 'string' ? input.QueueNamePrefix : '';
+        const names = this.options.queues
+          .all()
+          .map((q) => q.name)
+          .filter((n) => n.startsWith(prefix));
+        return { QueueUrls: names.slice(0, integer(input, 'MaxResults', 1000)).map((n) => this.queueUrl(n)) };
+      }
+      case 'PurgeQueue':
+        this.queue(input).purge();
+        return {};
+      case 'StartMessageMoveTask': {
+        const source = this.byArn(input.SourceArn);
+        const destination =
+          input.DestinationArn !== undefined
+            ? this.byArn(input.DestinationArn)
+            : this.options.queues.all().find((q) => q.deadLetter?.queue === source);
+        if (!destination)
+          throw new SqsError(
+            'InvalidParameterValue',
+            `${source.name} is the dead-letter queue of no queue; name a DestinationArn`,
+          );
+        const moved = source.redrive(destination);
+        return {
+          TaskHandle: Buffer.from(JSON.stringify({ source: source.arn, moved })).toString('base64url'),
+        };
+      }
+      default:
+        throw new SqsError('UnsupportedOperation', `The devstack's SQS endpoint does not answer ${name}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    await server?.close();
+  }
+}
+
+export { SqsEndpoint };
