@@ -222,14 +222,20 @@ const terraformFilesOf = (folder: string): string[] =>
     .sort()
     .map((name) => readFileSync(join(folder, name), 'utf8'));
 
+/** Where the markers stand on lines of their own (prose may name them in backticks), or undefined. */
+const markerLines = (readme: string): [number | undefined, number | undefined] => {
+  const begin = /^<!-- BEGIN_TF_DOCS -->$/m.exec(readme)?.index;
+  const end = begin === undefined ? undefined : /^<!-- END_TF_DOCS -->$/m.exec(readme.slice(begin))?.index;
+  return [begin, begin === undefined || end === undefined ? undefined : begin + end];
+};
+
 /**
  * A README with its generated section as the code says it should be. Without markers, the section
  * is added at the end.
  */
 const renderReadme = (readme: string, section: string): string => {
-  const begin = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (begin === -1 || end === -1 || end < begin) return `${readme.trimEnd()}\n\n${section}\n`;
+  const [begin, end] = markerLines(readme);
+  if (begin === undefined || end === undefined) return `${readme.trimEnd()}\n\n${section}\n`;
   return `${readme.slice(0, begin)}${section}${readme.slice(end + END.length)}`;
 };
 
@@ -250,7 +256,7 @@ const readmeStates = (root: string): ReadmeState[] =>
       readme: target.readme,
       current,
       expected: renderReadme(current, section),
-      hasMarkers: current.includes(BEGIN) && current.includes(END),
+      hasMarkers: markerLines(current).every((index) => index !== undefined),
     };
   });
 

@@ -103,6 +103,19 @@ describe('Script: terraform-docs', () => {
       expect(rendered).toBe(`# service\n\nProse.\n\n${BEGIN}\nnew tables\n${END}\n\n## After\n`);
     });
 
+    it('leaves markers named in the prose alone', () => {
+      // Prepare
+      const readme = `# service\n\nThe tables between \`${BEGIN}\` and \`${END}\` are generated.\n\n${BEGIN}\nold\n${END}\n`;
+
+      // Act
+      const rendered = renderReadme(readme, `${BEGIN}\nnew\n${END}`);
+
+      // Assess
+      expect(rendered).toBe(
+        `# service\n\nThe tables between \`${BEGIN}\` and \`${END}\` are generated.\n\n${BEGIN}\nnew\n${END}\n`,
+      );
+    });
+
     it('adds the section at the end of a README without markers', () => {
       expect(renderReadme('# service\n', `${BEGIN}\nx\n${END}`)).toBe(`# service\n\n${BEGIN}\nx\n${END}\n`);
     });
