@@ -10,10 +10,10 @@
  * credentials, connection reuse, and the endpoint of each AWS service it uses (DynamoDB with a
  * table, EventBridge with the bus). Nothing else: the authorizer never sees a private key.
  */
-import { join } from 'node:path';
 import type { EnvironmentSource, FunctionManifest, Manifest } from '@tessera/tooling/manifests';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.ts';
 import { FunctionHost } from './function-host.ts';
+import { bundlePath } from './services.ts';
 
 /** What the environment's sources resolve to on this devstack. */
 interface EnvironmentContext {
@@ -114,7 +114,7 @@ const defineFunctions = (
       name,
       manifest,
       fn,
-      bundle: join(distDir, manifest.name, 'index.mjs'),
+      bundle: bundlePath(manifest.name, distDir),
       environment: resolveEnvironment(manifest, name, context),
     })),
   );

@@ -30,7 +30,7 @@ import { type Part, type PartTiming, part, startParts } from './parts.ts';
 import { assertPortFree, freePort } from './ports.ts';
 import { QueueSource } from './queue-source.ts';
 import { LocalQueues } from './queues.ts';
-import { DevstackRouter } from './router.ts';
+import { DevstackRouter, routeProblem } from './router.ts';
 import { ensureSecrets, secretFile } from './secrets.ts';
 import { bundlePath } from './services.ts';
 import { SqsEndpoint } from './sqs-endpoint.ts';
@@ -130,7 +130,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
   const distDir = options.distDir ?? join(repoRoot, 'dist');
   const tablePrefix = options.tablePrefix ?? 'tessera-';
 
-  // Both ports are checked before anything is built, made or started.
+  // The ports are checked before anything is built, made or started.
   await assertPortFree(httpPort, host, 'the HTTP gateway', 'TESSERA_HTTP_PORT');
   if (options.sqsPort) await assertPortFree(options.sqsPort, host, 'the SQS endpoint', 'TESSERA_SQS_PORT');
   if (!options.dynamodbEndpoint && options.dynamodbPort !== undefined) {
@@ -200,7 +200,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
       const queue = queues.get(params.name ?? '');
       const deadLetter = queue?.deadLetter;
       if (!queue || !deadLetter)
-        return { status: 404, body: { message: `No queue ${params.name} with a dead-letter queue` } };
+        return routeProblem(404, 'QUEUE_NOT_FOUND', `No queue ${params.name} with a dead-letter queue.`);
       return { body: { moved: deadLetter.queue.redrive(queue) } };
     });
 

@@ -56,6 +56,25 @@ const problem = (
   body: Buffer.from(JSON.stringify({ type: problemType(code), title, status, detail, instance })),
 });
 
+const STATUS_TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+};
+
+/**
+ * A route's answer that is a problem+json (RFC 9457), for a route that refuses a request.
+ *
+ * @example
+ * return routeProblem(404, 'QUEUE_NOT_FOUND', `No queue named ${params.name}.`);
+ */
+const routeProblem = (status: number, code: string, detail: string): RouteAnswer => ({
+  status,
+  headers: { 'content-type': 'application/problem+json' },
+  body: JSON.stringify({ type: problemType(code), title: STATUS_TITLES[status] ?? 'Error', status, detail }),
+});
+
 class DevstackRouter {
   private readonly routes: CompiledRoute[] = [];
 
@@ -167,4 +186,4 @@ class DevstackRouter {
 }
 
 export type { RouteAnswer, RoutedResponse, RouteHandler, RouteRequest };
-export { DevstackRouter };
+export { DevstackRouter, routeProblem };

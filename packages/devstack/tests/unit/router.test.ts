@@ -3,7 +3,7 @@
  * answered like GET, 404 and 405 (with `Allow`) as problem+json, JSON answers never cached.
  */
 import { describe, expect, it } from 'vitest';
-import { DevstackRouter } from '../../src/router.ts';
+import { DevstackRouter, routeProblem } from '../../src/router.ts';
 
 const request = (method: string, path: string, body = '') => ({
   method,
@@ -82,5 +82,24 @@ describe('Class: DevstackRouter', () => {
     expect(router.owns('/_devstack')).toBe(true);
     expect(router.owns('/v1/_devstack/events')).toBe(false);
     expect(() => router.add('GET', '/elsewhere', () => ({}))).toThrow(/starts with \/_devstack\//);
+  });
+});
+
+describe('Function: routeProblem', () => {
+  it('answers a problem+json a route can return', async () => {
+    const refusing = new DevstackRouter().add('POST', '/_devstack/queues/{name}/redrive', ({ params }) =>
+      routeProblem(404, 'QUEUE_NOT_FOUND', `No queue ${params.name}.`),
+    );
+
+    const answer = await refusing.handle(request('POST', '/_devstack/queues/nobody/redrive'));
+
+    expect(answer.status).toBe(404);
+    expect(answer.headers['content-type']).toBe('application/problem+json');
+    expect(json(answer.body)).toEqual({
+      type: 'urn:tessera:problem:queue-not-found',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No queue nobody.',
+    });
   });
 });
