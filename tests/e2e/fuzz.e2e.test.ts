@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { breachesOf, contract } from '../support/contract-check.ts';
-import { adminAccount, baseUrl, newAccount, newProvider } from '../support/e2e.ts';
+import { baseUrl, newAccount, newAdmin, newProvider } from '../support/e2e.ts';
 import { anyRequest, type FuzzFixtures, type FuzzRequest } from '../support/fuzz-requests.ts';
 
 const SEED = Number(process.env.TESSERA_FUZZ_SEED ?? 20261203);
@@ -20,10 +20,12 @@ const RUNS = Number(process.env.TESSERA_FUZZ_RUNS ?? 300);
 let fixtures: FuzzFixtures;
 
 beforeAll(async () => {
+  // Accounts of its own: the fuzz changes what it signs in with (an email, a role), and must not
+  // change the bootstrap admin that the other files sign in as.
   const [user, provider, admin] = await Promise.all([
     newAccount('fuzz'),
     newProvider('fuzz-provider'),
-    adminAccount(),
+    newAdmin('fuzz-admin'),
   ]);
   const { data: ticket } = await user.api.POST('/v1/tickets', { body: { title: 'A ticket to fuzz' } });
   if (!ticket) throw new Error('the fuzz fixtures need a ticket');
@@ -31,9 +33,9 @@ beforeAll(async () => {
     tokens: {
       user: `Bearer ${user.tokens.accessToken}`,
       provider: `Bearer ${provider.tokens.accessToken}`,
-      admin: `Bearer ${admin.accessToken}`,
+      admin: `Bearer ${admin.tokens.accessToken}`,
     },
-    ids: { ticketId: [ticket.id], userId: [user.user.id, provider.user.id] },
+    ids: { ticketId: [ticket.id], userId: [user.user.id, provider.user.id, admin.user.id] },
     headers: { 'if-match': ['"1"', '"2"', '*', 'W/"1"', '"1", "2"'] },
   };
 }, 60_000);

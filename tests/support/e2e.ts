@@ -74,18 +74,24 @@ const adminAccount = async (): Promise<{ readonly api: TesseraClient; readonly a
   return { api: client(tokens.accessToken), accessToken: tokens.accessToken };
 };
 
-/** A fresh account made a provider by the admin, signed in again so its token carries the role. */
-const newProvider = async (label = 'provider'): Promise<Account> => {
+/** A fresh account given `role` by the admin, signed in again so its token carries the role. */
+const newAccountWithRole = async (role: 'provider' | 'admin', label: string): Promise<Account> => {
   const account = await newAccount(label);
   const { api: admin } = await adminAccount();
   const { response } = await admin.PATCH('/v1/users/{userId}', {
     params: { path: { userId: account.user.id } },
-    body: { role: 'provider' },
+    body: { role },
   });
   if (response.status !== 200) throw new Error(`promotion failed with ${response.status}`);
   const tokens = await login(account.email, account.password);
-  return { ...account, user: { ...account.user, role: 'provider' }, tokens, api: client(tokens.accessToken) };
+  return { ...account, user: { ...account.user, role }, tokens, api: client(tokens.accessToken) };
 };
+
+/** A fresh account made a provider by the admin, signed in again so its token carries the role. */
+const newProvider = (label = 'provider'): Promise<Account> => newAccountWithRole('provider', label);
+
+/** A fresh admin of the test's own, for tests that may change what they sign in with. */
+const newAdmin = (label = 'admin'): Promise<Account> => newAccountWithRole('admin', label);
 
 /**
  * Retries while the answer is 422: a new provider reaches other services' user directories through
@@ -134,6 +140,7 @@ export {
   jsonPost,
   login,
   newAccount,
+  newAdmin,
   newProvider,
   PASSWORD,
   raw,
