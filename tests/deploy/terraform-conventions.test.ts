@@ -70,7 +70,9 @@ const serviceModules = (): string[] =>
       readdirSync(join(terraformRoot, 'modules', name))
         .filter((file) => file.endsWith('.tf'))
         .some((file) =>
-          /source\s*=\s*"\.\.\/service"/.test(readFileSync(join(terraformRoot, 'modules', name, file), 'utf8')),
+          /source\s*=\s*"\.\.\/service"/.test(
+            readFileSync(join(terraformRoot, 'modules', name, file), 'utf8'),
+          ),
         ),
     )
     .sort();
@@ -139,7 +141,10 @@ describe('terraform conventions', () => {
   it('validates the settings of every service module against conventions.json', () => {
     // Act
     const found = Object.fromEntries(
-      ['service', ...serviceModules()].map((module) => [module, conventionChecks(settingsBlock(module) ?? '')]),
+      ['service', ...serviceModules()].map((module) => [
+        module,
+        conventionChecks(settingsBlock(module) ?? ''),
+      ]),
     );
 
     // Assess
@@ -162,13 +167,15 @@ describe('terraform conventions', () => {
     // Assess
     expect(original).toBeDefined();
     expect(modules).toEqual(expect.arrayContaining(['tickets', 'users']));
-    for (const module of modules) expect({ module, block: settingsBlock(module) }).toEqual({ module, block: original });
+    for (const module of modules)
+      expect({ module, block: settingsBlock(module) }).toEqual({ module, block: original });
   });
 
   it('plans module tests with manifests the manifest schema accepts', () => {
     // Prepare
     const fixtures = terraformFiles('.json').filter(
-      (file) => file.includes(`${join('tests', 'fixtures')}`) && /(service|publisher[\w-]*)\.json$/.test(file),
+      (file) =>
+        file.includes(`${join('tests', 'fixtures')}`) && /(service|publisher[\w-]*)\.json$/.test(file),
     );
 
     // Act
