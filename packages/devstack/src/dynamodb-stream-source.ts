@@ -9,7 +9,8 @@
  * devstack keeps data), so events written just before a crash or a Ctrl-C still go out on the next
  * start: the outbox's promise holds locally too.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -156,6 +157,21 @@ class ShardSource implements EventSource<StreamRecord> {
   }
 }
 
+/**
+ * Where a table-stream reader's checkpoints go: `<data>/stream-checkpoints/<function>.json`. A data
+ * folder from before kept one file for its one reader; it moves there, so nothing goes out twice.
+ *
+ * @example
+ * checkpointFileOf('.tessera', 'publisher', ['publisher']); // '.tessera/stream-checkpoints/publisher.json'
+ */
+const checkpointFileOf = (dataDir: string, reader: string, readers: readonly string[]): string => {
+  const file = join(dataDir, 'stream-checkpoints', `${reader}.json`);
+  const legacy = join(dataDir, 'stream-checkpoints.json');
+  mkdirSync(dirname(file), { recursive: true });
+  if (!existsSync(file) && existsSync(legacy) && readers.length === 1) renameSync(legacy, file);
+  return file;
+};
+
 class DynamoDbStreamSource {
   readonly name = 'table streams';
   private readonly client: DynamoDBStreamsClient;
@@ -236,4 +252,4 @@ class DynamoDbStreamSource {
 }
 
 export type { DynamoDbStreamSourceOptions };
-export { DynamoDbStreamSource, toLambdaRecord };
+export { checkpointFileOf, DynamoDbStreamSource, toLambdaRecord };

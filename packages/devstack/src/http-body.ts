@@ -1,5 +1,6 @@
 /**
- * Reads a request body whole, for the devstack's HTTP servers (the gateway and the local bus).
+ * Reads a request body whole, for the devstack's HTTP servers (the gateway, the local bus, the SQS
+ * endpoint).
  */
 import type { IncomingMessage } from 'node:http';
 

@@ -10,9 +10,9 @@
  * reverse, Java included.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Contract, loadContract } from '@tessera/tooling/contract';
 import { loadManifests, type Manifest } from '@tessera/tooling/manifests';
@@ -20,7 +20,7 @@ import { repoRoot } from '@tessera/tooling/repo';
 import { type Clock, systemClock } from './clock.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
-import { DynamoDbStreamSource } from './dynamodb-stream-source.ts';
+import { checkpointFileOf, DynamoDbStreamSource } from './dynamodb-stream-source.ts';
 import { filterEvents, LocalEventBus, type RecordedEvent } from './event-bus.ts';
 import { EventSourceMapping } from './event-source-mapping.ts';
 import { defineFunctions, Functions } from './functions.ts';
@@ -94,18 +94,6 @@ interface Devstack {
 }
 
 const EVENT_BUS_NAME = 'tessera';
-
-/**
- * Where a table-stream reader's checkpoints go: `<data>/stream-checkpoints/<function>.json`. A data
- * folder from before kept one file for the one reader; it moves, so nothing is published twice.
- */
-const streamCheckpointFile = (dataDir: string, reader: string, readers: readonly string[]): string => {
-  const file = join(dataDir, 'stream-checkpoints', `${reader}.json`);
-  const legacy = join(dataDir, 'stream-checkpoints.json');
-  mkdirSync(dirname(file), { recursive: true });
-  if (!existsSync(file) && existsSync(legacy) && readers.length === 1) renameSync(legacy, file);
-  return file;
-};
 
 /** A part around something that starts and stops itself. */
 const running = (name: string, thing: { start(): Promise<unknown>; stop(): Promise<void> }): Part =>
@@ -277,7 +265,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     ...topology.tableStreamReaders.map((reader) =>
       part(`table streams -> ${reader}`, async () => {
         const checkpointFile = options.dataDir
-          ? streamCheckpointFile(dataDir, reader, topology.tableStreamReaders)
+          ? checkpointFileOf(dataDir, reader, topology.tableStreamReaders)
           : undefined;
         const source = new DynamoDbStreamSource({
           endpoint: dynamodbEndpoint,
