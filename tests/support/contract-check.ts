@@ -20,7 +20,9 @@ const routes = compileRoutes(contract);
 const ajv = createContractAjv(contract.schemas);
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 
-const NOT_CONTRACT_PATHS = new Set(['/openapi.json', '/docs', '/_devstack/events']);
+/** What the devstack serves besides the contract: its reference page, the contract, `/_devstack/*`. */
+const isContractPath = (path: string) =>
+  path !== '/openapi.json' && path !== '/docs' && !path.startsWith('/_devstack/');
 
 class ContractViolation extends Error {
   constructor(message: string) {
@@ -34,7 +36,7 @@ const mediaType = (response: Response) =>
 
 /** Checks one response; resolves with a list of breaches (empty when it conforms). */
 const breachesOf = async (method: string, url: URL, response: Response): Promise<string[]> => {
-  if (NOT_CONTRACT_PATHS.has(url.pathname)) return [];
+  if (!isContractPath(url.pathname)) return [];
   const breaches: string[] = [];
   const body = await response.clone().text();
   if (!response.headers.get('x-request-id')) breaches.push('no X-Request-Id header');

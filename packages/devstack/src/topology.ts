@@ -6,7 +6,7 @@
  * dead-letter queue) that an event source mapping drains into the function, as in AWS.
  */
 import type { Manifest } from '@tessera/tooling/manifests';
-import { visibilityTimeoutOf } from '@tessera/tooling/manifests';
+import { queueNamesOf, visibilityTimeoutOf } from '@tessera/tooling/manifests';
 import type { EventPattern } from './event-bus.ts';
 
 /** A queue a subscription delivers through, and its event source mapping. */
@@ -77,7 +77,7 @@ const topologyOf = (manifests: readonly Manifest[]): Topology => {
       }
     }
     for (const subscription of manifest.subscriptions) {
-      const name = `${manifest.name}-${subscription.name}`;
+      const { queue: name, deadLetterQueue } = queueNamesOf(manifest, subscription);
       const functionName = subscription.target.function;
       const queue = subscription.target.queue;
       const pattern = subscription.pattern as EventPattern;
@@ -87,7 +87,7 @@ const topologyOf = (manifests: readonly Manifest[]): Topology => {
       }
       queues.push({
         name,
-        deadLetterQueueName: `${name}-dlq`,
+        deadLetterQueueName: deadLetterQueue,
         visibilityTimeoutSeconds: visibilityTimeoutOf(manifest, subscription) ?? 30,
         maxReceiveCount: queue.maxReceiveCount,
         batchSize: queue.batchSize,

@@ -293,6 +293,19 @@ const visibilityTimeoutOf = (manifest: Manifest, subscription: SubscriptionManif
   return queue.visibilityTimeout ?? 6 * (manifest.functions[subscription.target.function]?.timeout ?? 0);
 };
 
+/**
+ * The queue of a queue subscription and its dead-letter queue: `<service>-<subscription>` and
+ * `<service>-<subscription>-dlq` on the devstack; `modules/service` names them the same in AWS,
+ * after `tessera-<environment>-`.
+ */
+const queueNamesOf = (
+  manifest: Pick<Manifest, 'name'>,
+  subscription: Pick<SubscriptionManifest, 'name'>,
+): { readonly queue: string; readonly deadLetterQueue: string } => {
+  const queue = `${manifest.name}-${subscription.name}`;
+  return { queue, deadLetterQueue: `${queue}-dlq` };
+};
+
 /** `/tessera/<environment>/<service>/<secret>`: the SSM parameter of a secret in AWS. */
 const parameterName = (environment: string, service: string, secret: string): string =>
   `/tessera/${environment}/${service}/${secret}`;
@@ -326,6 +339,7 @@ export {
   manifestSchema,
   PUBLISHER_MANIFEST,
   parameterName,
+  queueNamesOf,
   readManifest,
   visibilityTimeoutOf,
 };
