@@ -280,12 +280,6 @@ const allFunctions = (manifests: readonly Manifest[]): FunctionRef[] =>
     Object.entries(manifest.functions).map(([name, fn]) => ({ manifest, name, fn })),
   );
 
-/** The one function whose invocation `predicate` picks, or undefined. */
-const findFunction = (
-  manifests: readonly Manifest[],
-  predicate: (fn: FunctionManifest) => boolean,
-): FunctionRef | undefined => allFunctions(manifests).find((ref) => predicate(ref.fn));
-
 /** The visibility timeout of a queue target: as declared, or 6 times its function's timeout (AWS's advice). */
 const visibilityTimeoutOf = (manifest: Manifest, subscription: SubscriptionManifest): number | undefined => {
   const queue = subscription.target.queue;
@@ -330,7 +324,6 @@ export type {
 export {
   allFunctions,
   deployedFunctionName,
-  findFunction,
   loadManifests,
   loadServiceManifests,
   ManifestError,
