@@ -76,6 +76,8 @@ interface WarmRow {
   readonly role?: 'ours' | 'peer' | 'floor';
   readonly status: number;
   readonly usPerRequest: Summary;
+  /** Its time minus the floor's, request by request in the same cycle (runs with a floor). */
+  readonly overheadUs?: Summary;
 }
 
 interface WarmResults {

@@ -82,7 +82,7 @@ const unitsOf = (capacity: CapacityResults, prefix: string) => {
 };
 
 /**
- * Our code's µs per request: our median above the floor's (the same DynamoDB calls alone, whose
+ * Our code's µs per request: our overhead above the floor (the same DynamoDB calls alone, whose
  * cost in AWS is the assumed round trip below), or our median when no floor was measured.
  */
 const oursMedianUs = (warm: WarmResults, operationName: string) => {
@@ -90,7 +90,7 @@ const oursMedianUs = (warm: WarmResults, operationName: string) => {
   const ours = rows.find((r) => r.implementation === 'tessera');
   if (!ours) throw new Error(`No warm overhead measured for ${operationName}`);
   const floor = rows.find((r) => r.role === 'floor');
-  return Math.max(0, ours.usPerRequest.median - (floor?.usPerRequest.median ?? 0));
+  return Math.max(0, ours.overheadUs?.median ?? ours.usPerRequest.median - (floor?.usPerRequest.median ?? 0));
 };
 
 /**

@@ -7,8 +7,8 @@
  * checks that they answer alike and make the same DynamoDB calls, times them, and prints
  * `@@bench {"rows": [...]}`.
  *
- * Per operation: a warm-up for each implementation, then rounds of `batch` requests, the
- * implementations in a new random order each round, every request timed on its own
+ * Per operation: a warm-up for each implementation, then `rounds x batch` cycles of one request
+ * of each implementation, in a new random order each cycle, every request timed on its own
  * (`process.hrtime`), the event built before the clock starts.
  */
 import { pathToFileURL } from 'node:url';
@@ -165,25 +165,31 @@ const main = async () => {
     for (const impl of taking) {
       for (let i = 0; i < config.warmup; i++) await impl.handle(operation.event(impl), context);
     }
+    // One request of each implementation per cycle, in a new random order each cycle, so a slow
+    // moment of the machine (another process, a GC) falls on all of them alike; an
+    // implementation's overhead is, cycle by cycle, its time minus the floor's in the same cycle.
     const samples = new Map<string, number[]>(taking.map((impl) => [impl.name, []]));
-    for (let round = 0; round < config.rounds; round++) {
+    for (let cycle = 0; cycle < config.rounds * config.batch; cycle++) {
       for (const impl of shuffled(taking)) {
-        const into = samples.get(impl.name) as number[];
-        for (let i = 0; i < config.batch; i++) {
-          const event = operation.event(impl);
-          const started = process.hrtime.bigint();
-          await impl.handle(event, context);
-          into.push(Number(process.hrtime.bigint() - started) / 1000);
-        }
+        const event = operation.event(impl);
+        const started = process.hrtime.bigint();
+        await impl.handle(event, context);
+        samples.get(impl.name)?.push(Number(process.hrtime.bigint() - started) / 1000);
       }
     }
+    const floor = taking.find((impl) => impl.role === 'floor');
+    const floorSamples = floor ? (samples.get(floor.name) ?? []) : [];
     for (const impl of taking) {
+      const own = samples.get(impl.name) ?? [];
       rows.push({
         operation: operation.name,
         implementation: impl.name,
         role: impl.role,
         status: operation.status,
-        usPerRequest: summarize(samples.get(impl.name) ?? []),
+        usPerRequest: summarize(own),
+        ...(floor && impl !== floor
+          ? { overheadUs: summarize(own.map((us, cycle) => us - (floorSamples[cycle] ?? 0))) }
+          : {}),
       });
     }
   }
