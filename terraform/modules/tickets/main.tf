@@ -7,10 +7,7 @@
  */
 
 locals {
-  # The closed sets (environments, log levels, log retentions), written once for every module.
-  conventions   = jsondecode(file("${path.module}/../../conventions.json"))
   manifest_path = "${path.module}/../../../services/tickets/service.json"
-  manifest      = jsondecode(file(local.manifest_path))
 }
 
 module "service" {

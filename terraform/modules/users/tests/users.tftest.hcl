@@ -28,7 +28,7 @@ run "builds_the_users_table_from_services_users_table_json" {
   }
 
   assert {
-    condition     = output.dynamodb_table_name == "tessera-dev-users"
+    condition     = module.service.dynamodb_table_name == "tessera-dev-users"
     error_message = "The users table is tessera-<environment>-users."
   }
 
@@ -86,7 +86,7 @@ run "runs_the_two_functions_of_its_manifest_on_one_bundle" {
   command = plan
 
   assert {
-    condition = output.lambda_function_names == {
+    condition = module.service.lambda_function_names == {
       users            = "tessera-dev-users"
       users-authorizer = "tessera-dev-users-authorizer"
     }
@@ -139,7 +139,7 @@ run "creates_the_key_material_parameters_with_placeholders" {
   command = plan
 
   assert {
-    condition = output.ssm_parameter_names == {
+    condition = module.service.ssm_parameter_names == {
       cursor-secret    = "/tessera/dev/users/cursor-secret"
       jwt-private-keys = "/tessera/dev/users/jwt-private-keys"
       jwt-public-keys  = "/tessera/dev/users/jwt-public-keys"
@@ -152,7 +152,7 @@ run "hands_each_function_the_settings_it_parses" {
   command = plan
 
   assert {
-    condition = output.lambda_function_environment_variables["users"] == tomap({
+    condition = module.service.lambda_function_environment_variables["users"] == tomap({
       TABLE_NAME           = "tessera-dev-users"
       JWT_KEYS             = "ssm:/tessera/dev/users/jwt-private-keys"
       JWT_ISSUER           = "https://api.dev.tessera.example"
@@ -164,7 +164,7 @@ run "hands_each_function_the_settings_it_parses" {
   }
 
   assert {
-    condition = output.lambda_function_environment_variables["users-authorizer"] == tomap({
+    condition = module.service.lambda_function_environment_variables["users-authorizer"] == tomap({
       JWT_KEYS             = "ssm:/tessera/dev/users/jwt-public-keys"
       JWT_ISSUER           = "https://api.dev.tessera.example"
       JWT_AUDIENCE         = "tessera-api"
@@ -178,7 +178,7 @@ run "gives_the_service_exactly_the_permissions_it_uses" {
   command = plan
 
   assert {
-    condition = toset(flatten([for statement in jsondecode(output.iam_role_policy_documents["users"]).Statement : statement.Action])) == toset([
+    condition = toset(flatten([for statement in jsondecode(module.service.iam_role_policy_documents["users"]).Statement : statement.Action])) == toset([
       "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
       "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
       "ssm:GetParameter",
@@ -188,7 +188,7 @@ run "gives_the_service_exactly_the_permissions_it_uses" {
 
   assert {
     condition = toset(flatten([
-      for statement in jsondecode(output.iam_role_policy_documents["users"]).Statement : statement.Resource if statement.Sid == "ReadOwnParameters"
+      for statement in jsondecode(module.service.iam_role_policy_documents["users"]).Statement : statement.Resource if statement.Sid == "ReadOwnParameters"
       ])) == toset([
       "arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/dev/users/jwt-private-keys",
       "arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/dev/users/cursor-secret",
@@ -201,7 +201,7 @@ run "keeps_the_authorizer_away_from_the_table_and_the_private_keys" {
   command = plan
 
   assert {
-    condition = toset(flatten([for statement in jsondecode(output.iam_role_policy_documents["users-authorizer"]).Statement : statement.Action])) == toset([
+    condition = toset(flatten([for statement in jsondecode(module.service.iam_role_policy_documents["users-authorizer"]).Statement : statement.Action])) == toset([
       "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords", "ssm:GetParameter",
     ])
     error_message = "The authorizer may log, trace and read a parameter, and has no table access."
@@ -209,7 +209,7 @@ run "keeps_the_authorizer_away_from_the_table_and_the_private_keys" {
 
   assert {
     condition = flatten([
-      for statement in jsondecode(output.iam_role_policy_documents["users-authorizer"]).Statement : statement.Resource if statement.Sid == "ReadOwnParameters"
+      for statement in jsondecode(module.service.iam_role_policy_documents["users-authorizer"]).Statement : statement.Resource if statement.Sid == "ReadOwnParameters"
     ]) == ["arn:aws:ssm:eu-west-1:111111111111:parameter/tessera/dev/users/jwt-public-keys"]
     error_message = "The authorizer reads the public keys only."
   }
@@ -220,7 +220,7 @@ run "grants_no_action_with_a_wildcard" {
 
   assert {
     condition = alltrue(flatten([
-      for document in values(output.iam_role_policy_documents) : [
+      for document in values(module.service.iam_role_policy_documents) : [
         for statement in jsondecode(document).Statement : [
           for action in flatten([statement.Action]) : !strcontains(action, "*")
         ]
@@ -231,39 +231,12 @@ run "grants_no_action_with_a_wildcard" {
 
   assert {
     condition = alltrue([
-      for document in values(output.iam_role_policy_documents) :
+      for document in values(module.service.iam_role_policy_documents) :
       alltrue([for statement in jsondecode(document).Statement : !contains(keys(statement), "NotAction")])
     ])
     error_message = "No statement uses NotAction."
   }
 }
 
-run "refuses_to_plan_without_an_issuer" {
-  command = plan
-
-  variables {
-    settings = { environment = "dev", account_id = "111111111111" }
-  }
-
-  expect_failures = [var.settings]
-}
-
-run "refuses_a_log_level_the_functions_do_not_parse" {
-  command = plan
-
-  variables {
-    settings = { environment = "dev", account_id = "111111111111", variables = { jwt_issuer = "x" }, log_level = "SILENT" }
-  }
-
-  expect_failures = [var.settings]
-}
-
-run "refuses_a_log_retention_cloudwatch_does_not_offer" {
-  command = plan
-
-  variables {
-    settings = { environment = "dev", account_id = "111111111111", variables = { jwt_issuer = "x" }, log_retention_in_days = 10 }
-  }
-
-  expect_failures = [var.settings]
-}
+# What the settings may hold is the service module's to check (its `settings` input); its tests refuse
+# unknown environments, log levels and retentions, missing settings and a subscription without a bus.
