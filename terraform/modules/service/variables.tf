@@ -8,9 +8,9 @@ variable "manifest_path" {
   }
 }
 
-# The same block, word for word, in every service module (modules/<service>/variables.tf), which
-# passes it through: tests/deploy/terraform-conventions.test.ts keeps the copies equal. Validations
-# name only var.settings and locals that do not depend on it (the manifest, the conventions).
+# The one place the settings are typed and validated: every service module (modules/<service>)
+# takes them untyped and passes them on. Validations name only var.settings and locals that do not
+# depend on it (the manifest, the conventions).
 variable "settings" {
   description = "What differs between environments, in one object: where the service runs (`environment`, `account_id`, `event_bus_name`), how its functions log and trace, its protection and alarms, optional KMS keys, per function (by its short name in the manifest) `memory_size`, `timeout` and `reserved_concurrent_executions` overriding the manifest, the values of the manifest's `settings` in `variables` (by setting id; a setting without one takes its default), and `tags`."
   type = object({
