@@ -7,15 +7,30 @@ import MnemonistLru from 'mnemonist/lru-cache';
 import { describe, expect, it } from 'vitest';
 import { LRUCache } from '../../src/aws/lru-cache.ts';
 
-type Call = { op: 'get' | 'has' | 'peek'; key: number } | { op: 'set'; key: number; value: number } | { op: 'clear' };
+type Call =
+  | { op: 'get' | 'has' | 'peek'; key: number }
+  | { op: 'set'; key: number; value: number }
+  | { op: 'clear' };
 
 const call: fc.Arbitrary<Call> = fc.oneof(
-  fc.record({ op: fc.constantFrom('get' as const, 'has' as const, 'peek' as const), key: fc.integer({ min: 0, max: 6 }) }),
+  fc.record({
+    op: fc.constantFrom('get' as const, 'has' as const, 'peek' as const),
+    key: fc.integer({ min: 0, max: 6 }),
+  }),
   fc.record({ op: fc.constant('set' as const), key: fc.integer({ min: 0, max: 6 }), value: fc.integer() }),
   fc.constant({ op: 'clear' as const }),
 );
 
-const apply = (cache: { get(k: number): unknown; has(k: number): boolean; peek(k: number): unknown; set(k: number, v: number): unknown; clear(): void }, c: Call) => {
+const apply = (
+  cache: {
+    get(k: number): unknown;
+    has(k: number): boolean;
+    peek(k: number): unknown;
+    set(k: number, v: number): unknown;
+    clear(): void;
+  },
+  c: Call,
+) => {
   switch (c.op) {
     case 'set':
       cache.set(c.key, c.value);

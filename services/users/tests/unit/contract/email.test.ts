@@ -33,15 +33,13 @@ const eventAccepts = (email: string): boolean => {
 };
 
 describe('Email addresses: the contract and the event schema agree', () => {
-  it.each([
-    'a#b@example.com',
-    'x@example.c0m',
-    'a/b@example.com',
-    "o'neil+tag@sub.example.org",
-  ])('accepts %s in both', (email) => {
-    expect(contractAccepts(email)).toBe(true);
-    expect(eventAccepts(email)).toBe(true);
-  });
+  it.each(['a#b@example.com', 'x@example.c0m', 'a/b@example.com', "o'neil+tag@sub.example.org"])(
+    'accepts %s in both',
+    (email) => {
+      expect(contractAccepts(email)).toBe(true);
+      expect(eventAccepts(email)).toBe(true);
+    },
+  );
 
   it.each(['no-at-sign', 'a@b', 'a..b@example.com', 'a@-example.com', ' a@example.com'])(
     'refuses %s in both',
