@@ -130,26 +130,6 @@ resource "aws_sqs_queue_policy" "dead_letter" {
   })
 }
 
-resource "aws_cloudwatch_metric_alarm" "dead_letters" {
-  count = local.has_subscriptions && var.settings.enable_alarms ? 1 : 0
-
-  alarm_name          = "${local.dead_letter_queue_name}-not-empty"
-  alarm_description   = "Events for ${local.name} failed every delivery attempt and wait in ${local.dead_letter_queue_name}."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = local.dead_letter_queue_name }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.settings.tags
-}
-
 # Queue targets.
 
 resource "aws_sqs_queue" "subscription_dead_letter" {
@@ -229,22 +209,3 @@ resource "aws_lambda_event_source_mapping" "subscription" {
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "subscription_dead_letters" {
-  for_each = var.settings.enable_alarms ? local.queue_subscriptions : {}
-
-  alarm_name          = "${local.queue_dead_letter_names[each.key]}-not-empty"
-  alarm_description   = "Messages of ${local.queue_names[each.key]} failed ${each.value.max_receive_count} receives by ${each.value.function} and wait in ${local.queue_dead_letter_names[each.key]}."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = local.queue_dead_letter_names[each.key] }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.settings.tags
-}

@@ -135,9 +135,7 @@ output "cloudwatch_metric_alarm_names" {
   description = "Names of every alarm of the service: each function's, and each dead-letter queue's (empty when alarms are off)."
   value = sort(concat(
     flatten([for function in module.function : function.cloudwatch_metric_alarm_names]),
-    aws_cloudwatch_metric_alarm.dead_letters[*].alarm_name,
-    [for alarm in aws_cloudwatch_metric_alarm.subscription_dead_letters : alarm.alarm_name],
-    aws_cloudwatch_metric_alarm.schedule_dead_letters[*].alarm_name,
+    [for alarm in aws_cloudwatch_metric_alarm.dead_letters : alarm.alarm_name],
   ))
 }
 

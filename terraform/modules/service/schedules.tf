@@ -88,23 +88,3 @@ resource "aws_iam_role_policy" "scheduler" {
     ]
   })
 }
-
-resource "aws_cloudwatch_metric_alarm" "schedule_dead_letters" {
-  count = local.has_schedules && var.settings.enable_alarms ? 1 : 0
-
-  alarm_name          = "${local.schedule_dead_letter_queue_name}-not-empty"
-  alarm_description   = "Schedules of ${local.schedule_group_name} could not reach their function and wait in ${local.schedule_dead_letter_queue_name}."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = local.schedule_dead_letter_queue_name }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.settings.tags
-}

@@ -542,7 +542,7 @@ run "turns_a_function_subscription_into_a_rule_that_invokes_the_alias" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.dead_letters) == 1
+    condition     = aws_cloudwatch_metric_alarm.dead_letters["events"].dimensions.QueueName == "tessera-staging-bookings-events-dlq"
     error_message = "Dead letters raise an alarm when alarms are on."
   }
 }
@@ -650,9 +650,9 @@ run "delivers_a_queue_subscription_through_an_encrypted_queue_with_its_dead_lett
 
   assert {
     condition = alltrue([
-      for name, alarm in aws_cloudwatch_metric_alarm.subscription_dead_letters :
-      alarm.dimensions.QueueName == "tessera-staging-bookings-${name}-dlq" && alarm.metric_name == "ApproximateNumberOfMessagesVisible" && alarm.threshold == 0 && alarm.comparison_operator == "GreaterThanThreshold" && alarm.alarm_actions == toset([var.settings.alarm_topic_arn])
-    ]) && length(aws_cloudwatch_metric_alarm.subscription_dead_letters) == 2
+      for name in ["rooms", "expiries"] :
+      aws_cloudwatch_metric_alarm.dead_letters["queue/${name}"].dimensions.QueueName == "tessera-staging-bookings-${name}-dlq" && aws_cloudwatch_metric_alarm.dead_letters["queue/${name}"].metric_name == "ApproximateNumberOfMessagesVisible" && aws_cloudwatch_metric_alarm.dead_letters["queue/${name}"].threshold == 0 && aws_cloudwatch_metric_alarm.dead_letters["queue/${name}"].comparison_operator == "GreaterThanThreshold" && aws_cloudwatch_metric_alarm.dead_letters["queue/${name}"].alarm_actions == toset([var.settings.alarm_topic_arn])
+    ]) && length([for key, _ in aws_cloudwatch_metric_alarm.dead_letters : key if startswith(key, "queue/")]) == 2
     error_message = "Every queue target's dead-letter queue alarms as soon as it holds a message."
   }
 
@@ -666,7 +666,7 @@ run "has_no_queue_alarms_when_alarms_are_off" {
   command = plan
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.subscription_dead_letters) == 0 && length(aws_cloudwatch_metric_alarm.dead_letters) == 0 && length(aws_cloudwatch_metric_alarm.schedule_dead_letters) == 0
+    condition     = length(aws_cloudwatch_metric_alarm.dead_letters) == 0
     error_message = "Alarms are opt-in."
   }
 }
@@ -739,7 +739,7 @@ run "gives_a_schedule_target_its_group_role_and_dead_letter_queue" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.schedule_dead_letters[0].dimensions.QueueName == "tessera-staging-bookings-schedules-dlq" && aws_cloudwatch_metric_alarm.schedule_dead_letters[0].alarm_actions == toset([var.settings.alarm_topic_arn])
+    condition     = aws_cloudwatch_metric_alarm.dead_letters["schedules"].dimensions.QueueName == "tessera-staging-bookings-schedules-dlq" && aws_cloudwatch_metric_alarm.dead_letters["schedules"].alarm_actions == toset([var.settings.alarm_topic_arn])
     error_message = "The schedules' dead-letter queue alarms when alarms are on."
   }
 
