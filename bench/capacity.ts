@@ -41,7 +41,7 @@ import {
   streamEvent,
 } from './fixtures/events.ts';
 import { type AwsEndpoint, startAwsEndpoint } from './lib/aws-endpoint.ts';
-import { createTable, localClient, startDynamoDbLocal } from './lib/dynamodb-local.ts';
+import { ensureTable, localClient, startDynamoDbLocal } from './lib/dynamodb-local.ts';
 import { type FunctionHost, startFunctionHost } from './lib/function-host.ts';
 import { type BenchFunction, benchFunctions, bundleEntry, functionEnvironment } from './lib/functions.ts';
 import { freePort } from './lib/net.ts';
@@ -186,7 +186,7 @@ const makeTemplates = async (
 ) => {
   const tableName = (manifest: Manifest) => `bench-templates-${manifest.name}`;
   for (const manifest of manifests) {
-    if (manifest.tableDeclaration) await createTable(client, manifest.tableDeclaration, tableName(manifest));
+    if (manifest.tableDeclaration) await ensureTable(client, manifest.tableDeclaration, tableName(manifest));
   }
   const users = functions.find((f) => f.bundle === 'users' && f.fn.http === 'operations');
   const publisher = functions.find((f) => f.fn.tableStreams);
@@ -391,7 +391,7 @@ const measureCapacity = async (options: {
     );
     for (const size of sizes) {
       const tableName = `bench-tickets-${size}`;
-      await createTable(direct, declaration, tableName);
+      await ensureTable(direct, declaration, tableName);
       const subject: Caller = { userId: randomUUID(), role: 'user' };
       const admin: Caller = { userId: randomUUID(), role: 'admin' };
       const seeding = performance.now();

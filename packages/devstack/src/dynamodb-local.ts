@@ -76,7 +76,9 @@ const waitUntilReady = async (
  */
 const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise<DynamoDbLocal> => {
   const jars = jarDirectory();
-  const storage = options.dataDir ? ['-sharedDb', '-dbPath', options.dataDir] : ['-inMemory'];
+  // One database for every access key and region (`-sharedDb`), on disk or in memory: every client
+  // of the devstack, the tests and the bench sees the same tables.
+  const storage = options.dataDir ? ['-sharedDb', '-dbPath', options.dataDir] : ['-sharedDb', '-inMemory'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // DynamoDB Local writes a metadata file into its working directory; keep it out of the repository.
   const scratch = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'tessera-dynamodb-'));

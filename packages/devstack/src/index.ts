@@ -333,5 +333,8 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
   };
 };
 
+export type { DynamoDbLocal } from './dynamodb-local.ts';
+export { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
+export { ensureTable } from './tables.ts';
 export type { Devstack, DevstackOptions };
 export { startDevstack };
