@@ -102,6 +102,28 @@ const createDocumentClient = (options: DocumentClientOptions = {}): DynamoDBDocu
   });
 };
 
+/** What a function with a table reads (`tableSettings` of `config.ts`), as the client takes it. */
+interface TableClientSettings {
+  readonly DYNAMODB_ENDPOINT?: string | undefined;
+  readonly DYNAMODB_CONNECT_TIMEOUT_MS: number;
+  readonly DYNAMODB_REQUEST_TIMEOUT_MS: number;
+  readonly DYNAMODB_MAX_ATTEMPTS: number;
+}
+
+/**
+ * The document client of a function, from its parsed table settings.
+ *
+ * @example
+ * const client = documentClientFor(config());
+ */
+const documentClientFor = (settings: TableClientSettings): DynamoDBDocumentClient =>
+  createDocumentClient({
+    endpoint: settings.DYNAMODB_ENDPOINT,
+    connectTimeoutMs: settings.DYNAMODB_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: settings.DYNAMODB_REQUEST_TIMEOUT_MS,
+    maxAttempts: settings.DYNAMODB_MAX_ATTEMPTS,
+  });
+
 /** True when a single-item conditional write was refused. */
 const isConditionalCheckFailed = (error: unknown): boolean =>
   nameOf(error) === 'ConditionalCheckFailedException';
@@ -119,11 +141,12 @@ const transactionCancellationCodes = (error: unknown): ReadonlyArray<string | un
   return (reasons ?? []).map((reason) => reason.Code);
 };
 
-export type { DocumentClientOptions };
+export type { DocumentClientOptions, TableClientSettings };
 export {
   CONDITIONAL_CHECK_FAILED,
   createDocumentClient,
   DependencyUnavailableError,
+  documentClientFor,
   isConditionalCheckFailed,
   isUnreachable,
   transactionCancellationCodes,

@@ -4,7 +4,7 @@
  */
 import { systemClock } from '@tessera/shared/clock';
 import { createCursorCodec } from '@tessera/shared/cursor';
-import { createDocumentClient } from '@tessera/shared/dynamodb';
+import { documentClientFor } from '@tessera/shared/dynamodb';
 import { createLogger } from '@tessera/shared/logger';
 import { loadSecret } from '@tessera/shared/secrets';
 import { createDirectoryStore } from '@tessera/shared/users-directory';
@@ -14,12 +14,7 @@ import type { Dependencies } from '#domain/ports';
 
 const settings = config();
 
-const client = createDocumentClient({
-  endpoint: settings.DYNAMODB_ENDPOINT,
-  connectTimeoutMs: settings.DYNAMODB_CONNECT_TIMEOUT_MS,
-  requestTimeoutMs: settings.DYNAMODB_REQUEST_TIMEOUT_MS,
-  maxAttempts: settings.DYNAMODB_MAX_ATTEMPTS,
-});
+const client = documentClientFor(settings);
 
 const logger = createLogger('tickets', settings.POWERTOOLS_LOG_LEVEL);
 

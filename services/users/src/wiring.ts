@@ -6,7 +6,7 @@
  */
 import { systemClock } from '@tessera/shared/clock';
 import { createCursorCodec } from '@tessera/shared/cursor';
-import { createDocumentClient } from '@tessera/shared/dynamodb';
+import { documentClientFor } from '@tessera/shared/dynamodb';
 import { lazyPort } from '@tessera/shared/lazy';
 import { loadSecret } from '@tessera/shared/secrets';
 import { createPasswordHasher } from '#adapters/password-hasher';
@@ -17,12 +17,7 @@ import { keyRing, tokens } from '#verifier';
 
 const config = serviceConfig();
 
-const client = createDocumentClient({
-  endpoint: config.DYNAMODB_ENDPOINT,
-  connectTimeoutMs: config.DYNAMODB_CONNECT_TIMEOUT_MS,
-  requestTimeoutMs: config.DYNAMODB_REQUEST_TIMEOUT_MS,
-  maxAttempts: config.DYNAMODB_MAX_ATTEMPTS,
-});
+const client = documentClientFor(config);
 
 const dependencies: Dependencies = {
   users: createUserStore(client, config.TABLE_NAME),
