@@ -43,7 +43,7 @@ import {
 } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../packages/tooling/src/repo.ts';
 import { staleReadmes } from './lib/terraform-docs.ts';
 import {
   checkBackendSettings,
@@ -71,7 +71,6 @@ import {
   terraformRunner,
 } from './lib/terraform-workspace.ts';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
 
 interface StepResult {

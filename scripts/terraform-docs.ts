@@ -6,11 +6,8 @@
  *
  * Usage: `npx tsx scripts/terraform-docs.ts [--check]`
  */
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../packages/tooling/src/repo.ts';
 import { staleReadmes, writeReadmes } from './lib/terraform-docs.ts';
-
-const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 
 if (process.argv.includes('--check')) {
   const stale = staleReadmes(repoRoot);

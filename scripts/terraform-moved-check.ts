@@ -29,7 +29,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../packages/tooling/src/repo.ts';
 import {
   applyPlan,
   type ChangeSummary,
@@ -54,8 +54,6 @@ import {
   terraformInputs,
   terraformRunner,
 } from './lib/terraform-workspace.ts';
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** What must survive a refactoring: destroying one loses data, an endpoint or a secret's value. */
 const KEPT_TYPES = [

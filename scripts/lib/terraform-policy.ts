@@ -32,30 +32,12 @@
  * const report = checkPlan(JSON.parse(planJson), { environment: 'prod', operations: contractOperations(yaml) });
  * if (report.findings.length > 0) process.exitCode = 1;
  */
+
 import { parse } from 'yaml';
-
-interface PlannedResource {
-  readonly address: string;
-  readonly type: string;
-  readonly values: Record<string, unknown>;
-}
-
-interface PlannedModule {
-  readonly resources?: readonly PlannedResource[];
-  readonly child_modules?: readonly PlannedModule[];
-}
-
-interface ResourceChange {
-  readonly address: string;
-  readonly type: string;
-  readonly change: { readonly actions: readonly string[]; readonly after_unknown?: Record<string, unknown> };
-}
+import { type PlanJson, type PlannedResource, plannedResources } from './terraform-plan.ts';
 
 /** The parts of `terraform show -json <plan>` the policy reads. */
-interface TerraformPlan {
-  readonly planned_values?: { readonly root_module?: PlannedModule };
-  readonly resource_changes?: readonly ResourceChange[];
-}
+type TerraformPlan = PlanJson;
 
 /** One operation of the contract: its route key (`GET /v1/users`) and owning service. */
 interface ContractOperation {
@@ -122,11 +104,6 @@ const firstBlock = (value: unknown): Record<string, unknown> | undefined => {
 };
 
 /** Every resource the plan will hold, child modules included. */
-const plannedResources = (plan: TerraformPlan): PlannedResource[] => {
-  const walk = (module: PlannedModule | undefined): PlannedResource[] =>
-    module ? [...(module.resources ?? []), ...(module.child_modules ?? []).flatMap(walk)] : [];
-  return walk(plan.planned_values?.root_module);
-};
 
 const unknownAfter = (plan: TerraformPlan, address: string, attribute: string): boolean => {
   const change = plan.resource_changes?.find((candidate) => candidate.address === address);

@@ -14,6 +14,7 @@
  * state = applyPlan(state, convergePlan, schemas);
  * const summary = summarizeChanges(currentPlan);
  */
+import { type PlanJson, plannedResources, type ResourceChange } from './terraform-plan.ts';
 
 /** A type in Terraform's JSON: `"string"`, `["list", "string"]`, `["object", { a: "number" }]`. */
 type CtyType = string | readonly [string, unknown];
@@ -37,47 +38,6 @@ interface ProviderSchemas {
       }
     >
   >;
-}
-
-interface PlannedResource {
-  readonly address: string;
-  readonly mode: string;
-  readonly type: string;
-  readonly name: string;
-  readonly index?: string | number;
-  readonly provider_name: string;
-  readonly schema_version?: number;
-  readonly values: Record<string, unknown>;
-}
-
-interface PlannedModule {
-  readonly resources?: readonly PlannedResource[];
-  readonly child_modules?: readonly PlannedModule[];
-}
-
-interface ResourceChange {
-  readonly address: string;
-  readonly previous_address?: string;
-  readonly module_address?: string;
-  readonly mode: string;
-  readonly type: string;
-  readonly name: string;
-  readonly index?: string | number;
-  readonly provider_name: string;
-  readonly change: {
-    readonly actions: readonly string[];
-    readonly before?: unknown;
-    readonly after?: unknown;
-    readonly after_unknown?: unknown;
-    readonly after_sensitive?: unknown;
-  };
-}
-
-/** The parts of `terraform show -json <plan>` used here. */
-interface PlanJson {
-  readonly planned_values?: { readonly root_module?: PlannedModule };
-  readonly resource_changes?: readonly ResourceChange[];
-  readonly variables?: Readonly<Record<string, { readonly value?: unknown }>>;
 }
 
 /** One resource instance of the state being built. */
@@ -447,13 +407,9 @@ const summarizeChanges = (plan: PlanJson): ChangeSummary => {
 /** How many resources of each type a plan holds (its planned values), sorted by type. */
 const resourceCounts = (plan: PlanJson): Record<string, number> => {
   const counts: Record<string, number> = {};
-  const walk = (module: PlannedModule | undefined) => {
-    for (const resource of module?.resources ?? []) {
-      if (resource.mode === 'managed') counts[resource.type] = (counts[resource.type] ?? 0) + 1;
-    }
-    for (const child of module?.child_modules ?? []) walk(child);
-  };
-  walk(plan.planned_values?.root_module);
+  for (const resource of plannedResources(plan)) {
+    if (resource.mode === 'managed') counts[resource.type] = (counts[resource.type] ?? 0) + 1;
+  }
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 };
 

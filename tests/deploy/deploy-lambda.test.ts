@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifests } from '../../packages/tooling/src/manifests.ts';
+import { repoRoot } from '../../packages/tooling/src/repo.ts';
 
-const repoRoot = join(import.meta.dirname, '..', '..');
 const script = join(repoRoot, 'scripts', 'deploy-lambda.sh');
 
 const bashPath = ['/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash', '/opt/homebrew/bin/bash'].find(

@@ -10,9 +10,9 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOG_LEVELS } from '../../packages/shared/src/logger.ts';
 import { manifestSchema } from '../../packages/tooling/src/manifests.ts';
+import { repoRoot } from '../../packages/tooling/src/repo.ts';
 import { hclBlocks, hclVariables, variableAllowedValues } from '../../scripts/lib/terraform-files.ts';
 
-const repoRoot = join(import.meta.dirname, '..', '..');
 const terraformRoot = join(repoRoot, 'terraform');
 
 /** The retentions CloudWatch Logs accepts (PutRetentionPolicy), in days. */

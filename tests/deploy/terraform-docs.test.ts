@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../packages/tooling/src/repo.ts';
 import {
   BEGIN,
   END,
@@ -16,8 +17,6 @@ import {
   terraformOutputs,
   writeReadmes,
 } from '../../scripts/lib/terraform-docs.ts';
-
-const repoRoot = join(import.meta.dirname, '..', '..');
 
 const VARIABLES = `
 variable "name" {

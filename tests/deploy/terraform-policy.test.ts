@@ -39,6 +39,18 @@ const apiBody = (environment: string) => ({
   },
 });
 
+/** A resource as `terraform show -json` writes it: managed, named after its address, of the AWS provider. */
+const asPlanned = (resource: { address: string; type: string; values: Record<string, unknown> }) => ({
+  mode: 'managed',
+  name:
+    resource.address
+      .split('.')
+      .at(-1)
+      ?.replace(/\[.*\]$/, '') ?? '',
+  provider_name: 'registry.terraform.io/hashicorp/aws',
+  ...resource,
+});
+
 interface PlanParts {
   readonly environment?: string;
   readonly table?: Record<string, unknown>;
@@ -143,10 +155,9 @@ const planOf = (parts: PlanParts = {}): TerraformPlan => {
     ...(parts.extra ?? []),
   ];
   return {
-    planned_values: { root_module: { child_modules: [{ resources }] } },
+    planned_values: { root_module: { child_modules: [{ resources: resources.map(asPlanned) }] } },
     resource_changes: resources.map((resource) => ({
-      address: resource.address,
-      type: resource.type,
+      ...asPlanned(resource),
       change: {
         actions: ['create'],
         after_unknown:

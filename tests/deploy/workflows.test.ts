@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { repoRoot } from '../../packages/tooling/src/repo.ts';
 
-const repoRoot = join(import.meta.dirname, '..', '..');
 const workflowsDir = join(repoRoot, '.github', 'workflows');
 
 interface Step {
