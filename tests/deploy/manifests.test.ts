@@ -95,12 +95,12 @@ describe('Manifests', () => {
     for (const manifest of manifests) {
       // Prepare: every entry has its config.ts beside it, with a schema per function.
       const { schemas } = (await import(join(dirname(manifest.entryPath), 'config.ts'))) as {
-        schemas: Record<string, { def: { shape: Record<string, { _zod: { optin?: string } }> } }>;
+        schemas: Record<string, () => { def: { shape: Record<string, { _zod: { optin?: string } }> } }>;
       };
 
       for (const [name, fn] of Object.entries(manifest.functions)) {
         // Act
-        const shape = schemas[name]?.def.shape;
+        const shape = schemas[name]?.().def.shape;
         const where = `${manifest.path}: ${name}`;
 
         // Assess

@@ -9,7 +9,7 @@
  * is its own; the variable names match what the manifests and the devstack set.
  *
  * @example
- * const schema = z.object({ ...serviceSettings, CURSOR_SECRET: secretReference });
+ * const schema = () => z.object({ ...serviceSettings(), CURSOR_SECRET: secretReference() });
  * const config = lazyConfig(schema, process.env);
  * config().TABLE_NAME;
  */
@@ -42,50 +42,52 @@ const parseConfig = <S extends z.ZodMiniType>(
 };
 
 /**
- * A config parsed on first use and kept: importing the module reads nothing, so tests and tools
- * can import a service's schemas without its environment.
+ * A config parsed on first use and kept. The schema is built then too: importing the module builds
+ * and reads nothing, so a function builds only its own schema (the authorizer not the service's
+ * beside it in the bundle), and tests and tools can import a service's schemas without its
+ * environment.
  */
 const lazyConfig = <S extends z.ZodMiniType>(
-  schema: S,
+  schema: () => S,
   env: Readonly<Record<string, string | undefined>>,
 ): (() => z.output<S>) => {
   let parsed: { readonly value: z.output<S> } | undefined;
   return () => {
-    parsed ??= { value: parseConfig(schema, env) };
+    parsed ??= { value: parseConfig(schema(), env) };
     return parsed.value;
   };
 };
 
-// The fragments are built by pure, annotated calls: a bundle keeps only those its functions use
-// (the publisher reads none of them, the authorizer no table settings), not all of zod they need.
+// The fragments are functions: a schema is built when a function first reads its config, from the
+// fragments it uses, and a bundle keeps only the fragments its functions use.
 
 const milliseconds = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(60_000)), fallback);
 
 /** What every function reads: its log level, which Powertools reads too. */
-const logSettings = /* @__PURE__ */ (() => ({
+const logSettings = () => ({
   POWERTOOLS_LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'INFO'),
-}))();
+});
 
 /**
  * What a function with a table reads. The client gives up on a silent DynamoDB after the connect or
  * request timeout, tries `DYNAMODB_MAX_ATTEMPTS` times in all, and the request then answers 503 with
  * `Retry-After` (see `dynamodb.ts`): a few seconds at most, well inside the function's timeout.
  */
-const tableSettings = /* @__PURE__ */ (() => ({
+const tableSettings = () => ({
   TABLE_NAME: z.string().check(z.minLength(1)),
   /** The devstack's DynamoDB Local; unset in AWS, where the SDK finds the regional endpoint. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   DYNAMODB_CONNECT_TIMEOUT_MS: milliseconds(1000),
   DYNAMODB_REQUEST_TIMEOUT_MS: milliseconds(2000),
   DYNAMODB_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5)), 2),
-}))();
+});
 
 /** A service function with a table: `logSettings` and `tableSettings`. */
-const serviceSettings = /* @__PURE__ */ (() => ({ ...logSettings, ...tableSettings }))();
+const serviceSettings = () => ({ ...logSettings(), ...tableSettings() });
 
 /** A secret named by reference: `ssm:/<parameter>` in AWS, `file:/<path>` on the devstack. */
-const secretReference = /* @__PURE__ */ (() =>
-  z.string().check(z.refine(isSecretReference, 'must be ssm:/<parameter> or file:/<path>')))();
+const secretReference = () =>
+  z.string().check(z.refine(isSecretReference, 'must be ssm:/<parameter> or file:/<path>'));
 
 export { ConfigError, lazyConfig, logSettings, parseConfig, secretReference, serviceSettings, tableSettings };

@@ -5,13 +5,14 @@
 import { lazyConfig, secretReference, serviceSettings } from '@tessera/shared/config';
 import * as z from 'zod/mini';
 
-/** The schema of each function of the service, by its name in the manifest. */
+/** The schema of each function of the service, by its name in the manifest, built on first use. */
 const schemas = {
-  tickets: z.object({
-    ...serviceSettings,
-    /** Signs list cursors. */
-    CURSOR_SECRET: secretReference,
-  }),
+  tickets: () =>
+    z.object({
+      ...serviceSettings(),
+      /** Signs list cursors. */
+      CURSOR_SECRET: secretReference(),
+    }),
 };
 
 const config = lazyConfig(schemas.tickets, process.env);

@@ -8,32 +8,33 @@
 import { lazyConfig, logSettings, secretReference, serviceSettings } from '@tessera/shared/config';
 import * as z from 'zod/mini';
 
-// Pure, annotated calls: the authorizer's bundle part keeps only its own schema, not the service's.
-const tokenSettings = /* @__PURE__ */ (() => ({
+const tokenSettings = () => ({
   /** The JWK set: private keys for the service, public keys are enough for the authorizer. */
-  JWT_KEYS: secretReference,
+  JWT_KEYS: secretReference(),
   JWT_ISSUER: z.string().check(z.minLength(1)),
   JWT_AUDIENCE: z.string().check(z.minLength(1)),
-}))();
+});
 
-const serviceSchema = /* @__PURE__ */ (() =>
-  z.object({
-    ...serviceSettings,
-    ...tokenSettings,
-    /** Signs list cursors. */
-    CURSOR_SECRET: secretReference,
-  }))();
+/**
+ * The schema of each function of the service, by its name in the manifest, built on first use: the
+ * authorizer never builds the service's.
+ */
+const schemas = {
+  users: () =>
+    z.object({
+      ...serviceSettings(),
+      ...tokenSettings(),
+      /** Signs list cursors. */
+      CURSOR_SECRET: secretReference(),
+    }),
+  'users-authorizer': () => z.object({ ...logSettings(), ...tokenSettings() }),
+};
 
-const authorizerSchema = /* @__PURE__ */ (() => z.object({ ...logSettings, ...tokenSettings }))();
+type ServiceConfig = z.output<ReturnType<(typeof schemas)['users']>>;
+type AuthorizerConfig = z.output<ReturnType<(typeof schemas)['users-authorizer']>>;
 
-/** The schema of each function of the service, by its name in the manifest. */
-const schemas = { users: serviceSchema, 'users-authorizer': authorizerSchema };
-
-type ServiceConfig = z.output<typeof serviceSchema>;
-type AuthorizerConfig = z.output<typeof authorizerSchema>;
-
-const serviceConfig = /* @__PURE__ */ lazyConfig(serviceSchema, process.env);
-const authorizerConfig = /* @__PURE__ */ lazyConfig(authorizerSchema, process.env);
+const serviceConfig = lazyConfig(schemas.users, process.env);
+const authorizerConfig = lazyConfig(schemas['users-authorizer'], process.env);
 
 export type { AuthorizerConfig, ServiceConfig };
 export { authorizerConfig, schemas, serviceConfig };

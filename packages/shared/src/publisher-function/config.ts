@@ -3,14 +3,15 @@ import * as z from 'zod/mini';
 import { lazyConfig } from '../config.ts';
 import { LOG_LEVELS } from '../logger.ts';
 
-/** The schema of each function of the manifest, by its name. */
+/** The schema of each function of the manifest, by its name, built on first use. */
 const schemas = {
-  publisher: z.object({
-    EVENT_BUS_NAME: z.string().check(z.minLength(1)),
-    /** Overrides the EventBridge endpoint; the devstack points it at its local bus. */
-    EVENTBRIDGE_ENDPOINT: z.optional(z.url()),
-    POWERTOOLS_LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'INFO'),
-  }),
+  publisher: () =>
+    z.object({
+      EVENT_BUS_NAME: z.string().check(z.minLength(1)),
+      /** Overrides the EventBridge endpoint; the devstack points it at its local bus. */
+      EVENTBRIDGE_ENDPOINT: z.optional(z.url()),
+      POWERTOOLS_LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'INFO'),
+    }),
 };
 
 const config = lazyConfig(schemas.publisher, process.env);
