@@ -15,6 +15,7 @@
  */
 import * as z from 'zod/mini';
 import { LOG_LEVELS } from './logger.ts';
+import { memo } from './once.ts';
 import { isSecretReference } from './secrets.ts';
 
 class ConfigError extends Error {
@@ -50,13 +51,7 @@ const parseConfig = <S extends z.ZodMiniType>(
 const lazyConfig = <S extends z.ZodMiniType>(
   schema: () => S,
   env: Readonly<Record<string, string | undefined>>,
-): (() => z.output<S>) => {
-  let parsed: { readonly value: z.output<S> } | undefined;
-  return () => {
-    parsed ??= { value: parseConfig(schema(), env) };
-    return parsed.value;
-  };
-};
+): (() => z.output<S>) => memo(() => parseConfig(schema(), env));
 
 // The fragments are functions: a schema is built when a function first reads its config, from the
 // fragments it uses, and a bundle keeps only the fragments its functions use.

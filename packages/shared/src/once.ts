@@ -17,4 +17,20 @@ const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
   };
 };
 
-export { once };
+/**
+ * The synchronous sibling of `once`: builds a value on first use and keeps it (a zod schema that
+ * most cold starts never need, say).
+ *
+ * @example
+ * const schema = memo(() => z.strictObject({ id: z.uuid() }));
+ * z.parse(schema(), input);
+ */
+const memo = <T>(make: () => T): (() => T) => {
+  let built: { readonly value: T } | undefined;
+  return () => {
+    built ??= { value: make() };
+    return built.value;
+  };
+};
+
+export { memo, once };

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
+import { memo } from '../once.ts';
 import { catalog, type EventData, type EventType, isEventType } from './catalog.ts';
 
 interface EventDetail<T extends EventType = EventType> {
@@ -31,12 +32,15 @@ interface NewEventOptions {
   readonly eventId?: string;
 }
 
-const detailSchema = z.object({
-  eventId: z.uuid(),
-  occurredAt: z.iso.datetime({ offset: false }),
-  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
-  data: z.unknown(),
-});
+/** The envelope's `detail`, built on the first event parsed. */
+const detailSchema = memo(() =>
+  z.object({
+    eventId: z.uuid(),
+    occurredAt: z.iso.datetime({ offset: false }),
+    correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
+    data: z.unknown(),
+  }),
+);
 
 /**
  * Makes an event, validating its data against the catalog.
@@ -59,7 +63,7 @@ const newEvent = <T extends EventType>(
       eventId: options.eventId ?? randomUUID(),
       occurredAt: options.occurredAt.toISOString(),
       correlationId: options.correlationId,
-      data: z.parse(entry.data, data) as EventData<T>,
+      data: z.parse(entry.data(), data) as EventData<T>,
     },
   };
 };
@@ -87,9 +91,9 @@ const parseEvent = (delivery: EventBridgeDelivery): AnyTesseraEvent => {
   if (!isEventType(type)) throw new InvalidEventError(`Unknown event type ${String(type)}`);
   const entry = catalog[type];
   if (delivery.source !== entry.source) throw new InvalidEventError(`${type} must come from ${entry.source}`);
-  const detail = z.safeParse(detailSchema, delivery.detail);
+  const detail = z.safeParse(detailSchema(), delivery.detail);
   if (!detail.success) throw new InvalidEventError(`${type} has a malformed detail: ${detail.error.message}`);
-  const data = z.safeParse(entry.data, detail.data.data);
+  const data = z.safeParse(entry.data(), detail.data.data);
   if (!data.success) throw new InvalidEventError(`${type} has malformed data: ${data.error.message}`);
   return {
     source: entry.source,
