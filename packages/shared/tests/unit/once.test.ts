@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { once } from '../../src/once.ts';
+import { memo, once } from '../../src/once.ts';
 
 describe('Function: once', () => {
   it('runs the work once and shares its result, also with callers who come while it runs', async () => {
@@ -36,5 +36,38 @@ describe('Function: once', () => {
 
     // Assess
     expect([first, second, runs]).toEqual(['transient', 'ok', 2]);
+  });
+});
+
+describe('Function: memo', () => {
+  it('builds the value on the first call only, and not at all when never called', () => {
+    // Prepare
+    let builds = 0;
+    const value = memo(() => {
+      builds++;
+      return { built: builds };
+    });
+    const before = builds;
+
+    // Act
+    const first = value();
+    const second = value();
+
+    // Assess
+    expect(before).toBe(0);
+    expect(builds).toBe(1);
+    expect(second).toBe(first);
+  });
+
+  it('does not keep a failure: the next call builds again', () => {
+    let builds = 0;
+    const value = memo(() => {
+      builds++;
+      if (builds === 1) throw new Error('not yet');
+      return 'built';
+    });
+
+    expect(() => value()).toThrow('not yet');
+    expect(value()).toBe('built');
   });
 });
