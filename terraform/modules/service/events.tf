@@ -101,20 +101,10 @@ resource "aws_lambda_permission" "events" {
   source_arn    = local.rule_arns[each.key]
 }
 
-resource "aws_sqs_queue" "dead_letter" {
-  count = local.has_subscriptions ? 1 : 0
-
-  name                      = local.dead_letter_queue_name
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = true
-
-  tags = var.settings.tags
-}
-
 resource "aws_sqs_queue_policy" "dead_letter" {
   count = local.has_subscriptions ? 1 : 0
 
-  queue_url = aws_sqs_queue.dead_letter[0].id
+  queue_url = aws_sqs_queue.dead_letter["events"].id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -132,17 +122,6 @@ resource "aws_sqs_queue_policy" "dead_letter" {
 
 # Queue targets.
 
-resource "aws_sqs_queue" "subscription_dead_letter" {
-  for_each = local.queue_subscriptions
-
-  name = local.queue_dead_letter_names[each.key]
-  # Longer than the source queue keeps a message, so nothing expires on its way here.
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = true
-
-  tags = var.settings.tags
-}
-
 resource "aws_sqs_queue" "subscription" {
   for_each = local.queue_subscriptions
 
@@ -152,7 +131,7 @@ resource "aws_sqs_queue" "subscription" {
   sqs_managed_sse_enabled    = true
 
   redrive_policy = jsonencode({
-    deadLetterTargetArn = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${aws_sqs_queue.subscription_dead_letter[each.key].name}"
+    deadLetterTargetArn = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${aws_sqs_queue.dead_letter["queue/${each.key}"].name}"
     maxReceiveCount     = each.value.max_receive_count
   })
 

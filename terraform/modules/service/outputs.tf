@@ -175,7 +175,7 @@ output "sqs_queue_arns" {
 output "sqs_queue_subscription_dead_letter_arns" {
   description = "ARN of each queue target's dead-letter queue, by subscription name."
   value       = { for name, queue in local.queue_dead_letter_names : name => "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${queue}" }
-  depends_on  = [aws_sqs_queue.subscription_dead_letter]
+  depends_on  = [aws_sqs_queue.dead_letter]
 }
 
 output "sqs_queue_policy_documents" {
@@ -197,7 +197,7 @@ output "scheduler_iam_role_arn" {
 output "scheduler_sqs_queue_dead_letter_arn" {
   description = "ARN of the queue that receives schedules the scheduler could not deliver, or null without schedules."
   value       = local.has_schedules ? local.schedule_dead_letter_queue_arn : null
-  depends_on  = [aws_sqs_queue.schedule_dead_letter]
+  depends_on  = [aws_sqs_queue.dead_letter]
 }
 
 output "scheduler_iam_role_policy_document" {

@@ -30,16 +30,6 @@ resource "aws_scheduler_schedule_group" "this" {
   tags = var.settings.tags
 }
 
-resource "aws_sqs_queue" "schedule_dead_letter" {
-  count = local.has_schedules ? 1 : 0
-
-  name                      = local.schedule_dead_letter_queue_name
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = true
-
-  tags = var.settings.tags
-}
-
 resource "aws_iam_role" "scheduler" {
   count = local.has_schedules ? 1 : 0
 

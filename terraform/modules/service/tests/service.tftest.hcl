@@ -527,7 +527,7 @@ run "turns_a_function_subscription_into_a_rule_that_invokes_the_alias" {
   }
 
   assert {
-    condition     = aws_sqs_queue.dead_letter[0].sqs_managed_sse_enabled && aws_sqs_queue.dead_letter[0].message_retention_seconds == 1209600
+    condition     = aws_sqs_queue.dead_letter["events"].sqs_managed_sse_enabled && aws_sqs_queue.dead_letter["events"].message_retention_seconds == 1209600
     error_message = "The events dead-letter queue is encrypted and keeps messages 14 days."
   }
 
@@ -562,17 +562,17 @@ run "delivers_a_queue_subscription_through_an_encrypted_queue_with_its_dead_lett
   }
 
   assert {
-    condition     = toset(keys(aws_sqs_queue.subscription)) == toset(["rooms", "expiries"]) && aws_sqs_queue.subscription["rooms"].name == "tessera-staging-bookings-rooms" && aws_sqs_queue.subscription_dead_letter["rooms"].name == "tessera-staging-bookings-rooms-dlq"
+    condition     = toset(keys(aws_sqs_queue.subscription)) == toset(["rooms", "expiries"]) && aws_sqs_queue.subscription["rooms"].name == "tessera-staging-bookings-rooms" && aws_sqs_queue.dead_letter["queue/rooms"].name == "tessera-staging-bookings-rooms-dlq"
     error_message = "Each queue target has its queue and dead-letter queue, named tessera-<env>-<service>-<subscription>[-dlq]."
   }
 
   assert {
-    condition     = alltrue([for queue in concat(values(aws_sqs_queue.subscription), values(aws_sqs_queue.subscription_dead_letter)) : queue.sqs_managed_sse_enabled])
+    condition     = alltrue([for queue in concat(values(aws_sqs_queue.subscription), [for key, queue in aws_sqs_queue.dead_letter : queue if startswith(key, "queue/")]) : queue.sqs_managed_sse_enabled])
     error_message = "Every queue is encrypted."
   }
 
   assert {
-    condition     = alltrue([for name, queue in aws_sqs_queue.subscription_dead_letter : queue.message_retention_seconds > aws_sqs_queue.subscription[name].message_retention_seconds])
+    condition     = alltrue([for name, queue in aws_sqs_queue.subscription : aws_sqs_queue.dead_letter["queue/${name}"].message_retention_seconds > queue.message_retention_seconds])
     error_message = "A dead-letter queue keeps messages longer than its source queue."
   }
 
@@ -734,7 +734,7 @@ run "gives_a_schedule_target_its_group_role_and_dead_letter_queue" {
   }
 
   assert {
-    condition     = aws_sqs_queue.schedule_dead_letter[0].name == "tessera-staging-bookings-schedules-dlq" && aws_sqs_queue.schedule_dead_letter[0].sqs_managed_sse_enabled
+    condition     = aws_sqs_queue.dead_letter["schedules"].name == "tessera-staging-bookings-schedules-dlq" && aws_sqs_queue.dead_letter["schedules"].sqs_managed_sse_enabled
     error_message = "Undelivered schedules wait in an encrypted dead-letter queue."
   }
 
