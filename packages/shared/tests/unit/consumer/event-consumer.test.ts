@@ -69,20 +69,28 @@ describe('Function: createSqsBatchHandler', () => {
   });
 });
 
+/** A consumer of user.registered (unless `withHandler` is false) that records the event ids it handles. */
+const recordingConsumer = (withHandler = true) => {
+  const handled: string[] = [];
+  const consumer = createEventConsumer({
+    name: 'test',
+    once: memoryOnce(),
+    logger: logger(),
+    handlers: withHandler
+      ? {
+          'user.registered': async (event) => {
+            handled.push(event.detail.eventId);
+          },
+        }
+      : {},
+  });
+  return { consumer, handled };
+};
+
 describe('Function: createEventConsumer', () => {
   it('runs the handler of the event type once, however often the event comes', async () => {
     // Prepare
-    const handled: string[] = [];
-    const consumer = createEventConsumer({
-      name: 'test',
-      once: memoryOnce(),
-      logger: logger(),
-      handlers: {
-        'user.registered': async (event) => {
-          handled.push(event.detail.data.userId);
-        },
-      },
-    });
+    const { consumer, handled } = recordingConsumer();
     const event = delivered();
 
     // Act
@@ -91,27 +99,17 @@ describe('Function: createEventConsumer', () => {
 
     // Assess
     expect([first, again]).toEqual([{ outcome: 'processed' }, { outcome: 'duplicate' }]);
-    expect(handled).toEqual([USER]);
+    expect(handled).toEqual([event.detail.eventId]);
   });
 
   it('ignores an event type it has no handler for', async () => {
-    const consumer = createEventConsumer({
-      name: 'test',
-      once: memoryOnce(),
-      logger: logger(),
-      handlers: {},
-    });
+    const { consumer } = recordingConsumer(false);
 
     await expect(consumer.eventBridge(delivered())).resolves.toEqual({ outcome: 'ignored' });
   });
 
   it('throws for a malformed event, so the delivery is retried and ends in a dead-letter queue', async () => {
-    const consumer = createEventConsumer({
-      name: 'test',
-      once: memoryOnce(),
-      logger: logger(),
-      handlers: {},
-    });
+    const { consumer } = recordingConsumer();
 
     await expect(consumer.eventBridge({ ...delivered(), detail: { data: {} } })).rejects.toThrow(
       /malformed detail/,
@@ -120,17 +118,7 @@ describe('Function: createEventConsumer', () => {
 
   it('from SQS, fails only the message that is not a valid event and processes the others', async () => {
     // Prepare
-    const handled: string[] = [];
-    const consumer = createEventConsumer({
-      name: 'test',
-      once: memoryOnce(),
-      logger: logger(),
-      handlers: {
-        'user.registered': async (event) => {
-          handled.push(event.detail.eventId);
-        },
-      },
-    });
+    const { consumer, handled } = recordingConsumer();
     const good = delivered('11111111-1111-4111-8111-111111111111');
 
     // Act
