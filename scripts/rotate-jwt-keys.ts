@@ -4,7 +4,7 @@
  * comes from the manifests (`secrets` in each `services/<name>/service.json`), each parameter named
  * `/tessera/<env>/<service>/<secret>`:
  *
- * - a `jwk-private-set` (SecureString, the users service's `jwt-private-keys`): the JWK set a
+ * - a `jwk-private-set` (SecureString, the users service's `jwt-private-keys`): the Jwk set a
  *   function signs with; the first key with a private part signs, every key verifies;
  * - its `jwk-public-set` (String, `jwt-public-keys`): the same keys without private parts, for the
  *   API authorizer and `GET /.well-known/jwks.json`;
@@ -31,9 +31,13 @@
  *          [--rotate-cursor-secret] [--region <name>]
  * Credentials and region come from the usual AWS environment (AWS_PROFILE, AWS_REGION, ...).
  */
-import { randomBytes } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { loadServiceManifests, type Manifest, parameterName } from '../packages/tooling/src/manifests.ts';
+import {
+  type Jwk,
+  newRandomSecret,
+  newSigningKey,
+  publicKeyOf,
+} from '../packages/tooling/src/secret-values.ts';
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 /** Shorter than this is a placeholder (Terraform writes `unset`), never a real random secret. */
@@ -48,7 +52,7 @@ interface Options {
 }
 
 interface KeySet {
-  readonly keys: JWK[];
+  readonly keys: Jwk[];
 }
 
 const usage = `Usage: npx tsx scripts/rotate-jwt-keys.ts <dev|staging|prod> [--apply] [--keep <n>] [--rotate-cursor-secret] [--region <name>]
@@ -99,25 +103,9 @@ const parseOptions = (argv: readonly string[]): Options => {
   };
 };
 
-/** A new ES256 key with its private part; its `kid` is the start of its RFC 7638 thumbprint. */
-const generateSigningKey = async (): Promise<JWK> => {
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk = await exportJWK(privateKey);
-  const kid = (await calculateJwkThumbprint(jwk, 'sha256')).slice(0, 16);
-  return { ...jwk, kid, alg: 'ES256', use: 'sig' };
-};
+const hasPrivatePart = (key: Jwk) => key.d !== undefined;
 
-const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'] as const;
-
-/** The key without its private part (`d`). */
-const publicPart = (key: JWK): JWK =>
-  Object.fromEntries(
-    PUBLIC_MEMBERS.filter((member) => key[member] !== undefined).map((member) => [member, key[member]]),
-  ) as JWK;
-
-const hasPrivatePart = (key: JWK) => key.d !== undefined;
-
-const newCursorSecret = () => randomBytes(48).toString('base64url');
+const newCursorSecret = () => newRandomSecret(48);
 
 interface Step {
   readonly description: string;
@@ -125,21 +113,21 @@ interface Step {
 }
 
 /** Decides the next step of a rotation from the current private key set. */
-const nextStep = async (current: readonly JWK[], keep: number): Promise<Step> => {
+const nextStep = async (current: readonly Jwk[], keep: number): Promise<Step> => {
   const [signer, ...others] = current;
   if (!signer || !hasPrivatePart(signer)) {
-    const key = await generateSigningKey();
+    const key = newSigningKey();
     return { description: `initialised: key ${key.kid} signs`, privateSet: { keys: [key] } };
   }
   const staged = others.find(hasPrivatePart);
   if (!staged) {
-    const key = await generateSigningKey();
+    const key = newSigningKey();
     return {
       description: `staged key ${key.kid}; ${signer.kid} still signs. Run again once every users and authorizer container has restarted (a day, or after deploying new code) to make ${key.kid} sign.`,
-      privateSet: { keys: [signer, key, ...others.map(publicPart)] },
+      privateSet: { keys: [signer, key, ...others.map(publicKeyOf)] },
     };
   }
-  const retired = [signer, ...others.filter((key) => key !== staged)].map(publicPart);
+  const retired = [signer, ...others.filter((key) => key !== staged)].map(publicKeyOf);
   const kept = [staged, ...retired].slice(0, keep);
   return {
     description: `promoted key ${staged.kid}: it signs now; kept for verification: ${
@@ -153,13 +141,13 @@ const nextStep = async (current: readonly JWK[], keep: number): Promise<Step> =>
 };
 
 const printFreshValues = async () => {
-  const key = await generateSigningKey();
+  const key = newSigningKey();
   console.error('These are secrets: store them in SSM Parameter Store, then clear your terminal.');
   console.log(
     JSON.stringify(
       {
         'jwt-private-keys': { keys: [key] },
-        'jwt-public-keys': { keys: [publicPart(key)] },
+        'jwt-public-keys': { keys: [publicKeyOf(key)] },
         'cursor-secret': newCursorSecret(),
       },
       null,
@@ -206,8 +194,8 @@ const randomSecretsToWrite = (
 ): string[] =>
   parameters.filter((p) => rotate || p.value.length < MIN_RANDOM_SECRET_LENGTH).map((p) => p.name);
 
-/** The keys of a parameter's JWK set; a placeholder (`{"keys":[]}`, or anything unreadable) holds none. */
-const keysOf = (value: string): JWK[] => {
+/** The keys of a parameter's Jwk set; a placeholder (`{"keys":[]}`, or anything unreadable) holds none. */
+const keysOf = (value: string): Jwk[] => {
   try {
     const keys = (JSON.parse(value) as Partial<KeySet>).keys;
     return Array.isArray(keys) ? keys : [];
@@ -261,7 +249,7 @@ const applyToSsm = async (options: Options) => {
     const step = await nextStep(keysOf(await read(keySet.privateKeys)), options.keep);
     // The public set first, so no function can sign with a key the authorizer could not have read.
     if (keySet.publicKeys) {
-      const publicSet: KeySet = { keys: step.privateSet.keys.map(publicPart) };
+      const publicSet: KeySet = { keys: step.privateSet.keys.map(publicKeyOf) };
       await write(keySet.publicKeys, JSON.stringify(publicSet), 'String');
     }
     await write(keySet.privateKeys, JSON.stringify(step.privateSet), 'SecureString');
@@ -282,4 +270,4 @@ if (isMain) {
   else await printFreshValues();
 }
 
-export { generateSigningKey, keysOf, nextStep, publicPart, randomSecretsToWrite, secretParameters };
+export { keysOf, nextStep, randomSecretsToWrite, secretParameters };

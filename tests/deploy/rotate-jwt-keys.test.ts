@@ -4,14 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadServiceManifests } from '../../packages/tooling/src/manifests.ts';
-import {
-  generateSigningKey,
-  keysOf,
-  nextStep,
-  publicPart,
-  randomSecretsToWrite,
-  secretParameters,
-} from '../../scripts/rotate-jwt-keys.ts';
+import { newSigningKey, publicKeyOf } from '../../packages/tooling/src/secret-values.ts';
+import { keysOf, nextStep, randomSecretsToWrite, secretParameters } from '../../scripts/rotate-jwt-keys.ts';
 
 const kids = (keys: readonly { kid?: string }[]) => keys.map((key) => key.kid);
 
@@ -32,7 +26,7 @@ describe('rotate-jwt-keys', () => {
 
   it('stages a new key behind the signing key', async () => {
     // Prepare
-    const signer = await generateSigningKey();
+    const signer = newSigningKey();
 
     // Act
     const step = await nextStep([signer], 2);
@@ -47,9 +41,9 @@ describe('rotate-jwt-keys', () => {
 
   it('promotes the staged key and keeps the old one for verification only', async () => {
     // Prepare
-    const signer = await generateSigningKey();
-    const staged = await generateSigningKey();
-    const older = publicPart(await generateSigningKey());
+    const signer = newSigningKey();
+    const staged = newSigningKey();
+    const older = publicKeyOf(newSigningKey());
 
     // Act
     const step = await nextStep([signer, staged, older], 2);
@@ -62,10 +56,10 @@ describe('rotate-jwt-keys', () => {
 
   it('never leaves a private part in a public key', async () => {
     // Prepare
-    const key = await generateSigningKey();
+    const key = newSigningKey();
 
     // Act
-    const result = publicPart(key);
+    const result = publicKeyOf(key);
 
     // Assess
     expect(Object.keys(result).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);

@@ -12,10 +12,10 @@
  * secret (`secrets/cursor-secret`) for everyone; they seed the new files, so tokens and cursors
  * issued before the upgrade keep working.
  */
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest, SecretManifest } from '@tessera/tooling/manifests';
+import { newJwkSet, newRandomSecret, publicJwkSet } from '@tessera/tooling/secret-values';
 
 interface SecretFile {
   readonly service: string;
@@ -27,37 +27,6 @@ interface SecretFile {
 
 /** What the folder held before each manifest declared its own secrets. */
 const LEGACY = { jwkPrivateSet: 'jwt-keys.json', random: 'cursor-secret' } as const;
-
-/** A fresh ES256 key as a JWK set, its `kid` the key's SHA-256 thumbprint prefix. */
-const generateJwkSet = (): string => {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = privateKey.export({ format: 'jwk' });
-  const thumbprint = createHash('sha256')
-    .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
-    .digest('base64url');
-  return JSON.stringify(
-    { keys: [{ ...jwk, kid: thumbprint.slice(0, 16), alg: 'ES256', use: 'sig' }] },
-    null,
-    2,
-  );
-};
-
-const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'] as const;
-
-/**
- * The public half of a JWK set: every key without its private members.
- *
- * @example
- * JSON.parse(publicJwkSet(generateJwkSet())).keys[0].d; // undefined
- */
-const publicJwkSet = (privateSetJson: string): string => {
-  const { keys } = JSON.parse(privateSetJson) as { keys?: Array<Record<string, unknown>> };
-  if (!Array.isArray(keys) || keys.length === 0) throw new Error('The JWK set holds no keys');
-  const publicKeys = keys.map((key) =>
-    Object.fromEntries(PUBLIC_MEMBERS.filter((m) => key[m] !== undefined).map((m) => [m, key[m]])),
-  );
-  return JSON.stringify({ keys: publicKeys }, null, 2);
-};
 
 /**
  * Where the devstack keeps a service's secret.
@@ -109,8 +78,8 @@ const ensureSecrets = (dataDir: string, manifests: readonly Manifest[]): SecretF
       if (existsSync(file.path)) continue;
       const content =
         secret.kind === 'random'
-          ? (legacy(dataDir, LEGACY.random) ?? randomBytes(32).toString('base64url'))
-          : (legacy(dataDir, LEGACY.jwkPrivateSet) ?? generateJwkSet());
+          ? (legacy(dataDir, LEGACY.random) ?? newRandomSecret())
+          : (legacy(dataDir, LEGACY.jwkPrivateSet) ?? newJwkSet());
       writeSecret(file.path, content);
     }
   }
@@ -124,4 +93,4 @@ const ensureSecrets = (dataDir: string, manifests: readonly Manifest[]): SecretF
 };
 
 export type { SecretFile };
-export { ensureSecrets, generateJwkSet, publicJwkSet, secretFile };
+export { ensureSecrets, secretFile };

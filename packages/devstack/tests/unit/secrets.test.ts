@@ -8,8 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifests } from '@tessera/tooling/manifests';
+import { newJwkSet, publicJwkSet } from '@tessera/tooling/secret-values';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureSecrets, generateJwkSet, publicJwkSet, secretFile } from '../../src/secrets.ts';
+import { ensureSecrets, secretFile } from '../../src/secrets.ts';
 
 const manifests = loadManifests();
 const folders: string[] = [];
@@ -69,7 +70,7 @@ describe('Function: ensureSecrets', () => {
     const data = dataDir();
     ensureSecrets(data, manifests);
     const cursor = read(secretFile(data, 'users', 'cursor-secret'));
-    const rotated = generateJwkSet();
+    const rotated = newJwkSet();
     writeFileSync(secretFile(data, 'users', 'jwt-private-keys'), rotated);
 
     ensureSecrets(data, manifests);
@@ -82,7 +83,7 @@ describe('Function: ensureSecrets', () => {
   it('reuses the key set and the cursor secret of a data folder from before the manifests', () => {
     const data = dataDir();
     mkdirSync(join(data, 'secrets'));
-    const oldKeys = generateJwkSet();
+    const oldKeys = newJwkSet();
     writeFileSync(join(data, 'secrets', 'jwt-keys.json'), oldKeys);
     writeFileSync(join(data, 'secrets', 'cursor-secret'), 'an-old-cursor-secret-of-forty-three-chars-x');
 
@@ -101,7 +102,7 @@ describe('Function: ensureSecrets', () => {
 
 describe('Function: publicJwkSet', () => {
   it('keeps every key without its private part, and refuses an empty set', () => {
-    const set = JSON.parse(generateJwkSet());
+    const set = JSON.parse(newJwkSet());
     const two = JSON.stringify({ keys: [...set.keys, { ...set.keys[0], kid: 'second' }] });
 
     const keys = JSON.parse(publicJwkSet(two)).keys;
