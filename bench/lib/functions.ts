@@ -19,6 +19,7 @@ import {
   loadManifests,
   type Manifest,
   parameterName,
+  resolveVariables,
 } from '../../packages/tooling/src/manifests.ts';
 import type { FloorName } from './floor.ts';
 
@@ -74,15 +75,6 @@ const defaultTableName: TableNames = (manifest) => `tessera-${BENCH_ENVIRONMENT}
 const secretParameter = (manifest: Manifest, secret: string) =>
   parameterName(BENCH_ENVIRONMENT, manifest.name, secret);
 
-const settingValue = (manifest: Manifest, setting: string): string => {
-  const declared = manifest.settings[setting];
-  const value = declared?.default ?? declared?.devstack?.replaceAll('{httpUrl}', BENCH_API_URL);
-  if (value === undefined) {
-    throw new Error(`${manifest.path}: setting ${setting} has no default or devstack value for the bench`);
-  }
-  return value;
-};
-
 /**
  * The variables a function's manifest declares, resolved for the bench, plus the endpoints of
  * what it uses.
@@ -95,28 +87,21 @@ const functionVariables = (
   target: BenchFunction,
   options: { readonly endpoint: string; readonly tableName?: TableNames },
 ): Record<string, string> => {
-  const { manifest } = target;
-  const variables: Record<string, string> = {};
-  let usesTable = false;
-  let usesBus = false;
-  for (const [variable, source] of Object.entries(target.fn.environment)) {
-    if ('table' in source) {
-      usesTable = true;
-      variables[variable] = (options.tableName ?? defaultTableName)(manifest);
-    } else if ('secret' in source) {
-      variables[variable] = `ssm:${secretParameter(manifest, source.secret)}`;
-    } else if ('setting' in source) {
-      variables[variable] = settingValue(manifest, source.setting);
-    } else if ('eventBus' in source) {
-      usesBus = true;
-      variables[variable] = EVENT_BUS_NAME;
-    } else {
-      variables[variable] = source.value;
-    }
-  }
-  if (usesTable) variables.DYNAMODB_ENDPOINT = options.endpoint;
-  if (usesBus) variables.EVENTBRIDGE_ENDPOINT = options.endpoint;
-  return variables;
+  const { variables, uses } = resolveVariables(target.manifest, target.name, {
+    environment: 'bench',
+    table: options.tableName ?? defaultTableName,
+    secret: (manifest, id) => `ssm:${secretParameter(manifest, id)}`,
+    setting: (manifest, id) => {
+      const declared = manifest.settings[id];
+      return declared?.default ?? declared?.devstack?.replaceAll('{httpUrl}', BENCH_API_URL);
+    },
+    eventBusName: EVENT_BUS_NAME,
+  });
+  return {
+    ...variables,
+    ...(uses.table ? { DYNAMODB_ENDPOINT: options.endpoint } : {}),
+    ...(uses.eventBus ? { EVENTBRIDGE_ENDPOINT: options.endpoint } : {}),
+  };
 };
 
 /**

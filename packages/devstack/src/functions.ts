@@ -10,7 +10,7 @@
  * credentials, connection reuse, and the endpoint of each AWS service it uses (DynamoDB with a
  * table, EventBridge with the bus). Nothing else: the authorizer never sees a private key.
  */
-import type { EnvironmentSource, FunctionManifest, Manifest } from '@tessera/tooling/manifests';
+import { type FunctionManifest, type Manifest, resolveVariables } from '@tessera/tooling/manifests';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.ts';
 import { FunctionHost } from './function-host.ts';
 import { bundlePath } from './services.ts';
@@ -39,32 +39,6 @@ interface FunctionDefinition {
   readonly environment: Readonly<Record<string, string>>;
 }
 
-const resolveSource = (
-  manifest: Manifest,
-  name: string,
-  variable: string,
-  from: EnvironmentSource,
-  context: EnvironmentContext,
-): string => {
-  const where = `${manifest.path}: function ${name}: ${variable}`;
-  if ('value' in from) return from.value;
-  if ('eventBus' in from) return context.eventBusName;
-  if ('table' in from) {
-    const table = context.tableName(manifest);
-    if (table === undefined) throw new Error(`${where} names the table, and the devstack made none`);
-    return table;
-  }
-  if ('secret' in from) return `file:${context.secretFile(manifest.name, from.secret)}`;
-  const setting = manifest.settings[from.setting];
-  const value = setting?.devstack?.replaceAll('{httpUrl}', context.httpUrl) ?? setting?.default;
-  if (value === undefined) {
-    throw new Error(
-      `${where} names the setting ${from.setting}, which has neither a devstack value nor a default`,
-    );
-  }
-  return value;
-};
-
 /**
  * The environment a function gets on the devstack: its manifest's variables, resolved, and what
  * every function gets.
@@ -77,10 +51,16 @@ const resolveEnvironment = (
   name: string,
   context: EnvironmentContext,
 ): Record<string, string> => {
-  const fn = manifest.functions[name];
-  if (!fn) throw new Error(`${manifest.path} declares no function ${name}`);
-  const sources = Object.values(fn.environment);
-  const uses = (kind: 'table' | 'eventBus') => sources.some((from) => kind in from);
+  const { variables, uses } = resolveVariables(manifest, name, {
+    environment: 'devstack',
+    table: context.tableName,
+    secret: (m, id) => `file:${context.secretFile(m.name, id)}`,
+    setting: (m, id) => {
+      const setting = m.settings[id];
+      return setting?.devstack?.replaceAll('{httpUrl}', context.httpUrl) ?? setting?.default;
+    },
+    eventBusName: context.eventBusName,
+  });
   const environment: Record<string, string> = {
     POWERTOOLS_LOG_LEVEL: context.logLevel,
     AWS_REGION: LOCAL_REGION,
@@ -88,13 +68,10 @@ const resolveEnvironment = (
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
   };
-  if (uses('table') && context.dynamodbEndpoint) environment.DYNAMODB_ENDPOINT = context.dynamodbEndpoint;
-  if (uses('eventBus') && context.eventBridgeEndpoint)
+  if (uses.table && context.dynamodbEndpoint) environment.DYNAMODB_ENDPOINT = context.dynamodbEndpoint;
+  if (uses.eventBus && context.eventBridgeEndpoint)
     environment.EVENTBRIDGE_ENDPOINT = context.eventBridgeEndpoint;
-  for (const [variable, from] of Object.entries(fn.environment)) {
-    environment[variable] = resolveSource(manifest, name, variable, from, context);
-  }
-  return environment;
+  return { ...environment, ...variables };
 };
 
 /**

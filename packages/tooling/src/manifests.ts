@@ -280,6 +280,65 @@ const allFunctions = (manifests: readonly Manifest[]): FunctionRef[] =>
     Object.entries(manifest.functions).map(([name, fn]) => ({ manifest, name, fn })),
   );
 
+/** How one environment answers each kind of source: the devstack, AWS (in Terraform) or the bench. */
+interface SourceResolvers {
+  /** Where this is (`devstack`, `bench`), for the error naming what cannot be resolved. */
+  readonly environment: string;
+  /** The name of the manifest's table. */
+  readonly table: (manifest: Manifest) => string | undefined;
+  /** The reference (`file:...`, `ssm:...`) to one of its secrets. */
+  readonly secret: (manifest: Manifest, id: string) => string;
+  /** The value of one of its settings, or undefined when this environment has none. */
+  readonly setting: (manifest: Manifest, id: string) => string | undefined;
+  readonly eventBusName: string;
+}
+
+/**
+ * The variables a function's manifest declares, each resolved from its source, and which kinds of
+ * dependency it uses (a caller adds their endpoints). Throws naming the variable it cannot resolve.
+ *
+ * @example
+ * const { variables, uses } = resolveVariables(users, 'users-authorizer', resolvers);
+ * variables.JWT_KEYS; // the public key set's reference
+ */
+const resolveVariables = (
+  manifest: Manifest,
+  name: string,
+  resolvers: SourceResolvers,
+): {
+  readonly variables: Record<string, string>;
+  readonly uses: { readonly table: boolean; readonly eventBus: boolean };
+} => {
+  const fn = manifest.functions[name];
+  if (!fn) throw new ManifestError(`${manifest.path} declares no function ${name}`);
+  const variables: Record<string, string> = {};
+  for (const [variable, from] of Object.entries(fn.environment)) {
+    const where = `${manifest.path}: function ${name}: ${variable}`;
+    let value: string | undefined;
+    if ('value' in from) value = from.value;
+    else if ('eventBus' in from) value = resolvers.eventBusName;
+    else if ('secret' in from) value = resolvers.secret(manifest, from.secret);
+    else if ('table' in from) value = resolvers.table(manifest);
+    else value = resolvers.setting(manifest, from.setting);
+    if (value === undefined) {
+      throw new ManifestError(
+        'setting' in from
+          ? `${where} names the setting ${from.setting}, which has neither a ${resolvers.environment} value nor a default`
+          : `${where} names the table, and the ${resolvers.environment} made none`,
+      );
+    }
+    variables[variable] = value;
+  }
+  const sources = Object.values(fn.environment);
+  return {
+    variables,
+    uses: {
+      table: sources.some((from) => 'table' in from),
+      eventBus: sources.some((from) => 'eventBus' in from),
+    },
+  };
+};
+
 /** The visibility timeout of a queue target: as declared, or 6 times its function's timeout (AWS's advice). */
 const visibilityTimeoutOf = (manifest: Manifest, subscription: SubscriptionManifest): number | undefined => {
   const queue = subscription.target.queue;
@@ -319,6 +378,7 @@ export type {
   Manifest,
   ManifestInput,
   SecretManifest,
+  SourceResolvers,
   SubscriptionManifest,
 };
 export {
@@ -334,5 +394,6 @@ export {
   parameterName,
   queueNamesOf,
   readManifest,
+  resolveVariables,
   visibilityTimeoutOf,
 };
