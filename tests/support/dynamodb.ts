@@ -7,18 +7,24 @@ import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../packages/devstack/src/dynamodb-local.ts';
-import { discoverServices } from '../../packages/devstack/src/services.ts';
 import { ensureTable } from '../../packages/devstack/src/tables.ts';
+import { loadServiceManifests } from '../../packages/tooling/src/manifests.ts';
 
 const endpoint = () => inject('dynamodbEndpoint');
 
 const dynamodbClient = () =>
   new DynamoDBClient({ endpoint: endpoint(), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 
+/** The table declaration of a service, as its manifest names it. */
+const tableDeclarationOf = (service: string) => {
+  const declaration = loadServiceManifests().find((manifest) => manifest.name === service)?.tableDeclaration;
+  if (!declaration) throw new Error(`no table declaration for ${service}`);
+  return declaration;
+};
+
 /** A fresh table shaped by `services/<service>/table.json`. */
 const serviceTable = async (service: string) => {
-  const declaration = discoverServices().find((s) => s.name === service)?.table;
-  if (!declaration) throw new Error(`no table declaration for ${service}`);
+  const declaration = tableDeclarationOf(service);
   const client = dynamodbClient();
   const tableName = `it-${service}-${randomUUID().slice(0, 8)}`;
   const { streamArn } = await ensureTable(client, declaration, tableName);
@@ -38,4 +44,4 @@ const serviceTable = async (service: string) => {
   };
 };
 
-export { dynamodbClient, endpoint, serviceTable };
+export { dynamodbClient, endpoint, serviceTable, tableDeclarationOf };

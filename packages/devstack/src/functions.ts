@@ -10,10 +10,11 @@
  * credentials, connection reuse, and the endpoint of each AWS service it uses (DynamoDB with a
  * table, EventBridge with the bus). Nothing else: the authorizer never sees a private key.
  */
+
+import { bundlePath } from '@tessera/tooling/dist';
 import { type FunctionManifest, type Manifest, resolveVariables } from '@tessera/tooling/manifests';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.ts';
 import { FunctionHost } from './function-host.ts';
-import { bundlePath } from './services.ts';
 
 /** What the environment's sources resolve to on this devstack. */
 interface EnvironmentContext {

@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
 import { zipSync } from 'fflate';
+import { DIST } from './dist.ts';
 import { loadManifests, type Manifest } from './manifests.ts';
 import { repoRoot } from './repo.ts';
 
@@ -25,7 +26,6 @@ interface BuiltFunction {
   readonly zipBytes: number;
 }
 
-const DIST = join(repoRoot, 'dist');
 // 1980-01-01, the earliest time a zip entry can hold: zips are reproducible byte for byte.
 const ZIP_MTIME = new Date('1980-01-01T00:00:00Z');
 

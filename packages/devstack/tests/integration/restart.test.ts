@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { loadManifests } from '@tessera/tooling/manifests';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tableDeclarationOf } from '../../../../tests/support/dynamodb.ts';
 import {
   type DynamoDbLocal,
   LOCAL_CREDENTIALS,
@@ -19,7 +20,6 @@ import {
 } from '../../src/dynamodb-local.ts';
 import { freePort, isPortFree } from '../../src/ports.ts';
 import { ensureSecrets } from '../../src/secrets.ts';
-import { discoverServices } from '../../src/services.ts';
 import { ensureTable } from '../../src/tables.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tessera-restart-'));
@@ -50,13 +50,12 @@ const start = async () => {
 
 describe('Devstack: a restart on the same data folder', () => {
   it('keeps the tables and their items in DynamoDB Local', { timeout: 60_000 }, async () => {
-    const users = discoverServices().find((service) => service.name === 'users');
-    if (!users) throw new Error('no users service found');
+    const usersTable = tableDeclarationOf('users');
     const tableName = 'tessera-users';
     const key = { pk: { S: 'USER#restart' }, sk: { S: 'PROFILE' } };
 
     const first = await start();
-    const created = await ensureTable(first.client, users.table, tableName);
+    const created = await ensureTable(first.client, usersTable, tableName);
     await first.client.send(
       new PutItemCommand({ TableName: tableName, Item: { ...key, name: { S: 'Ada' } } }),
     );
@@ -66,7 +65,7 @@ describe('Devstack: a restart on the same data folder', () => {
     expect(await isPortFree(first.port, '127.0.0.1')).toBe(true);
 
     const second = await start();
-    const again = await ensureTable(second.client, users.table, tableName);
+    const again = await ensureTable(second.client, usersTable, tableName);
     const { Item } = await second.client.send(
       new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
     );
