@@ -11,7 +11,7 @@
  * (`DYNAMODB_ENDPOINT` when it has a table, `EVENTBRIDGE_ENDPOINT` when it has the bus), and
  * `AWS_ENDPOINT_URL_SSM` for its secrets, all pointing at the stand-in.
  */
-import { join } from 'node:path';
+import { bundlePath } from '../../packages/tooling/src/dist.ts';
 import {
   allFunctions,
   deployedFunctionName,
@@ -63,8 +63,7 @@ const benchFunctions = (manifests: readonly Manifest[] = loadManifests()): Bench
   });
 
 /** The bundle a function runs, in a dist folder. */
-const bundleEntry = (dist: string, target: Pick<BenchFunction, 'bundle'>) =>
-  join(dist, target.bundle, 'index.mjs');
+const bundleEntry = (dist: string, target: Pick<BenchFunction, 'bundle'>) => bundlePath(target.bundle, dist);
 
 /** `tessera-bench-<service>`, or another name the caller picks (one table per size). */
 type TableNames = (manifest: Manifest) => string;
