@@ -335,6 +335,10 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
 
 export type { DynamoDbLocal } from './dynamodb-local.ts';
 export { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
+export { readBody } from './http-body.ts';
+export { freePort } from './ports.ts';
+export type { ShutdownTarget } from './shutdown.ts';
+export { stopOnSignalOrCrash } from './shutdown.ts';
 export { ensureTable } from './tables.ts';
 export type { Devstack, DevstackOptions };
 export { startDevstack };
