@@ -14,14 +14,17 @@ mock_provider "aws" {
 variables {
   environment = "dev"
   account_id  = "111111111111"
+  # One integration per service the contract names (users, tickets, bookings, ...), as the
+  # environments give them, so the tests that plan the real contract follow it as services join.
   service_integrations = {
-    users = {
-      function_name = "tessera-dev-users"
-      invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-users:live/invocations"
-    }
-    tickets = {
-      function_name = "tessera-dev-tickets"
-      invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-tickets:live/invocations"
+    for service in distinct(flatten([
+      for path, item in yamldecode(file("../../../openapi/api.yaml")).paths : [
+        for method, operation in item : operation["x-tessera-service"] if can(operation["x-tessera-service"])
+      ]
+    ])) :
+    service => {
+      function_name = "tessera-dev-${service}"
+      invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-${service}:live/invocations"
     }
   }
   authorizer = {
