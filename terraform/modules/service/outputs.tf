@@ -35,6 +35,16 @@ output "dynamodb_table_stream_arn" {
   value       = local.stream_view_type == null ? null : one(aws_dynamodb_table.this[*].stream_arn)
 }
 
+output "dynamodb_table_stream_view_type" {
+  description = "What the table's stream records (`NEW_IMAGE`, `NEW_AND_OLD_IMAGES`, ...), or null without a stream."
+  value       = one([for table in aws_dynamodb_table.this : table.stream_view_type if table.stream_enabled])
+}
+
+output "dynamodb_table_ttl_attribute_name" {
+  description = "The attribute whose time the table expires items at (its enabled TTL), or null without one."
+  value       = try(one([for ttl in aws_dynamodb_table.this[0].ttl : ttl.attribute_name if ttl.enabled]), null)
+}
+
 output "dynamodb_table_index_names" {
   description = "Names of the table's global secondary indexes."
   value       = [for index in local.indexes : index.name]
@@ -153,6 +163,11 @@ output "ssm_parameter_arns" {
 output "cloudwatch_event_rule_names" {
   description = "Names of the EventBridge rules of the service's subscriptions, by subscription name."
   value       = { for name, rule in aws_cloudwatch_event_rule.this : name => rule.name }
+}
+
+output "cloudwatch_event_rule_event_patterns" {
+  description = "The event pattern of each subscription's EventBridge rule, decoded, by subscription name."
+  value       = { for name, rule in aws_cloudwatch_event_rule.this : name => jsondecode(rule.event_pattern) }
 }
 
 output "sqs_queue_dead_letter_arn" {

@@ -71,6 +71,11 @@ run "builds_the_table_from_its_declaration" {
   }
 
   assert {
+    condition     = output.dynamodb_table_stream_view_type == var.declaration.streamViewType && output.dynamodb_table_ttl_attribute_name == var.declaration.timeToLiveAttribute
+    error_message = "The stream and TTL outputs show the table's stream view type and TTL attribute."
+  }
+
+  assert {
     condition = output.dynamodb_table_hash_key == "pk" && output.dynamodb_table_range_key == "sk" && jsonencode(output.dynamodb_table_index_keys) == jsonencode({
       gsi1 = { hash_key = "gsi1pk", range_key = "gsi1sk" }
       gsi2 = { hash_key = "gsi2pk", range_key = null }
@@ -100,6 +105,11 @@ run "builds_a_minimal_declaration_without_extras" {
   assert {
     condition     = !aws_dynamodb_table.this[0].stream_enabled && output.dynamodb_table_stream_arn == null && output.service.table_stream == null
     error_message = "No stream unless declared, so nothing for the outbox publisher."
+  }
+
+  assert {
+    condition     = output.dynamodb_table_stream_view_type == null && output.dynamodb_table_ttl_attribute_name == null
+    error_message = "Without a stream or TTL their outputs are null."
   }
 
   assert {
@@ -512,6 +522,11 @@ run "turns_a_function_subscription_into_a_rule_that_invokes_the_alias" {
   }
 
   assert {
+    condition     = output.cloudwatch_event_rule_event_patterns == { for s in var.declared : s.name => s.pattern }
+    error_message = "The patterns output shows each rule's pattern, by subscription."
+  }
+
+  assert {
     condition     = alltrue([for rule in aws_cloudwatch_event_rule.this : rule.event_bus_name == "tessera-staging" && startswith(rule.name, "tessera-staging-bookings-")])
     error_message = "Rules listen on the given bus and are named after the service."
   }
@@ -786,6 +801,11 @@ run "builds_a_service_without_a_table" {
   assert {
     condition     = length(aws_dynamodb_table.this) == 0 && output.dynamodb_table_name == null && output.service.dynamodb_table_name == null && output.service.table_stream == null
     error_message = "A manifest without a table gets none."
+  }
+
+  assert {
+    condition     = output.dynamodb_table_stream_view_type == null && output.dynamodb_table_ttl_attribute_name == null && output.cloudwatch_event_rule_event_patterns == {}
+    error_message = "Without a table or subscriptions the table and rule outputs are null or empty."
   }
 
   assert {
