@@ -31,6 +31,7 @@ locals {
   services = [
     module.users.service,
     module.tickets.service,
+    module.bookings.service,
   ]
 }
 
@@ -66,4 +67,10 @@ module "tickets" {
   source = "../../modules/tickets"
 
   settings = merge(local.service_settings, try(var.services.tickets, {}))
+}
+
+module "bookings" {
+  source = "../../modules/bookings"
+
+  settings = merge(local.service_settings, try(var.services.bookings, {}))
 }
