@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '@tessera/shared/auth';
 import { InvalidCursorError } from '@tessera/shared/cursor';
 import { newEvent } from '@tessera/shared/events';
+import { namesVersions, type Precondition, satisfies } from '@tessera/shared/precondition';
 import { AssigneeNotEligibleError, ConcurrentChangeError, StaleVersionError } from '../errors.ts';
 import type { Dependencies, ListFilter, ListSource, SourcePosition } from './ports.ts';
 import {
@@ -27,13 +28,7 @@ import {
   type TicketStatus,
 } from './ticket.ts';
 
-/** What `If-Match` asked for: any current version, or one of these. */
-type Precondition = { readonly any: true } | { readonly versions: readonly number[] };
-
 const ATTEMPTS = 3;
-
-const namesVersions = (precondition: Precondition | undefined): boolean =>
-  precondition !== undefined && !('any' in precondition);
 
 /**
  * Someone else wrote between our read and our write, under an `If-Match` that named a version: that
@@ -57,8 +52,7 @@ const assertUntouched = (first: Ticket, now: Ticket, changes: TicketChanges) => 
 };
 
 const assertPrecondition = (ticket: Ticket, precondition: Precondition | undefined) => {
-  if (!precondition || 'any' in precondition) return;
-  if (!precondition.versions.includes(ticket.version)) throw new StaleVersionError(ticket.version);
+  if (!satisfies(precondition, ticket.version)) throw new StaleVersionError(ticket.version);
 };
 
 /**
@@ -268,5 +262,5 @@ const listTickets = async (
   };
 };
 
-export type { ListQuery, Precondition };
+export type { ListQuery };
 export { changeTicket, createTicket, deleteTicket, getTicket, listTickets, scopeOf };

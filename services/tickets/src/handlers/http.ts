@@ -1,8 +1,9 @@
 /**
  * One thin handler per tickets operation. HTTP concerns live here: the strong `ETag` made from the
- * version, and `If-Match` read into a precondition.
+ * version, and `If-Match` read into a precondition (`@tessera/shared/precondition`).
  */
 import type { OperationHandlers } from '@tessera/shared/http';
+import { etagOf, preconditionOf } from '@tessera/shared/precondition';
 import type { Dependencies } from '#domain/ports';
 import type { Ticket } from '#domain/ticket';
 import {
@@ -11,28 +12,12 @@ import {
   deleteTicket,
   getTicket,
   listTickets,
-  type Precondition,
 } from '#domain/tickets';
 import type { Operations } from '#generated/contract';
 
-const etagOf = (ticket: Ticket) => `"${ticket.version}"`;
+const etagOfTicket = (ticket: Ticket) => etagOf(ticket.version);
 
-/**
- * Reads `If-Match` (RFC 9110): `*`, or a list of strong entity tags. Weak tags never match a strong
- * comparison, and anything unreadable matches nothing, so both end in a 412.
- */
-const preconditionOf = (header: string | undefined): Precondition | undefined => {
-  if (header === undefined) return undefined;
-  if (header.trim() === '*') return { any: true };
-  const versions = header
-    .split(',')
-    .map((tag) => /^"(\d{1,15})"$/.exec(tag.trim())?.[1])
-    .filter((version): version is string => version !== undefined)
-    .map(Number);
-  return { versions };
-};
-
-const withEtag = (ticket: Ticket, extra: Record<string, string> = {}) => ({ etag: etagOf(ticket), ...extra });
+const withEtag = (ticket: Ticket, extra: Record<string, string> = {}) => ({ etag: etagOfTicket(ticket), ...extra });
 
 type ChangeRequest = Parameters<OperationHandlers<Operations>['replaceTicket' | 'updateTicket']>[0];
 
@@ -74,4 +59,4 @@ const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operatio
   },
 });
 
-export { createOperationHandlers, preconditionOf };
+export { createOperationHandlers };

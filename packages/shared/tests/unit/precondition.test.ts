@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { preconditionOf } from '../../../src/handlers/http.ts';
+import { preconditionOf } from '../../src/precondition.ts';
 
 describe('Function: preconditionOf', () => {
   it.each([
