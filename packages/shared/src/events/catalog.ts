@@ -38,6 +38,35 @@ const ticket = memo(() =>
   }),
 );
 
+/** The booking's statuses: the bookings service's domain uses these. */
+const BOOKING_STATUSES = ['PENDING_PAYMENT', 'CONFIRMED', 'PAYMENT_FAILED', 'EXPIRED', 'CANCELLED'] as const;
+
+const bookingStatus = () => z.enum(BOOKING_STATUSES);
+/** A booking as events carry it: never its payment token, which only `booking.created` holds. */
+const booking = memo(() =>
+  z.strictObject({
+    id: uuid(),
+    roomId: uuid(),
+    userId: uuid(),
+    providerId: uuid(),
+    title: z.nullable(z.string()),
+    startTime: timestamp(),
+    endTime: timestamp(),
+    status: bookingStatus(),
+    amount: z.number().check(z.int(), z.positive()),
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+    createdAt: timestamp(),
+    updatedAt: timestamp(),
+    version: z.number().check(z.int(), z.minimum(1)),
+  }),
+);
+/** Who changed a booking: a user (with their role) or, for payments, expiry and reminders, the system (null). */
+const changedBy = () => z.nullable(uuid());
+/** A booking change with the status it left. */
+const bookingChange = memo(() =>
+  z.strictObject({ booking: booking(), previousStatus: bookingStatus(), changedBy: changedBy() }),
+);
+
 const catalog = {
   'user.registered': {
     source: 'tessera.users',
@@ -90,6 +119,53 @@ const catalog = {
       }),
     ),
   },
+  'booking.created': {
+    source: 'tessera.bookings',
+    data: memo(() =>
+      z.strictObject({
+        booking: booking(),
+        /** For the payments service only: chooses the emulated payment's outcome. */
+        paymentToken: z.nullable(z.string()),
+        changedBy: changedBy(),
+      }),
+    ),
+  },
+  'booking.rescheduled': {
+    source: 'tessera.bookings',
+    data: memo(() =>
+      z.strictObject({
+        booking: booking(),
+        previous: z.strictObject({
+          startTime: timestamp(),
+          endTime: timestamp(),
+          amount: z.number().check(z.int(), z.positive()),
+        }),
+        changedBy: changedBy(),
+      }),
+    ),
+  },
+  'booking.cancelled': { source: 'tessera.bookings', data: bookingChange },
+  'booking.confirmed': { source: 'tessera.bookings', data: bookingChange },
+  'booking.payment_failed': { source: 'tessera.bookings', data: bookingChange },
+  'booking.expired': { source: 'tessera.bookings', data: bookingChange },
+  'booking.reminder': {
+    source: 'tessera.bookings',
+    data: memo(() =>
+      z.strictObject({ booking: booking(), leadSeconds: z.number().check(z.int(), z.minimum(0)) }),
+    ),
+  },
+  /** A room's interval was taken or freed; nothing about who booked it. */
+  'room.availability_changed': {
+    source: 'tessera.bookings',
+    data: memo(() =>
+      z.strictObject({
+        roomId: uuid(),
+        change: z.enum(['taken', 'freed']),
+        startTime: timestamp(),
+        endTime: timestamp(),
+      }),
+    ),
+  },
 } as const;
 
 type Catalog = typeof catalog;
@@ -102,4 +178,12 @@ const isEventType = (value: unknown): value is EventType =>
   typeof value === 'string' && Object.hasOwn(catalog, value);
 
 export type { EventData, EventType };
-export { catalog, EVENT_TYPES, isEventType, TICKET_FIELDS, TICKET_PRIORITIES, TICKET_STATUSES };
+export {
+  BOOKING_STATUSES,
+  catalog,
+  EVENT_TYPES,
+  isEventType,
+  TICKET_FIELDS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+};

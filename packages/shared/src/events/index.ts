@@ -1,5 +1,6 @@
 export type { EventData, EventType } from './catalog.ts';
 export {
+  BOOKING_STATUSES,
   catalog,
   EVENT_TYPES,
   isEventType,
@@ -15,5 +16,14 @@ export type {
   TesseraEvent,
 } from './envelope.ts';
 export { InvalidEventError, newEvent, parseEvent } from './envelope.ts';
-export type { OutboxItem } from './outbox.ts';
-export { isOutboxItem, OUTBOX_PREFIX, OUTBOX_RETENTION_SECONDS, outboxItem, outboxPut } from './outbox.ts';
+export type { CarriedEvent, OutboxItem } from './outbox.ts';
+export {
+  CARRIED_EVENTS_ATTRIBUTE,
+  eventsOf,
+  isOutboxItem,
+  OUTBOX_PREFIX,
+  OUTBOX_RETENTION_SECONDS,
+  outboxItem,
+  outboxPut,
+  recordWithEvents,
+} from './outbox.ts';

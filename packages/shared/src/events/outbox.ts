@@ -41,6 +41,60 @@ const outboxPut = (tableName: string, event: TesseraEvent) => ({
   },
 });
 
+/** The events a kept record carries, as the publisher sends them. */
+interface CarriedEvent {
+  readonly source: string;
+  readonly detailType: string;
+  readonly detail: TesseraEvent['detail'];
+}
+
+/** The attribute of a kept record that holds the events it carries. */
+const CARRIED_EVENTS_ATTRIBUTE = 'outboxEvents';
+
+/**
+ * The `Put` of a new record (`pk`, `sk` and its own attributes) that carries `events` to the bus, in
+ * order, when it reaches the stream. The record stays; its events go out once, on its insert.
+ */
+const recordWithEvents = (
+  tableName: string,
+  record: { readonly pk: string; readonly sk: string; readonly [attribute: string]: unknown },
+  events: readonly TesseraEvent[],
+) => ({
+  Put: {
+    TableName: tableName,
+    Item: {
+      ...record,
+      [CARRIED_EVENTS_ATTRIBUTE]: events.map(
+        (event): CarriedEvent => ({
+          source: event.source,
+          detailType: event.detailType,
+          detail: event.detail,
+        }),
+      ),
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+const isCarriedEvent = (value: unknown): value is CarriedEvent => {
+  const entry = value as Partial<CarriedEvent> | null;
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.source === 'string' &&
+    typeof entry.detailType === 'string' &&
+    typeof entry.detail === 'object' &&
+    entry.detail !== null
+  );
+};
+
+/** The events an inserted item sends to the bus: an outbox item's one, a record's carried ones, or none. */
+const eventsOf = (item: { readonly [key: string]: unknown } | undefined): readonly CarriedEvent[] => {
+  if (isOutboxItem(item)) return [{ source: item.source, detailType: item.detailType, detail: item.detail }];
+  const carried = item?.[CARRIED_EVENTS_ATTRIBUTE];
+  return Array.isArray(carried) ? carried.filter(isCarriedEvent) : [];
+};
+
 const isOutboxItem = (
   item: { readonly [key: string]: unknown } | undefined,
 ): item is OutboxItem & { readonly [key: string]: unknown } =>
@@ -52,5 +106,14 @@ const isOutboxItem = (
   typeof item.detail === 'object' &&
   item.detail !== null;
 
-export type { OutboxItem };
-export { isOutboxItem, OUTBOX_PREFIX, OUTBOX_RETENTION_SECONDS, outboxItem, outboxPut };
+export type { CarriedEvent, OutboxItem };
+export {
+  CARRIED_EVENTS_ATTRIBUTE,
+  eventsOf,
+  isOutboxItem,
+  OUTBOX_PREFIX,
+  OUTBOX_RETENTION_SECONDS,
+  outboxItem,
+  outboxPut,
+  recordWithEvents,
+};

@@ -2,7 +2,7 @@
  * The outbox publisher: DynamoDB stream records of outbox items -> `PutEvents` on the bus.
  *
  * It runs as a small Lambda on each table's stream in AWS and as the same bundle in the devstack.
- * Records that are not outbox inserts are ignored. Entries go out in order, ten per call; at the
+ * Records that are not inserts of outbox items (or of records carrying events) are ignored. Entries go out in order, ten per call; at the
  * first failure it stops and reports that record and every later one in `batchItemFailures`, so the
  * stream retries from there and order holds. A retry can publish an event twice; consumers dedupe on
  * `detail.eventId`.
@@ -16,7 +16,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Logger } from '../logger.ts';
-import { isOutboxItem } from './outbox.ts';
+import { eventsOf } from './outbox.ts';
 
 interface OutboxPublisherOptions {
   readonly eventBridge: EventBridgeClient;
@@ -36,20 +36,16 @@ const pendingEntries = (event: DynamoDBStreamEvent, busName: string): Pending[] 
     const image = record.dynamodb?.NewImage;
     const sequenceNumber = record.dynamodb?.SequenceNumber;
     if (record.eventName !== 'INSERT' || !image || !sequenceNumber) return [];
-    const item = unmarshall(image as Record<string, AttributeValue>);
-    if (!isOutboxItem(item)) return [];
-    return [
-      {
-        sequenceNumber,
-        entry: {
-          EventBusName: busName,
-          Source: item.source,
-          DetailType: item.detailType,
-          Detail: JSON.stringify(item.detail),
-          Time: new Date(item.detail.occurredAt),
-        },
+    return eventsOf(unmarshall(image as Record<string, AttributeValue>)).map((event) => ({
+      sequenceNumber,
+      entry: {
+        EventBusName: busName,
+        Source: event.source,
+        DetailType: event.detailType,
+        Detail: JSON.stringify(event.detail),
+        Time: new Date(event.detail.occurredAt),
       },
-    ];
+    }));
   });
 
 /**
@@ -80,10 +76,11 @@ const createOutboxPublisher =
         firstFailure = 0;
       }
       if (firstFailure >= 0) {
+        // A record carrying several events is retried whole: those of its events that went out go
+        // again, and consumers dedupe them on the event id.
         const failedFrom = start + firstFailure;
-        return {
-          batchItemFailures: pending.slice(failedFrom).map((p) => ({ itemIdentifier: p.sequenceNumber })),
-        };
+        const failed = [...new Set(pending.slice(failedFrom).map((p) => p.sequenceNumber))];
+        return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
       }
     }
     if (pending.length > 0) await logger.debug('events published', { count: pending.length });
