@@ -128,6 +128,205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the bookings the caller may see
+         * @description `upcoming` (the default: not yet ended) by start ascending, or `past` (ended) by start
+         *     descending. A `user` sees their own bookings, a `provider` those of their rooms, an `admin`
+         *     all. `roomId` and `status` narrow the list.
+         */
+        get: operations["listBookings"];
+        put?: never;
+        /**
+         * Book a room
+         * @description A user (for themselves) or an admin books `[startTime, endTime)`: UTC, whole minutes, starting
+         *     in the future and at most 365 days ahead, 15 minutes to 30 days long. The booking is
+         *     `PENDING_PAYMENT` with `amount = ceil(minutes * pricePerHour / 60)` in the room's currency.
+         *     An interval that overlaps a live booking of the room is a 409 (`booking-overlap`) naming the
+         *     interval it overlaps. With `Idempotency-Key`, a retry with the same key and body answers the
+         *     original 201 (`Idempotent-Replayed: true`) and books nothing; the same key with another body
+         *     is a 422. Keys are kept 24 hours, per caller; a request that failed is not kept.
+         */
+        post: operations["createBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bookings/{bookingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The booking's id. */
+                bookingId: components["parameters"]["BookingId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a booking
+         * @description The owner, the room's provider and admins; anyone else gets 404.
+         */
+        get: operations["getBooking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Retitle or reschedule a booking
+         * @description The owner or an admin (the room's provider gets 403, anyone else 404). `startTime` and
+         *     `endTime` (both, under the rules of a new booking) reschedule: the new interval is taken and the
+         *     old one freed in one transaction and the amount recomputed at the room's current price; only
+         *     before the booking starts and while it is `PENDING_PAYMENT` or `CONFIRMED`. `If-Match` makes
+         *     the change conditional on the version last read (412 when stale).
+         */
+        patch: operations["updateBooking"];
+        trace?: never;
+    };
+    "/v1/bookings/{bookingId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The booking's id. */
+                bookingId: components["parameters"]["BookingId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a booking
+         * @description The owner or an admin (the room's provider gets 403, anyone else 404), before the booking
+         *     starts: it becomes `CANCELLED` and its interval is free at once. Cancelling a cancelled booking
+         *     answers it again.
+         */
+        post: operations["cancelBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bookings/{bookingId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The booking's id. */
+                bookingId: components["parameters"]["BookingId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The audit trail of a booking
+         * @description Every change of the booking, oldest first: what changed, who did it (null for the system),
+         *     when, and the request id it came from. The owner, the room's provider and admins.
+         */
+        get: operations["getBookingHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List rooms, by type, and those free for an interval
+         * @description Oldest first. `type` narrows to one type. With `availableFrom` and `availableTo` (both or
+         *     neither, at most 31 days apart) only the rooms free for that whole interval are listed; a page
+         *     may then hold fewer than `limit` rooms and still have a `nextCursor`, since each request reads
+         *     a bounded number of rooms.
+         */
+        get: operations["listRooms"];
+        put?: never;
+        /**
+         * Offer a room
+         * @description A provider creates a room they own (`providerId` may be left out, or must be their own id); an
+         *     admin creates one for the provider named in `providerId`, who must be a provider or an admin (422
+         *     otherwise, or while the users directory has not heard of them yet).
+         */
+        post: operations["createRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{roomId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room's id. */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a room
+         * @description Any signed-in user may read a room.
+         */
+        get: operations["getRoom"];
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw a room
+         * @description The owning provider or an admin (anyone else gets 404). A room with live bookings (pending
+         *     payment or confirmed, not yet ended) cannot be deleted: 409 (`room-has-bookings`).
+         */
+        delete: operations["deleteRoom"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a room
+         * @description The owning provider or an admin (anyone else gets 404). A new `pricePerHour` or `currency`
+         *     applies to bookings made from now on; existing bookings keep their amount. `If-Match` makes
+         *     the change conditional on the version last read (412 when stale).
+         */
+        patch: operations["updateRoom"];
+        trace?: never;
+    };
+    "/v1/rooms/{roomId}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room's id. */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * When a room is busy
+         * @description The times in `[from, to)` (at most 31 days) that live bookings hold, merged and clipped to the
+         *     window, oldest first; nothing about who booked.
+         */
+        get: operations["getRoomAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tickets": {
         parameters: {
             query?: never;
@@ -268,11 +467,164 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Availability: {
+            busy: components["schemas"]["Interval"][];
+            /** Format: date-time */
+            from: string;
+            /** Format: uuid */
+            roomId: string;
+            /** Format: date-time */
+            to: string;
+        };
+        Booking: {
+            /** @description `ceil(minutes * pricePerHour / 60)` in the currency's minor units. */
+            amount: number;
+            /** Format: date-time */
+            createdAt: string;
+            currency: components["schemas"]["Currency"];
+            /** Format: date-time */
+            endTime: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The room's provider.
+             */
+            providerId: string;
+            /** Format: uuid */
+            roomId: string;
+            /** Format: date-time */
+            startTime: string;
+            status: components["schemas"]["BookingStatus"];
+            title: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * Format: uuid
+             * @description Who the booking is for.
+             */
+            userId: string;
+            /** @description Goes up by one with every change; the `ETag` carries it. */
+            version: number;
+        };
+        BookingChange: {
+            /** @enum {string} */
+            action: "created" | "retitled" | "rescheduled" | "confirmed" | "payment_failed" | "expired" | "cancelled";
+            /**
+             * Format: uuid
+             * @description Who made the change; null when the system did (a payment, an expiry).
+             */
+            actorId: string | null;
+            /** @enum {string|null} */
+            actorRole: "user" | "provider" | "admin" | null;
+            amount: number;
+            /** Format: date-time */
+            at: string;
+            /** Format: date-time */
+            endTime: string;
+            /**
+             * @description The status before the change; null for the creation.
+             * @enum {string|null}
+             */
+            fromStatus: "PENDING_PAYMENT" | "CONFIRMED" | "PAYMENT_FAILED" | "EXPIRED" | "CANCELLED" | null;
+            /** @description The correlation id of the request or event that made the change. */
+            requestId: string;
+            /** Format: date-time */
+            startTime: string;
+            toStatus: components["schemas"]["BookingStatus"];
+            /** @description The booking's version after the change. */
+            version: number;
+        };
+        BookingHistory: {
+            items: components["schemas"]["BookingChange"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        BookingList: {
+            items: components["schemas"]["Booking"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description An RFC 9457 problem for an interval that overlaps a live booking; `conflict` is that booking's interval. */
+        BookingOverlapProblem: {
+            conflict: components["schemas"]["Interval"];
+            detail: string;
+            instance?: string;
+            requestId?: string;
+            /** @enum {integer} */
+            status: 409;
+            title: string;
+            /** @enum {string} */
+            type: "urn:tessera:problem:booking-overlap";
+        };
+        /**
+         * @description `PENDING_PAYMENT -> CONFIRMED | PAYMENT_FAILED | EXPIRED`, and `PENDING_PAYMENT` or `CONFIRMED ->
+         *     CANCELLED` (before the start). Only `PENDING_PAYMENT` and `CONFIRMED` hold the room.
+         * @enum {string}
+         */
+        BookingStatus: "PENDING_PAYMENT" | "CONFIRMED" | "PAYMENT_FAILED" | "EXPIRED" | "CANCELLED";
+        /** @description 1 to 200 characters, not all white space. */
+        BookingTitle: string;
+        /** @description An RFC 9457 problem for a status move the booking's states do not allow, naming both. */
+        BookingTransitionProblem: {
+            currentStatus: components["schemas"]["BookingStatus"];
+            detail: string;
+            instance?: string;
+            requestedStatus: components["schemas"]["BookingStatus"];
+            requestId?: string;
+            /** @enum {integer} */
+            status: 409;
+            title: string;
+            /** @enum {string} */
+            type: "urn:tessera:problem:illegal-booking-transition";
+        };
+        CreateBookingRequest: {
+            /**
+             * Format: date-time
+             * @description UTC (`Z`), on a whole minute, 15 minutes to 30 days after `startTime`.
+             * @example 2027-01-15T10:00:00Z
+             */
+            endTime: string;
+            /** @description Chooses the emulated payment's outcome (`tok_ok`, `tok_decline`, ...); never answered back. */
+            paymentToken?: string;
+            /** Format: uuid */
+            roomId: string;
+            /**
+             * Format: date-time
+             * @description UTC (`Z`), on a whole minute, in the future, at most 365 days ahead.
+             * @example 2027-01-15T09:00:00Z
+             */
+            startTime: string;
+            title?: components["schemas"]["BookingTitle"];
+            /**
+             * Format: uuid
+             * @description Admins only: book for this user (by default, the caller).
+             */
+            userId?: string;
+        };
+        CreateRoomRequest: {
+            capacity: number;
+            currency: components["schemas"]["Currency"];
+            description?: string;
+            name: components["schemas"]["RoomName"];
+            pricePerHour: number;
+            /**
+             * Format: uuid
+             * @description The provider who owns the room; an admin must name one, a provider may only name themselves.
+             */
+            providerId?: string;
+            type: components["schemas"]["RoomType"];
+        };
         CreateTicketRequest: {
             description?: components["schemas"]["TicketDescription"];
             priority?: components["schemas"]["TicketPriority"];
             title: components["schemas"]["TicketTitle"];
         };
+        /**
+         * @description An ISO 4217 currency code.
+         * @example EUR
+         */
+        Currency: string;
         Health: {
             checks: {
                 [key: string]: components["schemas"]["HealthCheck"];
@@ -303,6 +655,12 @@ export interface components {
             title: string;
             /** @enum {string} */
             type: "urn:tessera:problem:illegal-transition";
+        };
+        Interval: {
+            /** Format: date-time */
+            endTime: string;
+            /** Format: date-time */
+            startTime: string;
         };
         Jwk: {
             /** @enum {string} */
@@ -375,6 +733,34 @@ export interface components {
          * @enum {string}
          */
         Role: "user" | "provider" | "admin";
+        Room: {
+            capacity: number;
+            /** Format: date-time */
+            createdAt: string;
+            currency: components["schemas"]["Currency"];
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            name: components["schemas"]["RoomName"];
+            /** @description Price of an hour in the currency's minor units (cents for EUR). */
+            pricePerHour: number;
+            /** Format: uuid */
+            providerId: string;
+            type: components["schemas"]["RoomType"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Goes up by one with every change; the `ETag` carries it. */
+            version: number;
+        };
+        RoomList: {
+            items: components["schemas"]["Room"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description 1 to 120 characters, not all white space. */
+        RoomName: string;
+        /** @description A lowercase slug such as `single`, `double`, `suite` or `meeting`. */
+        RoomType: string;
         Ticket: {
             /** Format: uuid */
             assigneeId: string | null;
@@ -419,11 +805,26 @@ export interface components {
             /** @enum {string} */
             tokenType: "Bearer";
         };
+        UpdateBookingRequest: {
+            /** Format: date-time */
+            endTime?: string;
+            /** Format: date-time */
+            startTime?: string;
+            title?: string | null;
+        };
         UpdateMeRequest: {
             /** Format: email */
             email?: string;
             /** @description 1 to 100 characters, not all white space. */
             name?: string;
+        };
+        UpdateRoomRequest: {
+            capacity?: number;
+            currency?: components["schemas"]["Currency"];
+            description?: string | null;
+            name?: components["schemas"]["RoomName"];
+            pricePerHour?: number;
+            type?: components["schemas"]["RoomType"];
         };
         UpdateTicketRequest: {
             /** Format: uuid */
@@ -463,6 +864,38 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The request conflicts with the room's calendar or the booking's state. The problem `type` says how:
+         *
+         *     - `urn:tessera:problem:booking-overlap`: the interval overlaps a live booking of the room;
+         *       `conflict` names that interval (never whose it is).
+         *     - `urn:tessera:problem:illegal-booking-transition`: the booking's state does not allow the move;
+         *       `currentStatus` and `requestedStatus` name both states.
+         *     - `urn:tessera:problem:booking-started`: the booking has started; it can no longer be changed or cancelled.
+         *     - `urn:tessera:problem:room-closing`: the room is being deleted.
+         *     - `urn:tessera:problem:idempotency-key-in-flight`: a request with this `Idempotency-Key` is still being processed; retry.
+         *     - `urn:tessera:problem:calendar-contended`: the room's calendar kept changing under this request; retry.
+         */
+        BookingConflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] | components["schemas"]["BookingOverlapProblem"] | components["schemas"]["BookingTransitionProblem"];
+            };
+        };
+        /** @description The booking, with its version as a strong `ETag`. */
+        BookingRead: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Booking"];
             };
         };
         /** @description The request conflicts with the current state. */
@@ -533,6 +966,29 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The room was created. */
+        RoomCreated: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                Location: components["headers"]["Location"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Room"];
+            };
+        };
+        /** @description The room, with its version as a strong `ETag`. */
+        RoomRead: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Room"];
             };
         };
         /**
@@ -634,12 +1090,18 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The booking's id. */
+        BookingId: string;
         /** @description The `nextCursor` of the previous page, as given. */
         Cursor: string;
+        /** @description 1 to 255 printable ASCII characters chosen by the client; the same key and body replay the first result for 24 hours. */
+        IdempotencyKey: string;
         /** @description The `ETag` last read (for example `"3"`), or `*`: the change happens only if the ticket is still at that version. */
         IfMatch: string;
         /** @description Page size. */
         Limit: number;
+        /** @description The room's id. */
+        RoomId: string;
         /** @description The ticket's id. */
         TicketId: string;
         /** @description The user's id. */
@@ -651,6 +1113,8 @@ export interface components {
         CacheControl: string;
         /** @description The version of the resource, as a strong entity tag (`"3"`). */
         ETag: string;
+        /** @description `true` when the response replays the first result of this `Idempotency-Key`. */
+        IdempotentReplayed: "true";
         /** @description The URL of the created resource. */
         Location: string;
         /** @description Seconds to wait before trying again. */
@@ -856,6 +1320,374 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listBookings: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page, as given. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Only bookings of this room. */
+                roomId?: string;
+                /** @description Only bookings in this status. */
+                status?: components["schemas"]["BookingStatus"];
+                /** @description Upcoming (not yet ended) or past bookings. */
+                type?: "upcoming" | "past";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of bookings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1 to 255 printable ASCII characters chosen by the client; the same key and body replay the first result for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBookingRequest"];
+            };
+        };
+        responses: {
+            /** @description The booking, pending payment (or, replayed, the one this key made). */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["BookingConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBooking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The booking's id. */
+                bookingId: components["parameters"]["BookingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["BookingRead"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read (for example `"3"`), or `*`: the change happens only if the ticket is still at that version. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The booking's id. */
+                bookingId: components["parameters"]["BookingId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBookingRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["BookingRead"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["BookingConflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read (for example `"3"`), or `*`: the change happens only if the ticket is still at that version. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The booking's id. */
+                bookingId: components["parameters"]["BookingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["BookingRead"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["BookingConflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBookingHistory: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page, as given. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                /** @description The booking's id. */
+                bookingId: components["parameters"]["BookingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the booking's changes. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingHistory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRooms: {
+        parameters: {
+            query?: {
+                /** @description With `availableTo`, only rooms free from this time. */
+                availableFrom?: string;
+                /** @description With `availableFrom`, only rooms free until this time. */
+                availableTo?: string;
+                /** @description The `nextCursor` of the previous page, as given. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Only rooms of this type. */
+                type?: components["schemas"]["RoomType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of rooms. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRoomRequest"];
+            };
+        };
+        responses: {
+            201: components["responses"]["RoomCreated"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The room's id. */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["RoomRead"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteRoom: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read (for example `"3"`), or `*`: the change happens only if the ticket is still at that version. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The room's id. */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The room is gone. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateRoom: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read (for example `"3"`), or `*`: the change happens only if the ticket is still at that version. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The room's id. */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoomRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["RoomRead"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRoomAvailability: {
+        parameters: {
+            query: {
+                /** @description The window's start. */
+                from: string;
+                /** @description The window's end, after `from` and at most 31 days later. */
+                to: string;
+            };
+            header?: never;
+            path: {
+                /** @description The room's id. */
+                roomId: components["parameters"]["RoomId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The busy intervals in the window. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Availability"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
