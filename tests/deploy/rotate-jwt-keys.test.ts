@@ -79,6 +79,7 @@ describe('rotate-jwt-keys, the parameters it writes', () => {
       },
     ]);
     expect(randoms.sort()).toEqual([
+      '/tessera/staging/bookings/cursor-secret',
       '/tessera/staging/tickets/cursor-secret',
       '/tessera/staging/users/cursor-secret',
     ]);

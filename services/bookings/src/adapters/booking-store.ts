@@ -1,0 +1,477 @@
+/**
+ * The bookings table (see `table.json` and ADR 0026).
+ *
+ * Items:
+ * - `ROOM#<id>` / `ROOM`: a room, in `by-kind` (`kind` = `ROOM`) and `by-type` (`typeKey` =
+ *   `TYPE#<type>`), both sorted by `sortKey` = `<createdAt>#<id>`; `closingUntil` while a deletion
+ *   holds it.
+ * - `ROOM#<id>` / `DAY#<yyyy-mm-dd>`: the room's calendar for one UTC day: `intervals`, the whole
+ *   interval of each live booking touching the day as big-endian uint32 pairs of epoch minutes (8
+ *   bytes each; at most 98 fit a day, so the item stays under 1 KB and a write costs 2 units in a
+ *   transaction however many bookings the room has), and its `version`.
+ * - `BOOKING#<id>` / `BOOKING`: a booking, in `by-user` (`userKey`), `by-provider` (`providerKey`)
+ *   and `by-kind` (`kind` = `BOOKING`), sorted by `sortKey` = `<startTime>#<id>`.
+ * - `BOOKING#<id>` / `CHANGE#<version>`: the audit trail, one record per change, each carrying the
+ *   change's events to the bus (`recordWithEvents`): it is the outbox too.
+ * - `IDEMPOTENCY#<userId>#<sha256(key)>` / `IDEMPOTENCY`: an `Idempotency-Key`'s first result, 24 hours.
+ * - `USER#<id>` / `DIRECTORY` (the users directory) and `PROCESSED#...` (events consumed).
+ */
+import { createHash } from 'node:crypto';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '@tessera/shared/dynamodb';
+import { recordWithEvents } from '@tessera/shared/events';
+import { type OutcomeItem, queryPage, transactWrite } from '@tessera/shared/store';
+import { publicBooking, type StoredBooking } from '#domain/booking';
+import type { Interval } from '#domain/interval';
+import { DAY_MINUTES, MINUTE_MS } from '#domain/interval';
+import type {
+  BookingSource,
+  BookingStore,
+  CalendarWrite,
+  ChangeRecord,
+  DayCalendar,
+  IdempotencyRecord,
+  Key,
+  StoredRoom,
+} from '#domain/ports';
+import type { Room } from '#domain/room';
+
+type Item = Record<string, unknown>;
+
+const roomKey = (id: string) => ({ pk: `ROOM#${id}`, sk: 'ROOM' });
+const dayKey = (roomId: string, day: string) => ({ pk: `ROOM#${roomId}`, sk: `DAY#${day}` });
+const bookingKey = (id: string) => ({ pk: `BOOKING#${id}`, sk: 'BOOKING' });
+const changeKey = (bookingId: string, version: number) => ({
+  pk: `BOOKING#${bookingId}`,
+  sk: `CHANGE#${String(version).padStart(6, '0')}`,
+});
+const idempotencyKey = (userId: string, key: string) => ({
+  pk: `IDEMPOTENCY#${userId}#${createHash('sha256').update(key).digest('base64url')}`,
+  sk: 'IDEMPOTENCY',
+});
+
+/** The calendar's intervals as 8 bytes each: start and end, big-endian uint32 epoch minutes. */
+const encodeIntervals = (intervals: readonly Interval[]): Uint8Array => {
+  const bytes = new Uint8Array(intervals.length * 8);
+  const view = new DataView(bytes.buffer);
+  intervals.forEach((interval, i) => {
+    view.setUint32(i * 8, interval.start);
+    view.setUint32(i * 8 + 4, interval.end);
+  });
+  return bytes;
+};
+
+const decodeIntervals = (value: unknown): Interval[] => {
+  if (!(value instanceof Uint8Array)) return [];
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  const intervals: Interval[] = [];
+  for (let offset = 0; offset + 8 <= value.byteLength; offset += 8) {
+    intervals.push({ start: view.getUint32(offset), end: view.getUint32(offset + 4) });
+  }
+  return intervals;
+};
+
+const roomItem = (room: Room): Item => ({
+  ...roomKey(room.id),
+  ...room,
+  kind: 'ROOM',
+  typeKey: `TYPE#${room.type}`,
+  sortKey: `${room.createdAt}#${room.id}`,
+});
+
+const toRoom = (item: Item): StoredRoom => ({
+  id: String(item.id),
+  name: String(item.name),
+  type: String(item.type),
+  capacity: Number(item.capacity),
+  pricePerHour: Number(item.pricePerHour),
+  currency: String(item.currency),
+  description: typeof item.description === 'string' ? item.description : null,
+  providerId: String(item.providerId),
+  createdAt: String(item.createdAt),
+  updatedAt: String(item.updatedAt),
+  version: Number(item.version),
+  closingUntil: typeof item.closingUntil === 'string' ? item.closingUntil : null,
+});
+
+const bookingItem = (booking: StoredBooking): Item => ({
+  ...bookingKey(booking.id),
+  ...booking,
+  kind: 'BOOKING',
+  userKey: `USER#${booking.userId}`,
+  providerKey: `PROVIDER#${booking.providerId}`,
+  sortKey: `${booking.startTime}#${booking.id}`,
+});
+
+const toBooking = (item: Item): StoredBooking => ({
+  id: String(item.id),
+  roomId: String(item.roomId),
+  userId: String(item.userId),
+  providerId: String(item.providerId),
+  title: typeof item.title === 'string' ? item.title : null,
+  startTime: String(item.startTime),
+  endTime: String(item.endTime),
+  status: item.status as StoredBooking['status'],
+  amount: Number(item.amount),
+  currency: String(item.currency),
+  createdAt: String(item.createdAt),
+  updatedAt: String(item.updatedAt),
+  version: Number(item.version),
+  paymentToken: typeof item.paymentToken === 'string' ? item.paymentToken : null,
+});
+
+const toChange = (item: Item): ChangeRecord => ({
+  version: Number(item.version),
+  action: item.action as ChangeRecord['action'],
+  fromStatus: (item.fromStatus ?? null) as ChangeRecord['fromStatus'],
+  toStatus: item.toStatus as ChangeRecord['toStatus'],
+  startTime: String(item.startTime),
+  endTime: String(item.endTime),
+  amount: Number(item.amount),
+  actorId: typeof item.actorId === 'string' ? item.actorId : null,
+  actorRole: (item.actorRole ?? null) as ChangeRecord['actorRole'],
+  requestId: String(item.requestId),
+  at: String(item.at),
+});
+
+/** The index partition of a booking list: the index and its key attribute and value. */
+const partitionOf = (source: BookingSource): { index: string; attribute: string; value: string } => {
+  switch (source.index) {
+    case 'by-user':
+      return { index: 'by-user', attribute: 'userKey', value: `USER#${source.userId}` };
+    case 'by-provider':
+      return { index: 'by-provider', attribute: 'providerKey', value: `PROVIDER#${source.providerId}` };
+    case 'by-kind':
+      return { index: 'by-kind', attribute: 'kind', value: 'BOOKING' };
+  }
+};
+
+const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): BookingStore => {
+  const notHeld = {
+    condition: '(attribute_not_exists(closingUntil) OR closingUntil < :now)',
+    values: (now: Date) => ({ ':now': now.toISOString() }),
+  };
+
+  const roomCheck = (roomId: string, now: Date): OutcomeItem<'room-unavailable'> => ({
+    ConditionCheck: {
+      TableName: tableName,
+      Key: roomKey(roomId),
+      ConditionExpression: `attribute_exists(pk) AND ${notHeld.condition}`,
+      ExpressionAttributeValues: notHeld.values(now),
+    },
+    onConditionFailed: 'room-unavailable',
+  });
+
+  const dayPut = (roomId: string, write: CalendarWrite): OutcomeItem<'calendar-changed'> => ({
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...dayKey(roomId, write.day),
+        version: write.expectedVersion + 1,
+        ...(write.intervals.length > 0 ? { intervals: encodeIntervals(write.intervals) } : {}),
+      },
+      ...(write.expectedVersion === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': write.expectedVersion },
+          }),
+    },
+    onConditionFailed: 'calendar-changed',
+  });
+
+  const changePut = (
+    bookingId: string,
+    change: ChangeRecord,
+    events: Parameters<typeof recordWithEvents>[2],
+  ) => recordWithEvents(tableName, { ...changeKey(bookingId, change.version), ...change }, events);
+
+  const queryDays = async (roomId: string, from: string, to: string): Promise<Item[]> => {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const result = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `ROOM#${roomId}`, ':from': `DAY#${from}`, ':to': `DAY#${to}` },
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  };
+
+  return {
+    async getRoom(id) {
+      const result = await client.send(
+        new GetCommand({ TableName: tableName, Key: roomKey(id), ConsistentRead: true }),
+      );
+      return result.Item ? toRoom(result.Item) : null;
+    },
+
+    async createRoom(room) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: roomItem(room),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async replaceRoom(next, expectedVersion, now) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: roomItem(next),
+            ConditionExpression: `version = :version AND ${notHeld.condition}`,
+            ExpressionAttributeValues: { ':version': expectedVersion, ...notHeld.values(now) },
+          }),
+        );
+        return 'written';
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return 'stale';
+        throw error;
+      }
+    },
+
+    async fenceRoom(id, expectedVersion, until, now) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: roomKey(id),
+            UpdateExpression: 'SET closingUntil = :until',
+            ConditionExpression: `version = :version AND ${notHeld.condition}`,
+            ExpressionAttributeValues: {
+              ':until': until,
+              ':version': expectedVersion,
+              ...notHeld.values(now),
+            },
+          }),
+        );
+        return 'written';
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return 'stale';
+        throw error;
+      }
+    },
+
+    async unfenceRoom(id, until) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: roomKey(id),
+            UpdateExpression: 'REMOVE closingUntil',
+            ConditionExpression: 'closingUntil = :until',
+            ExpressionAttributeValues: { ':until': until },
+          }),
+        );
+      } catch (error) {
+        // Someone else's fence now, or the room is gone: nothing of ours to lift.
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    },
+
+    async deleteRoom(id, until, now) {
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: roomKey(id),
+            ConditionExpression: 'closingUntil = :until AND closingUntil > :now',
+            ExpressionAttributeValues: { ':until': until, ':now': now.toISOString() },
+          }),
+        );
+        return 'written';
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return 'stale';
+        throw error;
+      }
+    },
+
+    async listRooms({ type, limit, startKey }) {
+      const partition = type
+        ? { index: 'by-type', attribute: 'typeKey', value: `TYPE#${type}` }
+        : { index: 'by-kind', attribute: 'kind', value: 'ROOM' };
+      const page = await queryPage(
+        client,
+        {
+          TableName: tableName,
+          IndexName: partition.index,
+          KeyConditionExpression: '#partition = :partition',
+          ExpressionAttributeNames: { '#partition': partition.attribute },
+          ExpressionAttributeValues: { ':partition': partition.value },
+        },
+        { limit, startKey, keyAttributes: ['pk', 'sk', partition.attribute, 'sortKey'] },
+      );
+      return {
+        rooms: page.items.map(toRoom).map(({ closingUntil: _fence, ...room }) => room),
+        keys: page.items.map((item) => ({
+          pk: item.pk,
+          sk: item.sk,
+          [partition.attribute]: item[partition.attribute],
+          sortKey: item.sortKey,
+        })),
+        more: page.lastKey !== undefined,
+      };
+    },
+
+    async calendar(roomId, days) {
+      if (days.length === 0) return [];
+      const first = days[0] as string;
+      const last = days.at(-1) as string;
+      const byDay = new Map(
+        (await queryDays(roomId, first, last)).map((item) => [String(item.sk).slice(4), item]),
+      );
+      return days.map((day): DayCalendar => {
+        const item = byDay.get(day);
+        return { day, version: item ? Number(item.version) : 0, intervals: decodeIntervals(item?.intervals) };
+      });
+    },
+
+    async hasIntervalEndingAfter(roomId, fromDay, after) {
+      const days = await queryDays(roomId, fromDay, '9999-12-31');
+      return days.some((item) => decodeIntervals(item.intervals).some((interval) => interval.end > after));
+    },
+
+    async getBooking(id) {
+      const result = await client.send(
+        new GetCommand({ TableName: tableName, Key: bookingKey(id), ConsistentRead: true }),
+      );
+      return result.Item ? toBooking(result.Item) : null;
+    },
+
+    async getIdempotency(userId, key): Promise<IdempotencyRecord | null> {
+      const result = await client.send(
+        new GetCommand({ TableName: tableName, Key: idempotencyKey(userId, key), ConsistentRead: true }),
+      );
+      const item = result.Item;
+      if (!item) return null;
+      return {
+        requestHash: String(item.requestHash),
+        booking: publicBooking(toBooking(item.booking as Item)),
+        expiresAt: Number(item.expiresAt),
+      };
+    },
+
+    createBooking({ booking, calendar, change, events, idempotency, now }) {
+      const { paymentToken: _token, ...shown } = booking;
+      const items: OutcomeItem<'key-taken' | 'room-unavailable' | 'calendar-changed'>[] = [
+        ...(idempotency
+          ? [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...idempotencyKey(idempotency.userId, idempotency.key),
+                    requestHash: idempotency.requestHash,
+                    booking: shown,
+                    expiresAt: idempotency.expiresAt,
+                    ttl: idempotency.expiresAt,
+                  },
+                  // A kept record past its 24 hours may linger until TTL deletes it: it counts as gone.
+                  ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowSeconds',
+                  ExpressionAttributeValues: { ':nowSeconds': Math.floor(now.getTime() / 1000) },
+                },
+                onConditionFailed: 'key-taken' as const,
+              },
+            ]
+          : []),
+        roomCheck(booking.roomId, now),
+        ...calendar.map((write) => dayPut(booking.roomId, write)),
+        {
+          Put: {
+            TableName: tableName,
+            Item: bookingItem(booking),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        changePut(booking.id, change, events),
+      ];
+      return transactWrite(client, items);
+    },
+
+    changeBooking({ next, expectedVersion, calendar, checkRoom, change, events, now }) {
+      const items: OutcomeItem<'stale' | 'room-unavailable' | 'calendar-changed'>[] = [
+        {
+          Put: {
+            TableName: tableName,
+            Item: bookingItem(next),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': expectedVersion },
+          },
+          onConditionFailed: 'stale',
+        },
+        ...(checkRoom ? [roomCheck(next.roomId, now)] : []),
+        ...calendar.map((write) => dayPut(next.roomId, write)),
+        changePut(next.id, change, events),
+      ];
+      return transactWrite(client, items);
+    },
+
+    async listBookings({ source, when, now, status, roomId, limit, startKey }) {
+      const partition = partitionOf(source);
+      const nowIso = now.toISOString();
+      const filters = [when === 'upcoming' ? 'endTime > :now' : 'endTime <= :now'];
+      const values: Item = { ':partition': partition.value, ':now': nowIso };
+      if (status) {
+        filters.push('#status = :status');
+        values[':status'] = status;
+      }
+      if (roomId) {
+        filters.push('roomId = :roomId');
+        values[':roomId'] = roomId;
+      }
+      // A booking lasts at most 30 days: one not yet ended started less than 30 days ago.
+      const earliest = new Date(now.getTime() - (30 * DAY_MINUTES + 1) * MINUTE_MS).toISOString();
+      values[':bound'] = when === 'upcoming' ? earliest : nowIso;
+      const page = await queryPage(
+        client,
+        {
+          TableName: tableName,
+          IndexName: partition.index,
+          KeyConditionExpression: `#partition = :partition AND sortKey ${when === 'upcoming' ? '>' : '<'} :bound`,
+          FilterExpression: filters.join(' AND '),
+          ExpressionAttributeNames: {
+            '#partition': partition.attribute,
+            ...(status ? { '#status': 'status' } : {}),
+          },
+          ExpressionAttributeValues: values,
+          ScanIndexForward: when === 'upcoming',
+        },
+        { limit, startKey, keyAttributes: ['pk', 'sk', partition.attribute, 'sortKey'] },
+      );
+      return { bookings: page.items.map(toBooking), lastKey: page.lastKey as Key | undefined };
+    },
+
+    async history(bookingId, { limit, startKey }) {
+      const page = await queryPage(
+        client,
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `BOOKING#${bookingId}`, ':prefix': 'CHANGE#' },
+          ConsistentRead: true,
+        },
+        { limit, startKey, keyAttributes: ['pk', 'sk'] },
+      );
+      return { changes: page.items.map(toChange), lastKey: page.lastKey as Key | undefined };
+    },
+  };
+};
+
+export { createBookingStore, decodeIntervals, encodeIntervals };

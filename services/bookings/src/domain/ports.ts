@@ -1,0 +1,175 @@
+/**
+ * What the bookings use cases need from the world. Adapters answer outcomes (`'written'`,
+ * `'calendar-changed'`, ...); the use cases turn them into domain errors or retries.
+ */
+import type { Role } from '@tessera/shared/auth';
+import type { Clock } from '@tessera/shared/clock';
+import type { CursorCodec } from '@tessera/shared/cursor';
+import type { TesseraEvent } from '@tessera/shared/events';
+import type { UserDirectory } from '@tessera/shared/users-directory/ports';
+import type { Booking, BookingStatus, StoredBooking } from './booking.ts';
+import type { Interval } from './interval.ts';
+import type { Room } from './room.ts';
+
+type Key = Readonly<Record<string, unknown>>;
+
+/** A room as stored: with the fence a deletion in progress sets. */
+interface StoredRoom extends Room {
+  /** While set and in the future, the room is being deleted and takes no bookings. */
+  readonly closingUntil: string | null;
+}
+
+/** One room's calendar for one UTC day: the intervals of the live bookings that touch it. */
+interface DayCalendar {
+  readonly day: string;
+  /** 0 while the day has never been written. */
+  readonly version: number;
+  /** The whole interval of each live booking that touches the day, by start. */
+  readonly intervals: readonly Interval[];
+}
+
+/** A day's calendar to write, if it is still at `expectedVersion`. */
+interface CalendarWrite {
+  readonly day: string;
+  readonly expectedVersion: number;
+  readonly intervals: readonly Interval[];
+}
+
+type ChangeAction =
+  | 'created'
+  | 'retitled'
+  | 'rescheduled'
+  | 'confirmed'
+  | 'payment_failed'
+  | 'expired'
+  | 'cancelled';
+
+/** One entry of a booking's audit trail: written with the change, in the same transaction. */
+interface ChangeRecord {
+  readonly version: number;
+  readonly action: ChangeAction;
+  readonly fromStatus: BookingStatus | null;
+  readonly toStatus: BookingStatus;
+  readonly startTime: string;
+  readonly endTime: string;
+  readonly amount: number;
+  readonly actorId: string | null;
+  readonly actorRole: Role | null;
+  readonly requestId: string;
+  readonly at: string;
+}
+
+/** The first result of an `Idempotency-Key`, kept 24 hours. */
+interface IdempotencyRecord {
+  readonly requestHash: string;
+  readonly booking: Booking;
+  /** Seconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+interface IdempotencyClaim {
+  readonly userId: string;
+  readonly key: string;
+  readonly requestHash: string;
+  readonly expiresAt: number;
+}
+
+type CreateOutcome = 'written' | 'key-taken' | 'room-unavailable' | 'calendar-changed';
+type ChangeOutcome = 'written' | 'stale' | 'room-unavailable' | 'calendar-changed';
+
+/** One index partition a booking list reads. */
+type BookingSource =
+  | { readonly index: 'by-user'; readonly userId: string }
+  | { readonly index: 'by-provider'; readonly providerId: string }
+  | { readonly index: 'by-kind' };
+
+interface BookingStore {
+  getRoom(id: string): Promise<StoredRoom | null>;
+  createRoom(room: Room): Promise<void>;
+  /** Writes `next` if the room is still at `expectedVersion` and no deletion holds it. */
+  replaceRoom(next: Room, expectedVersion: number, now: Date): Promise<'written' | 'stale'>;
+  /** Sets the deletion fence until `until`, if the room is at `expectedVersion` and not already held. */
+  fenceRoom(id: string, expectedVersion: number, until: string, now: Date): Promise<'written' | 'stale'>;
+  /** Lifts the fence set with `until`. */
+  unfenceRoom(id: string, until: string): Promise<void>;
+  /** Deletes the room if it is still held by the fence set with `until` and that fence has not lapsed. */
+  deleteRoom(id: string, until: string, now: Date): Promise<'written' | 'stale'>;
+  listRooms(query: {
+    readonly type?: string | undefined;
+    readonly limit: number;
+    readonly startKey?: Key | undefined;
+  }): Promise<{ readonly rooms: readonly Room[]; readonly keys: readonly Key[]; readonly more: boolean }>;
+  /** The room's calendar for these days, in their order (a day never written is version 0, empty). */
+  calendar(roomId: string, days: readonly string[]): Promise<readonly DayCalendar[]>;
+  /** Whether any interval in the room's calendar from `fromDay` on ends after `after`. */
+  hasIntervalEndingAfter(roomId: string, fromDay: string, after: Interval['end']): Promise<boolean>;
+
+  getBooking(id: string): Promise<StoredBooking | null>;
+  getIdempotency(userId: string, key: string): Promise<IdempotencyRecord | null>;
+  /**
+   * Writes, in one transaction: the idempotency claim (if any), the room check (it exists and no
+   * deletion holds it), the calendar days, the booking, and its change record carrying `events`.
+   */
+  createBooking(write: {
+    readonly booking: StoredBooking;
+    readonly calendar: readonly CalendarWrite[];
+    readonly change: ChangeRecord;
+    readonly events: readonly TesseraEvent[];
+    readonly idempotency?: IdempotencyClaim | undefined;
+    readonly now: Date;
+  }): Promise<CreateOutcome>;
+  /**
+   * Writes `next` if the booking is still at `expectedVersion`, with the calendar days, its change
+   * record carrying `events`, and (when it takes a new interval) the room check, in one transaction.
+   */
+  changeBooking(write: {
+    readonly next: StoredBooking;
+    readonly expectedVersion: number;
+    readonly calendar: readonly CalendarWrite[];
+    readonly checkRoom: boolean;
+    readonly change: ChangeRecord;
+    readonly events: readonly TesseraEvent[];
+    readonly now: Date;
+  }): Promise<ChangeOutcome>;
+  listBookings(query: {
+    readonly source: BookingSource;
+    readonly when: 'upcoming' | 'past';
+    readonly now: Date;
+    readonly status?: BookingStatus | undefined;
+    readonly roomId?: string | undefined;
+    readonly limit: number;
+    readonly startKey?: Key | undefined;
+  }): Promise<{ readonly bookings: readonly StoredBooking[]; readonly lastKey: Key | undefined }>;
+  history(
+    bookingId: string,
+    page: { readonly limit: number; readonly startKey?: Key | undefined },
+  ): Promise<{ readonly changes: readonly ChangeRecord[]; readonly lastKey: Key | undefined }>;
+}
+
+/** Waits before a retry that lost a race (real time, not the clock: it paces requests, it is not a rule). */
+type Pause = (attempt: number) => Promise<void>;
+
+interface Dependencies {
+  readonly store: BookingStore;
+  readonly directory: UserDirectory;
+  readonly cursors: CursorCodec;
+  readonly clock: Clock;
+  readonly pause: Pause;
+}
+
+export type {
+  BookingSource,
+  BookingStore,
+  CalendarWrite,
+  ChangeAction,
+  ChangeOutcome,
+  ChangeRecord,
+  CreateOutcome,
+  DayCalendar,
+  Dependencies,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  Key,
+  Pause,
+  StoredRoom,
+};
