@@ -874,9 +874,13 @@ export interface components {
          *     - `urn:tessera:problem:illegal-booking-transition`: the booking's state does not allow the move;
          *       `currentStatus` and `requestedStatus` name both states.
          *     - `urn:tessera:problem:booking-started`: the booking has started; it can no longer be changed or cancelled.
+         *     - `urn:tessera:problem:booking-not-live`: the booking no longer holds the room (failed, expired or cancelled).
          *     - `urn:tessera:problem:room-closing`: the room is being deleted.
          *     - `urn:tessera:problem:idempotency-key-in-flight`: a request with this `Idempotency-Key` is still being processed; retry.
-         *     - `urn:tessera:problem:calendar-contended`: the room's calendar kept changing under this request; retry.
+         *     - `urn:tessera:problem:concurrent-change`: other writers kept changing the booking under this request; read it again.
+         *
+         *     Many bookings of one room and day at once may also answer 503 (`calendar-contended`) with
+         *     `Retry-After`: nothing was booked, and a retry can succeed.
          */
         BookingConflict: {
             headers: {

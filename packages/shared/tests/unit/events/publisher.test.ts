@@ -3,7 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { newEvent } from '../../../src/events/envelope.ts';
-import { outboxItem } from '../../../src/events/outbox.ts';
+import { outboxItem, recordWithEvents } from '../../../src/events/outbox.ts';
 import { createOutboxPublisher } from '../../../src/events/publisher.ts';
 import type { Logger } from '../../../src/logger.ts';
 
@@ -128,5 +128,43 @@ describe('Function: createOutboxPublisher', () => {
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(
       Array.from({ length: 15 }, (_, i) => String(i + 11)),
     );
+  });
+
+  it('publishes every event a kept record carries, in order, on its insert only', async () => {
+    const bus = fakeBus([]);
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const first = eventNumber(1);
+    const second = eventNumber(2);
+    const third = eventNumber(3);
+    const kept = recordWithEvents('t', { pk: 'BOOKING#1', sk: 'CHANGE#000001', action: 'created' }, [
+      first,
+      second,
+    ]).Put.Item;
+
+    const result = await publish(
+      streamOf(record(1, kept), record(2, kept, 'MODIFY'), record(3, outboxItem(third))),
+    );
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(bus.calls.flat().map((entry) => entry.Detail)).toEqual([
+      JSON.stringify(first.detail),
+      JSON.stringify(second.detail),
+      JSON.stringify(third.detail),
+    ]);
+  });
+
+  it('retries a record carrying several events whole when one of them is refused, reporting it once', async () => {
+    const bus = fakeBus([
+      () => ({ Entries: [{ EventId: 'a' }, { ErrorCode: 'ThrottlingException' }, { EventId: 'c' }] }),
+    ]);
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const kept = recordWithEvents('t', { pk: 'BOOKING#1', sk: 'CHANGE#000001' }, [
+      eventNumber(1),
+      eventNumber(2),
+    ]).Put.Item;
+
+    const result = await publish(streamOf(record(1, kept), record(2, outboxItem(eventNumber(3)))));
+
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['1', '2']);
   });
 });
