@@ -7,6 +7,8 @@
  *   adapters return outcomes, use cases raise. A `TransactionConflict` (another transaction on the
  *   same item at the same moment; DynamoDB Local never answers it) is retried a few times with
  *   jitter, then answered 503.
+ * - `conditionalWrite` sends one conditional PutItem, UpdateItem or DeleteItem and answers
+ *   `'written'` or the outcome named for its condition failing, the single-item form of the same rule.
  * - `queryPage` reads one page of a Query: `limit + 1` items tell whether another page exists, so the
  *   last page says so, and a filter that thins the items out makes it read on rather than answer a
  *   short page with a cursor.
@@ -20,13 +22,20 @@
  * if (outcome === 'email-taken') throw new EmailTakenError();
  */
 import {
+  type DeleteCommand,
   type DynamoDBDocumentClient,
+  type PutCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { CONDITIONAL_CHECK_FAILED, transactionCancellationCodes } from './dynamodb.ts';
+import {
+  CONDITIONAL_CHECK_FAILED,
+  isConditionalCheckFailed,
+  transactionCancellationCodes,
+} from './dynamodb.ts';
 import { ServiceUnavailableError } from './errors.ts';
 
 type Item = Record<string, unknown>;
@@ -82,6 +91,28 @@ const transactWrite = async <O extends string = never>(
   }
 };
 
+/**
+ * Sends one conditional write and answers `'written'`, or `onConditionFailed` when its condition
+ * failed. Any other error is thrown.
+ *
+ * @example
+ * const outcome = await conditionalWrite(client, new PutCommand({ ..., ConditionExpression: 'version = :v' }), 'stale');
+ */
+const conditionalWrite = async <O extends string>(
+  client: Pick<DynamoDBDocumentClient, 'send'>,
+  command: PutCommand | UpdateCommand | DeleteCommand,
+  onConditionFailed: O,
+): Promise<'written' | O> => {
+  try {
+    // The union of commands is what send's overloads cannot take at once; each one alone it does.
+    await (client.send as (c: PutCommand | UpdateCommand | DeleteCommand) => Promise<unknown>)(command);
+    return 'written';
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return onConditionFailed;
+    throw error;
+  }
+};
+
 interface Page<T = Item> {
   readonly items: readonly T[];
   /** The key to start the next page after, or undefined on the last page. */
@@ -125,4 +156,4 @@ const queryPage = async (
 };
 
 export type { OutcomeItem, Page };
-export { queryPage, transactWrite, WriteContendedError };
+export { conditionalWrite, queryPage, transactWrite, WriteContendedError };

@@ -25,9 +25,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '@tessera/shared/dynamodb';
 import { recordWithEvents } from '@tessera/shared/events';
-import { type OutcomeItem, queryPage, transactWrite } from '@tessera/shared/store';
+import { conditionalWrite, type OutcomeItem, queryPage, transactWrite } from '@tessera/shared/store';
 import { publicBooking, type StoredBooking } from '#domain/booking';
 import type { Interval } from '#domain/interval';
 import { DAY_MINUTES, MINUTE_MS } from '#domain/interval';
@@ -44,6 +43,12 @@ import type {
 import type { Room } from '#domain/room';
 
 type Item = Record<string, unknown>;
+
+/**
+ * How often a booking transaction that DynamoDB refused with `TransactionConflict` (another
+ * transaction on the same room or day at that moment; AWS only) is retried before answering 503.
+ */
+const TRANSACTION_ATTEMPTS = 8;
 
 const roomKey = (id: string) => ({ pk: `ROOM#${id}`, sk: 'ROOM' });
 const dayKey = (roomId: string, day: string) => ({ pk: `ROOM#${roomId}`, sk: `DAY#${day}` });
@@ -230,77 +235,59 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       );
     },
 
-    async replaceRoom(next, expectedVersion, now) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: roomItem(next),
-            ConditionExpression: `version = :version AND ${notHeld.condition}`,
-            ExpressionAttributeValues: { ':version': expectedVersion, ...notHeld.values(now) },
-          }),
-        );
-        return 'written';
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return 'stale';
-        throw error;
-      }
+    replaceRoom(next, expectedVersion, now) {
+      return conditionalWrite(
+        client,
+        new PutCommand({
+          TableName: tableName,
+          Item: roomItem(next),
+          ConditionExpression: `version = :version AND ${notHeld.condition}`,
+          ExpressionAttributeValues: { ':version': expectedVersion, ...notHeld.values(now) },
+        }),
+        'stale',
+      );
     },
 
-    async fenceRoom(id, expectedVersion, until, now) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: roomKey(id),
-            UpdateExpression: 'SET closingUntil = :until',
-            ConditionExpression: `version = :version AND ${notHeld.condition}`,
-            ExpressionAttributeValues: {
-              ':until': until,
-              ':version': expectedVersion,
-              ...notHeld.values(now),
-            },
-          }),
-        );
-        return 'written';
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return 'stale';
-        throw error;
-      }
+    fenceRoom(id, expectedVersion, until, now) {
+      return conditionalWrite(
+        client,
+        new UpdateCommand({
+          TableName: tableName,
+          Key: roomKey(id),
+          UpdateExpression: 'SET closingUntil = :until',
+          ConditionExpression: `version = :version AND ${notHeld.condition}`,
+          ExpressionAttributeValues: { ':until': until, ':version': expectedVersion, ...notHeld.values(now) },
+        }),
+        'stale',
+      );
     },
 
     async unfenceRoom(id, until) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: roomKey(id),
-            UpdateExpression: 'REMOVE closingUntil',
-            ConditionExpression: 'closingUntil = :until',
-            ExpressionAttributeValues: { ':until': until },
-          }),
-        );
-      } catch (error) {
-        // Someone else's fence now, or the room is gone: nothing of ours to lift.
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
+      // 'gone': someone else's fence now, or no room: nothing of ours to lift.
+      await conditionalWrite(
+        client,
+        new UpdateCommand({
+          TableName: tableName,
+          Key: roomKey(id),
+          UpdateExpression: 'REMOVE closingUntil',
+          ConditionExpression: 'closingUntil = :until',
+          ExpressionAttributeValues: { ':until': until },
+        }),
+        'gone',
+      );
     },
 
-    async deleteRoom(id, until, now) {
-      try {
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: roomKey(id),
-            ConditionExpression: 'closingUntil = :until AND closingUntil > :now',
-            ExpressionAttributeValues: { ':until': until, ':now': now.toISOString() },
-          }),
-        );
-        return 'written';
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return 'stale';
-        throw error;
-      }
+    deleteRoom(id, until, now) {
+      return conditionalWrite(
+        client,
+        new DeleteCommand({
+          TableName: tableName,
+          Key: roomKey(id),
+          ConditionExpression: 'closingUntil = :until AND closingUntil > :now',
+          ExpressionAttributeValues: { ':until': until, ':now': now.toISOString() },
+        }),
+        'stale',
+      );
     },
 
     async listRooms({ type, limit, startKey }) {
@@ -402,7 +389,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
         },
         changePut(booking.id, change, events),
       ];
-      return transactWrite(client, items);
+      return transactWrite(client, items, { attempts: TRANSACTION_ATTEMPTS });
     },
 
     changeBooking({ next, expectedVersion, calendar, checkRoom, change, events, now }) {
@@ -420,7 +407,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
         ...calendar.map((write) => dayPut(next.roomId, write)),
         changePut(next.id, change, events),
       ];
-      return transactWrite(client, items);
+      return transactWrite(client, items, { attempts: TRANSACTION_ATTEMPTS });
     },
 
     async listBookings({ source, when, now, status, roomId, limit, startKey }) {
