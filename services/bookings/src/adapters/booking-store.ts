@@ -27,9 +27,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { recordWithEvents } from '@tessera/shared/events';
 import { conditionalWrite, type OutcomeItem, queryPage, transactWrite } from '@tessera/shared/store';
-import { publicBooking, type StoredBooking } from '#domain/booking';
+import type { StoredBooking } from '#domain/booking';
 import type { Interval } from '#domain/interval';
-import { DAY_MINUTES, MINUTE_MS } from '#domain/interval';
 import type {
   BookingSource,
   BookingStore,
@@ -49,6 +48,9 @@ type Item = Record<string, unknown>;
  * transaction on the same room or day at that moment; AWS only) is retried before answering 503.
  */
 const TRANSACTION_ATTEMPTS = 8;
+
+/** The longest a booking lasts (the domain's rule), which bounds the upcoming list's key range. */
+const LONGEST_BOOKING_MS = 30 * 24 * 60 * 60 * 1000;
 
 const roomKey = (id: string) => ({ pk: `ROOM#${id}`, sk: 'ROOM' });
 const dayKey = (roomId: string, day: string) => ({ pk: `ROOM#${roomId}`, sk: `DAY#${day}` });
@@ -350,7 +352,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       if (!item) return null;
       return {
         requestHash: String(item.requestHash),
-        booking: publicBooking(toBooking(item.booking as Item)),
+        booking: (({ paymentToken: _token, ...shown }) => shown)(toBooking(item.booking as Item)),
         expiresAt: Number(item.expiresAt),
       };
     },
@@ -424,7 +426,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
         values[':roomId'] = roomId;
       }
       // A booking lasts at most 30 days: one not yet ended started less than 30 days ago.
-      const earliest = new Date(now.getTime() - (30 * DAY_MINUTES + 1) * MINUTE_MS).toISOString();
+      const earliest = new Date(now.getTime() - LONGEST_BOOKING_MS - 60_000).toISOString();
       values[':bound'] = when === 'upcoming' ? earliest : nowIso;
       const page = await queryPage(
         client,

@@ -1,24 +1,21 @@
 /**
  * One thin handler per rooms and bookings operation. HTTP concerns live here: the strong `ETag` of
  * the version, `If-Match` read into a precondition, `Idempotency-Key` and `Idempotent-Replayed`.
+ * The rooms and the bookings use cases each load on the first request that needs them, so a cold
+ * start parses only its own half (ADR 0017).
  */
 import type { OperationHandlers } from '@tessera/shared/http';
+import { once } from '@tessera/shared/once';
 import { etagOf, preconditionOf } from '@tessera/shared/precondition';
-import {
-  cancelBooking,
-  createBooking,
-  getBooking,
-  getHistory,
-  listBookings,
-  updateBooking,
-} from '#domain/bookings';
 import type { Dependencies } from '#domain/ports';
-import { createRoom, deleteRoom, getAvailability, getRoom, listRooms, updateRoom } from '#domain/rooms';
 import type { Operations } from '#generated/contract';
+
+const rooms = once(() => import('#domain/rooms'));
+const bookings = once(() => import('#domain/bookings'));
 
 const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operations> => ({
   async createRoom({ principal, body }) {
-    const room = await createRoom(deps, principal, body);
+    const room = await (await rooms()).createRoom(deps, principal, body);
     return {
       status: 201,
       body: room,
@@ -27,30 +24,36 @@ const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operatio
   },
 
   async listRooms({ query }) {
-    return { status: 200, body: await listRooms(deps, query) };
+    return { status: 200, body: await (await rooms()).listRooms(deps, query) };
   },
 
   async getRoom({ path }) {
-    const room = await getRoom(deps, path.roomId);
+    const room = await (await rooms()).getRoom(deps, path.roomId);
     return { status: 200, body: room, headers: { etag: etagOf(room.version) } };
   },
 
   async updateRoom({ principal, path, header, body }) {
-    const room = await updateRoom(deps, principal, path.roomId, body, preconditionOf(header['if-match']));
+    const room = await (await rooms()).updateRoom(
+      deps,
+      principal,
+      path.roomId,
+      body,
+      preconditionOf(header['if-match']),
+    );
     return { status: 200, body: room, headers: { etag: etagOf(room.version) } };
   },
 
   async deleteRoom({ principal, path, header }) {
-    await deleteRoom(deps, principal, path.roomId, preconditionOf(header['if-match']));
+    await (await rooms()).deleteRoom(deps, principal, path.roomId, preconditionOf(header['if-match']));
     return { status: 204 };
   },
 
   async getRoomAvailability({ path, query }) {
-    return { status: 200, body: await getAvailability(deps, path.roomId, query) };
+    return { status: 200, body: await (await rooms()).getAvailability(deps, path.roomId, query) };
   },
 
   async createBooking({ principal, header, body, correlationId }) {
-    const { booking, replayed } = await createBooking(deps, principal, body, {
+    const { booking, replayed } = await (await bookings()).createBooking(deps, principal, body, {
       correlationId,
       idempotencyKey: header['idempotency-key'],
     });
@@ -66,16 +69,16 @@ const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operatio
   },
 
   async listBookings({ principal, query }) {
-    return { status: 200, body: await listBookings(deps, principal, query) };
+    return { status: 200, body: await (await bookings()).listBookings(deps, principal, query) };
   },
 
   async getBooking({ principal, path }) {
-    const booking = await getBooking(deps, principal, path.bookingId);
+    const booking = await (await bookings()).getBooking(deps, principal, path.bookingId);
     return { status: 200, body: booking, headers: { etag: etagOf(booking.version) } };
   },
 
   async updateBooking({ principal, path, header, body, correlationId }) {
-    const booking = await updateBooking(deps, principal, path.bookingId, body, {
+    const booking = await (await bookings()).updateBooking(deps, principal, path.bookingId, body, {
       precondition: preconditionOf(header['if-match']),
       correlationId,
     });
@@ -83,7 +86,7 @@ const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operatio
   },
 
   async cancelBooking({ principal, path, header, correlationId }) {
-    const booking = await cancelBooking(deps, principal, path.bookingId, {
+    const booking = await (await bookings()).cancelBooking(deps, principal, path.bookingId, {
       precondition: preconditionOf(header['if-match']),
       correlationId,
     });
@@ -91,7 +94,7 @@ const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operatio
   },
 
   async getBookingHistory({ principal, path, query }) {
-    return { status: 200, body: await getHistory(deps, principal, path.bookingId, query) };
+    return { status: 200, body: await (await bookings()).getHistory(deps, principal, path.bookingId, query) };
   },
 });
 
