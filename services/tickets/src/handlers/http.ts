@@ -6,18 +6,15 @@ import type { OperationHandlers } from '@tessera/shared/http';
 import { etagOf, preconditionOf } from '@tessera/shared/precondition';
 import type { Dependencies } from '#domain/ports';
 import type { Ticket } from '#domain/ticket';
-import {
-  changeTicket,
-  createTicket,
-  deleteTicket,
-  getTicket,
-  listTickets,
-} from '#domain/tickets';
+import { changeTicket, createTicket, deleteTicket, getTicket, listTickets } from '#domain/tickets';
 import type { Operations } from '#generated/contract';
 
 const etagOfTicket = (ticket: Ticket) => etagOf(ticket.version);
 
-const withEtag = (ticket: Ticket, extra: Record<string, string> = {}) => ({ etag: etagOfTicket(ticket), ...extra });
+const withEtag = (ticket: Ticket, extra: Record<string, string> = {}) => ({
+  etag: etagOfTicket(ticket),
+  ...extra,
+});
 
 type ChangeRequest = Parameters<OperationHandlers<Operations>['replaceTicket' | 'updateTicket']>[0];
 
