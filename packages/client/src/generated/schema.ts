@@ -137,8 +137,8 @@ export interface paths {
         };
         /**
          * List the bookings the caller may see
-         * @description `upcoming` (the default: not yet ended) by start ascending, or `past` (ended) by start
-         *     descending. A `user` sees their own bookings, a `provider` those of their rooms, an `admin`
+         * @description `upcoming` (the default: starting now or later) by start ascending, or `past` (started before
+         *     now, a booking in progress included) by start descending. A `user` sees their own bookings, a `provider` those of their rooms, an `admin`
          *     all. `roomId` and `status` narrow the list.
          */
         get: operations["listBookings"];
@@ -1339,7 +1339,7 @@ export interface operations {
                 roomId?: string;
                 /** @description Only bookings in this status. */
                 status?: components["schemas"]["BookingStatus"];
-                /** @description Upcoming (not yet ended) or past bookings. */
+                /** @description Upcoming (starting now or later) or past (started) bookings. */
                 type?: "upcoming" | "past";
             };
             header?: never;

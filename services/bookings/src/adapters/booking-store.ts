@@ -49,9 +49,6 @@ type Item = Record<string, unknown>;
  */
 const TRANSACTION_ATTEMPTS = 8;
 
-/** The longest a booking lasts (the domain's rule), which bounds the upcoming list's key range. */
-const LONGEST_BOOKING_MS = 30 * 24 * 60 * 60 * 1000;
-
 const roomKey = (id: string) => ({ pk: `ROOM#${id}`, sk: 'ROOM' });
 const dayKey = (roomId: string, day: string) => ({ pk: `ROOM#${roomId}`, sk: `DAY#${day}` });
 const bookingKey = (id: string) => ({ pk: `BOOKING#${id}`, sk: 'BOOKING' });
@@ -414,9 +411,10 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
 
     async listBookings({ source, when, now, status, roomId, limit, startKey }) {
       const partition = partitionOf(source);
-      const nowIso = now.toISOString();
-      const filters = [when === 'upcoming' ? 'endTime > :now' : 'endTime <= :now'];
-      const values: Item = { ':partition': partition.value, ':now': nowIso };
+      // Upcoming: starting at or after now; past: started before now. `sortKey` = `<startTime>#<id>`,
+      // so both are a key range and no item is read only to be filtered out for its time.
+      const values: Item = { ':partition': partition.value, ':now': now.toISOString() };
+      const filters: string[] = [];
       if (status) {
         filters.push('#status = :status');
         values[':status'] = status;
@@ -425,16 +423,13 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
         filters.push('roomId = :roomId');
         values[':roomId'] = roomId;
       }
-      // A booking lasts at most 30 days: one not yet ended started less than 30 days ago.
-      const earliest = new Date(now.getTime() - LONGEST_BOOKING_MS - 60_000).toISOString();
-      values[':bound'] = when === 'upcoming' ? earliest : nowIso;
       const page = await queryPage(
         client,
         {
           TableName: tableName,
           IndexName: partition.index,
-          KeyConditionExpression: `#partition = :partition AND sortKey ${when === 'upcoming' ? '>' : '<'} :bound`,
-          FilterExpression: filters.join(' AND '),
+          KeyConditionExpression: `#partition = :partition AND sortKey ${when === 'upcoming' ? '>=' : '<'} :now`,
+          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
           ExpressionAttributeNames: {
             '#partition': partition.attribute,
             ...(status ? { '#status': 'status' } : {}),

@@ -581,8 +581,8 @@ const sourceOf = async (
 };
 
 /**
- * One page of the bookings the caller may see: `upcoming` (not yet ended) by start ascending, or
- * `past` (ended) by start descending. The cursor is bound to the caller and the filters.
+ * One page of the bookings the caller may see: `upcoming` (starting now or later) by start
+ * ascending, or `past` (started before now) by start descending. The cursor is bound to the caller and the filters.
  */
 const listBookings = async (
   deps: Pick<Dependencies, 'store' | 'cursors' | 'clock'>,
