@@ -6,7 +6,7 @@
  * - the body validates against the documented schema, whose closed objects also catch any field
  *   that should never leave the service (a password hash, a token hash);
  * - documented headers are present (`X-Request-Id` always, `Location`, `WWW-Authenticate`,
- *   `Retry-After`, `Cache-Control`).
+ *   `Retry-After`, `Cache-Control`), but for flags sent only when set (`Idempotent-Replayed: true`).
  *
  * `checkedFetch` throws on any breach, so the test that made the request fails with the reason.
  */
@@ -23,6 +23,12 @@ const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 /** What the devstack serves besides the contract: its reference page, the contract, `/_devstack/*`. */
 const isContractPath = (path: string) =>
   path !== '/openapi.json' && path !== '/docs' && !path.startsWith('/_devstack/');
+
+/**
+ * Documented headers that are flags, sent only when set (their one value is `true`): present, they
+ * must say `true`; absent, they say no. Every other documented header must be present.
+ */
+const FLAG_HEADERS = new Set(['idempotent-replayed']);
 
 class ContractViolation extends Error {
   constructor(message: string) {
@@ -58,7 +64,11 @@ const breachesOf = async (method: string, url: URL, response: Response): Promise
     ];
   }
   for (const header of documented.headers) {
-    if (!response.headers.has(header))
+    if (FLAG_HEADERS.has(header)) {
+      const value = response.headers.get(header);
+      if (value !== null && value !== 'true')
+        breaches.push(`${operation.operationId} ${response.status} has ${header}: ${value}, not true`);
+    } else if (!response.headers.has(header))
       breaches.push(`${operation.operationId} ${response.status} lacks the ${header} header`);
   }
   if (documented.contentType === null) {
