@@ -1,6 +1,7 @@
 /**
  * Integration-test tables on the run's DynamoDB Local: each call makes a fresh table from a
- * service's own declaration, with a unique name, so test files never see each other's data.
+ * service's own declaration, with a unique name, so test files never see each other's data; and,
+ * for the e2e suite, the tables of its devstack.
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -44,4 +45,20 @@ const serviceTable = async (service: string) => {
   };
 };
 
-export { dynamodbClient, endpoint, serviceTable, tableDeclarationOf };
+/**
+ * The table the e2e suite's devstack made for a service (`<tablePrefix><table name>`), on the run's
+ * DynamoDB Local, to check what the API answered against what is stored. Devstack only: call it
+ * from files under `tests/e2e/devstack/`. Destroy `client` when done.
+ */
+const devstackTable = (service: string) => {
+  const devstack = inject('devstack');
+  if (!devstack) throw new Error('the devstack tables exist only when the e2e suite runs on the devstack');
+  const client = dynamodbClient();
+  return {
+    tableName: `${devstack.tablePrefix}${tableDeclarationOf(service).name}`,
+    client,
+    documentClient: DynamoDBDocumentClient.from(client),
+  };
+};
+
+export { devstackTable, dynamodbClient, endpoint, serviceTable, tableDeclarationOf };
