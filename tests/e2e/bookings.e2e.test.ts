@@ -751,7 +751,7 @@ describe('GET /v1/bookings/{bookingId} and the lists', () => {
     expect(providersAll.every((x) => x.providerId === provider.user.id)).toBe(true);
     const starts = usersAll.map((x) => x.startTime);
     expect(starts).toEqual([...starts].sort());
-    // None of these has ended yet.
+    // None of these has started yet.
     expect(await ids(user, `type=past&roomId=${mine.id}`)).toEqual([]);
     expect(await ids(admin, `type=past&roomId=${mine.id}`)).toEqual([]);
   });

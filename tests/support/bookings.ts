@@ -4,7 +4,7 @@
  * (on the devstack) the bookings table itself, to check what the API says against what is stored.
  */
 import { randomUUID } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Schemas } from '../../packages/client/src/index.ts';
 import { devstackTable } from './dynamodb.ts';
 import { type Account, raw } from './e2e.ts';
@@ -158,6 +158,50 @@ const storedBookingsOf = async (roomId: string): Promise<StoredBooking[]> => {
   }
 };
 
+/**
+ * Writes a booking straight into the devstack's bookings table, as the service's store lays it out
+ * (`BOOKING#<id>` / `BOOKING`, in its three indexes), for what the API cannot make now: a booking
+ * that has started or ended, or one the payments service moved on. It takes no calendar interval,
+ * so it holds no room time. Devstack only.
+ */
+const seedBooking = async (
+  booking: Pick<Booking, 'roomId' | 'userId' | 'providerId' | 'startTime' | 'endTime' | 'status'> &
+    Partial<Booking>,
+): Promise<Booking> => {
+  const now = new Date().toISOString();
+  const stored: Booking = {
+    id: randomUUID(),
+    title: null,
+    amount: 1000,
+    currency: 'EUR',
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    ...booking,
+  };
+  const table = devstackTable('bookings');
+  try {
+    await table.documentClient.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          pk: `BOOKING#${stored.id}`,
+          sk: 'BOOKING',
+          ...stored,
+          paymentToken: null,
+          kind: 'BOOKING',
+          userKey: `USER#${stored.userId}`,
+          providerKey: `PROVIDER#${stored.providerId}`,
+          sortKey: `${stored.startTime}#${stored.id}`,
+        },
+      }),
+    );
+    return stored;
+  } finally {
+    table.client.destroy();
+  }
+};
+
 /** The statuses that hold a room. */
 const LIVE = new Set(['PENDING_PAYMENT', 'CONFIRMED']);
 
@@ -175,6 +219,7 @@ export {
   MINUTE,
   overlapping,
   plus,
+  seedBooking,
   storedBookingsOf,
   uniqueType,
 };
