@@ -10,6 +10,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { at, booked, createRoom } from '../support/bookings.ts';
 import { breachesOf, contract } from '../support/contract-check.ts';
 import { baseUrl, newAccount, newAdmin, newProvider } from '../support/e2e.ts';
 import { anyRequest, type FuzzFixtures, type FuzzRequest } from '../support/fuzz-requests.ts';
@@ -29,14 +30,39 @@ beforeAll(async () => {
   ]);
   const { data: ticket } = await user.api.POST('/v1/tickets', { body: { title: 'A ticket to fuzz' } });
   if (!ticket) throw new Error('the fuzz fixtures need a ticket');
+  // A room of the provider's with a booking of the user's, and times a booking may take.
+  const room = await createRoom(provider.tokens.accessToken, { name: 'A room to fuzz' });
+  const booking = await booked(user.tokens.accessToken, {
+    roomId: room.id,
+    startTime: at(5, 10),
+    endTime: at(5, 11),
+  });
+  const times = [at(5, 10), at(5, 11), at(6, 9), at(6, 9, 30), at(7, 0)];
   fixtures = {
     tokens: {
       user: `Bearer ${user.tokens.accessToken}`,
       provider: `Bearer ${provider.tokens.accessToken}`,
       admin: `Bearer ${admin.tokens.accessToken}`,
     },
-    ids: { ticketId: [ticket.id], userId: [user.user.id, provider.user.id, admin.user.id] },
-    headers: { 'if-match': ['"1"', '"2"', '*', 'W/"1"', '"1", "2"'] },
+    ids: {
+      ticketId: [ticket.id],
+      userId: [user.user.id, provider.user.id, admin.user.id],
+      roomId: [room.id],
+      bookingId: [booking.id],
+    },
+    headers: {
+      'if-match': ['"1"', '"2"', '*', 'W/"1"', '"1", "2"'],
+      'idempotency-key': ['fuzz-key-1', 'fuzz-key-2'],
+    },
+    fields: {
+      roomId: [room.id],
+      startTime: times,
+      endTime: times,
+      from: times,
+      to: times,
+      availableFrom: times,
+      availableTo: times,
+    },
   };
 }, 60_000);
 

@@ -26,7 +26,14 @@ interface FuzzFixtures {
   readonly ids: Readonly<Record<string, readonly string[]>>;
   /** Values worth sending as headers, by header name (`if-match`: `"1"`). */
   readonly headers?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Values worth sending in bodies and queries, by property or parameter name (`roomId`: a room
+   * that exists; `startTime`: a time a booking may start), drawn as often as one from the schema.
+   */
+  readonly fields?: Readonly<Record<string, readonly unknown[]>>;
 }
+
+type Fields = FuzzFixtures['fields'];
 
 const resolve = (contract: Contract, schema: JsonSchema): JsonSchema => {
   const ref = schema.$ref;
@@ -51,11 +58,18 @@ const junkString = fc.oneof(
 );
 
 /** Values that fit a schema (mostly), for bodies, queries and headers. */
-const schemaValue = (contract: Contract, raw: JsonSchema, depth = 0): fc.Arbitrary<unknown> => {
+const schemaValue = (
+  contract: Contract,
+  raw: JsonSchema,
+  depth = 0,
+  fields: Fields = undefined,
+): fc.Arbitrary<unknown> => {
   const schema = resolve(contract, raw);
   const options: fc.Arbitrary<unknown>[] = [];
   if (Array.isArray(schema.oneOf)) {
-    return fc.oneof(...(schema.oneOf as JsonSchema[]).map((s) => schemaValue(contract, s, depth + 1)));
+    return fc.oneof(
+      ...(schema.oneOf as JsonSchema[]).map((s) => schemaValue(contract, s, depth + 1, fields)),
+    );
   }
   if (Array.isArray(schema.enum)) options.push(fc.constantFrom(...(schema.enum as unknown[])));
   else {
@@ -85,7 +99,9 @@ const schemaValue = (contract: Contract, raw: JsonSchema, depth = 0): fc.Arbitra
       case 'array':
         if (depth < 3)
           options.push(
-            fc.array(schemaValue(contract, (schema.items ?? {}) as JsonSchema, depth + 1), { maxLength: 3 }),
+            fc.array(schemaValue(contract, (schema.items ?? {}) as JsonSchema, depth + 1, fields), {
+              maxLength: 3,
+            }),
           );
         break;
       case 'object': {
@@ -93,7 +109,11 @@ const schemaValue = (contract: Contract, raw: JsonSchema, depth = 0): fc.Arbitra
         const properties = Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>);
         const required = new Set((schema.required ?? []) as string[]);
         const record: Record<string, fc.Arbitrary<unknown>> = {};
-        for (const [name, property] of properties) record[name] = schemaValue(contract, property, depth + 1);
+        for (const [name, property] of properties) {
+          const value = schemaValue(contract, property, depth + 1, fields);
+          const known = fields?.[name];
+          record[name] = known?.length ? fc.oneof(fc.constantFrom(...known), value) : value;
+        }
         options.push(
           fc.record(record, {
             requiredKeys: properties.map(([name]) => name).filter((name) => required.has(name)),
@@ -110,8 +130,12 @@ const schemaValue = (contract: Contract, raw: JsonSchema, depth = 0): fc.Arbitra
 };
 
 /** A body that fits the schema, or breaks it one way: a field dropped, one added, one of another type. */
-const bodyValue = (contract: Contract, schema: JsonSchema): fc.Arbitrary<unknown> => {
-  const fitting = schemaValue(contract, schema);
+const bodyValue = (
+  contract: Contract,
+  schema: JsonSchema,
+  fields: Fields = undefined,
+): fc.Arbitrary<unknown> => {
+  const fitting = schemaValue(contract, schema, 0, fields);
   return fc.oneof(
     { weight: 4, arbitrary: fitting },
     {
@@ -191,6 +215,9 @@ const requestFor = (
       ...queryParams.map((p) =>
         fc.option(
           fc.oneof(
+            ...(fixtures.fields?.[p.name]?.length
+              ? [{ weight: 3, arbitrary: fc.constantFrom(...(fixtures.fields[p.name] ?? [])).map(asText) }]
+              : []),
             { weight: 3, arbitrary: schemaValue(contract, p.schema).map(asText) },
             { weight: 1, arbitrary: junkString },
           ),
@@ -241,7 +268,7 @@ const requestFor = (
     ? fc.oneof(
         {
           weight: 6,
-          arbitrary: bodyValue(contract, op.requestBody.schema).map((v) => ({
+          arbitrary: bodyValue(contract, op.requestBody.schema, fixtures.fields).map((v) => ({
             body: JSON.stringify(v),
             contentType: 'application/json',
           })),
@@ -255,7 +282,7 @@ const requestFor = (
         },
         {
           weight: 1,
-          arbitrary: bodyValue(contract, op.requestBody.schema).map((v) => ({
+          arbitrary: bodyValue(contract, op.requestBody.schema, fixtures.fields).map((v) => ({
             body: JSON.stringify(v),
             contentType: 'text/plain',
           })),
