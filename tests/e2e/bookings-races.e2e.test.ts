@@ -1,13 +1,24 @@
 /**
  * Bookings under concurrency, through the contract-checked API: 50 requests at once for
  * overlapping intervals of one room make exactly one booking; 50 at once for disjoint intervals of
- * one room and one day (all on one calendar item, the worst case) all succeed; a deletion racing a
- * booking never leaves a deleted room with a live booking. The timings of the 50-way races are
+ * one room and one day (all on one calendar item, the worst case) all succeed; reschedules, cancels,
+ * bookings and deletions racing each other leave one winner and a calendar that agrees. The timings of the 50-way races are
  * printed. (`devstack/bookings-random-run.e2e.test.ts` checks a random run against the table.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Schemas } from '../../packages/client/src/index.ts';
-import { at, type Booking, book, call, createRoom, LIVE, listAll, plus } from '../support/bookings.ts';
+import {
+  at,
+  type Booking,
+  book,
+  booked,
+  call,
+  createRoom,
+  LIVE,
+  listAll,
+  merged,
+  plus,
+} from '../support/bookings.ts';
 import { type Account, adminAccount, newAccount, newProvider } from '../support/e2e.ts';
 
 const USERS = 5;
@@ -129,6 +140,57 @@ describe('Bookings racing for one room', () => {
 
     expect(tally(statuses)).toEqual({ 201: RACERS });
     expect((await listAll(admin, `roomId=${room.id}`)).length).toBe(RACERS);
+  }, 60_000);
+
+  it('two reschedules and a new booking racing for one free interval: exactly one gets it', async () => {
+    for (let round = 0; round < 5; round++) {
+      const room = await createRoom(provider);
+      const [first, second] = [
+        await booked(racer(0), { roomId: room.id, startTime: at(3, 8), endTime: at(3, 9) }),
+        await booked(racer(1), { roomId: room.id, startTime: at(3, 9), endTime: at(3, 10) }),
+      ];
+      const wanted = { startTime: at(3, 12), endTime: at(3, 13) };
+
+      const answers = await Promise.all([
+        call(racer(0), 'PATCH', `/v1/bookings/${first.id}`, wanted),
+        call(racer(1), 'PATCH', `/v1/bookings/${second.id}`, wanted),
+        book(racer(2), { roomId: room.id, ...wanted }),
+      ]);
+
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 200 || s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(2);
+      const live = (await listAll(admin, `roomId=${room.id}`)).filter((b) => LIVE.has(b.status));
+      expect(live.filter((b) => b.startTime === wanted.startTime)).toHaveLength(1);
+      const busy = await busyOf(room.id, at(3, 0), at(4, 0));
+      expect(busy).toEqual(merged(live));
+    }
+  }, 60_000);
+
+  it('a cancel racing a reschedule of the same booking leaves it cancelled with nothing held', async () => {
+    for (let round = 0; round < 5; round++) {
+      const room = await createRoom(provider);
+      const booking = await booked(racer(round), { roomId: room.id, startTime: at(3, 8), endTime: at(3, 9) });
+
+      const [cancel, move, cancelAgain] = await Promise.all([
+        call(racer(round), 'POST', `/v1/bookings/${booking.id}/cancel`),
+        call(racer(round), 'PATCH', `/v1/bookings/${booking.id}`, {
+          startTime: at(3, 12),
+          endTime: at(3, 13),
+        }),
+        call(racer(round), 'POST', `/v1/bookings/${booking.id}/cancel`),
+      ]);
+
+      expect([cancel.status, cancelAgain.status]).toEqual([200, 200]);
+      expect([200, 409]).toContain(move.status);
+      const stored = (await (await call(admin, 'GET', `/v1/bookings/${booking.id}`)).json()) as Booking;
+      expect(stored.status).toBe('CANCELLED');
+      expect(await busyOf(room.id, at(3, 0), at(4, 0))).toEqual([]);
+      const history = (await (await call(admin, 'GET', `/v1/bookings/${booking.id}/history`)).json()) as {
+        items: { action: string }[];
+      };
+      expect(history.items.filter((item) => item.action === 'cancelled')).toHaveLength(1);
+    }
   }, 60_000);
 
   it('a deletion racing a booking: the room is either deleted with no live booking, or kept with it', async () => {

@@ -123,6 +123,18 @@ const overlapping = (
   b: { readonly startTime: string; readonly endTime: string },
 ) => Date.parse(a.startTime) < Date.parse(b.endTime) && Date.parse(b.startTime) < Date.parse(a.endTime);
 
+/** The busy times of `intervals` as availability answers them: by start, touching ones merged. */
+const merged = (intervals: readonly { readonly startTime: string; readonly endTime: string }[]) => {
+  const busy: { startTime: string; endTime: string }[] = [];
+  for (const i of [...intervals].sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime))) {
+    const last = busy.at(-1);
+    if (last && Date.parse(i.startTime) <= Date.parse(last.endTime)) {
+      if (Date.parse(i.endTime) > Date.parse(last.endTime)) last.endTime = i.endTime;
+    } else busy.push({ startTime: i.startTime, endTime: i.endTime });
+  }
+  return busy;
+};
+
 /** A booking as the table holds it (its item `BOOKING#<id>` / `BOOKING`). */
 interface StoredBooking {
   readonly id: string;
@@ -217,6 +229,7 @@ export {
   LIVE,
   listAll,
   MINUTE,
+  merged,
   overlapping,
   plus,
   seedBooking,
