@@ -248,6 +248,21 @@ describe('PATCH and DELETE /v1/rooms/{roomId}', () => {
     expect((await call(user, 'GET', `/v1/rooms/${mine.id}`)).status).toBe(200);
   });
 
+  it('a new type moves the room from one type’s list to the other’s', async () => {
+    const [from, to] = [uniqueType('from'), uniqueType('to')];
+    const mine = await room({ type: from });
+    const listed = async (type: string) =>
+      (await json<Schemas['RoomList']>(await call(user, 'GET', `/v1/rooms?type=${type}`))).items.map(
+        (r) => r.id,
+      );
+
+    const response = await call(provider, 'PATCH', `/v1/rooms/${mine.id}`, { type: to });
+
+    expect(response.status).toBe(200);
+    expect(await listed(from)).toEqual([]);
+    expect(await listed(to)).toEqual([mine.id]);
+  });
+
   it('a price change applies to new bookings and reschedules only; existing bookings keep their amount', async () => {
     const mine = await room({ pricePerHour: 1000 });
     const before = await booked(user, { roomId: mine.id, ...hours(3, 10, 11) });
@@ -879,6 +894,28 @@ describe('PATCH /v1/bookings/{bookingId}', () => {
     expect((await availability(mine.id, at(3, 0), at(5, 0))).busy).toEqual([
       { startTime: at(3, 23), endTime: at(4, 2) },
     ]);
+  });
+
+  it('reschedules a 30-day booking to another 30 days, every day of both freed and taken', async () => {
+    const mine = await room({ pricePerHour: 10 });
+    const booking = await booked(user, { roomId: mine.id, startTime: at(3, 0), endTime: at(33, 0) });
+
+    const response = await call(user, 'PATCH', `/v1/bookings/${booking.id}`, {
+      startTime: at(40, 12),
+      endTime: at(70, 12),
+    });
+
+    expect(response.status).toBe(200);
+    expect(await json<Booking>(response)).toMatchObject({
+      startTime: at(40, 12),
+      endTime: at(70, 12),
+      amount: 7200,
+    });
+    expect((await availability(mine.id, at(2, 0), at(33, 0))).busy).toEqual([]);
+    expect((await availability(mine.id, at(40, 0), at(71, 0))).busy).toEqual([
+      { startTime: at(40, 12), endTime: at(70, 12) },
+    ]);
+    expect((await book(otherUser, { roomId: mine.id, ...hours(17, 10, 11) })).status).toBe(201);
   });
 
   it('refuses to reschedule onto someone else’s interval (409) and changes nothing', async () => {
