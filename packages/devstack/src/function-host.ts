@@ -1,8 +1,16 @@
 /**
  * Runs a built Lambda bundle (`dist/<name>/index.mjs`, the same file that ships) the way Lambda does:
  * in its own worker thread, with its own environment, its module loaded once (the cold start) and
- * then invoked with events and a context. An invocation that runs past the timeout gets the worker
- * replaced, as Lambda replaces the execution environment.
+ * then invoked with events and a context.
+ *
+ * The invocations running at once share that worker, where Lambda gives each its own execution
+ * environment, so a timeout is emulated per invocation: the one that runs past its deadline is
+ * rejected then, and its worker is retired, as Lambda replaces the environment of a timed-out
+ * invocation. New invocations go to a freshly spawned worker (a cold start); the others already
+ * running in the retired one finish there with their results (or time out themselves), and it is
+ * ended once none is left. Its exit or crash fails only the invocations running in it. The limit of
+ * the emulation: one worker thread cannot stop one async call, so the timed-out invocation's code
+ * may keep running (and logging, and writing) until its retired worker ends.
  *
  * Like deployed Lambda code, the bundle a host runs does not change under it: the host runs a copy
  * of the bundle's folder, taken when it starts, so a rebuild of `dist/` meanwhile cannot pull lazily
@@ -88,11 +96,21 @@ interface Pending {
   readonly timer: NodeJS.Timeout;
 }
 
+/** One worker thread: an execution environment, with the invocations running in it. */
+interface Environment {
+  readonly worker: Worker;
+  readonly pending: Map<string, Pending>;
+  /** An invocation timed out in it: it takes no new invocation and ends with its last one. */
+  retired: boolean;
+}
+
 class FunctionHost {
   readonly name: string;
-  private worker: Worker | undefined;
-  private starting: Promise<void> | undefined;
-  private readonly pending = new Map<string, Pending>();
+  /** The environment new invocations go to, once it has loaded the bundle. */
+  private current: Environment | undefined;
+  private starting: Promise<Environment> | undefined;
+  /** Every worker still alive: the current one, one starting, the retired ones. */
+  private readonly environments = new Set<Environment>();
   private readonly timeoutMs: number;
   private stopped = false;
   private readonly snapshot: string;
@@ -107,15 +125,22 @@ class FunctionHost {
   }
 
   /** Loads the bundle (the cold start). Invocations start the worker themselves if needed. */
-  start(): Promise<void> {
-    this.starting ??= this.spawn().catch((error: unknown) => {
-      this.starting = undefined;
-      throw error;
-    });
+  async start(): Promise<void> {
+    await this.environment();
+  }
+
+  private environment(): Promise<Environment> {
+    if (!this.starting) {
+      const starting: Promise<Environment> = this.spawn().catch((error: unknown) => {
+        if (this.starting === starting) this.starting = undefined;
+        throw error;
+      });
+      this.starting = starting;
+    }
     return this.starting;
   }
 
-  private spawn(): Promise<void> {
+  private spawn(): Promise<Environment> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
@@ -124,7 +149,8 @@ class FunctionHost {
         stdout: true,
         stderr: true,
       });
-      this.worker = worker;
+      const environment: Environment = { worker, pending: new Map(), retired: false };
+      this.environments.add(environment);
       const forward = (stream: NodeJS.ReadableStream) => {
         let buffered = '';
         stream.on('data', (chunk: Buffer) => {
@@ -137,32 +163,36 @@ class FunctionHost {
       forward(worker.stdout);
       forward(worker.stderr);
       worker.on('message', (message: Record<string, unknown>) => {
-        if (message.ready) return resolve();
+        if (message.ready) {
+          this.current = environment;
+          return resolve(environment);
+        }
         if (message.initError) {
           const e = message.initError as { type: string; message: string; stack?: string };
           return reject(new FunctionError(this.name, e.type, `Init failed: ${e.message}`, e.stack));
         }
-        this.settle(message);
+        this.settle(environment, message);
       });
       worker.on('error', (error) => {
         reject(error);
-        this.failAll(error);
+        this.failAll(environment, error);
       });
       worker.on('exit', () => {
-        if (this.worker === worker) {
-          this.worker = undefined;
-          this.starting = undefined;
-        }
-        this.failAll(new FunctionError(this.name, 'Runtime.ExitError', 'The function process exited'));
+        const exited = new FunctionError(this.name, 'Runtime.ExitError', 'The function process exited');
+        this.environments.delete(environment);
+        this.retire(environment);
+        reject(exited);
+        this.failAll(environment, exited);
       });
     });
   }
 
-  private settle(message: Record<string, unknown>) {
+  private settle(environment: Environment, message: Record<string, unknown>) {
     const id = String(message.id);
-    const entry = this.pending.get(id);
+    const entry = environment.pending.get(id);
+    // A timed-out invocation may still answer, later: it was rejected already.
     if (!entry) return;
-    this.pending.delete(id);
+    environment.pending.delete(id);
     clearTimeout(entry.timer);
     if (message.ok) {
       entry.resolve(message.result);
@@ -170,40 +200,65 @@ class FunctionHost {
       const e = message.error as { type: string; message: string; stack?: string };
       entry.reject(new FunctionError(this.name, e.type, e.message, e.stack));
     }
+    this.release(environment);
   }
 
-  private failAll(error: Error) {
-    for (const [id, entry] of this.pending) {
+  /** Fails the invocations running in one worker, which has crashed or exited. */
+  private failAll(environment: Environment, error: Error) {
+    for (const [id, entry] of environment.pending) {
       clearTimeout(entry.timer);
       entry.reject(error);
-      this.pending.delete(id);
+      environment.pending.delete(id);
+    }
+  }
+
+  /** Takes an environment out of service: the next invocation starts a fresh one. */
+  private retire(environment: Environment) {
+    environment.retired = true;
+    if (this.current === environment) {
+      this.current = undefined;
+      this.starting = undefined;
+    }
+  }
+
+  /** Ends a retired worker once nothing runs in it any more. */
+  private release(environment: Environment) {
+    if (environment.retired && environment.pending.size === 0 && this.environments.has(environment)) {
+      void environment.worker.terminate();
     }
   }
 
   /** Invokes an export of the bundle with an event, as Lambda would, and resolves with its result. */
   async invoke(exportName: string, event: unknown): Promise<unknown> {
     if (this.stopped) throw new Error(`${this.name} is stopped`);
-    await this.start();
-    const worker = this.worker;
-    if (!worker) throw new FunctionError(this.name, 'Runtime.ExitError', 'The function is not running');
+    let environment = await this.environment();
+    // Retired while this invocation waited for it to load: it goes to the next one.
+    while (environment.retired) {
+      if (this.stopped) throw new Error(`${this.name} is stopped`);
+      environment = await this.environment();
+    }
+    const { worker, pending } = environment;
     const id = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id);
+        pending.delete(id);
+        // Lambda throws away the environment of an invocation that timed out; the others running
+        // in this worker finish in it, and it ends with the last of them.
+        this.retire(environment);
         reject(new FunctionTimeoutError(this.name, this.timeoutMs));
-        // Lambda throws away an environment whose invocation timed out.
-        void worker.terminate();
+        this.release(environment);
       }, this.timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      pending.set(id, { resolve, reject, timer });
       worker.postMessage({ id, exportName, event, deadline: Date.now() + this.timeoutMs, requestId: id });
     });
   }
 
+  /** Ends every worker, the current one and the retired ones, and removes the bundle's copy. */
   async stop(): Promise<void> {
     this.stopped = true;
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
+    this.current = undefined;
+    this.starting = undefined;
+    await Promise.all([...this.environments].map(({ worker }) => worker.terminate()));
     rmSync(this.snapshot, { recursive: true, force: true });
   }
 }
