@@ -9,7 +9,8 @@
  *   `BatchWriteItem`, `TransactWriteItems` of puts and deletes, on tables keyed as their
  *   declarations say; conditions are not evaluated, every write is accepted, and each table keeps
  *   its first 20,000 items), or **forwarded** to DynamoDB Local (capacity) with
- *   `ReturnConsumedCapacity: TOTAL` added to every data call, the units it reports added up.
+ *   `ReturnConsumedCapacity: TOTAL` (or `INDEXES`) added to every data call, the units it reports
+ *   added up: in all, and with `INDEXES` for the table and for each index apart.
  *
  * Every call is counted by target and the last few are kept with their request and response, so a
  * benchmark can check what a function did and read what it stored (a ticket as the store writes
@@ -40,16 +41,28 @@ interface ConsumedUnits {
   write: number;
 }
 
+/** The units of the calls since the last reset, for the table and each index apart (`INDEXES`). */
+interface ConsumedBreakdown {
+  readonly table: Readonly<ConsumedUnits>;
+  readonly indexes: Readonly<Record<string, Readonly<ConsumedUnits>>>;
+}
+
 interface AwsEndpoint {
   readonly endpoint: string;
   /** Calls answered, by operation. */
   readonly calls: Map<string, number>;
-  /** The last calls, oldest first (at most 500). */
+  /** The last calls, oldest first (at most 500, or `keepExchanges`). */
   readonly exchanges: readonly Exchange[];
+  /** How many calls were recorded since the start: a mark for `exchangesSince`. */
+  readonly recorded: number;
+  /** The calls recorded since a mark (`recorded` then), as far as the last 500 reach. */
+  exchangesSince(mark: number): readonly Exchange[];
   /** The PutEvents entries received, oldest first (at most 1,000). */
   readonly events: ReadonlyArray<Record<string, unknown>>;
   /** Capacity units DynamoDB Local reported since the last `resetUnits()` (forwarding only). */
   readonly units: Readonly<ConsumedUnits>;
+  /** The same units for the table and for each index (forwarding with `INDEXES` only). */
+  readonly consumed: ConsumedBreakdown;
   resetUnits(): void;
   /** Stores an item in an in-memory table, as a PutItem would. */
   putItem(tableName: string, item: AttributeMap): void;
@@ -58,7 +71,12 @@ interface AwsEndpoint {
 
 type DynamoDbMode =
   | { readonly kind: 'memory'; readonly tables: Readonly<Record<string, TableKeys>> }
-  | { readonly kind: 'forward'; readonly to: string };
+  | {
+      readonly kind: 'forward';
+      readonly to: string;
+      /** What each data call asks for: `TOTAL` (the default) or `INDEXES` (table and indexes apart). */
+      readonly capacity?: 'TOTAL' | 'INDEXES';
+    };
 
 const MAX_ITEMS_PER_TABLE = 20_000;
 const MAX_EXCHANGES = 500;
@@ -68,7 +86,7 @@ const MAX_EVENTS = 1_000;
 const HOP_BY_HOP = new Set(['content-length', 'connection', 'keep-alive', 'transfer-encoding']);
 
 /** DynamoDB data calls that take `ReturnConsumedCapacity`. */
-const METERED = new Set([
+const METERED: ReadonlySet<string> = new Set([
   'GetItem',
   'PutItem',
   'UpdateItem',
@@ -199,13 +217,54 @@ const forward = (
     outgoing.end(body);
   });
 
-const addUnits = (into: ConsumedUnits, consumed: unknown) => {
-  for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
-    const c = entry as { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number };
-    into.read += c.ReadCapacityUnits ?? 0;
-    into.write += c.WriteCapacityUnits ?? 0;
-    if (c.ReadCapacityUnits === undefined && c.WriteCapacityUnits === undefined)
-      into.read += c.CapacityUnits ?? 0;
+/** The calls that write: a figure DynamoDB Local gives as bare `CapacityUnits` is write units. */
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+interface Capacity {
+  readonly ReadCapacityUnits?: number;
+  readonly WriteCapacityUnits?: number;
+  readonly CapacityUnits?: number;
+}
+
+/** Adds one capacity figure: its read and write units, or its bare units as the call's kind. */
+const addCapacity = (into: ConsumedUnits, c: Capacity | undefined, operation: string) => {
+  if (!c) return;
+  into.read += c.ReadCapacityUnits ?? 0;
+  into.write += c.WriteCapacityUnits ?? 0;
+  if (c.ReadCapacityUnits === undefined && c.WriteCapacityUnits === undefined) {
+    if (WRITES.has(operation)) into.write += c.CapacityUnits ?? 0;
+    else into.read += c.CapacityUnits ?? 0;
+  }
+};
+
+const entriesOf = (consumed: unknown) =>
+  (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Array<
+    Capacity & {
+      readonly Table?: Capacity;
+      readonly GlobalSecondaryIndexes?: Record<string, Capacity>;
+      readonly LocalSecondaryIndexes?: Record<string, Capacity>;
+    }
+  >;
+
+const addUnits = (into: ConsumedUnits, consumed: unknown, operation: string) => {
+  for (const entry of entriesOf(consumed)) addCapacity(into, entry, operation);
+};
+
+/** Adds the table's and each index's units of an `INDEXES` answer. */
+const addBreakdown = (
+  into: { table: ConsumedUnits; indexes: Record<string, ConsumedUnits> },
+  consumed: unknown,
+  operation: string,
+) => {
+  for (const entry of entriesOf(consumed)) {
+    addCapacity(into.table, entry.Table, operation);
+    for (const [name, units] of Object.entries({
+      ...entry.GlobalSecondaryIndexes,
+      ...entry.LocalSecondaryIndexes,
+    })) {
+      into.indexes[name] ??= { read: 0, write: 0 };
+      addCapacity(into.indexes[name], units, operation);
+    }
   }
 };
 
@@ -221,17 +280,23 @@ const startAwsEndpoint = async (options: {
   readonly parameters?: Readonly<Record<string, string>>;
   readonly dynamodb: DynamoDbMode;
   readonly port?: number;
+  /** How many of the last calls to keep (500 unless told): enough for the longest request measured. */
+  readonly keepExchanges?: number;
 }): Promise<AwsEndpoint> => {
   const calls = new Map<string, number>();
   const exchanges: Exchange[] = [];
   const events: Array<Record<string, unknown>> = [];
   const units: ConsumedUnits = { read: 0, write: 0 };
+  const breakdown = { table: { read: 0, write: 0 }, indexes: {} as Record<string, ConsumedUnits> };
+  let recorded = 0;
   const parameters = options.parameters ?? {};
   const mode = options.dynamodb;
   const memory = mode.kind === 'memory' ? memoryTables(mode.tables) : undefined;
   const record = (exchange: Exchange) => {
+    recorded++;
     exchanges.push(exchange);
-    if (exchanges.length > MAX_EXCHANGES) exchanges.splice(0, exchanges.length - MAX_EXCHANGES);
+    const keep = options.keepExchanges ?? MAX_EXCHANGES;
+    if (exchanges.length > keep) exchanges.splice(0, exchanges.length - keep);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -275,7 +340,7 @@ const startAwsEndpoint = async (options: {
     }
     if (service.startsWith('DynamoDB') && mode.kind === 'forward') {
       if (METERED.has(operation))
-        body = Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'TOTAL' }));
+        body = Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: mode.capacity ?? 'TOTAL' }));
       const answered = await forward(mode.to, request, body);
       let output: Record<string, unknown> | null = null;
       try {
@@ -283,7 +348,10 @@ const startAwsEndpoint = async (options: {
       } catch {
         output = null;
       }
-      if (answered.status === 200 && output) addUnits(units, output.ConsumedCapacity);
+      if (answered.status === 200 && output) {
+        addUnits(units, output.ConsumedCapacity, operation);
+        addBreakdown(breakdown, output.ConsumedCapacity, operation);
+      }
       record({ operation, request: input, response: output });
       response.writeHead(answered.status, { ...answered.headers, 'content-length': answered.body.length });
       response.end(answered.body);
@@ -306,13 +374,22 @@ const startAwsEndpoint = async (options: {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
     exchanges,
+    get recorded() {
+      return recorded;
+    },
+    exchangesSince: (mark) => exchanges.slice(Math.max(0, exchanges.length - (recorded - mark))),
     events,
     get units() {
       return units;
     },
+    get consumed() {
+      return breakdown;
+    },
     resetUnits: () => {
       units.read = 0;
       units.write = 0;
+      breakdown.table = { read: 0, write: 0 };
+      breakdown.indexes = {};
     },
     putItem: (tableName, item) => {
       if (!memory) throw new Error('putItem needs the in-memory DynamoDB');
@@ -326,5 +403,13 @@ const startAwsEndpoint = async (options: {
   };
 };
 
-export type { AttributeMap, AwsEndpoint, ConsumedUnits, DynamoDbMode, Exchange, TableKeys };
-export { startAwsEndpoint };
+export type {
+  AttributeMap,
+  AwsEndpoint,
+  ConsumedBreakdown,
+  ConsumedUnits,
+  DynamoDbMode,
+  Exchange,
+  TableKeys,
+};
+export { METERED as DYNAMODB_DATA_CALLS, startAwsEndpoint };
