@@ -1,7 +1,8 @@
 /**
- * Child process of the load and start benchmarks: the devstack alone, through its public entry
+ * Child process of the load, start and bookings benchmarks: the devstack alone, through its public entry
  * (`startDevstack`), on free ports, over the bundles already in `dist/` (it does not build), with
- * a data folder given in BENCH_DATA_DIR. It prints `@@bench {"httpUrl", "readyMs", ...}` once
+ * a data folder given in BENCH_DATA_DIR (and the bootstrap admin of BENCH_BOOTSTRAP_ADMIN_EMAIL and
+ * BENCH_BOOTSTRAP_ADMIN_PASSWORD, when given). It prints `@@bench {"httpUrl", "readyMs", ...}` once
  * ready and stops everything, Java included, on SIGTERM or on an error nothing caught.
  */
 import { startDevstack } from '../../packages/devstack/src/index.ts';
@@ -12,6 +13,14 @@ const devstack = await startDevstack({
   build: false,
   httpPort: 0,
   ...(process.env.BENCH_DATA_DIR ? { dataDir: process.env.BENCH_DATA_DIR } : {}),
+  ...(process.env.BENCH_BOOTSTRAP_ADMIN_EMAIL && process.env.BENCH_BOOTSTRAP_ADMIN_PASSWORD
+    ? {
+        bootstrapAdmin: {
+          email: process.env.BENCH_BOOTSTRAP_ADMIN_EMAIL,
+          password: process.env.BENCH_BOOTSTRAP_ADMIN_PASSWORD,
+        },
+      }
+    : {}),
 });
 const ready = performance.now();
 console.log(
