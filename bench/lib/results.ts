@@ -4,7 +4,7 @@
  */
 import type { Summary } from './stats.ts';
 
-const METRICS = ['size', 'cold', 'warm', 'capacity', 'load', 'start', 'cost'] as const;
+const METRICS = ['size', 'cold', 'warm', 'capacity', 'bookings', 'load', 'start', 'cost'] as const;
 type MetricName = (typeof METRICS)[number];
 
 interface Environment {
@@ -102,6 +102,90 @@ interface CapacityResults {
   readonly seedMs: Readonly<Record<string, number>>;
 }
 
+interface UnitPair {
+  readonly read: number;
+  readonly write: number;
+}
+
+interface BookingCapacityMeasurement {
+  readonly operation: string;
+  readonly size: number;
+  /** Units DynamoDB Local reported for the table (`ReturnConsumedCapacity: INDEXES`). */
+  readonly table: UnitPair;
+  /** And for each index, by name. */
+  readonly indexes: Readonly<Record<string, UnitPair>>;
+  /** Write units by AWS's published rules, from the items written (`bench/lib/write-units.ts`). */
+  readonly awsWrites: {
+    readonly table: number;
+    readonly indexes: Readonly<Record<string, number>>;
+    /** Item by item: what it was, its key (ids as `<id>`), its bytes and units. */
+    readonly items?: ReadonlyArray<{
+      readonly action: string;
+      readonly key: string;
+      readonly bytes: number;
+      readonly table: number;
+      readonly indexes: number;
+    }>;
+  };
+  /** DynamoDB calls the function made. */
+  readonly calls: number;
+  /** Items those calls read (a GetItem's item, a Query's scanned items, those filtered out included). */
+  readonly itemsRead: number;
+  /** Items answered (a page's bookings or rooms, busy intervals; 1 otherwise). */
+  readonly items: number;
+}
+
+interface BookingSeed {
+  readonly size: number;
+  /** Items written: bookings, change records and calendar days. */
+  readonly items: number;
+  readonly rooms: number;
+  readonly users: number;
+  /** Bookings of the measured room, provider and user: the same at every size. */
+  readonly fixedBookings: number;
+  readonly cancelled: number;
+  readonly seedMs: number;
+}
+
+interface BookingCapacityResults {
+  readonly sizes: readonly number[];
+  readonly page: number;
+  readonly measurements: readonly BookingCapacityMeasurement[];
+  readonly seeds: readonly BookingSeed[];
+  /** DynamoDB Local's own units for a TransactWriteItems of one small Put and of two (AWS: 2 and 4). */
+  readonly localTransactions: { readonly oneItem: number; readonly twoItems: number };
+}
+
+interface RaceRound {
+  /** `overlapping`: 50 requests for overlapping intervals of one room; `disjoint`: 50 disjoint ones on one day. */
+  readonly scenario: 'overlapping' | 'disjoint';
+  readonly round: number;
+  readonly requests: number;
+  /** First request sent to last answer. */
+  readonly wallMs: number;
+  readonly requestsPerSecond: number;
+  /** Answers by status code (`error` for a request that got none). */
+  readonly statuses: Readonly<Record<string, number>>;
+  readonly latencyMs: Summary;
+  /** Busy intervals the room's availability shows on the day afterwards. */
+  readonly busyAfter: number;
+  /** The statuses expected (1 201 and 49 409, or 50 201) and as many busy intervals as 201s. */
+  readonly expected: boolean;
+}
+
+interface RaceResults {
+  readonly requests: number;
+  readonly users: number;
+  readonly rounds: readonly RaceRound[];
+}
+
+interface BookingsResults {
+  /** The write-unit goal of a 1-hour booking. */
+  readonly writeGoal: number;
+  readonly capacity?: BookingCapacityResults;
+  readonly race?: RaceResults;
+}
+
 interface LoadRun {
   readonly target: 'devstack' | 'ceiling';
   readonly operation: string;
@@ -193,6 +277,7 @@ interface BenchResults {
   readonly cold?: ColdResults;
   readonly warm?: WarmResults;
   readonly capacity?: CapacityResults;
+  readonly bookings?: BookingsResults;
   readonly load?: LoadResults;
   readonly start?: StartResults;
   readonly cost?: CostResults;
@@ -201,6 +286,10 @@ interface BenchResults {
 
 export type {
   BenchResults,
+  BookingCapacityMeasurement,
+  BookingCapacityResults,
+  BookingSeed,
+  BookingsResults,
   BundleRow,
   CapacityMeasurement,
   CapacityResults,
@@ -215,10 +304,13 @@ export type {
   LoadRun,
   MetricError,
   MetricName,
+  RaceResults,
+  RaceRound,
   RssPeak,
   SizeResults,
   StartResults,
   StepTime,
+  UnitPair,
   WarmResults,
   WarmRow,
 };
