@@ -3,8 +3,9 @@
  * measurement at a time), then `bench/results/<date>.json`, `docs/PERFORMANCE.md` and the charts
  * in `docs/performance/`, and a summary on the console.
  *
- * Order: bundle size, cold init, warm overhead, DynamoDB capacity, local load, devstack start and
- * `npm test` (last: its build step rewrites dist/), then the cost model from what was measured.
+ * Order: bundle size, cold init, warm overhead, DynamoDB capacity, the bookings capacity and race,
+ * local load, devstack start and `npm test` (last: its build step rewrites dist/), then the cost
+ * model from what was measured.
  * A benchmark that fails is recorded as an error and the run goes on; a budget that fails is a
  * FAIL in the report. The run exits 0 either way: the report is the output.
  *
@@ -49,7 +50,7 @@ const readResults = (file: string): BenchResults | null => {
 const measure = async (options: BenchOptions, results: Mutable<BenchResults>) => {
   // What size, cold, warm and capacity measure: a copy of the bundles, taken now, so a build
   // meanwhile (others share the machine) changes nothing under them. The report names `dist`.
-  const bundles = options.only.some((m) => ['size', 'cold', 'warm', 'capacity'].includes(m))
+  const bundles = options.only.some((m) => ['size', 'cold', 'warm', 'capacity', 'bookings'].includes(m))
     ? await snapshotBundles(
         options.dist,
         loadManifests().map((manifest) => manifest.name),
@@ -131,6 +132,15 @@ const measureSnapshot = async (options: BenchOptions, results: Mutable<BenchResu
   await step('capacity', async () => {
     const { measureCapacity } = await import('./capacity.ts');
     results.capacity = await measureCapacity({ sizes: options.capacitySizes, dist, log });
+  });
+  await step('bookings', async () => {
+    const { measureBookings } = await import('./bookings.ts');
+    results.bookings = await measureBookings({
+      sizes: options.bookingsSizes,
+      raceRounds: options.raceRounds,
+      dist,
+      log,
+    });
   });
   await step('load', async () => {
     const { measureLoad } = await import('./metrics/load.ts');

@@ -1,8 +1,8 @@
 /**
  * Command-line options of `npm run bench`.
  *
- * --only=size,cold,warm,capacity,load,start,cost   a subset (the rest is kept from the same day's file)
- * --dist=<dir>          the bundles to measure (size, cold, warm, capacity); default dist/
+ * --only=size,cold,warm,capacity,bookings,load,start,cost   a subset (the rest is kept from the same day's file)
+ * --dist=<dir>          the bundles to measure (size, cold, warm, capacity, bookings); default dist/
  * --compare=<dir>       other bundles measured beside them in the same run (size and cold init), as `before`
  * --label=<name>        the run's label; default `current`
  * --out=<file>          where the results go; default bench/results/<YYYY-MM-DD>.json
@@ -12,6 +12,7 @@
  * --no-npm-test         skip timing `npm test` (it rebuilds dist/)
  * --render-only         measure nothing: rewrite the report from the results file (--out)
  * --cold-runs=N, --warm-rounds=N (of 200 requests each), --load-seconds=N, --capacity-sizes=1000,50000, --start-runs=N
+ * --bookings-sizes=1000,50000, --race-rounds=N (of the 50-way race; 0 skips it)
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { repoRoot } from '../../packages/tooling/src/repo.ts';
@@ -32,6 +33,8 @@ interface BenchOptions {
   readonly warmRounds: number;
   readonly loadSeconds: number;
   readonly capacitySizes: readonly number[];
+  readonly bookingsSizes: readonly number[];
+  readonly raceRounds: number;
   readonly startRuns: number;
   readonly date: string;
 }
@@ -66,6 +69,8 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
     'warm-rounds',
     'load-seconds',
     'capacity-sizes',
+    'bookings-sizes',
+    'race-rounds',
     'start-runs',
   ];
   for (const arg of args) {
@@ -99,6 +104,11 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
     capacitySizes: (value(args, 'capacity-sizes') ?? '1000,50000')
       .split(',')
       .map((s) => positive(s, 0, 'capacity-sizes')),
+    bookingsSizes: (value(args, 'bookings-sizes') ?? '1000,50000')
+      .split(',')
+      .map((s) => positive(s, 0, 'bookings-sizes')),
+    raceRounds:
+      value(args, 'race-rounds') === '0' ? 0 : positive(value(args, 'race-rounds'), 5, 'race-rounds'),
     startRuns: positive(value(args, 'start-runs'), 3, 'start-runs'),
     date,
   };

@@ -4,7 +4,14 @@
  */
 import type { BenchResults } from '../lib/results.ts';
 import { beforeView, coldOf } from './before.ts';
-import { budgetedBytes, capacityUnits, overheadUs } from './summary.ts';
+import {
+  bookingAt,
+  bookingUnits,
+  budgetedBytes,
+  capacityUnits,
+  isBookingWrite,
+  overheadUs,
+} from './summary.ts';
 import { barChart, COLORS } from './svg-chart.ts';
 
 const grey = (kind: string) => (kind === 'service' ? undefined : COLORS.baseline);
@@ -96,6 +103,35 @@ const capacityChart = (r: BenchResults) => {
     })),
     format: (v) => (v >= 10 ? v.toFixed(0) : v.toFixed(1)),
     scale: 'log',
+    width: 900,
+  });
+};
+
+const bookingsChart = (r: BenchResults) => {
+  const capacity = r.bookings?.capacity;
+  if (!capacity || capacity.sizes.length === 0) return null;
+  const large = Math.max(...capacity.sizes);
+  const writes = [...new Set(capacity.measurements.map((m) => m.operation))].filter(isBookingWrite);
+  return barChart({
+    title: `Bookings: write units per write operation at ${large.toLocaleString('en')} bookings (log scale)`,
+    subtitle: `by AWS's pricing rules and as DynamoDB Local reports them; dashed: the goal for a 1-hour booking`,
+    series: [
+      { name: "AWS's rules", color: COLORS.ours },
+      { name: 'DynamoDB Local', color: COLORS.before },
+    ],
+    rows: writes.map((operation) => {
+      const m = bookingAt(capacity, operation, large);
+      const label = operation
+        .replace(/^POST \/v1\/bookings, /, 'create, ')
+        .replace(/^PATCH \/v1\/bookings\/\{id\}, /, '');
+      return {
+        label: label.length > 48 ? `${label.slice(0, 47)}…` : label,
+        values: m ? [bookingUnits(m).aws || null, bookingUnits(m).write || null] : [null, null],
+      };
+    }),
+    format: (v) => (v >= 10 ? v.toFixed(0) : v.toFixed(1)),
+    scale: 'log',
+    marker: { value: r.bookings?.writeGoal ?? 10, label: 'goal' },
     width: 900,
   });
 };
@@ -234,6 +270,7 @@ const renderCharts = (r: BenchResults, before: BenchResults | null): Record<stri
     'cold.svg': coldChart(r),
     'warm.svg': warmChart(r),
     'capacity.svg': capacityChart(r),
+    'bookings.svg': bookingsChart(r),
     'load.svg': loadChart(r),
     'start.svg': startChart(r),
     'cost.svg': costChart(r),

@@ -7,15 +7,21 @@
  */
 
 import { BUDGETED_OPERATIONS } from '../lib/budgets.ts';
-import type { BenchResults, RssPeak } from '../lib/results.ts';
+import type { BenchResults, BookingsResults, RssPeak } from '../lib/results.ts';
 import { ratio } from '../lib/stats.ts';
 import { beforeView, coldOf } from './before.ts';
 import { count, dollars, kib, mib, ms, seconds, times, us, verdict } from './format.ts';
 import {
+  bookingAt,
+  bookingUnits,
   budgetedBytes,
   capacityUnits,
+  HOUR_BOOKING,
+  isBookingWrite,
   isExportOfSharedBundle,
   overheadUs,
+  raceSummary,
+  statusList,
   summaryRows,
   warmPeers,
 } from './summary.ts';
@@ -257,6 +263,186 @@ const capacitySection = (r: BenchResults) => {
         ', ',
       )}) with tickets from 200 reporters, one of whom (the caller of the lists) always has exactly 50 and one provider always 30 assigned, so a list that reads only the caller's index partitions reads the same items at every size; pages are ${capacity.page} items. The seeded tickets are copies of templates the bundle wrote itself, one per status, unassigned and assigned to the provider, read back through the bundle, with their ids, reporter and times replaced, so the bench never learns the store's format; to assign them, the provider's role reaches the tickets service as in AWS (the users bundle registers it and an admin changes its role, the publisher bundle publishes the outbox items of those writes, and the tickets bundle receives the events its manifest subscribes to). The baseline is the Scan-based list of seed 004: scan the table with a filter on the reporter (the attribute the template holds it in) until a page is full, through the same stand-in; its cost grows with the table. Units are DynamoDB Local's report. **Caveat:** DynamoDB Local reports 16 write units for the create (a TransactWriteItems of the ticket and its outbox item, with two index entries); by DynamoDB's pricing rules (2 write units per KB per item in a transaction) it is 8, so the measured write cost, and the cost model that uses it, may be twice what AWS bills.`,
   ].join('\n');
+};
+
+/** A number of units as the report writes them: whole, or with one decimal. */
+const units = (value: number | undefined) =>
+  value === undefined || !Number.isFinite(value)
+    ? 'n/a'
+    : Number.isInteger(value)
+      ? String(value)
+      : value.toFixed(1);
+
+/**
+ * Section 8, from the bookings results alone (`npm run bench:bookings` prints it too).
+ *
+ * @example
+ * console.log(bookingsSection(results.bookings));
+ */
+const bookingsSection = (bookings: BookingsResults | undefined) => {
+  if (!bookings) return '## 8. Bookings: capacity and the 50-way race\n\nNot measured in this run.';
+  const lines = ['## 8. Bookings: capacity and the 50-way race', ''];
+  const capacity = bookings.capacity;
+  if (capacity) {
+    const operations = [...new Set(capacity.measurements.map((m) => m.operation))];
+    const sizes = capacity.sizes;
+    const large = Math.max(...sizes);
+    const rows = operations.map((operation) => {
+      const at = sizes.map((size) => bookingAt(capacity, operation, size));
+      const totals = at.map((m) => (m ? bookingUnits(m) : undefined));
+      const same = totals.every(
+        (t) =>
+          t !== undefined &&
+          t.read === totals[0]?.read &&
+          t.write === totals[0]?.write &&
+          t.aws === totals[0]?.aws,
+      );
+      const last = at.at(-1);
+      const byIndex = last
+        ? Object.entries(last.indexes)
+            .filter(([, u]) => u.read > 0 || u.write > 0)
+            .map(
+              ([name, u]) =>
+                `${name} ${[u.read ? `R ${units(u.read)}` : '', u.write ? `W ${units(u.write)}` : ''].filter(Boolean).join(' ')}`,
+            )
+            .join(', ') || '—'
+        : 'n/a';
+      return [
+        operation === HOUR_BOOKING ? `**${operation}**` : operation,
+        ...at.flatMap((m, i) => {
+          const t = totals[i];
+          return m && t
+            ? [
+                `${units(m.table.read)} + ${units(t.indexRead)}`,
+                `${units(m.table.write)} + ${units(t.indexWrite)}`,
+              ]
+            : ['n/a', 'n/a'];
+        }),
+        totals
+          .map((t) => (t ? `${units(t.aws - t.awsIndexes)} + ${units(t.awsIndexes)}` : 'n/a'))
+          .join(' / '),
+        at.map((m) => (m ? `${m.calls} / ${count(m.itemsRead)} / ${m.items}` : 'n/a')).join(' · '),
+        byIndex,
+        isBookingWrite(operation) ? verdict(same) : same ? 'yes' : '**no**',
+      ];
+    });
+    const hours = sizes.map((size) => bookingAt(capacity, HOUR_BOOKING, size));
+    const hourUnits = hours.map((m) => (m ? bookingUnits(m) : undefined));
+    const worst = Math.max(...hourUnits.map((t) => t?.aws ?? Number.NaN));
+    const seeds = capacity.seeds;
+    lines.push(
+      table(
+        [
+          'operation',
+          ...sizes.flatMap((size) => [
+            `${count(size)}: RCU table + indexes`,
+            `${count(size)}: WCU table + indexes`,
+          ]),
+          `WCU by AWS's rules, table + indexes (${sizes.map(count).join(' / ')})`,
+          `calls / items read / answered (${sizes.map(count).join(' · ')})`,
+          `index units at ${count(large)}`,
+          'same at both sizes',
+        ],
+        rows,
+      ),
+      '',
+      `**The goal, at most ${bookings.writeGoal} write units for a 1-hour booking:** ${verdict(hourUnits.length > 0 && worst <= bookings.writeGoal)} by AWS's pricing rules, ${hourUnits
+        .map(
+          (t, i) =>
+            `${t ? units(t.aws) : 'n/a'} at ${count(sizes[i] ?? 0)} bookings (table ${t ? units(t.aws - t.awsIndexes) : 'n/a'}, indexes ${t ? units(t.awsIndexes) : 'n/a'})`,
+        )
+        .join(', ')}. DynamoDB Local reports ${hourUnits
+        .map((t) =>
+          t
+            ? `${units(t.write)} (table ${units(t.write - t.indexWrite)}, indexes ${units(t.indexWrite)})`
+            : 'n/a',
+        )
+        .join(
+          ' and ',
+        )}, ${hourUnits.every((t) => t && t.write <= bookings.writeGoal) ? 'also within it' : 'over it'}: its transactional figures are not AWS's (in this run a TransactWriteItems of one small Put reported ${units(capacity.localTransactions.oneItem)} units and one of two Puts ${units(capacity.localTransactions.twoItems)}, where AWS charges 2 and 4).`,
+      ...(() => {
+        const shown = operations
+          .filter((operation) => operation === HOUR_BOOKING || operation.includes('holding 90 bookings'))
+          .flatMap((operation) =>
+            (bookingAt(capacity, operation, large)?.awsWrites.items ?? []).map((item) => ({
+              operation,
+              item,
+            })),
+          );
+        return shown.length === 0
+          ? []
+          : [
+              '',
+              `What a 1-hour booking writes at ${count(large)} bookings, item by item, by AWS's rules (a calendar day stays under 1 KB however full):`,
+              '',
+              table(
+                ['booking', 'action', 'item (key)', 'bytes', 'table units', 'index units'],
+                shown.map(({ operation, item }) => [
+                  operation === HOUR_BOOKING ? 'on the measured day' : 'on a day holding 90',
+                  item.action,
+                  `\`${item.key}\``,
+                  count(item.bytes),
+                  units(item.table),
+                  units(item.indexes),
+                ]),
+              ),
+            ];
+      })(),
+      '',
+      chart('bookings.svg', 'Bookings: write units per write operation'),
+      '',
+      `**Method.** \`bench/metrics/bookings-capacity.ts\` sends API Gateway v2 events to the bookings bundle as it ships (its \`handler\` export, in a process of its own with the environment its manifest declares), whose DynamoDB endpoint is the bench's AWS stand-in forwarding every call to DynamoDB Local with \`ReturnConsumedCapacity: INDEXES\` added: an operation's figures are the units DynamoDB Local reported for every call the function made while serving that one request, for the table and for its indexes (by-user, by-provider, by-kind, by-type) apart. *WCU by AWS's rules* works the same writes out from the items on the wire (\`bench/lib/write-units.ts\`): 2 units per KB of each item a transaction puts or checks, 1 per KB of each index entry written (two when its index key moves), the item's size as DynamoDB counts it. *Items read* counts a GetItem's item and every item a Query scanned, those its filter dropped included. Read units are DynamoDB Local's figures: a Query that finds no item reports 0 there (the free-room search's calendar reads of days nobody booked), so the search's calls are shown beside them. For each size a fresh table is seeded (${seeds
+        .map((seed) => `${count(seed.size)} bookings, ${count(seed.items)} items, in ${seconds(seed.seedMs)}`)
+        .join(
+          '; ',
+        )}) with bookings from 60 days back to 120 ahead in ${seeds[0]?.rooms ?? 120} rooms of four types, created through the bundle by 12 providers, for ${count(seeds[0]?.users ?? 401)} users, a tenth of them cancelled. The measured partitions hold the same ${count(seeds[0]?.fixedBookings ?? 0)} bookings at every size: the measured provider has two rooms, the measured meeting room (240 bookings over its days, 4 on the day the measured bookings go to, 90 quarter-hours filling a day to 22:30) and another (60); the measured user has 50 (10 in the measured room, 20 past); the other bookings are other users' in other providers' rooms, so the lists of the measured user and provider read the same items at every size, while an admin's lists read the partition of every booking (by-kind) and the free-room search (the meeting rooms, oldest first, until ${capacity.page} are free) meets more busy rooms as the table fills. **What the seeding writes:** each booking item and its change records are copies of templates the bundle wrote and read back through its API (a 1-hour, a 15-minute and a cancelled booking), with their ids, people and times replaced, so their format stays the store's; each calendar day (\`ROOM#<id>\` / \`DAY#<date>\`: \`version\` and \`intervals\`, every live booking's interval as two big-endian uint32 epoch minutes) is built from the layout the store documents, which the bench checks against a day the bundle wrote before seeding, and after seeding the bundle lists a seeded booking of the measured user and reads the 4 seeded intervals of the measured day back. No Idempotency-Key records are seeded (they last 24 hours). The measured requests, in this order at each size: the creates (the 1-hour one at 10:00 on the measured day), a get, two reschedules and a cancel of that booking, then the lists (pages of ${capacity.page}), the search (10:00 to 12:00, three days ahead) and the measured room's availability.`,
+    );
+  }
+  const race = bookings.race;
+  if (race) {
+    const rows = race.rounds.map((round) => [
+      round.scenario,
+      String(round.round),
+      ms(round.wallMs),
+      count(round.requestsPerSecond),
+      statusList(round.statuses),
+      `${ms(round.latencyMs.median)} / ${ms(round.latencyMs.max)}`,
+      String(round.busyAfter),
+      round.expected ? 'yes' : '**no**',
+    ]);
+    const summaries = (['overlapping', 'disjoint'] as const).map((scenario) => ({
+      scenario,
+      ...raceSummary(race, scenario),
+    }));
+    lines.push(
+      '',
+      '### The 50-way race',
+      '',
+      table(
+        [
+          'scenario',
+          'round',
+          'wall time',
+          'req/s',
+          'answers',
+          'latency median / max',
+          'busy intervals after',
+          'as expected',
+        ],
+        rows,
+      ),
+      '',
+      summaries
+        .map(
+          (s2) =>
+            `**${s2.scenario}**: median ${ms(s2.wallMs)} for ${race.requests} requests, ${count(s2.requestsPerSecond)} req/s; ${statusList(s2.statuses)} over ${s2.rounds.length} rounds, ${s2.asExpected} of them as expected ${verdict(s2.asExpected === s2.rounds.length)}.`,
+        )
+        .join(' '),
+      '',
+      `**Method.** \`bench/metrics/bookings-race.ts\` starts the devstack alone in a child process (as the load benchmark does, with a bootstrap admin), registers ${race.users} users through the API, and has the admin offer one room. After an unmeasured warm-up, each round fires ${race.requests} \`POST /v1/bookings\` at once (the users in turn, \`fetch\` from the bench process) through the gateway, the users authorizer and the bookings function to DynamoDB Local, on a day of its own: *overlapping*, intervals of the room that all overlap (10:00 + i minutes, an hour long), of which exactly one may win; *disjoint*, 15-minute intervals a minute apart on one day (06:00 + 16·i minutes), all of which may win, though they all write the same calendar day and so serialize on it through the service's retries. The wall time runs from the first request sent to the last answer; afterwards the room's availability that day, read through the API, must show as many busy intervals as there were 201s. Two cores serve the bench, the devstack and Java at once, so these are a laptop's figures, not AWS's (where the same item also answers \`TransactionConflict\`, which the store retries).`,
+    );
+  }
+  return lines.join('\n');
 };
 
 const loadSection = (r: BenchResults) => {
@@ -534,7 +720,7 @@ const renderMarkdown = (
     '',
     `Written by \`npm run bench\` (\`bench/run.ts\`) on ${r.date}; do not edit by hand, except the "What changed" block, which the next run keeps. The figures of this run are in \`${resultsFile}\`.`,
     '',
-    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,load,start,cost\`; \`--dist=<dir>\` measures another set of bundles (size, cold init, warm overhead and capacity), \`--compare=<dir>\` a second set beside them in the same run (size and cold init${(r.size?.compareDist ?? r.cold?.compareDist) ? '; the before/after below was run so, against the pre-optimisation snapshot' : ''}); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
+    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,bookings,load,start,cost\` (the bookings part alone also with \`npm run bench:bookings\`); \`--dist=<dir>\` measures another set of bundles (size, cold init, warm overhead and capacity), \`--compare=<dir>\` a second set beside them in the same run (size and cold init${(r.size?.compareDist ?? r.cold?.compareDist) ? '; the before/after below was run so, against the pre-optimisation snapshot' : ''}); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
     '',
     summarySection(r),
     '',
@@ -552,10 +738,12 @@ const renderMarkdown = (
     '',
     costSection(r),
     '',
+    bookingsSection(r.bookings),
+    '',
     beforeAfterSection(r, before, existing),
     '',
     environmentSection(r),
     '',
   ].join('\n');
 
-export { renderMarkdown };
+export { bookingsSection, renderMarkdown };

@@ -4,8 +4,18 @@
  */
 
 import { BENCH_BUDGET_MS, BUDGETED_OPERATIONS } from '../lib/budgets.ts';
-import type { BenchResults, BundleRow, CapacityResults, WarmResults, WarmRow } from '../lib/results.ts';
-import { ratio } from '../lib/stats.ts';
+import type {
+  BenchResults,
+  BookingCapacityMeasurement,
+  BookingCapacityResults,
+  BundleRow,
+  CapacityResults,
+  RaceResults,
+  RaceRound,
+  WarmResults,
+  WarmRow,
+} from '../lib/results.ts';
+import { median, ratio } from '../lib/stats.ts';
 import { count, dollars, kib, mib, ms, seconds, times, us } from './format.ts';
 
 interface SummaryRow {
@@ -169,6 +179,149 @@ const capacityRows = (r: BenchResults): SummaryRow[] => {
   ];
 };
 
+/** A bookings measurement's units in all: read and write as DynamoDB Local reported them, and the
+ * write units by AWS's rules; table and indexes added up. */
+const bookingUnits = (m: BookingCapacityMeasurement) => {
+  const indexes = Object.values(m.indexes);
+  const indexRead = indexes.reduce((sum, u) => sum + u.read, 0);
+  const indexWrite = indexes.reduce((sum, u) => sum + u.write, 0);
+  const awsIndexes = Object.values(m.awsWrites.indexes).reduce((sum, u) => sum + u, 0);
+  return {
+    read: m.table.read + indexRead,
+    write: m.table.write + indexWrite,
+    indexRead,
+    indexWrite,
+    aws: m.awsWrites.table + awsIndexes,
+    awsIndexes,
+  };
+};
+
+const bookingAt = (capacity: BookingCapacityResults, operation: string, size: number) =>
+  capacity.measurements.find((m) => m.operation === operation && m.size === size);
+
+/** The measured 1-hour booking's operation name. */
+const HOUR_BOOKING = 'POST /v1/bookings, 1 hour';
+
+/** Writes: every create, reschedule and cancel. */
+const isBookingWrite = (operation: string) => operation.startsWith('POST ') || operation.startsWith('PATCH ');
+
+/** Operations of the bookings capacity whose units differ between two sizes (Local's or AWS's). */
+const bookingsThatDiffer = (capacity: BookingCapacityResults, small: number, large: number) =>
+  [...new Set(capacity.measurements.map((m) => m.operation))].filter((operation) => {
+    const a = bookingAt(capacity, operation, small);
+    const b = bookingAt(capacity, operation, large);
+    if (!a || !b) return true;
+    const [ua, ub] = [bookingUnits(a), bookingUnits(b)];
+    return ua.read !== ub.read || ua.write !== ub.write || ua.aws !== ub.aws;
+  });
+
+const raceSummary = (race: RaceResults, scenario: RaceRound['scenario']) => {
+  const rounds = race.rounds.filter((round) => round.scenario === scenario);
+  const statuses: Record<string, number> = {};
+  for (const round of rounds)
+    for (const [status, n] of Object.entries(round.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+  return {
+    rounds,
+    wallMs: median(rounds.map((round) => round.wallMs)),
+    requestsPerSecond: median(rounds.map((round) => round.requestsPerSecond)),
+    statuses,
+    asExpected: rounds.filter((round) => round.expected).length,
+  };
+};
+
+const statusList = (statuses: Readonly<Record<string, number>>) =>
+  Object.entries(statuses)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([status, n]) => `${n}×${status}`)
+    .join(' ');
+
+const bookingsRows = (r: BenchResults): SummaryRow[] => {
+  const bookings = r.bookings;
+  if (!bookings) return [];
+  const rows: SummaryRow[] = [];
+  const capacity = bookings.capacity;
+  if (capacity && capacity.sizes.length > 0) {
+    const [small, large] = [Math.min(...capacity.sizes), Math.max(...capacity.sizes)];
+    const hours = capacity.sizes.flatMap((size) => {
+      const m = bookingAt(capacity, HOUR_BOOKING, size);
+      return m ? [{ size, ...bookingUnits(m) }] : [];
+    });
+    const worst = Math.max(...hours.map((h) => h.aws));
+    const alike = hours.every((h) => h.aws === hours[0]?.aws && h.write === hours[0]?.write);
+    const shown = alike ? hours.slice(0, 1) : hours;
+    const where = (h: (typeof hours)[number]) => (alike ? 'at every size' : `at ${count(h.size)}`);
+    rows.push({
+      metric: `Bookings, write units of a 1-hour booking (${capacity.sizes.map(count).join(' and ')} bookings)`,
+      figure: shown
+        .map(
+          (h) =>
+            `${h.aws} by AWS's rules ${where(h)} (table ${h.aws - h.awsIndexes} + indexes ${h.awsIndexes})`,
+        )
+        .join('; '),
+      baseline: `DynamoDB Local reports ${shown.map((h) => `${h.write} (table ${h.write - h.indexWrite} + indexes ${h.indexWrite})`).join(', ')}`,
+      ratio: times(ratio(worst, bookings.writeGoal)),
+      budget: `≤ ${bookings.writeGoal} write units`,
+      pass: hours.length > 0 && worst <= bookings.writeGoal,
+    });
+    if (capacity.sizes.length >= 2) {
+      const differ = bookingsThatDiffer(capacity, small, large);
+      const writes = [...new Set(capacity.measurements.map((m) => m.operation))].filter(isBookingWrite);
+      const writesDiffer = differ.filter(isBookingWrite);
+      rows.push({
+        metric: `Bookings, ${writes.length} writes (creates, a replay, reschedules, a cancel), ${count(small)} vs ${count(large)} bookings`,
+        figure:
+          writesDiffer.length === 0
+            ? 'the same units at both sizes'
+            : `${writesDiffer.length} differ: ${writesDiffer.join('; ')}`,
+        baseline: `1-hour booking ${hours.map((h) => h.aws).join(' -> ')} by AWS's rules, ${hours.map((h) => h.write).join(' -> ')} as Local reports`,
+        ratio: times(writesDiffer.length === 0 ? 1 : Number.NaN),
+        budget: 'same cost at both sizes',
+        pass: writesDiffer.length === 0,
+      });
+      const readsDiffer = differ.filter((operation) => !isBookingWrite(operation));
+      const reads = [...new Set(capacity.measurements.map((m) => m.operation))].filter(
+        (o) => !isBookingWrite(o),
+      );
+      rows.push({
+        metric: `Bookings, ${reads.length} gets, lists, searches and availability reads, ${count(small)} vs ${count(large)} bookings`,
+        figure:
+          readsDiffer.length === 0
+            ? 'the same units at both sizes'
+            : `${reads.length - readsDiffer.length} the same; ${readsDiffer
+                .map((operation) => {
+                  const a = bookingAt(capacity, operation, small);
+                  const b = bookingAt(capacity, operation, large);
+                  return `${operation}: ${a ? bookingUnits(a).read : 'n/a'} -> ${b ? bookingUnits(b).read : 'n/a'} RCU (${a?.calls ?? 'n/a'} -> ${b?.calls ?? 'n/a'} calls, ${a?.itemsRead ?? 'n/a'} -> ${b?.itemsRead ?? 'n/a'} items read)`;
+                })
+                .join('; ')}`,
+        baseline: '—',
+        ratio: '—',
+        budget: '— (see section 8)',
+        pass: null,
+      });
+    }
+  }
+  const race = bookings.race;
+  if (race) {
+    for (const scenario of ['overlapping', 'disjoint'] as const) {
+      const summary = raceSummary(race, scenario);
+      if (summary.rounds.length === 0) continue;
+      rows.push({
+        metric: `Bookings race, ${race.requests} concurrent POST /v1/bookings, ${scenario === 'overlapping' ? 'overlapping intervals of one room' : 'disjoint intervals of one room and day'} (devstack, ${summary.rounds.length} rounds)`,
+        figure: `${ms(summary.wallMs)} wall, ${count(summary.requestsPerSecond)} req/s (medians); ${statusList(summary.statuses)} in all`,
+        baseline: '—',
+        ratio: '—',
+        budget:
+          scenario === 'overlapping'
+            ? `1×201 and ${race.requests - 1}×409 each round, one busy interval`
+            : `${race.requests}×201 each round, as many busy intervals`,
+        pass: summary.asExpected === summary.rounds.length,
+      });
+    }
+  }
+  return rows;
+};
+
 const loadRows = (r: BenchResults): SummaryRow[] => {
   const load = r.load;
   if (!load) return [];
@@ -253,6 +406,7 @@ const summaryRows = (r: BenchResults): SummaryRow[] => [
   ...coldRows(r),
   ...warmRows(r),
   ...capacityRows(r),
+  ...bookingsRows(r),
   ...loadRows(r),
   ...startRows(r),
   ...costRows(r),
@@ -269,4 +423,17 @@ const summaryRows = (r: BenchResults): SummaryRow[] => [
 ];
 
 export type { SummaryRow };
-export { budgetedBytes, capacityUnits, isExportOfSharedBundle, overheadUs, summaryRows, warmPeers };
+export {
+  bookingAt,
+  bookingUnits,
+  budgetedBytes,
+  capacityUnits,
+  HOUR_BOOKING,
+  isBookingWrite,
+  isExportOfSharedBundle,
+  overheadUs,
+  raceSummary,
+  statusList,
+  summaryRows,
+  warmPeers,
+};

@@ -1,0 +1,60 @@
+/**
+ * The bookings benchmark: the DynamoDB capacity of every rooms and bookings operation at 1,000 and
+ * 50,000 bookings, through the bookings bundle (`bench/metrics/bookings-capacity.ts`), and the
+ * 50-way race on the devstack (`bench/metrics/bookings-race.ts`). `npm run bench` runs it as its
+ * `bookings` step; `npm run bench:bookings` runs it alone and prints the report's section.
+ *
+ * Usage: npx tsx bench/bookings.ts [--sizes=1000,50000] [--rounds=5] [--no-race] [--json=<file>]
+ */
+import { writeFileSync } from 'node:fs';
+import { BOOKING_WRITE_GOAL } from './lib/budgets.ts';
+import type { BookingsResults } from './lib/results.ts';
+
+const RACE_REQUESTS = 50;
+const RACE_USERS = 10;
+
+/**
+ * Measures the bookings capacity at every size, then the race, one after the other.
+ *
+ * @example
+ * const bookings = await measureBookings({ sizes: [1000, 50000], raceRounds: 5, log: console.log });
+ */
+const measureBookings = async (options: {
+  readonly sizes: readonly number[];
+  readonly raceRounds: number;
+  readonly dist?: string;
+  readonly log: (line: string) => void;
+}): Promise<BookingsResults> => {
+  const { measureBookingCapacity } = await import('./metrics/bookings-capacity.ts');
+  const capacity = await measureBookingCapacity({
+    sizes: options.sizes,
+    ...(options.dist ? { dist: options.dist } : {}),
+    log: options.log,
+  });
+  if (options.raceRounds === 0) return { writeGoal: BOOKING_WRITE_GOAL, capacity };
+  const { measureRace } = await import('./metrics/bookings-race.ts');
+  const race = await measureRace({
+    rounds: options.raceRounds,
+    requests: RACE_REQUESTS,
+    users: RACE_USERS,
+    log: options.log,
+  });
+  return { writeGoal: BOOKING_WRITE_GOAL, capacity, race };
+};
+
+const argument = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+
+const main = async () => {
+  const sizes = (argument('sizes') ?? '1000,50000').split(',').map(Number);
+  const raceRounds = process.argv.includes('--no-race') ? 0 : Number(argument('rounds') ?? 5);
+  const bookings = await measureBookings({ sizes, raceRounds, log: console.log });
+  const json = argument('json');
+  if (json) writeFileSync(json, `${JSON.stringify(bookings, null, 2)}\n`);
+  const { bookingsSection } = await import('./report/markdown.ts');
+  console.log(`\n${bookingsSection(bookings)}`);
+};
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) await main();
+
+export { measureBookings };
