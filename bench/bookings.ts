@@ -34,6 +34,7 @@ const measureBookings = async (options: {
   if (options.raceRounds === 0) return { writeGoal: BOOKING_WRITE_GOAL, capacity };
   const { measureRace } = await import('./metrics/bookings-race.ts');
   const race = await measureRace({
+    ...(options.dist ? { dist: options.dist } : {}),
     rounds: options.raceRounds,
     requests: RACE_REQUESTS,
     users: RACE_USERS,

@@ -1,7 +1,7 @@
 /**
- * The 50-way race on the devstack: 50 concurrent `POST /v1/bookings` through its HTTP gateway (the
- * users authorizer, the bookings function's worker, DynamoDB Local), in two scenarios, several
- * rounds each, every round on a day of its own:
+ * The 50-way race on the devstack (over the bundles measured): 50 concurrent `POST /v1/bookings`
+ * through its HTTP gateway (the users authorizer, the bookings function's worker, DynamoDB Local),
+ * in two scenarios, several rounds each, every round on a day of its own:
  *
  * - **overlapping**: 50 intervals of one room that all overlap one another (10:00 + i minutes, an
  *   hour long): exactly one may win, 1 × 201 and 49 × 409 expected;
@@ -26,6 +26,8 @@ const DAY_MS = 86_400_000;
 const PASSWORD = 'correct horse battery staple';
 
 interface RaceOptions {
+  /** The bundles the devstack runs (`dist/` unless told). */
+  readonly dist?: string;
   readonly rounds: number;
   readonly requests: number;
   readonly users: number;
@@ -71,6 +73,7 @@ const measureRace = async (options: RaceOptions): Promise<RaceResults> => {
     BENCH_DATA_DIR: dataDir,
     BENCH_BOOTSTRAP_ADMIN_EMAIL: admin.email,
     BENCH_BOOTSTRAP_ADMIN_PASSWORD: admin.password,
+    ...(options.dist ? { BENCH_DIST_DIR: options.dist } : {}),
   });
   try {
     const { message } = await child.ready;

@@ -1,7 +1,7 @@
 /**
  * Child process of the load, start and bookings benchmarks: the devstack alone, through its public entry
- * (`startDevstack`), on free ports, over the bundles already in `dist/` (it does not build), with
- * a data folder given in BENCH_DATA_DIR (and the bootstrap admin of BENCH_BOOTSTRAP_ADMIN_EMAIL and
+ * (`startDevstack`), on free ports, over the bundles already in `dist/` or in BENCH_DIST_DIR (it
+ * does not build), with a data folder given in BENCH_DATA_DIR (and the bootstrap admin of BENCH_BOOTSTRAP_ADMIN_EMAIL and
  * BENCH_BOOTSTRAP_ADMIN_PASSWORD, when given). It prints `@@bench {"httpUrl", "readyMs", ...}` once
  * ready and stops everything, Java included, on SIGTERM or on an error nothing caught.
  */
@@ -13,6 +13,7 @@ const devstack = await startDevstack({
   build: false,
   httpPort: 0,
   ...(process.env.BENCH_DATA_DIR ? { dataDir: process.env.BENCH_DATA_DIR } : {}),
+  ...(process.env.BENCH_DIST_DIR ? { distDir: process.env.BENCH_DIST_DIR } : {}),
   ...(process.env.BENCH_BOOTSTRAP_ADMIN_EMAIL && process.env.BENCH_BOOTSTRAP_ADMIN_PASSWORD
     ? {
         bootstrapAdmin: {
