@@ -8,14 +8,15 @@
 /**
  * What a service's domain may import besides itself and its service's `errors.ts`: the shared
  * modules that hold no I/O (principals and roles, the error classes, the clock, the event
- * envelopes and catalog, the cursor codec, `once`, e-mail addresses, the users-directory ports),
+ * envelopes and catalog, the cursor codec, `once`, e-mail addresses, `If-Match` preconditions,
+ * the users-directory ports),
  * whether or not they exist yet, and the one pure Node built-in the domain uses, node:crypto
  * (randomUUID, createHash, randomBytes).
  */
 const DOMAIN_MAY_IMPORT = [
   '^services/$1/src/domain/',
   '^services/$1/src/errors\\.ts$',
-  '^packages/shared/src/(auth|errors|clock|cursor|once|email)\\.ts$',
+  '^packages/shared/src/(auth|errors|clock|cursor|once|email|precondition)\\.ts$',
   '^packages/shared/src/events/[^/]+\\.ts$',
   '^packages/shared/src/users-directory/ports\\.ts$',
   '^(node:)?crypto$',

@@ -10,8 +10,8 @@ import { loadSecret } from '@tessera/shared/secrets';
 import { createDirectoryStore } from '@tessera/shared/users-directory';
 import { createBookingStore } from '#adapters/booking-store';
 import { config } from '#config';
-import { jitteredPause } from '#domain/pause';
 import type { Dependencies } from '#domain/ports';
+import { jitteredRetries } from '#domain/retry';
 
 const settings = config();
 
@@ -24,7 +24,7 @@ const dependencies: Dependencies = {
   directory: createDirectoryStore(client, settings.TABLE_NAME),
   cursors: createCursorCodec(() => loadSecret(settings.CURSOR_SECRET)),
   clock: systemClock,
-  pause: jitteredPause,
+  retries: jitteredRetries(),
 };
 
 export { client, dependencies, logger };

@@ -5,10 +5,10 @@
  * - `ROOM#<id>` / `ROOM`: a room, in `by-kind` (`kind` = `ROOM`) and `by-type` (`typeKey` =
  *   `TYPE#<type>`), both sorted by `sortKey` = `<createdAt>#<id>`; `closingUntil` while a deletion
  *   holds it.
- * - `ROOM#<id>` / `DAY#<yyyy-mm-dd>`: the room's calendar for one UTC day: `intervals`, the whole
- *   interval of each live booking touching the day as big-endian uint32 pairs of epoch minutes (8
- *   bytes each; at most 98 fit a day, so the item stays under 1 KB and a write costs 2 units in a
- *   transaction however many bookings the room has), and its `version`.
+ * - `ROOM#<id>` / `TOMBSTONE`: a deleted room's provider, so its bookings stay listable by room.
+ * - `ROOM#<id>` / `DAY#<yyyy-mm-dd>`: the room's calendar for one UTC day (`#domain/calendar`):
+ *   `h<hour>`, `p<cell>` and `s<cell>` numbers and a `version`, a few hundred bytes however many
+ *   bookings the room has, so a write costs 2 units in a transaction.
  * - `BOOKING#<id>` / `BOOKING`: a booking, in `by-user` (`userKey`), `by-provider` (`providerKey`)
  *   and `by-kind` (`kind` = `BOOKING`), sorted by `sortKey` = `<startTime>#<id>`.
  * - `BOOKING#<id>` / `CHANGE#<version>`: the audit trail, one record per change, each carrying the
@@ -18,23 +18,22 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { recordWithEvents } from '@tessera/shared/events';
+import type { TesseraEvent } from '@tessera/shared/events';
+import { CARRIED_EVENTS_ATTRIBUTE, recordWithEvents } from '@tessera/shared/outbox';
 import { conditionalWrite, type OutcomeItem, queryPage, transactWrite } from '@tessera/shared/store';
 import type { StoredBooking } from '#domain/booking';
-import type { Interval } from '#domain/interval';
+import { cellCountsByHour, type DayPieces, type DayState } from '#domain/calendar-cells';
 import type {
   BookingSource,
   BookingStore,
   CalendarWrite,
   ChangeRecord,
-  DayCalendar,
   IdempotencyRecord,
   Key,
   StoredRoom,
@@ -50,6 +49,7 @@ type Item = Record<string, unknown>;
 const TRANSACTION_ATTEMPTS = 8;
 
 const roomKey = (id: string) => ({ pk: `ROOM#${id}`, sk: 'ROOM' });
+const tombstoneKey = (id: string) => ({ pk: `ROOM#${id}`, sk: 'TOMBSTONE' });
 const dayKey = (roomId: string, day: string) => ({ pk: `ROOM#${roomId}`, sk: `DAY#${day}` });
 const bookingKey = (id: string) => ({ pk: `BOOKING#${id}`, sk: 'BOOKING' });
 const changeKey = (bookingId: string, version: number) => ({
@@ -61,25 +61,94 @@ const idempotencyKey = (userId: string, key: string) => ({
   sk: 'IDEMPOTENCY',
 });
 
-/** The calendar's intervals as 8 bytes each: start and end, big-endian uint32 epoch minutes. */
-const encodeIntervals = (intervals: readonly Interval[]): Uint8Array => {
-  const bytes = new Uint8Array(intervals.length * 8);
-  const view = new DataView(bytes.buffer);
-  intervals.forEach((interval, i) => {
-    view.setUint32(i * 8, interval.start);
-    view.setUint32(i * 8 + 4, interval.end);
-  });
-  return bytes;
+/**
+ * A day of a room's calendar as attributes: `h<hour>` (-1 for an hour one booking holds whole, else
+ * the count of cell pieces in it), `p<cell>` (a prefix's end, minutes into the cell) and `s<cell>`
+ * (a suffix's start), and `version`. At most 24 hours and 2 x 96 cell attributes of a few bytes each.
+ */
+const toDayState = (day: string, item: Item | undefined): DayState => {
+  const hours: Record<number, number> = {};
+  const cells: Record<number, { prefixEnd?: number; suffixStart?: number }> = {};
+  for (const [name, value] of Object.entries(item ?? {})) {
+    const match = /^([hps])(\d{1,2})$/.exec(name);
+    if (!match || typeof value !== 'number') continue;
+    const index = Number(match[2]);
+    if (match[1] === 'h') {
+      if (value !== 0) hours[index] = value;
+      continue;
+    }
+    const held = (cells[index] ??= {});
+    if (match[1] === 'p') held.prefixEnd = value;
+    else held.suffixStart = value;
+  }
+  return { day, version: item ? Number(item.version ?? 0) : 0, hours, cells };
 };
 
-const decodeIntervals = (value: unknown): Interval[] => {
-  if (!(value instanceof Uint8Array)) return [];
-  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
-  const intervals: Interval[] = [];
-  for (let offset = 0; offset + 8 <= value.byteLength; offset += 8) {
-    intervals.push({ start: view.getUint32(offset), end: view.getUint32(offset + 4) });
+const dayAttributes = (state: DayState): Item => ({
+  ...Object.fromEntries(Object.entries(state.hours).map(([hour, count]) => [`h${hour}`, count])),
+  ...Object.fromEntries(
+    Object.entries(state.cells).flatMap(([cell, held]) => [
+      ...(held.prefixEnd === undefined ? [] : [[`p${cell}`, held.prefixEnd]]),
+      ...(held.suffixStart === undefined ? [] : [[`s${cell}`, held.suffixStart]]),
+    ]),
+  ),
+});
+
+/**
+ * The update that takes a piece: each whole hour it needs must be free (`h` absent or 0) and set to
+ * -1; each hour it needs cells of must not be held whole, and counts them; each cell's prefix or
+ * suffix must be free and clear of the other side's piece in that cell.
+ */
+const takeUpdate = (pieces: DayPieces) => {
+  const conditions: string[] = [];
+  const sets: string[] = [];
+  const adds: string[] = ['version :one'];
+  const values: Item = { ':one': 1, ':zero': 0 };
+  for (const hour of pieces.fullHours) {
+    conditions.push(`(attribute_not_exists(h${hour}) OR h${hour} = :zero)`);
+    sets.push(`h${hour} = :whole`);
+    values[':whole'] = -1;
   }
-  return intervals;
+  for (const [hour, count] of cellCountsByHour(pieces)) {
+    conditions.push(`(attribute_not_exists(h${hour}) OR h${hour} >= :zero)`);
+    adds.push(`h${hour} :n${hour}`);
+    values[`:n${hour}`] = count;
+  }
+  for (const piece of pieces.cells) {
+    const c = piece.cell;
+    if ('prefixEnd' in piece) {
+      conditions.push(`attribute_not_exists(p${c}) AND (attribute_not_exists(s${c}) OR s${c} >= :p${c})`);
+      sets.push(`p${c} = :p${c}`);
+      values[`:p${c}`] = piece.prefixEnd;
+    } else {
+      conditions.push(`attribute_not_exists(s${c}) AND (attribute_not_exists(p${c}) OR p${c} <= :s${c})`);
+      sets.push(`s${c} = :s${c}`);
+      values[`:s${c}`] = piece.suffixStart;
+    }
+  }
+  return {
+    UpdateExpression: `${sets.length > 0 ? `SET ${sets.join(', ')} ` : ''}ADD ${adds.join(', ')}`,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeValues: values,
+  };
+};
+
+/** The update that frees a piece its booking holds: no condition, the booking's version guards it. */
+const freeUpdate = (pieces: DayPieces) => {
+  const removes = [
+    ...pieces.fullHours.map((hour) => `h${hour}`),
+    ...pieces.cells.map((piece) => ('prefixEnd' in piece ? `p${piece.cell}` : `s${piece.cell}`)),
+  ];
+  const adds = ['version :one'];
+  const values: Item = { ':one': 1 };
+  for (const [hour, count] of cellCountsByHour(pieces)) {
+    adds.push(`h${hour} :n${hour}`);
+    values[`:n${hour}`] = -count;
+  }
+  return {
+    UpdateExpression: `${removes.length > 0 ? `REMOVE ${removes.join(', ')} ` : ''}ADD ${adds.join(', ')}`,
+    ExpressionAttributeValues: values,
+  };
 };
 
 const roomItem = (room: Room): Item => ({
@@ -131,19 +200,38 @@ const toBooking = (item: Item): StoredBooking => ({
   paymentToken: typeof item.paymentToken === 'string' ? item.paymentToken : null,
 });
 
-const toChange = (item: Item): ChangeRecord => ({
-  version: Number(item.version),
-  action: item.action as ChangeRecord['action'],
-  fromStatus: (item.fromStatus ?? null) as ChangeRecord['fromStatus'],
-  toStatus: item.toStatus as ChangeRecord['toStatus'],
-  startTime: String(item.startTime),
-  endTime: String(item.endTime),
-  amount: Number(item.amount),
-  actorId: typeof item.actorId === 'string' ? item.actorId : null,
-  actorRole: (item.actorRole ?? null) as ChangeRecord['actorRole'],
-  requestId: String(item.requestId),
-  at: String(item.at),
-});
+/**
+ * A change record as stored: who and what always; when, from which request and the booking after
+ * the change from its first event (every booking event carries the booking), so nothing is stored
+ * twice and a record with its events stays near 1 KB; a change with no event (a new title) keeps
+ * them itself.
+ */
+const changeItem = (change: ChangeRecord, events: readonly TesseraEvent[]): Item => {
+  const { version, action, fromStatus, actorId, actorRole } = change;
+  return events.length > 0 ? { version, action, fromStatus, actorId, actorRole } : { ...change };
+};
+
+const toChange = (item: Item): ChangeRecord => {
+  const first = (item[CARRIED_EVENTS_ATTRIBUTE] as Item[] | undefined)?.[0]?.detail as Item | undefined;
+  const booking = (first?.data as Item | undefined)?.booking as Item | undefined;
+  const from =
+    first && booking
+      ? { ...booking, at: first.occurredAt, requestId: first.correlationId, toStatus: booking.status }
+      : item;
+  return {
+    version: Number(item.version),
+    action: item.action as ChangeRecord['action'],
+    fromStatus: (item.fromStatus ?? null) as ChangeRecord['fromStatus'],
+    toStatus: from.toStatus as ChangeRecord['toStatus'],
+    startTime: String(from.startTime),
+    endTime: String(from.endTime),
+    amount: Number(from.amount),
+    actorId: typeof item.actorId === 'string' ? item.actorId : null,
+    actorRole: (item.actorRole ?? null) as ChangeRecord['actorRole'],
+    requestId: String(from.requestId),
+    at: String(from.at),
+  };
+};
 
 /** The index partition of a booking list: the index and its key attribute and value. */
 const partitionOf = (source: BookingSource): { index: string; attribute: string; value: string } => {
@@ -173,29 +261,56 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
     onConditionFailed: 'room-unavailable',
   });
 
-  const dayPut = (roomId: string, write: CalendarWrite): OutcomeItem<'calendar-changed'> => ({
-    Put: {
-      TableName: tableName,
-      Item: {
-        ...dayKey(roomId, write.day),
-        version: write.expectedVersion + 1,
-        ...(write.intervals.length > 0 ? { intervals: encodeIntervals(write.intervals) } : {}),
-      },
-      ...(write.expectedVersion === 0
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : {
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': write.expectedVersion },
-          }),
-    },
-    onConditionFailed: 'calendar-changed',
-  });
+  const dayWrite = (roomId: string, write: CalendarWrite): OutcomeItem<'taken' | 'calendar-changed'> => {
+    switch (write.kind) {
+      case 'take':
+        return {
+          Update: {
+            TableName: tableName,
+            Key: dayKey(roomId, write.pieces.day),
+            ...takeUpdate(write.pieces),
+          },
+          onConditionFailed: 'taken',
+        };
+      case 'free':
+        return {
+          Update: {
+            TableName: tableName,
+            Key: dayKey(roomId, write.pieces.day),
+            ...freeUpdate(write.pieces),
+          },
+        };
+      case 'replace':
+        return {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...dayKey(roomId, write.next.day),
+              ...dayAttributes(write.next),
+              version: write.expectedVersion + 1,
+            },
+            ...(write.expectedVersion === 0
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: 'version = :version',
+                  ExpressionAttributeValues: { ':version': write.expectedVersion },
+                }),
+          },
+          onConditionFailed: 'calendar-changed',
+        };
+    }
+  };
 
   const changePut = (
     bookingId: string,
     change: ChangeRecord,
     events: Parameters<typeof recordWithEvents>[2],
-  ) => recordWithEvents(tableName, { ...changeKey(bookingId, change.version), ...change }, events);
+  ) =>
+    recordWithEvents(
+      tableName,
+      { ...changeKey(bookingId, change.version), ...changeItem(change, events) },
+      events,
+    );
 
   const queryDays = async (roomId: string, from: string, to: string): Promise<Item[]> => {
     const items: Item[] = [];
@@ -216,13 +331,15 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
     return items;
   };
 
+  const getRoom = async (id: string): Promise<StoredRoom | null> => {
+    const result = await client.send(
+      new GetCommand({ TableName: tableName, Key: roomKey(id), ConsistentRead: true }),
+    );
+    return result.Item ? toRoom(result.Item) : null;
+  };
+
   return {
-    async getRoom(id) {
-      const result = await client.send(
-        new GetCommand({ TableName: tableName, Key: roomKey(id), ConsistentRead: true }),
-      );
-      return result.Item ? toRoom(result.Item) : null;
-    },
+    getRoom,
 
     async createRoom(room) {
       await client.send(
@@ -276,17 +393,46 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       );
     },
 
-    deleteRoom(id, until, now) {
-      return conditionalWrite(
-        client,
-        new DeleteCommand({
+    async deleteRoom(id, until, now) {
+      const room = await getRoom(id);
+      if (!room) return 'stale';
+      // The room goes; a tombstone keeps its provider, so an admin's list of its bookings still finds them.
+      return transactWrite(client, [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: roomKey(id),
+            ConditionExpression: 'closingUntil = :until AND closingUntil > :now',
+            ExpressionAttributeValues: { ':until': until, ':now': now.toISOString() },
+          },
+          onConditionFailed: 'stale',
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...tombstoneKey(id),
+              roomId: id,
+              providerId: room.providerId,
+              deletedAt: now.toISOString(),
+            },
+          },
+        },
+      ]);
+    },
+
+    async providerOfRoom(id) {
+      const result = await client.send(
+        new QueryCommand({
           TableName: tableName,
-          Key: roomKey(id),
-          ConditionExpression: 'closingUntil = :until AND closingUntil > :now',
-          ExpressionAttributeValues: { ':until': until, ':now': now.toISOString() },
+          KeyConditionExpression: 'pk = :pk AND sk >= :room',
+          ExpressionAttributeValues: { ':pk': `ROOM#${id}`, ':room': 'ROOM' },
+          ConsistentRead: true,
         }),
-        'stale',
       );
+      const item =
+        result.Items?.find((i) => i.sk === 'ROOM') ?? result.Items?.find((i) => i.sk === 'TOMBSTONE');
+      return typeof item?.providerId === 'string' ? item.providerId : null;
     },
 
     async listRooms({ type, limit, startKey }) {
@@ -323,15 +469,13 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       const byDay = new Map(
         (await queryDays(roomId, first, last)).map((item) => [String(item.sk).slice(4), item]),
       );
-      return days.map((day): DayCalendar => {
-        const item = byDay.get(day);
-        return { day, version: item ? Number(item.version) : 0, intervals: decodeIntervals(item?.intervals) };
-      });
+      return days.map((day) => toDayState(day, byDay.get(day)));
     },
 
-    async hasIntervalEndingAfter(roomId, fromDay, after) {
-      const days = await queryDays(roomId, fromDay, '9999-12-31');
-      return days.some((item) => decodeIntervals(item.intervals).some((interval) => interval.end > after));
+    async calendarFrom(roomId, fromDay) {
+      return (await queryDays(roomId, fromDay, '9999-12-31')).map((item) =>
+        toDayState(String(item.sk).slice(4), item),
+      );
     },
 
     async getBooking(id) {
@@ -356,7 +500,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
 
     createBooking({ booking, calendar, change, events, idempotency, now }) {
       const { paymentToken: _token, ...shown } = booking;
-      const items: OutcomeItem<'key-taken' | 'room-unavailable' | 'calendar-changed'>[] = [
+      const items: OutcomeItem<'key-taken' | 'room-unavailable' | 'taken' | 'calendar-changed'>[] = [
         ...(idempotency
           ? [
               {
@@ -378,7 +522,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
             ]
           : []),
         roomCheck(booking.roomId, now),
-        ...calendar.map((write) => dayPut(booking.roomId, write)),
+        ...calendar.map((write) => dayWrite(booking.roomId, write)),
         {
           Put: {
             TableName: tableName,
@@ -392,7 +536,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
     },
 
     changeBooking({ next, expectedVersion, calendar, checkRoom, change, events, now }) {
-      const items: OutcomeItem<'stale' | 'room-unavailable' | 'calendar-changed'>[] = [
+      const items: OutcomeItem<'stale' | 'room-unavailable' | 'taken' | 'calendar-changed'>[] = [
         {
           Put: {
             TableName: tableName,
@@ -403,7 +547,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
           onConditionFailed: 'stale',
         },
         ...(checkRoom ? [roomCheck(next.roomId, now)] : []),
-        ...calendar.map((write) => dayPut(next.roomId, write)),
+        ...calendar.map((write) => dayWrite(next.roomId, write)),
         changePut(next.id, change, events),
       ];
       return transactWrite(client, items, { attempts: TRANSACTION_ATTEMPTS });
@@ -458,4 +602,4 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
   };
 };
 
-export { createBookingStore, decodeIntervals, encodeIntervals };
+export { createBookingStore, toDayState };

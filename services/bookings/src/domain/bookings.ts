@@ -3,11 +3,11 @@
  * time drive (confirm, fail, expire), plus the audit trail.
  *
  * No two live bookings of a room overlap, whatever arrives at once: each room has one calendar item
- * per UTC day holding the intervals of the live bookings that touch it, at a version. A booking
- * reads the days its interval touches, checks for overlap, and writes the days back *conditional on
- * the versions it read*, together with the booking, its change record and its events, in one
- * transaction (ADR 0026). Two requests that read the same day cannot both write it: the loser's
- * condition fails, it reads again, and finds the winner's interval (409) or room beside it (retry).
+ * per UTC day, made of 15-minute cells and whole hours (`calendar.ts`). A booking reads the days
+ * its interval touches and checks for overlap (a 409 at once), then takes its cells and hours in a
+ * write *conditional on each of them being free*, together with the booking, its change record and
+ * its events, in one transaction (ADR 0026). Two bookings that need the same minute cannot both
+ * commit; bookings of one day that need different cells never fail each other.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '@tessera/shared/auth';
@@ -40,12 +40,13 @@ import {
   publicBooking,
   type StoredBooking,
 } from './booking.ts';
+import { applyPieces, conflictIn, type DayState, EMPTY, piecesOf } from './calendar.ts';
 import {
   checkBookingInterval,
+  DAY_MINUTES,
   daysOf,
   durationMinutes,
   type Interval,
-  overlaps,
   sameInterval,
   toIso,
 } from './interval.ts';
@@ -54,15 +55,12 @@ import type {
   CalendarWrite,
   ChangeAction,
   ChangeRecord,
-  DayCalendar,
   Dependencies,
   IdempotencyRecord,
   StoredRoom,
 } from './ports.ts';
 import { amountFor } from './pricing.ts';
 
-/** How often a request re-reads a calendar that changed under it before answering 503. */
-const CALENDAR_ATTEMPTS = 40;
 /** How often a change re-reads a booking another writer changed under it. */
 const VERSION_ATTEMPTS = 5;
 const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
@@ -78,25 +76,85 @@ const SYSTEM: Actor = { actorId: null, actorRole: null };
 const interval = (i: Interval) => ({ startTime: toIso(i.start), endTime: toIso(i.end) });
 
 /**
- * The calendar days to write to free `remove` and take `add` (either may be absent), or the live
- * interval `add` would overlap. Each day keeps every live interval touching it, by start.
+ * The calendar writes that free `remove` and take `add` (either may be absent), from the days as
+ * read, or the busy stretch `add` would overlap. A day only freed or only taken is a `free` or a
+ * `take` (guarded cell by cell in the store); a day both freed and taken (a reschedule within it)
+ * is a `replace` at the version read.
  */
 const planCalendar = (
-  days: readonly DayCalendar[],
+  days: readonly DayState[],
   change: { readonly remove?: Interval | undefined; readonly add?: Interval | undefined },
 ): { readonly writes: readonly CalendarWrite[] } | { readonly conflict: Interval } => {
-  const writes: CalendarWrite[] = [];
-  for (const day of days) {
-    let intervals = day.intervals.filter((i) => !(change.remove && sameInterval(i, change.remove)));
-    if (change.add && daysOf(change.add).includes(day.day)) {
-      const add = change.add;
-      const conflict = intervals.find((i) => overlaps(i, add));
-      if (conflict) return { conflict };
-      intervals = [...intervals, add].sort((a, b) => a.start - b.start);
-    }
-    writes.push({ day: day.day, expectedVersion: day.version, intervals });
+  const freed = new Map((change.remove ? piecesOf(change.remove) : []).map((p) => [p.day, p]));
+  const taken = new Map((change.add ? piecesOf(change.add) : []).map((p) => [p.day, p]));
+  const afterFreeing = days.map((day) => {
+    const pieces = freed.get(day.day);
+    return pieces ? applyPieces(day, pieces, -1) : day;
+  });
+  if (change.add) {
+    const conflict = conflictIn(afterFreeing, change.add);
+    if (conflict) return { conflict };
   }
+  const writes: CalendarWrite[] = [];
+  days.forEach((day, i) => {
+    const free = freed.get(day.day);
+    const take = taken.get(day.day);
+    if (free && take) {
+      writes.push({
+        kind: 'replace',
+        expectedVersion: day.version,
+        next: applyPieces(afterFreeing[i] ?? day, take, 1),
+      });
+    } else if (free) writes.push({ kind: 'free', pieces: free });
+    else if (take) writes.push({ kind: 'take', pieces: take });
+  });
   return { writes };
+};
+
+/**
+ * The 409 for an overlap, naming the whole busy stretch it overlaps: a stretch that reaches the edge
+ * of the days read goes on into the days around them (a booking lasts at most 30 days, so 31 days
+ * each way is as far as it can go). Adjacent bookings show as one stretch: it says when, not whose.
+ */
+const overlapError = async (
+  deps: Pick<Dependencies, 'store'>,
+  roomId: string,
+  conflict: Interval,
+  read: readonly DayState[],
+): Promise<BookingOverlapError> => {
+  let states = [...read];
+  let stretch = conflict;
+  for (let step = 0; step < 31; step++) {
+    const wider: string[] = [];
+    const first = states.map((d) => d.day).sort()[0];
+    const last = states
+      .map((d) => d.day)
+      .sort()
+      .at(-1);
+    if (
+      first &&
+      stretch.start % DAY_MINUTES === 0 &&
+      daysOf({ start: stretch.start, end: stretch.start + 1 })[0] === first
+    )
+      wider.push(daysOf({ start: stretch.start - 1, end: stretch.start })[0] as string);
+    if (
+      last &&
+      stretch.end % DAY_MINUTES === 0 &&
+      daysOf({ start: stretch.end - 1, end: stretch.end })[0] === last
+    )
+      wider.push(daysOf({ start: stretch.end, end: stretch.end + 1 })[0] as string);
+    if (wider.length === 0) break;
+    states = [
+      ...states,
+      ...(await Promise.all(
+        wider.map(async (day) => (await deps.store.calendar(roomId, [day]))[0] ?? EMPTY(day)),
+      )),
+    ];
+    const grown = conflictIn(states, stretch);
+    if (!grown || (grown.start === stretch.start && grown.end === stretch.end)) break;
+    stretch = grown;
+  }
+  return new BookingOverlapError(interval(stretch));
 };
 
 const touchedDays = (...intervals: (Interval | undefined)[]): string[] =>
@@ -186,11 +244,12 @@ const assertRoomOpen = (room: StoredRoom | null, now: Date): StoredRoom => {
  * 3. Read the days the interval touches; an overlap is a 409 naming the interval it overlaps.
  * 4. Write the days (at the versions read), the booking, its change record with `booking.created`
  *    and `room.availability_changed`, the room check and the key, in one transaction.
- * 5. A day changed meanwhile: back to 3 (pausing a little more each time). The key taken meanwhile:
+ * 5. A day changed meanwhile: back to 3 (pausing a little more each time, for up to 5 s, then 503).
+ *    The key taken meanwhile:
  *    the other request's result replays.
  */
 const createBooking = async (
-  deps: Pick<Dependencies, 'store' | 'directory' | 'clock' | 'pause'>,
+  deps: Pick<Dependencies, 'store' | 'directory' | 'clock' | 'retries'>,
   caller: Principal,
   input: CreateInput,
   options: { readonly correlationId: string; readonly idempotencyKey?: string | undefined },
@@ -252,13 +311,15 @@ const createBooking = async (
           expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_SECONDS,
         };
 
-  for (let attempt = 1; attempt <= CALENDAR_ATTEMPTS; attempt++) {
-    const plan = planCalendar(await deps.store.calendar(room.id, daysOf(wanted)), { add: wanted });
+  const pacer = deps.retries();
+  for (;;) {
+    const days = await deps.store.calendar(room.id, daysOf(wanted));
+    const plan = planCalendar(days, { add: wanted });
     if ('conflict' in plan) {
       // The overlap may be this very key's booking, made by a twin request a moment ago.
       const kept = key === undefined ? null : await liveRecord(deps, caller.userId, key);
       if (kept) return replayOf(kept, requestHash);
-      throw new BookingOverlapError(interval(plan.conflict));
+      throw await overlapError(deps, room.id, plan.conflict, days);
     }
     const outcome = await deps.store.createBooking({
       booking,
@@ -278,11 +339,13 @@ const createBooking = async (
       }
       case 'room-unavailable':
         return roomUnavailable(deps, room.id);
+      case 'taken':
       case 'calendar-changed':
-        await deps.pause(attempt);
+        // Someone took part of the interval since the read: reading again names it (or, if it was
+        // freed again meanwhile, books).
+        if (!(await pacer.wait())) throw new CalendarContendedError();
     }
   }
-  throw new CalendarContendedError();
 };
 
 const getBooking = async (
@@ -314,7 +377,7 @@ type Step =
  * reads again (a 412 instead under an `If-Match` naming versions).
  */
 const changeBooking = async (
-  deps: Pick<Dependencies, 'store' | 'clock' | 'pause'>,
+  deps: Pick<Dependencies, 'store' | 'clock' | 'retries'>,
   decide: (current: StoredBooking, now: Date) => Promise<Step> | Step,
   options: {
     readonly actor: Actor;
@@ -324,7 +387,8 @@ const changeBooking = async (
   },
 ): Promise<{ readonly booking: Booking; readonly changed: boolean }> => {
   let versionRaces = 0;
-  for (let attempt = 1; attempt <= CALENDAR_ATTEMPTS; attempt++) {
+  const pacer = deps.retries();
+  for (;;) {
     const current = await options.load();
     const now = deps.clock.now();
     const step = await decide(current, now);
@@ -332,8 +396,16 @@ const changeBooking = async (
     let calendar: readonly CalendarWrite[] = [];
     const days = touchedDays(step.remove, step.add);
     if (days.length > 0) {
-      const plan = planCalendar(await deps.store.calendar(current.roomId, days), step);
-      if ('conflict' in plan) throw new BookingOverlapError(interval(plan.conflict));
+      const read = await deps.store.calendar(current.roomId, days);
+      const plan = planCalendar(read, step);
+      if ('conflict' in plan) {
+        // Named from the calendar without this booking's own old interval.
+        const freed = step.remove ? new Map(piecesOf(step.remove).map((p) => [p.day, p])) : new Map();
+        const others = read.map((day) =>
+          freed.has(day.day) ? applyPieces(day, freed.get(day.day), -1) : day,
+        );
+        throw await overlapError(deps, current.roomId, plan.conflict, others);
+      }
       calendar = plan.writes;
     }
     const shown = publicBooking(step.next);
@@ -357,11 +429,11 @@ const changeBooking = async (
         break;
       case 'room-unavailable':
         return roomUnavailable(deps, current.roomId);
+      case 'taken':
       case 'calendar-changed':
-        await deps.pause(attempt);
+        if (!(await pacer.wait())) throw new CalendarContendedError();
     }
   }
-  throw new CalendarContendedError();
 };
 
 const nextVersion = (current: StoredBooking, now: Date, changes: Partial<StoredBooking>): StoredBooking => ({
@@ -377,7 +449,7 @@ const nextVersion = (current: StoredBooking, now: Date, changes: Partial<StoredB
  * one transaction, and prices the new one at the room's current price.
  */
 const updateBooking = async (
-  deps: Pick<Dependencies, 'store' | 'clock' | 'pause'>,
+  deps: Pick<Dependencies, 'store' | 'clock' | 'retries'>,
   caller: Principal,
   id: string,
   changes: {
@@ -495,7 +567,7 @@ const moveTo = (
  * interval is free at once. A cancelled booking answers as it is.
  */
 const cancelBooking = async (
-  deps: Pick<Dependencies, 'store' | 'clock' | 'pause'>,
+  deps: Pick<Dependencies, 'store' | 'clock' | 'retries'>,
   caller: Principal,
   id: string,
   options: { readonly precondition?: Precondition | undefined; readonly correlationId: string },
@@ -530,7 +602,7 @@ const cancelBooking = async (
 const systemMove =
   (to: 'CONFIRMED' | 'PAYMENT_FAILED' | 'EXPIRED') =>
   (
-    deps: Pick<Dependencies, 'store' | 'clock' | 'pause'>,
+    deps: Pick<Dependencies, 'store' | 'clock' | 'retries'>,
     id: string,
     options: { readonly correlationId: string },
   ): Promise<{ readonly booking: Booking; readonly changed: boolean }> =>
@@ -566,7 +638,8 @@ interface ListQuery {
 
 /**
  * Which index partition a caller's list reads: a user their own bookings, a provider those of their
- * rooms, an admin all (or, for one room, its provider's, narrowed to the room). Always a Query.
+ * rooms, an admin all (or, for one room, even a deleted one, its provider's, narrowed to the room).
+ * Always a Query.
  */
 const sourceOf = async (
   deps: Pick<Dependencies, 'store'>,
@@ -576,8 +649,8 @@ const sourceOf = async (
   if (caller.role === 'user') return { index: 'by-user', userId: caller.userId };
   if (caller.role === 'provider') return { index: 'by-provider', providerId: caller.userId };
   if (roomId === undefined) return { index: 'by-kind' };
-  const room = await deps.store.getRoom(roomId);
-  return room ? { index: 'by-provider', providerId: room.providerId } : null;
+  const providerId = await deps.store.providerOfRoom(roomId);
+  return providerId ? { index: 'by-provider', providerId } : null;
 };
 
 /**

@@ -8,7 +8,7 @@ import type { CursorCodec } from '@tessera/shared/cursor';
 import type { TesseraEvent } from '@tessera/shared/events';
 import type { UserDirectory } from '@tessera/shared/users-directory/ports';
 import type { Booking, BookingStatus, StoredBooking } from './booking.ts';
-import type { Interval } from './interval.ts';
+import type { DayPieces, DayState } from './calendar.ts';
 import type { Room } from './room.ts';
 
 type Key = Readonly<Record<string, unknown>>;
@@ -19,21 +19,16 @@ interface StoredRoom extends Room {
   readonly closingUntil: string | null;
 }
 
-/** One room's calendar for one UTC day: the intervals of the live bookings that touch it. */
-interface DayCalendar {
-  readonly day: string;
-  /** 0 while the day has never been written. */
-  readonly version: number;
-  /** The whole interval of each live booking that touches the day, by start. */
-  readonly intervals: readonly Interval[];
-}
-
-/** A day's calendar to write, if it is still at `expectedVersion`. */
-interface CalendarWrite {
-  readonly day: string;
-  readonly expectedVersion: number;
-  readonly intervals: readonly Interval[];
-}
+/**
+ * A write of one day of a room's calendar (ADR 0026): `take` a piece, guarded cell by cell (it fails
+ * only if the piece's cells or hours are held); `free` a piece the booking holds (no guard: its
+ * booking's version guards it); or `replace` the whole day with `next` if it is still at
+ * `expectedVersion` (a reschedule that frees and takes within the same day).
+ */
+type CalendarWrite =
+  | { readonly kind: 'take'; readonly pieces: DayPieces }
+  | { readonly kind: 'free'; readonly pieces: DayPieces }
+  | { readonly kind: 'replace'; readonly expectedVersion: number; readonly next: DayState };
 
 type ChangeAction =
   | 'created'
@@ -74,8 +69,10 @@ interface IdempotencyClaim {
   readonly expiresAt: number;
 }
 
-type CreateOutcome = 'written' | 'key-taken' | 'room-unavailable' | 'calendar-changed';
-type ChangeOutcome = 'written' | 'stale' | 'room-unavailable' | 'calendar-changed';
+/** `taken`: a cell or hour a `take` needs is held (an overlap, at the moment of the write). */
+type CreateOutcome = 'written' | 'key-taken' | 'room-unavailable' | 'taken' | 'calendar-changed';
+/** `calendar-changed`: a day a `replace` read has changed since. */
+type ChangeOutcome = 'written' | 'stale' | 'room-unavailable' | 'taken' | 'calendar-changed';
 
 /** One index partition a booking list reads. */
 type BookingSource =
@@ -92,17 +89,22 @@ interface BookingStore {
   fenceRoom(id: string, expectedVersion: number, until: string, now: Date): Promise<'written' | 'stale'>;
   /** Lifts the fence set with `until`. */
   unfenceRoom(id: string, until: string): Promise<void>;
-  /** Deletes the room if it is still held by the fence set with `until` and that fence has not lapsed. */
+  /**
+   * Deletes the room if it is still held by the fence set with `until` and that fence has not lapsed,
+   * leaving a tombstone with its provider.
+   */
   deleteRoom(id: string, until: string, now: Date): Promise<'written' | 'stale'>;
+  /** The provider of a room, or of a deleted room (from its tombstone); null for an id never used. */
+  providerOfRoom(id: string): Promise<string | null>;
   listRooms(query: {
     readonly type?: string | undefined;
     readonly limit: number;
     readonly startKey?: Key | undefined;
   }): Promise<{ readonly rooms: readonly Room[]; readonly keys: readonly Key[]; readonly more: boolean }>;
   /** The room's calendar for these days, in their order (a day never written is version 0, empty). */
-  calendar(roomId: string, days: readonly string[]): Promise<readonly DayCalendar[]>;
-  /** Whether any interval in the room's calendar from `fromDay` on ends after `after`. */
-  hasIntervalEndingAfter(roomId: string, fromDay: string, after: Interval['end']): Promise<boolean>;
+  calendar(roomId: string, days: readonly string[]): Promise<readonly DayState[]>;
+  /** The room's calendar from `fromDay` on, every day ever written. */
+  calendarFrom(roomId: string, fromDay: string): Promise<readonly DayState[]>;
 
   getBooking(id: string): Promise<StoredBooking | null>;
   getIdempotency(userId: string, key: string): Promise<IdempotencyRecord | null>;
@@ -146,15 +148,20 @@ interface BookingStore {
   ): Promise<{ readonly changes: readonly ChangeRecord[]; readonly lastKey: Key | undefined }>;
 }
 
-/** Waits before a retry that lost a race (real time, not the clock: it paces requests, it is not a rule). */
-type Pause = (attempt: number) => Promise<void>;
+/** One request's retries after lost races: `wait` pauses before the next, or answers false when the budget is spent. */
+interface RetryPacer {
+  wait(): Promise<boolean>;
+}
+
+/** Starts the pacing of one request's retries. */
+type Retries = () => RetryPacer;
 
 interface Dependencies {
   readonly store: BookingStore;
   readonly directory: UserDirectory;
   readonly cursors: CursorCodec;
   readonly clock: Clock;
-  readonly pause: Pause;
+  readonly retries: Retries;
 }
 
 export type {
@@ -165,11 +172,11 @@ export type {
   ChangeOutcome,
   ChangeRecord,
   CreateOutcome,
-  DayCalendar,
   Dependencies,
   IdempotencyClaim,
   IdempotencyRecord,
   Key,
-  Pause,
+  Retries,
+  RetryPacer,
   StoredRoom,
 };

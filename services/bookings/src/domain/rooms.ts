@@ -20,16 +20,8 @@ import {
   RoomNotFoundError,
   StaleVersionError,
 } from '../errors.ts';
-import {
-  busyWithin,
-  checkWindow,
-  DAY_MINUTES,
-  daysOf,
-  type Interval,
-  minuteOf,
-  overlaps,
-  toIso,
-} from './interval.ts';
+import { busyAcross, conflictIn } from './calendar.ts';
+import { busyWithin, checkWindow, daysOf, type Interval, minuteOf, toIso } from './interval.ts';
 import type { Dependencies, Key, StoredRoom } from './ports.ts';
 import { isKnownCurrency } from './pricing.ts';
 import { assertMayManage, ROOM_FIELDS, type Room, type RoomChanges } from './room.ts';
@@ -149,10 +141,10 @@ const deleteRoom = async (
     const until = new Date(now.getTime() + FENCE_SECONDS * 1000).toISOString();
     if ((await deps.store.fenceRoom(id, current.version, until, now)) !== 'written') continue;
     const nowMinute = minuteOf(now);
-    // A live booking lasts at most 30 days, so one that has not ended touches a day from 30 days ago on.
-    const fromDay =
-      daysOf({ start: nowMinute - 31 * DAY_MINUTES, end: nowMinute - 31 * DAY_MINUTES + 1 })[0] ?? '';
-    if (await deps.store.hasIntervalEndingAfter(id, fromDay, nowMinute)) {
+    // A live booking that has not ended holds time from today on, in today's calendar or later ones.
+    const today = daysOf({ start: nowMinute, end: nowMinute + 1 })[0] ?? '';
+    const days = await deps.store.calendarFrom(id, today);
+    if (busyAcross(days).some((busy) => busy.end > nowMinute)) {
       await deps.store.unfenceRoom(id, until);
       throw new RoomHasBookingsError();
     }
@@ -184,8 +176,7 @@ const isFree = async (
   roomId: string,
   window: Interval,
 ): Promise<boolean> => {
-  const days = await deps.store.calendar(roomId, daysOf(window));
-  return !days.some((day) => day.intervals.some((interval) => overlaps(interval, window)));
+  return conflictIn(await deps.store.calendar(roomId, daysOf(window)), window) === undefined;
 };
 
 /**
@@ -247,11 +238,7 @@ const getAvailability = async (
 ): Promise<{ roomId: string; from: string; to: string; busy: { startTime: string; endTime: string }[] }> => {
   const window = windowOf(query.from, query.to, { from: 'from', to: 'to' }) as Interval;
   if (!(await deps.store.getRoom(roomId))) throw new RoomNotFoundError();
-  const days = await deps.store.calendar(roomId, daysOf(window));
-  const busy = busyWithin(
-    days.flatMap((day) => day.intervals),
-    window,
-  );
+  const busy = busyWithin(busyAcross(await deps.store.calendar(roomId, daysOf(window))), window);
   return {
     roomId,
     from: toIso(window.start),

@@ -4,11 +4,13 @@
  */
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { newEvent } from '@tessera/shared/events';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceTable } from '../../../../tests/support/dynamodb.ts';
-import { createBookingStore, decodeIntervals, encodeIntervals } from '../../src/adapters/booking-store.ts';
+import { createBookingStore } from '../../src/adapters/booking-store.ts';
 import { publicBooking, type StoredBooking } from '../../src/domain/booking.ts';
-import type { BookingStore, ChangeRecord } from '../../src/domain/ports.ts';
+import { applyPieces, busyOf, EMPTY, piecesOf } from '../../src/domain/calendar.ts';
+import type { BookingStore, CalendarWrite, ChangeRecord } from '../../src/domain/ports.ts';
 import type { Room } from '../../src/domain/room.ts';
 
 let table: Awaited<ReturnType<typeof serviceTable>>;
@@ -94,45 +96,30 @@ const partition = async (pk: string) =>
     )
   ).Items ?? [];
 
-const book = async (
-  booking: StoredBooking,
-  expectedVersion: number,
-  idempotency?: { userId: string; key: string },
-) =>
+const take = (booking: StoredBooking): CalendarWrite[] =>
+  piecesOf(intervalOf(booking)).map((pieces) => ({ kind: 'take', pieces }));
+
+const book = async (booking: StoredBooking, idempotency?: { userId: string; key: string }) =>
   store.createBooking({
     booking,
-    calendar: [{ day: DAY, expectedVersion, intervals: [intervalOf(booking)] }],
+    calendar: take(booking),
     change: change(booking),
     events: [created(booking)],
     idempotency: idempotency && { ...idempotency, requestHash: 'h', expiresAt: NOW.getTime() / 1000 + 86400 },
     now: NOW,
   });
 
-describe('The calendar interval codec', () => {
-  it('round-trips intervals in 8 bytes each', () => {
-    const intervals = [
-      { start: minute('2027-03-02T09:00:00Z'), end: minute('2027-03-02T10:00:00Z') },
-      { start: minute('2027-02-20T00:00:00Z'), end: minute('2027-03-21T23:59:00Z') },
-    ];
-
-    const encoded = encodeIntervals(intervals);
-
-    expect(encoded.byteLength).toBe(16);
-    expect(decodeIntervals(encoded)).toEqual(intervals);
-  });
-});
-
 describe('Function: createBookingStore', () => {
-  it('books: the day at version 1, the booking, its change record carrying its events', async () => {
+  it('books: the day holds its cells and hours, the booking, its change record carrying its events', async () => {
     const room = await newRoom();
-    const booking = newBooking(room);
+    const booking = newBooking(room, '09:00', '10:07');
 
-    expect(await book(booking, 0)).toBe('written');
+    expect(await book(booking)).toBe('written');
 
-    expect(await store.calendar(room.id, [DAY, '2027-03-03'])).toEqual([
-      { day: DAY, version: 1, intervals: [intervalOf(booking)] },
-      { day: '2027-03-03', version: 0, intervals: [] },
-    ]);
+    const [day, next] = await store.calendar(room.id, [DAY, '2027-03-03']);
+    expect(day && busyOf(day)).toEqual([intervalOf(booking)]);
+    expect(day).toMatchObject({ version: 1, hours: { 9: -1, 10: 1 }, cells: { 40: { prefixEnd: 7 } } });
+    expect(next).toEqual(EMPTY('2027-03-03'));
     expect(await store.getBooking(booking.id)).toEqual(booking);
     const items = await partition(`BOOKING#${booking.id}`);
     expect(items.map((item) => item.sk).sort()).toEqual(['BOOKING', 'CHANGE#000001']);
@@ -141,25 +128,62 @@ describe('Function: createBookingStore', () => {
     expect(record?.ttl).toBeUndefined();
   });
 
-  it('answers calendar-changed for a day no longer at the version read, and writes nothing', async () => {
+  it('takes cells beside another booking of the same day without reading it again, and refuses a shared minute', async () => {
     const room = await newRoom();
-    await book(newBooking(room, '09:00', '10:00'), 0);
-    const late = newBooking(room, '11:00', '12:00');
+    expect(await book(newBooking(room, '09:00', '10:07'))).toBe('written');
 
-    expect(await book(late, 0)).toBe('calendar-changed');
+    // Half-open: 10:07 is free; the cell 10:00-10:15 now holds both pieces.
+    expect(await book(newBooking(room, '10:07', '11:00'))).toBe('written');
+    const late = newBooking(room, '10:50', '11:30');
+    expect(await book(late)).toBe('taken');
 
     expect(await store.getBooking(late.id)).toBeNull();
     expect(await partition(`BOOKING#${late.id}`)).toEqual([]);
-    expect((await store.calendar(room.id, [DAY]))[0]?.version).toBe(1);
+    const [day] = await store.calendar(room.id, [DAY]);
+    expect(day && busyOf(day)).toEqual([
+      { start: minute(`${DAY}T09:00:00Z`), end: minute(`${DAY}T11:00:00Z`) },
+    ]);
+  });
+
+  it('answers taken, on DynamoDB Local, exactly when a booking overlaps what is held (property)', async () => {
+    const room = await newRoom();
+    const held: Array<{ start: number; end: number }> = [];
+    const dayStart = minute(`${DAY}T00:00:00Z`);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 1440 - 15 }),
+        fc.integer({ min: 15, max: 180 }),
+        async (from, length) => {
+          const interval = { start: dayStart + from, end: dayStart + Math.min(1440, from + length) };
+          if (interval.end - interval.start < 15) return;
+          const booking = {
+            ...newBooking(room),
+            startTime: new Date(interval.start * 60_000).toISOString(),
+            endTime: new Date(interval.end * 60_000).toISOString(),
+          };
+          const overlaps = held.some((h) => h.start < interval.end && interval.start < h.end);
+          const outcome = await book(booking);
+          expect(outcome).toBe(overlaps ? 'taken' : 'written');
+          if (!overlaps) held.push(interval);
+        },
+      ),
+      { numRuns: 60, seed: 20261203 },
+    );
+    const [day] = await store.calendar(room.id, [DAY]);
+    const expected = held.reduce(
+      (all, interval) => applyPieces(all, piecesOf(interval)[0] ?? (undefined as never), 1),
+      EMPTY(DAY),
+    );
+    expect(day && busyOf(day)).toEqual(busyOf(expected));
   });
 
   it('answers key-taken for an Idempotency-Key already kept, before anything else, and writes nothing', async () => {
     const room = await newRoom();
     const userId = crypto.randomUUID();
-    await book(newBooking(room, '09:00', '10:00'), 0, { userId, key: 'k' });
+    await book(newBooking(room, '09:00', '10:00'), { userId, key: 'k' });
     const twin = newBooking(room, '11:00', '12:00');
 
-    expect(await book(twin, 0, { userId, key: 'k' })).toBe('key-taken');
+    expect(await book(twin, { userId, key: 'k' })).toBe('key-taken');
     expect(await store.getBooking(twin.id)).toBeNull();
     expect((await store.getIdempotency(userId, 'k'))?.booking).not.toHaveProperty('paymentToken');
     expect(await store.getIdempotency(crypto.randomUUID(), 'k')).toBeNull();
@@ -169,13 +193,13 @@ describe('Function: createBookingStore', () => {
     const room = await newRoom();
     expect(await store.fenceRoom(room.id, 1, '2027-03-01T12:00:30.000Z', NOW)).toBe('written');
 
-    expect(await book(newBooking(room), 0)).toBe('room-unavailable');
+    expect(await book(newBooking(room))).toBe('room-unavailable');
 
     // A fence that lapsed (its deletion died) holds nothing.
     const later = newBooking(room);
     const outcome = await store.createBooking({
       booking: later,
-      calendar: [{ day: DAY, expectedVersion: 0, intervals: [intervalOf(later)] }],
+      calendar: take(later),
       change: change(later),
       events: [],
       now: new Date('2027-03-01T12:01:00.000Z'),
@@ -183,27 +207,41 @@ describe('Function: createBookingStore', () => {
     expect(outcome).toBe('written');
   });
 
-  it('changes a booking only at the version read', async () => {
+  it('frees at the booking version read, and replaces a day only at the version read', async () => {
     const room = await newRoom();
     const booking = newBooking(room);
-    await book(booking, 0);
+    await book(booking);
     const next = { ...booking, status: 'CANCELLED' as const, version: 2 };
-    const write = {
+    const free = {
       next,
-      calendar: [{ day: DAY, expectedVersion: 1, intervals: [] }],
+      calendar: piecesOf(intervalOf(booking)).map((pieces): CalendarWrite => ({ kind: 'free', pieces })),
       checkRoom: false,
       change: { ...change(next), action: 'cancelled' as const },
       events: [],
       now: NOW,
     };
 
-    expect(await store.changeBooking({ ...write, expectedVersion: 2 })).toBe('stale');
-    expect(await store.changeBooking({ ...write, expectedVersion: 1 })).toBe('written');
-    expect(await store.calendar(room.id, [DAY])).toEqual([{ day: DAY, version: 2, intervals: [] }]);
+    expect(await store.changeBooking({ ...free, expectedVersion: 2 })).toBe('stale');
+    expect(await store.changeBooking({ ...free, expectedVersion: 1 })).toBe('written');
+    const [day] = await store.calendar(room.id, [DAY]);
+    expect(day).toMatchObject({ version: 2, cells: {} });
+    expect(day && busyOf(day)).toEqual([]);
     expect((await store.history(booking.id, { limit: 10 })).changes.map((c) => c.action)).toEqual([
       'created',
       'cancelled',
     ]);
+
+    const again = { ...next, version: 3 };
+    const replace = (expectedVersion: number) =>
+      store.changeBooking({
+        ...free,
+        next: again,
+        expectedVersion: 2,
+        calendar: [{ kind: 'replace', expectedVersion, next: EMPTY(DAY) }],
+        change: { ...change(again), action: 'retitled' },
+      });
+    expect(await replace(1)).toBe('calendar-changed');
+    expect(await replace(2)).toBe('written');
   });
 
   it('deletes a room only under the fence it set, and not after the fence lapsed', async () => {
@@ -213,48 +251,31 @@ describe('Function: createBookingStore', () => {
 
     expect(await store.fenceRoom(room.id, 1, '2027-03-01T12:00:40.000Z', NOW)).toBe('stale');
     expect(await store.deleteRoom(room.id, until, new Date('2027-03-01T12:00:31.000Z'))).toBe('stale');
+    expect(await store.providerOfRoom(room.id)).toBe(room.providerId);
     expect(await store.deleteRoom(room.id, until, NOW)).toBe('written');
     expect(await store.getRoom(room.id)).toBeNull();
+    // Its tombstone still names its provider, for the lists of its bookings.
+    expect(await store.providerOfRoom(room.id)).toBe(room.providerId);
+    expect(await store.providerOfRoom(crypto.randomUUID())).toBeNull();
   });
 
-  it('finds a live interval for the deletion check, from the day it is told on', async () => {
+  it('reads the calendar from a day on, for the deletion check', async () => {
     const room = await newRoom();
-    await book(newBooking(room, '09:00', '10:00'), 0);
+    await book(newBooking(room, '09:00', '10:00'));
 
-    expect(await store.hasIntervalEndingAfter(room.id, '2027-02-01', minute('2027-03-02T09:30:00Z'))).toBe(
-      true,
-    );
-    expect(await store.hasIntervalEndingAfter(room.id, '2027-02-01', minute('2027-03-02T10:00:00Z'))).toBe(
-      false,
-    );
-    expect(await store.hasIntervalEndingAfter(room.id, '2027-03-03', 0)).toBe(false);
+    expect((await store.calendarFrom(room.id, '2027-02-01')).map((d) => d.day)).toEqual([DAY]);
+    expect(await store.calendarFrom(room.id, '2027-03-03')).toEqual([]);
   });
 
   it('lists upcoming bookings by start ascending and past by start descending, on the index', async () => {
     const room = await newRoom();
     const userId = crypto.randomUUID();
-    const slots = [
+    for (const [from, to] of [
       ['13:00', '14:00'],
       ['09:00', '10:00'],
       ['11:00', '12:00'],
-    ];
-    let version = 0;
-    for (const [from, to] of slots) {
-      const booking = { ...newBooking(room, from, to), userId };
-      const days = await store.calendar(room.id, [DAY]);
-      await store.createBooking({
-        booking,
-        calendar: [
-          {
-            day: DAY,
-            expectedVersion: version++,
-            intervals: [...(days[0]?.intervals ?? []), intervalOf(booking)],
-          },
-        ],
-        change: change(booking),
-        events: [],
-        now: NOW,
-      });
+    ] as const) {
+      expect(await book({ ...newBooking(room, from, to), userId })).toBe('written');
     }
     const source = { index: 'by-user' as const, userId };
 
@@ -279,37 +300,29 @@ describe('Function: createBookingStore', () => {
     expect(past.bookings.map((b) => b.startTime.slice(11, 16))).toEqual(['11:00', '09:00']);
   });
 
-  it('keeps a day item under 1 KB with the most intervals a day can hold', async () => {
+  it('keeps a day item under 1 KB when 15-minute bookings fill the day', async () => {
     const room = await newRoom();
-    const start = minute(`${DAY}T00:00:00Z`);
-    const intervals = [
-      { start: start - 600, end: start + 1 },
-      ...Array.from({ length: 95 }, (_, i) => ({ start: start + 1 + i * 15, end: start + 16 + i * 15 })),
-      { start: start + 1426, end: start + 3000 },
-    ];
-    const booking = newBooking(room);
-    await store.createBooking({
-      booking,
-      calendar: [{ day: DAY, expectedVersion: 0, intervals }],
-      change: change(booking),
-      events: [],
-      now: NOW,
-    });
+    const dayStart = minute(`${DAY}T00:00:00Z`);
+    for (let i = 0; i < 96; i += 1) {
+      const booking = {
+        ...newBooking(room),
+        startTime: new Date((dayStart + i * 15) * 60_000).toISOString(),
+        endTime: new Date((dayStart + i * 15 + 15) * 60_000).toISOString(),
+      };
+      expect(await book(booking)).toBe('written');
+    }
 
     const item = (await partition(`ROOM#${room.id}`)).find((i) => i.sk === `DAY#${DAY}`);
-    // DynamoDB's item size: each attribute's name and value (a number takes at most 21 bytes).
     if (!item) throw new Error('the day item is missing');
-    const size =
-      'pk'.length +
-      String(item.pk).length +
-      'sk'.length +
-      String(item.sk).length +
-      'version'.length +
-      21 +
-      'intervals'.length +
-      (item.intervals as Uint8Array).byteLength;
+    // DynamoDB's item size: each attribute's name and value (a number takes at most 21 bytes; these
+    // small ones 2).
+    const size = Object.entries(item).reduce(
+      (total, [name, value]) => total + name.length + (typeof value === 'number' ? 2 : String(value).length),
+      0,
+    );
     expect(size).toBeLessThan(1024);
-    expect((await store.calendar(room.id, [DAY]))[0]?.intervals).toEqual(intervals);
+    const [day] = await store.calendar(room.id, [DAY]);
+    expect(day && busyOf(day)).toEqual([{ start: dayStart, end: dayStart + 1440 }]);
   });
 });
 

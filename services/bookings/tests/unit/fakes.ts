@@ -1,27 +1,50 @@
 /**
- * In-memory stand-ins for the bookings ports, with the store's conditions (versions, the room
- * check, the idempotency claim) kept as DynamoDB would keep them. `beforeWrite` runs just before the
- * next transactional write lands, as a concurrent writer would.
+ * In-memory stand-ins for the bookings ports, with the store's conditions (the calendar's cells and
+ * hours, versions, the room check, the idempotency claim) kept as DynamoDB would keep them.
+ * `beforeWrite` runs just before the next transactional write lands, as a concurrent writer would.
  */
 import type { Principal, Role } from '@tessera/shared/auth';
 import { createCursorCodec } from '@tessera/shared/cursor';
 import type { TesseraEvent } from '@tessera/shared/events';
 import type { UserDirectory } from '@tessera/shared/users-directory/ports';
 import type { StoredBooking } from '../../src/domain/booking.ts';
+import {
+  applyPieces,
+  busyOf,
+  cellCountsByHour,
+  type DayPieces,
+  type DayState,
+  EMPTY,
+  piecesOf,
+} from '../../src/domain/calendar.ts';
 import type { Interval } from '../../src/domain/interval.ts';
 import type {
   BookingStore,
+  CalendarWrite,
   ChangeRecord,
-  DayCalendar,
   Dependencies,
   IdempotencyRecord,
   StoredRoom,
 } from '../../src/domain/ports.ts';
 import type { Room } from '../../src/domain/room.ts';
 
+/** Whether a take's cells and hours are free in a day, as the store's conditions decide it. */
+const canTake = (state: DayState, pieces: DayPieces): boolean =>
+  pieces.fullHours.every((hour) => (state.hours[hour] ?? 0) === 0) &&
+  [...cellCountsByHour(pieces).keys()].every((hour) => (state.hours[hour] ?? 0) >= 0) &&
+  pieces.cells.every((piece) => {
+    const held = state.cells[piece.cell] ?? {};
+    return 'prefixEnd' in piece
+      ? held.prefixEnd === undefined &&
+          (held.suffixStart === undefined || held.suffixStart >= piece.prefixEnd)
+      : held.suffixStart === undefined &&
+          (held.prefixEnd === undefined || held.prefixEnd <= piece.suffixStart);
+  });
+
 const memoryStore = () => {
   const rooms = new Map<string, StoredRoom>();
-  const days = new Map<string, { version: number; intervals: readonly Interval[] }>();
+  const tombstones = new Map<string, string>();
+  const days = new Map<string, DayState>();
   const bookings = new Map<string, StoredBooking>();
   const changes = new Map<string, ChangeRecord[]>();
   const keys = new Map<string, IdempotencyRecord>();
@@ -29,26 +52,36 @@ const memoryStore = () => {
   const writes = { attempted: 0 };
   const beforeWrite: Array<() => void> = [];
   const dayId = (roomId: string, day: string) => `${roomId}/${day}`;
+  const dayOf = (roomId: string, day: string) => days.get(dayId(roomId, day)) ?? EMPTY(day);
   const roomOpen = (roomId: string, now: Date) => {
     const room = rooms.get(roomId);
     return !!room && (!room.closingUntil || room.closingUntil < now.toISOString());
   };
-  const daysCurrent = (roomId: string, calendar: readonly { day: string; expectedVersion: number }[]) =>
-    calendar.every((w) => (days.get(dayId(roomId, w.day))?.version ?? 0) === w.expectedVersion);
-  const commit = (
+  /** Checks every day write as the store's conditions would, then applies them all or none. */
+  const writeCalendar = (
     roomId: string,
-    write: {
-      calendar: readonly { day: string; expectedVersion: number; intervals: readonly Interval[] }[];
-      change: ChangeRecord;
-      events: readonly TesseraEvent[];
-      booking: StoredBooking;
-    },
-  ) => {
-    for (const w of write.calendar)
-      days.set(dayId(roomId, w.day), { version: w.expectedVersion + 1, intervals: w.intervals });
-    bookings.set(write.booking.id, write.booking);
-    changes.set(write.booking.id, [...(changes.get(write.booking.id) ?? []), write.change]);
-    events.push(...write.events);
+    calendar: readonly CalendarWrite[],
+  ): 'written' | 'taken' | 'calendar-changed' => {
+    for (const write of calendar) {
+      if (write.kind === 'take' && !canTake(dayOf(roomId, write.pieces.day), write.pieces)) return 'taken';
+      if (write.kind === 'replace' && dayOf(roomId, write.next.day).version !== write.expectedVersion)
+        return 'calendar-changed';
+    }
+    for (const write of calendar) {
+      const day = write.kind === 'replace' ? write.next.day : write.pieces.day;
+      const current = dayOf(roomId, day);
+      const next =
+        write.kind === 'replace'
+          ? write.next
+          : applyPieces(current, write.pieces, write.kind === 'take' ? 1 : -1);
+      days.set(dayId(roomId, day), { ...next, version: current.version + 1 });
+    }
+    return 'written';
+  };
+  const record = (booking: StoredBooking, change: ChangeRecord, written: readonly TesseraEvent[]) => {
+    bookings.set(booking.id, booking);
+    changes.set(booking.id, [...(changes.get(booking.id) ?? []), change]);
+    events.push(...written);
   };
 
   const store: BookingStore = {
@@ -77,7 +110,11 @@ const memoryStore = () => {
       const room = rooms.get(id);
       if (room?.closingUntil !== until || until <= now.toISOString()) return 'stale';
       rooms.delete(id);
+      tombstones.set(id, room.providerId);
       return 'written';
+    },
+    async providerOfRoom(id) {
+      return rooms.get(id)?.providerId ?? tombstones.get(id) ?? null;
     },
     async listRooms({ type, limit, startKey }) {
       const all = [...rooms.values()]
@@ -88,17 +125,12 @@ const memoryStore = () => {
       return { rooms: page, keys: page.map((r) => ({ id: r.id })), more: from + limit < all.length };
     },
     async calendar(roomId, wanted) {
-      return wanted.map(
-        (day): DayCalendar => ({ day, ...(days.get(dayId(roomId, day)) ?? { version: 0, intervals: [] }) }),
-      );
+      return wanted.map((day) => dayOf(roomId, day));
     },
-    async hasIntervalEndingAfter(roomId, fromDay, after) {
-      return [...days.entries()].some(
-        ([id, day]) =>
-          id.startsWith(`${roomId}/`) &&
-          id.slice(roomId.length + 1) >= fromDay &&
-          day.intervals.some((i) => i.end > after),
-      );
+    async calendarFrom(roomId, fromDay) {
+      return [...days.entries()]
+        .filter(([id, state]) => id.startsWith(`${roomId}/`) && state.day >= fromDay)
+        .map(([, state]) => state);
     },
     async getBooking(id) {
       return bookings.get(id) ?? null;
@@ -115,7 +147,8 @@ const memoryStore = () => {
         if (kept && kept.expiresAt > write.now.getTime() / 1000) return 'key-taken';
       }
       if (!roomOpen(write.booking.roomId, write.now)) return 'room-unavailable';
-      if (!daysCurrent(write.booking.roomId, write.calendar)) return 'calendar-changed';
+      const outcome = writeCalendar(write.booking.roomId, write.calendar);
+      if (outcome !== 'written') return outcome;
       if (claim) {
         const { paymentToken: _t, ...shown } = write.booking;
         keys.set(`${claim.userId}/${claim.key}`, {
@@ -124,7 +157,7 @@ const memoryStore = () => {
           expiresAt: claim.expiresAt,
         });
       }
-      commit(write.booking.roomId, { ...write, booking: write.booking });
+      record(write.booking, write.change, write.events);
       return 'written';
     },
     async changeBooking(write) {
@@ -132,8 +165,9 @@ const memoryStore = () => {
       beforeWrite.shift()?.();
       if (bookings.get(write.next.id)?.version !== write.expectedVersion) return 'stale';
       if (write.checkRoom && !roomOpen(write.next.roomId, write.now)) return 'room-unavailable';
-      if (!daysCurrent(write.next.roomId, write.calendar)) return 'calendar-changed';
-      commit(write.next.roomId, { ...write, booking: write.next });
+      const outcome = writeCalendar(write.next.roomId, write.calendar);
+      if (outcome !== 'written') return outcome;
+      record(write.next, write.change, write.events);
       return 'written';
     },
     async listBookings() {
@@ -143,20 +177,32 @@ const memoryStore = () => {
       return { changes: changes.get(bookingId) ?? [], lastKey: undefined };
     },
   };
-  /** The intervals the room's calendar holds on a day. */
-  const intervalsOn = (roomId: string, day: string) => days.get(dayId(roomId, day))?.intervals ?? [];
-  /** Bumps a day's version, as another booking of another slot would. */
+  /** The busy time the room's calendar holds on a day. */
+  const busyOn = (roomId: string, day: string) => busyOf(dayOf(roomId, day));
+  /** Bumps a day's version, as a booking of another cell of the day would. */
   const touchDay = (roomId: string, day: string) => {
-    const current = days.get(dayId(roomId, day)) ?? { version: 0, intervals: [] };
+    const current = dayOf(roomId, day);
     days.set(dayId(roomId, day), { ...current, version: current.version + 1 });
   };
-  /** Adds an interval to a day's calendar, as another booking committing would. */
-  const occupy = (roomId: string, day: string, interval: Interval) => {
-    const current = days.get(dayId(roomId, day)) ?? { version: 0, intervals: [] };
-    days.set(dayId(roomId, day), {
-      version: current.version + 1,
-      intervals: [...current.intervals, interval],
-    });
+  /** Takes an interval in the room's calendar, as another booking committing would. */
+  const occupy = (roomId: string, interval: Interval) => {
+    for (const pieces of piecesOf(interval)) {
+      const current = dayOf(roomId, pieces.day);
+      days.set(dayId(roomId, pieces.day), {
+        ...applyPieces(current, pieces, 1),
+        version: current.version + 1,
+      });
+    }
+  };
+  /** Frees an interval in the room's calendar, as another booking's cancel would. */
+  const free = (roomId: string, interval: Interval) => {
+    for (const pieces of piecesOf(interval)) {
+      const current = dayOf(roomId, pieces.day);
+      days.set(dayId(roomId, pieces.day), {
+        ...applyPieces(current, pieces, -1),
+        version: current.version + 1,
+      });
+    }
   };
   return {
     store,
@@ -167,9 +213,10 @@ const memoryStore = () => {
     events,
     writes,
     beforeWrite,
-    intervalsOn,
+    busyOn,
     touchDay,
     occupy,
+    free,
   };
 };
 
@@ -188,7 +235,10 @@ const deps = (overrides: Partial<Dependencies> & { store: BookingStore }): Depen
   directory: memoryDirectory(),
   cursors: createCursorCodec(async () => 'a-cursor-secret-of-at-least-32-characters!'),
   clock: fixedClock('2027-03-01T12:00:00.000Z'),
-  pause: async () => {},
+  retries: () => {
+    let left = 40;
+    return { wait: async () => --left > 0 };
+  },
   ...overrides,
 });
 

@@ -8,6 +8,7 @@ import {
   planCalendar,
   updateBooking,
 } from '../../../src/domain/bookings.ts';
+import { applyPieces, busyOf, type DayPieces, EMPTY, piecesOf } from '../../../src/domain/calendar.ts';
 import { createRoom, deleteRoom } from '../../../src/domain/rooms.ts';
 import {
   BookingOverlapError,
@@ -104,15 +105,18 @@ describe('Function: createBooking', () => {
     ).resolves.toBeDefined();
   });
 
-  it('reads the calendar again when another booking lands between its read and its write', async () => {
+  it('books beside another booking of the same day that landed between its read and its write, in one write', async () => {
     const { memory, d, user, room } = await setup();
-    memory.beforeWrite.push(() => memory.touchDay(room.id, '2027-03-02'));
+    // Another booking of the same day, other cells, commits first: no condition of ours fails.
+    memory.beforeWrite.push(() =>
+      memory.occupy(room.id, { start: minute('2027-03-02T10:07:00Z'), end: minute('2027-03-02T11:00:00Z') }),
+    );
 
-    await createBooking(d, user, slot(room.id, '09:00', '10:00'), { correlationId: 'c' });
+    await createBooking(d, user, slot(room.id, '09:00', '10:07'), { correlationId: 'c' });
 
-    expect(memory.writes.attempted).toBe(2);
-    expect(memory.intervalsOn(room.id, '2027-03-02')).toEqual([
-      { start: minute('2027-03-02T09:00:00Z'), end: minute('2027-03-02T10:00:00Z') },
+    expect(memory.writes.attempted).toBe(1);
+    expect(memory.busyOn(room.id, '2027-03-02')).toEqual([
+      { start: minute('2027-03-02T09:00:00Z'), end: minute('2027-03-02T11:00:00Z') },
     ]);
   });
 
@@ -120,7 +124,7 @@ describe('Function: createBooking', () => {
     const { memory, d, user, room } = await setup();
     // The other request's booking commits first.
     memory.beforeWrite.push(() =>
-      memory.occupy(room.id, '2027-03-02', {
+      memory.occupy(room.id, {
         start: minute('2027-03-02T09:30:00Z'),
         end: minute('2027-03-02T10:30:00Z'),
       }),
@@ -137,9 +141,24 @@ describe('Function: createBooking', () => {
     expect(memory.bookings.size).toBe(0);
   });
 
-  it('answers 503 (CalendarContended) when the day keeps changing, having written nothing', async () => {
+  it('answers 503 (CalendarContended) when its interval keeps being taken and freed, having written nothing', async () => {
     const { memory, d, user, room } = await setup();
-    for (let i = 0; i < 100; i++) memory.beforeWrite.push(() => memory.touchDay(room.id, '2027-03-02'));
+    const theirs = { start: minute('2027-03-02T09:30:00Z'), end: minute('2027-03-02T09:45:00Z') };
+    // Each time, the cell is taken just before our write and freed just after it.
+    let held = false;
+    const flip = () => {
+      if (!held) memory.occupy(room.id, theirs);
+      else memory.free(room.id, theirs);
+      held = !held;
+    };
+    memory.store.calendar = (
+      (original) =>
+      async (...args: Parameters<typeof original>) => {
+        if (held) flip();
+        return original(...args);
+      }
+    )(memory.store.calendar.bind(memory.store));
+    for (let i = 0; i < 100; i++) memory.beforeWrite.push(flip);
 
     await expect(
       createBooking(d, user, slot(room.id, '09:00', '10:00'), { correlationId: 'c' }),
@@ -231,7 +250,7 @@ describe('Function: updateBooking', () => {
     );
 
     expect(moved).toMatchObject({ amount: 1500, version: 2, startTime: '2027-03-02T09:30:00.000Z' });
-    expect(memory.intervalsOn(room.id, '2027-03-02')).toEqual([
+    expect(memory.busyOn(room.id, '2027-03-02')).toEqual([
       { start: minute('2027-03-02T09:30:00Z'), end: minute('2027-03-02T11:00:00Z') },
     ]);
     expect(
@@ -310,7 +329,7 @@ describe('Cancel, confirm, fail and expire', () => {
     expect(cancelled.status).toBe('CANCELLED');
     expect(again).toEqual(cancelled);
     expect(memory.writes.attempted).toBe(writes);
-    expect(memory.intervalsOn(room.id, '2027-03-02')).toEqual([]);
+    expect(memory.busyOn(room.id, '2027-03-02')).toEqual([]);
   });
 
   it.each([
@@ -340,7 +359,7 @@ describe('Cancel, confirm, fail and expire', () => {
       expect(second).toMatchObject({ changed: false, booking: { status, version: 2 } });
       expect(memory.events.slice(before).map((e) => e.detailType)).toEqual(events);
       expect(memory.events.length).toBe(after);
-      expect(memory.intervalsOn(room.id, '2027-03-02')).toHaveLength(holds);
+      expect(memory.busyOn(room.id, '2027-03-02')).toHaveLength(holds);
       expect(memory.changes.get(booking.id)?.at(-1)).toMatchObject({
         actorId: null,
         actorRole: null,
@@ -378,35 +397,41 @@ describe('Function: deleteRoom', () => {
 describe('Function: planCalendar', () => {
   const day = '2027-03-02';
   const at = (hh: string) => minute(`${day}T${hh}:00Z`);
+  const holding = (interval: { start: number; end: number }, version: number) => ({
+    ...applyPieces(EMPTY(day), piecesOf(interval)[0] as DayPieces, 1),
+    version,
+  });
 
-  it('lets a reschedule overlap only its own old interval', () => {
+  it('takes a new interval cell by cell, and refuses one that overlaps, naming the busy stretch', () => {
+    const days = [holding({ start: at('12:00'), end: at('13:00') }, 1)];
+
+    expect(planCalendar(days, { add: { start: at('08:00'), end: at('09:00') } })).toEqual({
+      writes: [{ kind: 'take', pieces: piecesOf({ start: at('08:00'), end: at('09:00') })[0] }],
+    });
+    expect(planCalendar(days, { add: { start: at('12:45'), end: at('13:15') } })).toEqual({
+      conflict: { start: at('12:00'), end: at('13:00') },
+    });
+  });
+
+  it('lets a reschedule overlap only its own old interval, replacing the day at the version read', () => {
     const old = { start: at('09:00'), end: at('10:00') };
-    const plan = planCalendar([{ day, version: 3, intervals: [old] }], {
+    const plan = planCalendar([holding(old, 3)], {
       remove: old,
       add: { start: at('09:30'), end: at('10:30') },
     });
 
-    expect(plan).toEqual({
-      writes: [{ day, expectedVersion: 3, intervals: [{ start: at('09:30'), end: at('10:30') }] }],
-    });
+    expect(plan).toMatchObject({ writes: [{ kind: 'replace', expectedVersion: 3 }] });
+    const next = 'writes' in plan && plan.writes[0]?.kind === 'replace' ? plan.writes[0].next : EMPTY(day);
+    expect(busyOf(next)).toEqual([{ start: at('09:30'), end: at('10:30') }]);
   });
 
-  it('keeps every day it writes at the version it read, and the intervals by start', () => {
-    const plan = planCalendar([{ day, version: 1, intervals: [{ start: at('12:00'), end: at('13:00') }] }], {
-      add: { start: at('08:00'), end: at('09:00') },
+  it('frees the days a reschedule leaves and takes the ones it moves to', () => {
+    const old = { start: at('09:00'), end: at('10:00') };
+    const plan = planCalendar([holding(old, 2), EMPTY('2027-03-03')], {
+      remove: old,
+      add: { start: minute('2027-03-03T09:00:00Z'), end: minute('2027-03-03T10:00:00Z') },
     });
 
-    expect(plan).toEqual({
-      writes: [
-        {
-          day,
-          expectedVersion: 1,
-          intervals: [
-            { start: at('08:00'), end: at('09:00') },
-            { start: at('12:00'), end: at('13:00') },
-          ],
-        },
-      ],
-    });
+    expect(plan).toMatchObject({ writes: [{ kind: 'free' }, { kind: 'take' }] });
   });
 });
