@@ -1,6 +1,6 @@
 /**
- * The functions of the manifests, each run as Lambda runs it: one `FunctionHost` (its own worker and
- * environment) per function, named by its short name (`users`, `users-authorizer`, `publisher`),
+ * The functions of the manifests, each run as Lambda runs it: one `FunctionHost` (its own worker,
+ * replaced for what comes after an invocation that timed out, and its environment) per function, named by its short name (`users`, `users-authorizer`, `publisher`),
  * running `dist/<manifest name>/index.mjs` and calling the function's export, with its memory and
  * timeout from the manifest.
  *

@@ -77,9 +77,10 @@ const toDayState = (day: string, item: Item | undefined): DayState => {
       if (value !== 0) hours[index] = value;
       continue;
     }
-    const held = (cells[index] ??= {});
+    const held = cells[index] ?? {};
     if (match[1] === 'p') held.prefixEnd = value;
     else held.suffixStart = value;
+    cells[index] = held;
   }
   return { day, version: item ? Number(item.version ?? 0) : 0, hours, cells };
 };
