@@ -60,9 +60,24 @@ class NotAllowedError extends ForbiddenError {
   }
 }
 
+/** A rule of a booking's times broken: each field named. */
 class InvalidBookingError extends ValidationError {
   constructor(errors: readonly FieldError[]) {
     super('INVALID_BOOKING', errors.map((e) => e.detail).join(' '), errors);
+  }
+}
+
+/** A room field a rule refuses (an unknown currency): each field named. */
+class InvalidRoomError extends ValidationError {
+  constructor(errors: readonly FieldError[]) {
+    super('INVALID_ROOM', errors.map((e) => e.detail).join(' '), errors);
+  }
+}
+
+/** A read window (`from`/`to`, `availableFrom`/`availableTo`) a rule refuses: each parameter named. */
+class InvalidWindowError extends ValidationError {
+  constructor(errors: readonly FieldError[]) {
+    super('INVALID_WINDOW', errors.map((e) => e.detail).join(' '), errors);
   }
 }
 
@@ -162,6 +177,8 @@ export {
   IdempotencyKeyReusedError,
   IllegalBookingTransitionError,
   InvalidBookingError,
+  InvalidRoomError,
+  InvalidWindowError,
   NotAllowedError,
   ProviderNotEligibleError,
   RoomClosingError,

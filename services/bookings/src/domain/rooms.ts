@@ -13,7 +13,8 @@ import type { FieldError } from '@tessera/shared/errors';
 import { type Precondition, satisfies } from '@tessera/shared/precondition';
 import {
   ConcurrentChangeError,
-  InvalidBookingError,
+  InvalidRoomError,
+  InvalidWindowError,
   NotAllowedError,
   ProviderNotEligibleError,
   RoomHasBookingsError,
@@ -34,7 +35,7 @@ const SEARCH_ROOMS_PER_REQUEST = 200;
 
 const assertCurrency = (currency: string | undefined) => {
   if (currency !== undefined && !isKnownCurrency(currency))
-    throw new InvalidBookingError([
+    throw new InvalidRoomError([
       { location: 'body', field: 'currency', detail: `${currency} is not an ISO 4217 currency code.` },
     ]);
 };
@@ -161,12 +162,12 @@ const windowOf = (
   if (from === undefined && to === undefined) return undefined;
   if (from === undefined || to === undefined) {
     const missing = from === undefined ? names.from : names.to;
-    throw new InvalidBookingError([
+    throw new InvalidWindowError([
       { location: 'query', field: missing, detail: `${names.from} and ${names.to} go together.` },
     ]);
   }
   const checked = checkWindow({ from, to }, names);
-  if ('errors' in checked) throw new InvalidBookingError(checked.errors as FieldError[]);
+  if ('errors' in checked) throw new InvalidWindowError(checked.errors as FieldError[]);
   return checked.interval;
 };
 
