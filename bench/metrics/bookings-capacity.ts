@@ -15,9 +15,10 @@
  * measured bookings go to and 90 quarter-hours on a nearly full day, its sibling 60, the measured
  * user 50 (10 of them in the measured room); every other booking is another user's in another
  * provider's room. A tenth of the bookings are cancelled. Bookings and change records are copies
- * of templates the bundle wrote and read back; calendar days are built from the store's documented
- * layout, held against a day the bundle wrote (`bench/lib/booking-layout.ts`). After seeding, the
- * bundle reads a seeded booking and the measured room's seeded day back, or the run stops.
+ * of templates the bundle wrote and read back; calendar days are put together from copies of what
+ * each template booking wrote into its day, held against a day the bundle wrote from the same
+ * pieces (`bench/lib/booking-layout.ts`). After seeding, the bundle reads a seeded booking, the
+ * measured room's seeded day and its nearly full day back, or the run stops.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,14 +36,19 @@ import {
 } from '../lib/aws-endpoint.ts';
 import {
   calendarDay,
-  checkCalendarTemplate,
+  checkCalendarDay,
   copyWithSwaps,
   DAY_MINUTES,
+  type DayFragment,
   dayOf,
   daysTouched,
+  fragmentOf,
   type Item,
   isoOf,
   type Minutes,
+  mergePieces,
+  minuteOfDay,
+  relocated,
   toSdkItem,
 } from '../lib/booking-layout.ts';
 import { ensureTable, localClient, startDynamoDbLocal } from '../lib/dynamodb-local.ts';
@@ -156,7 +162,15 @@ interface Template {
 
 interface Templates {
   readonly byKind: Readonly<Record<Kind, Template>>;
-  readonly day: { readonly item: Item; readonly roomId: string; readonly day: string };
+  /** What each template booking put into its day of its own. */
+  readonly fragments: Readonly<Record<Kind, DayFragment>>;
+  /** A day the bundle wrote, whose key the seeded days copy. */
+  readonly day: {
+    readonly item: Item;
+    readonly roomId: string;
+    readonly day: string;
+    readonly keyAttributes: readonly string[];
+  };
 }
 
 /** The items the bundle read from the table while serving one request: what it answered from. */
@@ -207,10 +221,46 @@ const bookingEvent = (caller: Caller, roomId: string, interval: Minutes, headers
 const at = (today: number, day: number, hour: number, minute = 0) =>
   today + day * DAY_MINUTES + hour * 60 + minute;
 
+/** A booking of a calendar day to put together: its kind (so its template's fragment) and time. */
+interface DayBooking extends Minutes {
+  readonly kind: Kind;
+}
+
+/**
+ * A room's calendar days holding `bookings`, put together from copies of the templates' fragments
+ * (`bench/lib/booking-layout.ts`), each booking on one day: the day's version counts their writes.
+ */
+const calendarDays = (
+  templates: Pick<Templates, 'byKind' | 'fragments' | 'day'>,
+  roomId: string,
+  bookings: readonly DayBooking[],
+): Item[] => {
+  const days = new Map<string, { pieces: Item[]; version: number }>();
+  for (const booking of bookings) {
+    const template = templates.byKind[booking.kind];
+    const length = Date.parse(template.endTime) - Date.parse(template.startTime);
+    const [day, ...more] = daysTouched(booking);
+    if (!day || more.length > 0 || (booking.end - booking.start) * 60_000 !== length)
+      throw new Error(
+        `a seeded ${booking.kind} booking (${isoOf(booking.start)} to ${isoOf(booking.end)}) is not one day's and its template's length`,
+      );
+    const fragment = templates.fragments[booking.kind];
+    const entry = days.get(day) ?? { pieces: [], version: 0 };
+    entry.pieces.push(relocated(fragment, minuteOfDay(booking.start)));
+    entry.version += fragment.writes;
+    days.set(day, entry);
+  }
+  return [...days].map(([day, { pieces, version }]) =>
+    calendarDay(templates.day, { roomId, day, version, pieces: mergePieces(pieces) }),
+  );
+};
+
 /**
  * The templates, made through the bundle on a table of their own: a 1-hour and a 15-minute booking
- * and a cancelled 1-hour one, each read back with its change records, and the day they share,
- * checked against the documented layout.
+ * and a cancelled 1-hour one, each alone on a day (what it put there is its fragment) and read back
+ * with its change records; then a check day on which the bundle writes the pieces the seeding puts
+ * together (whole hours side by side and one cancelled, five quarters in a row, four of them
+ * filling an hour, the day's last cell), held against the same day put together from the fragments.
  */
 const makeTemplates = async (
   options: {
@@ -233,28 +283,46 @@ const makeTemplates = async (
     const day = 200;
     const intervals: Record<Kind, Minutes> = {
       hour: { start: at(today, day, 10), end: at(today, day, 11) },
-      quarter: { start: at(today, day, 12), end: at(today, day, 12, 15) },
-      cancelled: { start: at(today, day, 14), end: at(today, day, 15) },
+      quarter: { start: at(today, day + 1, 12), end: at(today, day + 1, 12, 15) },
+      cancelled: { start: at(today, day + 2, 14), end: at(today, day + 2, 15) },
     };
-    const ids = {} as Record<Kind, string>;
-    for (const kind of Object.keys(intervals) as Kind[]) {
+    const checkDay = day + 3;
+    const checkBookings: DayBooking[] = [
+      { kind: 'hour', start: at(today, checkDay, 8), end: at(today, checkDay, 9) },
+      { kind: 'cancelled', start: at(today, checkDay, 9), end: at(today, checkDay, 10) },
+      { kind: 'hour', start: at(today, checkDay, 10), end: at(today, checkDay, 11) },
+      ...[0, 15, 30, 45, 60].map(
+        (minute): DayBooking => ({
+          kind: 'quarter',
+          start: at(today, checkDay, 12, minute),
+          end: at(today, checkDay, 12, minute + 15),
+        }),
+      ),
+      { kind: 'quarter', start: at(today, checkDay, 23, 45), end: at(today, checkDay + 1, 0) },
+    ];
+    const book = async (interval: Minutes, cancel: boolean) => {
       const { answer } = await api.send(
         'POST /v1/bookings (template)',
-        bookingEvent(user, room.id, intervals[kind]),
+        bookingEvent(user, room.id, interval),
         201,
       );
-      ids[kind] = String(answer.id);
-    }
-    await api.send(
-      'POST /v1/bookings/{id}/cancel (template)',
-      httpEvent({
-        method: 'POST',
-        route: '/v1/bookings/{bookingId}/cancel',
-        pathParameters: { bookingId: ids.cancelled },
-        caller: user,
-      }),
-      200,
-    );
+      if (cancel)
+        await api.send(
+          'POST /v1/bookings/{id}/cancel (template)',
+          httpEvent({
+            method: 'POST',
+            route: '/v1/bookings/{bookingId}/cancel',
+            pathParameters: { bookingId: String(answer.id) },
+            caller: user,
+          }),
+          200,
+        );
+      return String(answer.id);
+    };
+    const ids = {} as Record<Kind, string>;
+    for (const kind of Object.keys(intervals) as Kind[])
+      ids[kind] = await book(intervals[kind], kind === 'cancelled');
+    for (const booking of checkBookings) await book(booking, booking.kind === 'cancelled');
     const byKind = {} as Record<Kind, Template>;
     for (const kind of Object.keys(intervals) as Kind[]) {
       const onBooking = { pathParameters: { bookingId: ids[kind] }, caller: user } as const;
@@ -300,25 +368,42 @@ const makeTemplates = async (
         method: 'GET',
         route: '/v1/rooms/{roomId}/availability',
         pathParameters: { roomId: room.id },
-        query: { from: isoOf(at(today, day, 0)), to: isoOf(at(today, day + 1, 0)) },
+        query: { from: isoOf(at(today, day, 0)), to: isoOf(at(today, checkDay + 1, 0)) },
         caller: user,
       }),
       200,
     );
+    const keyAttributes = [
+      options.declaration.partitionKey,
+      ...(options.declaration.sortKey ? [options.declaration.sortKey] : []),
+    ];
     const days = readItems(read.exchanges, 'Query');
-    const dayItem = days[0];
-    if (days.length !== 1 || !dayItem)
-      throw new Error(`the bundle read ${days.length} calendar days for one day of the template room`);
-    checkCalendarTemplate(dayItem, {
-      keyAttributes: [
-        options.declaration.partitionKey,
-        ...(options.declaration.sortKey ? [options.declaration.sortKey] : []),
-      ],
-      roomId: room.id,
-      day: dayOf(intervals.hour.start),
-      live: [intervals.hour, intervals.quarter],
-    });
-    return { byKind, day: { item: dayItem, roomId: room.id, day: dayOf(intervals.hour.start) } };
+    /** The day the bundle wrote for `name` (its key names the room and the day). */
+    const written = (name: string) => {
+      const found = days.filter((item) => {
+        const key = JSON.stringify(keyAttributes.map((attribute) => item[attribute]));
+        return key.includes(room.id) && key.includes(name);
+      });
+      if (found.length !== 1 || !found[0])
+        throw new Error(`the bundle read ${found.length} calendar days of the template room keyed ${name}`);
+      return found[0];
+    };
+    const fragments = Object.fromEntries(
+      (Object.keys(intervals) as Kind[]).map((kind) => [
+        kind,
+        fragmentOf(written(dayOf(intervals[kind].start)), { keyAttributes, start: intervals[kind].start }),
+      ]),
+    ) as Record<Kind, DayFragment>;
+    const keyDay = dayOf(intervals.hour.start);
+    const built = {
+      byKind,
+      fragments,
+      day: { item: written(keyDay), roomId: room.id, day: keyDay, keyAttributes },
+    };
+    const [checked, ...others] = calendarDays(built, room.id, checkBookings);
+    if (!checked || others.length > 0) throw new Error('the check bookings are not of one day');
+    checkCalendarDay(written(dayOf(at(today, checkDay, 0))), checked);
+    return built;
   } finally {
     await host.stop();
     await options.direct.send(new DeleteTableCommand({ TableName: tableName }));
@@ -421,10 +506,10 @@ const planBookings = (size: number, today: number, subject: string) => {
   return { planned, fixedCount, users: OTHER_USERS + 1 };
 };
 
-/** The items of the planned bookings: copies of the templates, and the calendar days built. */
+/** The items of the planned bookings: copies of the templates, and their calendar days put together from copies. */
 const seedItems = (planned: readonly Planned[], rooms: readonly Room[], templates: Templates): Item[] => {
   const items: Item[] = [];
-  const calendar = new Map<string, { roomId: string; day: string; version: number; live: Minutes[] }>();
+  const byRoom = new Map<string, DayBooking[]>();
   for (const booking of planned) {
     const room = rooms[booking.room] as Room;
     const template = templates.byKind[booking.kind];
@@ -440,15 +525,12 @@ const seedItems = (planned: readonly Planned[], rooms: readonly Room[], template
     ]);
     items.push(copyWithSwaps(template.booking, swaps));
     for (const change of template.changes) items.push(copyWithSwaps(change, swaps));
-    for (const day of daysTouched(booking)) {
-      const key = `${room.id}|${day}`;
-      const entry = calendar.get(key) ?? { roomId: room.id, day, version: 0, live: [] };
-      entry.version += booking.kind === 'cancelled' ? 2 : 1;
-      if (booking.kind !== 'cancelled') entry.live.push({ start: booking.start, end: booking.end });
-      calendar.set(key, entry);
-    }
+    byRoom.set(room.id, [
+      ...(byRoom.get(room.id) ?? []),
+      { kind: booking.kind, start: booking.start, end: booking.end },
+    ]);
   }
-  for (const day of calendar.values()) items.push(calendarDay(templates.day, day));
+  for (const [roomId, bookings] of byRoom) items.push(...calendarDays(templates, roomId, bookings));
   return items;
 };
 
@@ -593,6 +675,23 @@ const measureBookingCapacity = async (options: {
           throw new Error(
             `the bundle reads ${busy.length} busy intervals on the measured day, not the 4 seeded`,
           );
+        const busyDay = await api.send(
+          'GET /v1/rooms/{id}/availability (seed check)',
+          httpEvent({
+            method: 'GET',
+            route: '/v1/rooms/{roomId}/availability',
+            pathParameters: { roomId: measuredRoom.id },
+            query: { from: isoOf(at(today, DAYS.busy, 0)), to: isoOf(at(today, DAYS.busy + 1, 0)) },
+            caller: subject,
+          }),
+          200,
+        );
+        const filled = ((busyDay.answer.busy ?? []) as Array<Record<string, unknown>>)
+          .map((b) => `${b.startTime} to ${b.endTime}`)
+          .join(', ');
+        const seededBusy = `${isoOf(at(today, DAYS.busy, 0))} to ${isoOf(at(today, DAYS.busy, 22, 30))}`;
+        if (filled !== seededBusy)
+          throw new Error(`the bundle reads ${filled} busy on the nearly full day, not ${seededBusy}`);
 
         /** Serves one request and records the units of every DynamoDB call it made. */
         const measure = async (operation: string, event: unknown, status: number) => {

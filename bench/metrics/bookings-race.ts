@@ -6,8 +6,8 @@
  * - **overlapping**: 50 intervals of one room that all overlap one another (10:00 + i minutes, an
  *   hour long): exactly one may win, 1 × 201 and 49 × 409 expected;
  * - **disjoint**: 50 disjoint intervals of one room on one day (06:00 + 16·i minutes, 15 minutes
- *   long, a minute apart): all may win, 50 × 201 expected, though all of them write the same
- *   calendar day and so serialize on it through retries.
+ *   long, a minute apart): all may win, 50 × 201 expected; all of them write the same calendar
+ *   day, but each only the cells and hours it needs, under conditions on those alone.
  *
  * Each round reports its wall time (the first request sent to the last answer), requests per second,
  * the answers by status and their latency, and the room's busy intervals that day afterwards, read
