@@ -4,11 +4,19 @@
  * 50-way race on the devstack (`bench/metrics/bookings-race.ts`). `npm run bench` runs it as its
  * `bookings` step; `npm run bench:bookings` runs it alone and prints the report's section.
  *
- * Usage: npx tsx bench/bookings.ts [--sizes=1000,50000] [--rounds=5] [--no-race] [--json=<file>]
+ * Usage: npx tsx bench/bookings.ts [--sizes=1000,50000] [--rounds=5] [--no-race] [--json=<file>] [--out=<file>]
+ *
+ * `--json` writes the bookings results alone; `--out` writes them as `npm run bench --
+ * --only=bookings --out=<file>` does, a partial run's results file (`bench/results/...`) with the
+ * machine and tree it ran on.
  */
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { relative, resolve } from 'node:path';
+import { repoRoot } from '../packages/tooling/src/repo.ts';
 import { BOOKING_WRITE_GOAL } from './lib/budgets.ts';
-import type { BookingsResults } from './lib/results.ts';
+import { describeEnvironment } from './lib/environment.ts';
+import type { BenchResults, BookingsResults } from './lib/results.ts';
 
 const RACE_REQUESTS = 50;
 const RACE_USERS = 10;
@@ -48,9 +56,34 @@ const argument = (name: string) => process.argv.find((a) => a.startsWith(`--${na
 const main = async () => {
   const sizes = (argument('sizes') ?? '1000,50000').split(',').map(Number);
   const raceRounds = process.argv.includes('--no-race') ? 0 : Number(argument('rounds') ?? 5);
+  const startedAt = new Date().toISOString();
+  const environment = describeEnvironment();
+  const started = performance.now();
   const bookings = await measureBookings({ sizes, raceRounds, log: console.log });
+  const durationMs = Math.round(performance.now() - started);
   const json = argument('json');
   if (json) writeFileSync(json, `${JSON.stringify(bookings, null, 2)}\n`);
+  const out = argument('out');
+  if (out) {
+    const results: BenchResults = {
+      schema: 1,
+      label: 'current',
+      date: startedAt.slice(0, 10),
+      startedAt,
+      dist: 'dist',
+      environment: {
+        ...environment,
+        loadAverage: { start: environment.loadAverage?.start ?? 0, end: loadavg()[0] ?? 0 },
+      },
+      durationsMs: { bookings: durationMs },
+      totalMs: durationMs,
+      partial: true,
+      errors: [],
+      bookings,
+    };
+    writeFileSync(resolve(out), `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`wrote ${relative(repoRoot, resolve(out))}`);
+  }
   const { bookingsSection } = await import('./report/markdown.ts');
   console.log(`\n${bookingsSection(bookings)}`);
 };
