@@ -525,10 +525,9 @@ const seedItems = (planned: readonly Planned[], rooms: readonly Room[], template
     ]);
     items.push(copyWithSwaps(template.booking, swaps));
     for (const change of template.changes) items.push(copyWithSwaps(change, swaps));
-    byRoom.set(room.id, [
-      ...(byRoom.get(room.id) ?? []),
-      { kind: booking.kind, start: booking.start, end: booking.end },
-    ]);
+    const ofRoom = byRoom.get(room.id) ?? [];
+    ofRoom.push({ kind: booking.kind, start: booking.start, end: booking.end });
+    byRoom.set(room.id, ofRoom);
   }
   for (const [roomId, bookings] of byRoom) items.push(...calendarDays(templates, roomId, bookings));
   return items;
