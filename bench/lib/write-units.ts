@@ -15,9 +15,10 @@
  *   an index is two writes there (the old entry deleted, the new one put).
  *
  * The item before a write is the one the function read under the same key while serving the same
- * request (a Put with no such read is taken as new, as a conditional create is); a checked item is
- * read from DynamoDB Local directly, unmetered. Nothing here knows a store's format: only keys, the
- * table declaration's index keys and the marshalled items on the wire.
+ * request (a Put or an update with no such read is taken as new, as a conditional create is); a
+ * checked item, and an updated item after the update (its after-image is not on the wire), are read
+ * from DynamoDB Local directly once the request is served, unmetered. Nothing here knows a store's
+ * format: only keys, the table declaration's index keys and the marshalled items on the wire.
  */
 import {
   type AttributeValue,
@@ -192,21 +193,22 @@ const estimateWrites = async (
         } else if (entry.Delete || entry.Update) {
           const target = (entry.Delete ?? entry.Update) as { TableName: string; Key: Item };
           const before = seen.get(keyOf(declaration, target.Key));
-          // An update's after-image is not on the wire: its index writes are counted as one each.
+          const after = entry.Update ? await readItem(target.TableName, target.Key) : undefined;
           write(
             entry.Delete ? 'Delete' : 'Update',
             target.Key,
             2,
-            sizeOf(before),
+            Math.max(sizeOf(before), sizeOf(after)),
             before,
-            entry.Delete ? undefined : before,
+            after,
           );
         }
       }
     } else if (operation === 'UpdateItem' || operation === 'DeleteItem') {
       const key = request.Key as Item;
       const before = seen.get(keyOf(declaration, key));
-      write(operation, key, 1, sizeOf(before), before, operation === 'DeleteItem' ? undefined : before);
+      const after = operation === 'UpdateItem' ? await readItem(String(request.TableName), key) : undefined;
+      write(operation, key, 1, Math.max(sizeOf(before), sizeOf(after)), before, after);
     }
   }
   return { table, indexes, items };
