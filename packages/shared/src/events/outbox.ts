@@ -9,6 +9,7 @@
  *   TransactItems: [{ Put: { TableName, Item: user } }, outboxPut(TableName, event)],
  * }));
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { TesseraEvent } from './envelope.ts';
 
 const OUTBOX_PREFIX = 'OUTBOX#';
@@ -48,8 +49,22 @@ interface CarriedEvent {
   readonly detail: TesseraEvent['detail'];
 }
 
-/** The attribute of a kept record that holds the events it carries. */
+/** The attribute of a kept record that holds the events it carries (binary: deflated JSON). */
 const CARRIED_EVENTS_ATTRIBUTE = 'outboxEvents';
+
+const packEvents = (events: readonly CarriedEvent[]): Uint8Array =>
+  deflateRawSync(Buffer.from(JSON.stringify(events), 'utf8'));
+
+const unpackEvents = (value: unknown): unknown[] => {
+  if (Array.isArray(value)) return value;
+  if (!(value instanceof Uint8Array)) return [];
+  try {
+    const parsed: unknown = JSON.parse(inflateRawSync(value).toString('utf8'));
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+};
 
 /**
  * The `Put` of a new record (`pk`, `sk` and its own attributes) that carries `events` to the bus, in
@@ -64,12 +79,14 @@ const recordWithEvents = (
     TableName: tableName,
     Item: {
       ...record,
-      [CARRIED_EVENTS_ATTRIBUTE]: events.map(
-        (event): CarriedEvent => ({
-          source: event.source,
-          detailType: event.detailType,
-          detail: event.detail,
-        }),
+      [CARRIED_EVENTS_ATTRIBUTE]: packEvents(
+        events.map(
+          (event): CarriedEvent => ({
+            source: event.source,
+            detailType: event.detailType,
+            detail: event.detail,
+          }),
+        ),
       ),
     },
     ConditionExpression: 'attribute_not_exists(pk)',
@@ -91,8 +108,7 @@ const isCarriedEvent = (value: unknown): value is CarriedEvent => {
 /** The events an inserted item sends to the bus: an outbox item's one, a record's carried ones, or none. */
 const eventsOf = (item: { readonly [key: string]: unknown } | undefined): readonly CarriedEvent[] => {
   if (isOutboxItem(item)) return [{ source: item.source, detailType: item.detailType, detail: item.detail }];
-  const carried = item?.[CARRIED_EVENTS_ATTRIBUTE];
-  return Array.isArray(carried) ? carried.filter(isCarriedEvent) : [];
+  return unpackEvents(item?.[CARRIED_EVENTS_ATTRIBUTE]).filter(isCarriedEvent);
 };
 
 const isOutboxItem = (

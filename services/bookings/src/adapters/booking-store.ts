@@ -25,7 +25,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TesseraEvent } from '@tessera/shared/events';
-import { CARRIED_EVENTS_ATTRIBUTE, recordWithEvents } from '@tessera/shared/outbox';
+import { eventsOf, recordWithEvents } from '@tessera/shared/outbox';
 import { conditionalWrite, type OutcomeItem, queryPage, transactWrite } from '@tessera/shared/store';
 import type { StoredBooking } from '#domain/booking';
 import { cellCountsByHour, type DayPieces, type DayState } from '#domain/calendar-cells';
@@ -213,7 +213,7 @@ const changeItem = (change: ChangeRecord, events: readonly TesseraEvent[]): Item
 };
 
 const toChange = (item: Item): ChangeRecord => {
-  const first = (item[CARRIED_EVENTS_ATTRIBUTE] as Item[] | undefined)?.[0]?.detail as Item | undefined;
+  const first = eventsOf(item)[0]?.detail as Item | undefined;
   const booking = (first?.data as Item | undefined)?.booking as Item | undefined;
   const from =
     first && booking

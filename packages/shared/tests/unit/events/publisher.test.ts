@@ -167,4 +167,16 @@ describe('Function: createOutboxPublisher', () => {
 
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['1', '2']);
   });
+
+  it('publishes nothing for a record whose carried events cannot be read', async () => {
+    const bus = fakeBus([]);
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+
+    const result = await publish(
+      streamOf(record(1, { pk: 'BOOKING#1', sk: 'CHANGE#000001', outboxEvents: new Uint8Array([1, 2, 3]) })),
+    );
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(bus.calls).toHaveLength(0);
+  });
 });
