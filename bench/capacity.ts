@@ -25,12 +25,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type AttributeValue,
-  BatchWriteItemCommand,
-  DeleteTableCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { loadManifests, type Manifest } from '../packages/tooling/src/manifests.ts';
 import { repoRoot } from '../packages/tooling/src/repo.ts';
 import {
@@ -41,7 +36,7 @@ import {
   streamEvent,
 } from './fixtures/events.ts';
 import { type AwsEndpoint, startAwsEndpoint } from './lib/aws-endpoint.ts';
-import { ensureTable, localClient, startDynamoDbLocal } from './lib/dynamodb-local.ts';
+import { ensureTable, localClient, putAll, startDynamoDbLocal } from './lib/dynamodb-local.ts';
 import { type FunctionHost, startFunctionHost } from './lib/function-host.ts';
 import { type BenchFunction, benchFunctions, bundleEntry, functionEnvironment } from './lib/functions.ts';
 import { freePort } from './lib/net.ts';
@@ -333,24 +328,7 @@ const seed = async (
       at: new Date(start + i * 60_000).toISOString(),
     });
   });
-  const writeChunk = async (chunk: readonly Item[]) => {
-    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
-    while (requests.length > 0) {
-      const result = await client.send(
-        new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }),
-      );
-      requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    }
-  };
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const from = next;
-      next += 25;
-      await writeChunk(items.slice(from, from + 25));
-    }
-  };
-  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+  await putAll(client, tableName, items, SEED_CONCURRENCY);
 };
 
 /**

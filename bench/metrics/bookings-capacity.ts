@@ -24,7 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchWriteItemCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { loadManifests, type Manifest } from '../../packages/tooling/src/manifests.ts';
 import { repoRoot } from '../../packages/tooling/src/repo.ts';
 import { type Caller, type HttpResult, httpEvent } from '../fixtures/events.ts';
@@ -51,7 +51,7 @@ import {
   relocated,
   toSdkItem,
 } from '../lib/booking-layout.ts';
-import { ensureTable, localClient, startDynamoDbLocal } from '../lib/dynamodb-local.ts';
+import { ensureTable, localClient, putAll, startDynamoDbLocal } from '../lib/dynamodb-local.ts';
 import { type FunctionHost, startFunctionHost } from '../lib/function-host.ts';
 import { type BenchFunction, benchFunctions, bundleEntry, functionEnvironment } from '../lib/functions.ts';
 import { freePort } from '../lib/net.ts';
@@ -533,26 +533,8 @@ const seedItems = (planned: readonly Planned[], rooms: readonly Room[], template
   return items;
 };
 
-const writeItems = async (direct: Client, tableName: string, items: readonly Item[]) => {
-  const writeChunk = async (chunk: readonly Item[]) => {
-    let requests = chunk.map((item) => ({ PutRequest: { Item: toSdkItem(item) } }));
-    while (requests.length > 0) {
-      const result = await direct.send(
-        new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }),
-      );
-      requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    }
-  };
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const from = next;
-      next += 25;
-      await writeChunk(items.slice(from, from + 25));
-    }
-  };
-  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
-};
+const writeItems = (direct: Client, tableName: string, items: readonly Item[]) =>
+  putAll(direct, tableName, items.map(toSdkItem), SEED_CONCURRENCY);
 
 /**
  * Measures every bookings operation at every size, on a DynamoDB Local started for the run.
