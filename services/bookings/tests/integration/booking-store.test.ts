@@ -131,7 +131,10 @@ describe('Function: createBookingStore', () => {
     const items = await partition(`BOOKING#${booking.id}`);
     expect(items.map((item) => item.sk).sort()).toEqual(['BOOKING', 'CHANGE#000001']);
     const record = items.find((item) => item.sk === 'CHANGE#000001');
-    expect(eventsOf(record).map((e) => e.detailType)).toEqual(['booking.created', 'room.availability_changed']);
+    expect(eventsOf(record).map((e) => e.detailType)).toEqual([
+      'booking.created',
+      'room.availability_changed',
+    ]);
     // Carried compressed, so the record with its events stays under the 1 KB a transactional write
     // prices at 2 units (DynamoDB's size: names and values; a number at most 21 bytes).
     const size = Object.entries(record ?? {}).reduce(
