@@ -6,9 +6,11 @@
  * - SSM `GetParameter`: the bench environment's secrets;
  * - EventBridge `PutEvents`: accepted, each entry recorded (what the outbox publisher published);
  * - DynamoDB, either **in memory** (cold init and warm overhead: `GetItem`, `PutItem`, `DeleteItem`,
- *   `BatchWriteItem`, `TransactWriteItems` of puts and deletes, on tables keyed as their
- *   declarations say; conditions are not evaluated, every write is accepted, and each table keeps
- *   its first 20,000 items), or **forwarded** to DynamoDB Local (capacity) with
+ *   `BatchWriteItem`, `TransactWriteItems`, and a `Query` of one partition of the table (not of an
+ *   index) with an optional `=`, `<`, `<=`, `>`, `>=`, `BETWEEN` or `begins_with` on the sort key,
+ *   on tables keyed as their declarations say; conditions are not evaluated and every write is
+ *   accepted, an update's expression is not applied (the item stays as it was: the data a cold
+ *   request reads is put, not updated), and each table keeps its first 20,000 items), or **forwarded** to DynamoDB Local (capacity) with
  *   `ReturnConsumedCapacity: TOTAL` (or `INDEXES`) added to every data call, the units it reports
  *   added up: in all, and with `INDEXES` for the table and for each index apart.
  *
@@ -136,6 +138,50 @@ const memoryTables = (tables: Readonly<Record<string, TableKeys>>) => {
   };
   const remove = (tableName: string, key: AttributeMap) => storeOf(tableName).delete(keyOf(tableName, key));
   const get = (tableName: string, key: AttributeMap) => storeOf(tableName).get(keyOf(tableName, key));
+  const text = (value: unknown): string => {
+    const v = value as { S?: string; N?: string } | undefined;
+    return v?.S ?? v?.N ?? '';
+  };
+  /** A Query of one partition of the table, by the key condition's few forms, in sort-key order. */
+  const query = (tableName: string, input: Record<string, unknown>): AttributeMap[] => {
+    if (input.IndexName) throw new Error('ValidationException: the stand-in queries tables, not indexes');
+    const keys = tables[tableName];
+    if (!keys) throw new Error(`ResourceNotFoundException: no table ${tableName}`);
+    const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+    const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
+    const condition = String(input.KeyConditionExpression ?? '').replace(/#\w+/g, (n) => names[n] ?? n);
+    const partition = new RegExp(`\\b${keys.partitionKey}\\s*=\\s*(:\\w+)`).exec(condition);
+    if (!partition?.[1]) throw new Error('ValidationException: the stand-in needs the partition key');
+    const wanted = text(values[partition[1]]);
+    const sort = keys.sortKey;
+    const test = (() => {
+      if (!sort) return () => true;
+      const between = new RegExp(`\\b${sort}\\s+BETWEEN\\s+(:\\w+)\\s+AND\\s+(:\\w+)`).exec(condition);
+      if (between)
+        return (v: string) =>
+          v >= text(values[between[1] as string]) && v <= text(values[between[2] as string]);
+      const prefix = new RegExp(`begins_with\\(\\s*${sort}\\s*,\\s*(:\\w+)\\s*\\)`).exec(condition);
+      if (prefix) return (v: string) => v.startsWith(text(values[prefix[1] as string]));
+      const compare = new RegExp(`\\b${sort}\\s*(<=|>=|<|>|=)\\s*(:\\w+)`).exec(condition);
+      if (!compare) return () => true;
+      const bound = text(values[compare[2] as string]);
+      const op = compare[1];
+      return (v: string) =>
+        op === '<'
+          ? v < bound
+          : op === '<='
+            ? v <= bound
+            : op === '>'
+              ? v > bound
+              : op === '>='
+                ? v >= bound
+                : v === bound;
+    })();
+    const found = [...storeOf(tableName).values()]
+      .filter((item) => text(item[keys.partitionKey]) === wanted && (!sort || test(text(item[sort]))))
+      .sort((a, b) => (sort ? text(a[sort]).localeCompare(text(b[sort])) : 0));
+    return input.ScanIndexForward === false ? found.reverse() : found;
+  };
 
   /** Answers one DynamoDB call, or throws `<ErrorType>: message`. */
   const handle = (operation: string, input: Record<string, unknown>): Record<string, unknown> => {
@@ -169,11 +215,16 @@ const memoryTables = (tables: Readonly<Record<string, TableKeys>>) => {
           Record<string, { TableName?: string; Item?: AttributeMap; Key?: AttributeMap }>
         >;
         for (const entry of items) {
-          if (entry.Update) throw new Error('ValidationException: the stand-in does not apply updates');
           if (entry.Put) put(String(entry.Put.TableName), entry.Put.Item ?? {});
           if (entry.Delete) remove(String(entry.Delete.TableName), entry.Delete.Key ?? {});
         }
         return {};
+      }
+      case 'UpdateItem':
+        return {};
+      case 'Query': {
+        const items = query(table, input);
+        return { Items: items, Count: items.length, ScannedCount: items.length };
       }
       default:
         throw new Error(`UnknownOperationException: the in-memory stand-in does not answer ${operation}`);

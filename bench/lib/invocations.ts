@@ -134,6 +134,57 @@ const HTTP_REQUESTS: Readonly<Record<string, Preparation>> = {
       expect: 200,
     };
   },
+  bookings: async (host, target) => {
+    const provider = { userId: '7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', role: 'provider' } as const;
+    const room = expectStatus(
+      'POST /v1/rooms',
+      await host.invoke(
+        target.exportName,
+        httpEvent({
+          method: 'POST',
+          route: '/v1/rooms',
+          caller: provider,
+          body: JSON.stringify({
+            name: 'Blue',
+            type: 'meeting',
+            capacity: 8,
+            pricePerHour: 1000,
+            currency: 'EUR',
+          }),
+        }),
+      ),
+      201,
+    );
+    // Tomorrow at 10:00 UTC, for an hour: in the future whenever the bench runs.
+    const start = new Date(Math.ceil(Date.now() / 86_400_000) * 86_400_000 + 10 * 3_600_000);
+    const booking = expectStatus(
+      'POST /v1/bookings',
+      await host.invoke(
+        target.exportName,
+        httpEvent({
+          method: 'POST',
+          route: '/v1/bookings',
+          caller: CALLER,
+          body: JSON.stringify({
+            roomId: String(room.id),
+            startTime: start.toISOString(),
+            endTime: new Date(start.getTime() + 3_600_000).toISOString(),
+          }),
+        }),
+      ),
+      201,
+    );
+    return {
+      request: 'GET /v1/bookings/{bookingId}',
+      event: httpEvent({
+        method: 'GET',
+        route: '/v1/bookings/{bookingId}',
+        pathParameters: { bookingId: String(booking.id) },
+        caller: CALLER,
+      }),
+      expect: 200,
+    };
+  },
 };
 
 /** Items written by transactions since a point of the stand-in's record: candidates for the stream. */

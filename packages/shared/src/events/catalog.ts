@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { ROLES } from '../auth.ts';
 import { EMAIL_PATTERN, MAX_EMAIL_LENGTH } from '../email.ts';
 import { memo } from '../once.ts';
+import { BOOKING_STATUSES } from './statuses.ts';
 
 // Every schema is built on its first use, not at import: most cold starts (a GET) publish and parse
 // no event, and building zod schemas is most of what this module would cost them.
@@ -38,8 +39,6 @@ const ticket = memo(() =>
   }),
 );
 
-/** The booking's statuses: the bookings service's domain uses these. */
-const BOOKING_STATUSES = ['PENDING_PAYMENT', 'CONFIRMED', 'PAYMENT_FAILED', 'EXPIRED', 'CANCELLED'] as const;
 
 const bookingStatus = () => z.enum(BOOKING_STATUSES);
 /** A booking as events carry it: never its payment token, which only `booking.created` holds. */

@@ -25,14 +25,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TesseraEvent } from '@tessera/shared/events';
+import { once } from '@tessera/shared/once';
 import { eventsOf, recordWithEvents } from '@tessera/shared/outbox';
 import { conditionalWrite, type OutcomeItem, queryPage, transactWrite } from '@tessera/shared/store';
 import type { StoredBooking } from '#domain/booking';
-import { cellCountsByHour, type DayPieces, type DayState } from '#domain/calendar-cells';
 import type {
   BookingSource,
   BookingStore,
-  CalendarWrite,
   ChangeRecord,
   IdempotencyRecord,
   Key,
@@ -42,6 +41,9 @@ import type { Room } from '#domain/room';
 
 type Item = Record<string, unknown>;
 
+/** The calendar days' items and writes, loaded on the first calendar read or booking write. */
+const calendarItems = once(() => import('./calendar-items.ts'));
+
 /**
  * How often a booking transaction that DynamoDB refused with `TransactionConflict` (another
  * transaction on the same room or day at that moment; AWS only) is retried before answering 503.
@@ -50,7 +52,6 @@ const TRANSACTION_ATTEMPTS = 8;
 
 const roomKey = (id: string) => ({ pk: `ROOM#${id}`, sk: 'ROOM' });
 const tombstoneKey = (id: string) => ({ pk: `ROOM#${id}`, sk: 'TOMBSTONE' });
-const dayKey = (roomId: string, day: string) => ({ pk: `ROOM#${roomId}`, sk: `DAY#${day}` });
 const bookingKey = (id: string) => ({ pk: `BOOKING#${id}`, sk: 'BOOKING' });
 const changeKey = (bookingId: string, version: number) => ({
   pk: `BOOKING#${bookingId}`,
@@ -60,97 +61,6 @@ const idempotencyKey = (userId: string, key: string) => ({
   pk: `IDEMPOTENCY#${userId}#${createHash('sha256').update(key).digest('base64url')}`,
   sk: 'IDEMPOTENCY',
 });
-
-/**
- * A day of a room's calendar as attributes: `h<hour>` (-1 for an hour one booking holds whole, else
- * the count of cell pieces in it), `p<cell>` (a prefix's end, minutes into the cell) and `s<cell>`
- * (a suffix's start), and `version`. At most 24 hours and 2 x 96 cell attributes of a few bytes each.
- */
-const toDayState = (day: string, item: Item | undefined): DayState => {
-  const hours: Record<number, number> = {};
-  const cells: Record<number, { prefixEnd?: number; suffixStart?: number }> = {};
-  for (const [name, value] of Object.entries(item ?? {})) {
-    const match = /^([hps])(\d{1,2})$/.exec(name);
-    if (!match || typeof value !== 'number') continue;
-    const index = Number(match[2]);
-    if (match[1] === 'h') {
-      if (value !== 0) hours[index] = value;
-      continue;
-    }
-    const held = cells[index] ?? {};
-    if (match[1] === 'p') held.prefixEnd = value;
-    else held.suffixStart = value;
-    cells[index] = held;
-  }
-  return { day, version: item ? Number(item.version ?? 0) : 0, hours, cells };
-};
-
-const dayAttributes = (state: DayState): Item => ({
-  ...Object.fromEntries(Object.entries(state.hours).map(([hour, count]) => [`h${hour}`, count])),
-  ...Object.fromEntries(
-    Object.entries(state.cells).flatMap(([cell, held]) => [
-      ...(held.prefixEnd === undefined ? [] : [[`p${cell}`, held.prefixEnd]]),
-      ...(held.suffixStart === undefined ? [] : [[`s${cell}`, held.suffixStart]]),
-    ]),
-  ),
-});
-
-/**
- * The update that takes a piece: each whole hour it needs must be free (`h` absent or 0) and set to
- * -1; each hour it needs cells of must not be held whole, and counts them; each cell's prefix or
- * suffix must be free and clear of the other side's piece in that cell.
- */
-const takeUpdate = (pieces: DayPieces) => {
-  const conditions: string[] = [];
-  const sets: string[] = [];
-  const adds: string[] = ['version :one'];
-  const values: Item = { ':one': 1, ':zero': 0 };
-  for (const hour of pieces.fullHours) {
-    conditions.push(`(attribute_not_exists(h${hour}) OR h${hour} = :zero)`);
-    sets.push(`h${hour} = :whole`);
-    values[':whole'] = -1;
-  }
-  for (const [hour, count] of cellCountsByHour(pieces)) {
-    conditions.push(`(attribute_not_exists(h${hour}) OR h${hour} >= :zero)`);
-    adds.push(`h${hour} :n${hour}`);
-    values[`:n${hour}`] = count;
-  }
-  for (const piece of pieces.cells) {
-    const c = piece.cell;
-    if ('prefixEnd' in piece) {
-      conditions.push(`attribute_not_exists(p${c}) AND (attribute_not_exists(s${c}) OR s${c} >= :p${c})`);
-      sets.push(`p${c} = :p${c}`);
-      values[`:p${c}`] = piece.prefixEnd;
-    } else {
-      conditions.push(`attribute_not_exists(s${c}) AND (attribute_not_exists(p${c}) OR p${c} <= :s${c})`);
-      sets.push(`s${c} = :s${c}`);
-      values[`:s${c}`] = piece.suffixStart;
-    }
-  }
-  return {
-    UpdateExpression: `${sets.length > 0 ? `SET ${sets.join(', ')} ` : ''}ADD ${adds.join(', ')}`,
-    ConditionExpression: conditions.join(' AND '),
-    ExpressionAttributeValues: values,
-  };
-};
-
-/** The update that frees a piece its booking holds: no condition, the booking's version guards it. */
-const freeUpdate = (pieces: DayPieces) => {
-  const removes = [
-    ...pieces.fullHours.map((hour) => `h${hour}`),
-    ...pieces.cells.map((piece) => ('prefixEnd' in piece ? `p${piece.cell}` : `s${piece.cell}`)),
-  ];
-  const adds = ['version :one'];
-  const values: Item = { ':one': 1 };
-  for (const [hour, count] of cellCountsByHour(pieces)) {
-    adds.push(`h${hour} :n${hour}`);
-    values[`:n${hour}`] = -count;
-  }
-  return {
-    UpdateExpression: `${removes.length > 0 ? `REMOVE ${removes.join(', ')} ` : ''}ADD ${adds.join(', ')}`,
-    ExpressionAttributeValues: values,
-  };
-};
 
 const roomItem = (room: Room): Item => ({
   ...roomKey(room.id),
@@ -261,46 +171,6 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
     },
     onConditionFailed: 'room-unavailable',
   });
-
-  const dayWrite = (roomId: string, write: CalendarWrite): OutcomeItem<'taken' | 'calendar-changed'> => {
-    switch (write.kind) {
-      case 'take':
-        return {
-          Update: {
-            TableName: tableName,
-            Key: dayKey(roomId, write.pieces.day),
-            ...takeUpdate(write.pieces),
-          },
-          onConditionFailed: 'taken',
-        };
-      case 'free':
-        return {
-          Update: {
-            TableName: tableName,
-            Key: dayKey(roomId, write.pieces.day),
-            ...freeUpdate(write.pieces),
-          },
-        };
-      case 'replace':
-        return {
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...dayKey(roomId, write.next.day),
-              ...dayAttributes(write.next),
-              version: write.expectedVersion + 1,
-            },
-            ...(write.expectedVersion === 0
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'version = :version',
-                  ExpressionAttributeValues: { ':version': write.expectedVersion },
-                }),
-          },
-          onConditionFailed: 'calendar-changed',
-        };
-    }
-  };
 
   const changePut = (
     bookingId: string,
@@ -470,10 +340,12 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       const byDay = new Map(
         (await queryDays(roomId, first, last)).map((item) => [String(item.sk).slice(4), item]),
       );
+      const { toDayState } = await calendarItems();
       return days.map((day) => toDayState(day, byDay.get(day)));
     },
 
     async calendarFrom(roomId, fromDay) {
+      const { toDayState } = await calendarItems();
       return (await queryDays(roomId, fromDay, '9999-12-31')).map((item) =>
         toDayState(String(item.sk).slice(4), item),
       );
@@ -499,7 +371,8 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       };
     },
 
-    createBooking({ booking, calendar, change, events, idempotency, now }) {
+    async createBooking({ booking, calendar, change, events, idempotency, now }) {
+      const days = await calendarItems();
       const { paymentToken: _token, ...shown } = booking;
       const items: OutcomeItem<'key-taken' | 'room-unavailable' | 'taken' | 'calendar-changed'>[] = [
         ...(idempotency
@@ -523,7 +396,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
             ]
           : []),
         roomCheck(booking.roomId, now),
-        ...calendar.map((write) => dayWrite(booking.roomId, write)),
+        ...calendar.map((write) => days.dayWrite(tableName, booking.roomId, write)),
         {
           Put: {
             TableName: tableName,
@@ -536,7 +409,8 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       return transactWrite(client, items, { attempts: TRANSACTION_ATTEMPTS });
     },
 
-    changeBooking({ next, expectedVersion, calendar, checkRoom, change, events, now }) {
+    async changeBooking({ next, expectedVersion, calendar, checkRoom, change, events, now }) {
+      const days = await calendarItems();
       const items: OutcomeItem<'stale' | 'room-unavailable' | 'taken' | 'calendar-changed'>[] = [
         {
           Put: {
@@ -548,7 +422,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
           onConditionFailed: 'stale',
         },
         ...(checkRoom ? [roomCheck(next.roomId, now)] : []),
-        ...calendar.map((write) => dayWrite(next.roomId, write)),
+        ...calendar.map((write) => days.dayWrite(tableName, next.roomId, write)),
         changePut(next.id, change, events),
       ];
       return transactWrite(client, items, { attempts: TRANSACTION_ATTEMPTS });
@@ -603,4 +477,4 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
   };
 };
 
-export { createBookingStore, toDayState };
+export { createBookingStore };

@@ -5,7 +5,7 @@
  * -> CANCELLED` (before the start). Only `PENDING_PAYMENT` and `CONFIRMED` hold the room.
  */
 import type { Principal } from '@tessera/shared/auth';
-import { BOOKING_STATUSES } from '@tessera/shared/events';
+import { BOOKING_STATUSES } from '@tessera/shared/event-statuses';
 import { BookingNotFoundError, IllegalBookingTransitionError, NotAllowedError } from '../errors.ts';
 import type { Interval } from './interval.ts';
 

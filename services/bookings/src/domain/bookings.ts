@@ -1,6 +1,7 @@
 /**
- * The booking use cases: book, read, list, retitle or reschedule, cancel, and the moves payments and
- * time drive (confirm, fail, expire), plus the audit trail.
+ * The booking commands: book, retitle or reschedule, cancel, and the moves payments and time drive
+ * (confirm, fail, expire). The reads (one booking, lists, the audit trail) are `booking-queries.ts`,
+ * so a cold start that only reads loads none of this.
  *
  * No two live bookings of a room overlap, whatever arrives at once: each room has one calendar item
  * per UTC day, made of 15-minute cells and whole hours (`calendar.ts`). A booking reads the days
@@ -51,7 +52,6 @@ import {
   toIso,
 } from './interval.ts';
 import type {
-  BookingSource,
   CalendarWrite,
   ChangeAction,
   ChangeRecord,
@@ -348,12 +348,6 @@ const createBooking = async (
   }
 };
 
-const getBooking = async (
-  deps: Pick<Dependencies, 'store'>,
-  caller: Principal,
-  id: string,
-): Promise<Booking> => publicBooking(assertVisible(await deps.store.getBooking(id), caller));
-
 const assertPrecondition = (booking: Booking, precondition: Precondition | undefined) => {
   if (!satisfies(precondition, booking.version)) throw new StaleVersionError('booking', booking.version);
 };
@@ -628,85 +622,13 @@ const failBooking = systemMove('PAYMENT_FAILED');
 /** The payment hold lapsed: `PENDING_PAYMENT -> EXPIRED`, the interval freed. */
 const expireBooking = systemMove('EXPIRED');
 
-interface ListQuery {
-  readonly type: 'upcoming' | 'past';
-  readonly roomId?: string | undefined;
-  readonly status?: BookingStatus | undefined;
-  readonly limit: number;
-  readonly cursor?: string | undefined;
-}
-
-/**
- * Which index partition a caller's list reads: a user their own bookings, a provider those of their
- * rooms, an admin all (or, for one room, even a deleted one, its provider's, narrowed to the room).
- * Always a Query.
- */
-const sourceOf = async (
-  deps: Pick<Dependencies, 'store'>,
-  caller: Principal,
-  roomId: string | undefined,
-): Promise<BookingSource | null> => {
-  if (caller.role === 'user') return { index: 'by-user', userId: caller.userId };
-  if (caller.role === 'provider') return { index: 'by-provider', providerId: caller.userId };
-  if (roomId === undefined) return { index: 'by-kind' };
-  const providerId = await deps.store.providerOfRoom(roomId);
-  return providerId ? { index: 'by-provider', providerId } : null;
-};
-
-/**
- * One page of the bookings the caller may see: `upcoming` (starting now or later) by start
- * ascending, or `past` (started before now) by start descending. The cursor is bound to the caller and the filters.
- */
-const listBookings = async (
-  deps: Pick<Dependencies, 'store' | 'cursors' | 'clock'>,
-  caller: Principal,
-  query: ListQuery,
-): Promise<{ readonly items: readonly Booking[]; readonly nextCursor: string | null }> => {
-  const scope = `bookings:${caller.role}:${caller.userId}:${query.type}:${query.roomId ?? '*'}:${query.status ?? '*'}`;
-  const startKey = await deps.cursors.decode(query.cursor, scope);
-  const source = await sourceOf(deps, caller, query.roomId);
-  if (!source) return { items: [], nextCursor: null };
-  const page = await deps.store.listBookings({
-    source,
-    when: query.type,
-    now: deps.clock.now(),
-    status: query.status,
-    roomId: query.roomId,
-    limit: query.limit,
-    startKey,
-  });
-  return {
-    items: page.bookings.map(publicBooking),
-    nextCursor: await deps.cursors.encode(page.lastKey, scope),
-  };
-};
-
-/** The booking's audit trail, oldest first, for whoever may see the booking. */
-const getHistory = async (
-  deps: Pick<Dependencies, 'store' | 'cursors'>,
-  caller: Principal,
-  id: string,
-  query: { readonly limit: number; readonly cursor?: string | undefined },
-): Promise<{ readonly items: readonly ChangeRecord[]; readonly nextCursor: string | null }> => {
-  assertVisible(await deps.store.getBooking(id), caller);
-  const scope = `history:${id}`;
-  const page = await deps.store.history(id, {
-    limit: query.limit,
-    startKey: await deps.cursors.decode(query.cursor, scope),
-  });
-  return { items: page.changes, nextCursor: await deps.cursors.encode(page.lastKey, scope) };
-};
-
-export type { CreateInput, CreateResult, ListQuery };
+export type { CreateInput, CreateResult };
 export {
   cancelBooking,
   confirmBooking,
   createBooking,
   expireBooking,
   failBooking,
-  getBooking,
-  getHistory,
-  listBookings,
   planCalendar,
   requestHashOf,
   updateBooking,

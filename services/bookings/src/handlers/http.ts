@@ -1,8 +1,8 @@
 /**
  * One thin handler per rooms and bookings operation. HTTP concerns live here: the strong `ETag` of
  * the version, `If-Match` read into a precondition, `Idempotency-Key` and `Idempotent-Replayed`.
- * The rooms and the bookings use cases each load on the first request that needs them, so a cold
- * start parses only its own half (ADR 0017).
+ * The rooms use cases, the booking commands and the booking reads each load on the first request
+ * that needs them, so a cold start parses only its own part (ADR 0017).
  */
 import type { OperationHandlers } from '@tessera/shared/http';
 import { once } from '@tessera/shared/once';
@@ -12,6 +12,7 @@ import type { Operations } from '#generated/contract';
 
 const rooms = once(() => import('#domain/rooms'));
 const bookings = once(() => import('#domain/bookings'));
+const queries = once(() => import('#domain/booking-queries'));
 
 const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operations> => ({
   async createRoom({ principal, body }) {
@@ -69,11 +70,11 @@ const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operatio
   },
 
   async listBookings({ principal, query }) {
-    return { status: 200, body: await (await bookings()).listBookings(deps, principal, query) };
+    return { status: 200, body: await (await queries()).listBookings(deps, principal, query) };
   },
 
   async getBooking({ principal, path }) {
-    const booking = await (await bookings()).getBooking(deps, principal, path.bookingId);
+    const booking = await (await queries()).getBooking(deps, principal, path.bookingId);
     return { status: 200, body: booking, headers: { etag: etagOf(booking.version) } };
   },
 
@@ -94,7 +95,7 @@ const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operatio
   },
 
   async getBookingHistory({ principal, path, query }) {
-    return { status: 200, body: await (await bookings()).getHistory(deps, principal, path.bookingId, query) };
+    return { status: 200, body: await (await queries()).getHistory(deps, principal, path.bookingId, query) };
   },
 });
 
