@@ -16,7 +16,6 @@
  * - `IDEMPOTENCY#<userId>#<sha256(key)>` / `IDEMPOTENCY`: an `Idempotency-Key`'s first result, 24 hours.
  * - `USER#<id>` / `DIRECTORY` (the users directory) and `PROCESSED#...` (events consumed).
  */
-import { createHash } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -24,10 +23,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { TesseraEvent } from '@tessera/shared/events';
 import { once } from '@tessera/shared/once';
-import { eventsOf, recordWithEvents } from '@tessera/shared/outbox';
-import { conditionalWrite, type OutcomeItem, queryPage, transactWrite } from '@tessera/shared/store';
+import { eventsOf } from '@tessera/shared/outbox';
+import { conditionalWrite, queryPage, transactWrite } from '@tessera/shared/store';
 import type { StoredBooking } from '#domain/booking';
 import type {
   BookingSource,
@@ -38,29 +36,14 @@ import type {
   StoredRoom,
 } from '#domain/ports';
 import type { Room } from '#domain/room';
+import { bookingKey, idempotencyKey, roomKey, roomNotHeld, tombstoneKey } from './keys.ts';
 
 type Item = Record<string, unknown>;
 
-/** The calendar days' items and writes, loaded on the first calendar read or booking write. */
+/** The calendar days' items, loaded on the first calendar read or booking write. */
 const calendarItems = once(() => import('./calendar-items.ts'));
-
-/**
- * How often a booking transaction that DynamoDB refused with `TransactionConflict` (another
- * transaction on the same room or day at that moment; AWS only) is retried before answering 503.
- */
-const TRANSACTION_ATTEMPTS = 8;
-
-const roomKey = (id: string) => ({ pk: `ROOM#${id}`, sk: 'ROOM' });
-const tombstoneKey = (id: string) => ({ pk: `ROOM#${id}`, sk: 'TOMBSTONE' });
-const bookingKey = (id: string) => ({ pk: `BOOKING#${id}`, sk: 'BOOKING' });
-const changeKey = (bookingId: string, version: number) => ({
-  pk: `BOOKING#${bookingId}`,
-  sk: `CHANGE#${String(version).padStart(6, '0')}`,
-});
-const idempotencyKey = (userId: string, key: string) => ({
-  pk: `IDEMPOTENCY#${userId}#${createHash('sha256').update(key).digest('base64url')}`,
-  sk: 'IDEMPOTENCY',
-});
+/** The booking transactions, loaded on the first booking write. */
+const bookingWrites = once(() => import('./booking-writes.ts'));
 
 const roomItem = (room: Room): Item => ({
   ...roomKey(room.id),
@@ -85,15 +68,6 @@ const toRoom = (item: Item): StoredRoom => ({
   closingUntil: typeof item.closingUntil === 'string' ? item.closingUntil : null,
 });
 
-const bookingItem = (booking: StoredBooking): Item => ({
-  ...bookingKey(booking.id),
-  ...booking,
-  kind: 'BOOKING',
-  userKey: `USER#${booking.userId}`,
-  providerKey: `PROVIDER#${booking.providerId}`,
-  sortKey: `${booking.startTime}#${booking.id}`,
-});
-
 const toBooking = (item: Item): StoredBooking => ({
   id: String(item.id),
   roomId: String(item.roomId),
@@ -111,17 +85,7 @@ const toBooking = (item: Item): StoredBooking => ({
   paymentToken: typeof item.paymentToken === 'string' ? item.paymentToken : null,
 });
 
-/**
- * A change record as stored: who and what always; when, from which request and the booking after
- * the change from its first event (every booking event carries the booking), so nothing is stored
- * twice and a record with its events stays near 1 KB; a change with no event (a new title) keeps
- * them itself.
- */
-const changeItem = (change: ChangeRecord, events: readonly TesseraEvent[]): Item => {
-  const { version, action, fromStatus, actorId, actorRole } = change;
-  return events.length > 0 ? { version, action, fromStatus, actorId, actorRole } : { ...change };
-};
-
+/** A change record as `booking-writes.ts` stores it: what its events do not say is its own. */
 const toChange = (item: Item): ChangeRecord => {
   const first = eventsOf(item)[0]?.detail as Item | undefined;
   const booking = (first?.data as Item | undefined)?.booking as Item | undefined;
@@ -157,32 +121,6 @@ const partitionOf = (source: BookingSource): { index: string; attribute: string;
 };
 
 const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): BookingStore => {
-  const notHeld = {
-    condition: '(attribute_not_exists(closingUntil) OR closingUntil < :now)',
-    values: (now: Date) => ({ ':now': now.toISOString() }),
-  };
-
-  const roomCheck = (roomId: string, now: Date): OutcomeItem<'room-unavailable'> => ({
-    ConditionCheck: {
-      TableName: tableName,
-      Key: roomKey(roomId),
-      ConditionExpression: `attribute_exists(pk) AND ${notHeld.condition}`,
-      ExpressionAttributeValues: notHeld.values(now),
-    },
-    onConditionFailed: 'room-unavailable',
-  });
-
-  const changePut = (
-    bookingId: string,
-    change: ChangeRecord,
-    events: Parameters<typeof recordWithEvents>[2],
-  ) =>
-    recordWithEvents(
-      tableName,
-      { ...changeKey(bookingId, change.version), ...changeItem(change, events) },
-      events,
-    );
-
   const queryDays = async (roomId: string, from: string, to: string): Promise<Item[]> => {
     const items: Item[] = [];
     let startKey: Item | undefined;
@@ -228,8 +166,8 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
         new PutCommand({
           TableName: tableName,
           Item: roomItem(next),
-          ConditionExpression: `version = :version AND ${notHeld.condition}`,
-          ExpressionAttributeValues: { ':version': expectedVersion, ...notHeld.values(now) },
+          ConditionExpression: `version = :version AND ${roomNotHeld.condition}`,
+          ExpressionAttributeValues: { ':version': expectedVersion, ...roomNotHeld.values(now) },
         }),
         'stale',
       );
@@ -242,8 +180,12 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
           TableName: tableName,
           Key: roomKey(id),
           UpdateExpression: 'SET closingUntil = :until',
-          ConditionExpression: `version = :version AND ${notHeld.condition}`,
-          ExpressionAttributeValues: { ':until': until, ':version': expectedVersion, ...notHeld.values(now) },
+          ConditionExpression: `version = :version AND ${roomNotHeld.condition}`,
+          ExpressionAttributeValues: {
+            ':until': until,
+            ':version': expectedVersion,
+            ...roomNotHeld.values(now),
+          },
         }),
         'stale',
       );
@@ -371,61 +313,12 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       };
     },
 
-    async createBooking({ booking, calendar, change, events, idempotency, now }) {
-      const days = await calendarItems();
-      const { paymentToken: _token, ...shown } = booking;
-      const items: OutcomeItem<'key-taken' | 'room-unavailable' | 'taken' | 'calendar-changed'>[] = [
-        ...(idempotency
-          ? [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...idempotencyKey(idempotency.userId, idempotency.key),
-                    requestHash: idempotency.requestHash,
-                    booking: shown,
-                    expiresAt: idempotency.expiresAt,
-                    ttl: idempotency.expiresAt,
-                  },
-                  // A kept record past its 24 hours may linger until TTL deletes it: it counts as gone.
-                  ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowSeconds',
-                  ExpressionAttributeValues: { ':nowSeconds': Math.floor(now.getTime() / 1000) },
-                },
-                onConditionFailed: 'key-taken' as const,
-              },
-            ]
-          : []),
-        roomCheck(booking.roomId, now),
-        ...calendar.map((write) => days.dayWrite(tableName, booking.roomId, write)),
-        {
-          Put: {
-            TableName: tableName,
-            Item: bookingItem(booking),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        changePut(booking.id, change, events),
-      ];
-      return transactWrite(client, items, { attempts: TRANSACTION_ATTEMPTS });
+    async createBooking(write) {
+      return (await bookingWrites()).createBooking(client, tableName, write);
     },
 
-    async changeBooking({ next, expectedVersion, calendar, checkRoom, change, events, now }) {
-      const days = await calendarItems();
-      const items: OutcomeItem<'stale' | 'room-unavailable' | 'taken' | 'calendar-changed'>[] = [
-        {
-          Put: {
-            TableName: tableName,
-            Item: bookingItem(next),
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': expectedVersion },
-          },
-          onConditionFailed: 'stale',
-        },
-        ...(checkRoom ? [roomCheck(next.roomId, now)] : []),
-        ...calendar.map((write) => days.dayWrite(tableName, next.roomId, write)),
-        changePut(next.id, change, events),
-      ];
-      return transactWrite(client, items, { attempts: TRANSACTION_ATTEMPTS });
+    async changeBooking(write) {
+      return (await bookingWrites()).changeBooking(client, tableName, write);
     },
 
     async listBookings({ source, when, now, status, roomId, limit, startKey }) {
