@@ -39,7 +39,6 @@ const ticket = memo(() =>
   }),
 );
 
-
 const bookingStatus = () => z.enum(BOOKING_STATUSES);
 /** A booking as events carry it: never its payment token, which only `booking.created` holds. */
 const booking = memo(() =>
