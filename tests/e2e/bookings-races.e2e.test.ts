@@ -18,8 +18,9 @@ import {
   listAll,
   merged,
   plus,
+  raceCast,
 } from '../support/bookings.ts';
-import { type Account, adminAccount, newAccount, newProvider } from '../support/e2e.ts';
+import type { Account } from '../support/e2e.ts';
 
 const USERS = 5;
 const RACERS = 50;
@@ -29,11 +30,7 @@ let provider: Account;
 let users: Account[];
 
 beforeAll(async () => {
-  admin = (await adminAccount()).accessToken;
-  [provider, ...users] = await Promise.all([
-    newProvider('race-provider'),
-    ...Array.from({ length: USERS }, (_, i) => newAccount(`racer-${i}`)),
-  ]);
+  ({ admin, provider, users } = await raceCast('race', USERS));
 }, 60_000);
 
 const racer = (i: number) => users[i % USERS] as Account;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Schemas } from '../../packages/client/src/index.ts';
 import { devstackTable } from './dynamodb.ts';
-import { type Account, raw } from './e2e.ts';
+import { type Account, adminAccount, newAccount, newProvider, raw } from './e2e.ts';
 
 type Room = Schemas['Room'];
 type Booking = Schemas['Booking'];
@@ -217,6 +217,16 @@ const seedBooking = async (
 /** The statuses that hold a room. */
 const LIVE = new Set(['PENDING_PAYMENT', 'CONFIRMED']);
 
+/** The people of a race: the admin's token, a provider, and `count` users, all fresh but the admin. */
+const raceCast = async (label: string, count: number) => {
+  const admin = (await adminAccount()).accessToken;
+  const [provider, ...users] = await Promise.all([
+    newProvider(`${label}-provider`),
+    ...Array.from({ length: count }, (_, i) => newAccount(`${label}-${i}`)),
+  ]);
+  return { admin, provider: provider as Account, users };
+};
+
 export type { Booking, BookingInput, Caller, Problem, Room, StoredBooking };
 export {
   at,
@@ -232,6 +242,7 @@ export {
   merged,
   overlapping,
   plus,
+  raceCast,
   seedBooking,
   storedBookingsOf,
   uniqueType,

@@ -22,9 +22,10 @@ import {
   merged,
   overlapping,
   plus,
+  raceCast,
   storedBookingsOf,
 } from '../../support/bookings.ts';
-import { type Account, adminAccount, newAccount, newProvider } from '../../support/e2e.ts';
+import type { Account } from '../../support/e2e.ts';
 
 const SEED = Number(process.env.TESSERA_RACE_SEED ?? 20261203);
 const OPS = Number(process.env.TESSERA_RACE_OPS ?? 300);
@@ -48,11 +49,7 @@ let provider: Account;
 let users: Account[];
 
 beforeAll(async () => {
-  admin = (await adminAccount()).accessToken;
-  [provider, ...users] = await Promise.all([
-    newProvider('random-provider'),
-    ...Array.from({ length: USERS }, (_, i) => newAccount(`random-${i}`)),
-  ]);
+  ({ admin, provider, users } = await raceCast('random', USERS));
 }, 60_000);
 
 interface Known {
