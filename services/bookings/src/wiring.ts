@@ -1,13 +1,9 @@
 /**
- * The composition root of the bookings function: every dependency built once per process and
- * handed to the handlers ready; the cursor secret is read on the first cursor made or read.
+ * The composition root of the bookings function: every dependency built once per process and handed
+ * to the handlers ready. The client, logger, clock, cursors and users directory are the kit's
+ * (`tableServiceWiring`); the store is the service's own.
  */
-import { systemClock } from '@tessera/shared/clock';
-import { createCursorCodec } from '@tessera/shared/cursor';
-import { documentClientFor } from '@tessera/shared/dynamodb';
-import { createLogger } from '@tessera/shared/logger';
-import { loadSecret } from '@tessera/shared/secrets';
-import { createDirectoryStore } from '@tessera/shared/users-directory';
+import { tableServiceWiring } from '@tessera/shared/service-wiring';
 import { createBookingStore } from '#adapters/booking-store';
 import { config } from '#config';
 import type { Dependencies } from '#domain/ports';
@@ -15,16 +11,12 @@ import { jitteredRetries } from '#domain/retry';
 
 const settings = config();
 
-const client = documentClientFor(settings);
-
-const logger = createLogger('bookings', settings.POWERTOOLS_LOG_LEVEL);
+const { client, logger, ports } = tableServiceWiring('bookings', settings);
 
 const dependencies: Dependencies = {
+  ...ports,
   store: createBookingStore(client, settings.TABLE_NAME),
-  directory: createDirectoryStore(client, settings.TABLE_NAME),
-  cursors: createCursorCodec(() => loadSecret(settings.CURSOR_SECRET)),
-  clock: systemClock,
   retries: jitteredRetries(),
 };
 
-export { client, dependencies, logger };
+export { client, dependencies, logger, settings };

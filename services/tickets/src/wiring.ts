@@ -1,28 +1,20 @@
 /**
  * The composition root of the tickets function: every dependency built once per process and handed
- * to the handlers ready; the cursor secret is read on the first cursor made or read.
+ * to the handlers ready. The client, logger, clock, cursors and users directory are the kit's
+ * (`tableServiceWiring`); the store is the service's own.
  */
-import { systemClock } from '@tessera/shared/clock';
-import { createCursorCodec } from '@tessera/shared/cursor';
-import { documentClientFor } from '@tessera/shared/dynamodb';
-import { createLogger } from '@tessera/shared/logger';
-import { loadSecret } from '@tessera/shared/secrets';
-import { createDirectoryStore } from '@tessera/shared/users-directory';
+import { tableServiceWiring } from '@tessera/shared/service-wiring';
 import { createTicketStore } from '#adapters/ticket-store';
 import { config } from '#config';
 import type { Dependencies } from '#domain/ports';
 
 const settings = config();
 
-const client = documentClientFor(settings);
-
-const logger = createLogger('tickets', settings.POWERTOOLS_LOG_LEVEL);
+const { client, logger, ports } = tableServiceWiring('tickets', settings);
 
 const dependencies: Dependencies = {
+  ...ports,
   tickets: createTicketStore(client, settings.TABLE_NAME),
-  directory: createDirectoryStore(client, settings.TABLE_NAME),
-  cursors: createCursorCodec(() => loadSecret(settings.CURSOR_SECRET)),
-  clock: systemClock,
 };
 
-export { client, dependencies, logger };
+export { client, dependencies, logger, settings };
