@@ -19,7 +19,7 @@ import {
   type DayPieces,
   type DayState,
 } from './calendar-cells.ts';
-import { DAY_MINUTES, type Interval, overlaps } from './interval.ts';
+import { DAY_MINUTES, type Interval, mergeIntervals, overlaps } from './interval.ts';
 
 const dayName = (dayIndex: number): string =>
   new Date(dayIndex * DAY_MINUTES * 60_000).toISOString().slice(0, 10);
@@ -72,28 +72,11 @@ const busyOf = (state: DayState): Interval[] => {
     if (held.suffixStart !== undefined)
       busy.push({ start: cellStart + held.suffixStart, end: cellStart + CELL_MINUTES });
   }
-  busy.sort((a, b) => a.start - b.start);
-  const merged: Interval[] = [];
-  for (const interval of busy) {
-    const last = merged.at(-1);
-    if (last && interval.start <= last.end)
-      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, interval.end) };
-    else merged.push(interval);
-  }
-  return merged;
+  return mergeIntervals(busy);
 };
 
 /** The busy time of several days, merged across midnight. */
-const busyAcross = (states: readonly DayState[]): Interval[] => {
-  const merged: Interval[] = [];
-  for (const interval of [...states].sort((a, b) => a.day.localeCompare(b.day)).flatMap(busyOf)) {
-    const last = merged.at(-1);
-    if (last && interval.start <= last.end)
-      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, interval.end) };
-    else merged.push(interval);
-  }
-  return merged;
-};
+const busyAcross = (states: readonly DayState[]): Interval[] => mergeIntervals(states.flatMap(busyOf));
 
 /** The first busy stretch of these days that `interval` overlaps, if any. */
 const conflictIn = (states: readonly DayState[], interval: Interval): Interval | undefined =>

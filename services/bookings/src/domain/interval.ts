@@ -125,6 +125,18 @@ const daysOf = (interval: Interval): string[] => {
   return days;
 };
 
+/** Intervals in order of start, those that overlap or touch merged into one. */
+const mergeIntervals = (intervals: readonly Interval[]): Interval[] => {
+  const merged: Interval[] = [];
+  for (const interval of [...intervals].sort((a, b) => a.start - b.start)) {
+    const last = merged.at(-1);
+    if (last && interval.start <= last.end)
+      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, interval.end) };
+    else merged.push(interval);
+  }
+  return merged;
+};
+
 /** The busy time of `intervals` inside `window`: clipped to it, adjacent and overlapping ones merged, in order. */
 const busyWithin = (intervals: readonly Interval[], window: Interval): Interval[] => {
   const clipped = intervals
@@ -132,16 +144,8 @@ const busyWithin = (intervals: readonly Interval[], window: Interval): Interval[
     .map((interval) => ({
       start: Math.max(interval.start, window.start),
       end: Math.min(interval.end, window.end),
-    }))
-    .sort((a, b) => a.start - b.start);
-  const merged: Interval[] = [];
-  for (const interval of clipped) {
-    const last = merged.at(-1);
-    if (last && interval.start <= last.end)
-      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, interval.end) };
-    else merged.push(interval);
-  }
-  return merged;
+    }));
+  return mergeIntervals(clipped);
 };
 
 const durationMinutes = (interval: Interval): number => interval.end - interval.start;
@@ -155,6 +159,7 @@ export {
   daysOf,
   durationMinutes,
   MINUTE_MS,
+  mergeIntervals,
   minuteOf,
   overlaps,
   RULES,
