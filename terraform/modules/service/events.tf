@@ -9,7 +9,9 @@
 #   alias, which reports the messages it failed (`ReportBatchItemFailures`).
 #
 # Deliveries EventBridge cannot make after its retries land in the service's encrypted events
-# dead-letter queue. Every dead-letter queue has an alarm when alarms are on.
+# dead-letter queue. When alarms are on, every dead-letter queue has an alarm (dead-letters.tf), and
+# so has every queue target's queue: on its oldest message growing older than a message retried as
+# declared can get.
 
 locals {
   # The defaults of the manifest schema's queue target (packages/tooling/src/manifests.ts), the
@@ -188,3 +190,28 @@ resource "aws_lambda_event_source_mapping" "subscription" {
   }
 }
 
+
+# A queue target's queue alarms when its oldest message is older than a message can get while it is
+# received and retried as declared (`maxReceiveCount` receives, each hiding it for the visibility
+# timeout, and one more timeout before it moves to the dead-letter queue), at least a minute (the
+# metric's resolution): then the function is not taking messages at all (throttled, its mapping
+# disabled or failing), and the dead-letter queue's alarm would never fire.
+resource "aws_cloudwatch_metric_alarm" "subscription" {
+  for_each = var.settings.enable_alarms ? local.queue_subscriptions : {}
+
+  alarm_name          = "${local.queue_names[each.key]}-message-age"
+  alarm_description   = "The oldest message of ${local.queue_names[each.key]} waits longer than ${each.value.max_receive_count} receives by ${each.value.function} allow: it is not taking messages."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = local.queue_names[each.key] }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = max(60, (each.value.max_receive_count + 1) * each.value.visibility_timeout)
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.settings.tags
+}

@@ -1,9 +1,10 @@
 # What each function may do, derived from its manifest entry: the table (and its indexes and key)
 # only when its environment names the table; `ssm:GetParameter` only on the parameters its
 # environment names (and the parameter key to decrypt them); receiving from the queues of the
-# subscriptions it is the target of; and, as a schedule target, managing the schedules of its
-# group. The function module adds logging and tracing; `policy_statements` adds what a service
-# module grants beyond that.
+# subscriptions it is the target of (what the event source mapping does with the function's role:
+# receive, delete and read the queue's attributes, on those queues only); and, as a schedule target,
+# managing the schedules of its group. The function module adds logging and tracing;
+# `policy_statements` adds what a service module grants beyond that.
 
 locals {
   uses_table = {
@@ -61,7 +62,6 @@ locals {
       for queues in [[for subscription, target in local.queue_subscriptions : local.queue_arns[subscription] if target.function == name]] : {
         sid = "ConsumeOwnQueues"
         actions = [
-          "sqs:ChangeMessageVisibility",
           "sqs:DeleteMessage",
           "sqs:GetQueueAttributes",
           "sqs:ReceiveMessage",

@@ -142,10 +142,11 @@ output "cloudwatch_log_group_names" {
 }
 
 output "cloudwatch_metric_alarm_names" {
-  description = "Names of every alarm of the service: each function's, and each dead-letter queue's (empty when alarms are off)."
+  description = "Names of every alarm of the service: each function's, each dead-letter queue's and each queue target's queue's (empty when alarms are off)."
   value = sort(concat(
     flatten([for function in module.function : function.cloudwatch_metric_alarm_names]),
     [for alarm in aws_cloudwatch_metric_alarm.dead_letters : alarm.alarm_name],
+    [for alarm in aws_cloudwatch_metric_alarm.subscription : alarm.alarm_name],
   ))
 }
 
@@ -196,6 +197,56 @@ output "sqs_queue_subscription_dead_letter_arns" {
 output "sqs_queue_policy_documents" {
   description = "Each queue target's resource policy, as JSON, by subscription name."
   value       = { for name, policy in aws_sqs_queue_policy.subscription : name => policy.policy }
+}
+
+output "sqs_queue_visibility_timeout_seconds" {
+  description = "How long each queue target's queue hides a received message, in seconds, by subscription name: the declared `visibilityTimeout`, or 6 times its function's timeout in this environment."
+  value       = { for name, queue in aws_sqs_queue.subscription : name => queue.visibility_timeout_seconds }
+}
+
+output "sqs_queue_redrive_policies" {
+  description = "Each queue target's redrive policy, decoded (`deadLetterTargetArn`, `maxReceiveCount`), by subscription name."
+  value       = { for name, queue in aws_sqs_queue.subscription : name => jsondecode(queue.redrive_policy) }
+}
+
+output "sqs_queue_sse_enabled" {
+  description = "Whether each queue of the service is encrypted with SQS managed keys, by queue name: the queue targets' queues and every dead-letter queue."
+  value       = { for queue in concat(values(aws_sqs_queue.subscription), values(aws_sqs_queue.dead_letter)) : queue.name => queue.sqs_managed_sse_enabled }
+}
+
+output "lambda_event_source_mapping_event_source_arns" {
+  description = "The queue each queue target's event source mapping reads, by subscription name."
+  value       = { for name, mapping in aws_lambda_event_source_mapping.subscription : name => mapping.event_source_arn }
+}
+
+output "lambda_event_source_mapping_function_names" {
+  description = "What each queue target's event source mapping invokes (its function's `live` alias ARN), by subscription name."
+  value       = { for name, mapping in aws_lambda_event_source_mapping.subscription : name => mapping.function_name }
+}
+
+output "lambda_event_source_mapping_function_response_types" {
+  description = "What each queue target's function answers besides success or failure (`ReportBatchItemFailures`), by subscription name."
+  value       = { for name, mapping in aws_lambda_event_source_mapping.subscription : name => mapping.function_response_types }
+}
+
+output "cloudwatch_event_target_arns" {
+  description = "What each subscription's rule delivers to (a function's `live` alias, or a queue), by subscription name."
+  value       = { for name, target in aws_cloudwatch_event_target.this : name => target.arn }
+}
+
+output "cloudwatch_event_target_dead_letter_arns" {
+  description = "The queue each subscription's rule target sends an event it could not deliver to, by subscription name."
+  value       = { for name, target in aws_cloudwatch_event_target.this : name => one(target.dead_letter_config[*].arn) }
+}
+
+output "cloudwatch_event_target_retry_policies" {
+  description = "How each subscription's rule target retries a failed delivery (`maximum_retry_attempts`, `maximum_event_age_in_seconds`), by subscription name."
+  value = {
+    for name, target in aws_cloudwatch_event_target.this : name => {
+      maximum_retry_attempts       = one(target.retry_policy[*].maximum_retry_attempts)
+      maximum_event_age_in_seconds = one(target.retry_policy[*].maximum_event_age_in_seconds)
+    }
+  }
 }
 
 output "scheduler_schedule_group_name" {

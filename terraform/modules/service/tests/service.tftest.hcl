@@ -659,8 +659,19 @@ run "delivers_a_queue_subscription_through_an_encrypted_queue_with_its_dead_lett
   assert {
     condition = toset(flatten([
       for statement in jsondecode(output.iam_role_policy_documents["bookings"]).Statement : statement.Action if statement.Sid == "ConsumeOwnQueues"
-    ])) == toset(["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"])
-    error_message = "Consuming is receiving, deleting, reading the queue's attributes and extending visibility."
+    ])) == toset(["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"])
+    error_message = "Consuming is what the event source mapping does with the function's role: receiving, deleting and reading the queue's attributes."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for document in values(output.iam_role_policy_documents) : [
+        for statement in jsondecode(document).Statement : [
+          for resource in flatten([statement.Resource]) : startswith(resource, "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-") && !strcontains(resource, "*")
+        ] if anytrue([for action in statement.Action : startswith(action, "sqs:")])
+      ]
+    ]))
+    error_message = "No role may use a queue it does not consume, nor queues by a wildcard."
   }
 
   assert {
@@ -672,8 +683,60 @@ run "delivers_a_queue_subscription_through_an_encrypted_queue_with_its_dead_lett
   }
 
   assert {
+    condition = (
+      toset(keys(aws_cloudwatch_metric_alarm.subscription)) == toset(["rooms", "expiries"])
+      && alltrue([
+        for name, alarm in aws_cloudwatch_metric_alarm.subscription :
+        alarm.alarm_name == "tessera-staging-bookings-${name}-message-age" && alarm.namespace == "AWS/SQS" && alarm.metric_name == "ApproximateAgeOfOldestMessage" && alarm.dimensions.QueueName == "tessera-staging-bookings-${name}" && alarm.comparison_operator == "GreaterThanThreshold" && alarm.alarm_actions == toset([var.settings.alarm_topic_arn])
+      ])
+    )
+    error_message = "Every queue target's queue alarms when its oldest message ages, to the alarm topic."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.subscription["rooms"].threshold == 720 && aws_cloudwatch_metric_alarm.subscription["expiries"].threshold == 480
+    error_message = "A queue alarms on a message older than its receives and retries allow: (maxReceiveCount + 1) visibility timeouts (rooms: 6 x 120 s, expiries: 4 x 120 s)."
+  }
+
+  assert {
+    condition = alltrue([
+      for name in ["tessera-staging-bookings-rooms-message-age", "tessera-staging-bookings-expiries-message-age", "tessera-staging-bookings-rooms-dlq-not-empty"] :
+      contains(output.cloudwatch_metric_alarm_names, name)
+    ])
+    error_message = "The alarm names output lists the queues' alarms and the dead-letter queues'."
+  }
+
+  assert {
     condition     = output.sqs_queue_arns["rooms"] == "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-rooms" && output.sqs_queue_subscription_dead_letter_arns["rooms"] == "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-rooms-dlq"
     error_message = "The queue outputs name each queue and its dead-letter queue."
+  }
+
+  assert {
+    condition = (
+      output.sqs_queue_visibility_timeout_seconds == { rooms = 120, expiries = 120 }
+      && output.sqs_queue_redrive_policies["rooms"] == { deadLetterTargetArn = "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-rooms-dlq", maxReceiveCount = 5 }
+      && toset(keys(output.sqs_queue_sse_enabled)) == toset(["tessera-staging-bookings-rooms", "tessera-staging-bookings-expiries", "tessera-staging-bookings-rooms-dlq", "tessera-staging-bookings-expiries-dlq", "tessera-staging-bookings-events-dlq", "tessera-staging-bookings-schedules-dlq"])
+      && alltrue(values(output.sqs_queue_sse_enabled))
+    )
+    error_message = "The queue outputs show each queue's visibility timeout, redrive policy and encryption, for the modules that call this one."
+  }
+
+  assert {
+    condition = (
+      output.lambda_event_source_mapping_event_source_arns == output.sqs_queue_arns
+      && output.lambda_event_source_mapping_function_names == { rooms = module.function["bookings"].lambda_alias_arn, expiries = module.function["bookings-timer"].lambda_alias_arn }
+      && output.lambda_event_source_mapping_function_response_types == { rooms = toset(["ReportBatchItemFailures"]), expiries = toset(["ReportBatchItemFailures"]) }
+    )
+    error_message = "The mapping outputs show what each mapping reads, the live alias it invokes and that it reports batch item failures."
+  }
+
+  assert {
+    condition = (
+      output.cloudwatch_event_target_arns == { payments = module.function["bookings"].lambda_alias_arn, rooms = output.sqs_queue_arns["rooms"], expiries = output.sqs_queue_arns["expiries"] }
+      && alltrue([for arn in values(output.cloudwatch_event_target_dead_letter_arns) : arn == output.sqs_queue_dead_letter_arn])
+      && alltrue([for policy in values(output.cloudwatch_event_target_retry_policies) : policy == { maximum_retry_attempts = 8, maximum_event_age_in_seconds = 3600 }])
+    )
+    error_message = "The target outputs show what each rule delivers to, its dead-letter queue and its retry policy."
   }
 }
 
@@ -681,7 +744,7 @@ run "has_no_queue_alarms_when_alarms_are_off" {
   command = plan
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.dead_letters) == 0
+    condition     = length(aws_cloudwatch_metric_alarm.dead_letters) == 0 && length(aws_cloudwatch_metric_alarm.subscription) == 0
     error_message = "Alarms are opt-in."
   }
 }
