@@ -7,7 +7,8 @@
  *   deletes nothing, as in SQS); `changeVisibility` hides a message in flight longer, or shows it
  *   again at once;
  * - with a dead-letter queue, a message received `maxReceiveCount` times moves there on its next
- *   receive instead of being handed out (SQS moves it then too); `redrive` moves messages back
+ *   receive instead of being handed out (SQS moves it then too), remembering the queue it came
+ *   from; `redrive` moves messages back, to a queue named or each to the queue it came from
  *   (`StartMessageMoveTask`);
  * - messages older than the retention period are dropped (a moved message keeps its first send
  *   time, as SQS keeps it for a standard queue).
@@ -43,6 +44,8 @@ interface StoredMessage {
   receiveCount: number;
   firstReceivedAt: number | undefined;
   receiptHandle: string | undefined;
+  /** In a dead-letter queue: the ARN of the queue it was dead-lettered from, where a redrive sends it back. */
+  readonly deadLetterSourceArn?: string | undefined;
 }
 
 /** A message as `receive` hands it out. */
@@ -343,8 +346,11 @@ class LocalQueue {
     };
   }
 
-  /** Takes a message moved from another queue, keeping its id, body, attributes and send time. */
-  private accept(message: StoredMessage) {
+  /**
+   * Takes a message moved from another queue, keeping its id, body, attributes and send time; a
+   * dead-lettered one remembers where it came from (`deadLetterSourceArn`), a redriven one forgets.
+   */
+  private accept(message: StoredMessage, deadLetterSourceArn?: string) {
     this.assertOpen();
     const now = this.clock.now();
     this.record({
@@ -355,6 +361,7 @@ class LocalQueue {
         receiveCount: 0,
         firstReceivedAt: undefined,
         receiptHandle: undefined,
+        deadLetterSourceArn,
       },
     });
     this.wake();
@@ -374,7 +381,7 @@ class LocalQueue {
       const deadLetter = this.options.deadLetter;
       if (deadLetter && message.receiveCount >= deadLetter.maxReceiveCount) {
         // Into the dead-letter queue first, then out of this one: a crash between keeps both copies.
-        deadLetter.queue.accept(message);
+        deadLetter.queue.accept(message, this.arn);
         this.record({ op: 'delete', id: message.messageId });
         continue;
       }
@@ -502,15 +509,31 @@ class LocalQueue {
     this.wake();
   }
 
-  /** Moves every message that is not in flight to `destination` (a redrive); answers how many moved. */
-  redrive(destination: LocalQueue, maxMessages = Number.POSITIVE_INFINITY): number {
+  /**
+   * Moves every message that is not in flight to `destination` (a redrive); answers how many moved.
+   * `destination` may instead pick each message's queue from the ARN of the queue it was
+   * dead-lettered from (undefined for a message sent to this queue directly), as a
+   * `StartMessageMoveTask` without a `DestinationArn` does; a message it places nowhere stays.
+   *
+   * @example
+   * dlq.redrive(queue); // 2
+   * dlq.redrive((from) => queues.all().find((q) => q.arn === from));
+   */
+  redrive(
+    destination: LocalQueue | ((deadLetterSourceArn: string | undefined) => LocalQueue | undefined),
+    maxMessages = Number.POSITIVE_INFINITY,
+  ): number {
     this.assertOpen();
     const now = this.clock.now();
     let moved = 0;
     for (const message of [...this.messages.values()]) {
       if (moved >= maxMessages) break;
-      if (message.visibleAt > now) continue;
-      destination.accept(message);
+      if (message.visibleAt > now || this.expired(message, now)) continue;
+      const target =
+        destination instanceof LocalQueue ? destination : destination(message.deadLetterSourceArn);
+      if (!target) continue;
+      // Into the destination first, then out of this queue: a crash between keeps both copies.
+      target.accept(message);
       this.record({ op: 'delete', id: message.messageId });
       moved++;
     }

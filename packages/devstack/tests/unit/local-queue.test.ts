@@ -262,6 +262,94 @@ describe('Class: LocalQueue', () => {
     expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).length).toBeGreaterThan(0);
   });
 
+  it('gives back a message in flight at a crash once its visibility timeout is over, its receive count kept', async () => {
+    // Prepare: received, then the process dies before the delete (the queue is never closed).
+    const clock = new MovableClock();
+    const file = journal();
+    const crashed = new LocalQueue({ name: 'crash', clock, file, visibilityTimeoutSeconds: 30 });
+    const { messageId } = crashed.send('charge b1', {
+      messageAttributes: { kind: { DataType: 'String', StringValue: 'payment' } },
+    });
+    const [before] = await crashed.receive();
+
+    // Act
+    const reopened = new LocalQueue({ name: 'crash', clock, file, visibilityTimeoutSeconds: 30 });
+    const depthsAtStart = reopened.depths();
+    const stillHidden = await reopened.receive();
+    await clock.advance(30_000);
+    const [again] = await reopened.receive();
+    reopened.delete(before?.receiptHandle ?? '');
+    const afterStaleDelete = reopened.depths();
+    crashed.close();
+
+    // Assess
+    expect(depthsAtStart).toEqual({ visible: 0, inFlight: 1, delayed: 0 });
+    expect(stillHidden).toEqual([]);
+    expect(again).toMatchObject({
+      messageId,
+      body: 'charge b1',
+      messageAttributes: { kind: { DataType: 'String', StringValue: 'payment' } },
+      attributes: {
+        ApproximateReceiveCount: '2',
+        ApproximateFirstReceiveTimestamp: before?.attributes.ApproximateFirstReceiveTimestamp,
+      },
+    });
+    // The handle from before the crash is an older one now: it deletes nothing.
+    expect(afterStaleDelete).toEqual({ visible: 0, inFlight: 1, delayed: 0 });
+    reopened.close();
+  });
+
+  it('redrives each dead-lettered message back to the queue it came from, also after a restart', async () => {
+    // Prepare: two queues share one dead-letter queue; one message of each is dead-lettered.
+    const clock = new MovableClock();
+    const dlqFile = journal();
+    const open = () => {
+      const dlq = new LocalQueue({ name: 'shared-dlq', clock, file: dlqFile });
+      const deadLetter = { queue: dlq, maxReceiveCount: 1 };
+      const orders = new LocalQueue({ name: 'orders', clock, visibilityTimeoutSeconds: 30, deadLetter });
+      const refunds = new LocalQueue({ name: 'refunds', clock, visibilityTimeoutSeconds: 30, deadLetter });
+      return { dlq, orders, refunds };
+    };
+    const first = open();
+    first.orders.send('order');
+    first.refunds.send('refund');
+    for (const queue of [first.orders, first.refunds]) await queue.receive();
+    await clock.advance(30_000);
+    for (const queue of [first.orders, first.refunds]) await queue.receive();
+    first.dlq.close();
+    const second = open();
+    const byArn = new Map([second.orders, second.refunds].map((q) => [q.arn, q]));
+
+    // Act
+    const moved = second.dlq.redrive((from) => (from ? byArn.get(from) : undefined));
+
+    // Assess
+    expect(moved).toBe(2);
+    expect((await second.orders.receive({ maxMessages: 10 })).map((m) => m.body)).toEqual(['order']);
+    expect((await second.refunds.receive({ maxMessages: 10 })).map((m) => m.body)).toEqual(['refund']);
+    expect(second.dlq.depths()).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    second.dlq.close();
+  });
+
+  it('leaves in the dead-letter queue a message a redrive places nowhere, and one in flight', async () => {
+    const clock = new MovableClock();
+    const dlq = new LocalQueue({ name: 'orphans-dlq', clock });
+    const queue = new LocalQueue({ name: 'orphans', clock });
+    dlq.send('sent here directly');
+    dlq.send('being looked at');
+    await clock.advance(1);
+    const [peeked] = await dlq.receive({ visibilityTimeoutSeconds: 60 });
+
+    const placedNowhere = dlq.redrive((from) => (from ? queue : undefined));
+    const movedToNamed = dlq.redrive(queue);
+
+    expect(peeked?.body).toBe('sent here directly');
+    expect(placedNowhere).toBe(0);
+    expect(movedToNamed).toBe(1);
+    expect(dlq.depths()).toEqual({ visible: 0, inFlight: 1, delayed: 0 });
+    expect((await queue.receive()).map((m) => m.body)).toEqual(['being looked at']);
+  });
+
   it('opens on a journal whose last line a crash tore, losing nothing before it', async () => {
     const clock = new MovableClock();
     const file = journal();
