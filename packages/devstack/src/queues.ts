@@ -4,7 +4,7 @@
  * with their depths (visible, in flight, delayed) and their dead-letter queue's.
  */
 import { join } from 'node:path';
-import type { Clock } from './clock.ts';
+import { type Clock, systemClock } from './clock.ts';
 import { LocalQueue, type QueueDepths } from './local-queue.ts';
 
 /** A queue to make, and its dead-letter queue. */
@@ -108,6 +108,16 @@ class LocalQueues {
   /** Every queue, in the order declared (each dead-letter queue before its source). */
   all(): readonly LocalQueue[] {
     return [...this.queues.values()];
+  }
+
+  /** The queues whose dead-letter queue `queue` is (none for a queue that is no dead-letter queue). */
+  deadLetterSourcesOf(queue: LocalQueue): readonly LocalQueue[] {
+    return this.all().filter((q) => q.deadLetter?.queue === queue);
+  }
+
+  /** The time the queues go by. */
+  get clock(): Clock {
+    return this.options.clock ?? systemClock;
   }
 
   /**

@@ -2,13 +2,21 @@
  * The devstack's queues behind an SQS endpoint that speaks the AWS JSON 1.0 protocol, so the real
  * `@aws-sdk/client-sqs` works against them unchanged (an operator's script, a test, a function that
  * sends to a queue): SendMessage(Batch), ReceiveMessage (long polling included), DeleteMessage(Batch),
- * ChangeMessageVisibility, GetQueueUrl, GetQueueAttributes, ListQueues, PurgeQueue, and
- * StartMessageMoveTask (the redrive of a dead-letter queue). Queues are the ones the manifests
- * declare; this endpoint neither creates nor deletes any. Requests are not authenticated.
+ * ChangeMessageVisibility, GetQueueUrl, GetQueueAttributes, ListQueues, PurgeQueue,
+ * ListDeadLetterSourceQueues, and the redrive of a dead-letter queue: StartMessageMoveTask,
+ * ListMessageMoveTasks and CancelMessageMoveTask. Queues are the ones the manifests declare; this
+ * endpoint neither creates nor deletes any. Requests are not authenticated.
+ *
+ * A message move task runs to its end before StartMessageMoveTask answers (there is no rate to keep
+ * to locally), so ListMessageMoveTasks shows it COMPLETED at once, with the messages moved and how
+ * many there were to move, and CancelMessageMoveTask finds nothing RUNNING to cancel. Without a
+ * `DestinationArn`, each message goes back to the queue it was dead-lettered from, as in SQS. The
+ * endpoint keeps each queue's 10 latest tasks, in memory, until it stops.
  *
  * Queue URLs are `<endpoint>/000000000000/<name>`; errors are JSON with `__type` and the
  * `x-amzn-query-error` header, as SQS answers them.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from './http-body.ts';
 import { type HttpServer, startHttpServer } from './http-server.ts';
@@ -25,7 +33,23 @@ const QUERY_ERRORS: Readonly<Record<string, string>> = {
   ReceiptHandleIsInvalid: 'ReceiptHandleIsInvalid',
   EmptyBatchRequest: 'AWS.SimpleQueueService.EmptyBatchRequest',
   TooManyEntriesInBatchRequest: 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+  UnsupportedOperation: 'AWS.SimpleQueueService.UnsupportedOperation',
 };
+
+/** A message move task, as ListMessageMoveTasks lists it. */
+interface MoveTask {
+  readonly taskHandle: string;
+  readonly sourceArn: string;
+  readonly destinationArn: string | undefined;
+  readonly maxNumberOfMessagesPerSecond: number | undefined;
+  readonly status: 'COMPLETED';
+  readonly moved: number;
+  readonly toMove: number;
+  readonly startedAt: number;
+}
+
+/** How many tasks ListMessageMoveTasks can list for a queue: its latest 10. */
+const MOVE_TASKS_KEPT = 10;
 
 type Input = Readonly<Record<string, unknown>>;
 
@@ -69,6 +93,8 @@ const wanted = (requested: unknown, name: string): boolean =>
 class SqsEndpoint {
   readonly name = 'SQS endpoint';
   private server: HttpServer | undefined;
+  /** Each source queue's latest message move tasks, newest first, by its ARN. */
+  private readonly moveTasks = new Map<string, MoveTask[]>();
   url = '';
 
   constructor(
@@ -106,8 +132,84 @@ class SqsEndpoint {
 
   private byArn(arn: unknown): LocalQueue {
     const queue = this.options.queues.all().find((q) => q.arn === arn);
-    if (!queue) throw new SqsError('ResourceNotFoundException', `No queue has the ARN ${String(arn)}`);
+    if (!queue) throw new SqsError('ResourceNotFoundException', `No queue has the ARN ${String(arn)}`, 404);
     return queue;
+  }
+
+  /**
+   * Runs a message move task to its end: from a dead-letter queue to `DestinationArn`, or each
+   * message back to the queue it was dead-lettered from (a message sent to the dead-letter queue
+   * directly goes to the first queue whose dead-letter queue it is).
+   */
+  private startMoveTask(input: Input): { TaskHandle: string } {
+    const source = this.byArn(text(input, 'SourceArn'));
+    const sources = this.options.queues.deadLetterSourcesOf(source);
+    const fallback = sources[0];
+    if (!fallback)
+      throw new SqsError(
+        'InvalidParameterValue',
+        `Source queue must be configured as a Dead Letter Queue: ${source.name} is the dead-letter queue of no queue`,
+      );
+    const destination = input.DestinationArn !== undefined ? this.byArn(input.DestinationArn) : undefined;
+    if (destination === source)
+      throw new SqsError('InvalidParameterValue', 'The source and destination queues must differ');
+    const rate = integer(input, 'MaxNumberOfMessagesPerSecond');
+    if (rate !== undefined && (rate < 1 || rate > 500))
+      throw new SqsError('InvalidParameterValue', 'MaxNumberOfMessagesPerSecond is from 1 to 500');
+    const startedAt = this.options.queues.clock.now();
+    const toMove = source.depths().visible;
+    const moved = source.redrive(
+      destination ??
+        ((from) => this.options.queues.all().find((q) => q.arn === from && q !== source) ?? fallback),
+    );
+    const task: MoveTask = {
+      taskHandle: Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: source.arn })).toString(
+        'base64url',
+      ),
+      sourceArn: source.arn,
+      destinationArn: destination?.arn,
+      maxNumberOfMessagesPerSecond: rate,
+      status: 'COMPLETED',
+      moved,
+      toMove,
+      startedAt,
+    };
+    this.moveTasks.set(
+      source.arn,
+      [task, ...(this.moveTasks.get(source.arn) ?? [])].slice(0, MOVE_TASKS_KEPT),
+    );
+    return { TaskHandle: task.taskHandle };
+  }
+
+  /** A task as ListMessageMoveTasks answers it: its handle only while RUNNING, as in SQS. */
+  private static moveTaskEntry(task: MoveTask) {
+    return {
+      Status: task.status,
+      SourceArn: task.sourceArn,
+      ...(task.destinationArn ? { DestinationArn: task.destinationArn } : {}),
+      ...(task.maxNumberOfMessagesPerSecond !== undefined
+        ? { MaxNumberOfMessagesPerSecond: task.maxNumberOfMessagesPerSecond }
+        : {}),
+      ApproximateNumberOfMessagesMoved: task.moved,
+      ApproximateNumberOfMessagesToMove: task.toMove,
+      StartedTimestamp: task.startedAt,
+    };
+  }
+
+  private deadLetterSourceQueues(input: Input) {
+    const urls = this.options.queues
+      .deadLetterSourcesOf(this.queue(input))
+      .map((queue) => this.queueUrl(queue.name));
+    const max = integer(input, 'MaxResults');
+    if (max === undefined) return { queueUrls: urls };
+    if (max < 1 || max > 1000) throw new SqsError('InvalidParameterValue', 'MaxResults is from 1 to 1000');
+    const token = input.NextToken;
+    const start = typeof token === 'string' && /^\d+$/.test(token) ? Number(token) : 0;
+    const next = start + max;
+    return {
+      queueUrls: urls.slice(start, next),
+      ...(next < urls.length ? { NextToken: String(next) } : {}),
+    };
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse) {
@@ -305,21 +407,28 @@ class SqsEndpoint {
       case 'PurgeQueue':
         this.queue(input).purge();
         return {};
-      case 'StartMessageMoveTask': {
-        const source = this.byArn(input.SourceArn);
-        const destination =
-          input.DestinationArn !== undefined
-            ? this.byArn(input.DestinationArn)
-            : this.options.queues.all().find((q) => q.deadLetter?.queue === source);
-        if (!destination)
-          throw new SqsError(
-            'InvalidParameterValue',
-            `${source.name} is the dead-letter queue of no queue; name a DestinationArn`,
-          );
-        const moved = source.redrive(destination);
+      case 'ListDeadLetterSourceQueues':
+        return this.deadLetterSourceQueues(input);
+      case 'StartMessageMoveTask':
+        return this.startMoveTask(input);
+      case 'ListMessageMoveTasks': {
+        const source = this.byArn(text(input, 'SourceArn'));
+        const max = integer(input, 'MaxResults', 1) ?? 1;
+        if (max < 1 || max > MOVE_TASKS_KEPT)
+          throw new SqsError('InvalidParameterValue', `MaxResults is from 1 to ${MOVE_TASKS_KEPT}`);
         return {
-          TaskHandle: Buffer.from(JSON.stringify({ source: source.arn, moved })).toString('base64url'),
+          Results: (this.moveTasks.get(source.arn) ?? []).slice(0, max).map(SqsEndpoint.moveTaskEntry),
         };
+      }
+      case 'CancelMessageMoveTask': {
+        const handle = text(input, 'TaskHandle');
+        const task = [...this.moveTasks.values()].flat().find((t) => t.taskHandle === handle);
+        if (!task)
+          throw new SqsError('ResourceNotFoundException', 'No message move task has this handle', 404);
+        throw new SqsError(
+          'UnsupportedOperation',
+          `The message move task is ${task.status}: only a RUNNING task can be cancelled`,
+        );
       }
       default:
         throw new SqsError('UnsupportedOperation', `The devstack's SQS endpoint does not answer ${name}`);

@@ -1,22 +1,29 @@
 /**
  * The devstack's SQS endpoint, driven by the real `@aws-sdk/client-sqs` (which also checks the MD5
  * of every body it sends and receives) over real HTTP, on a standing clock: send, receive with
- * attributes, change visibility, delete, batches, queue attributes with the redrive policy, listing,
- * the redrive of a dead-letter queue, long polling, and SQS's own errors.
+ * attributes (of every data type) and their MD5, change visibility, delete, batches, queue attributes
+ * with the redrive policy, listing, the redrive of a dead-letter queue as a message move task
+ * (started, listed, not cancellable once done) and the queues it serves, long polling, and SQS's
+ * own errors.
  */
 import {
+  CancelMessageMoveTaskCommand,
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  ListDeadLetterSourceQueuesCommand,
+  ListMessageMoveTasksCommand,
   ListQueuesCommand,
   QueueDoesNotExist,
   ReceiveMessageCommand,
+  ResourceNotFoundException,
   SendMessageBatchCommand,
   SendMessageCommand,
   SQSClient,
   StartMessageMoveTaskCommand,
+  UnsupportedOperation,
 } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MovableClock } from '../../src/clock.ts';
@@ -96,6 +103,37 @@ describe('Class: SqsEndpoint', () => {
         MD5OfMessageAttributes: sent.MD5OfMessageAttributes,
       },
     ]);
+  });
+
+  it('keeps message attributes of every data type as sent, and answers the ones asked for by name or prefix', async () => {
+    // Prepare
+    const attributes = {
+      kind: { DataType: 'String', StringValue: 'booking' },
+      amount: { DataType: 'Number', StringValue: '4200' },
+      attempt: { DataType: 'Number.int', StringValue: '3' },
+      'trace.id': { DataType: 'String.uuid', StringValue: '2b6c3f0e-8f3a-4a57-9d3c-5c1f0c7b9a10' },
+      signature: { DataType: 'Binary', BinaryValue: new Uint8Array([0, 1, 2, 250, 255]) },
+    };
+
+    // Act
+    const sent = await sqs.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'typed', MessageAttributes: attributes }),
+    );
+    const [all] = (await receive({ VisibilityTimeout: 0 })).Messages ?? [];
+    const [some] =
+      (await receive({ VisibilityTimeout: 0, MessageAttributeNames: ['kind', 'trace.*'] })).Messages ?? [];
+
+    // Assess
+    expect(all?.MessageAttributes).toEqual(attributes);
+    expect(all?.MD5OfMessageAttributes).toBe(sent.MD5OfMessageAttributes);
+    expect(sent.MD5OfMessageAttributes).toBe(
+      md5OfMessageAttributes({
+        ...attributes,
+        signature: { DataType: 'Binary', BinaryValue: Buffer.from([0, 1, 2, 250, 255]).toString('base64') },
+      }),
+    );
+    expect(Object.keys(some?.MessageAttributes ?? {}).sort()).toEqual(['kind', 'trace.id']);
+    expect(some?.Attributes?.ApproximateReceiveCount).toBe('2');
   });
 
   it('hides a received message, shows it again on a visibility of 0, and deletes it', async () => {
@@ -181,14 +219,99 @@ describe('Class: SqsEndpoint', () => {
     const dlqArn = 'arn:aws:sqs:us-east-1:000000000000:payments-bookings-dlq';
 
     const task = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+    const { Results } = await sqs.send(
+      new ListMessageMoveTasksCommand({ SourceArn: dlqArn, MaxResults: 10 }),
+    );
     const [back] = (await receive()).Messages ?? [];
 
     expect(beforeMove.Messages).toEqual([]);
     expect(task.TaskHandle).toEqual(expect.any(String));
+    // Done before StartMessageMoveTask answered: COMPLETED, and so without its handle, as SQS lists it.
+    expect(Results).toEqual([
+      {
+        Status: 'COMPLETED',
+        SourceArn: dlqArn,
+        ApproximateNumberOfMessagesMoved: 1,
+        ApproximateNumberOfMessagesToMove: 1,
+        StartedTimestamp: clock.now(),
+      },
+    ]);
     expect(back).toMatchObject({
       Body: 'poison',
       Attributes: expect.objectContaining({ ApproximateReceiveCount: '1' }),
     });
+  });
+
+  it('names the queues a dead-letter queue serves, and lists its move tasks newest first', async () => {
+    const dlqUrl = `${queueUrl}-dlq`;
+    const dlqArn = 'arn:aws:sqs:us-east-1:000000000000:payments-bookings-dlq';
+    await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: 'sent to the DLQ directly' }));
+
+    const sources = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }));
+    const ofSource = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: queueUrl }));
+    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 10 }));
+    await clock.advance(1000);
+    await sqs.send(
+      new StartMessageMoveTaskCommand({
+        SourceArn: dlqArn,
+        DestinationArn: 'arn:aws:sqs:us-east-1:000000000000:payments-bookings',
+      }),
+    );
+    const latest = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
+    const both = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn, MaxResults: 10 }));
+    const [moved] = (await receive()).Messages ?? [];
+
+    expect(sources.queueUrls).toEqual([queueUrl]);
+    expect(ofSource.queueUrls).toEqual([]);
+    expect(latest.Results).toHaveLength(1);
+    expect(both.Results).toEqual([
+      expect.objectContaining({
+        DestinationArn: 'arn:aws:sqs:us-east-1:000000000000:payments-bookings',
+        ApproximateNumberOfMessagesMoved: 0,
+        StartedTimestamp: clock.now(),
+      }),
+      expect.objectContaining({
+        MaxNumberOfMessagesPerSecond: 10,
+        ApproximateNumberOfMessagesMoved: 1,
+        StartedTimestamp: clock.now() - 1000,
+      }),
+    ]);
+    // A message sent to the dead-letter queue directly goes to the queue it serves.
+    expect(moved?.Body).toBe('sent to the DLQ directly');
+  });
+
+  it('refuses a move from a queue that is no dead-letter queue or from no queue, and a cancel of a finished task', async () => {
+    const dlqArn = 'arn:aws:sqs:us-east-1:000000000000:payments-bookings-dlq';
+    const failure = (sent: Promise<unknown>) =>
+      sent.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+
+    const notADlq = await failure(
+      sqs.send(
+        new StartMessageMoveTaskCommand({
+          SourceArn: 'arn:aws:sqs:us-east-1:000000000000:payments-bookings',
+        }),
+      ),
+    );
+    const noQueue = await failure(
+      sqs.send(new StartMessageMoveTaskCommand({ SourceArn: 'arn:aws:sqs:us-east-1:000000000000:nobody' })),
+    );
+    const finished = await failure(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle })));
+    const unknown = await failure(
+      sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: 'bm8gc3VjaCB0YXNr' })),
+    );
+
+    expect(notADlq).toMatchObject({
+      name: 'InvalidParameterValue',
+      message: expect.stringContaining('must be configured as a Dead Letter Queue'),
+    });
+    expect(noQueue).toBeInstanceOf(ResourceNotFoundException);
+    expect((noQueue as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(404);
+    expect(finished).toBeInstanceOf(UnsupportedOperation);
+    expect(unknown).toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('long-polls until a message arrives', async () => {
