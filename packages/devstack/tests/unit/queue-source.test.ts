@@ -54,7 +54,10 @@ describe('Class: QueueSource', () => {
 
     // Act
     const { messageId } = queue.send(JSON.stringify(event), {
-      messageAttributes: { traceId: { DataType: 'String', StringValue: 't-1' } },
+      messageAttributes: {
+        traceId: { DataType: 'String', StringValue: 't-1' },
+        signature: { DataType: 'Binary', BinaryValue: 'AAEC+v8=' },
+      },
     });
     await idle();
 
@@ -73,6 +76,12 @@ describe('Class: QueueSource', () => {
         },
         messageAttributes: {
           traceId: { dataType: 'String', stringValue: 't-1', stringListValues: [], binaryListValues: [] },
+          signature: {
+            dataType: 'Binary',
+            binaryValue: 'AAEC+v8=',
+            stringListValues: [],
+            binaryListValues: [],
+          },
         },
         md5OfBody: expect.stringMatching(/^[0-9a-f]{32}$/),
         md5OfMessageAttributes: expect.stringMatching(/^[0-9a-f]{32}$/),
