@@ -50,8 +50,19 @@ const createSqsBatchHandler =
     return { batchItemFailures: failures };
   };
 
+/**
+ * How an event reached the consumer. `receiveCount` is the SQS message's `ApproximateReceiveCount`
+ * (1 on its first delivery), so a handler can tell its last attempt before the dead-letter queue;
+ * undefined when a rule invoked the function directly.
+ */
+interface Delivery {
+  readonly receiveCount: number | undefined;
+}
+
 /** A handler per event type the consumer takes. */
-type EventHandlers = { readonly [T in EventType]?: (event: TesseraEvent<T>) => Promise<unknown> };
+type EventHandlers = {
+  readonly [T in EventType]?: (event: TesseraEvent<T>, delivery: Delivery) => Promise<unknown>;
+};
 
 interface EventConsumerOptions {
   /** Names the consumer in logs. */
@@ -64,11 +75,20 @@ interface EventConsumerOptions {
 
 type ConsumeOutcome = 'processed' | 'duplicate' | 'ignored';
 
+/** The record's `ApproximateReceiveCount`, or undefined when it carries none that reads as a count. */
+const receiveCountOf = (record: SQSRecord): number | undefined => {
+  const count = Number(record.attributes?.ApproximateReceiveCount);
+  return Number.isInteger(count) && count >= 1 ? count : undefined;
+};
+
 const createEventConsumer = (options: EventConsumerOptions) => {
-  const consume = async (delivery: EventBridgeDelivery): Promise<ConsumeOutcome> => {
-    const event = parseEvent(delivery);
+  const consume = async (
+    body: EventBridgeDelivery,
+    delivery: Delivery = { receiveCount: undefined },
+  ): Promise<ConsumeOutcome> => {
+    const event = parseEvent(body);
     const handler = options.handlers[event.detailType] as
-      | ((event: TesseraEvent) => Promise<unknown>)
+      | ((event: TesseraEvent, delivery: Delivery) => Promise<unknown>)
       | undefined;
     const context = {
       consumer: options.name,
@@ -80,7 +100,7 @@ const createEventConsumer = (options: EventConsumerOptions) => {
       await options.logger.warn('no handler for this event type; ignored', context);
       return 'ignored';
     }
-    const { outcome } = await options.once(event.detail.eventId, () => handler(event));
+    const { outcome } = await options.once(event.detail.eventId, () => handler(event, delivery));
     await options.logger.debug('event consumed', { ...context, outcome });
     return outcome;
   };
@@ -90,11 +110,12 @@ const createEventConsumer = (options: EventConsumerOptions) => {
     eventBridge: async (delivery: EventBridgeDelivery) => ({ outcome: await consume(delivery) }),
     /** A batch of events, each the body of an SQS message an EventBridge rule sent. */
     sqs: createSqsBatchHandler(
-      (record) => consume(JSON.parse(record.body) as EventBridgeDelivery),
+      (record) =>
+        consume(JSON.parse(record.body) as EventBridgeDelivery, { receiveCount: receiveCountOf(record) }),
       options.logger,
     ),
   };
 };
 
-export type { ConsumeOutcome, EventConsumerOptions, EventHandlers };
+export type { ConsumeOutcome, Delivery, EventConsumerOptions, EventHandlers };
 export { createEventConsumer, createSqsBatchHandler };

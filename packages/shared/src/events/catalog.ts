@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import { ROLES } from '../auth.ts';
 import { EMAIL_PATTERN, MAX_EMAIL_LENGTH } from '../email.ts';
 import { memo } from '../once.ts';
-import { BOOKING_STATUSES } from './statuses.ts';
+import { BOOKING_STATUSES, PAYMENT_ATTEMPT_OUTCOMES, PAYMENT_STATUSES } from './statuses.ts';
 
 // Every schema is built on its first use, not at import: most cold starts (a GET) publish and parse
 // no event, and building zod schemas is most of what this module would cost them.
@@ -64,6 +64,31 @@ const changedBy = () => z.nullable(uuid());
 const bookingChange = memo(() =>
   z.strictObject({ booking: booking(), previousStatus: bookingStatus(), changedBy: changedBy() }),
 );
+
+/** A payment as events and the API carry it: never the payment token. */
+const payment = memo(() =>
+  z.strictObject({
+    id: uuid(),
+    bookingId: uuid(),
+    userId: uuid(),
+    status: z.enum(PAYMENT_STATUSES),
+    amount: z.number().check(z.int(), z.positive()),
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+    attempts: z.array(
+      z.strictObject({
+        number: z.number().check(z.int(), z.minimum(1)),
+        at: timestamp(),
+        outcome: z.enum(PAYMENT_ATTEMPT_OUTCOMES),
+      }),
+    ),
+    failureReason: z.nullable(z.enum(['DECLINED', 'ERROR', 'BOOKING_CLOSED'])),
+    refundReason: z.nullable(z.enum(['BOOKING_CANCELLED', 'BOOKING_EXPIRED', 'BOOKING_FAILED'])),
+    createdAt: timestamp(),
+    updatedAt: timestamp(),
+    version: z.number().check(z.int(), z.minimum(1)),
+  }),
+);
+const paymentChange = memo(() => z.strictObject({ payment: payment() }));
 
 const catalog = {
   'user.registered': {
@@ -152,6 +177,12 @@ const catalog = {
       z.strictObject({ booking: booking(), leadSeconds: z.number().check(z.int(), z.minimum(0)) }),
     ),
   },
+  /** The booking's charge went through (once per booking, whatever was redelivered). */
+  'payment.succeeded': { source: 'tessera.payments', data: paymentChange },
+  /** The charge was declined, or errored on every attempt; the booking is to fail. */
+  'payment.failed': { source: 'tessera.payments', data: paymentChange },
+  /** A charge the booking no longer wanted (cancelled, expired, failed) was given back. */
+  'payment.refunded': { source: 'tessera.payments', data: paymentChange },
   /** A room's interval was taken or freed; nothing about who booked it. */
   'room.availability_changed': {
     source: 'tessera.bookings',
@@ -181,6 +212,7 @@ export {
   catalog,
   EVENT_TYPES,
   isEventType,
+  PAYMENT_STATUSES,
   TICKET_FIELDS,
   TICKET_PRIORITIES,
   TICKET_STATUSES,

@@ -6,4 +6,10 @@
 /** A booking's statuses: the bookings service's domain and the catalog's booking events use these. */
 const BOOKING_STATUSES = ['PENDING_PAYMENT', 'CONFIRMED', 'PAYMENT_FAILED', 'EXPIRED', 'CANCELLED'] as const;
 
-export { BOOKING_STATUSES };
+/** A payment's statuses: the payments service's domain and the catalog's payment events use these. */
+const PAYMENT_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED', 'REFUNDED'] as const;
+
+/** What one attempt at a charge answered. */
+const PAYMENT_ATTEMPT_OUTCOMES = ['SUCCEEDED', 'DECLINED', 'ERROR', 'PENDING'] as const;
+
+export { BOOKING_STATUSES, PAYMENT_ATTEMPT_OUTCOMES, PAYMENT_STATUSES };

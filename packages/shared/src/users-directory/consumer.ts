@@ -10,7 +10,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../clock.ts';
-import { createEventConsumer } from '../consumer/event-consumer.ts';
+import { createEventConsumer, type EventHandlers } from '../consumer/event-consumer.ts';
 import { createProcessedOnce } from '../consumer/processed-once.ts';
 import type { Logger } from '../logger.ts';
 import { applyUserEvent } from './apply-user-event.ts';
@@ -24,7 +24,15 @@ interface DirectoryConsumerOptions {
   readonly directory: Pick<UserDirectory, 'apply'>;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The service's own handlers of other events, taken by the same consumer. */
+  readonly handlers?: EventHandlers;
 }
+
+/** The directory's handlers: each users event applied to it. */
+const directoryHandlers = (directory: Pick<UserDirectory, 'apply'>): EventHandlers => ({
+  'user.registered': (event) => applyUserEvent(directory, event),
+  'user.role_changed': (event) => applyUserEvent(directory, event),
+});
 
 const createDirectoryConsumer = ({
   service,
@@ -33,15 +41,13 @@ const createDirectoryConsumer = ({
   directory,
   clock,
   logger,
+  handlers = {},
 }: DirectoryConsumerOptions) =>
   createEventConsumer({
     name: `${service}.user-directory`,
     once: createProcessedOnce({ client, tableName, consumer: service, clock }),
     logger,
-    handlers: {
-      'user.registered': (event) => applyUserEvent(directory, event),
-      'user.role_changed': (event) => applyUserEvent(directory, event),
-    },
+    handlers: { ...directoryHandlers(directory), ...handlers },
   });
 
 export type { DirectoryConsumerOptions };
