@@ -88,7 +88,8 @@ const topologyOf = (manifests: readonly Manifest[]): Topology => {
       queues.push({
         name,
         deadLetterQueueName: deadLetterQueue,
-        visibilityTimeoutSeconds: visibilityTimeoutOf(manifest, subscription) ?? 30,
+        visibilityTimeoutSeconds:
+          queue.devstackVisibilityTimeout ?? visibilityTimeoutOf(manifest, subscription) ?? 30,
         maxReceiveCount: queue.maxReceiveCount,
         batchSize: queue.batchSize,
         maximumBatchingWindowSeconds: queue.maximumBatchingWindow,

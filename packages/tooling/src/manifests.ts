@@ -75,6 +75,11 @@ const functionSchema = z.strictObject({
 const queueSchema = z.strictObject({
   /** Seconds a received message stays hidden; at least 6 times the function's timeout when omitted. */
   visibilityTimeout: z.number().int().min(0).max(43_200).optional(),
+  /**
+   * Seconds a received message stays hidden on the devstack, where a retry should come in seconds,
+   * not minutes; the AWS visibility timeout when omitted. Terraform ignores it.
+   */
+  devstackVisibilityTimeout: z.number().int().min(1).max(43_200).optional(),
   /** Receives before a message moves to the dead-letter queue: 3 is the first attempt and 2 retries. */
   maxReceiveCount: z.number().int().min(1).max(1000).default(3),
   batchSize: z.number().int().min(1).max(10_000).default(10),
