@@ -240,6 +240,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The payments of a booking
+         * @description The payment of the booking `bookingId` (a booking has at most one; it appears a moment after
+         *     the booking, once the payments service has taken its `booking.created`). The booking's owner
+         *     and admins; for anyone else, and for a booking with no payment yet, 404, so the answer never
+         *     tells whether another person's booking exists. No payment token is ever answered.
+         */
+        get: operations["listPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/{paymentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paymentId: components["parameters"]["PaymentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a payment
+         * @description The booking's owner and admins; anyone else gets 404.
+         */
+        get: operations["getPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rooms": {
         parameters: {
             query?: never;
@@ -683,6 +728,61 @@ export interface components {
             email: string;
             password: string;
         };
+        Payment: {
+            /** @description The booking's amount when it was made, in the currency's minor units. */
+            amount: number;
+            /** @description Every attempt at the charge, oldest first. */
+            attempts: components["schemas"]["PaymentAttempt"][];
+            /** Format: uuid */
+            bookingId: string;
+            /** Format: date-time */
+            createdAt: string;
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description Why a `FAILED` payment failed; null otherwise.
+             * @enum {string|null}
+             */
+            failureReason: "DECLINED" | "ERROR" | "BOOKING_CLOSED" | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Why a `REFUNDED` payment was refunded; null otherwise.
+             * @enum {string|null}
+             */
+            refundReason: "BOOKING_CANCELLED" | "BOOKING_EXPIRED" | "BOOKING_FAILED" | null;
+            status: components["schemas"]["PaymentStatus"];
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * Format: uuid
+             * @description Whose booking it pays.
+             */
+            userId: string;
+            /** @description Goes up by one with every change; the `ETag` carries it. */
+            version: number;
+        };
+        PaymentAttempt: {
+            /** Format: date-time */
+            at: string;
+            number: number;
+            /**
+             * @description `ERROR` is retried (the first attempt and 2 retries); `DECLINED` is an answer and is not.
+             * @enum {string}
+             */
+            outcome: "SUCCEEDED" | "DECLINED" | "ERROR" | "PENDING";
+        };
+        PaymentList: {
+            items: components["schemas"]["Payment"][];
+            /** @description Always null; a booking has one payment. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description `PENDING -> SUCCEEDED | FAILED`, and `SUCCEEDED -> REFUNDED` when the booking no longer wants
+         *     the payment (cancelled, expired or failed). `PENDING` while attempts go on, and for good when
+         *     the provider left the charge pending (the booking's hold then expires).
+         * @enum {string}
+         */
+        PaymentStatus: "PENDING" | "SUCCEEDED" | "FAILED" | "REFUNDED";
         /** @description An RFC 9457 problem detail. */
         Problem: {
             detail: string;
@@ -1104,6 +1204,7 @@ export interface components {
         IfMatch: string;
         /** @description Page size. */
         Limit: number;
+        PaymentId: string;
         /** @description The room's id. */
         RoomId: string;
         /** @description The ticket's id. */
@@ -1510,6 +1611,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BookingHistory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPayments: {
+        parameters: {
+            query: {
+                /** @description The booking whose payment to read. */
+                bookingId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The booking's payment, as a list. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paymentId: components["parameters"]["PaymentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
                 };
             };
             400: components["responses"]["BadRequest"];
