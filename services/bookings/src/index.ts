@@ -1,6 +1,7 @@
 /**
- * Lambda entry of the bookings function: HTTP API events for the rooms and bookings operations, and the users
- * events it subscribes to (its users directory), whether a rule delivers them or a queue. The
+ * Lambda entry of the bookings function: HTTP API events for the rooms and bookings operations, and the
+ * events it subscribes to, whether a rule delivers them or a queue: the users events (its users
+ * directory) and the payments' outcomes (which confirm or fail a booking). The
  * directory's consumer (and processedOnce with it) loads on the first event, so no HTTP cold start
  * carries it (ADR 0017).
  */
@@ -13,15 +14,20 @@ import { client, dependencies, logger, settings } from '#wiring';
 
 const http = createHttpHandler({ operations, handlers: createOperationHandlers(dependencies), logger });
 
-const events = lazyConsumer(async () =>
-  (await import('@tessera/shared/users-directory/consumer')).createDirectoryConsumer({
+const events = lazyConsumer(async () => {
+  const [{ createDirectoryConsumer }, { paymentHandlers }] = await Promise.all([
+    import('@tessera/shared/users-directory/consumer'),
+    import('#handlers/payment-events'),
+  ]);
+  return createDirectoryConsumer({
     service: 'bookings',
     client,
     tableName: settings.TABLE_NAME,
     directory: dependencies.directory,
     clock: dependencies.clock,
     logger,
-  }),
-);
+    handlers: paymentHandlers(dependencies, logger),
+  });
+});
 
 export const handler = createLambdaEntry('bookings', { http, ...events });
