@@ -78,7 +78,11 @@ const e2eTarget = async (
     onLog: (source, line) => logs.push(`[${source}] ${line}`),
   });
   project.provide('baseUrl', devstack.httpUrl);
-  project.provide('devstack', { dataDir: devstack.dataDir, tablePrefix: devstack.tablePrefix });
+  project.provide('devstack', {
+    dataDir: devstack.dataDir,
+    tablePrefix: devstack.tablePrefix,
+    sqsEndpoint: devstack.sqsEndpoint,
+  });
   return async () => {
     await devstack.stop();
     if (process.env.TESSERA_TEST_LOGS === '1') console.log(logs.join('\n'));
