@@ -8,7 +8,15 @@
  * - `TESSERA_LOG_LEVEL` (INFO): the functions' log level; `TESSERA_QUIET=1` hides function logs;
  * - `TESSERA_BUILD` (1): `0` starts from the bundles already in `dist/` instead of building them, so
  *   a test of this CLI leaves `dist/` alone while other runs use it.
+ *
+ * Once ready, it writes `<dataDir>/endpoints.json`, where the running devstack answers, for the tools
+ * that look for it (`npm run redrive` finds the SQS endpoint there):
+ * `{ "pid": 4242, "http": "http://127.0.0.1:3000", "sqs": "http://127.0.0.1:<port>",
+ * "dynamodb": "http://127.0.0.1:8000", "eventBus": "http://127.0.0.1:<port>" }`. It removes the file
+ * when it stops; a file whose pid is no running process was left by a devstack killed outright.
  */
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { startDevstack } from './index.ts';
 import { PortInUseError } from './ports.ts';
@@ -31,6 +39,23 @@ const settings = z
       (s.TESSERA_BOOTSTRAP_ADMIN_EMAIL === undefined) === (s.TESSERA_BOOTSTRAP_ADMIN_PASSWORD === undefined),
     'Set both TESSERA_BOOTSTRAP_ADMIN_EMAIL and TESSERA_BOOTSTRAP_ADMIN_PASSWORD, or neither',
   );
+
+/** Writes `<dataDir>/endpoints.json` (whole or not at all); answers how to remove it, if still ours. */
+const publishEndpoints = (dataDir: string, endpoints: Readonly<Record<string, string>>): (() => void) => {
+  const file = join(dataDir, 'endpoints.json');
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify({ pid: process.pid, ...endpoints }, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  renameSync(temporary, file);
+  return () => {
+    try {
+      if ((JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown }).pid === process.pid) rmSync(file);
+    } catch {
+      // Gone already, or another devstack's now: nothing of ours to remove.
+    }
+  };
+};
 
 const main = async () => {
   const parsed = settings.safeParse(process.env);
@@ -64,6 +89,12 @@ const main = async () => {
       console.log(`${method} ${path} ${status} ${ms} ms (${requestId})`);
     },
   });
+  const unpublish = publishEndpoints(devstack.dataDir, {
+    http: devstack.httpUrl,
+    sqs: devstack.sqsEndpoint,
+    dynamodb: devstack.dynamodbEndpoint,
+    eventBus: devstack.eventBusEndpoint,
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`
 Tessera is ready in ${seconds} s.
@@ -82,7 +113,11 @@ Press Ctrl-C to stop.`);
 
   stopOnSignalOrCrash({
     events: process,
-    stop: () => devstack.stop(),
+    stop: () => {
+      // First, so no tool finds a devstack that is going away.
+      unpublish();
+      return devstack.stop();
+    },
     exit: (code) => process.exit(code),
     log: (line) => console.log(line),
   });
