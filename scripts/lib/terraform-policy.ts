@@ -23,8 +23,19 @@
  *   dead-letter queue when another queue's redrive policy, an EventBridge target or a schedule names
  *   it as one (by an ARN known at plan time), or its name ends in `-dlq` (schedules created at run
  *   time name theirs there);
+ * - every SQS queue that is no dead-letter queue redrives to one the plan builds (a redrive policy
+ *   with a `deadLetterTargetArn` and a `maxReceiveCount`), so a message its consumer keeps failing
+ *   ends up where an alarm sees it rather than being received until it expires;
+ * - in staging and prod, every other queue has an alarm too (any AWS/SQS metric on that queue) that
+ *   notifies someone;
+ * - every EventBridge rule target (`aws_cloudwatch_event_target`) has a dead-letter queue the plan
+ *   builds (`dead_letter_config`), so an event it cannot deliver after its retries is kept;
  * - every event source mapping on an SQS queue reports batch item failures
  *   (`ReportBatchItemFailures`), so one bad message does not return its whole batch to the queue;
+ * - every SQS queue an event source mapping reads hides a received message at least 6 times as
+ *   long as the function it invokes may run (`visibility_timeout_seconds` >= 6 x `timeout`, AWS's
+ *   advice), so a batch being worked on, or retried by Lambda after throttling, is not received
+ *   twice;
  * - every queue policy statement that admits EventBridge (`events.amazonaws.com`) is pinned with an
  *   `aws:SourceArn` condition, so no other account's or bus's rule can send to the queue.
  *
@@ -436,6 +447,24 @@ const queueNameOfArn = (arn: unknown): string | undefined =>
     ? arn.split(':').at(-1)
     : undefined;
 
+/**
+ * The name of the function a mapping invokes, from its `function_name`: a name, a function ARN or a
+ * partial ARN, each perhaps qualified (`:live`); undefined when it is not known.
+ */
+const functionNameOf = (value: unknown): string | undefined => {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const parts = value.split(':');
+  const at = parts.indexOf('function');
+  return at >= 0 ? parts[at + 1] : parts[0];
+};
+
+/** What AWS uses when a plan leaves them out: a function's timeout and a queue's visibility timeout, in seconds. */
+const DEFAULT_FUNCTION_TIMEOUT = 3;
+const DEFAULT_VISIBILITY_TIMEOUT = 30;
+
+/** How many times its consumer's timeout a queue must hide a received message, at least (AWS's advice). */
+const VISIBILITY_TIMEOUT_FACTOR = 6;
+
 const parseJson = (raw: unknown): unknown => {
   if (typeof raw !== 'string' || raw === '') return undefined;
   try {
@@ -522,7 +551,120 @@ const checkQueues = (resources: readonly PlannedResource[], environment: string)
   return findings;
 };
 
-const checkEventSourceMappings = (resources: readonly PlannedResource[]): PolicyFinding[] =>
+const plannedQueueNames = (resources: readonly PlannedResource[]): Set<string> =>
+  new Set(
+    resources
+      .filter((resource) => resource.type === 'aws_sqs_queue')
+      .map((queue) => String(queue.values.name)),
+  );
+
+/** Every queue that is no dead-letter queue redrives to a dead-letter queue of the plan. */
+const checkRedrives = (plan: TerraformPlan, resources: readonly PlannedResource[]): PolicyFinding[] => {
+  const deadLetters = deadLetterQueueNames(resources);
+  const planned = plannedQueueNames(resources);
+  return resources
+    .filter((resource) => resource.type === 'aws_sqs_queue')
+    .filter((queue) => !deadLetters.has(String(queue.values.name)))
+    .flatMap((queue): PolicyFinding[] => {
+      const name = String(queue.values.name);
+      const where = { rule: 'sqs-redrive', address: queue.address };
+      const redrive = parseJson(queue.values.redrive_policy);
+      if (!isRecord(redrive)) {
+        return [
+          {
+            ...where,
+            message: unknownAfter(plan, queue.address, 'redrive_policy')
+              ? `the redrive policy of ${name} is unknown until apply, so it cannot be checked; build it from known values`
+              : `${name} has no redrive policy: a message its consumer keeps failing is received again until it expires, instead of moving to a dead-letter queue`,
+          },
+        ];
+      }
+      const target = queueNameOfArn(redrive.deadLetterTargetArn);
+      const findings: PolicyFinding[] = [];
+      if (target === undefined) {
+        findings.push({ ...where, message: `the redrive policy of ${name} names no dead-letter queue ARN` });
+      } else if (!planned.has(target)) {
+        findings.push({
+          ...where,
+          message: `${name} redrives to ${target}, which the plan does not build, so its encryption and alarm cannot be checked`,
+        });
+      }
+      const receives = Number(redrive.maxReceiveCount);
+      if (!Number.isInteger(receives) || receives < 1) {
+        findings.push({
+          ...where,
+          message: `the redrive policy of ${name} has no maxReceiveCount of at least 1 (${String(redrive.maxReceiveCount)})`,
+        });
+      }
+      return findings;
+    });
+};
+
+/** In staging and prod, every queue that is no dead-letter queue (those have their own rule) alarms. */
+const checkQueueAlarms = (resources: readonly PlannedResource[], environment: string): PolicyFinding[] => {
+  if (!ALARMED_ENVIRONMENTS.includes(environment)) return [];
+  const deadLetters = deadLetterQueueNames(resources);
+  const alarms = resources.filter(
+    (resource) => resource.type === 'aws_cloudwatch_metric_alarm' && resource.values.namespace === 'AWS/SQS',
+  );
+  return resources
+    .filter((resource) => resource.type === 'aws_sqs_queue')
+    .filter((queue) => !deadLetters.has(String(queue.values.name)))
+    .flatMap((queue): PolicyFinding[] => {
+      const name = String(queue.values.name);
+      const watching = alarms.filter(
+        (alarm) => isRecord(alarm.values.dimensions) && alarm.values.dimensions.QueueName === name,
+      );
+      const where = { rule: 'sqs-queue-alarm', address: queue.address };
+      if (watching.length === 0) return [{ ...where, message: `queue ${name} has no alarm` }];
+      if (watching.some((alarm) => asList(alarm.values.alarm_actions).length > 0)) return [];
+      return [
+        { ...where, message: `the alarm on queue ${name} notifies no one (empty or unknown alarm_actions)` },
+      ];
+    });
+};
+
+/** Every EventBridge rule target keeps what it cannot deliver in a dead-letter queue of the plan. */
+const checkEventTargets = (resources: readonly PlannedResource[]): PolicyFinding[] => {
+  const planned = plannedQueueNames(resources);
+  return resources
+    .filter((resource) => resource.type === 'aws_cloudwatch_event_target')
+    .flatMap((target): PolicyFinding[] => {
+      const where = { rule: 'event-target-dead-letter', address: target.address };
+      const config = firstBlock(target.values.dead_letter_config);
+      if (config === undefined) {
+        return [
+          {
+            ...where,
+            message: 'has no dead_letter_config: an event it cannot deliver after its retries is dropped',
+          },
+        ];
+      }
+      const name = queueNameOfArn(config.arn);
+      if (name === undefined) {
+        return [
+          {
+            ...where,
+            message:
+              config.arn === undefined || config.arn === null
+                ? 'the ARN of its dead-letter queue is unknown until apply, so it cannot be checked; build it from known values'
+                : `its dead-letter queue ${String(config.arn)} is no SQS queue ARN`,
+          },
+        ];
+      }
+      return planned.has(name)
+        ? []
+        : [
+            {
+              ...where,
+              message: `its dead-letter queue ${name} is not built by the plan, so its encryption and alarm cannot be checked`,
+            },
+          ];
+    });
+};
+
+/** The event source mappings that read an SQS queue. */
+const sqsMappings = (resources: readonly PlannedResource[]): PlannedResource[] =>
   resources
     .filter((resource) => resource.type === 'aws_lambda_event_source_mapping')
     .filter((mapping) => {
@@ -531,19 +673,76 @@ const checkEventSourceMappings = (resources: readonly PlannedResource[]): Policy
       return typeof arn === 'string'
         ? queueNameOfArn(arn) !== undefined
         : mapping.values.starting_position == null;
-    })
-    .flatMap((mapping) =>
-      asList(mapping.values.function_response_types).includes('ReportBatchItemFailures')
-        ? []
-        : [
-            {
-              rule: 'sqs-batch-item-failures',
-              address: mapping.address,
-              message:
-                'reads an SQS queue without ReportBatchItemFailures: one failed message returns its whole batch',
-            },
-          ],
-    );
+    });
+
+/** Every queue a mapping reads hides a message at least 6 times as long as its function may run. */
+const checkVisibilityTimeouts = (resources: readonly PlannedResource[]): PolicyFinding[] => {
+  const queues = new Map(
+    resources
+      .filter((resource) => resource.type === 'aws_sqs_queue')
+      .map((queue) => [String(queue.values.name), queue] as const),
+  );
+  const functions = new Map(
+    resources
+      .filter((resource) => resource.type === 'aws_lambda_function')
+      .map((fn) => [String(fn.values.function_name), fn] as const),
+  );
+  return sqsMappings(resources).flatMap((mapping): PolicyFinding[] => {
+    const where = { rule: 'sqs-visibility-timeout', address: mapping.address };
+    const queueName = queueNameOfArn(mapping.values.event_source_arn);
+    const queue = queueName === undefined ? undefined : queues.get(queueName);
+    if (queue === undefined) {
+      return [
+        {
+          ...where,
+          message:
+            queueName === undefined
+              ? 'the queue it reads is unknown until apply, so its visibility timeout cannot be checked; build its ARN from known values'
+              : `reads ${queueName}, which the plan does not build, so its visibility timeout cannot be checked`,
+        },
+      ];
+    }
+    const functionName = functionNameOf(mapping.values.function_name);
+    const fn = functionName === undefined ? undefined : functions.get(functionName);
+    if (fn === undefined) {
+      return [
+        {
+          ...where,
+          message:
+            functionName === undefined
+              ? 'the function it invokes is unknown until apply, so its timeout cannot be checked'
+              : `invokes ${functionName}, which the plan does not build, so its timeout cannot be checked`,
+        },
+      ];
+    }
+    const timeout = Number(fn.values.timeout ?? DEFAULT_FUNCTION_TIMEOUT);
+    const visibility = Number(queue.values.visibility_timeout_seconds ?? DEFAULT_VISIBILITY_TIMEOUT);
+    const needed = VISIBILITY_TIMEOUT_FACTOR * timeout;
+    return visibility >= needed
+      ? []
+      : [
+          {
+            rule: 'sqs-visibility-timeout',
+            address: queue.address,
+            message: `${queueName} hides a received message ${visibility} s, less than ${VISIBILITY_TIMEOUT_FACTOR} x the ${timeout} s ${functionName} may run (${needed} s): a message still being worked on is received again`,
+          },
+        ];
+  });
+};
+
+const checkEventSourceMappings = (resources: readonly PlannedResource[]): PolicyFinding[] =>
+  sqsMappings(resources).flatMap((mapping) =>
+    asList(mapping.values.function_response_types).includes('ReportBatchItemFailures')
+      ? []
+      : [
+          {
+            rule: 'sqs-batch-item-failures',
+            address: mapping.address,
+            message:
+              'reads an SQS queue without ReportBatchItemFailures: one failed message returns its whole batch',
+          },
+        ],
+  );
 
 /** Whether a statement's principal includes the service. */
 const admitsService = (statement: Record<string, unknown>, service: string): boolean =>
@@ -606,7 +805,11 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
       ...policies.findings,
       ...routes.findings,
       ...checkQueues(resources, options.environment),
+      ...checkRedrives(plan, resources),
+      ...checkQueueAlarms(resources, options.environment),
+      ...checkEventTargets(resources),
       ...checkEventSourceMappings(resources),
+      ...checkVisibilityTimeouts(resources),
       ...checkQueuePolicies(resources),
     ],
     resourcesByType,

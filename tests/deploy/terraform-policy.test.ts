@@ -502,9 +502,10 @@ describe('terraform policy', () => {
       type: 'aws_sqs_queue',
       values: { name, sqs_managed_sse_enabled: true, ...values },
     });
-    const redrivingTo = (name: string, deadLetter: string) =>
+    const redrivingTo = (name: string, deadLetter: string, values: Record<string, unknown> = {}) =>
       queue(name, {
         redrive_policy: JSON.stringify({ deadLetterTargetArn: queueArn(deadLetter), maxReceiveCount: 3 }),
+        ...values,
       });
     const alarmOnQueue = (name: string, values: Record<string, unknown> = {}) => ({
       address: `module.payments.module.service.aws_cloudwatch_metric_alarm.this["${name}"]`,
@@ -519,9 +520,17 @@ describe('terraform policy', () => {
         ...values,
       },
     });
+    /** The alarm a queue that is no dead-letter queue has: on its oldest message's age. */
+    const ageAlarmOn = (name: string, values: Record<string, unknown> = {}) =>
+      alarmOnQueue(name, { metric_name: 'ApproximateAgeOfOldestMessage', threshold: 240, ...values });
     const mapping = (values: Record<string, unknown>) => ({
       address: 'module.payments.module.service.aws_lambda_event_source_mapping.subscription["bookings"]',
       type: 'aws_lambda_event_source_mapping',
+      values,
+    });
+    const target = (values: Record<string, unknown>) => ({
+      address: 'module.payments.module.service.aws_cloudwatch_event_target.this["bookings"]',
+      type: 'aws_cloudwatch_event_target',
       values,
     });
     const queuePolicy = (statement: Record<string, unknown>) => ({
@@ -552,11 +561,45 @@ describe('terraform policy', () => {
       },
     };
 
+    /** The alias ARN of the plan's one function, `tessera-<environment>-users`, as a mapping names it. */
+    const aliasArn = (environment: string) =>
+      `arn:aws:lambda:eu-west-1:111111111111:function:tessera-${environment}-users:live`;
+
+    /**
+     * A queue target as the service module builds it, for the plan's function (10 s timeout, see
+     * `consumerPlan`): the queue hiding a message 60 s and redriving to its dead-letter queue, an
+     * alarm on each, and the mapping that reports batch item failures.
+     */
+    const queueTarget = (
+      environment: string,
+      parts: { queue?: Record<string, unknown>; mapping?: Record<string, unknown> } = {},
+    ) => {
+      const name = `tessera-${environment}-payments-bookings`;
+      return [
+        redrivingTo(name, `${name}-dlq`, { visibility_timeout_seconds: 60, ...parts.queue }),
+        queue(`${name}-dlq`),
+        ageAlarmOn(name),
+        alarmOnQueue(`${name}-dlq`),
+        mapping({
+          event_source_arn: queueArn(name),
+          function_name: aliasArn(environment),
+          function_response_types: ['ReportBatchItemFailures'],
+          ...parts.mapping,
+        }),
+      ];
+    };
+    const consumerPlan = (
+      environment: string,
+      extra: readonly { address: string; type: string; values: Record<string, unknown> }[],
+      fn: Record<string, unknown> = {},
+    ) => planOf({ environment, fn: { timeout: 10, ...fn }, extra });
+
     it('passes encrypted queues whose dead-letter queue alarms, in staging', () => {
       // Prepare
       const extra = [
         redrivingTo('tessera-staging-payments-bookings', 'tessera-staging-payments-bookings-dlq'),
         queue('tessera-staging-payments-bookings-dlq'),
+        ageAlarmOn('tessera-staging-payments-bookings'),
         alarmOnQueue('tessera-staging-payments-bookings-dlq'),
       ];
 
@@ -571,12 +614,29 @@ describe('terraform policy', () => {
       expect(report.counts.queues).toBe(2);
     });
 
+    it.each([['dev'], ['staging'], ['prod']])(
+      'passes a queue target as the service module builds it, in %s',
+      (environment) => {
+        // Act
+        const findings = checkPlan(consumerPlan(environment, queueTarget(environment)), {
+          environment,
+          operations,
+        }).findings;
+
+        // Assess
+        expect(findings).toEqual([]);
+      },
+    );
+
     it.each([
       [{ sqs_managed_sse_enabled: false }],
       [{ sqs_managed_sse_enabled: false, kms_master_key_id: '' }],
     ])('flags a queue that is not encrypted (%j)', (values) => {
       // Prepare
-      const extra = [queue('tessera-dev-payments-bookings', values)];
+      const extra = [
+        redrivingTo('tessera-dev-payments-bookings', 'tessera-dev-payments-bookings-dlq', values),
+        queue('tessera-dev-payments-bookings-dlq'),
+      ];
 
       // Act
       const findings = checkPlan(planOf({ extra }), { environment: 'dev', operations }).findings;
@@ -594,10 +654,11 @@ describe('terraform policy', () => {
     it('passes a queue encrypted with a KMS key', () => {
       // Prepare
       const extra = [
-        queue('tessera-dev-payments-bookings', {
+        redrivingTo('tessera-dev-payments-bookings', 'tessera-dev-payments-bookings-dlq', {
           sqs_managed_sse_enabled: false,
           kms_master_key_id: 'alias/tessera',
         }),
+        queue('tessera-dev-payments-bookings-dlq'),
       ];
 
       // Act
@@ -614,6 +675,7 @@ describe('terraform policy', () => {
           `tessera-${environment}-payments-bookings`,
           `tessera-${environment}-payments-bookings-dead`,
         ),
+        ageAlarmOn(`tessera-${environment}-payments-bookings`),
         queue(`tessera-${environment}-payments-bookings-dead`),
       ];
 
@@ -646,13 +708,8 @@ describe('terraform policy', () => {
 
     it('counts a queue an EventBridge target or its name marks as a dead-letter queue', () => {
       // Prepare
-      const target = {
-        address: 'module.tickets.module.service.aws_cloudwatch_event_target.this["user-directory"]',
-        type: 'aws_cloudwatch_event_target',
-        values: { dead_letter_config: [{ arn: queueArn('tessera-prod-tickets-events') }] },
-      };
       const extra = [
-        target,
+        target({ dead_letter_config: [{ arn: queueArn('tessera-prod-tickets-events') }] }),
         queue('tessera-prod-tickets-events'),
         queue('tessera-prod-bookings-schedules-dlq'),
       ];
@@ -707,14 +764,239 @@ describe('terraform policy', () => {
       ]);
     });
 
+    describe('redrive', () => {
+      it('flags a queue that is no dead-letter queue and has no redrive policy', () => {
+        // Prepare
+        const extra = [queue('tessera-dev-payments-bookings')];
+
+        // Act
+        const findings = checkPlan(planOf({ extra }), { environment: 'dev', operations }).findings;
+
+        // Assess
+        expect(findings).toEqual([
+          {
+            rule: 'sqs-redrive',
+            address: 'module.payments.module.service.aws_sqs_queue.this["tessera-dev-payments-bookings"]',
+            message:
+              'tessera-dev-payments-bookings has no redrive policy: a message its consumer keeps failing is received again until it expires, instead of moving to a dead-letter queue',
+          },
+        ]);
+      });
+
+      it('flags a queue that redrives to a queue the plan does not build', () => {
+        // Prepare
+        const extra = [redrivingTo('tessera-dev-payments-bookings', 'tessera-dev-elsewhere-dlq')];
+
+        // Act
+        const findings = checkPlan(planOf({ extra }), { environment: 'dev', operations }).findings;
+
+        // Assess
+        expect(findings.map((finding) => `${finding.rule}: ${finding.message}`)).toEqual([
+          'sqs-redrive: tessera-dev-payments-bookings redrives to tessera-dev-elsewhere-dlq, which the plan does not build, so its encryption and alarm cannot be checked',
+        ]);
+      });
+
+      it.each([
+        ['no dead-letter queue ARN', { maxReceiveCount: 3 }],
+        ['no maxReceiveCount', { deadLetterTargetArn: queueArn('tessera-dev-payments-bookings-dlq') }],
+        [
+          'a maxReceiveCount of 0',
+          { deadLetterTargetArn: queueArn('tessera-dev-payments-bookings-dlq'), maxReceiveCount: 0 },
+        ],
+      ])('flags a redrive policy with %s', (_what, policy) => {
+        // Prepare
+        const extra = [
+          queue('tessera-dev-payments-bookings', { redrive_policy: JSON.stringify(policy) }),
+          queue('tessera-dev-payments-bookings-dlq'),
+        ];
+
+        // Act
+        const rules = rulesOf(planOf({ extra }));
+
+        // Assess
+        expect(rules).toEqual(['sqs-redrive']);
+      });
+
+      it('flags a redrive policy it cannot read at plan time', () => {
+        // Prepare
+        const extra = [queue('tessera-dev-payments-bookings'), queue('tessera-dev-payments-bookings-dlq')];
+        const address = 'module.payments.module.service.aws_sqs_queue.this["tessera-dev-payments-bookings"]';
+
+        // Act
+        const findings = checkPlan(planOf({ extra, unknown: { [address]: { redrive_policy: true } } }), {
+          environment: 'dev',
+          operations,
+        }).findings;
+
+        // Assess
+        expect(findings.map((finding) => finding.message)).toEqual([
+          'the redrive policy of tessera-dev-payments-bookings is unknown until apply, so it cannot be checked; build it from known values',
+        ]);
+      });
+
+      it('asks no redrive of a dead-letter queue, whether its name or a redrive policy marks it', () => {
+        // Prepare
+        const extra = [
+          redrivingTo('tessera-dev-payments-bookings', 'tessera-dev-payments-bookings-dead'),
+          queue('tessera-dev-payments-bookings-dead'),
+          queue('tessera-dev-bookings-schedules-dlq'),
+        ];
+
+        // Act
+        const rules = rulesOf(planOf({ extra }));
+
+        // Assess
+        expect(rules).toEqual([]);
+      });
+    });
+
+    describe('queue alarms', () => {
+      it.each([['staging'], ['prod']])(
+        'flags a queue that is no dead-letter queue without an alarm in %s',
+        (environment) => {
+          // Prepare
+          const name = `tessera-${environment}-payments-bookings`;
+          const extra = [redrivingTo(name, `${name}-dlq`), queue(`${name}-dlq`), alarmOnQueue(`${name}-dlq`)];
+
+          // Act
+          const findings = checkPlan(planOf({ environment, extra }), { environment, operations }).findings;
+
+          // Assess
+          expect(findings).toEqual([
+            {
+              rule: 'sqs-queue-alarm',
+              address: `module.payments.module.service.aws_sqs_queue.this["${name}"]`,
+              message: `queue ${name} has no alarm`,
+            },
+          ]);
+        },
+      );
+
+      it.each([
+        ['an alarm on another queue', { dimensions: { QueueName: 'tessera-prod-other' } }],
+        ['an alarm of another namespace', { namespace: 'AWS/Lambda' }],
+      ])('does not count %s', (_what, values) => {
+        // Prepare
+        const name = 'tessera-prod-payments-bookings';
+        const extra = [
+          redrivingTo(name, `${name}-dlq`),
+          queue(`${name}-dlq`),
+          alarmOnQueue(`${name}-dlq`),
+          ageAlarmOn(name, values),
+        ];
+
+        // Act
+        const rules = rulesOf(planOf({ environment: 'prod', extra }), 'prod');
+
+        // Assess
+        expect(rules).toEqual(['sqs-queue-alarm']);
+      });
+
+      it('flags a queue alarm that notifies no one', () => {
+        // Prepare
+        const name = 'tessera-prod-payments-bookings';
+        const extra = [
+          redrivingTo(name, `${name}-dlq`),
+          queue(`${name}-dlq`),
+          alarmOnQueue(`${name}-dlq`),
+          ageAlarmOn(name, { alarm_actions: [] }),
+        ];
+
+        // Act
+        const findings = checkPlan(planOf({ environment: 'prod', extra }), {
+          environment: 'prod',
+          operations,
+        }).findings;
+
+        // Assess
+        expect(findings.map((finding) => finding.message)).toEqual([
+          `the alarm on queue ${name} notifies no one (empty or unknown alarm_actions)`,
+        ]);
+      });
+
+      it('requires no queue alarm in dev, where alarms are off', () => {
+        // Prepare
+        const extra = [
+          redrivingTo('tessera-dev-payments-bookings', 'tessera-dev-payments-bookings-dlq'),
+          queue('tessera-dev-payments-bookings-dlq'),
+        ];
+
+        // Act
+        const rules = rulesOf(planOf({ extra }));
+
+        // Assess
+        expect(rules).toEqual([]);
+      });
+    });
+
+    describe('rule targets', () => {
+      it('passes a target whose dead-letter queue the plan builds', () => {
+        // Prepare
+        const extra = [
+          target({ dead_letter_config: [{ arn: queueArn('tessera-dev-payments-events-dlq') }] }),
+          queue('tessera-dev-payments-events-dlq'),
+        ];
+
+        // Act
+        const rules = rulesOf(planOf({ extra }));
+
+        // Assess
+        expect(rules).toEqual([]);
+      });
+
+      it.each([[[]], [undefined]])('flags a target without a dead-letter queue (%j)', (config) => {
+        // Prepare
+        const extra = [target({ arn: aliasArn('dev'), dead_letter_config: config })];
+
+        // Act
+        const findings = checkPlan(planOf({ extra }), { environment: 'dev', operations }).findings;
+
+        // Assess
+        expect(findings).toEqual([
+          {
+            rule: 'event-target-dead-letter',
+            address: 'module.payments.module.service.aws_cloudwatch_event_target.this["bookings"]',
+            message: 'has no dead_letter_config: an event it cannot deliver after its retries is dropped',
+          },
+        ]);
+      });
+
+      it.each([
+        [
+          'a queue the plan does not build',
+          queueArn('tessera-dev-elsewhere-dlq'),
+          'its dead-letter queue tessera-dev-elsewhere-dlq is not built by the plan, so its encryption and alarm cannot be checked',
+        ],
+        [
+          'no SQS queue',
+          'arn:aws:sns:eu-west-1:111111111111:topic',
+          'its dead-letter queue arn:aws:sns:eu-west-1:111111111111:topic is no SQS queue ARN',
+        ],
+        [
+          'an ARN unknown until apply',
+          undefined,
+          'the ARN of its dead-letter queue is unknown until apply, so it cannot be checked; build it from known values',
+        ],
+      ])('flags a target whose dead-letter queue is %s', (_what, arn, message) => {
+        // Prepare
+        const extra = [target({ dead_letter_config: [arn === undefined ? {} : { arn }] })];
+
+        // Act
+        const findings = checkPlan(planOf({ extra }), { environment: 'dev', operations }).findings;
+
+        // Assess
+        expect(findings.map((finding) => `${finding.rule}: ${finding.message}`)).toEqual([
+          `event-target-dead-letter: ${message}`,
+        ]);
+      });
+    });
+
     it('flags an SQS event source mapping that does not report batch item failures', () => {
       // Prepare
-      const extra = [
-        mapping({ event_source_arn: queueArn('tessera-dev-payments-bookings'), function_response_types: [] }),
-      ];
+      const extra = queueTarget('dev', { mapping: { function_response_types: [] } });
 
       // Act
-      const rules = rulesOf(planOf({ extra }));
+      const rules = rulesOf(consumerPlan('dev', extra));
 
       // Assess
       expect(rules).toEqual(['sqs-batch-item-failures']);
@@ -722,33 +1004,128 @@ describe('terraform policy', () => {
 
     it('flags an SQS event source mapping whose queue is unknown at plan time by its lack of a starting position', () => {
       // Prepare
-      const extra = [mapping({ function_response_types: [] })];
+      const extra = [mapping({ function_name: aliasArn('dev'), function_response_types: [] })];
 
       // Act
-      const rules = rulesOf(planOf({ extra }));
+      const findings = checkPlan(consumerPlan('dev', extra), { environment: 'dev', operations }).findings;
 
       // Assess
-      expect(rules).toEqual(['sqs-batch-item-failures']);
+      expect(findings.map((finding) => `${finding.rule}: ${finding.message}`)).toEqual([
+        'sqs-batch-item-failures: reads an SQS queue without ReportBatchItemFailures: one failed message returns its whole batch',
+        'sqs-visibility-timeout: the queue it reads is unknown until apply, so its visibility timeout cannot be checked; build its ARN from known values',
+      ]);
     });
 
     it('passes SQS mappings that report batch item failures, and leaves stream mappings alone', () => {
       // Prepare
       const extra = [
-        mapping({
-          event_source_arn: queueArn('tessera-dev-payments-bookings'),
-          function_response_types: ['ReportBatchItemFailures'],
-        }),
+        ...queueTarget('dev'),
         {
-          ...mapping({ starting_position: 'TRIM_HORIZON' }),
+          ...mapping({
+            event_source_arn:
+              'arn:aws:dynamodb:eu-west-1:111111111111:table/tessera-dev-users/stream/2024-01-01T00:00:00.000',
+            function_name: 'arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-publisher:live',
+            starting_position: 'TRIM_HORIZON',
+          }),
           address: 'module.platform.aws_lambda_event_source_mapping.outbox["users"]',
         },
       ];
 
       // Act
-      const rules = rulesOf(planOf({ extra }));
+      const rules = rulesOf(consumerPlan('dev', extra));
 
       // Assess
       expect(rules).toEqual([]);
+    });
+
+    describe('visibility timeout', () => {
+      it('flags a queue that hides a message less than 6 times its consumer may run', () => {
+        // Prepare
+        const extra = queueTarget('dev', { queue: { visibility_timeout_seconds: 59 } });
+
+        // Act
+        const findings = checkPlan(consumerPlan('dev', extra), { environment: 'dev', operations }).findings;
+
+        // Assess
+        expect(findings).toEqual([
+          {
+            rule: 'sqs-visibility-timeout',
+            address: 'module.payments.module.service.aws_sqs_queue.this["tessera-dev-payments-bookings"]',
+            message:
+              'tessera-dev-payments-bookings hides a received message 59 s, less than 6 x the 10 s tessera-dev-users may run (60 s): a message still being worked on is received again',
+          },
+        ]);
+      });
+
+      it("follows the consumer's timeout, not the queue's alone", () => {
+        // Prepare: the same 60 s queue, read by a function that may run 11 s.
+        const extra = queueTarget('dev');
+
+        // Act
+        const rules = rulesOf(consumerPlan('dev', extra, { timeout: 11 }));
+
+        // Assess
+        expect(rules).toEqual(['sqs-visibility-timeout']);
+      });
+
+      it.each([
+        ['both left to AWS (30 s for a 3 s function)', { timeout: undefined }, []],
+        ['the visibility left to AWS (30 s for a 10 s function)', {}, ['sqs-visibility-timeout']],
+      ])('reads the defaults AWS applies: %s', (_what, fn, expected) => {
+        // Prepare
+        const extra = queueTarget('dev', { queue: { visibility_timeout_seconds: undefined } });
+
+        // Act
+        const rules = rulesOf(consumerPlan('dev', extra, fn));
+
+        // Assess
+        expect(rules).toEqual(expected);
+      });
+
+      it.each([
+        ['its name', 'tessera-dev-users'],
+        ['its qualified name', 'tessera-dev-users:live'],
+        ['its ARN', 'arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-users'],
+        ['its partial ARN', '111111111111:function:tessera-dev-users'],
+      ])('finds the consumer by %s', (_what, functionName) => {
+        // Prepare
+        const extra = queueTarget('dev', {
+          queue: { visibility_timeout_seconds: 30 },
+          mapping: { function_name: functionName },
+        });
+
+        // Act
+        const findings = checkPlan(consumerPlan('dev', extra), { environment: 'dev', operations }).findings;
+
+        // Assess
+        expect(findings.map((finding) => finding.message)).toEqual([
+          'tessera-dev-payments-bookings hides a received message 30 s, less than 6 x the 10 s tessera-dev-users may run (60 s): a message still being worked on is received again',
+        ]);
+      });
+
+      it.each([
+        [
+          'a queue',
+          { event_source_arn: queueArn('tessera-dev-elsewhere') },
+          'reads tessera-dev-elsewhere, which the plan does not build, so its visibility timeout cannot be checked',
+        ],
+        [
+          'a function',
+          { function_name: 'tessera-dev-elsewhere' },
+          'invokes tessera-dev-elsewhere, which the plan does not build, so its timeout cannot be checked',
+        ],
+      ])('flags a mapping on %s the plan does not build', (_what, values, message) => {
+        // Prepare
+        const extra = queueTarget('dev', { mapping: values });
+
+        // Act
+        const findings = checkPlan(consumerPlan('dev', extra), { environment: 'dev', operations }).findings;
+
+        // Assess
+        expect(findings.map((finding) => `${finding.rule}: ${finding.message}`)).toEqual([
+          `sqs-visibility-timeout: ${message}`,
+        ]);
+      });
     });
 
     it('passes a queue policy that admits EventBridge from named rules only', () => {
