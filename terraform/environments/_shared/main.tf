@@ -32,6 +32,7 @@ locals {
     module.users.service,
     module.tickets.service,
     module.bookings.service,
+    module.payments.service,
   ]
 }
 
@@ -73,4 +74,10 @@ module "bookings" {
   source = "../../modules/bookings"
 
   settings = merge(local.service_settings, try(var.services.bookings, {}))
+}
+
+module "payments" {
+  source = "../../modules/payments"
+
+  settings = merge(local.service_settings, try(var.services.payments, {}))
 }
