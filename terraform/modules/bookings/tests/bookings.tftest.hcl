@@ -152,7 +152,7 @@ run "serves_the_bookings_operations_from_one_function" {
   }
 }
 
-run "subscribes_to_the_users_events_it_projects" {
+run "subscribes_to_the_users_events_it_projects_and_the_payment_outcomes" {
   command = plan
 
   variables {
@@ -160,13 +160,16 @@ run "subscribes_to_the_users_events_it_projects" {
   }
 
   assert {
-    condition     = keys(module.service.cloudwatch_event_rule_names) == [for s in var.subscriptions : s.name]
+    condition     = toset(keys(module.service.cloudwatch_event_rule_names)) == toset([for s in var.subscriptions : s.name])
     error_message = "One rule per declared subscription."
   }
 
   assert {
-    condition     = module.service.cloudwatch_event_rule_names == { user-directory = "tessera-dev-bookings-user-directory" }
-    error_message = "The users-directory rule is named tessera-<env>-bookings-user-directory."
+    condition = module.service.cloudwatch_event_rule_names == {
+      user-directory   = "tessera-dev-bookings-user-directory"
+      payment-outcomes = "tessera-dev-bookings-payment-outcomes"
+    }
+    error_message = "The rules are named tessera-<env>-bookings-user-directory and tessera-<env>-bookings-payment-outcomes."
   }
 
   assert {
@@ -174,25 +177,41 @@ run "subscribes_to_the_users_events_it_projects" {
       source        = ["tessera.users"]
       "detail-type" = ["user.registered", "user.role_changed"]
     }
-    error_message = "The rule matches the users events the directory keeps: user.registered and user.role_changed from tessera.users."
+    error_message = "The users-directory rule matches the users events the directory keeps: user.registered and user.role_changed from tessera.users."
   }
 
   assert {
-    condition     = module.service.sqs_queue_dead_letter_arn == "arn:aws:sqs:eu-west-1:111111111111:tessera-dev-bookings-events-dlq"
-    error_message = "Failed deliveries have a dead-letter queue."
+    condition = module.service.cloudwatch_event_rule_event_patterns["payment-outcomes"] == {
+      source        = ["tessera.payments"]
+      "detail-type" = ["payment.succeeded", "payment.failed"]
+    }
+    error_message = "The payment-outcomes rule matches payment.succeeded and payment.failed from tessera.payments."
+  }
+
+  assert {
+    condition     = alltrue([for arn in values(module.service.cloudwatch_event_target_arns) : arn == "arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-bookings:live"])
+    error_message = "Both rules invoke the function's live alias."
+  }
+
+  assert {
+    condition     = module.service.sqs_queue_dead_letter_arn == "arn:aws:sqs:eu-west-1:111111111111:tessera-dev-bookings-events-dlq" && alltrue([for arn in values(module.service.cloudwatch_event_target_dead_letter_arns) : arn == module.service.sqs_queue_dead_letter_arn])
+    error_message = "Failed deliveries of both rules have a dead-letter queue."
   }
 
   assert {
     condition = alltrue([
       for statement in jsondecode(module.service.sqs_queue_dead_letter_policy_document).Statement :
-      statement.Condition.ArnEquals["aws:SourceArn"] == ["arn:aws:events:eu-west-1:111111111111:rule/tessera-dev/tessera-dev-bookings-user-directory"]
+      toset(statement.Condition.ArnEquals["aws:SourceArn"]) == toset([
+        "arn:aws:events:eu-west-1:111111111111:rule/tessera-dev/tessera-dev-bookings-user-directory",
+        "arn:aws:events:eu-west-1:111111111111:rule/tessera-dev/tessera-dev-bookings-payment-outcomes",
+      ])
     ])
-    error_message = "Only the bookings rule may send to its dead-letter queue."
+    error_message = "Only the bookings rules may send to its dead-letter queue."
   }
 
   assert {
     condition     = module.service.sqs_queue_arns == {}
-    error_message = "The subscription invokes the function directly: no queue."
+    error_message = "The subscriptions invoke the function directly: no queue."
   }
 }
 
