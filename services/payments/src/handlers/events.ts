@@ -5,11 +5,19 @@
  * event, so no HTTP cold start carries it.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createEventConsumer } from '@tessera/shared/consumer';
+import { createEventConsumer, type EventHandlers } from '@tessera/shared/consumer';
 import type { Logger } from '@tessera/shared/logger';
 import { createProcessedOnce } from '@tessera/shared/processed-once';
 import { chargeBooking, closeBooking } from '#domain/charges';
 import type { Dependencies } from '#domain/ports';
+
+/** What the consumer does with each event it takes. */
+const paymentsHandlers = (deps: Dependencies): EventHandlers => ({
+  'booking.created': (event, delivery) => chargeBooking(deps, event, delivery),
+  'booking.cancelled': (event) => closeBooking(deps, event),
+  'booking.expired': (event) => closeBooking(deps, event),
+  'booking.payment_failed': (event) => closeBooking(deps, event),
+});
 
 const createPaymentsConsumer = (options: {
   readonly client: Pick<DynamoDBDocumentClient, 'send'>;
@@ -27,13 +35,8 @@ const createPaymentsConsumer = (options: {
       clock: deps.clock,
     }),
     logger: options.logger,
-    handlers: {
-      'booking.created': (event, delivery) => chargeBooking(deps, event, delivery),
-      'booking.cancelled': (event) => closeBooking(deps, event),
-      'booking.expired': (event) => closeBooking(deps, event),
-      'booking.payment_failed': (event) => closeBooking(deps, event),
-    },
+    handlers: paymentsHandlers(deps),
   });
 };
 
-export { createPaymentsConsumer };
+export { createPaymentsConsumer, paymentsHandlers };

@@ -1,0 +1,283 @@
+/**
+ * The payments use cases over an in-memory store with DynamoDB's conditions: one attempt per
+ * delivery, retries until the last attempt, declines and pending answers, the refunds and the
+ * never-made charges of closed bookings, and every interleaving of a charge with a close or with a
+ * second delivery, which still makes one charge. Then the SQS batch handler: one bad message never
+ * fails its batch.
+ */
+import { createEventConsumer } from '@tessera/shared/consumer';
+import type { Logger } from '@tessera/shared/logger';
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { chargeBooking, closeBooking } from '../../src/domain/charges.ts';
+import { paymentIdOf, type StoredPayment } from '../../src/domain/payment.ts';
+import { PaymentAttemptError } from '../../src/errors.ts';
+import { paymentsHandlers } from '../../src/handlers/events.ts';
+import { closingEvent, createdEvent, fakeDependencies, freshPayment } from './fakes.ts';
+
+const first = { receiveCount: 1 };
+const outcomes = (payment: StoredPayment | undefined) => payment?.attempts.map((a) => a.outcome);
+const typesOf = (events: readonly { detailType: string }[]) => events.map((e) => e.detailType);
+
+describe('chargeBooking', () => {
+  it('charges a tok_ok booking on its first delivery and says so once', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+    const booking = event.detail.data.booking;
+
+    const outcome = await chargeBooking(deps, event, first);
+
+    const payment = deps.store.payments.get(paymentIdOf(booking.id));
+    expect(outcome).toBe('succeeded');
+    expect(payment).toMatchObject({
+      bookingId: booking.id,
+      userId: booking.userId,
+      status: 'SUCCEEDED',
+      amount: 1250,
+      currency: 'EUR',
+      failureReason: null,
+      closedBy: null,
+      version: 2,
+    });
+    expect(outcomes(payment)).toEqual(['SUCCEEDED']);
+    expect(typesOf(deps.store.events)).toEqual(['payment.succeeded']);
+  });
+
+  it('declines tok_decline at once, with no retry', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_decline');
+
+    expect(await chargeBooking(deps, event, first)).toBe('declined');
+
+    const payment = deps.store.payments.get(paymentIdOf(event.detail.data.booking.id));
+    expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'DECLINED' });
+    expect(typesOf(deps.store.events)).toEqual(['payment.failed']);
+  });
+
+  it('records each erring attempt and throws, so the queue retries; tok_flaky succeeds on the third', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_flaky');
+    const id = paymentIdOf(event.detail.data.booking.id);
+
+    await expect(chargeBooking(deps, event, { receiveCount: 1 })).rejects.toThrow(PaymentAttemptError);
+    await expect(chargeBooking(deps, event, { receiveCount: 2 })).rejects.toThrow(PaymentAttemptError);
+    expect(deps.store.events).toEqual([]);
+    expect(await chargeBooking(deps, event, { receiveCount: 3 })).toBe('succeeded');
+
+    expect(outcomes(deps.store.payments.get(id))).toEqual(['ERROR', 'ERROR', 'SUCCEEDED']);
+    expect(deps.store.payments.get(id)?.attempts.map((a) => a.number)).toEqual([1, 2, 3]);
+    expect(typesOf(deps.store.events)).toEqual(['payment.succeeded']);
+  });
+
+  it('fails tok_error for good on the third attempt, and still throws so the message is dead-lettered', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_error');
+    const id = paymentIdOf(event.detail.data.booking.id);
+
+    for (const receiveCount of [1, 2, 3])
+      await expect(chargeBooking(deps, event, { receiveCount })).rejects.toThrow(PaymentAttemptError);
+
+    expect(deps.store.payments.get(id)).toMatchObject({ status: 'FAILED', failureReason: 'ERROR' });
+    expect(outcomes(deps.store.payments.get(id))).toEqual(['ERROR', 'ERROR', 'ERROR']);
+    expect(typesOf(deps.store.events)).toEqual(['payment.failed']);
+    // The redrive of that message finds the payment settled: no fourth attempt, no event.
+    expect(await chargeBooking(deps, event, { receiveCount: 1 })).toBe('settled');
+    expect(outcomes(deps.store.payments.get(id))).toHaveLength(3);
+    expect(deps.store.events).toHaveLength(1);
+  });
+
+  it("fails on the queue's last delivery even when fewer attempts were recorded (a delivery lost to a timeout)", async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_error');
+
+    await expect(chargeBooking(deps, event, { receiveCount: 3 })).rejects.toThrow(PaymentAttemptError);
+
+    const payment = deps.store.payments.get(paymentIdOf(event.detail.data.booking.id));
+    expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'ERROR' });
+    expect(outcomes(payment)).toEqual(['ERROR']);
+  });
+
+  it('leaves tok_pending pending, and a redelivery attempts nothing more', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_pending');
+
+    expect(await chargeBooking(deps, event, first)).toBe('pending');
+    expect(await chargeBooking(deps, event, { receiveCount: 2 })).toBe('settled');
+
+    const payment = deps.store.payments.get(paymentIdOf(event.detail.data.booking.id));
+    expect(payment?.status).toBe('PENDING');
+    expect(outcomes(payment)).toEqual(['PENDING']);
+    expect(deps.store.events).toEqual([]);
+  });
+
+  it('a duplicate, or a replay under another id with another token, charges a settled payment nothing more', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_decline');
+    const replay = createdEvent('tok_ok', event.detail.data.booking);
+    await chargeBooking(deps, event, first);
+
+    expect(await chargeBooking(deps, event, first)).toBe('settled');
+    expect(await chargeBooking(deps, replay, first)).toBe('settled');
+
+    const payment = deps.store.payments.get(paymentIdOf(event.detail.data.booking.id));
+    expect(payment?.status).toBe('FAILED');
+    expect(typesOf(deps.store.events)).toEqual(['payment.failed']);
+  });
+
+  it('two deliveries at once make one charge: the one that loses the race reads again and finds it made', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+    // The first delivery has made the payment and read it; the second one lands its charge first.
+    await deps.store.create(freshPayment(event.detail.data.booking));
+    deps.store.beforeWrite = () => chargeBooking(deps, event, first).then(() => undefined);
+
+    const outcome = await chargeBooking(deps, event, first);
+
+    expect(outcome).toBe('settled');
+    const payment = deps.store.payments.get(paymentIdOf(event.detail.data.booking.id));
+    expect(outcomes(payment)).toEqual(['SUCCEEDED']);
+    expect(typesOf(deps.store.events)).toEqual(['payment.succeeded']);
+  });
+});
+
+describe('closeBooking', () => {
+  it.each([
+    ['booking.cancelled', 'BOOKING_CANCELLED'],
+    ['booking.expired', 'BOOKING_EXPIRED'],
+    ['booking.payment_failed', 'BOOKING_FAILED'],
+  ] as const)('%s refunds a succeeded payment (%s), once', async (type, reason) => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+    await chargeBooking(deps, event, first);
+    const close = closingEvent(type, event.detail.data.booking);
+
+    expect(await closeBooking(deps, close)).toBe('refunded');
+    expect(await closeBooking(deps, close)).toBe('settled');
+
+    const payment = deps.store.payments.get(paymentIdOf(event.detail.data.booking.id));
+    expect(payment).toMatchObject({ status: 'REFUNDED', refundReason: reason, failureReason: null });
+    expect(outcomes(payment)).toEqual(['SUCCEEDED']);
+    expect(typesOf(deps.store.events)).toEqual(['payment.succeeded', 'payment.refunded']);
+  });
+
+  it('a booking closed between two attempts is never charged', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_flaky');
+    await expect(chargeBooking(deps, event, first)).rejects.toThrow(PaymentAttemptError);
+
+    await closeBooking(deps, closingEvent('booking.cancelled', event.detail.data.booking));
+    expect(await chargeBooking(deps, event, { receiveCount: 2 })).toBe('skipped');
+
+    const payment = deps.store.payments.get(paymentIdOf(event.detail.data.booking.id));
+    expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'BOOKING_CLOSED', refundReason: null });
+    expect(outcomes(payment)).toEqual(['ERROR']);
+    expect(deps.store.events).toEqual([]);
+  });
+
+  it('a booking closed before its booking.created arrives is never charged when it does', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+
+    expect(await closeBooking(deps, closingEvent('booking.cancelled', event.detail.data.booking))).toBe(
+      'settled',
+    );
+    expect(await chargeBooking(deps, event, first)).toBe('skipped');
+
+    const payment = deps.store.payments.get(paymentIdOf(event.detail.data.booking.id));
+    expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'BOOKING_CLOSED', attempts: [] });
+    expect(deps.store.events).toEqual([]);
+  });
+
+  it('a close that lands while the charge is written makes the charge read again, and charge nothing', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+    const close = closingEvent('booking.cancelled', event.detail.data.booking);
+    // The charge has read the payment; the close lands first.
+    let closed = false;
+    deps.store.beforeWrite = async () => {
+      deps.store.beforeWrite = async () => {
+        if (closed) return;
+        closed = true;
+        await closeBooking(deps, close);
+      };
+    };
+
+    const outcome = await chargeBooking(deps, event, first);
+
+    const payment = deps.store.payments.get(paymentIdOf(event.detail.data.booking.id));
+    expect(closed).toBe(true);
+    expect(outcome).toBe('skipped');
+    expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'BOOKING_CLOSED' });
+    expect(deps.store.events).toEqual([]);
+  });
+
+  it('a charge that lands while the close is written makes the close read again, and refund', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+    await deps.store.create(freshPayment(event.detail.data.booking));
+    // The close has read the pending payment; a charge lands first.
+    deps.store.beforeWrite = () => chargeBooking(deps, event, first).then(() => undefined);
+
+    const outcome = await closeBooking(deps, closingEvent('booking.cancelled', event.detail.data.booking));
+
+    const payment = deps.store.payments.get(paymentIdOf(event.detail.data.booking.id));
+    expect(outcome).toBe('refunded');
+    expect(payment).toMatchObject({ status: 'REFUNDED', refundReason: 'BOOKING_CANCELLED' });
+    expect(typesOf(deps.store.events)).toEqual(['payment.succeeded', 'payment.refunded']);
+  });
+});
+
+describe('The SQS batch handler', () => {
+  const silent: Logger = {
+    debug: async () => {},
+    info: async () => {},
+    warn: async () => {},
+    error: async () => {},
+  } as unknown as Logger;
+
+  it('reports only the failed messages: an erring charge and a malformed body; the others are done', async () => {
+    const deps = fakeDependencies();
+    const consumer = createEventConsumer({
+      name: 'payments',
+      once: async (_id, work) => ({ outcome: 'processed', result: await work() }),
+      logger: silent,
+      handlers: paymentsHandlers(deps),
+    });
+    const ok = createdEvent('tok_ok');
+    const erring = createdEvent('tok_error');
+    const declined = createdEvent('tok_decline');
+    const record = (id: string, body: string) => ({
+      messageId: id,
+      receiptHandle: `handle-${id}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'x',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payments-charges',
+      awsRegion: 'us-east-1',
+    });
+    const delivery = (event: typeof ok) =>
+      JSON.stringify({ source: event.source, 'detail-type': event.detailType, detail: event.detail });
+    const batch = {
+      Records: [
+        record('a', delivery(ok)),
+        record('b', delivery(erring)),
+        record('c', '{not json'),
+        record('d', delivery(declined)),
+      ],
+    } as SQSEvent;
+
+    const response = await consumer.sqs(batch);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'b' }, { itemIdentifier: 'c' }]);
+    expect(deps.store.payments.get(paymentIdOf(ok.detail.data.booking.id))?.status).toBe('SUCCEEDED');
+    expect(deps.store.payments.get(paymentIdOf(declined.detail.data.booking.id))?.status).toBe('FAILED');
+    expect(outcomes(deps.store.payments.get(paymentIdOf(erring.detail.data.booking.id)))).toEqual(['ERROR']);
+  });
+});
