@@ -5,14 +5,11 @@
  * state, the payment record and its attempts, the events on the bus and the dead-letter queue; a
  * redrive, duplicates and replays (one charge), and the refunds.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import {
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  SendMessageCommand,
-  StartMessageMoveTaskCommand,
-} from '@aws-sdk/client-sqs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { at, type Booking, call, createRoom } from '../../support/bookings.ts';
 import {
   type Account,
@@ -34,6 +31,7 @@ import {
 } from '../../support/payments.ts';
 import { pollUntil } from '../../support/poll.ts';
 
+const run = promisify(execFile);
 const QUEUE = 'payments-charges';
 const DEAD_LETTERS = 'payments-charges-dlq';
 const SETTLED = (payment: Payment) => payment.status !== 'PENDING';
@@ -294,21 +292,28 @@ describe('Exactly one charge', () => {
       (n) => n === 1,
       { timeoutMs: 10_000, intervalMs: 200 },
     );
-    const sqs = sqsClient();
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: DEAD_LETTERS }));
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-    );
+    const endpoint = inject('devstack')?.sqsEndpoint ?? '';
+    const redrive = (...args: string[]) =>
+      run(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/redrive.ts', DEAD_LETTERS, '--endpoint', endpoint, ...args],
+        {
+          timeout: 60_000,
+        },
+      );
 
-    // Act
-    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: Attributes?.QueueArn }));
-    sqs.destroy();
+    // Act: a dry run, then the redrive, with the operator's tool.
+    const dry = await redrive('--dry-run');
+    const moved = await redrive();
     await pollUntil(
       () => queueSummary(QUEUE),
       (q) => q.visible + q.inFlight === 0,
       { timeoutMs: 10_000 },
     );
 
+    // Assess: the dry run showed the message and moved nothing; the redrive moved it back.
+    expect(dry.stdout).toContain('booking.created');
+    expect(moved.stdout).toMatch(/Moved \d+ messages? from payments-charges-dlq to payments-charges/);
     // Assess: out of the dead-letter queue, consumed, and the payment as it was.
     expect(await waitingFor(DEAD_LETTERS, booking.id)).toBe(0);
     expect(await paymentOf(user, booking.id)).toEqual(failed);
