@@ -82,6 +82,7 @@ const e2eTarget = async (
     dataDir: devstack.dataDir,
     tablePrefix: devstack.tablePrefix,
     sqsEndpoint: devstack.sqsEndpoint,
+    eventBusEndpoint: devstack.eventBusEndpoint,
   });
   return async () => {
     await devstack.stop();

@@ -13,7 +13,7 @@ declare module 'vitest' {
     dynamodbEndpoint: string;
     baseUrl: string;
     /** Set when the e2e suite runs against the devstack, null against a deployed stage. */
-    devstack: { dataDir: string; tablePrefix: string; sqsEndpoint: string } | null;
+    devstack: { dataDir: string; tablePrefix: string; sqsEndpoint: string; eventBusEndpoint: string } | null;
   }
 }
 

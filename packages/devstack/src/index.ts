@@ -136,11 +136,18 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
   let live = new Functions([]);
   const invoke = (functionName: string, event: unknown) => live.invoke(functionName, event);
   const queues = new LocalQueues({
-    specs: topology.queues.map((queue) => ({
-      name: queue.name,
-      visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
-      deadLetter: { name: queue.deadLetterQueueName, maxReceiveCount: queue.maxReceiveCount },
-    })),
+    specs: [
+      ...topology.queues.map((queue) => ({
+        name: queue.name,
+        visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
+        deadLetter: { name: queue.deadLetterQueueName, maxReceiveCount: queue.maxReceiveCount },
+      })),
+      // Each subscribing service's events dead-letter queue, kept 14 days as in AWS.
+      ...[...new Set(topology.rules.map((rule) => rule.deadLetterQueueName))].map((name) => ({
+        name,
+        messageRetentionSeconds: 14 * 24 * 3600,
+      })),
+    ],
     directory: join(dataDir, 'queues'),
     clock,
   });
@@ -155,8 +162,27 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
         else await invoke(rule.target.functionName, event);
       },
     })),
-    onDeliveryFailure: (rule, event, error) =>
-      log('bus', `delivery of ${event['detail-type']} ${event.id} to ${rule} failed: ${String(error)}`),
+    onDeliveryFailure: (rule, event, error) => {
+      log('bus', `delivery of ${event['detail-type']} ${event.id} to ${rule} failed: ${String(error)}`);
+      // As EventBridge does with a target's dead-letter queue: the event, and why, as attributes.
+      const declared = topology.rules.find((r) => r.name === rule);
+      if (!declared) return;
+      const text = (value: string) => ({ DataType: 'String', StringValue: value.slice(0, 256) || '-' });
+      try {
+        queues.get(declared.deadLetterQueueName)?.send(JSON.stringify(event), {
+          messageAttributes: {
+            RULE_ARN: text(`arn:aws:events:us-east-1:000000000000:rule/${EVENT_BUS_NAME}/${rule}`),
+            // The function's own error type (as Lambda reports it), else the failure's name.
+            ERROR_CODE: text(
+              (error as { errorType?: string })?.errorType ?? (error as Error)?.name ?? 'Error',
+            ),
+            ERROR_MESSAGE: text(String((error as Error)?.message ?? error).replace(/[^\x20-\x7e]/g, '?')),
+          },
+        });
+      } catch (failure) {
+        log('bus', `could not dead-letter ${event.id}: ${String(failure)}`);
+      }
+    },
   });
   const sqs = new SqsEndpoint({ queues, host, port: options.sqsPort ?? 0 });
   const gatewayPort = httpPort === 0 ? await freePort(host) : httpPort;

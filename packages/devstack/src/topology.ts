@@ -28,6 +28,11 @@ interface QueueDeclaration {
 interface RuleDeclaration {
   /** `<service>-<subscription>`. */
   readonly name: string;
+  /**
+   * `<service>-events-dlq`: where an event goes that every delivery attempt to the target failed
+   * (EventBridge's target dead-letter queue; Terraform's `<prefix>-events-dlq`).
+   */
+  readonly deadLetterQueueName: string;
   readonly pattern: EventPattern;
   readonly target:
     | { readonly kind: 'function'; readonly functionName: string }
@@ -81,8 +86,9 @@ const topologyOf = (manifests: readonly Manifest[]): Topology => {
       const functionName = subscription.target.function;
       const queue = subscription.target.queue;
       const pattern = subscription.pattern as EventPattern;
+      const deadLetterQueueName = `${manifest.name}-events-dlq`;
       if (!queue) {
-        rules.push({ name, pattern, target: { kind: 'function', functionName } });
+        rules.push({ name, pattern, deadLetterQueueName, target: { kind: 'function', functionName } });
         continue;
       }
       queues.push({
@@ -96,7 +102,7 @@ const topologyOf = (manifests: readonly Manifest[]): Topology => {
         maximumConcurrency: queue.maximumConcurrency,
         functionName,
       });
-      rules.push({ name, pattern, target: { kind: 'queue', queueName: name } });
+      rules.push({ name, pattern, deadLetterQueueName, target: { kind: 'queue', queueName: name } });
     }
   }
   return { operations, httpAuthorizer, webSocketAuthorizer, commands, tableStreamReaders, rules, queues };

@@ -8,7 +8,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { at, type Booking, call, createRoom } from '../../support/bookings.ts';
 import {
@@ -400,5 +401,69 @@ describe('Compensation', () => {
       }
       expect(await paymentOf(user, booking.id)).toEqual(payment);
     }
+  });
+});
+
+describe('Dead letters of a rule target', () => {
+  it('an event its consumer refuses on every attempt lands in the service events dead-letter queue, with why', {
+    timeout: 20_000,
+  }, async () => {
+    // Prepare: a payment.succeeded whose data the catalog refuses, put on the bus as any publisher would.
+    const bus = new EventBridgeClient({
+      endpoint: inject('devstack')?.eventBusEndpoint ?? '',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'devstack', secretAccessKey: 'devstack' },
+      requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 },
+    });
+    const eventId = randomUUID();
+    const detail = {
+      eventId,
+      occurredAt: new Date().toISOString(),
+      correlationId: 'dead-letter',
+      data: { payment: { id: 'not a payment' } },
+    };
+
+    // Act
+    await bus.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: 'tessera',
+            Source: 'tessera.payments',
+            DetailType: 'payment.succeeded',
+            Detail: JSON.stringify(detail),
+          },
+        ],
+      }),
+    );
+    bus.destroy();
+
+    // Assess: after the bus's 3 attempts, the event and its error wait in bookings-events-dlq.
+    const sqs = sqsClient();
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'bookings-events-dlq' }));
+    const found = await pollUntil(
+      async () => {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl,
+            MaxNumberOfMessages: 10,
+            VisibilityTimeout: 0,
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        return Messages.find(
+          (m) =>
+            (JSON.parse(m.Body ?? '{}') as { detail?: { eventId?: string } }).detail?.eventId === eventId,
+        );
+      },
+      (message) => message !== undefined,
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    sqs.destroy();
+    expect(found?.MessageAttributes?.ERROR_CODE?.StringValue).toBe('InvalidEventError');
+    expect(found?.MessageAttributes?.RULE_ARN?.StringValue).toMatch(
+      /rule\/tessera\/bookings-payment-outcomes$/,
+    );
+    expect((await queueSummary('bookings-events-dlq')).visible).toBeGreaterThanOrEqual(1);
   });
 });

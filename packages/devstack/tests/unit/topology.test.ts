@@ -29,6 +29,7 @@ describe('Function: topologyOf', () => {
     expect(topology.rules).toContainEqual({
       name: 'tickets-user-directory',
       pattern: { source: ['tessera.users'], 'detail-type': ['user.registered', 'user.role_changed'] },
+      deadLetterQueueName: 'tickets-events-dlq',
       target: { kind: 'function', functionName: 'tickets' },
     });
   });
@@ -69,6 +70,11 @@ describe('Function: topologyOf', () => {
       ['payments-bookings', { kind: 'queue', queueName: 'payments-bookings' }],
       ['payments-refunds', { kind: 'queue', queueName: 'payments-refunds' }],
     ]);
+    // A delivery to the queue that fails every attempt goes to the service's events dead-letter queue.
+    expect(topology.rules.map((r) => r.deadLetterQueueName)).toEqual([
+      'payments-events-dlq',
+      'payments-events-dlq',
+    ]);
     expect(topology.queues).toEqual([
       {
         name: 'payments-bookings',
@@ -91,6 +97,35 @@ describe('Function: topologyOf', () => {
         maximumConcurrency: 4,
         functionName: 'payments',
       },
+    ]);
+  });
+
+  it("hides a message for the queue's devstackVisibilityTimeout on the devstack, whatever AWS's is", () => {
+    const payments = fakeManifest({
+      name: 'payments',
+      description: 'Made up.',
+      functions: { payments: fn({ timeout: 10 }) },
+      subscriptions: [
+        {
+          name: 'charges',
+          description: 'Made up.',
+          pattern: { 'detail-type': ['booking.created'] },
+          target: { function: 'payments', queue: { visibilityTimeout: 90, devstackVisibilityTimeout: 2 } },
+        },
+        {
+          name: 'later',
+          description: 'Made up.',
+          pattern: { 'detail-type': ['booking.cancelled'] },
+          target: { function: 'payments', queue: { devstackVisibilityTimeout: 3 } },
+        },
+      ],
+    });
+
+    const topology = topologyOf([payments]);
+
+    expect(topology.queues.map((q) => [q.name, q.visibilityTimeoutSeconds])).toEqual([
+      ['payments-charges', 2],
+      ['payments-later', 3],
     ]);
   });
 
