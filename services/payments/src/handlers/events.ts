@@ -11,6 +11,14 @@ import { createProcessedOnce } from '@tessera/shared/processed-once';
 import { chargeBooking, closeBooking } from '#domain/charges';
 import type { Dependencies } from '#domain/ports';
 
+/**
+ * How long a delivery's claim on an event holds (`processedOnce`): longer than the function may run
+ * (10 s in `service.json`), so no two deliveries work at once, and shorter than the charges queue's
+ * visibility timeout in AWS (60 s), so the redelivery after a crash finds the claim lapsed and makes
+ * its attempt rather than spending one of the 3 receives on `EventInProgress`.
+ */
+const CLAIM_LEASE_SECONDS = 15;
+
 /** What the consumer does with each event it takes. */
 const paymentsHandlers = (deps: Dependencies): EventHandlers => ({
   'booking.created': (event, delivery) => chargeBooking(deps, event, delivery),
@@ -33,10 +41,11 @@ const createPaymentsConsumer = (options: {
       tableName: options.tableName,
       consumer: 'payments',
       clock: deps.clock,
+      leaseSeconds: CLAIM_LEASE_SECONDS,
     }),
     logger: options.logger,
     handlers: paymentsHandlers(deps),
   });
 };
 
-export { createPaymentsConsumer, paymentsHandlers };
+export { CLAIM_LEASE_SECONDS, createPaymentsConsumer, paymentsHandlers };

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS, paymentIdOf } from '../../src/domain/payment.ts';
 import { outcomeOf } from '../../src/domain/provider.ts';
+import { CLAIM_LEASE_SECONDS } from '../../src/handlers/events.ts';
 
 describe('The emulated provider', () => {
   it.each([
@@ -29,6 +30,21 @@ describe('paymentIdOf', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(paymentIdOf(booking)).toBe(id);
     expect(paymentIdOf(crypto.randomUUID())).not.toBe(id);
+  });
+});
+
+describe("A delivery's claim", () => {
+  it("outlasts the function's timeout and lapses before the charges queue shows the message again in AWS", () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../service.json', import.meta.url), 'utf8')) as {
+      functions: { payments: { timeout: number } };
+      subscriptions: { name: string; target: { queue?: { visibilityTimeout?: number } } }[];
+    };
+    const timeout = manifest.functions.payments.timeout;
+    const queue = manifest.subscriptions.find((s) => s.name === 'charges')?.target.queue;
+    // As declared, or 6 times the function's timeout when not (manifests.ts, Terraform).
+    const visibility = queue?.visibilityTimeout ?? 6 * timeout;
+    expect(CLAIM_LEASE_SECONDS).toBeGreaterThan(timeout);
+    expect(CLAIM_LEASE_SECONDS).toBeLessThan(visibility);
   });
 });
 
