@@ -4,7 +4,17 @@
  */
 import type { Summary } from './stats.ts';
 
-const METRICS = ['size', 'cold', 'warm', 'capacity', 'bookings', 'load', 'start', 'cost'] as const;
+const METRICS = [
+  'size',
+  'cold',
+  'warm',
+  'capacity',
+  'bookings',
+  'payments',
+  'load',
+  'start',
+  'cost',
+] as const;
 type MetricName = (typeof METRICS)[number];
 
 interface Environment {
@@ -186,6 +196,150 @@ interface BookingsResults {
   readonly race?: RaceResults;
 }
 
+/** A distribution with its tail: the summary and the 99th percentile. */
+interface Spread extends Summary {
+  readonly p99: number;
+}
+
+interface SagaMilestone {
+  /** `POST answered`, `booking.created on the bus`, ... */
+  readonly name: string;
+  /** From the POST sent, booking by booking. */
+  readonly ms: Spread;
+}
+
+interface PaymentsLatencyVariant {
+  /** `sequential`: one booking at a time; `concurrent`: `concurrency` at once. */
+  readonly mode: 'sequential' | 'concurrent';
+  readonly concurrency: number;
+  /**
+   * `confirmed`: a booking with no payment token, timed from its POST to the first GET that shows
+   * it CONFIRMED; `baseline`: a booking with `tok_pending` (its payment stays pending), timed from
+   * its POST to the first poll of the bus's events that shows its `booking.created`.
+   */
+  readonly kind: 'confirmed' | 'baseline';
+  readonly pollIntervalMs: number;
+  readonly bookings: number;
+  /** Bookings whose POST failed or that were not seen within the timeout (not in the figures). */
+  readonly failures: number;
+  readonly failureNotes: readonly string[];
+  /** POST sent to the poll answer that showed it. */
+  readonly observedMs: Spread;
+  /** The stages on the way, from the POST sent (bus arrivals stamped by the devstack's process). */
+  readonly milestones: readonly SagaMilestone[];
+  /** Polls per booking, the one that saw it included. */
+  readonly polls: Spread;
+  /** The observed times in ms, in the order measured. */
+  readonly samples: readonly number[];
+}
+
+interface PaymentsLatency {
+  readonly warmup: number;
+  /** The pause after each booking (each batch: three times it), so one's tail does not overlap the next. */
+  readonly pauseMs: number;
+  readonly timeoutMs: number;
+  readonly variants: readonly PaymentsLatencyVariant[];
+}
+
+/** One table's data calls in a step of one booking, as the AWS stand-in saw them. */
+interface SagaTableCalls {
+  /** The service whose table it is (and whose function made the calls). */
+  readonly service: string;
+  /** The calls in order. */
+  readonly calls: readonly string[];
+  readonly operations: Readonly<Record<string, number>>;
+  /** Read units DynamoDB Local reported. */
+  readonly readUnits: number;
+  /** Write units DynamoDB Local reported (not AWS's for transactions: see section 8). */
+  readonly localWriteUnits: number;
+  /** Write units by AWS's rules (`bench/lib/write-units.ts`), the table's and its indexes'. */
+  readonly writeUnits: number;
+  readonly indexWriteUnits: number;
+  readonly items: ReadonlyArray<{
+    readonly action: string;
+    readonly key: string;
+    readonly bytes: number;
+    readonly table: number;
+    readonly indexes: number;
+  }>;
+  /** Items written that carry events to the bus: each a stream record the publisher publishes. */
+  readonly eventRecords: number;
+  readonly eventsCarried: number;
+}
+
+interface SagaStep {
+  /** `post`: the request's own calls, to its answer; `saga`: every call after it, to the booking confirmed. */
+  readonly step: 'post' | 'saga';
+  readonly tables: readonly SagaTableCalls[];
+}
+
+interface SagaEvent {
+  readonly detailType: string;
+  readonly source: string;
+  /** The size of the PutEvents entry (source, detail type, detail), which EventBridge meters in 64 KB chunks. */
+  readonly bytes: number;
+  /** The subscriptions whose pattern it matches, and how each reaches its function. */
+  readonly deliveries: ReadonlyArray<{
+    readonly rule: string;
+    readonly service: string;
+    readonly functionName: string;
+    readonly via: 'queue' | 'function';
+  }>;
+}
+
+/** What one confirmed booking asks of AWS, counted on the devstack behind the AWS stand-in. */
+interface SagaRequests {
+  /** Confirmed bookings counted (after a warm-up). */
+  readonly bookings: number;
+  /** Whether every booking made the same calls with the same units (the figures are the first's). */
+  readonly identical: boolean;
+  /** Data calls in a quiet window before the bookings, of that length: the devstack's own. */
+  readonly idleMs: number;
+  readonly idleDataCalls: number;
+  readonly steps: readonly SagaStep[];
+  /** The events that crossed the bus for the booking, by its correlation id. */
+  readonly events: readonly SagaEvent[];
+  /** Each service's function (the one that uses its table) and the publisher: memory from the manifests. */
+  readonly functions: Readonly<Record<string, { readonly functionName: string; readonly memoryMb: number }>>;
+  readonly publisher: { readonly functionName: string; readonly memoryMb: number };
+  /** Every subscription delivered through a queue (`<service>.<subscription>`): each queue's mapping polls it. */
+  readonly queues: readonly string[];
+}
+
+interface SagaCostLine extends CostComponent {
+  /** `post`: the request; `saga`: from its answer to the booking confirmed. */
+  readonly group: 'post' | 'saga';
+  /** How many per confirmed booking. */
+  readonly count: number;
+  /** The price, as the table shows it. */
+  readonly price: string;
+}
+
+interface SagaCost {
+  readonly lines: readonly SagaCostLine[];
+  readonly totalPerMillion: number;
+  /** The part after the POST's answer: the saga alone. */
+  readonly sagaPerMillion: number;
+  /** Costs that do not grow with bookings (the queue's idle polling), per month. */
+  readonly fixedMonthly: ReadonlyArray<{
+    readonly component: string;
+    readonly dollars: number;
+    readonly formula: string;
+  }>;
+  readonly prices: Readonly<Record<string, { readonly usd: number; readonly unit: string }>>;
+  readonly pricesAsOf: string;
+  readonly assumptions: Readonly<Record<string, { readonly value: number; readonly note: string }>>;
+}
+
+interface PaymentsResults {
+  /** The machine and tree this part ran on (a part run alone may be merged into another run's file). */
+  readonly environment: Environment;
+  readonly startedAt: string;
+  readonly latency?: PaymentsLatency;
+  readonly requests?: SagaRequests;
+  readonly cost?: SagaCost;
+}
+
 interface LoadRun {
   readonly target: 'devstack' | 'ceiling';
   readonly operation: string;
@@ -278,6 +432,7 @@ interface BenchResults {
   readonly warm?: WarmResults;
   readonly capacity?: CapacityResults;
   readonly bookings?: BookingsResults;
+  readonly payments?: PaymentsResults;
   readonly load?: LoadResults;
   readonly start?: StartResults;
   readonly cost?: CostResults;
@@ -304,10 +459,21 @@ export type {
   LoadRun,
   MetricError,
   MetricName,
+  PaymentsLatency,
+  PaymentsLatencyVariant,
+  PaymentsResults,
   RaceResults,
   RaceRound,
   RssPeak,
+  SagaCost,
+  SagaCostLine,
+  SagaEvent,
+  SagaMilestone,
+  SagaRequests,
+  SagaStep,
+  SagaTableCalls,
   SizeResults,
+  Spread,
   StartResults,
   StepTime,
   UnitPair,

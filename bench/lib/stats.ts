@@ -41,6 +41,17 @@ const summarize = (samples: readonly number[]): Summary => ({
   max: samples.length ? Math.max(...samples) : Number.NaN,
 });
 
+/**
+ * The summary and the 99th percentile (of 100 samples, between the 99th and the 100th).
+ *
+ * @example
+ * spread([3, 1, 2]).p99 // => 2.98
+ */
+const spread = (samples: readonly number[]): Summary & { readonly p99: number } => ({
+  ...summarize(samples),
+  p99: quantile(samples, 0.99),
+});
+
 /** `value / baseline`, or null when the baseline is missing or zero. */
 const ratio = (value: number | undefined, baseline: number | undefined): number | null =>
   value === undefined || baseline === undefined || baseline === 0 || !Number.isFinite(value / baseline)
@@ -58,4 +69,4 @@ const shuffled = <T>(items: readonly T[]): T[] => {
 };
 
 export type { Summary };
-export { median, quantile, ratio, shuffled, summarize };
+export { median, quantile, ratio, shuffled, spread, summarize };
