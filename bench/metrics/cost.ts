@@ -7,12 +7,23 @@
  * create pays the same shape with a TransactWriteItems (ticket + outbox item), plus the stream-
  * triggered publisher Lambda (amortised over its batch) and one PutEvents entry. Stream reads by
  * Lambda, the stream filter and TTL deletes of outbox items cost nothing.
+ *
+ * A confirmed booking (`confirmedBookingCost`) is priced from what the payments benchmark counted
+ * on the devstack (`bench/metrics/payments-requests.ts`): the POST (API Gateway, the bookings
+ * Lambda, its transaction), then the saga: every event on the bus, each rule's delivery (free within
+ * the account), the charges queue's requests (EventBridge's SendMessage, the event source mapping's
+ * ReceiveMessage and DeleteMessageBatch), each function invoked and its billed time from the calls
+ * it made, their DynamoDB units, and a publisher invocation per stream record that carries events.
  */
 import type {
   CapacityResults,
   CostComponent,
   CostOperation,
   CostResults,
+  SagaCost,
+  SagaCostLine,
+  SagaRequests,
+  SagaTableCalls,
   WarmResults,
 } from '../lib/results.ts';
 
@@ -26,7 +37,14 @@ const PRICES = {
     unit: 'per HTTP API request, first 300 million a month, metered in 512 KB',
   },
   eventBridgeEvent: { usd: 1.0 / 1e6, unit: 'per custom event published, metered in 64 KB chunks' },
+  sqsRequest: {
+    usd: 0.4 / 1e6,
+    unit: 'per SQS standard-queue request (a batch call is one), metered in 64 KB chunks; the first million a month free (ignored)',
+  },
 } as const;
+
+const SQS_PRICE_SOURCE =
+  "SQS standard queues $0.40 per million requests (first 100 billion a month; every 64 KB of a payload a request; the first million a month free), as AWS's SQS pricing page and 2026 pricing summaries give it; EventBridge delivers a custom event to targets in the same account at no charge beyond the $1.00 per million published; DynamoDB Streams reads by a Lambda trigger are free";
 
 const PRICES_AS_OF =
   "us-east-1 on-demand list prices as of 2026-11-21, from AWS's pricing pages for Lambda, DynamoDB, API Gateway and EventBridge as quoted by pricing summaries of 2025-2026 (Lambda arm64 $0.0000133334 per GB-s and the artillery price table agree; DynamoDB on-demand after the November 2024 cut, $0.625 / $0.125 per million write / read units); this machine cannot reach the AWS pages to read them live, so check them before quoting a figure";
@@ -173,4 +191,249 @@ const costModel = (capacity: CapacityResults, warm: WarmResults): CostResults =>
   };
 };
 
-export { costModel, MEMORY_MB };
+const SAGA_ASSUMPTIONS = {
+  itemCallMs: {
+    value: ASSUMPTIONS.getItemMs.value,
+    note: 'a GetItem, PutItem, UpdateItem, DeleteItem or Query round trip from Lambda, in-region (getItemMs, for every single-item call)',
+  },
+  transactWriteMs: ASSUMPTIONS.transactWriteMs,
+  putEventsMs: ASSUMPTIONS.putEventsMs,
+  publisherOverheadMs: ASSUMPTIONS.publisherOverheadMs,
+  ownWorkMs: {
+    value: 1,
+    note: "our code's own work per invocation of the bookings and payments functions, not measured for them (the tickets create's is 0.2 ms at 512 MB, section 3)",
+  },
+  publisherBatch: ASSUMPTIONS.publisherBatch,
+  sqsBatch: {
+    value: 1,
+    note: 'messages per ReceiveMessage, per DeleteMessageBatch and per payments invocation: with no batching window the mapping hands a message on as soon as it comes, so quiet traffic gives batches of 1, the worst case (up to 10, the batch size, when busy)',
+  },
+  idlePollers: {
+    value: 5,
+    note: "long polls (20 s each) a queue's event source mapping keeps open when the queue is idle (AWS: five; fewer only without maximum concurrency, which the mapping sets)",
+  },
+} as const;
+
+const chunks = (bytes: number, size: number) => Math.max(1, Math.ceil(bytes / size));
+const price = (usd: number) => `$${(usd * 1e6).toFixed(2)} / M`;
+
+/** Billed ms of one invocation that made `calls` (split over `invocations`), by the assumed round trips. */
+const billedMs = (calls: readonly string[], invocations: number) => {
+  const a = SAGA_ASSUMPTIONS;
+  const waiting = calls.reduce(
+    (sum, c) => sum + (c === 'TransactWriteItems' ? a.transactWriteMs.value : a.itemCallMs.value),
+    0,
+  );
+  return Math.ceil(waiting / invocations + a.ownWorkMs.value);
+};
+
+const callList = (calls: readonly string[]) => {
+  const counts = new Map<string, number>();
+  for (const c of calls) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts].map(([c, n]) => (n > 1 ? `${n} ${c}` : c)).join(' + ');
+};
+
+/**
+ * Dollars per million confirmed bookings, from what one booking asked of AWS on the devstack.
+ *
+ * @example
+ * const cost = confirmedBookingCost(results.payments.requests);
+ */
+const confirmedBookingCost = (requests: SagaRequests): SagaCost => {
+  const a = SAGA_ASSUMPTIONS;
+  const lines: SagaCostLine[] = [];
+  const line = (
+    group: SagaCostLine['group'],
+    name: string,
+    count: number,
+    unitUsd: number,
+    priceText: string,
+    formula: string,
+  ) =>
+    lines.push({
+      group,
+      component: name,
+      count,
+      price: priceText,
+      dollarsPerMillion: perMillion(count * unitUsd),
+      formula,
+    });
+  const gb = (memoryMb: number) => `${memoryMb / 1024} GB`;
+  const lambda = (
+    group: SagaCostLine['group'],
+    functionName: string,
+    memoryMb: number,
+    invocations: number,
+    calls: readonly string[],
+    why: string,
+  ) => {
+    line(
+      group,
+      `${functionName} Lambda, requests (${why})`,
+      invocations,
+      PRICES.lambdaRequest.usd,
+      price(PRICES.lambdaRequest.usd),
+      `${invocations} invocation(s)`,
+    );
+    const ms = billedMs(calls, invocations);
+    line(
+      group,
+      `${functionName} Lambda, billed ms (${why})`,
+      invocations * ms,
+      lambdaDuration(1, memoryMb),
+      `$${PRICES.lambdaArmGbSecond.usd} per GB-s x ${gb(memoryMb)}`,
+      `${invocations} x ceil(${calls.length ? `${callList(calls)} waited ${calls.reduce((s, c) => s + (c === 'TransactWriteItems' ? a.transactWriteMs.value : a.itemCallMs.value), 0) / invocations} ms + ` : ''}${a.ownWorkMs.value} ms ours) = ${ms} ms x ${gb(memoryMb)}`,
+    );
+  };
+  const dynamodb = (group: SagaCostLine['group'], table: SagaTableCalls, what: string) => {
+    const writes = table.writeUnits + table.indexWriteUnits;
+    if (writes > 0)
+      line(
+        group,
+        `DynamoDB writes, ${table.service} table (${what})`,
+        writes,
+        PRICES.dynamodbWriteUnit.usd,
+        price(PRICES.dynamodbWriteUnit.usd),
+        `${writes} WRU by AWS's rules (table ${table.writeUnits} + indexes ${table.indexWriteUnits}): ${table.items.map((i) => `${i.action} ${i.key} ${i.table}${i.indexes ? ` + ${i.indexes} index` : ''}`).join(', ')}`,
+      );
+    if (table.readUnits > 0)
+      line(
+        group,
+        `DynamoDB reads, ${table.service} table (${what})`,
+        table.readUnits,
+        PRICES.dynamodbReadUnit.usd,
+        price(PRICES.dynamodbReadUnit.usd),
+        `${table.readUnits} RRU as DynamoDB Local reported them (${callList(table.calls.filter((c) => ['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems'].includes(c)))})`,
+      );
+  };
+
+  const post = requests.steps.find((s) => s.step === 'post')?.tables ?? [];
+  const saga = requests.steps.find((s) => s.step === 'saga')?.tables ?? [];
+
+  // The request itself: API Gateway, the function serving it, its DynamoDB units.
+  line(
+    'post',
+    'API Gateway HTTP API (POST /v1/bookings)',
+    1,
+    PRICES.httpApiRequest.usd,
+    price(PRICES.httpApiRequest.usd),
+    '1 request (< 512 KB)',
+  );
+  for (const table of post) {
+    const fn = requests.functions[table.service];
+    if (!fn) throw new Error(`no function of ${table.service} in the counted requests`);
+    lambda('post', fn.functionName, fn.memoryMb, 1, table.calls, 'POST /v1/bookings');
+    dynamodb('post', table, 'POST /v1/bookings');
+  }
+
+  // The saga: the events, their deliveries, the queue, the functions invoked and their units.
+  const entries = requests.events.reduce((sum, e) => sum + chunks(e.bytes, 64 * 1024), 0);
+  line(
+    'saga',
+    'EventBridge custom events',
+    entries,
+    PRICES.eventBridgeEvent.usd,
+    price(PRICES.eventBridgeEvent.usd),
+    `${requests.events.map((e) => `${e.detailType} (${(e.bytes / 1024).toFixed(1)} KB)`).join(', ')}; each under 64 KB`,
+  );
+  const deliveries = requests.events.flatMap((e) => e.deliveries.map((d) => ({ ...d, event: e })));
+  line(
+    'saga',
+    'EventBridge rule deliveries (same account)',
+    deliveries.length,
+    0,
+    '$0 (no charge)',
+    deliveries
+      .map((d) => `${d.event.detailType} -> ${d.rule} (${d.via === 'queue' ? 'its queue' : d.functionName})`)
+      .join(', ') || 'none',
+  );
+  const queued = deliveries.filter((d) => d.via === 'queue');
+  if (queued.length > 0) {
+    const sends = queued.reduce((sum, d) => sum + chunks(d.event.bytes, 64 * 1024), 0);
+    const batches = queued.length / a.sqsBatch.value;
+    line(
+      'saga',
+      'SQS SendMessage (EventBridge to the queue)',
+      sends,
+      PRICES.sqsRequest.usd,
+      price(PRICES.sqsRequest.usd),
+      `${queued.map((d) => d.rule).join(', ')}: one request per message (< 64 KB)`,
+    );
+    line(
+      'saga',
+      'SQS ReceiveMessage (the event source mapping)',
+      batches,
+      PRICES.sqsRequest.usd,
+      price(PRICES.sqsRequest.usd),
+      `${queued.length} message(s) / ${a.sqsBatch.value} per receive (sqsBatch); the idle long polls are a fixed cost, below`,
+    );
+    line(
+      'saga',
+      'SQS DeleteMessageBatch (the event source mapping)',
+      batches,
+      PRICES.sqsRequest.usd,
+      price(PRICES.sqsRequest.usd),
+      `one per batch of ${a.sqsBatch.value}`,
+    );
+  }
+  for (const table of saga) {
+    const fn = requests.functions[table.service];
+    if (!fn) throw new Error(`no function of ${table.service} in the counted requests`);
+    const reaching = deliveries.filter(
+      (d) => d.service === table.service && d.functionName === fn.functionName,
+    );
+    const invocations =
+      reaching.filter((d) => d.via === 'function').length +
+      reaching.filter((d) => d.via === 'queue').length / a.sqsBatch.value;
+    const why = reaching
+      .map((d) => `${d.event.detailType}${d.via === 'queue' ? ' from its queue' : ''}`)
+      .join(', ');
+    lambda('saga', fn.functionName, fn.memoryMb, Math.max(invocations, 1), table.calls, why || 'saga');
+    dynamodb('saga', table, why || 'saga');
+  }
+  const records = [...post, ...saga].reduce((sum, t) => sum + t.eventRecords, 0);
+  const publisherMs = Math.ceil(a.putEventsMs.value + a.publisherOverheadMs.value);
+  const publishes = records / a.publisherBatch.value;
+  line(
+    'saga',
+    `${requests.publisher.functionName} Lambda, requests (outbox records)`,
+    publishes,
+    PRICES.lambdaRequest.usd,
+    price(PRICES.lambdaRequest.usd),
+    `${records} stream record(s) carrying events / ${a.publisherBatch.value} per invocation (publisherBatch)`,
+  );
+  line(
+    'saga',
+    `${requests.publisher.functionName} Lambda, billed ms (outbox records)`,
+    publishes * publisherMs,
+    lambdaDuration(1, requests.publisher.memoryMb),
+    `$${PRICES.lambdaArmGbSecond.usd} per GB-s x ${gb(requests.publisher.memoryMb)}`,
+    `${publishes} x ceil(${a.putEventsMs.value} ms PutEvents + ${a.publisherOverheadMs.value} ms) = ${publisherMs} ms x ${gb(requests.publisher.memoryMb)}`,
+  );
+  line(
+    'saga',
+    'DynamoDB Streams reads by the publisher (a Lambda trigger)',
+    records,
+    0,
+    '$0 (free)',
+    'GetRecords by a Lambda trigger are not charged',
+  );
+
+  const total = lines.reduce((sum, l) => sum + l.dollarsPerMillion, 0);
+  const idleRequests = a.idlePollers.value * (60 / 20) * 60 * 24 * 30;
+  return {
+    lines,
+    totalPerMillion: total,
+    sagaPerMillion: lines.filter((l) => l.group === 'saga').reduce((sum, l) => sum + l.dollarsPerMillion, 0),
+    fixedMonthly: requests.queues.map((queue) => ({
+      component: `SQS ReceiveMessage, idle long polls of ${queue}`,
+      dollars: idleRequests * PRICES.sqsRequest.usd,
+      formula: `${a.idlePollers.value} pollers x 3 a minute (20 s each) x 43,200 minutes = ${idleRequests.toLocaleString('en')} requests x $0.40 / M`,
+    })),
+    prices: PRICES,
+    pricesAsOf: `${PRICES_AS_OF}; ${SQS_PRICE_SOURCE}`,
+    assumptions: SAGA_ASSUMPTIONS,
+  };
+};
+
+export { confirmedBookingCost, costModel, MEMORY_MB };
