@@ -4,7 +4,7 @@
  * in `docs/performance/`, and a summary on the console.
  *
  * Order: bundle size, cold init, warm overhead, DynamoDB capacity, the bookings capacity and race,
- * local load, devstack start and `npm test` (last: its build step rewrites dist/), then the cost
+ * the payments saga (time to CONFIRMED, cost per confirmed booking), local load, devstack start and `npm test` (last: its build step rewrites dist/), then the cost
  * model from what was measured.
  * A benchmark that fails is recorded as an error and the run goes on; a budget that fails is a
  * FAIL in the report. The run exits 0 either way: the report is the output.
@@ -50,7 +50,9 @@ const readResults = (file: string): BenchResults | null => {
 const measure = async (options: BenchOptions, results: Mutable<BenchResults>) => {
   // What size, cold, warm and capacity measure: a copy of the bundles, taken now, so a build
   // meanwhile (others share the machine) changes nothing under them. The report names `dist`.
-  const bundles = options.only.some((m) => ['size', 'cold', 'warm', 'capacity', 'bookings'].includes(m))
+  const bundles = options.only.some((m) =>
+    ['size', 'cold', 'warm', 'capacity', 'bookings', 'payments'].includes(m),
+  )
     ? await snapshotBundles(
         options.dist,
         loadManifests().map((manifest) => manifest.name),
@@ -138,6 +140,16 @@ const measureSnapshot = async (options: BenchOptions, results: Mutable<BenchResu
     results.bookings = await measureBookings({
       sizes: options.bookingsSizes,
       raceRounds: options.raceRounds,
+      dist,
+      log,
+    });
+  });
+  await step('payments', async () => {
+    const { measurePayments } = await import('./payments.ts');
+    results.payments = await measurePayments({
+      bookings: options.paymentsBookings,
+      concurrency: options.paymentsConcurrency,
+      count: 10,
       dist,
       log,
     });

@@ -1,8 +1,8 @@
 /**
  * Command-line options of `npm run bench`.
  *
- * --only=size,cold,warm,capacity,bookings,load,start,cost   a subset (the rest is kept from the same day's file)
- * --dist=<dir>          the bundles to measure (size, cold, warm, capacity, bookings); default dist/
+ * --only=size,cold,warm,capacity,bookings,payments,load,start,cost   a subset (the rest is kept from the same day's file)
+ * --dist=<dir>          the bundles to measure (size, cold, warm, capacity, bookings, payments); default dist/
  * --compare=<dir>       other bundles measured beside them in the same run (size and cold init), as `before`
  * --label=<name>        the run's label; default `current`
  * --out=<file>          where the results go; default bench/results/<YYYY-MM-DD>.json
@@ -13,6 +13,7 @@
  * --render-only         measure nothing: rewrite the report from the results file (--out)
  * --cold-runs=N, --warm-rounds=N (of 200 requests each), --load-seconds=N, --capacity-sizes=1000,50000, --start-runs=N
  * --bookings-sizes=1000,50000, --race-rounds=N (of the 50-way race; 0 skips it)
+ * --payments-bookings=N (of each kind, one at a time and again at once; default 100), --payments-concurrency=N (0 skips the concurrent variant; default 10)
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { repoRoot } from '../../packages/tooling/src/repo.ts';
@@ -35,6 +36,8 @@ interface BenchOptions {
   readonly capacitySizes: readonly number[];
   readonly bookingsSizes: readonly number[];
   readonly raceRounds: number;
+  readonly paymentsBookings: number;
+  readonly paymentsConcurrency: number;
   readonly startRuns: number;
   readonly date: string;
 }
@@ -71,6 +74,8 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
     'capacity-sizes',
     'bookings-sizes',
     'race-rounds',
+    'payments-bookings',
+    'payments-concurrency',
     'start-runs',
   ];
   for (const arg of args) {
@@ -109,6 +114,11 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
       .map((s) => positive(s, 0, 'bookings-sizes')),
     raceRounds:
       value(args, 'race-rounds') === '0' ? 0 : positive(value(args, 'race-rounds'), 5, 'race-rounds'),
+    paymentsBookings: positive(value(args, 'payments-bookings'), 100, 'payments-bookings'),
+    paymentsConcurrency:
+      value(args, 'payments-concurrency') === '0'
+        ? 0
+        : positive(value(args, 'payments-concurrency'), 10, 'payments-concurrency'),
     startRuns: positive(value(args, 'start-runs'), 3, 'start-runs'),
     date,
   };

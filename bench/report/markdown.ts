@@ -7,7 +7,14 @@
  */
 
 import { BUDGETED_OPERATIONS } from '../lib/budgets.ts';
-import type { BenchResults, BookingsResults, RssPeak } from '../lib/results.ts';
+import type {
+  BenchResults,
+  BookingsResults,
+  PaymentsLatencyVariant,
+  PaymentsResults,
+  RssPeak,
+  Spread,
+} from '../lib/results.ts';
 import { ratio } from '../lib/stats.ts';
 import { beforeView, coldOf } from './before.ts';
 import { count, dollars, kib, mib, ms, seconds, times, us, verdict } from './format.ts';
@@ -445,6 +452,204 @@ const bookingsSection = (bookings: BookingsResults | undefined) => {
   return lines.join('\n');
 };
 
+const spreadMs = (value: Spread | undefined, pick: 'median' | 'p90' | 'p99' | 'max') =>
+  value && value.n > 0 ? ms(value[pick], 1) : 'n/a';
+
+const ordinal = (n: number) =>
+  `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
+
+const variantName = (v: PaymentsLatencyVariant) =>
+  v.kind === 'confirmed'
+    ? 'confirmed (no token): POST to the first GET showing CONFIRMED'
+    : 'baseline (tok_pending): POST to the first events poll showing its booking.created';
+
+const MILESTONE_NOTES: Readonly<Record<string, string>> = {
+  'POST answered': 'the 201 arrived',
+  'booking.created occurredAt': "the create's clock reading, inside the POST",
+  'booking.created on the bus': 'the outbox publisher put it on the bus (stream, publisher)',
+  'payment.succeeded occurredAt': "the charge's clock reading (rule, queue, mapping, payments function)",
+  'payment.succeeded on the bus': "the payment's write, its stream, the publisher",
+  'booking.confirmed occurredAt': "the confirm's clock reading (rule, bookings function, its read)",
+  'booking.confirmed on the bus': "the confirm's transaction, its stream, the publisher",
+  'CONFIRMED seen (GET)': 'the first GET /v1/bookings/{id} showing CONFIRMED',
+  'booking.created seen (events poll)': 'the first GET /_devstack/events showing it',
+};
+
+/**
+ * Section 9: the time to CONFIRMED beside the bus path alone, and the cost per confirmed booking.
+ *
+ * @example
+ * console.log(paymentsSection(results.payments));
+ */
+const paymentsSection = (payments: PaymentsResults | undefined) => {
+  const title = '## 9. Payments: POST /v1/bookings to CONFIRMED, and the cost per confirmed booking';
+  if (!payments) return `${title}\n\nNot measured in this run.`;
+  const lines = [title, ''];
+  const latency = payments.latency;
+  const e = payments.environment;
+  if (latency) {
+    const find = (mode: string, kind: string) =>
+      latency.variants.find((v) => v.mode === mode && v.kind === kind);
+    lines.push(
+      '### Time from POST /v1/bookings to CONFIRMED (devstack)',
+      '',
+      table(
+        [
+          'mode',
+          'booking, timed',
+          'bookings',
+          'p50',
+          'p90',
+          'p99',
+          'max',
+          'POST answered p50',
+          'polls p50',
+          'failed',
+        ],
+        latency.variants.map((v) => [
+          v.mode === 'sequential'
+            ? `one at a time (poll ${v.pollIntervalMs} ms)`
+            : `${v.concurrency} at once (poll ${v.pollIntervalMs} ms)`,
+          variantName(v),
+          count(v.bookings - v.failures),
+          spreadMs(v.observedMs, 'median'),
+          spreadMs(v.observedMs, 'p90'),
+          spreadMs(v.observedMs, 'p99'),
+          spreadMs(v.observedMs, 'max'),
+          spreadMs(v.milestones.find((m) => m.name === 'POST answered')?.ms, 'median'),
+          v.polls.n ? String(Math.round(v.polls.median)) : 'n/a',
+          v.failures ? `${v.failures}: ${v.failureNotes.join('; ')}` : '0',
+        ]),
+      ),
+      '',
+    );
+    for (const mode of ['sequential', 'concurrent'] as const) {
+      const confirmed = find(mode, 'confirmed');
+      const baseline = find(mode, 'baseline');
+      if (!confirmed || !baseline) continue;
+      lines.push(
+        `${mode === 'sequential' ? 'One at a time' : `${confirmed.concurrency} at once`}: CONFIRMED ${spreadMs(confirmed.observedMs, 'median')} after the POST (p99 ${spreadMs(confirmed.observedMs, 'p99')}, max ${spreadMs(confirmed.observedMs, 'max')}); the bus path alone ${spreadMs(baseline.observedMs, 'median')} (p99 ${spreadMs(baseline.observedMs, 'p99')}; stamped as the bus recorded it, p50 ${spreadMs(baseline.milestones.find((m) => m.name === 'booking.created on the bus')?.ms, 'median')}): ${times(ratio(confirmed.observedMs.median, baseline.observedMs.median))} at the median.`,
+        '',
+      );
+    }
+    const sequential = find('sequential', 'confirmed');
+    const concurrent = find('concurrent', 'confirmed');
+    if (sequential) {
+      // In the order they came (the GET may see CONFIRMED before booking.confirmed is published).
+      const timeline = [...sequential.milestones].sort((a, b) => a.ms.median - b.ms.median);
+      const rows = timeline.map((m, i) => {
+        const previous = timeline[i - 1];
+        const other = concurrent?.milestones.find((c) => c.name === m.name);
+        return [
+          m.name,
+          MILESTONE_NOTES[m.name] ?? '',
+          spreadMs(m.ms, 'median'),
+          previous ? `+${ms(m.ms.median - previous.ms.median, 1)}` : '—',
+          spreadMs(m.ms, 'p99'),
+          spreadMs(m.ms, 'max'),
+          ...(concurrent ? [spreadMs(other?.ms, 'median'), spreadMs(other?.ms, 'p99')] : []),
+        ];
+      });
+      lines.push(
+        'Where the time goes, booking by booking, from the POST sent (confirmed bookings):',
+        '',
+        table(
+          [
+            'stage',
+            'what it covers',
+            'one at a time p50',
+            'step (difference of p50s)',
+            'p99',
+            'max',
+            ...(concurrent
+              ? [`${concurrent.concurrency} at once p50`, `${concurrent.concurrency} at once p99`]
+              : []),
+          ],
+          rows,
+        ),
+        '',
+      );
+    }
+    lines.push(
+      `**Method.** \`bench/metrics/payments-latency.ts\` starts the devstack alone in a child process (\`bench/processes/saga-devstack.ts\`: \`startDevstack\` over the bundles measured, its own DynamoDB Local, a fresh data folder, a bootstrap admin), registers a provider (a user the admin makes one), 6 rooms and 10 users through the API, and after ${latency.warmup} unmeasured bookings of each kind times ${find('sequential', 'confirmed')?.bookings ?? 0} bookings of each kind one at a time, the kinds in a random order in each pair, ${latency.pauseMs} ms apart so one's tail does not overlap the next${concurrent ? `; then ${concurrent.bookings} of each kind in batches of ${concurrent.concurrency} sent at once, a batch of one kind then one of the other in a random order` : ''}. Each booking is 1 hour of an interval no other has. **Confirmed**: no payment token, so the emulated provider charges at once; its path is the bookings function's transaction (the booking PENDING_PAYMENT and \`booking.created\` in its outbox), the bookings table's stream (the devstack polls each stream every 50 ms), the outbox publisher, the bus, the rule to the \`payments-charges\` queue, the queue's event source mapping, the payments function (the charge, \`payment.succeeded\` in its outbox), the payments table's stream, the publisher, the bus, the rule to the bookings function, which confirms it. Timed from the POST sent to the first \`GET /v1/bookings/{id}\` answer showing \`CONFIRMED\`. **Baseline**: \`tok_pending\` (the charge stays pending: no outcome, no second hop), timed from the POST sent to the first \`GET /_devstack/events?correlationId=\` (the POST's \`X-Request-Id\`) answer showing its \`booking.created\`: one outbox hop, the bus path alone, which the confirmation makes twice with a queue and two functions between; it is the part of the wait the saga cannot lose without dropping the outbox. A booking is polled every ${find('sequential', 'confirmed')?.pollIntervalMs ?? 5} ms one at a time${concurrent ? ` and every ${concurrent.pollIntervalMs} ms ${concurrent.concurrency} at once` : ''} (a poll starts at most that often and never while one is in flight), which bounds the resolution: a figure is late by up to an interval and a poll's round trip, and the polls are load on the devstack too (a GET crosses the gateway, the authorizer and the bookings function; an events poll only the gateway). The stages come from the bus: each event's \`occurredAt\` (the clock reading of the use case that wrote it, in ms) and its arrival on the bus, stamped in the devstack's process as the bus records it; both processes read the same system clock. p99 interpolates between the two nearest ranks (of ${find('sequential', 'confirmed')?.observedMs.n ?? 0} bookings, between the ${ordinal(Math.floor(((find('sequential', 'confirmed')?.observedMs.n ?? 1) - 1) * 0.99) + 1)} and the next). Two cores serve the bench, the devstack, Java and anything else running (load average ${e.loadAverage ? `${e.loadAverage.start.toFixed(2)} at the start, ${e.loadAverage.end?.toFixed(2) ?? 'n/a'} at the end of this part` : 'n/a'}), so these are a laptop's figures, not AWS's: in AWS the stream pollers run four times a second, the queue's long poll answers at once, and each function's calls take the round trips of the cost model. No figure is a budget.`,
+      '',
+    );
+  }
+  const requests = payments.requests;
+  const cost = payments.cost;
+  if (requests && cost) {
+    lines.push(
+      '### Cost per million confirmed bookings (AWS, us-east-1)',
+      '',
+      table(
+        ['step', 'item', 'per booking', 'price', '$ per million confirmed bookings', 'how'],
+        [
+          ...cost.lines.map((l) => [
+            l.group === 'post' ? 'POST' : 'saga',
+            l.component,
+            Number(l.count.toFixed(2)).toLocaleString('en'),
+            l.price,
+            dollars(l.dollarsPerMillion),
+            l.formula,
+          ]),
+          ['', '**the saga alone (after the POST)**', '', '', `**${dollars(cost.sagaPerMillion)}**`, ''],
+          ['', '**total per confirmed booking**', '', '', `**${dollars(cost.totalPerMillion)}**`, ''],
+        ],
+      ),
+      '',
+      `Not per booking: ${cost.fixedMonthly.map((f) => `${f.component}, ${dollars(f.dollars)} a month (${f.formula})`).join('; ') || 'nothing'}. Not in the figures: the authorizer (cached per token, section 7), the client's GETs while it waits, retries (a flaky charge is delivered up to three times), CloudWatch Logs, X-Ray, alarms, data transfer, storage and the free tiers.`,
+      '',
+      'What one confirmed booking made DynamoDB do, as counted:',
+      '',
+      table(
+        [
+          'step',
+          'table',
+          'calls',
+          'RRU (Local)',
+          'WRU by AWS rules, table + indexes',
+          'WRU as Local reported',
+          'records carrying events',
+        ],
+        requests.steps.flatMap((step) =>
+          step.tables.map((t) => [
+            step.step === 'post' ? 'POST /v1/bookings' : 'saga (to confirmed)',
+            t.service,
+            t.calls.join(', '),
+            String(t.readUnits),
+            `${t.writeUnits} + ${t.indexWriteUnits}`,
+            String(t.localWriteUnits),
+            `${t.eventRecords} (${t.eventsCarried} event${t.eventsCarried === 1 ? '' : 's'})`,
+          ]),
+        ),
+      ),
+      '',
+      `**Method.** \`bench/metrics/payments-requests.ts\` runs a second devstack whose DynamoDB endpoint is the bench's AWS stand-in forwarding to its own DynamoDB Local with \`ReturnConsumedCapacity: INDEXES\`, so every call of every function is kept with its request and answer. After the setup settled, a quiet ${seconds(requests.idleMs)} saw ${requests.idleDataCalls} data call(s) (the stream pollers' reads are not data calls). After 2 unmeasured bookings, ${requests.bookings} bookings with no payment token went one at a time: the calls from the POST sent to its answer are the request's (\`POST\`), those from its answer until its \`booking.confirmed\` was on the bus and 0.5 s more are the saga's, a table's calls being its service's function's; ${requests.identical ? `all ${requests.bookings} made the same calls with the same units` : "they did NOT all make the same calls with the same units; the figures are the first booking's"}. Write units are worked out by AWS's rules from the items on the wire (\`bench/lib/write-units.ts\`: 2 per KB of each item a transaction writes, 1 per KB of a single write and of each index entry); read units are DynamoDB Local's. The events are those the bus carried with the booking's correlation id; the rules each matched and how each reaches its function (a queue, or directly), from the manifests' subscriptions; each record written that carries events is a stream record and, at the quiet-traffic batch of 1, a publisher invocation with one PutEvents. A function's billed time is the sum of the assumed round trips of the calls it made and its own work, rounded up to the millisecond; memory from the manifests (${[
+        ...new Set(requests.steps.flatMap((step) => step.tables.map((t) => t.service))),
+      ]
+        .flatMap((service) => {
+          const f = requests.functions[service];
+          return f ? [`${f.functionName} ${f.memoryMb} MB`] : [];
+        })
+        .join(', ')}, ${requests.publisher.functionName} ${requests.publisher.memoryMb} MB).`,
+      '',
+      '**Assumed** (no AWS account is used):',
+      '',
+      table(
+        ['assumption', 'value', 'why'],
+        Object.entries(cost.assumptions).map(([name, a]) => [name, String(a.value), a.note]),
+      ),
+      '',
+      `Prices: ${cost.pricesAsOf}.`,
+      '',
+    );
+  }
+  lines.push(
+    `This part ran on ${payments.startedAt} at commit ${e.commit.slice(0, 12)}${e.uncommitted.length ? ` (with uncommitted changes to ${e.uncommitted.length} file(s) outside bench/ and docs/, by others sharing the tree)` : ''}.`,
+  );
+  return lines.join('\n');
+};
+
 const loadSection = (r: BenchResults) => {
   const load = r.load;
   if (!load) return '## 5. Local end-to-end load\n\nNot measured in this run.';
@@ -607,6 +812,12 @@ const costSection = (r: BenchResults) => {
     dynamodbSensitivity(cost),
     '',
     "What this shows: the billed Lambda time is almost all waiting on DynamoDB, so our code's microseconds do not move the bill; the create is dominated by its transactional writes (two items and two index entries), which is the price of the outbox; API Gateway and EventBridge are a dollar per million each.",
+    ...(r.payments?.cost
+      ? [
+          '',
+          `A confirmed booking (the POST and the payment saga, SQS included) is priced the same way in section 9: ${dollars(r.payments.cost.totalPerMillion)} per million.`,
+        ]
+      : []),
   ].join('\n');
 };
 
@@ -720,7 +931,7 @@ const renderMarkdown = (
     '',
     `Written by \`npm run bench\` (\`bench/run.ts\`) on ${r.date}; do not edit by hand, except the "What changed" block, which the next run keeps. The figures of this run are in \`${resultsFile}\`.`,
     '',
-    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,bookings,load,start,cost\` (the bookings part alone also with \`npm run bench:bookings\`); \`--dist=<dir>\` measures another set of bundles (size, cold init, warm overhead and capacity), \`--compare=<dir>\` a second set beside them in the same run (size and cold init${(r.size?.compareDist ?? r.cold?.compareDist) ? '; the before/after below was run so, against the pre-optimisation snapshot' : ''}); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
+    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,bookings,payments,load,start,cost\` (the bookings part alone also with \`npm run bench:bookings\`, the payments part with \`npm run bench:payments\`); \`--dist=<dir>\` measures another set of bundles (size, cold init, warm overhead and capacity), \`--compare=<dir>\` a second set beside them in the same run (size and cold init${(r.size?.compareDist ?? r.cold?.compareDist) ? '; the before/after below was run so, against the pre-optimisation snapshot' : ''}); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
     '',
     summarySection(r),
     '',
@@ -740,10 +951,12 @@ const renderMarkdown = (
     '',
     bookingsSection(r.bookings),
     '',
+    paymentsSection(r.payments),
+    '',
     beforeAfterSection(r, before, existing),
     '',
     environmentSection(r),
     '',
   ].join('\n');
 
-export { bookingsSection, renderMarkdown };
+export { bookingsSection, paymentsSection, renderMarkdown };

@@ -381,6 +381,42 @@ const startRows = (r: BenchResults): SummaryRow[] => {
   return rows;
 };
 
+const paymentsRows = (r: BenchResults): SummaryRow[] => {
+  const payments = r.payments;
+  if (!payments) return [];
+  const rows: SummaryRow[] = [];
+  for (const mode of ['sequential', 'concurrent'] as const) {
+    const confirmed = payments.latency?.variants.find((v) => v.mode === mode && v.kind === 'confirmed');
+    const baseline = payments.latency?.variants.find((v) => v.mode === mode && v.kind === 'baseline');
+    if (!confirmed || confirmed.observedMs.n === 0) continue;
+    rows.push({
+      metric: `Payments, POST /v1/bookings to CONFIRMED, ${mode === 'sequential' ? 'one at a time' : `${confirmed.concurrency} at once`} (devstack, ${confirmed.observedMs.n} bookings, polled every ${confirmed.pollIntervalMs} ms)`,
+      figure: `p50 ${ms(confirmed.observedMs.median, 1)}, p99 ${ms(confirmed.observedMs.p99, 1)}, max ${ms(confirmed.observedMs.max, 1)}${confirmed.failures ? `; ${confirmed.failures} failed` : ''}`,
+      baseline: baseline
+        ? `bus path alone (tok_pending to its booking.created) p50 ${ms(baseline.observedMs.median, 1)}, p99 ${ms(baseline.observedMs.p99, 1)}`
+        : '—',
+      ratio: times(ratio(confirmed.observedMs.median, baseline?.observedMs.median)),
+      budget: '—',
+      pass: null,
+    });
+  }
+  const cost = payments.cost;
+  if (cost) {
+    const dynamodb = cost.lines
+      .filter((l) => l.component.startsWith('DynamoDB'))
+      .reduce((sum, l) => sum + l.dollarsPerMillion, 0);
+    rows.push({
+      metric: 'Cost per million confirmed bookings (POST and payment saga)',
+      figure: dollars(cost.totalPerMillion),
+      baseline: `of which DynamoDB ${dollars(dynamodb)}; the saga alone ${dollars(cost.sagaPerMillion)}`,
+      ratio: `${((dynamodb / cost.totalPerMillion) * 100).toFixed(0)}% DynamoDB`,
+      budget: '—',
+      pass: null,
+    });
+  }
+  return rows;
+};
+
 const costRows = (r: BenchResults): SummaryRow[] =>
   (r.cost?.operations ?? []).map((operation) => {
     const dynamodb = operation.components.filter((c) => c.component.startsWith('DynamoDB'));
@@ -407,6 +443,7 @@ const summaryRows = (r: BenchResults): SummaryRow[] => [
   ...warmRows(r),
   ...capacityRows(r),
   ...bookingsRows(r),
+  ...paymentsRows(r),
   ...loadRows(r),
   ...startRows(r),
   ...costRows(r),

@@ -1,0 +1,173 @@
+/**
+ * The payments benchmark: the time from `POST /v1/bookings` to `CONFIRMED` on the devstack beside
+ * the bus path alone (`bench/metrics/payments-latency.ts`), then what one confirmed booking asks of
+ * AWS, counted on a second devstack behind the bench's AWS stand-in
+ * (`bench/metrics/payments-requests.ts`), and its price per million (`confirmedBookingCost`,
+ * `bench/metrics/cost.ts`). Each devstack runs in a child process (`bench/processes/saga-devstack.ts`)
+ * on a fresh data folder, over the bundles measured, and is stopped (Java included) when its part
+ * ends, fails, or the bench is interrupted. `npm run bench` runs it as its `payments` step;
+ * `npm run bench:payments` runs it alone and prints the report's section.
+ *
+ * Usage: npx tsx bench/payments.ts [--bookings=100] [--concurrency=10] [--count=10] [--json=<file>] [--out=<file>]
+ *
+ * `--concurrency=0` skips the concurrent variant, `--count=0` the counting (and the cost). `--json`
+ * writes the payments results alone; `--out` writes them as `npm run bench -- --only=payments
+ * --out=<file>` does, a partial run's results file with the machine and tree it ran on.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { repoRoot } from '../packages/tooling/src/repo.ts';
+import { PASSWORD } from './lib/api-client.ts';
+import { spawnBenchChild } from './lib/children.ts';
+import { describeEnvironment } from './lib/environment.ts';
+import type { BenchResults, PaymentsResults } from './lib/results.ts';
+
+interface PaymentsOptions {
+  /** Bookings of each kind (confirmed, baseline) in each mode. */
+  readonly bookings: number;
+  /** Bookings at once in the concurrent variant; 0 skips it. */
+  readonly concurrency: number;
+  /** Confirmed bookings whose calls are counted for the cost; 0 skips the counting. */
+  readonly count: number;
+  readonly dist?: string;
+  readonly log: (line: string) => void;
+}
+
+const ADMIN = { email: 'bench-admin@example.com', password: PASSWORD };
+
+/** Runs `part` against a devstack child started for it, and stops the child whatever happens. */
+const withDevstack = async <T>(
+  env: Readonly<Record<string, string>>,
+  dist: string | undefined,
+  part: (api: string, controlUrl: string) => Promise<T>,
+): Promise<T> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-payments-'));
+  const child = spawnBenchChild('saga-devstack', {
+    ...env,
+    BENCH_DATA_DIR: dataDir,
+    BENCH_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+    BENCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    ...(dist ? { BENCH_DIST_DIR: dist } : {}),
+  });
+  // Interrupted meanwhile: the devstack and its Java go with the bench.
+  const interrupted = (signal: NodeJS.Signals) => {
+    void child.stop().finally(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    const { message } = await child.ready;
+    return await part(String(message.httpUrl), String(message.controlUrl));
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await child.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
+/**
+ * The latency on one devstack, then the counting on another, then the cost.
+ *
+ * @example
+ * const payments = await measurePayments({ bookings: 100, concurrency: 10, count: 10, log: console.log });
+ */
+const measurePayments = async (options: PaymentsOptions): Promise<PaymentsResults> => {
+  const environment = describeEnvironment();
+  const startedAt = new Date().toISOString();
+  const { measurePaymentsLatency } = await import('./metrics/payments-latency.ts');
+  const latency = await withDevstack({}, options.dist, (api, controlUrl) =>
+    measurePaymentsLatency({
+      api,
+      controlUrl,
+      admin: ADMIN,
+      bookings: options.bookings,
+      concurrency: options.concurrency,
+      sequentialPollMs: 5,
+      concurrentPollMs: 10,
+      warmup: 5,
+      pauseMs: 100,
+      timeoutMs: 30_000,
+      log: options.log,
+    }),
+  );
+  let counted: Pick<PaymentsResults, 'requests' | 'cost'> = {};
+  if (options.count > 0) {
+    const { measureSagaRequests } = await import('./metrics/payments-requests.ts');
+    const { confirmedBookingCost } = await import('./metrics/cost.ts');
+    const requests = await withDevstack({ BENCH_COUNT_CALLS: '1' }, options.dist, (api, controlUrl) =>
+      measureSagaRequests({
+        api,
+        controlUrl,
+        admin: ADMIN,
+        bookings: options.count,
+        warmup: 2,
+        idleMs: 1000,
+        settleMs: 500,
+        timeoutMs: 30_000,
+        log: options.log,
+      }),
+    );
+    counted = { requests, cost: confirmedBookingCost(requests) };
+  }
+  return {
+    environment: {
+      ...environment,
+      loadAverage: { start: environment.loadAverage?.start ?? 0, end: loadavg()[0] ?? 0 },
+    },
+    startedAt,
+    latency,
+    ...counted,
+  };
+};
+
+const argument = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const whole = (name: string, fallback: number) => {
+  const text = argument(name);
+  const n = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number`);
+  return n;
+};
+
+const main = async () => {
+  const started = performance.now();
+  const payments = await measurePayments({
+    bookings: Math.max(1, whole('bookings', 100)),
+    concurrency: whole('concurrency', 10),
+    count: whole('count', 10),
+    log: console.log,
+  });
+  const durationMs = Math.round(performance.now() - started);
+  const json = argument('json');
+  if (json) writeFileSync(json, `${JSON.stringify(payments, null, 2)}\n`);
+  const out = argument('out');
+  if (out) {
+    const results: BenchResults = {
+      schema: 1,
+      label: 'current',
+      date: payments.startedAt.slice(0, 10),
+      startedAt: payments.startedAt,
+      dist: 'dist',
+      environment: payments.environment,
+      durationsMs: { payments: durationMs },
+      totalMs: durationMs,
+      partial: true,
+      errors: [],
+      payments,
+    };
+    writeFileSync(resolve(out), `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`wrote ${relative(repoRoot, resolve(out))}`);
+  }
+  const { paymentsSection } = await import('./report/markdown.ts');
+  console.log(`\n${paymentsSection(payments)}`);
+};
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) await main();
+
+export type { PaymentsOptions };
+export { measurePayments };
