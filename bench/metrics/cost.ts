@@ -215,7 +215,11 @@ const SAGA_ASSUMPTIONS = {
 } as const;
 
 const chunks = (bytes: number, size: number) => Math.max(1, Math.ceil(bytes / size));
-const price = (usd: number) => `$${(usd * 1e6).toFixed(2)} / M`;
+/** A price per million as its list gives it: $0.625, $0.40, $1.00. */
+const price = (usd: number) => {
+  const text = (usd * 1e6).toFixed(3);
+  return `$${text.endsWith('0') ? text.slice(0, -1) : text} / M`;
+};
 
 /** Billed ms of one invocation that made `calls` (split over `invocations`), by the assumed round trips. */
 const billedMs = (calls: readonly string[], invocations: number) => {
