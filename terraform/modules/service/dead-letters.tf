@@ -1,5 +1,6 @@
 # The service's dead-letter queues, one resource for all of them: the events dead-letter queue of its
-# rules' targets, each queue target's own, and its schedules'. Each is encrypted and keeps a message
+# rules' targets, the invocations dead-letter queue of its function targets' failed asynchronous
+# invocations, each queue target's own, and its schedules'. Each is encrypted and keeps a message
 # 14 days, longer than any source queue does, so nothing expires on its way here; and each has an
 # alarm when alarms are on, firing on the first message (ApproximateNumberOfMessagesVisible > 0): a
 # message there is work the service did not do.
@@ -10,6 +11,12 @@ locals {
       events = {
         name        = local.dead_letter_queue_name
         description = "Events for ${local.name} failed every delivery attempt and wait in ${local.dead_letter_queue_name}."
+      }
+    } : {},
+    length(local.function_targets) > 0 ? {
+      invocations = {
+        name        = local.invocation_dead_letter_name
+        description = "Asynchronous invocations of ${join(", ", sort(local.function_targets))} failed every attempt or outlived ${local.invocation_maximum_event_age} s and wait in ${local.invocation_dead_letter_name} (the event in each record's requestPayload)."
       }
     } : {},
     {

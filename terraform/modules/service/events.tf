@@ -9,9 +9,13 @@
 #   alias, which reports the messages it failed (`ReportBatchItemFailures`).
 #
 # Deliveries EventBridge cannot make after its retries land in the service's encrypted events
-# dead-letter queue. When alarms are on, every dead-letter queue has an alarm (dead-letters.tf), and
-# so has every queue target's queue: on its oldest message growing older than a message retried as
-# declared can get.
+# dead-letter queue. EventBridge invokes a function target asynchronously, so a delivery succeeds
+# once Lambda has queued the event, whatever the function does with it: each function target's
+# `live` alias has an asynchronous invocation configuration (2 retries, the same maximum event age
+# as the rule's target) whose on-failure destination is the service's encrypted invocations
+# dead-letter queue, written with the function's own role. When alarms are on, every dead-letter
+# queue has an alarm (dead-letters.tf), and so has every queue target's queue: on its oldest
+# message growing older than a message retried as declared can get.
 
 locals {
   # The defaults of the manifest schema's queue target (packages/tooling/src/manifests.ts), the
@@ -41,6 +45,15 @@ locals {
   }
   dead_letter_queue_name = "${local.name_prefix}-events-dlq"
   dead_letter_queue_arn  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"
+
+  # The functions a rule invokes directly (queue targets' functions are invoked by their mapping,
+  # synchronously, and their queue redrives what they fail), and where Lambda sends an asynchronous
+  # invocation of theirs that failed every attempt or outlived its maximum age.
+  function_targets            = toset([for subscription in values(local.function_subscriptions) : subscription.function])
+  invocation_dead_letter_name = "${local.name_prefix}-invocations-dlq"
+  invocation_dead_letter_arn  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.invocation_dead_letter_name}"
+  # Lambda keeps an event for retries 6 hours at most; EventBridge may keep retrying longer.
+  invocation_maximum_event_age = min(var.event_maximum_age_in_seconds, 21600)
 
   queue_names             = { for name, _ in local.queue_subscriptions : name => "${local.name_prefix}-${name}" }
   queue_arns              = { for name, queue in local.queue_names : name => "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${queue}" }
@@ -101,6 +114,27 @@ resource "aws_lambda_permission" "events" {
   qualifier     = module.function[each.value.function].lambda_alias_name
   principal     = "events.amazonaws.com"
   source_arn    = local.rule_arns[each.key]
+}
+
+# Failed asynchronous invocations of a function target: Lambda retries a function error twice (its
+# default, said here), and keeps retrying a throttled or failed event no longer than EventBridge
+# retries a delivery (capped at Lambda's 6 hours), then sends an invocation record (the event in its
+# `requestPayload`, the error in its `responsePayload`) to the invocations dead-letter queue. The
+# ARN names the queue resource, so the configuration waits for it; the function's role (which
+# Lambda sends with) is in place before its alias, which the configuration names.
+resource "aws_lambda_function_event_invoke_config" "this" {
+  for_each = local.function_targets
+
+  function_name                = module.function[each.key].lambda_function_name
+  qualifier                    = module.function[each.key].lambda_alias_name
+  maximum_retry_attempts       = 2
+  maximum_event_age_in_seconds = local.invocation_maximum_event_age
+
+  destination_config {
+    on_failure {
+      destination = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${aws_sqs_queue.dead_letter["invocations"].name}"
+    }
+  }
 }
 
 resource "aws_sqs_queue_policy" "dead_letter" {

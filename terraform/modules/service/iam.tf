@@ -2,9 +2,11 @@
 # only when its environment names the table; `ssm:GetParameter` only on the parameters its
 # environment names (and the parameter key to decrypt them); receiving from the queues of the
 # subscriptions it is the target of (what the event source mapping does with the function's role:
-# receive, delete and read the queue's attributes, on those queues only); and, as a schedule target,
-# managing the schedules of its group. The function module adds logging and tracing;
-# `policy_statements` adds what a service module grants beyond that.
+# receive, delete and read the queue's attributes, on those queues only); as a function target,
+# sending to the invocations dead-letter queue only (what Lambda does with the function's role when
+# an asynchronous invocation fails, events.tf); and, as a schedule target, managing the schedules
+# of its group. The function module adds logging and tracing; `policy_statements` adds what a
+# service module grants beyond that.
 
 locals {
   uses_table = {
@@ -71,6 +73,16 @@ locals {
     ]
   }
 
+  invocation_statements = {
+    for name, _ in local.functions : name => contains(local.function_targets, name) ? [
+      {
+        sid       = "SendFailedInvocations"
+        actions   = ["sqs:SendMessage"]
+        resources = [local.invocation_dead_letter_arn]
+      },
+    ] : []
+  }
+
   # The two differ in shape (one has a condition), so they are filtered, not chosen by a conditional.
   scheduler_statements = [
     {
@@ -99,6 +111,7 @@ locals {
       local.uses_table[name] ? local.table_statements : [],
       local.parameter_statements[name],
       local.queue_statements[name],
+      local.invocation_statements[name],
       local.schedule_statements[name],
       lookup(var.policy_statements, name, []),
     )

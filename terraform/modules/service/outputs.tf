@@ -182,6 +182,24 @@ output "sqs_queue_dead_letter_policy_document" {
   value       = local.has_subscriptions ? aws_sqs_queue_policy.dead_letter[0].policy : null
 }
 
+output "invocations_sqs_queue_dead_letter_arn" {
+  description = "ARN of the queue that receives the function targets' asynchronous invocations that failed every attempt (an invocation record each, the event in its `requestPayload`), or null without function targets."
+  value       = length(local.function_targets) > 0 ? local.invocation_dead_letter_arn : null
+  depends_on  = [aws_sqs_queue.dead_letter]
+}
+
+output "lambda_function_event_invoke_configs" {
+  description = "How Lambda retries each function target's asynchronous invocations, by function short name: the `qualifier` it applies to (`live`), `maximum_retry_attempts`, `maximum_event_age_in_seconds` and the `on_failure_destination` a failed one goes to. Functions no rule invokes directly have none."
+  value = {
+    for name, config in aws_lambda_function_event_invoke_config.this : name => {
+      qualifier                    = config.qualifier
+      maximum_retry_attempts       = config.maximum_retry_attempts
+      maximum_event_age_in_seconds = config.maximum_event_age_in_seconds
+      on_failure_destination       = one(flatten([for destination in config.destination_config : [for failure in destination.on_failure : failure.destination]]))
+    }
+  }
+}
+
 output "sqs_queue_arns" {
   description = "ARN of each queue target's queue, by subscription name."
   value       = local.queue_arns

@@ -148,7 +148,7 @@ variable "event_maximum_retry_attempts" {
 }
 
 variable "event_maximum_age_in_seconds" {
-  description = "How long EventBridge keeps retrying an event before the events dead-letter queue."
+  description = "How long EventBridge keeps retrying an event before the events dead-letter queue, and how long Lambda keeps retrying a function target's asynchronous invocation (6 hours at most, Lambda's limit) before the invocations dead-letter queue."
   type        = number
   default     = 3600
 

@@ -125,6 +125,13 @@ run "subscribes_to_new_bookings_through_a_queue_and_to_their_outcomes_directly" 
   }
 
   assert {
+    condition = module.service.lambda_function_event_invoke_configs == {
+      payments = { qualifier = "live", maximum_retry_attempts = 2, maximum_event_age_in_seconds = 3600, on_failure_destination = "arn:aws:sqs:eu-west-1:111111111111:tessera-dev-payments-invocations-dlq" }
+    }
+    error_message = "An outcome the function fails (the rule invokes it asynchronously) is retried twice, then goes to tessera-<env>-payments-invocations-dlq; the charges come through the mapping, whose queue redrives them."
+  }
+
+  assert {
     condition = alltrue([
       for statement in jsondecode(module.service.sqs_queue_dead_letter_policy_document).Statement :
       toset(statement.Condition.ArnEquals["aws:SourceArn"]) == toset([var.charges_rule_arn, "arn:aws:events:eu-west-1:111111111111:rule/tessera-dev/tessera-dev-payments-booking-outcomes"])
@@ -143,11 +150,12 @@ run "delivers_the_charges_through_an_encrypted_queue_that_retries_twice_then_dea
 
   assert {
     condition = module.service.sqs_queue_sse_enabled == {
-      "tessera-dev-payments-charges"     = true
-      "tessera-dev-payments-charges-dlq" = true
-      "tessera-dev-payments-events-dlq"  = true
+      "tessera-dev-payments-charges"         = true
+      "tessera-dev-payments-charges-dlq"     = true
+      "tessera-dev-payments-events-dlq"      = true
+      "tessera-dev-payments-invocations-dlq" = true
     }
-    error_message = "The charges queue, its dead-letter queue and the events dead-letter queue are encrypted (SQS managed SSE)."
+    error_message = "The charges queue, its dead-letter queue, the events and the invocations dead-letter queues are encrypted (SQS managed SSE)."
   }
 
   assert {
@@ -224,10 +232,10 @@ run "alarms_on_the_queues_when_alarms_are_on" {
 
   assert {
     condition = alltrue([
-      for name in ["tessera-staging-payments-charges-dlq-not-empty", "tessera-staging-payments-events-dlq-not-empty"] :
+      for name in ["tessera-staging-payments-charges-dlq-not-empty", "tessera-staging-payments-events-dlq-not-empty", "tessera-staging-payments-invocations-dlq-not-empty"] :
       contains(module.service.cloudwatch_metric_alarm_names, name)
     ])
-    error_message = "Both dead-letter queues, the charges' and the events', alarm on their first message."
+    error_message = "Every dead-letter queue, the charges', the events' and the invocations', alarms on its first message."
   }
 
   assert {
@@ -259,20 +267,26 @@ run "consumes_its_charges_queue_and_no_other_with_the_three_actions_the_mapping_
     condition = toset(flatten([for statement in jsondecode(module.service.iam_role_policy_documents["payments"]).Statement : statement.Action])) == toset([
       "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
       "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
-      "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
+      "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:SendMessage",
     ])
-    error_message = "The payments role holds logging, tracing, items and queries on its table, and consuming its queue: no Scan, no parameter, no wildcard."
+    error_message = "The payments role holds logging, tracing, items and queries on its table, consuming its queue and sending its failed invocations: no Scan, no parameter, no wildcard."
   }
 
   assert {
     condition = [
       for statement in jsondecode(module.service.iam_role_policy_documents["payments"]).Statement : { actions = toset(statement.Action), resources = statement.Resource }
       if anytrue([for action in statement.Action : startswith(action, "sqs:")])
-      ] == [{
+      ] == [
+      {
         actions   = toset(["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"])
         resources = [var.charges_queue_arn]
-    }]
-    error_message = "One statement grants SQS: sqs:ReceiveMessage, sqs:DeleteMessage and sqs:GetQueueAttributes on the charges queue's ARN only."
+      },
+      {
+        actions   = toset(["sqs:SendMessage"])
+        resources = ["arn:aws:sqs:eu-west-1:111111111111:tessera-dev-payments-invocations-dlq"]
+      },
+    ]
+    error_message = "Two statements grant SQS: sqs:ReceiveMessage, sqs:DeleteMessage and sqs:GetQueueAttributes on the charges queue's ARN only, and sqs:SendMessage on the invocations dead-letter queue's only."
   }
 
   assert {

@@ -123,6 +123,11 @@ run "builds_a_minimal_declaration_without_extras" {
   }
 
   assert {
+    condition     = length(aws_lambda_function_event_invoke_config.this) == 0 && output.lambda_function_event_invoke_configs == {} && output.invocations_sqs_queue_dead_letter_arn == null
+    error_message = "Without function targets no function gets an asynchronous invocation configuration, and there is no invocations dead-letter queue."
+  }
+
+  assert {
     condition     = output.scheduler_schedule_group_name == null && output.scheduler_iam_role_arn == null && output.scheduler_sqs_queue_dead_letter_arn == null
     error_message = "Without a schedule target the schedule outputs are null."
   }
@@ -562,6 +567,163 @@ run "turns_a_function_subscription_into_a_rule_that_invokes_the_alias" {
   }
 }
 
+run "sends_what_a_function_target_fails_to_the_invocations_dead_letter_queue" {
+  command = plan
+
+  variables {
+    settings = {
+      environment     = "staging"
+      account_id      = "111111111111"
+      event_bus_name  = "tessera-staging"
+      variables       = { public_url = "https://api.staging.tessera.example" }
+      enable_alarms   = true
+      alarm_topic_arn = "arn:aws:sns:eu-west-1:111111111111:tessera-staging-alarms"
+    }
+    invocations_dlq_arn = "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-invocations-dlq"
+  }
+
+  assert {
+    condition     = keys(aws_lambda_function_event_invoke_config.this) == ["bookings"]
+    error_message = "Only a function a rule invokes directly (bookings, through payments) gets an asynchronous invocation configuration: not bookings-timer, which its queue's mapping invokes, nor bookings-keys, which nothing invokes."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function_event_invoke_config.this["bookings"].function_name == "tessera-staging-bookings"
+      && aws_lambda_function_event_invoke_config.this["bookings"].qualifier == "live"
+    )
+    error_message = "The configuration is the live alias's, the qualifier the rule invokes."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function_event_invoke_config.this["bookings"].maximum_retry_attempts == 2
+      && aws_lambda_function_event_invoke_config.this["bookings"].maximum_event_age_in_seconds == 3600
+    )
+    error_message = "Lambda retries a failed invocation twice, and keeps an event no longer than EventBridge retries a delivery (event_maximum_age_in_seconds, 3600 s by default)."
+  }
+
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this["bookings"].destination_config[0].on_failure[0].destination == var.invocations_dlq_arn
+    error_message = "A failed invocation goes to the service's invocations dead-letter queue."
+  }
+
+  assert {
+    condition     = length(aws_lambda_function_event_invoke_config.this["bookings"].destination_config[0].on_success) == 0
+    error_message = "Successful invocations go nowhere."
+  }
+
+  assert {
+    condition = (
+      aws_sqs_queue.dead_letter["invocations"].name == "tessera-staging-bookings-invocations-dlq"
+      && aws_sqs_queue.dead_letter["invocations"].sqs_managed_sse_enabled
+      && aws_sqs_queue.dead_letter["invocations"].message_retention_seconds == 1209600
+    )
+    error_message = "The invocations dead-letter queue is tessera-<env>-<service>-invocations-dlq, encrypted, keeping messages 14 days."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.dead_letters["invocations"].alarm_name == "tessera-staging-bookings-invocations-dlq-not-empty"
+      && aws_cloudwatch_metric_alarm.dead_letters["invocations"].dimensions.QueueName == "tessera-staging-bookings-invocations-dlq"
+      && aws_cloudwatch_metric_alarm.dead_letters["invocations"].metric_name == "ApproximateNumberOfMessagesVisible"
+      && aws_cloudwatch_metric_alarm.dead_letters["invocations"].threshold == 0
+      && aws_cloudwatch_metric_alarm.dead_letters["invocations"].comparison_operator == "GreaterThanThreshold"
+      && aws_cloudwatch_metric_alarm.dead_letters["invocations"].alarm_actions == toset([var.settings.alarm_topic_arn])
+      && contains(output.cloudwatch_metric_alarm_names, "tessera-staging-bookings-invocations-dlq-not-empty")
+    )
+    error_message = "The invocations dead-letter queue alarms on its first message, to the alarm topic."
+  }
+
+  assert {
+    condition = [
+      for statement in jsondecode(output.iam_role_policy_documents["bookings"]).Statement : statement if statement.Sid == "SendFailedInvocations"
+      ] == [{
+        Sid      = "SendFailedInvocations"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = [var.invocations_dlq_arn]
+    }]
+    error_message = "The function target's role (which Lambda sends the record with) may send to the invocations dead-letter queue, and to no other queue."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for name, document in output.iam_role_policy_documents : [
+        for statement in jsondecode(document).Statement : name == "bookings" && statement.Resource == [var.invocations_dlq_arn] if contains(statement.Action, "sqs:SendMessage")
+      ]
+    ]))
+    error_message = "No other role, and no other statement, may send to a queue: not bookings-timer (a queue target only), not bookings-keys."
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_sqs_queue_policy.dead_letter[0].policy).Statement) == 1 && jsondecode(aws_sqs_queue_policy.dead_letter[0].policy).Statement[0].Principal == { Service = "events.amazonaws.com" }
+    error_message = "The events dead-letter queue still admits the service's rules only: failed invocations go to a queue of their own."
+  }
+
+  assert {
+    condition = output.lambda_function_event_invoke_configs == {
+      bookings = { qualifier = "live", maximum_retry_attempts = 2, maximum_event_age_in_seconds = 3600, on_failure_destination = var.invocations_dlq_arn }
+    } && output.invocations_sqs_queue_dead_letter_arn == var.invocations_dlq_arn
+    error_message = "The outputs show each function target's configuration and the invocations dead-letter queue, for the modules that call this one."
+  }
+}
+
+run "keeps_a_failed_invocation_no_longer_than_eventbridge_retries_it_and_lambda_allows" {
+  command = plan
+
+  variables {
+    event_maximum_age_in_seconds = 86400
+  }
+
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this["bookings"].maximum_event_age_in_seconds == 21600 && aws_cloudwatch_event_target.this["payments"].retry_policy[0].maximum_event_age_in_seconds == 86400
+    error_message = "EventBridge may retry a day; Lambda keeps an event 6 hours at most."
+  }
+}
+
+run "follows_a_shorter_event_age" {
+  command = plan
+
+  variables {
+    event_maximum_age_in_seconds = 600
+  }
+
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this["bookings"].maximum_event_age_in_seconds == 600
+    error_message = "A shorter maximum event age holds for Lambda's retries too."
+  }
+}
+
+run "gives_a_service_with_queue_targets_only_no_invocation_configuration" {
+  command = plan
+
+  variables {
+    manifest_path = "tests/fixtures/slow-queue.service.json"
+    settings = {
+      environment    = "staging"
+      account_id     = "111111111111"
+      event_bus_name = "tessera-staging"
+      functions      = { slow = { timeout = 5 } }
+    }
+  }
+
+  assert {
+    condition     = length(aws_lambda_function_event_invoke_config.this) == 0 && output.invocations_sqs_queue_dead_letter_arn == null
+    error_message = "A queue target's function is invoked by its mapping, synchronously, and its queue redrives what it fails: no asynchronous invocation configuration, no invocations dead-letter queue."
+  }
+
+  assert {
+    condition     = toset(keys(aws_sqs_queue.dead_letter)) == toset(["events", "queue/work"])
+    error_message = "The service has the events dead-letter queue and its queue's, nothing more."
+  }
+
+  assert {
+    condition     = !contains(flatten([for statement in jsondecode(output.iam_role_policy_documents["slow"]).Statement : statement.Action]), "sqs:SendMessage")
+    error_message = "Its function may not send to any queue."
+  }
+}
+
 run "delivers_a_queue_subscription_through_an_encrypted_queue_with_its_dead_letter_queue" {
   command = plan
 
@@ -671,7 +833,7 @@ run "delivers_a_queue_subscription_through_an_encrypted_queue_with_its_dead_lett
         ] if anytrue([for action in statement.Action : startswith(action, "sqs:")])
       ]
     ]))
-    error_message = "No role may use a queue it does not consume, nor queues by a wildcard."
+    error_message = "No role may use a queue of another service, nor queues by a wildcard."
   }
 
   assert {
@@ -715,7 +877,7 @@ run "delivers_a_queue_subscription_through_an_encrypted_queue_with_its_dead_lett
     condition = (
       output.sqs_queue_visibility_timeout_seconds == { rooms = 120, expiries = 120 }
       && output.sqs_queue_redrive_policies["rooms"] == { deadLetterTargetArn = "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-rooms-dlq", maxReceiveCount = 5 }
-      && toset(keys(output.sqs_queue_sse_enabled)) == toset(["tessera-staging-bookings-rooms", "tessera-staging-bookings-expiries", "tessera-staging-bookings-rooms-dlq", "tessera-staging-bookings-expiries-dlq", "tessera-staging-bookings-events-dlq", "tessera-staging-bookings-schedules-dlq"])
+      && toset(keys(output.sqs_queue_sse_enabled)) == toset(["tessera-staging-bookings-rooms", "tessera-staging-bookings-expiries", "tessera-staging-bookings-rooms-dlq", "tessera-staging-bookings-expiries-dlq", "tessera-staging-bookings-events-dlq", "tessera-staging-bookings-invocations-dlq", "tessera-staging-bookings-schedules-dlq"])
       && alltrue(values(output.sqs_queue_sse_enabled))
     )
     error_message = "The queue outputs show each queue's visibility timeout, redrive policy and encryption, for the modules that call this one."

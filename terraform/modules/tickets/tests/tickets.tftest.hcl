@@ -134,6 +134,20 @@ run "subscribes_to_the_users_events_it_projects" {
     condition     = module.service.sqs_queue_dead_letter_arn == "arn:aws:sqs:eu-west-1:111111111111:tessera-dev-tickets-events-dlq"
     error_message = "Failed deliveries have a dead-letter queue."
   }
+
+  assert {
+    condition = module.service.lambda_function_event_invoke_configs == {
+      tickets = { qualifier = "live", maximum_retry_attempts = 2, maximum_event_age_in_seconds = 3600, on_failure_destination = "arn:aws:sqs:eu-west-1:111111111111:tessera-dev-tickets-invocations-dlq" }
+    }
+    error_message = "An event the function fails is retried twice, then goes to tessera-<env>-tickets-invocations-dlq."
+  }
+
+  assert {
+    condition = [
+      for statement in jsondecode(module.service.iam_role_policy_documents["tickets"]).Statement : statement.Resource if contains(statement.Action, "sqs:SendMessage")
+    ] == [["arn:aws:sqs:eu-west-1:111111111111:tessera-dev-tickets-invocations-dlq"]]
+    error_message = "The role may send to the invocations dead-letter queue only, which Lambda does with it."
+  }
 }
 
 run "reads_its_cursor_secret_and_nothing_else" {
@@ -157,9 +171,9 @@ run "reads_its_cursor_secret_and_nothing_else" {
     condition = toset(flatten([for statement in jsondecode(module.service.iam_role_policy_documents["tickets"]).Statement : statement.Action])) == toset([
       "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
       "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
-      "ssm:GetParameter",
+      "ssm:GetParameter", "sqs:SendMessage",
     ])
-    error_message = "The tickets role holds logging, tracing (on by default), item reads and writes, queries and its cursor secret: no Scan, no wildcard."
+    error_message = "The tickets role holds logging, tracing (on by default), item reads and writes, queries, its cursor secret and sending its failed invocations: no Scan, no wildcard."
   }
 
   assert {
