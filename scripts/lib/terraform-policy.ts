@@ -20,9 +20,9 @@
  * - every SQS queue is encrypted (SQS managed SSE or a KMS key);
  * - in staging and prod, where alarms are on, every dead-letter queue has an alarm that fires on its
  *   first message (`ApproximateNumberOfMessagesVisible` > 0) and notifies someone. A queue is a
- *   dead-letter queue when another queue's redrive policy, an EventBridge target or a schedule names
- *   it as one (by an ARN known at plan time), or its name ends in `-dlq` (schedules created at run
- *   time name theirs there);
+ *   dead-letter queue when another queue's redrive policy, an EventBridge target, a schedule or an
+ *   asynchronous invocation configuration's `on_failure` names it as one (by an ARN known at plan
+ *   time), or its name ends in `-dlq` (schedules created at run time name theirs there);
  * - every SQS queue that is no dead-letter queue redrives to one the plan builds (a redrive policy
  *   with a `deadLetterTargetArn` and a `maxReceiveCount`), so a message its consumer keeps failing
  *   ends up where an alarm sees it rather than being received until it expires;
@@ -30,6 +30,12 @@
  *   notifies someone;
  * - every EventBridge rule target (`aws_cloudwatch_event_target`) has a dead-letter queue the plan
  *   builds (`dead_letter_config`), so an event it cannot deliver after its retries is kept;
+ * - every Lambda function or alias a rule targets directly has an asynchronous invocation
+ *   configuration (`aws_lambda_function_event_invoke_config`, for that function and qualifier) whose
+ *   `on_failure` destination is an SQS queue the plan builds. EventBridge invokes a function
+ *   asynchronously, so its delivery succeeds once Lambda has queued the event, and the target's
+ *   dead-letter queue never sees an event the function keeps failing: Lambda retries it and then,
+ *   without a destination, drops it. That queue counts as a dead-letter queue (it must alarm);
  * - every event source mapping on an SQS queue reports batch item failures
  *   (`ReportBatchItemFailures`), so one bad message does not return its whole batch to the queue;
  * - every SQS queue an event source mapping reads hides a received message at least 6 times as
@@ -483,6 +489,15 @@ const firesOnFirstMessage = (alarm: PlannedResource): boolean => {
   );
 };
 
+/** An invocation configuration's `on_failure` destination: undefined without one, null when unknown. */
+const onFailureDestination = (config: PlannedResource): string | null | undefined => {
+  const onFailure = firstBlock(firstBlock(config.values.destination_config)?.on_failure);
+  if (onFailure === undefined) return undefined;
+  return typeof onFailure.destination === 'string' && onFailure.destination !== ''
+    ? onFailure.destination
+    : null;
+};
+
 /** The names of every queue the plan uses as a dead-letter queue. */
 const deadLetterQueueNames = (resources: readonly PlannedResource[]): Set<string> => {
   const names = new Set<string>();
@@ -500,6 +515,9 @@ const deadLetterQueueNames = (resources: readonly PlannedResource[]): Set<string
     }
     if (resource.type === 'aws_scheduler_schedule') {
       add(queueNameOfArn(firstBlock(firstBlock(resource.values.target)?.dead_letter_config)?.arn));
+    }
+    if (resource.type === 'aws_lambda_function_event_invoke_config') {
+      add(queueNameOfArn(onFailureDestination(resource)));
     }
   }
   return names;
@@ -663,6 +681,104 @@ const checkEventTargets = (resources: readonly PlannedResource[]): PolicyFinding
     });
 };
 
+/**
+ * A function and qualifier as Lambda names them: a name, a function ARN or a partial ARN, perhaps
+ * qualified (`:live`); an explicit qualifier wins. Unqualified and `$LATEST` are the same.
+ */
+const lambdaReference = (value: unknown, qualifier?: unknown): string | undefined => {
+  const name = functionNameOf(value);
+  if (name === undefined) return undefined;
+  const parts = String(value).split(':');
+  const at = parts.indexOf('function');
+  const own = typeof qualifier === 'string' && qualifier !== '' ? qualifier : parts[at >= 0 ? at + 2 : 1];
+  return `${name}:${own === undefined || own === '' ? '$LATEST' : own}`;
+};
+
+/** The function and qualifier a rule target invokes, when its ARN is a Lambda function's. */
+const lambdaTargetOf = (arn: unknown): string | undefined =>
+  typeof arn === 'string' && arn.startsWith('arn:') && arn.split(':')[2] === 'lambda'
+    ? lambdaReference(arn)
+    : undefined;
+
+/**
+ * Every function or alias a rule invokes directly sends what it keeps failing to a queue of the plan
+ * (its asynchronous invocation configuration's `on_failure`), since the rule's dead-letter queue
+ * only keeps what EventBridge could not hand to Lambda.
+ */
+const checkFunctionTargets = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+): PolicyFinding[] => {
+  const planned = plannedQueueNames(resources);
+  const configs = new Map(
+    resources
+      .filter((resource) => resource.type === 'aws_lambda_function_event_invoke_config')
+      .flatMap((config) => {
+        const reference = lambdaReference(config.values.function_name, config.values.qualifier);
+        return reference === undefined ? [] : [[reference, config] as const];
+      }),
+  );
+  return resources
+    .filter((resource) => resource.type === 'aws_cloudwatch_event_target')
+    .flatMap((target): PolicyFinding[] => {
+      const where = { rule: 'function-target-on-failure', address: target.address };
+      if (target.values.arn == null && unknownAfter(plan, target.address, 'arn')) {
+        return [
+          {
+            ...where,
+            message:
+              'the ARN it targets is unknown until apply, so whether a failed invocation is kept cannot be checked; build it from known values',
+          },
+        ];
+      }
+      const reference = lambdaTargetOf(target.values.arn);
+      if (reference === undefined) return [];
+      const config = configs.get(reference);
+      if (config === undefined) {
+        return [
+          {
+            ...where,
+            message: `invokes ${reference} asynchronously, which has no aws_lambda_function_event_invoke_config: an event the function keeps failing is dropped after Lambda's retries`,
+          },
+        ];
+      }
+      const destination = onFailureDestination(config);
+      if (destination === undefined) {
+        return [
+          {
+            ...where,
+            message: `the invocation configuration of ${reference} (${config.address}) has no on_failure destination: an event the function keeps failing is dropped after Lambda's retries`,
+          },
+        ];
+      }
+      if (destination === null) {
+        return [
+          {
+            ...where,
+            message: `the on_failure destination of ${reference} is unknown until apply, so it cannot be checked; build it from known values`,
+          },
+        ];
+      }
+      const name = queueNameOfArn(destination);
+      if (name === undefined) {
+        return [
+          {
+            ...where,
+            message: `the on_failure destination of ${reference} is ${destination}, no SQS queue, so its encryption and alarm cannot be checked`,
+          },
+        ];
+      }
+      return planned.has(name)
+        ? []
+        : [
+            {
+              ...where,
+              message: `the on_failure destination of ${reference} is ${name}, which the plan does not build, so its encryption and alarm cannot be checked`,
+            },
+          ];
+    });
+};
+
 /** The event source mappings that read an SQS queue. */
 const sqsMappings = (resources: readonly PlannedResource[]): PlannedResource[] =>
   resources
@@ -808,6 +924,7 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
       ...checkRedrives(plan, resources),
       ...checkQueueAlarms(resources, options.environment),
       ...checkEventTargets(resources),
+      ...checkFunctionTargets(plan, resources),
       ...checkEventSourceMappings(resources),
       ...checkVisibilityTimeouts(resources),
       ...checkQueuePolicies(resources),

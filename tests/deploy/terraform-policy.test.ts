@@ -533,6 +533,12 @@ describe('terraform policy', () => {
       type: 'aws_cloudwatch_event_target',
       values,
     });
+    /** An asynchronous invocation configuration, as the service module builds one for a function target. */
+    const invokeConfig = (values: Record<string, unknown>) => ({
+      address: 'module.payments.module.service.aws_lambda_function_event_invoke_config.this["users"]',
+      type: 'aws_lambda_function_event_invoke_config',
+      values: { maximum_retry_attempts: 2, maximum_event_age_in_seconds: 3600, ...values },
+    });
     const queuePolicy = (statement: Record<string, unknown>) => ({
       address: 'module.payments.module.service.aws_sqs_queue_policy.subscription["bookings"]',
       type: 'aws_sqs_queue_policy',
@@ -946,7 +952,17 @@ describe('terraform policy', () => {
 
       it.each([[[]], [undefined]])('flags a target without a dead-letter queue (%j)', (config) => {
         // Prepare
-        const extra = [target({ arn: aliasArn('dev'), dead_letter_config: config })];
+        const extra = [
+          target({ arn: aliasArn('dev'), dead_letter_config: config }),
+          invokeConfig({
+            function_name: 'tessera-dev-users',
+            qualifier: 'live',
+            destination_config: [
+              { on_failure: [{ destination: queueArn('tessera-dev-payments-invocations-dlq') }] },
+            ],
+          }),
+          queue('tessera-dev-payments-invocations-dlq'),
+        ];
 
         // Act
         const findings = checkPlan(planOf({ extra }), { environment: 'dev', operations }).findings;
@@ -988,6 +1004,214 @@ describe('terraform policy', () => {
         expect(findings.map((finding) => `${finding.rule}: ${finding.message}`)).toEqual([
           `event-target-dead-letter: ${message}`,
         ]);
+      });
+    });
+
+    describe('function targets', () => {
+      const invocationsDlq = (environment: string) => `tessera-${environment}-payments-invocations-dlq`;
+      /** A rule invoking the plan's function's live alias, with the dead-letter queue of its events. */
+      const functionTarget = (environment: string, values: Record<string, unknown> = {}) => [
+        target({
+          arn: aliasArn(environment),
+          dead_letter_config: [{ arn: queueArn(`tessera-${environment}-payments-events-dlq`) }],
+          ...values,
+        }),
+        queue(`tessera-${environment}-payments-events-dlq`),
+        alarmOnQueue(`tessera-${environment}-payments-events-dlq`),
+      ];
+      const failingTo = (destination: unknown) => ({
+        destination_config: [{ on_failure: [destination === undefined ? {} : { destination }] }],
+      });
+      /** The live alias's configuration, sending failures to the invocations dead-letter queue. */
+      const liveConfig = (environment: string, values: Record<string, unknown> = {}) =>
+        invokeConfig({
+          function_name: `tessera-${environment}-users`,
+          qualifier: 'live',
+          ...failingTo(queueArn(invocationsDlq(environment))),
+          ...values,
+        });
+
+      it.each([['dev'], ['staging'], ['prod']])(
+        'passes a function target as the service module builds it, in %s',
+        (environment) => {
+          // Prepare
+          const extra = [
+            ...functionTarget(environment),
+            liveConfig(environment),
+            queue(invocationsDlq(environment)),
+            alarmOnQueue(invocationsDlq(environment)),
+          ];
+
+          // Act
+          const findings = checkPlan(planOf({ environment, extra }), { environment, operations }).findings;
+
+          // Assess
+          expect(findings).toEqual([]);
+        },
+      );
+
+      it('flags a function target whose failed invocations go nowhere', () => {
+        // Prepare
+        const extra = functionTarget('dev');
+
+        // Act
+        const findings = checkPlan(planOf({ extra }), { environment: 'dev', operations }).findings;
+
+        // Assess
+        expect(findings).toEqual([
+          {
+            rule: 'function-target-on-failure',
+            address: 'module.payments.module.service.aws_cloudwatch_event_target.this["bookings"]',
+            message:
+              "invokes tessera-dev-users:live asynchronously, which has no aws_lambda_function_event_invoke_config: an event the function keeps failing is dropped after Lambda's retries",
+          },
+        ]);
+      });
+
+      it.each([
+        ['the unqualified function', { qualifier: undefined }, 'tessera-dev-users:live'],
+        ['another alias', { qualifier: 'previous' }, 'tessera-dev-users:live'],
+        ['another function', { function_name: 'tessera-dev-tickets' }, 'tessera-dev-users:live'],
+      ])('does not count a configuration of %s', (_what, values, reference) => {
+        // Prepare
+        const extra = [...functionTarget('dev'), liveConfig('dev', values), queue(invocationsDlq('dev'))];
+
+        // Act
+        const findings = checkPlan(planOf({ extra }), { environment: 'dev', operations }).findings;
+
+        // Assess
+        expect(findings.map((finding) => `${finding.rule}: ${finding.message}`)).toEqual([
+          `function-target-on-failure: invokes ${reference} asynchronously, which has no aws_lambda_function_event_invoke_config: an event the function keeps failing is dropped after Lambda's retries`,
+        ]);
+      });
+
+      it.each([
+        ['its ARN', { function_name: 'arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-users' }],
+        ['its name and alias', { function_name: 'tessera-dev-users:live', qualifier: undefined }],
+        [
+          'its partial ARN and alias',
+          { function_name: '111111111111:function:tessera-dev-users:live', qualifier: undefined },
+        ],
+      ])('matches a configuration that names the function by %s', (_what, values) => {
+        // Prepare
+        const extra = [...functionTarget('dev'), liveConfig('dev', values), queue(invocationsDlq('dev'))];
+
+        // Act
+        const rules = rulesOf(planOf({ extra }));
+
+        // Assess
+        expect(rules).toEqual([]);
+      });
+
+      it('matches an unqualified target with the configuration of $LATEST', () => {
+        // Prepare
+        const extra = [
+          ...functionTarget('dev', {
+            arn: 'arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-users',
+          }),
+          liveConfig('dev', { qualifier: '$LATEST' }),
+          queue(invocationsDlq('dev')),
+        ];
+
+        // Act
+        const rules = rulesOf(planOf({ extra }));
+
+        // Assess
+        expect(rules).toEqual([]);
+      });
+
+      it.each([
+        [
+          'no on_failure destination',
+          { destination_config: [{ on_success: [{ destination: queueArn(invocationsDlq('dev')) }] }] },
+          'the invocation configuration of tessera-dev-users:live (module.payments.module.service.aws_lambda_function_event_invoke_config.this["users"]) has no on_failure destination: an event the function keeps failing is dropped after Lambda\'s retries',
+        ],
+        [
+          'no destination_config',
+          { destination_config: [] },
+          'the invocation configuration of tessera-dev-users:live (module.payments.module.service.aws_lambda_function_event_invoke_config.this["users"]) has no on_failure destination: an event the function keeps failing is dropped after Lambda\'s retries',
+        ],
+        [
+          'a destination unknown until apply',
+          failingTo(undefined),
+          'the on_failure destination of tessera-dev-users:live is unknown until apply, so it cannot be checked; build it from known values',
+        ],
+        [
+          'a topic',
+          failingTo('arn:aws:sns:eu-west-1:111111111111:tessera-dev-failures'),
+          'the on_failure destination of tessera-dev-users:live is arn:aws:sns:eu-west-1:111111111111:tessera-dev-failures, no SQS queue, so its encryption and alarm cannot be checked',
+        ],
+        [
+          'a queue the plan does not build',
+          failingTo(queueArn('tessera-dev-elsewhere-dlq')),
+          'the on_failure destination of tessera-dev-users:live is tessera-dev-elsewhere-dlq, which the plan does not build, so its encryption and alarm cannot be checked',
+        ],
+      ])('flags a configuration with %s', (_what, values, message) => {
+        // Prepare
+        const extra = [...functionTarget('dev'), liveConfig('dev', values), queue(invocationsDlq('dev'))];
+
+        // Act
+        const findings = checkPlan(planOf({ extra }), { environment: 'dev', operations }).findings;
+
+        // Assess
+        expect(findings.map((finding) => `${finding.rule}: ${finding.message}`)).toEqual([
+          `function-target-on-failure: ${message}`,
+        ]);
+      });
+
+      it('counts the on_failure queue as a dead-letter queue, which must alarm in prod and needs no redrive', () => {
+        // Prepare
+        const extra = [
+          ...functionTarget('prod'),
+          liveConfig('prod', failingTo(queueArn('tessera-prod-payments-failed'))),
+          queue('tessera-prod-payments-failed'),
+        ];
+
+        // Act
+        const findings = checkPlan(planOf({ environment: 'prod', extra }), {
+          environment: 'prod',
+          operations,
+        }).findings;
+
+        // Assess
+        expect(findings.map((finding) => `${finding.rule}: ${finding.message}`)).toEqual([
+          'sqs-dead-letter-alarm: dead-letter queue tessera-prod-payments-failed has no alarm on its first message (ApproximateNumberOfMessagesVisible > 0)',
+        ]);
+      });
+
+      it('flags a target whose ARN is unknown until apply', () => {
+        // Prepare
+        const extra = functionTarget('dev', { arn: undefined });
+
+        // Act
+        const findings = checkPlan(
+          planOf({
+            extra,
+            unknown: {
+              'module.payments.module.service.aws_cloudwatch_event_target.this["bookings"]': { arn: true },
+            },
+          }),
+          { environment: 'dev', operations },
+        ).findings;
+
+        // Assess
+        expect(findings.map((finding) => `${finding.rule}: ${finding.message}`)).toEqual([
+          'function-target-on-failure: the ARN it targets is unknown until apply, so whether a failed invocation is kept cannot be checked; build it from known values',
+        ]);
+      });
+
+      it('asks nothing of a queue target, whose function its mapping invokes', () => {
+        // Prepare
+        const extra = [
+          ...functionTarget('dev', { arn: queueArn('tessera-dev-payments-bookings') }),
+          ...queueTarget('dev'),
+        ];
+
+        // Act
+        const rules = rulesOf(consumerPlan('dev', extra));
+
+        // Assess
+        expect(rules).toEqual([]);
       });
     });
 
