@@ -22,7 +22,7 @@ import { type Clock, systemClock } from './clock.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
 import { checkpointFileOf, DynamoDbStreamSource } from './dynamodb-stream-source.ts';
-import { filterEvents, LocalEventBus, type RecordedEvent } from './event-bus.ts';
+import { type EventBridgeEvent, filterEvents, LocalEventBus, type RecordedEvent } from './event-bus.ts';
 import { EventSourceMapping } from './event-source-mapping.ts';
 import { defineFunctions, Functions } from './functions.ts';
 import { Gateway, type RequestLogLine } from './gateway.ts';
@@ -35,7 +35,7 @@ import { DevstackRouter, routeProblem } from './router.ts';
 import { ensureSecrets, secretFile } from './secrets.ts';
 import { SqsEndpoint } from './sqs-endpoint.ts';
 import { ensureTable } from './tables.ts';
-import { topologyOf } from './topology.ts';
+import { type RuleDeclaration, topologyOf } from './topology.ts';
 
 interface DevstackOptions {
   readonly host?: string;
@@ -142,7 +142,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
         visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
         deadLetter: { name: queue.deadLetterQueueName, maxReceiveCount: queue.maxReceiveCount },
       })),
-      // Each subscribing service's events dead-letter queue, kept 14 days as in AWS.
+      // Each subscribing service's dead-letter queues of its rules' deliveries, kept 14 days as in AWS.
       ...[...new Set(topology.rules.map((rule) => rule.deadLetterQueueName))].map((name) => ({
         name,
         messageRetentionSeconds: 14 * 24 * 3600,
@@ -164,26 +164,52 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     })),
     onDeliveryFailure: (rule, event, error) => {
       log('bus', `delivery of ${event['detail-type']} ${event.id} to ${rule} failed: ${String(error)}`);
-      // As EventBridge does with a target's dead-letter queue: the event, and why, as attributes.
       const declared = topology.rules.find((r) => r.name === rule);
       if (!declared) return;
-      const text = (value: string) => ({ DataType: 'String', StringValue: value.slice(0, 256) || '-' });
       try {
-        queues.get(declared.deadLetterQueueName)?.send(JSON.stringify(event), {
-          messageAttributes: {
-            RULE_ARN: text(`arn:aws:events:us-east-1:000000000000:rule/${EVENT_BUS_NAME}/${rule}`),
-            // The function's own error type (as Lambda reports it), else the failure's name.
-            ERROR_CODE: text(
-              (error as { errorType?: string })?.errorType ?? (error as Error)?.name ?? 'Error',
-            ),
-            ERROR_MESSAGE: text(String((error as Error)?.message ?? error).replace(/[^\x20-\x7e]/g, '?')),
-          },
-        });
+        deadLetter(declared, event, error);
       } catch (failure) {
         log('bus', `could not dead-letter ${event.id}: ${String(failure)}`);
       }
     },
   });
+  /**
+   * What AWS keeps of a delivery that failed every attempt. A function target threw: Lambda's
+   * on-failure destination gets an invocation record, the event in `requestPayload`. A queue target
+   * could not be sent to: EventBridge's target dead-letter queue gets the event, and why as attributes.
+   */
+  const deadLetter = (rule: RuleDeclaration, event: EventBridgeEvent, error: unknown) => {
+    const queue = queues.get(rule.deadLetterQueueName);
+    const failure = error as { errorType?: string; name?: string; message?: string };
+    const errorType = failure?.errorType ?? failure?.name ?? 'Error';
+    const errorMessage = String(failure?.message ?? error).replace(/[^\x20-\x7e]/g, '?');
+    if (rule.target.kind === 'function') {
+      queue?.send(
+        JSON.stringify({
+          version: '1.0',
+          timestamp: new Date(clock.now()).toISOString(),
+          requestContext: {
+            requestId: randomUUID(),
+            functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${rule.target.functionName}:live`,
+            condition: 'RetriesExhausted',
+            approximateInvokeCount: 3,
+          },
+          requestPayload: event,
+          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+          responsePayload: { errorType, errorMessage },
+        }),
+      );
+      return;
+    }
+    const text = (value: string) => ({ DataType: 'String', StringValue: value.slice(0, 256) || '-' });
+    queue?.send(JSON.stringify(event), {
+      messageAttributes: {
+        RULE_ARN: text(`arn:aws:events:us-east-1:000000000000:rule/${EVENT_BUS_NAME}/${rule.name}`),
+        ERROR_CODE: text(errorType),
+        ERROR_MESSAGE: text(errorMessage),
+      },
+    });
+  };
   const sqs = new SqsEndpoint({ queues, host, port: options.sqsPort ?? 0 });
   const gatewayPort = httpPort === 0 ? await freePort(host) : httpPort;
   const gateway = new Gateway({

@@ -29,8 +29,10 @@ interface RuleDeclaration {
   /** `<service>-<subscription>`. */
   readonly name: string;
   /**
-   * `<service>-events-dlq`: where an event goes that every delivery attempt to the target failed
-   * (EventBridge's target dead-letter queue; Terraform's `<prefix>-events-dlq`).
+   * Where an event goes that every delivery attempt failed, as in AWS: for a function target,
+   * `<service>-invocations-dlq` (the function threw on every attempt: Lambda's on-failure
+   * destination, an invocation record); for a queue target, `<service>-events-dlq` (the event could
+   * not be sent: EventBridge's target dead-letter queue, the event itself).
    */
   readonly deadLetterQueueName: string;
   readonly pattern: EventPattern;
@@ -86,9 +88,13 @@ const topologyOf = (manifests: readonly Manifest[]): Topology => {
       const functionName = subscription.target.function;
       const queue = subscription.target.queue;
       const pattern = subscription.pattern as EventPattern;
-      const deadLetterQueueName = `${manifest.name}-events-dlq`;
       if (!queue) {
-        rules.push({ name, pattern, deadLetterQueueName, target: { kind: 'function', functionName } });
+        rules.push({
+          name,
+          pattern,
+          deadLetterQueueName: `${manifest.name}-invocations-dlq`,
+          target: { kind: 'function', functionName },
+        });
         continue;
       }
       queues.push({
@@ -102,7 +108,12 @@ const topologyOf = (manifests: readonly Manifest[]): Topology => {
         maximumConcurrency: queue.maximumConcurrency,
         functionName,
       });
-      rules.push({ name, pattern, deadLetterQueueName, target: { kind: 'queue', queueName: name } });
+      rules.push({
+        name,
+        pattern,
+        deadLetterQueueName: `${manifest.name}-events-dlq`,
+        target: { kind: 'queue', queueName: name },
+      });
     }
   }
   return { operations, httpAuthorizer, webSocketAuthorizer, commands, tableStreamReaders, rules, queues };

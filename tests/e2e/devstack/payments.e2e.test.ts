@@ -405,7 +405,7 @@ describe('Compensation', () => {
 });
 
 describe('Dead letters of a rule target', () => {
-  it('an event its consumer refuses on every attempt lands in the service events dead-letter queue, with why', {
+  it('an event its consumer throws on at every attempt lands in the service invocations dead-letter queue, as Lambda records it', {
     timeout: 20_000,
   }, async () => {
     // Prepare: a payment.succeeded whose data the catalog refuses, put on the bus as any publisher would.
@@ -438,32 +438,30 @@ describe('Dead letters of a rule target', () => {
     );
     bus.destroy();
 
-    // Assess: after the bus's 3 attempts, the event and its error wait in bookings-events-dlq.
+    // Assess: after the 3 attempts, Lambda's record of the failure waits in bookings-invocations-dlq.
     const sqs = sqsClient();
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'bookings-events-dlq' }));
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'bookings-invocations-dlq' }));
+    interface InvocationRecord {
+      requestContext: { functionArn: string; condition: string; approximateInvokeCount: number };
+      requestPayload: { detail: { eventId: string } };
+      responsePayload: { errorType: string; errorMessage: string };
+    }
     const found = await pollUntil(
       async () => {
         const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl,
-            MaxNumberOfMessages: 10,
-            VisibilityTimeout: 0,
-            MessageAttributeNames: ['All'],
-          }),
+          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
         );
-        return Messages.find(
-          (m) =>
-            (JSON.parse(m.Body ?? '{}') as { detail?: { eventId?: string } }).detail?.eventId === eventId,
+        return Messages.map((m) => JSON.parse(m.Body ?? '{}') as InvocationRecord).find(
+          (record) => record.requestPayload?.detail?.eventId === eventId,
         );
       },
-      (message) => message !== undefined,
+      (record) => record !== undefined,
       { timeoutMs: 10_000, intervalMs: 100 },
     );
     sqs.destroy();
-    expect(found?.MessageAttributes?.ERROR_CODE?.StringValue).toBe('InvalidEventError');
-    expect(found?.MessageAttributes?.RULE_ARN?.StringValue).toMatch(
-      /rule\/tessera\/bookings-payment-outcomes$/,
-    );
-    expect((await queueSummary('bookings-events-dlq')).visible).toBeGreaterThanOrEqual(1);
+    expect(found?.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3 });
+    expect(found?.requestContext.functionArn).toMatch(/:function:bookings:live$/);
+    expect(found?.responsePayload.errorType).toBe('InvalidEventError');
+    expect((await queueSummary('bookings-invocations-dlq')).visible).toBeGreaterThanOrEqual(1);
   });
 });

@@ -29,7 +29,7 @@ describe('Function: topologyOf', () => {
     expect(topology.rules).toContainEqual({
       name: 'tickets-user-directory',
       pattern: { source: ['tessera.users'], 'detail-type': ['user.registered', 'user.role_changed'] },
-      deadLetterQueueName: 'tickets-events-dlq',
+      deadLetterQueueName: 'tickets-invocations-dlq',
       target: { kind: 'function', functionName: 'tickets' },
     });
   });
@@ -70,7 +70,7 @@ describe('Function: topologyOf', () => {
       ['payments-bookings', { kind: 'queue', queueName: 'payments-bookings' }],
       ['payments-refunds', { kind: 'queue', queueName: 'payments-refunds' }],
     ]);
-    // A delivery to the queue that fails every attempt goes to the service's events dead-letter queue.
+    // A send to the queue that fails every attempt goes to the service's events dead-letter queue.
     expect(topology.rules.map((r) => r.deadLetterQueueName)).toEqual([
       'payments-events-dlq',
       'payments-events-dlq',
