@@ -153,8 +153,11 @@ const alive = (pid: number) => {
  * The SQS endpoint of the devstack running on the data folder, from `<dataDir>/endpoints.json`, or
  * undefined when there is none (no file, an unreadable one, or one left by a process gone).
  */
+const endpointsFileOf = (io: Io): string =>
+  join(resolve(io.cwd, io.env.TESSERA_DATA_DIR || '.tessera'), 'endpoints.json');
+
 const runningDevstack = (io: Io): { readonly url: string; readonly file: string } | undefined => {
-  const file = join(resolve(io.cwd, io.env.TESSERA_DATA_DIR || '.tessera'), 'endpoints.json');
+  const file = endpointsFileOf(io);
   let published: { pid?: unknown; sqs?: unknown };
   try {
     published = JSON.parse(readFileSync(file, 'utf8')) as typeof published;
@@ -171,6 +174,8 @@ interface Target {
   /** For the first line and the errors: `the SQS endpoint at ...`; AWS's is told once its region is known. */
   readonly where: string;
   readonly local: boolean;
+  /** When AWS was chosen for want of a running devstack: the endpoints file that was looked for. */
+  readonly noDevstackAt?: string;
 }
 
 const targetOf = (options: Options, io: Io, callTimeoutMs: number): Target => {
@@ -201,7 +206,12 @@ const targetOf = (options: Options, io: Io, callTimeoutMs: number): Target => {
       return local(devstack.url, ` (the running devstack, from ${file})`);
     }
   }
-  return { client: new SQSClient({ maxAttempts: 3, requestHandler }), where: 'AWS', local: false };
+  return {
+    client: new SQSClient({ maxAttempts: 3, requestHandler }),
+    where: 'AWS',
+    local: false,
+    ...(options.aws ? {} : { noDevstackAt: endpointsFileOf(io) }),
+  };
 };
 
 const NETWORK_ERRORS = new Set([
@@ -276,7 +286,11 @@ class Sqs {
         return await this.client.config.region();
       } catch {
         throw new RedriveError(
-          'no AWS region: set AWS_REGION (or a region in your profile), or use --endpoint',
+          `no AWS region: set AWS_REGION (or a region in your profile), or use --endpoint${
+            this.target.noDevstackAt
+              ? `; no running devstack was found at ${this.target.noDevstackAt} (set TESSERA_DATA_DIR to the folder npm start uses)`
+              : ''
+          }`,
         );
       }
     });

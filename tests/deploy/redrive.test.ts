@@ -454,6 +454,7 @@ describe('Script: redrive, its command line', () => {
 
     expect(result.code).toBe(1);
     expect(result.err).toContain('redrive: no AWS region: set AWS_REGION');
+    expect(result.err).toContain(`no running devstack was found at ${join(dataDir, 'endpoints.json')}`);
     expect(result.out).toBe('');
   });
 });
