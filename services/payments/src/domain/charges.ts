@@ -44,7 +44,8 @@ type ChargeOutcome =
   | 'skipped'
   | 'settled';
 
-const newPayment = (booking: Booking, now: string, closedBy: RefundReason | null): StoredPayment => ({
+/** The payment a booking's first event starts from, before its first write (version 0: never stored). */
+const newPayment = (booking: Booking, now: string): StoredPayment => ({
   id: paymentIdOf(booking.id),
   bookingId: booking.id,
   userId: booking.userId,
@@ -56,8 +57,8 @@ const newPayment = (booking: Booking, now: string, closedBy: RefundReason | null
   refundReason: null,
   createdAt: now,
   updatedAt: now,
-  version: 1,
-  closedBy,
+  version: 0,
+  closedBy: null,
 });
 
 const paymentEvent = (
@@ -75,8 +76,10 @@ const paymentEvent = (
 };
 
 /**
- * Reads the booking's payment (making it when there is none) and writes what `decide` makes of it,
- * reading again after a lost race.
+ * Reads the booking's payment (starting from `newPayment` when there is none) and writes what
+ * `decide` makes of it: the first write makes the payment in its decided state, so no stored
+ * version is one nothing decided. A lost race (another write between the read and this one) reads
+ * again and decides again.
  */
 const withPayment = async <R>(
   deps: Pick<Dependencies, 'store' | 'clock'>,
@@ -87,21 +90,18 @@ const withPayment = async <R>(
   ) => Promise<
     { readonly done: R } | { readonly next: StoredPayment; readonly event?: TesseraEvent; readonly result: R }
   >,
-  closedBy: RefundReason | null = null,
 ): Promise<R> => {
   const id = paymentIdOf(booking.id);
   for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
     const now = deps.clock.now();
-    let payment = await deps.store.get(id);
-    if (!payment) {
-      const fresh = newPayment(booking, now.toISOString(), closedBy);
-      if ((await deps.store.create(fresh)) === 'exists') continue;
-      payment = fresh;
-    }
+    const stored = await deps.store.get(id);
+    const payment = stored ?? newPayment(booking, now.toISOString());
     const decision = await decide(payment, now);
     if ('done' in decision) return decision.done;
-    if ((await deps.store.update(decision.next, payment.version, decision.event)) === 'written')
-      return decision.result;
+    const outcome = stored
+      ? await deps.store.update(decision.next, stored.version, decision.event)
+      : await deps.store.create(decision.next, decision.event);
+    if (outcome === 'written') return decision.result;
   }
   throw new PaymentContendedError(id);
 };
@@ -190,27 +190,22 @@ const closeBooking = (
 ): Promise<ChargeOutcome> => {
   const { booking } = event.detail.data;
   const reason = REFUND_REASONS[event.detailType];
-  return withPayment<ChargeOutcome>(
-    deps,
-    booking,
-    async (payment, now) => {
-      // Closed already (or made closed just now, before its booking.created), or settled without a
-      // charge to give back: nothing to write.
-      if (payment.closedBy || payment.status === 'FAILED' || payment.status === 'REFUNDED')
-        return { done: 'settled' };
-      if (payment.status === 'SUCCEEDED') {
-        await deps.provider.refund({ bookingId: booking.id, amount: payment.amount });
-        const next = advance(payment, now, { status: 'REFUNDED', refundReason: reason, closedBy: reason });
-        return {
-          next,
-          event: paymentEvent('payment.refunded', next, event.detail.correlationId, now),
-          result: 'refunded',
-        };
-      }
-      return { next: advance(payment, now, { closedBy: reason }), result: 'skipped' };
-    },
-    reason,
-  );
+  return withPayment<ChargeOutcome>(deps, booking, async (payment, now) => {
+    // Closed already, or settled without a charge to give back: nothing to write. (A booking
+    // closed before its booking.created arrived makes its payment here, closed.)
+    if (payment.closedBy || payment.status === 'FAILED' || payment.status === 'REFUNDED')
+      return { done: 'settled' };
+    if (payment.status === 'SUCCEEDED') {
+      await deps.provider.refund({ bookingId: booking.id, amount: payment.amount });
+      const next = advance(payment, now, { status: 'REFUNDED', refundReason: reason, closedBy: reason });
+      return {
+        next,
+        event: paymentEvent('payment.refunded', next, event.detail.correlationId, now),
+        result: 'refunded',
+      };
+    }
+    return { next: advance(payment, now, { closedBy: reason }), result: 'skipped' };
+  });
 };
 
 export type { ChargeOutcome };

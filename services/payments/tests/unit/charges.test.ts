@@ -13,7 +13,7 @@ import { chargeBooking, closeBooking } from '../../src/domain/charges.ts';
 import { paymentIdOf, type StoredPayment } from '../../src/domain/payment.ts';
 import { PaymentAttemptError } from '../../src/errors.ts';
 import { paymentsHandlers } from '../../src/handlers/events.ts';
-import { closingEvent, createdEvent, fakeDependencies, freshPayment } from './fakes.ts';
+import { closingEvent, createdEvent, fakeDependencies } from './fakes.ts';
 
 const first = { receiveCount: 1 };
 const outcomes = (payment: StoredPayment | undefined) => payment?.attempts.map((a) => a.outcome);
@@ -37,7 +37,7 @@ describe('chargeBooking', () => {
       currency: 'EUR',
       failureReason: null,
       closedBy: null,
-      version: 2,
+      version: 1,
     });
     expect(outcomes(payment)).toEqual(['SUCCEEDED']);
     expect(typesOf(deps.store.events)).toEqual(['payment.succeeded']);
@@ -127,8 +127,7 @@ describe('chargeBooking', () => {
   it('two deliveries at once make one charge: the one that loses the race reads again and finds it made', async () => {
     const deps = fakeDependencies();
     const event = createdEvent('tok_ok');
-    // The first delivery has made the payment and read it; the second one lands its charge first.
-    await deps.store.create(freshPayment(event.detail.data.booking));
+    // The first delivery has read no payment and decided; the second one lands its charge first.
     deps.store.beforeWrite = () => chargeBooking(deps, event, first).then(() => undefined);
 
     const outcome = await chargeBooking(deps, event, first);
@@ -179,7 +178,7 @@ describe('closeBooking', () => {
     const event = createdEvent('tok_ok');
 
     expect(await closeBooking(deps, closingEvent('booking.cancelled', event.detail.data.booking))).toBe(
-      'settled',
+      'skipped',
     );
     expect(await chargeBooking(deps, event, first)).toBe('skipped');
 
@@ -192,14 +191,11 @@ describe('closeBooking', () => {
     const deps = fakeDependencies();
     const event = createdEvent('tok_ok');
     const close = closingEvent('booking.cancelled', event.detail.data.booking);
-    // The charge has read the payment; the close lands first.
+    // The charge has read no payment and decided; the close lands first.
     let closed = false;
     deps.store.beforeWrite = async () => {
-      deps.store.beforeWrite = async () => {
-        if (closed) return;
-        closed = true;
-        await closeBooking(deps, close);
-      };
+      closed = true;
+      await closeBooking(deps, close);
     };
 
     const outcome = await chargeBooking(deps, event, first);
@@ -214,8 +210,7 @@ describe('closeBooking', () => {
   it('a charge that lands while the close is written makes the close read again, and refund', async () => {
     const deps = fakeDependencies();
     const event = createdEvent('tok_ok');
-    await deps.store.create(freshPayment(event.detail.data.booking));
-    // The close has read the pending payment; a charge lands first.
+    // The close has read no payment and decided; a charge lands first.
     deps.store.beforeWrite = () => chargeBooking(deps, event, first).then(() => undefined);
 
     const outcome = await closeBooking(deps, closingEvent('booking.cancelled', event.detail.data.booking));
@@ -224,6 +219,31 @@ describe('closeBooking', () => {
     expect(outcome).toBe('refunded');
     expect(payment).toMatchObject({ status: 'REFUNDED', refundReason: 'BOOKING_CANCELLED' });
     expect(typesOf(deps.store.events)).toEqual(['payment.succeeded', 'payment.refunded']);
+  });
+});
+
+describe('A change that lands between the read and the write', () => {
+  it('a close that lands while a retry is written makes it read again: the retry is not recorded, nothing charged', async () => {
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_flaky');
+    await expect(chargeBooking(deps, event, first)).rejects.toThrow(PaymentAttemptError);
+    const id = paymentIdOf(event.detail.data.booking.id);
+    const stored = deps.store.payments.get(id);
+    deps.store.beforeWrite = () =>
+      closeBooking(deps, closingEvent('booking.cancelled', event.detail.data.booking)).then(() => undefined);
+
+    const outcome = await chargeBooking(deps, event, { receiveCount: 2 });
+
+    expect(stored).toMatchObject({ status: 'PENDING', version: 1 });
+    expect(outcome).toBe('skipped');
+    expect(deps.store.payments.get(id)).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'BOOKING_CLOSED',
+      closedBy: 'BOOKING_CANCELLED',
+      version: 3,
+    });
+    expect(outcomes(deps.store.payments.get(id))).toEqual(['ERROR']);
+    expect(deps.store.events).toEqual([]);
   });
 });
 
