@@ -127,6 +127,7 @@ const chargeBooking = async (
 ): Promise<ChargeOutcome> => {
   const { booking, paymentToken } = event.detail.data;
   const { correlationId } = event.detail;
+  let attempted = 0;
   const outcome = await withPayment<ChargeOutcome>(deps, booking, async (payment, now) => {
     if (payment.status !== 'PENDING') return { done: 'settled' };
     if (payment.attempts.some((a) => a.outcome === 'PENDING')) return { done: 'settled' };
@@ -136,6 +137,7 @@ const chargeBooking = async (
         result: 'skipped',
       };
     const number = payment.attempts.length + 1;
+    attempted = number;
     const answer = await deps.provider.charge({
       bookingId: booking.id,
       amount: payment.amount,
@@ -164,10 +166,7 @@ const chargeBooking = async (
   });
   // An error is thrown after it is recorded, so the queue delivers the message again; after the
   // last attempt the message goes on to the dead-letter queue, the payment already failed.
-  if (outcome === 'retrying' || outcome === 'failed') {
-    const payment = await deps.store.get(paymentIdOf(booking.id));
-    throw new PaymentAttemptError(booking.id, payment?.attempts.length ?? 0);
-  }
+  if (outcome === 'retrying' || outcome === 'failed') throw new PaymentAttemptError(booking.id, attempted);
   return outcome;
 };
 
