@@ -80,6 +80,34 @@ const paymentEvents = (detailType: string, bookingId: string, atLeast = 0): Prom
     { timeoutMs: 10_000, intervalMs: 50 },
   );
 
+/** Every event of `detailType` about this booking, once at least `atLeast` have crossed the bus. */
+const bookingEvents = (detailType: string, bookingId: string, atLeast = 0): Promise<BusEvent[]> =>
+  pollUntil(
+    async () => {
+      const response = await fetch(`${baseUrl}/_devstack/events?${new URLSearchParams({ detailType })}`);
+      const { items } = (await response.json()) as { items: BusEvent[] };
+      return items.filter(
+        (event) => (event.detail.data.booking as { id?: string } | undefined)?.id === bookingId,
+      );
+    },
+    (events) => events.length >= atLeast,
+    { timeoutMs: 10_000, intervalMs: 50 },
+  );
+
+/** The room.availability_changed events of this booking's room and interval. */
+const roomEvents = async (booking: Booking): Promise<BusEvent[]> => {
+  const params = new URLSearchParams({ detailType: 'room.availability_changed' });
+  const { items } = (await (await fetch(`${baseUrl}/_devstack/events?${params}`)).json()) as {
+    items: BusEvent[];
+  };
+  return items.filter(
+    (event) =>
+      event.detail.data.roomId === booking.roomId &&
+      event.detail.data.startTime === booking.startTime &&
+      event.detail.data.endTime === booking.endTime,
+  );
+};
+
 const outcomes = (payment: Payment) => payment.attempts.map((attempt) => attempt.outcome);
 
 /** The booking.created event of a booking, as the bus carried it (what the queue got). */
@@ -166,6 +194,16 @@ describe('Each emulated token', () => {
       expect(events[0]?.detail.data.payment).toEqual(payment);
       const other = expected.event === 'payment.succeeded' ? 'payment.failed' : 'payment.succeeded';
       expect(await paymentEvents(other, booking.id)).toHaveLength(0);
+      // The booking's own event, by the system, under the payment's correlation id; a failure frees the room.
+      const bookingEvent = expected.booking === 'CONFIRMED' ? 'booking.confirmed' : 'booking.payment_failed';
+      const moved = await bookingEvents(bookingEvent, booking.id, 1);
+      expect(moved).toHaveLength(1);
+      expect(moved[0]?.detail).toMatchObject({
+        correlationId: events[0]?.detail.correlationId,
+        data: { booking: final, previousStatus: 'PENDING_PAYMENT', changedBy: null },
+      });
+      const freed = (await roomEvents(booking)).filter((e) => e.detail.data.change === 'freed');
+      expect(freed).toHaveLength(expected.booking === 'CONFIRMED' ? 0 : 1);
       const deadLettered = await pollUntil(
         () => waitingFor(DEAD_LETTERS, booking.id),
         (count) => count === ('deadLettered' in expected ? 1 : 0),
