@@ -15,7 +15,7 @@
  */
 const DOMAIN_MAY_IMPORT = [
   '^services/$1/src/domain/',
-  '^services/$1/src/errors\\.ts$',
+  '^services/$1/src/(not-found-)?errors\\.ts$',
   '^packages/shared/src/(auth|errors|clock|cursor|once|email|precondition)\\.ts$',
   '^packages/shared/src/events/[^/]+\\.ts$',
   '^packages/shared/src/users-directory/ports\\.ts$',
@@ -27,7 +27,7 @@ module.exports = {
     {
       name: 'domain-imports-only-pure-code',
       comment:
-        'services/<s>/src/domain holds rules and use cases. It imports only its own domain, its service errors.ts, the pure shared modules and node:crypto: no AWS SDK, no adapters, no handlers, no configuration, no npm package, no Lambda types.',
+        'services/<s>/src/domain holds rules and use cases. It imports only its own domain, its service errors.ts (and not-found-errors.ts, its 404s split from it), the pure shared modules and node:crypto: no AWS SDK, no adapters, no handlers, no configuration, no npm package, no Lambda types.',
       severity: 'error',
       from: { path: '^services/([^/]+)/src/domain/' },
       to: { pathNot: DOMAIN_MAY_IMPORT },

@@ -6,24 +6,11 @@ import {
   ConflictError,
   type FieldError,
   ForbiddenError,
-  NotFoundError,
   PreconditionFailedError,
   ServiceUnavailableError,
   UnprocessableError,
   ValidationError,
 } from '@tessera/shared/errors';
-
-class RoomNotFoundError extends NotFoundError {
-  constructor() {
-    super('ROOM_NOT_FOUND', 'No such room.');
-  }
-}
-
-class BookingNotFoundError extends NotFoundError {
-  constructor() {
-    super('BOOKING_NOT_FOUND', 'No such booking.');
-  }
-}
 
 /** The booking's body names a room that does not exist (or no longer does). */
 class UnknownRoomError extends UnprocessableError {
@@ -165,6 +152,8 @@ class CalendarContendedError extends ServiceUnavailableError {
     super('CALENDAR_CONTENDED', "The room's calendar kept changing under this request; retry.", 1);
   }
 }
+
+import { BookingNotFoundError, RoomNotFoundError } from './not-found-errors.ts';
 
 export {
   BookingNotFoundError,

@@ -24,8 +24,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { once } from '@tessera/shared/once';
-import { eventsOf } from '@tessera/shared/outbox';
-import { conditionalWrite, queryPage, transactWrite } from '@tessera/shared/store';
+import type { eventsOf } from '@tessera/shared/outbox';
 import type { StoredBooking } from '#domain/booking';
 import type {
   BookingSource,
@@ -44,6 +43,10 @@ type Item = Record<string, unknown>;
 const calendarItems = once(() => import('./calendar-items.ts'));
 /** The booking transactions, loaded on the first booking write. */
 const bookingWrites = once(() => import('./booking-writes.ts'));
+/** The store kit's writes and pages, loaded on the first write or list: a get needs neither. */
+const storeKit = once(() => import('@tessera/shared/store'));
+/** The reader of the events a change record carries, loaded on the first history read. */
+const outbox = once(() => import('@tessera/shared/outbox'));
 
 const roomItem = (room: Room): Item => ({
   ...roomKey(room.id),
@@ -86,27 +89,29 @@ const toBooking = (item: Item): StoredBooking => ({
 });
 
 /** A change record as `booking-writes.ts` stores it: what its events do not say is its own. */
-const toChange = (item: Item): ChangeRecord => {
-  const first = eventsOf(item)[0]?.detail as Item | undefined;
-  const booking = (first?.data as Item | undefined)?.booking as Item | undefined;
-  const from =
-    first && booking
-      ? { ...booking, at: first.occurredAt, requestId: first.correlationId, toStatus: booking.status }
-      : item;
-  return {
-    version: Number(item.version),
-    action: item.action as ChangeRecord['action'],
-    fromStatus: (item.fromStatus ?? null) as ChangeRecord['fromStatus'],
-    toStatus: from.toStatus as ChangeRecord['toStatus'],
-    startTime: String(from.startTime),
-    endTime: String(from.endTime),
-    amount: Number(from.amount),
-    actorId: typeof item.actorId === 'string' ? item.actorId : null,
-    actorRole: (item.actorRole ?? null) as ChangeRecord['actorRole'],
-    requestId: String(from.requestId),
-    at: String(from.at),
+const toChange =
+  (carried: typeof eventsOf) =>
+  (item: Item): ChangeRecord => {
+    const first = carried(item)[0]?.detail as Item | undefined;
+    const booking = (first?.data as Item | undefined)?.booking as Item | undefined;
+    const from =
+      first && booking
+        ? { ...booking, at: first.occurredAt, requestId: first.correlationId, toStatus: booking.status }
+        : item;
+    return {
+      version: Number(item.version),
+      action: item.action as ChangeRecord['action'],
+      fromStatus: (item.fromStatus ?? null) as ChangeRecord['fromStatus'],
+      toStatus: from.toStatus as ChangeRecord['toStatus'],
+      startTime: String(from.startTime),
+      endTime: String(from.endTime),
+      amount: Number(from.amount),
+      actorId: typeof item.actorId === 'string' ? item.actorId : null,
+      actorRole: (item.actorRole ?? null) as ChangeRecord['actorRole'],
+      requestId: String(from.requestId),
+      at: String(from.at),
+    };
   };
-};
 
 /** The index partition of a booking list: the index and its key attribute and value. */
 const partitionOf = (source: BookingSource): { index: string; attribute: string; value: string } => {
@@ -160,8 +165,8 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       );
     },
 
-    replaceRoom(next, expectedVersion, now) {
-      return conditionalWrite(
+    async replaceRoom(next, expectedVersion, now) {
+      return (await storeKit()).conditionalWrite(
         client,
         new PutCommand({
           TableName: tableName,
@@ -173,8 +178,8 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       );
     },
 
-    fenceRoom(id, expectedVersion, until, now) {
-      return conditionalWrite(
+    async fenceRoom(id, expectedVersion, until, now) {
+      return (await storeKit()).conditionalWrite(
         client,
         new UpdateCommand({
           TableName: tableName,
@@ -193,7 +198,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
 
     async unfenceRoom(id, until) {
       // 'gone': someone else's fence now, or no room: nothing of ours to lift.
-      await conditionalWrite(
+      await (await storeKit()).conditionalWrite(
         client,
         new UpdateCommand({
           TableName: tableName,
@@ -210,7 +215,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       const room = await getRoom(id);
       if (!room) return 'stale';
       // The room goes; a tombstone keeps its provider, so an admin's list of its bookings still finds them.
-      return transactWrite(client, [
+      return (await storeKit()).transactWrite(client, [
         {
           Delete: {
             TableName: tableName,
@@ -252,7 +257,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       const partition = type
         ? { index: 'by-type', attribute: 'typeKey', value: `TYPE#${type}` }
         : { index: 'by-kind', attribute: 'kind', value: 'ROOM' };
-      const page = await queryPage(
+      const page = await (await storeKit()).queryPage(
         client,
         {
           TableName: tableName,
@@ -335,7 +340,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
         filters.push('roomId = :roomId');
         values[':roomId'] = roomId;
       }
-      const page = await queryPage(
+      const page = await (await storeKit()).queryPage(
         client,
         {
           TableName: tableName,
@@ -355,7 +360,7 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
     },
 
     async history(bookingId, { limit, startKey }) {
-      const page = await queryPage(
+      const page = await (await storeKit()).queryPage(
         client,
         {
           TableName: tableName,
@@ -365,7 +370,8 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
         },
         { limit, startKey, keyAttributes: ['pk', 'sk'] },
       );
-      return { changes: page.items.map(toChange), lastKey: page.lastKey as Key | undefined };
+      const { eventsOf: carried } = await outbox();
+      return { changes: page.items.map(toChange(carried)), lastKey: page.lastKey as Key | undefined };
     },
   };
 };

@@ -6,7 +6,7 @@
  */
 import type { Principal } from '@tessera/shared/auth';
 import { BOOKING_STATUSES } from '@tessera/shared/event-statuses';
-import { BookingNotFoundError, IllegalBookingTransitionError, NotAllowedError } from '../errors.ts';
+import { BookingNotFoundError } from '../not-found-errors.ts';
 import type { Interval } from './interval.ts';
 
 type BookingStatus = (typeof BOOKING_STATUSES)[number];
@@ -45,10 +45,6 @@ const HOLDING: readonly BookingStatus[] = ['PENDING_PAYMENT', 'CONFIRMED'];
 
 const canMove = (from: BookingStatus, to: BookingStatus): boolean => TRANSITIONS[from].includes(to);
 
-const assertCanMove = (from: BookingStatus, to: BookingStatus): void => {
-  if (!canMove(from, to)) throw new IllegalBookingTransitionError(from, to);
-};
-
 /** Whether a booking in this status holds its room's interval. */
 const holdsRoom = (status: BookingStatus): boolean => HOLDING.includes(status);
 
@@ -60,15 +56,6 @@ const assertVisible = <B extends Booking>(booking: B | null, caller: Principal):
   )
     throw new BookingNotFoundError();
   return booking;
-};
-
-/** The owner and admins change a booking; the provider, who sees it, may not. */
-const assertMayChange = (booking: Booking, caller: Principal, what: string): void => {
-  if (caller.role === 'admin' || booking.userId === caller.userId) return;
-  throw new NotAllowedError(
-    'BOOKING_CHANGE_NOT_ALLOWED',
-    `Only the booking's owner or an admin may ${what} it.`,
-  );
 };
 
 /** The API's view of a stored booking: never the payment token. */
@@ -94,14 +81,4 @@ const intervalOf = (booking: Pick<Booking, 'startTime' | 'endTime'>): Interval =
 });
 
 export type { Booking, BookingStatus, StoredBooking };
-export {
-  assertCanMove,
-  assertMayChange,
-  assertVisible,
-  BOOKING_STATUSES,
-  canMove,
-  holdsRoom,
-  intervalOf,
-  publicBooking,
-  TRANSITIONS,
-};
+export { assertVisible, BOOKING_STATUSES, canMove, holdsRoom, intervalOf, publicBooking, TRANSITIONS };

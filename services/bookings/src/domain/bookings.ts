@@ -31,8 +31,6 @@ import {
   UnknownUserError,
 } from '../errors.ts';
 import {
-  assertCanMove,
-  assertMayChange,
   assertVisible,
   type Booking,
   type BookingStatus,
@@ -41,6 +39,7 @@ import {
   publicBooking,
   type StoredBooking,
 } from './booking.ts';
+import { assertCanMove, assertMayChange } from './booking-guards.ts';
 import { applyPieces, conflictIn, type DayState, EMPTY, piecesOf } from './calendar.ts';
 import {
   checkBookingInterval,

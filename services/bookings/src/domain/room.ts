@@ -2,7 +2,7 @@
  * A room and who may change it. Pure rules.
  */
 import type { Principal } from '@tessera/shared/auth';
-import { RoomNotFoundError } from '../errors.ts';
+import { RoomNotFoundError } from '../not-found-errors.ts';
 
 interface Room {
   readonly id: string;

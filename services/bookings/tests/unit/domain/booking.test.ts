@@ -1,8 +1,6 @@
 import type { Principal } from '@tessera/shared/auth';
 import { describe, expect, it } from 'vitest';
 import {
-  assertCanMove,
-  assertMayChange,
   assertVisible,
   BOOKING_STATUSES,
   type BookingStatus,
@@ -10,6 +8,7 @@ import {
   publicBooking,
   type StoredBooking,
 } from '../../../src/domain/booking.ts';
+import { assertCanMove, assertMayChange } from '../../../src/domain/booking-guards.ts';
 import { BookingNotFoundError, IllegalBookingTransitionError, NotAllowedError } from '../../../src/errors.ts';
 
 const ALLOWED: ReadonlyArray<readonly [BookingStatus, BookingStatus]> = [
