@@ -36,5 +36,18 @@ const namesVersions = (precondition: Precondition | undefined): boolean =>
 /** The strong `ETag` of a version. */
 const etagOf = (version: number): string => `"${version}"`;
 
+/**
+ * The next version of a versioned record: the changes applied, `updatedAt` now, and the version one
+ * up (the one an `ETag` will carry; the write is conditional on `current.version`).
+ *
+ * @example
+ * const next = nextVersion(current, clock.now(), { status: 'CONFIRMED' }); // next.version === current.version + 1
+ */
+const nextVersion = <T extends { readonly version: number; readonly updatedAt: string }>(
+  current: T,
+  now: Date,
+  changes: Partial<T>,
+): T => ({ ...current, ...changes, updatedAt: now.toISOString(), version: current.version + 1 });
+
 export type { Precondition };
-export { etagOf, namesVersions, preconditionOf, satisfies };
+export { etagOf, namesVersions, nextVersion, preconditionOf, satisfies };

@@ -13,7 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '@tessera/shared/auth';
 import { newEvent, type TesseraEvent } from '@tessera/shared/events';
-import { namesVersions, type Precondition, satisfies } from '@tessera/shared/precondition';
+import { namesVersions, nextVersion, type Precondition, satisfies } from '@tessera/shared/precondition';
 import {
   BookingNotFoundError,
   BookingNotLiveError,
@@ -428,13 +428,6 @@ const changeBooking = async (
     }
   }
 };
-
-const nextVersion = (current: StoredBooking, now: Date, changes: Partial<StoredBooking>): StoredBooking => ({
-  ...current,
-  ...changes,
-  updatedAt: now.toISOString(),
-  version: current.version + 1,
-});
 
 /**
  * Retitles or reschedules a booking (owner or admin; the provider 403, anyone else 404), before it

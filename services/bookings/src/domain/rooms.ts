@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@tessera/shared/auth';
 import type { FieldError } from '@tessera/shared/errors';
-import { type Precondition, satisfies } from '@tessera/shared/precondition';
+import { nextVersion, type Precondition, satisfies } from '@tessera/shared/precondition';
 import {
   ConcurrentChangeError,
   InvalidRoomError,
@@ -114,12 +114,11 @@ const updateRoom = async (
     );
     if (fields.length === 0) return publicRoom(current);
     const now = deps.clock.now();
-    const next: Room = {
-      ...publicRoom(current),
-      ...Object.fromEntries(fields.map((field) => [field, changes[field]])),
-      updatedAt: now.toISOString(),
-      version: current.version + 1,
-    };
+    const next: Room = nextVersion(
+      publicRoom(current),
+      now,
+      Object.fromEntries(fields.map((field) => [field, changes[field]])),
+    );
     if ((await deps.store.replaceRoom(next, current.version, now)) === 'written') return next;
   }
   throw new ConcurrentChangeError('room');

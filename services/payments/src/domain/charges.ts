@@ -16,7 +16,9 @@
  * outbox); a lost race reads again and decides again, so two deliveries at once still make one
  * charge.
  */
+
 import { newEvent, type TesseraEvent } from '@tessera/shared/events';
+import { nextVersion } from '@tessera/shared/precondition';
 import { PaymentAttemptError, PaymentContendedError } from '../errors.ts';
 import {
   type Attempt,
@@ -106,13 +108,6 @@ const withPayment = async <R>(
   throw new PaymentContendedError(id);
 };
 
-const advance = (payment: StoredPayment, now: Date, change: Partial<StoredPayment>): StoredPayment => ({
-  ...payment,
-  ...change,
-  updatedAt: now.toISOString(),
-  version: payment.version + 1,
-});
-
 /**
  * One attempt at the charge of a new booking. `receiveCount` is the queue's count of this message's
  * deliveries (undefined when not from a queue): its last delivery is the payment's last attempt.
@@ -133,7 +128,7 @@ const chargeBooking = async (
     if (payment.attempts.some((a) => a.outcome === 'PENDING')) return { done: 'settled' };
     if (payment.closedBy)
       return {
-        next: advance(payment, now, { status: 'FAILED', failureReason: 'BOOKING_CLOSED' }),
+        next: nextVersion(payment, now, { status: 'FAILED', failureReason: 'BOOKING_CLOSED' }),
         result: 'skipped',
       };
     const number = payment.attempts.length + 1;
@@ -147,7 +142,7 @@ const chargeBooking = async (
     });
     const attempts: Attempt[] = [...payment.attempts, { number, at: now.toISOString(), outcome: answer }];
     if (answer === 'SUCCEEDED') {
-      const next = advance(payment, now, { status: 'SUCCEEDED', attempts });
+      const next = nextVersion(payment, now, { status: 'SUCCEEDED', attempts });
       return {
         next,
         event: paymentEvent('payment.succeeded', next, correlationId, now),
@@ -155,13 +150,13 @@ const chargeBooking = async (
       };
     }
     if (answer === 'DECLINED') {
-      const next = advance(payment, now, { status: 'FAILED', failureReason: 'DECLINED', attempts });
+      const next = nextVersion(payment, now, { status: 'FAILED', failureReason: 'DECLINED', attempts });
       return { next, event: paymentEvent('payment.failed', next, correlationId, now), result: 'declined' };
     }
-    if (answer === 'PENDING') return { next: advance(payment, now, { attempts }), result: 'pending' };
+    if (answer === 'PENDING') return { next: nextVersion(payment, now, { attempts }), result: 'pending' };
     const last = number >= MAX_ATTEMPTS || (delivery.receiveCount ?? 0) >= MAX_ATTEMPTS;
-    if (!last) return { next: advance(payment, now, { attempts }), result: 'retrying' };
-    const next = advance(payment, now, { status: 'FAILED', failureReason: 'ERROR', attempts });
+    if (!last) return { next: nextVersion(payment, now, { attempts }), result: 'retrying' };
+    const next = nextVersion(payment, now, { status: 'FAILED', failureReason: 'ERROR', attempts });
     return { next, event: paymentEvent('payment.failed', next, correlationId, now), result: 'failed' };
   });
   // An error is thrown after it is recorded, so the queue delivers the message again; after the
@@ -196,14 +191,14 @@ const closeBooking = (
       return { done: 'settled' };
     if (payment.status === 'SUCCEEDED') {
       await deps.provider.refund({ bookingId: booking.id, amount: payment.amount });
-      const next = advance(payment, now, { status: 'REFUNDED', refundReason: reason, closedBy: reason });
+      const next = nextVersion(payment, now, { status: 'REFUNDED', refundReason: reason, closedBy: reason });
       return {
         next,
         event: paymentEvent('payment.refunded', next, event.detail.correlationId, now),
         result: 'refunded',
       };
     }
-    return { next: advance(payment, now, { closedBy: reason }), result: 'skipped' };
+    return { next: nextVersion(payment, now, { closedBy: reason }), result: 'skipped' };
   });
 };
 

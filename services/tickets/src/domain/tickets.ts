@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '@tessera/shared/auth';
 import { InvalidCursorError } from '@tessera/shared/cursor';
 import { newEvent } from '@tessera/shared/events';
-import { namesVersions, type Precondition, satisfies } from '@tessera/shared/precondition';
+import { namesVersions, nextVersion, type Precondition, satisfies } from '@tessera/shared/precondition';
 import { AssigneeNotEligibleError, ConcurrentChangeError, StaleVersionError } from '../errors.ts';
 import type { Dependencies, ListFilter, ListSource, SourcePosition } from './ports.ts';
 import {
@@ -134,12 +134,11 @@ const changeTicket = async (
     }
 
     const now = deps.clock.now();
-    const next: Ticket = {
-      ...current,
-      ...Object.fromEntries(fields.map((field) => [field, changes[field]])),
-      updatedAt: now.toISOString(),
-      version: current.version + 1,
-    };
+    const next: Ticket = nextVersion(
+      current,
+      now,
+      Object.fromEntries(fields.map((field) => [field, changes[field]])),
+    );
     const event = newEvent(
       'ticket.updated',
       {

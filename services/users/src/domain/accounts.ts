@@ -2,8 +2,10 @@
  * Profiles and roles: read and change your own profile; admins list users, read anyone, and change
  * anyone's role but their own.
  */
+
 import type { Principal, Role } from '@tessera/shared/auth';
 import { newEvent } from '@tessera/shared/events';
+import { nextVersion } from '@tessera/shared/precondition';
 import {
   ConcurrentUpdateError,
   EmailTakenError,
@@ -53,14 +55,11 @@ const updateMe = async (
 ): Promise<PublicUser> => {
   const current = await requireUser(deps, caller.userId);
   const email = changes.email ?? current.email;
-  const next: UserRecord = {
-    ...current,
+  const next: UserRecord = nextVersion(current, deps.clock.now(), {
     name: changes.name ?? current.name,
     email,
     emailKey: emailKeyOf(email),
-    updatedAt: deps.clock.now().toISOString(),
-    version: current.version + 1,
-  };
+  });
   await writeUpdate(deps, current, next);
   return toPublicUser(next);
 };
@@ -102,7 +101,7 @@ const changeRole = async (
   const current = await requireUser(deps, userId);
   if (current.role === role) return toPublicUser(current);
   const now = deps.clock.now();
-  const next: UserRecord = { ...current, role, updatedAt: now.toISOString(), version: current.version + 1 };
+  const next: UserRecord = nextVersion(current, now, { role });
   const event = newEvent(
     'user.role_changed',
     { userId, role, previousRole: current.role, changedBy: caller.userId, changedAt: next.updatedAt },

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@tessera/shared/auth';
 import { newEvent } from '@tessera/shared/events';
+import { nextVersion } from '@tessera/shared/precondition';
 import { EmailTakenError } from '../errors.ts';
 import { writeUpdate } from './accounts.ts';
 import { assertAcceptablePassword, normalizePassword } from './password-policy.ts';
@@ -82,12 +83,7 @@ const bootstrapAdmin = async (
   if (!current) throw new Error('The bootstrap admin vanished while being created');
   if (current.role !== 'admin') {
     const now = deps.clock.now();
-    const next = {
-      ...current,
-      role: 'admin' as const,
-      updatedAt: now.toISOString(),
-      version: current.version + 1,
-    };
+    const next = nextVersion(current, now, { role: 'admin' as const });
     const event = newEvent(
       'user.role_changed',
       {
