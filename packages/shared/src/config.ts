@@ -85,4 +85,20 @@ const serviceSettings = () => ({ ...logSettings(), ...tableSettings() });
 const secretReference = () =>
   z.string().check(z.refine(isSecretReference, 'must be ssm:/<parameter> or file:/<path>'));
 
-export { ConfigError, lazyConfig, logSettings, parseConfig, secretReference, serviceSettings, tableSettings };
+/** A service function that pages its lists: `serviceSettings` and the secret that signs its cursors (what `tableServiceWiring` takes). */
+const pagedServiceSettings = () => ({
+  ...serviceSettings(),
+  /** Signs list cursors. */
+  CURSOR_SECRET: secretReference(),
+});
+
+export {
+  ConfigError,
+  lazyConfig,
+  logSettings,
+  pagedServiceSettings,
+  parseConfig,
+  secretReference,
+  serviceSettings,
+  tableSettings,
+};

@@ -2,7 +2,8 @@
  * What the composition root of a service function with a table builds the same way in every
  * service: the document client with its timeouts, the logger, the clock, the list cursors (their
  * secret read on the first cursor made or read) and, for a service that keeps one, the users
- * directory in its own table. A service's `wiring.ts` adds its own stores.
+ * directory in its own table (`tableServiceWiring`); a service without lists or a directory takes
+ * only the client, logger and clock (`serviceWiring`). A service's `wiring.ts` adds its own stores.
  *
  * @example
  * const settings = config();
@@ -16,25 +17,36 @@ import { createLogger, type LogLevel } from './logger.ts';
 import { loadSecret } from './secrets.ts';
 import { createDirectoryStore } from './users-directory/dynamodb-store.ts';
 
-interface TableServiceSettings extends TableClientSettings {
+interface ServiceSettings extends TableClientSettings {
   readonly TABLE_NAME: string;
   readonly POWERTOOLS_LOG_LEVEL: LogLevel;
+}
+
+interface TableServiceSettings extends ServiceSettings {
   readonly CURSOR_SECRET: string;
 }
 
+/** The client with its timeouts, the logger and the clock: what every service function with a table builds. */
+const serviceWiring = (service: string, settings: ServiceSettings) => ({
+  client: documentClientFor(settings),
+  logger: createLogger(service, settings.POWERTOOLS_LOG_LEVEL),
+  clock: systemClock,
+});
+
+/** `serviceWiring`, and the ports of a service that pages its lists and keeps a users directory. */
 const tableServiceWiring = (service: string, settings: TableServiceSettings) => {
-  const client = documentClientFor(settings);
+  const { client, logger, clock } = serviceWiring(service, settings);
   return {
     client,
-    logger: createLogger(service, settings.POWERTOOLS_LOG_LEVEL),
+    logger,
     /** The ports every such service hands its use cases. */
     ports: {
       directory: createDirectoryStore(client, settings.TABLE_NAME),
       cursors: createCursorCodec(() => loadSecret(settings.CURSOR_SECRET)),
-      clock: systemClock,
+      clock,
     },
   };
 };
 
-export type { TableServiceSettings };
-export { tableServiceWiring };
+export type { ServiceSettings, TableServiceSettings };
+export { serviceWiring, tableServiceWiring };

@@ -2,17 +2,12 @@
  * Configuration of the bookings function (`bookings` in `service.json`), parsed on first use from
  * the environment: the table and log settings every service function reads, and its cursor secret.
  */
-import { lazyConfig, secretReference, serviceSettings } from '@tessera/shared/config';
+import { lazyConfig, pagedServiceSettings } from '@tessera/shared/config';
 import * as z from 'zod/mini';
 
 /** The schema of each function of the service, by its name in the manifest, built on first use. */
 const schemas = {
-  bookings: () =>
-    z.object({
-      ...serviceSettings(),
-      /** Signs list cursors. */
-      CURSOR_SECRET: secretReference(),
-    }),
+  bookings: () => z.object(pagedServiceSettings()),
 };
 
 const config = lazyConfig(schemas.bookings, process.env);

@@ -2,17 +2,12 @@
  * Configuration of the tickets function (`tickets` in `service.json`), parsed on first use from the
  * environment: the table and log settings every service function reads, and its cursor secret.
  */
-import { lazyConfig, secretReference, serviceSettings } from '@tessera/shared/config';
+import { lazyConfig, pagedServiceSettings } from '@tessera/shared/config';
 import * as z from 'zod/mini';
 
 /** The schema of each function of the service, by its name in the manifest, built on first use. */
 const schemas = {
-  tickets: () =>
-    z.object({
-      ...serviceSettings(),
-      /** Signs list cursors. */
-      CURSOR_SECRET: secretReference(),
-    }),
+  tickets: () => z.object(pagedServiceSettings()),
 };
 
 const config = lazyConfig(schemas.tickets, process.env);

@@ -5,7 +5,7 @@
  * API's Lambda authorizer, each with only the variables it needs; each parses its own schema on its
  * first invocation, and a missing variable fails that function with the variable's name.
  */
-import { lazyConfig, logSettings, secretReference, serviceSettings } from '@tessera/shared/config';
+import { lazyConfig, logSettings, pagedServiceSettings, secretReference } from '@tessera/shared/config';
 import * as z from 'zod/mini';
 
 const tokenSettings = () => ({
@@ -22,10 +22,8 @@ const tokenSettings = () => ({
 const schemas = {
   users: () =>
     z.object({
-      ...serviceSettings(),
+      ...pagedServiceSettings(),
       ...tokenSettings(),
-      /** Signs list cursors. */
-      CURSOR_SECRET: secretReference(),
     }),
   'users-authorizer': () => z.object({ ...logSettings(), ...tokenSettings() }),
 };

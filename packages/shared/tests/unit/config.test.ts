@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { ConfigError, parseConfig } from '../../src/config.ts';
+import { ConfigError, pagedServiceSettings, parseConfig } from '../../src/config.ts';
 
 const schema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -30,5 +30,19 @@ describe('Function: parseConfig', () => {
     expect(() => parseConfig(schema, { DYNAMODB_ENDPOINT: 'nope' })).toThrow(
       /TABLE_NAME is required; Environment variable DYNAMODB_ENDPOINT is invalid/,
     );
+  });
+});
+
+describe('Function: pagedServiceSettings', () => {
+  it('reads the table and log settings and the cursor secret, refusing a secret that is no reference', () => {
+    const schema = z.object(pagedServiceSettings());
+    const env = { TABLE_NAME: 'bookings', CURSOR_SECRET: 'ssm:/tessera/dev/bookings/cursor-secret' };
+
+    expect(parseConfig(schema, env)).toMatchObject({
+      ...env,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      DYNAMODB_MAX_ATTEMPTS: 2,
+    });
+    expect(() => parseConfig(schema, { ...env, CURSOR_SECRET: 'plain text' })).toThrow(ConfigError);
   });
 });
