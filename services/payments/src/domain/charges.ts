@@ -47,7 +47,7 @@ type ChargeOutcome =
   | 'settled';
 
 /** The payment a booking's first event starts from, before its first write (version 0: never stored). */
-const newPayment = (booking: Booking, now: string): StoredPayment => ({
+const pendingPaymentOf = (booking: Booking, now: string): StoredPayment => ({
   id: paymentIdOf(booking.id),
   bookingId: booking.id,
   userId: booking.userId,
@@ -78,7 +78,7 @@ const paymentEvent = (
 };
 
 /**
- * Reads the booking's payment (starting from `newPayment` when there is none) and writes what
+ * Reads the booking's payment (starting from `pendingPaymentOf` when there is none) and writes what
  * `decide` makes of it: the first write makes the payment in its decided state, so no stored
  * version is one nothing decided. A lost race (another write between the read and this one) reads
  * again and decides again.
@@ -97,7 +97,7 @@ const withPayment = async <R>(
   for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
     const now = deps.clock.now();
     const stored = await deps.store.get(id);
-    const payment = stored ?? newPayment(booking, now.toISOString());
+    const payment = stored ?? pendingPaymentOf(booking, now.toISOString());
     const decision = await decide(payment, now);
     if ('done' in decision) return decision.done;
     const outcome = stored
@@ -203,4 +203,4 @@ const closeBooking = (
 };
 
 export type { ChargeOutcome };
-export { chargeBooking, closeBooking };
+export { chargeBooking, closeBooking, pendingPaymentOf };

@@ -10,11 +10,12 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceTable } from '../../../../tests/support/dynamodb.ts';
 import { createPaymentStore } from '../../src/adapters/payment-store.ts';
+import { pendingPaymentOf } from '../../src/domain/charges.ts';
 import { paymentIdOf } from '../../src/domain/payment.ts';
 import type { Dependencies } from '../../src/domain/ports.ts';
 import { emulatedProvider } from '../../src/domain/provider.ts';
 import { createPaymentsConsumer } from '../../src/handlers/events.ts';
-import { createdEvent, freshPayment } from '../unit/fakes.ts';
+import { createdEvent, deliveryOf, sqsRecord } from '../unit/fakes.ts';
 
 let table: Awaited<ReturnType<typeof serviceTable>>;
 let deps: Dependencies;
@@ -42,27 +43,14 @@ const outboxOf = async (bookingId: string) => {
   ).map((item) => item.detailType as string);
 };
 
-const recordOf = (id: string, body: string, receiveCount = 1) => ({
-  messageId: id,
-  receiptHandle: `handle-${id}`,
-  body,
-  attributes: {
-    ApproximateReceiveCount: String(receiveCount),
-    SentTimestamp: '0',
-    SenderId: 'x',
-    ApproximateFirstReceiveTimestamp: '0',
-  },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payments-charges',
-  awsRegion: 'us-east-1',
-});
-
 describe('The payment store', () => {
   it('creates a payment once, and changes it only at the version read; a refused write leaves no event', async () => {
     const event = createdEvent('tok_ok');
-    const payment = freshPayment(event.detail.data.booking);
+    // A payment as its first write stores it.
+    const payment = {
+      ...pendingPaymentOf(event.detail.data.booking, '2027-01-10T08:00:00.000Z'),
+      version: 1,
+    };
 
     expect(await deps.store.create(payment)).toBe('written');
     expect(await deps.store.create(payment)).toBe('exists');
@@ -87,24 +75,19 @@ describe('The payments consumer', () => {
       logger: silent as unknown as Logger,
     });
     const event = createdEvent('tok_ok');
-    const bodyOf = (eventId: string) =>
-      JSON.stringify({
-        source: event.source,
-        'detail-type': event.detailType,
-        detail: { ...event.detail, eventId },
-      });
+    const bodyOf = (eventId: string) => deliveryOf({ ...event, detail: { ...event.detail, eventId } });
 
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         consumer.sqs({
-          Records: [recordOf(`m${i}`, bodyOf(i % 2 === 0 ? event.detail.eventId : crypto.randomUUID()))],
+          Records: [sqsRecord(`m${i}`, bodyOf(i % 2 === 0 ? event.detail.eventId : crypto.randomUUID()))],
         } as SQSEvent),
       ),
     );
     // Those that met another delivery at work come back (EventInProgress); deliver them again.
     const retried = responses.flatMap((r, i) => (r.batchItemFailures.length > 0 ? [i] : []));
     for (const i of retried)
-      await consumer.sqs({ Records: [recordOf(`m${i}`, bodyOf(event.detail.eventId), 2)] } as SQSEvent);
+      await consumer.sqs({ Records: [sqsRecord(`m${i}`, bodyOf(event.detail.eventId), 2)] } as SQSEvent);
 
     const payment = await deps.store.get(paymentIdOf(event.detail.data.booking.id));
     expect(payment?.status).toBe('SUCCEEDED');

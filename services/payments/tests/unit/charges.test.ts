@@ -13,7 +13,7 @@ import { chargeBooking, closeBooking } from '../../src/domain/charges.ts';
 import { paymentIdOf, type StoredPayment } from '../../src/domain/payment.ts';
 import { PaymentAttemptError } from '../../src/errors.ts';
 import { paymentsHandlers } from '../../src/handlers/events.ts';
-import { closingEvent, createdEvent, fakeDependencies } from './fakes.ts';
+import { closingEvent, createdEvent, deliveryOf, fakeDependencies, sqsRecord } from './fakes.ts';
 
 const first = { receiveCount: 1 };
 const outcomes = (payment: StoredPayment | undefined) => payment?.attempts.map((a) => a.outcome);
@@ -266,30 +266,12 @@ describe('The SQS batch handler', () => {
     const ok = createdEvent('tok_ok');
     const erring = createdEvent('tok_error');
     const declined = createdEvent('tok_decline');
-    const record = (id: string, body: string) => ({
-      messageId: id,
-      receiptHandle: `handle-${id}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'x',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payments-charges',
-      awsRegion: 'us-east-1',
-    });
-    const delivery = (event: typeof ok) =>
-      JSON.stringify({ source: event.source, 'detail-type': event.detailType, detail: event.detail });
     const batch = {
       Records: [
-        record('a', delivery(ok)),
-        record('b', delivery(erring)),
-        record('c', '{not json'),
-        record('d', delivery(declined)),
+        sqsRecord('a', deliveryOf(ok)),
+        sqsRecord('b', deliveryOf(erring)),
+        sqsRecord('c', '{not json'),
+        sqsRecord('d', deliveryOf(declined)),
       ],
     } as SQSEvent;
 

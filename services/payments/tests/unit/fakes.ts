@@ -5,7 +5,8 @@
  */
 import type { Clock } from '@tessera/shared/clock';
 import { newEvent, type TesseraEvent } from '@tessera/shared/events';
-import { paymentIdOf, type StoredPayment } from '../../src/domain/payment.ts';
+import type { SQSRecord } from 'aws-lambda';
+import type { StoredPayment } from '../../src/domain/payment.ts';
 import type { Dependencies, PaymentStore } from '../../src/domain/ports.ts';
 import { emulatedProvider } from '../../src/domain/provider.ts';
 
@@ -113,22 +114,36 @@ const closingEvent = (
     { correlationId: 'test', occurredAt },
   );
 
-/** The payment a booking's first delivery makes before its first attempt. */
-const freshPayment = (booking: Booking): StoredPayment => ({
-  id: paymentIdOf(booking.id),
-  bookingId: booking.id,
-  userId: booking.userId,
-  status: 'PENDING',
-  amount: booking.amount,
-  currency: booking.currency,
-  attempts: [],
-  failureReason: null,
-  refundReason: null,
-  createdAt: '2027-01-10T08:00:00.000Z',
-  updatedAt: '2027-01-10T08:00:00.000Z',
-  version: 1,
-  closedBy: null,
+/** An SQS record of the `charges` queue, as the event source mapping hands it to the function. */
+const sqsRecord = (id: string, body: string, receiveCount = 1): SQSRecord => ({
+  messageId: id,
+  receiptHandle: `handle-${id}`,
+  body,
+  attributes: {
+    ApproximateReceiveCount: String(receiveCount),
+    SentTimestamp: '0',
+    SenderId: 'x',
+    ApproximateFirstReceiveTimestamp: '0',
+  },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payments-charges',
+  awsRegion: 'us-east-1',
 });
 
+/** The body EventBridge gives the queue for an event. */
+const deliveryOf = (event: TesseraEvent) =>
+  JSON.stringify({ source: event.source, 'detail-type': event.detailType, detail: event.detail });
+
 export type { FakeStore };
-export { BOOKING, closingEvent, createdEvent, fakeDependencies, fakeStore, fixedClock, freshPayment };
+export {
+  BOOKING,
+  closingEvent,
+  createdEvent,
+  deliveryOf,
+  fakeDependencies,
+  fakeStore,
+  fixedClock,
+  sqsRecord,
+};
