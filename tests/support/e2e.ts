@@ -110,22 +110,41 @@ interface BusEvent {
   };
 }
 
+interface EventQuery {
+  readonly detailType: string;
+  readonly correlationId?: string;
+}
+
+/**
+ * Every event matching `predicate` that has crossed the devstack's bus, once at least `atLeast` have
+ * (the outbox publishes a moment after its write), or as they are after `timeoutMs`; at once when
+ * `atLeast` is 0.
+ */
+const busEvents = (
+  query: EventQuery,
+  predicate: (event: BusEvent) => boolean = () => true,
+  atLeast = 0,
+  timeoutMs = 10_000,
+): Promise<BusEvent[]> => {
+  const params = new URLSearchParams({ detailType: query.detailType });
+  if (query.correlationId) params.set('correlationId', query.correlationId);
+  return pollUntil(
+    async () => {
+      const response = await fetch(`${baseUrl}/_devstack/events?${params}`);
+      return ((await response.json()) as { items: BusEvent[] }).items.filter(predicate);
+    },
+    (events) => events.length >= atLeast,
+    { timeoutMs, intervalMs: 50 },
+  );
+};
+
 /** Waits until an event matching `predicate` has crossed the devstack's bus. */
 const waitForEvent = async (
-  query: { readonly detailType: string; readonly correlationId?: string },
+  query: EventQuery,
   predicate: (event: BusEvent) => boolean = () => true,
   timeoutMs = 10_000,
 ): Promise<BusEvent> => {
-  const params = new URLSearchParams({ detailType: query.detailType });
-  if (query.correlationId) params.set('correlationId', query.correlationId);
-  const found = await pollUntil(
-    async () => {
-      const response = await fetch(`${baseUrl}/_devstack/events?${params}`);
-      return ((await response.json()) as { items: BusEvent[] }).items.find(predicate);
-    },
-    (event) => event !== undefined,
-    { timeoutMs, intervalMs: 50 },
-  );
+  const [found] = await busEvents(query, predicate, 1, timeoutMs);
   if (!found) throw new Error(`no ${query.detailType} event within ${timeoutMs} ms`);
   return found;
 };
@@ -134,6 +153,7 @@ export type { Account, BusEvent };
 export {
   adminAccount,
   baseUrl,
+  busEvents,
   client,
   devstack,
   eventually422,

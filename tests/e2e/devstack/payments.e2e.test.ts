@@ -16,7 +16,7 @@ import {
   type Account,
   adminAccount,
   type BusEvent,
-  baseUrl,
+  busEvents,
   newAccount,
   newProvider,
   waitForEvent,
@@ -63,50 +63,31 @@ const bookWith = async (paymentToken?: string): Promise<Booking> => {
   return (await response.json()) as Booking;
 };
 
-/**
- * Every event of `detailType` about this booking's payment that crossed the bus, once at least
- * `atLeast` have (the outbox publishes a moment after the write), or at once when `atLeast` is 0.
- */
+/** Every event of `detailType` about this booking's payment, once at least `atLeast` have crossed the bus. */
 const paymentEvents = (detailType: string, bookingId: string, atLeast = 0): Promise<BusEvent[]> =>
-  pollUntil(
-    async () => {
-      const response = await fetch(`${baseUrl}/_devstack/events?${new URLSearchParams({ detailType })}`);
-      const { items } = (await response.json()) as { items: BusEvent[] };
-      return items.filter(
-        (event) => (event.detail.data.payment as { bookingId?: string } | undefined)?.bookingId === bookingId,
-      );
-    },
-    (events) => events.length >= atLeast,
-    { timeoutMs: 10_000, intervalMs: 50 },
+  busEvents(
+    { detailType },
+    (event) => (event.detail.data.payment as { bookingId?: string } | undefined)?.bookingId === bookingId,
+    atLeast,
   );
 
 /** Every event of `detailType` about this booking, once at least `atLeast` have crossed the bus. */
 const bookingEvents = (detailType: string, bookingId: string, atLeast = 0): Promise<BusEvent[]> =>
-  pollUntil(
-    async () => {
-      const response = await fetch(`${baseUrl}/_devstack/events?${new URLSearchParams({ detailType })}`);
-      const { items } = (await response.json()) as { items: BusEvent[] };
-      return items.filter(
-        (event) => (event.detail.data.booking as { id?: string } | undefined)?.id === bookingId,
-      );
-    },
-    (events) => events.length >= atLeast,
-    { timeoutMs: 10_000, intervalMs: 50 },
+  busEvents(
+    { detailType },
+    (event) => (event.detail.data.booking as { id?: string } | undefined)?.id === bookingId,
+    atLeast,
   );
 
 /** The room.availability_changed events of this booking's room and interval. */
-const roomEvents = async (booking: Booking): Promise<BusEvent[]> => {
-  const params = new URLSearchParams({ detailType: 'room.availability_changed' });
-  const { items } = (await (await fetch(`${baseUrl}/_devstack/events?${params}`)).json()) as {
-    items: BusEvent[];
-  };
-  return items.filter(
-    (event) =>
-      event.detail.data.roomId === booking.roomId &&
-      event.detail.data.startTime === booking.startTime &&
-      event.detail.data.endTime === booking.endTime,
+const roomEvents = (booking: Booking): Promise<BusEvent[]> =>
+  busEvents(
+    { detailType: 'room.availability_changed' },
+    ({ detail: { data } }) =>
+      data.roomId === booking.roomId &&
+      data.startTime === booking.startTime &&
+      data.endTime === booking.endTime,
   );
-};
 
 const outcomes = (payment: Payment) => payment.attempts.map((attempt) => attempt.outcome);
 
