@@ -10,13 +10,10 @@
  * --only=bookings --out=<file>` does, a partial run's results file (`bench/results/...`) with the
  * machine and tree it ran on.
  */
-import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { relative, resolve } from 'node:path';
-import { repoRoot } from '../packages/tooling/src/repo.ts';
 import { BOOKING_WRITE_GOAL } from './lib/budgets.ts';
 import { describeEnvironment } from './lib/environment.ts';
-import type { BenchResults, BookingsResults } from './lib/results.ts';
+import { argument, finishPart, isMain } from './lib/part.ts';
+import type { BookingsResults } from './lib/results.ts';
 
 const RACE_REQUESTS = 50;
 const RACE_USERS = 10;
@@ -51,8 +48,6 @@ const measureBookings = async (options: {
   return { writeGoal: BOOKING_WRITE_GOAL, capacity, race };
 };
 
-const argument = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-
 const main = async () => {
   const sizes = (argument('sizes') ?? '1000,50000').split(',').map(Number);
   const raceRounds = process.argv.includes('--no-race') ? 0 : Number(argument('rounds') ?? 5);
@@ -60,35 +55,14 @@ const main = async () => {
   const environment = describeEnvironment();
   const started = performance.now();
   const bookings = await measureBookings({ sizes, raceRounds, log: console.log });
-  const durationMs = Math.round(performance.now() - started);
-  const json = argument('json');
-  if (json) writeFileSync(json, `${JSON.stringify(bookings, null, 2)}\n`);
-  const out = argument('out');
-  if (out) {
-    const results: BenchResults = {
-      schema: 1,
-      label: 'current',
-      date: startedAt.slice(0, 10),
-      startedAt,
-      dist: 'dist',
-      environment: {
-        ...environment,
-        loadAverage: { start: environment.loadAverage?.start ?? 0, end: loadavg()[0] ?? 0 },
-      },
-      durationsMs: { bookings: durationMs },
-      totalMs: durationMs,
-      partial: true,
-      errors: [],
-      bookings,
-    };
-    writeFileSync(resolve(out), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`wrote ${relative(repoRoot, resolve(out))}`);
-  }
   const { bookingsSection } = await import('./report/markdown.ts');
-  console.log(`\n${bookingsSection(bookings)}`);
+  finishPart(
+    'bookings',
+    { startedAt, environment, durationMs: Math.round(performance.now() - started), results: bookings },
+    bookingsSection,
+  );
 };
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) await main();
+if (isMain(import.meta.url)) await main();
 
 export { measureBookings };

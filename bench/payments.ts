@@ -14,14 +14,14 @@
  * writes the payments results alone; `--out` writes them as `npm run bench -- --only=payments
  * --out=<file>` does, a partial run's results file with the machine and tree it ran on.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { repoRoot } from '../packages/tooling/src/repo.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PASSWORD } from './lib/api-client.ts';
 import { spawnBenchChild } from './lib/children.ts';
 import { describeEnvironment } from './lib/environment.ts';
-import type { BenchResults, PaymentsResults } from './lib/results.ts';
+import { argument, endedEnvironment, finishPart, isMain } from './lib/part.ts';
+import type { PaymentsResults } from './lib/results.ts';
 
 interface PaymentsOptions {
   /** Bookings of each kind (confirmed, baseline) in each mode. */
@@ -115,17 +115,13 @@ const measurePayments = async (options: PaymentsOptions): Promise<PaymentsResult
     counted = { requests, cost: confirmedBookingCost(requests) };
   }
   return {
-    environment: {
-      ...environment,
-      loadAverage: { start: environment.loadAverage?.start ?? 0, end: loadavg()[0] ?? 0 },
-    },
+    environment: endedEnvironment(environment),
     startedAt,
     latency,
     ...counted,
   };
 };
 
-const argument = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const whole = (name: string, fallback: number) => {
   const text = argument(name);
   const n = text === undefined ? fallback : Number(text);
@@ -141,33 +137,20 @@ const main = async () => {
     count: whole('count', 10),
     log: console.log,
   });
-  const durationMs = Math.round(performance.now() - started);
-  const json = argument('json');
-  if (json) writeFileSync(json, `${JSON.stringify(payments, null, 2)}\n`);
-  const out = argument('out');
-  if (out) {
-    const results: BenchResults = {
-      schema: 1,
-      label: 'current',
-      date: payments.startedAt.slice(0, 10),
-      startedAt: payments.startedAt,
-      dist: 'dist',
-      environment: payments.environment,
-      durationsMs: { payments: durationMs },
-      totalMs: durationMs,
-      partial: true,
-      errors: [],
-      payments,
-    };
-    writeFileSync(resolve(out), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`wrote ${relative(repoRoot, resolve(out))}`);
-  }
   const { paymentsSection } = await import('./report/markdown.ts');
-  console.log(`\n${paymentsSection(payments)}`);
+  finishPart(
+    'payments',
+    {
+      startedAt: payments.startedAt,
+      environment: payments.environment,
+      durationMs: Math.round(performance.now() - started),
+      results: payments,
+    },
+    paymentsSection,
+  );
 };
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) await main();
+if (isMain(import.meta.url)) await main();
 
 export type { PaymentsOptions };
 export { measurePayments };

@@ -6,23 +6,11 @@
  * ready and stops everything, Java included, on SIGTERM or on an error nothing caught.
  */
 import { startDevstack } from '../../packages/devstack/src/index.ts';
+import { devstackOptionsFromEnv } from '../lib/devstack-env.ts';
 import { stopOnSignalOrCrash } from '../lib/net.ts';
 
 const started = performance.now();
-const devstack = await startDevstack({
-  build: false,
-  httpPort: 0,
-  ...(process.env.BENCH_DATA_DIR ? { dataDir: process.env.BENCH_DATA_DIR } : {}),
-  ...(process.env.BENCH_DIST_DIR ? { distDir: process.env.BENCH_DIST_DIR } : {}),
-  ...(process.env.BENCH_BOOTSTRAP_ADMIN_EMAIL && process.env.BENCH_BOOTSTRAP_ADMIN_PASSWORD
-    ? {
-        bootstrapAdmin: {
-          email: process.env.BENCH_BOOTSTRAP_ADMIN_EMAIL,
-          password: process.env.BENCH_BOOTSTRAP_ADMIN_PASSWORD,
-        },
-      }
-    : {}),
-});
+const devstack = await startDevstack(devstackOptionsFromEnv(process.env));
 const ready = performance.now();
 console.log(
   `@@bench ${JSON.stringify({

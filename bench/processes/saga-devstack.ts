@@ -36,6 +36,7 @@ import {
   type Exchange,
   startAwsEndpoint,
 } from '../lib/aws-endpoint.ts';
+import { devstackOptionsFromEnv } from '../lib/devstack-env.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../lib/dynamodb-local.ts';
 import { freePort, readBody, stopOnSignalOrCrash } from '../lib/net.ts';
 import { directReader, estimateWrites } from '../lib/write-units.ts';
@@ -123,19 +124,8 @@ const main = async () => {
     stops.push(() => endpoint.stop());
   }
   const devstack = await startDevstack({
-    build: false,
-    httpPort: 0,
+    ...devstackOptionsFromEnv(process.env),
     ...(aws ? { dynamodbEndpoint: aws.endpoint } : {}),
-    ...(process.env.BENCH_DATA_DIR ? { dataDir: process.env.BENCH_DATA_DIR } : {}),
-    ...(process.env.BENCH_DIST_DIR ? { distDir: process.env.BENCH_DIST_DIR } : {}),
-    ...(process.env.BENCH_BOOTSTRAP_ADMIN_EMAIL && process.env.BENCH_BOOTSTRAP_ADMIN_PASSWORD
-      ? {
-          bootstrapAdmin: {
-            email: process.env.BENCH_BOOTSTRAP_ADMIN_EMAIL,
-            password: process.env.BENCH_BOOTSTRAP_ADMIN_PASSWORD,
-          },
-        }
-      : {}),
   });
   stops.push(() => devstack.stop());
 
