@@ -31,7 +31,7 @@ import { type Part, type PartTiming, part, startParts } from './parts.ts';
 import { assertPortFree, freePort } from './ports.ts';
 import { QueueSource } from './queue-source.ts';
 import { LocalQueues } from './queues.ts';
-import { DevstackRouter, routeProblem } from './router.ts';
+import { DevstackRouter } from './router.ts';
 import { ensureSecrets, secretFile } from './secrets.ts';
 import { SqsEndpoint } from './sqs-endpoint.ts';
 import { ensureTable } from './tables.ts';
@@ -235,14 +235,8 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     .add('GET', '/_devstack/events', ({ url }) => ({
       body: { items: filterEvents(bus.events, url.searchParams) },
     }))
-    .add('GET', '/_devstack/queues', () => ({ body: { items: queues.list() } }))
-    .add('POST', '/_devstack/queues/{name}/redrive', ({ params }) => {
-      const queue = queues.get(params.name ?? '');
-      const deadLetter = queue?.deadLetter;
-      if (!queue || !deadLetter)
-        return routeProblem(404, 'QUEUE_NOT_FOUND', `No queue ${params.name} with a dead-letter queue.`);
-      return { body: { moved: deadLetter.queue.redrive(queue) } };
-    });
+    // Dead letters go back through the SQS endpoint's StartMessageMoveTask (`npm run redrive`), as in AWS.
+    .add('GET', '/_devstack/queues', () => ({ body: { items: queues.list() } }));
 
   const parts: Part[] = [
     part('data folder', async () => {
