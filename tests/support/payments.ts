@@ -5,6 +5,7 @@
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
 import type { components } from '../../packages/client/src/generated/schema.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../packages/devstack/src/index.ts';
 import { type Booking, type Caller, call } from './bookings.ts';
 import { baseUrl } from './e2e.ts';
 import { pollUntil } from './poll.ts';
@@ -66,15 +67,19 @@ const queueSummary = async (name: string): Promise<QueueSummary> => {
   return queue;
 };
 
-const sqsClient = (endpoint = inject('devstack')?.sqsEndpoint) => {
-  if (!endpoint) throw new Error('the devstack SQS endpoint is only known on the devstack');
-  return new SQSClient({
+/** How a test's AWS client reaches one of the devstack's endpoints: its local region and credentials, and timeouts. */
+const devstackClientConfig = (endpoint: string | undefined) => {
+  if (!endpoint) throw new Error('the devstack endpoints are only known on the devstack');
+  return {
     endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'devstack', secretAccessKey: 'devstack' },
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
     requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 },
-  });
+  };
 };
+
+const sqsClient = (endpoint = inject('devstack')?.sqsEndpoint) =>
+  new SQSClient(devstackClientConfig(endpoint));
 
 /**
  * The `booking.created` events waiting in a queue for this booking, read with the real SQS client
@@ -107,4 +112,13 @@ const waitingFor = async (queueName: string, bookingId: string, endpoint?: strin
 };
 
 export type { Payment, QueueSummary };
-export { bookingIn, bookingOf, paymentOf, paymentWhen, queueSummary, sqsClient, waitingFor };
+export {
+  bookingIn,
+  bookingOf,
+  devstackClientConfig,
+  paymentOf,
+  paymentWhen,
+  queueSummary,
+  sqsClient,
+  waitingFor,
+};

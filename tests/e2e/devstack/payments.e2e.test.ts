@@ -23,6 +23,7 @@ import {
 } from '../../support/e2e.ts';
 import {
   bookingIn,
+  devstackClientConfig,
   type Payment,
   paymentOf,
   paymentWhen,
@@ -428,12 +429,7 @@ describe('Dead letters of a rule target', () => {
     timeout: 20_000,
   }, async () => {
     // Prepare: a payment.succeeded whose data the catalog refuses, put on the bus as any publisher would.
-    const bus = new EventBridgeClient({
-      endpoint: inject('devstack')?.eventBusEndpoint ?? '',
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'devstack', secretAccessKey: 'devstack' },
-      requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 },
-    });
+    const bus = new EventBridgeClient(devstackClientConfig(inject('devstack')?.eventBusEndpoint));
     const eventId = randomUUID();
     const detail = {
       eventId,
