@@ -640,36 +640,27 @@ const measureBookingCapacity = async (options: {
           !upcoming.some((b) => b.startTime === isoOf(seeded.start))
         )
           throw new Error('the bundle does not list a seeded booking of the measured user');
-        const measuredDay = await api.send(
-          'GET /v1/rooms/{id}/availability (seed check)',
-          httpEvent({
-            method: 'GET',
-            route: '/v1/rooms/{roomId}/availability',
-            pathParameters: { roomId: measuredRoom.id },
-            query: { from: isoOf(at(today, DAYS.measured, 0)), to: isoOf(at(today, DAYS.measured + 1, 0)) },
-            caller: subject,
-          }),
-          200,
-        );
-        const busy = (measuredDay.answer.busy ?? []) as unknown[];
+        /** The measured room's busy intervals on one day, as the bundle reads them. */
+        const busyOn = async (day: number) =>
+          ((
+            await api.send(
+              'GET /v1/rooms/{id}/availability (seed check)',
+              httpEvent({
+                method: 'GET',
+                route: '/v1/rooms/{roomId}/availability',
+                pathParameters: { roomId: measuredRoom.id },
+                query: { from: isoOf(at(today, day, 0)), to: isoOf(at(today, day + 1, 0)) },
+                caller: subject,
+              }),
+              200,
+            )
+          ).answer.busy ?? []) as Array<Record<string, unknown>>;
+        const busy = await busyOn(DAYS.measured);
         if (busy.length !== 4)
           throw new Error(
             `the bundle reads ${busy.length} busy intervals on the measured day, not the 4 seeded`,
           );
-        const busyDay = await api.send(
-          'GET /v1/rooms/{id}/availability (seed check)',
-          httpEvent({
-            method: 'GET',
-            route: '/v1/rooms/{roomId}/availability',
-            pathParameters: { roomId: measuredRoom.id },
-            query: { from: isoOf(at(today, DAYS.busy, 0)), to: isoOf(at(today, DAYS.busy + 1, 0)) },
-            caller: subject,
-          }),
-          200,
-        );
-        const filled = ((busyDay.answer.busy ?? []) as Array<Record<string, unknown>>)
-          .map((b) => `${b.startTime} to ${b.endTime}`)
-          .join(', ');
+        const filled = (await busyOn(DAYS.busy)).map((b) => `${b.startTime} to ${b.endTime}`).join(', ');
         const seededBusy = `${isoOf(at(today, DAYS.busy, 0))} to ${isoOf(at(today, DAYS.busy, 22, 30))}`;
         if (filled !== seededBusy)
           throw new Error(`the bundle reads ${filled} busy on the nearly full day, not ${seededBusy}`);
