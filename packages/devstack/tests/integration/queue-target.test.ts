@@ -5,13 +5,19 @@
  * `batchItemFailures` comes back once the visibility timeout is over (the devstack clock is moved,
  * not waited for); a message that always fails lands in the dead-letter queue after 3 receives, is
  * shown so at `GET /_devstack/queues` and to the real SQS client, survives a restart, and goes back
- * on redrive.
+ * on redrive (StartMessageMoveTask through the SQS endpoint).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListMessageMoveTasksCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -235,14 +241,19 @@ describe('Devstack: a subscription with a queue target', () => {
     const { Attributes } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
     );
+    // The redrive npm run redrive makes: a message move task out of the dead-letter queue.
+    const { Attributes: deadLetter } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: deadLetter?.QueueArn }));
+    const { Results: [task] = [] } = await sqs.send(
+      new ListMessageMoveTasksCommand({ SourceArn: deadLetter?.QueueArn }),
+    );
     sqs.destroy();
-    const redrive = await fetch(`${devstack.httpUrl}/_devstack/queues/payments-bookings/redrive`, {
-      method: 'POST',
-    });
 
     expect(kept.find((q) => q.name === 'payments-bookings-dlq')?.visible).toBe(1);
     expect(Attributes).toEqual({ ApproximateNumberOfMessages: '1' });
-    expect(await redrive.json()).toEqual({ moved: 1 });
+    expect(task).toMatchObject({ Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 1 });
     const again = await receivedUntil((all) => all.length > before);
     expect(
       again.slice(before).map((r) => [outcomeOf(r), r.record.attributes.ApproximateReceiveCount]),
