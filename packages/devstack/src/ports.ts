@@ -24,8 +24,8 @@ const isPortFree = (port: number, host: string): Promise<boolean> =>
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
 
-/** A port the OS says is free right now. */
-const freePort = (host = '127.0.0.1'): Promise<number> =>
+/** A port the OS hands out for `listen(0)`, for the fallback. */
+const ephemeralPort = (host: string): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -35,6 +35,31 @@ const freePort = (host = '127.0.0.1'): Promise<number> =>
       server.close(() => resolve(port));
     });
   });
+
+/**
+ * Below the ephemeral ranges (Linux 32768-60999, macOS and Windows 49152-65535): a port picked here is
+ * bound a moment later, and meanwhile every `listen(0)` (the devstack's own SQS endpoint and bus,
+ * another test's) gets a port from the OS's ephemeral range, so none of them can take it.
+ */
+const PICK_FROM = 20_000;
+const PICK_TO = 32_767;
+/** Ports this process already handed out: two picks in one process never collide either. */
+const handedOut = new Set<number>();
+
+/**
+ * A port free right now that nothing else is about to take: picked at random below the OS's
+ * ephemeral range and checked, or (after 50 busy picks) one the OS hands out.
+ */
+const freePort = async (host = '127.0.0.1'): Promise<number> => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM + 1));
+    if (handedOut.has(port)) continue;
+    // Claimed before the check, so two picks at once in this process cannot both take it.
+    handedOut.add(port);
+    if (await isPortFree(port, host)) return port;
+  }
+  return ephemeralPort(host);
+};
 
 const assertPortFree = async (port: number, host: string, what: string, variable: string): Promise<void> => {
   if (port !== 0 && !(await isPortFree(port, host))) throw new PortInUseError(port, what, variable);
