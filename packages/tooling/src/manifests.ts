@@ -44,6 +44,11 @@ const source = z.union([
     .describe('A reference (`ssm:/...` or `file:/...`) to one of the secrets.'),
   z.strictObject({ setting: z.string() }).describe('The value of one of the settings.'),
   z.strictObject({ eventBus: z.literal('name') }).describe("The event bus's name."),
+  z
+    .strictObject({ webSocket: z.literal('connections') })
+    .describe(
+      "The WebSocket API's `@connections` endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`), for `ApiGatewayManagementApiClient`.",
+    ),
   z.strictObject({ value: z.string() }).describe('This literal value, the same everywhere.'),
 ]);
 
@@ -263,6 +268,19 @@ const loadManifests = (root: string = repoRoot): Manifest[] => {
       .map(([key]) => key),
   );
   if (authorizers.length > 1) problems.push(`more than one HTTP authorizer: ${authorizers.join(', ')}`);
+  const functions = allFunctions(manifests);
+  const webSocketAuthorizers = functions.filter(({ fn }) => fn.webSocket === 'authorizer').map((f) => f.name);
+  if (webSocketAuthorizers.length > 1)
+    problems.push(`more than one WebSocket authorizer: ${webSocketAuthorizers.join(', ')}`);
+  const routeOwners = new Map<string, string>();
+  for (const { name, fn } of functions) {
+    if (typeof fn.webSocket !== 'object') continue;
+    for (const route of fn.webSocket.routes) {
+      const other = routeOwners.get(route);
+      if (other) problems.push(`the WebSocket route ${route} is served by both ${other} and ${name}`);
+      routeOwners.set(route, name);
+    }
+  }
   if (problems.length > 0) throw new ManifestError(problems.join('\n'));
   return manifests;
 };
@@ -296,6 +314,8 @@ interface SourceResolvers {
   /** The value of one of its settings, or undefined when this environment has none. */
   readonly setting: (manifest: Manifest, id: string) => string | undefined;
   readonly eventBusName: string;
+  /** The WebSocket API's `@connections` endpoint, or undefined where there is none. */
+  readonly webSocketConnections?: string | undefined;
 }
 
 /**
@@ -312,7 +332,7 @@ const resolveVariables = (
   resolvers: SourceResolvers,
 ): {
   readonly variables: Record<string, string>;
-  readonly uses: { readonly table: boolean; readonly eventBus: boolean };
+  readonly uses: { readonly table: boolean; readonly eventBus: boolean; readonly webSocket: boolean };
 } => {
   const fn = manifest.functions[name];
   if (!fn) throw new ManifestError(`${manifest.path} declares no function ${name}`);
@@ -322,6 +342,7 @@ const resolveVariables = (
     let value: string | undefined;
     if ('value' in from) value = from.value;
     else if ('eventBus' in from) value = resolvers.eventBusName;
+    else if ('webSocket' in from) value = resolvers.webSocketConnections;
     else if ('secret' in from) value = resolvers.secret(manifest, from.secret);
     else if ('table' in from) value = resolvers.table(manifest);
     else value = resolvers.setting(manifest, from.setting);
@@ -329,7 +350,9 @@ const resolveVariables = (
       throw new ManifestError(
         'setting' in from
           ? `${where} names the setting ${from.setting}, which has neither a ${resolvers.environment} value nor a default`
-          : `${where} names the table, and the ${resolvers.environment} made none`,
+          : 'webSocket' in from
+            ? `${where} names the WebSocket API's @connections endpoint, and the ${resolvers.environment} has none`
+            : `${where} names the table, and the ${resolvers.environment} made none`,
       );
     }
     variables[variable] = value;
@@ -340,6 +363,7 @@ const resolveVariables = (
     uses: {
       table: sources.some((from) => 'table' in from),
       eventBus: sources.some((from) => 'eventBus' in from),
+      webSocket: sources.some((from) => 'webSocket' in from),
     },
   };
 };

@@ -4,12 +4,20 @@
  */
 import { createLogger } from '@tessera/shared/logger';
 import { authorizerConfig } from '#config';
-import { createAuthorizer } from '#handlers/authorizer';
+import {
+  type AuthorizerEvent,
+  createAuthorizer,
+  createWebSocketAuthorizer,
+  isWebSocketAuthorizerEvent,
+} from '#handlers/authorizer';
 import { verifier } from '#verifier';
 
-const handle = createAuthorizer(
-  verifier,
-  createLogger('users-authorizer', authorizerConfig().POWERTOOLS_LOG_LEVEL),
-);
+const logger = createLogger('users-authorizer', authorizerConfig().POWERTOOLS_LOG_LEVEL);
+const http = createAuthorizer(verifier, logger);
+const webSocket = createWebSocketAuthorizer(verifier, logger);
+
+/** The HTTP API's authorizer event (payload 2.0), or the WebSocket API's `$connect` one. */
+const handle = (event: unknown) =>
+  isWebSocketAuthorizerEvent(event) ? webSocket(event) : http(event as AuthorizerEvent);
 
 export { handle };

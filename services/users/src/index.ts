@@ -1,14 +1,14 @@
 /**
  * Lambda entry of the users bundle. Two functions run it (`service.json`):
  * - `users` calls `handler`: HTTP API events, and the `bootstrap-admin` command;
- * - `users-authorizer` calls `authorizer`: the HTTP API's Lambda authorizer.
+ * - `users-authorizer` calls `authorizer`: the HTTP API's Lambda authorizer, and the WebSocket
+ *   API's `$connect` authorizer.
  *
  * Each export loads only its own part of the bundle, on its first invocation, so the authorizer's
  * cold start carries no DynamoDB client and the service's none of the authorizer (ADR 0017).
  */
 import { createLambdaEntry } from '@tessera/shared/entry';
 import { once } from '@tessera/shared/once';
-import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 
 const service = once(() => import('./service.ts'));
 const authorize = once(() => import('./authorizer.ts'));
@@ -18,5 +18,4 @@ export const handler = createLambdaEntry('users', {
   command: async (event) => (await service()).command(event),
 });
 
-export const authorizer = async (event: APIGatewayRequestAuthorizerEventV2) =>
-  (await authorize()).handle(event);
+export const authorizer = async (event: unknown) => (await authorize()).handle(event);
