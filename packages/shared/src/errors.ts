@@ -32,8 +32,8 @@ class TesseraError extends Error {
   }
 }
 
-/** Where a field error was found. */
-type FieldLocation = 'body' | 'query' | 'path' | 'header';
+/** Where a field error was found: a request's part, or a field of a WebSocket message. */
+type FieldLocation = 'body' | 'query' | 'path' | 'header' | 'message';
 
 interface FieldError {
   readonly location: FieldLocation;

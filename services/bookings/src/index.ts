@@ -3,11 +3,13 @@
  * events it subscribes to, whether a rule delivers them or a queue: the users events (its users
  * directory) and the payments' outcomes (which confirm or fail a booking). The
  * directory's consumer (and processedOnce with it) loads on the first event, so no HTTP cold start
- * carries it (ADR 0017).
+ * carries it (ADR 0017). The WebSocket API's booking commands (`createBooking`, ..., see
+ * `docs/websocket.md`) run through the same HTTP handler, loading their adapter on the first one.
  */
 import { createLambdaEntry } from '@tessera/shared/entry';
 import { createHttpHandler } from '@tessera/shared/http';
 import { lazyConsumer } from '@tessera/shared/lazy-consumer';
+import { once } from '@tessera/shared/once';
 import { operations } from '#generated/contract';
 import { createOperationHandlers } from '#handlers/http';
 import { client, dependencies, logger, settings } from '#wiring';
@@ -30,4 +32,20 @@ const events = lazyConsumer(async () => {
   });
 });
 
-export const handler = createLambdaEntry('bookings', { http, ...events });
+/** The WebSocket routes the manifest gives this function, each the operation of the same name. */
+const COMMANDS = ['createBooking', 'getBooking', 'listBookings', 'updateBooking', 'cancelBooking'] as const;
+
+const commands = once(async () =>
+  (await import('@tessera/shared/websocket-commands')).createWebSocketCommands({
+    operations,
+    http,
+    logger,
+    actions: Object.fromEntries(COMMANDS.map((command) => [command, command])),
+  }),
+);
+
+export const handler = createLambdaEntry('bookings', {
+  http,
+  webSocket: async (event) => (await commands())(event),
+  ...events,
+});
