@@ -1,7 +1,8 @@
 /**
  * How the devstack wires the system, read from the manifests alone (no tool names a service by
  * hand): which function serves a service's HTTP operations, which authorizes them, which takes a
- * direct command such as `bootstrap-admin`, which reads the table streams, and what each
+ * direct command such as `bootstrap-admin`, which reads the table streams, which serves each
+ * WebSocket route (and which authorizes `$connect`), and what each
  * subscription becomes: a bus rule invoking its function, or a bus rule sending to a queue (with its
  * dead-letter queue) that an event source mapping drains into the function, as in AWS.
  */
@@ -48,6 +49,8 @@ interface Topology {
   readonly httpAuthorizer: string | undefined;
   /** The function with `webSocket: "authorizer"`. */
   readonly webSocketAuthorizer: string | undefined;
+  /** WebSocket route (`$connect`, `$default`, `ping`, ...) -> the function whose `webSocket.routes` names it. */
+  readonly webSocketRoutes: ReadonlyMap<string, string>;
   /** Command -> the function that declares it. */
   readonly commands: ReadonlyMap<string, string>;
   /** The functions with `tableStreams: true`. */
@@ -66,6 +69,7 @@ interface Topology {
 const topologyOf = (manifests: readonly Manifest[]): Topology => {
   const operations = new Map<string, string>();
   const commands = new Map<string, string>();
+  const webSocketRoutes = new Map<string, string>();
   const tableStreamReaders: string[] = [];
   const rules: RuleDeclaration[] = [];
   const queues: QueueDeclaration[] = [];
@@ -76,6 +80,11 @@ const topologyOf = (manifests: readonly Manifest[]): Topology => {
       if (fn.http === 'operations') operations.set(manifest.name, name);
       if (fn.http === 'authorizer') httpAuthorizer = name;
       if (fn.webSocket === 'authorizer') webSocketAuthorizer = name;
+      for (const route of typeof fn.webSocket === 'object' ? fn.webSocket.routes : []) {
+        const other = webSocketRoutes.get(route);
+        if (other) throw new Error(`The WebSocket route ${route} is served by both ${other} and ${name}`);
+        webSocketRoutes.set(route, name);
+      }
       if (fn.tableStreams) tableStreamReaders.push(name);
       for (const command of fn.commands ?? []) {
         const other = commands.get(command);
@@ -116,7 +125,16 @@ const topologyOf = (manifests: readonly Manifest[]): Topology => {
       });
     }
   }
-  return { operations, httpAuthorizer, webSocketAuthorizer, commands, tableStreamReaders, rules, queues };
+  return {
+    operations,
+    httpAuthorizer,
+    webSocketAuthorizer,
+    webSocketRoutes,
+    commands,
+    tableStreamReaders,
+    rules,
+    queues,
+  };
 };
 
 export type { QueueDeclaration, RuleDeclaration, Topology };

@@ -34,6 +34,26 @@ describe('Function: topologyOf', () => {
     });
   });
 
+  it('reads the WebSocket routes: each route to the one function that serves it, and the authorizer', () => {
+    const topology = topologyOf(loadManifests());
+
+    expect(topology.webSocketAuthorizer).toBe('users-authorizer');
+    expect(Object.fromEntries(topology.webSocketRoutes)).toEqual({
+      $connect: 'notifications',
+      $disconnect: 'notifications',
+      $default: 'notifications',
+      ping: 'notifications',
+      resume: 'notifications',
+      subscribe: 'notifications',
+      unsubscribe: 'notifications',
+      createBooking: 'bookings',
+      getBooking: 'bookings',
+      listBookings: 'bookings',
+      updateBooking: 'bookings',
+      cancelBooking: 'bookings',
+    });
+  });
+
   it('makes a queue target a rule to a queue with a dead-letter queue, drained into the function', () => {
     const payments = fakeManifest({
       name: 'payments',
