@@ -11,7 +11,9 @@
  * And `authorize()`, which calls an authorizer function as API Gateway does and reads its answer,
  * a simple response (`isAuthorized`) or an IAM policy (what WebSocket authorizers answer), into the
  * context to pass on or a refusal. A request without its identity source never reaches the
- * authorizer: API Gateway refuses it itself.
+ * authorizer: API Gateway refuses it itself. An authorizer that throws an error whose message is
+ * exactly `Unauthorized` (the Lambda convention for a bad token) is a refusal too, API Gateway's 401;
+ * any other error it throws is rethrown (API Gateway's 500).
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -232,7 +234,18 @@ type Authorization =
       readonly context: Readonly<Record<string, unknown>>;
       readonly principalId?: string;
     }
-  | { readonly authorized: false; readonly reason: 'identity-missing' | 'refused' };
+  | {
+      readonly authorized: false;
+      /**
+       * `identity-missing`: no call was made; `unauthorized`: the authorizer threw `Unauthorized`
+       * (a 401); `refused`: it answered a denial or an answer it cannot read (a 403).
+       */
+      readonly reason: 'identity-missing' | 'unauthorized' | 'refused';
+    };
+
+/** The Lambda convention: an authorizer throws `Error('Unauthorized')` for a bad token. */
+const isUnauthorizedError = (error: unknown): boolean =>
+  error instanceof Error && error.message === 'Unauthorized';
 
 /** True when an IAM policy resource (with `*` and `?` wildcards) covers the ARN. */
 const resourceCovers = (resource: unknown, arn: string): boolean => {
@@ -269,7 +282,8 @@ const policyAllows = (policy: unknown, arn: string): boolean => {
 
 /**
  * Calls an authorizer function as API Gateway does and reads its answer. A missing identity source
- * (an empty or absent value) is refused without a call, as API Gateway refuses it.
+ * (an empty or absent value) is refused without a call, as API Gateway refuses it; a thrown
+ * `Unauthorized` is the refusal `unauthorized`; any other error the authorizer throws is rethrown.
  *
  * @example
  * const answer = await authorize({
@@ -293,7 +307,13 @@ const authorize = async (options: {
     return { authorized: false, reason: 'identity-missing' };
   }
   const event = options.event(identity as readonly string[]);
-  const answer = (await options.invoke(event)) as Record<string, unknown> | null;
+  let answer: Record<string, unknown> | null;
+  try {
+    answer = (await options.invoke(event)) as Record<string, unknown> | null;
+  } catch (error) {
+    if (isUnauthorizedError(error)) return { authorized: false, reason: 'unauthorized' };
+    throw error;
+  }
   const context =
     answer && typeof answer.context === 'object' && answer.context !== null
       ? (answer.context as Record<string, unknown>)

@@ -244,6 +244,21 @@ describe('Function: authorize', () => {
     expect(empty.calls).toEqual([]);
   });
 
+  it('reads a thrown Unauthorized as the refusal unauthorized, and rethrows any other error', async () => {
+    const failing = (error: Error) =>
+      authorize({
+        invoke: async () => {
+          throw error;
+        },
+        identitySource: ['token'],
+        event: () => ({ methodArn }),
+      });
+
+    expect(await failing(new Error('Unauthorized'))).toEqual({ authorized: false, reason: 'unauthorized' });
+    await expect(failing(new Error('unauthorized token'))).rejects.toThrow('unauthorized token');
+    await expect(failing(new TypeError('boom'))).rejects.toThrow('boom');
+  });
+
   it('refuses an answer that is neither a simple response nor a policy', async () => {
     expect((await run(null)).result).toEqual({ authorized: false, reason: 'refused' });
     expect((await run({ context: { userId: 'u1' } })).result).toEqual({
