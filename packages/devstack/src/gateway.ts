@@ -11,8 +11,9 @@
  *   back as is (a HEAD answer never with a body);
  * - errors the gateway itself raises are problem+json, from the same mapper the services use.
  *
- * Besides the contract it serves `GET /openapi.json`, `GET /docs`, and hands `/_devstack/*` to the
- * devstack's router.
+ * Besides the contract it serves `GET /openapi.json`, the devstack's pages (the API reference at
+ * `/docs`, the live demo at `/demo`, and their assets), and hands `/_devstack/*` to the devstack's
+ * router.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -35,6 +36,7 @@ import { type Clock, systemClock } from './clock.ts';
 import { FunctionTimeoutError } from './function-host.ts';
 import { readBody } from './http-body.ts';
 import { type HttpServer, startHttpServer } from './http-server.ts';
+import type { Pages } from './pages.ts';
 import type { DevstackRouter } from './router.ts';
 
 interface GatewayOptions {
@@ -49,7 +51,8 @@ interface GatewayOptions {
   readonly authorizer: string | undefined;
   /** Answers `/_devstack/*`. */
   readonly router?: DevstackRouter;
-  readonly docsHtml: () => string;
+  /** The pages it serves to GET and HEAD (`/docs`, `/demo` and their assets), by path. */
+  readonly pages?: Pages;
   readonly clock?: Clock;
   readonly onRequest?: (line: RequestLogLine) => void;
   readonly onError?: (message: string, error: unknown) => void;
@@ -202,14 +205,9 @@ class Gateway {
     if (readable && url.pathname === '/openapi.json') {
       return this.send(response, method, 200, { 'content-type': 'application/json' }, this.contractJson);
     }
-    if (readable && (url.pathname === '/docs' || url.pathname === '/docs/')) {
-      return this.send(
-        response,
-        method,
-        200,
-        { 'content-type': 'text/html; charset=utf-8' },
-        this.options.docsHtml(),
-      );
+    const page = readable ? this.options.pages?.(url.pathname) : undefined;
+    if (page) {
+      return this.send(response, method, 200, { ...page.headers, 'x-request-id': requestId }, page.body);
     }
     const router = this.options.router;
     if (router?.owns(url.pathname)) {

@@ -19,7 +19,6 @@ import { bundlePath } from '@tessera/tooling/dist';
 import { loadManifests, type Manifest } from '@tessera/tooling/manifests';
 import { repoRoot } from '@tessera/tooling/repo';
 import { type Clock, systemClock } from './clock.ts';
-import { renderDocsPage } from './docs-page.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
 import { checkpointFileOf, DynamoDbStreamSource } from './dynamodb-stream-source.ts';
 import { type EventBridgeEvent, filterEvents, LocalEventBus, type RecordedEvent } from './event-bus.ts';
@@ -27,6 +26,7 @@ import { EventSourceMapping } from './event-source-mapping.ts';
 import { defineFunctions, Functions } from './functions.ts';
 import { Gateway, type RequestLogLine } from './gateway.ts';
 import type { ReceivedMessage } from './local-queue.ts';
+import { devstackPages } from './pages.ts';
 import { type Part, type PartTiming, part, startParts } from './parts.ts';
 import { assertPortFree, freePort } from './ports.ts';
 import { QueueSource } from './queue-source.ts';
@@ -221,13 +221,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     operationsFunction: (service) => topology.operations.get(service),
     authorizer: topology.httpAuthorizer,
     router,
-    docsHtml: (() => {
-      let docs: string | undefined;
-      return () => {
-        docs ??= renderDocsPage(contract);
-        return docs;
-      };
-    })(),
+    pages: devstackPages(),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     onError: (message, error) => log('gateway', `${message}: ${String(error)}`),
   });

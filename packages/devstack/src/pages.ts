@@ -1,0 +1,22 @@
+/**
+ * The devstack's pages, by request path: the API reference (`/docs`, `/docs/assets/*`). The gateway
+ * asks before it routes a GET or HEAD to the contract.
+ */
+import { docsPages } from './docs-page.ts';
+import type { Page } from './static-assets.ts';
+
+/** A page by path, or undefined when the path is no page's. */
+type Pages = (pathname: string) => Page | undefined;
+
+/**
+ * Every page of the devstack.
+ *
+ * @example
+ * const pages = devstackPages();
+ * pages('/docs'); // the reference page
+ * pages('/v1/users/me'); // undefined: the contract's
+ */
+const devstackPages = (): Pages => docsPages();
+
+export type { Page, Pages };
+export { devstackPages };
