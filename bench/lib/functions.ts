@@ -7,7 +7,8 @@
  * The bench plays one environment, `bench`: a table is `tessera-bench-<service>`, a secret the SSM
  * parameter `/tessera/bench/<service>/<id>` (given to the function as an `ssm:` reference, as in
  * AWS, and answered by the bench's AWS stand-in), a setting its default (or its devstack value),
- * the bus `tessera-bench`. As on the devstack, a function also gets the endpoint of what it uses
+ * the bus `tessera-bench`, the WebSocket API's `@connections` endpoint a placeholder
+ * (`BENCH_CONNECTIONS_URL`: the bench opens no WebSocket). As on the devstack, a function also gets the endpoint of what it uses
  * (`DYNAMODB_ENDPOINT` when it has a table, `EVENTBRIDGE_ENDPOINT` when it has the bus), and
  * `AWS_ENDPOINT_URL_SSM` for its secrets, all pointing at the stand-in.
  */
@@ -27,6 +28,12 @@ import type { FloorName } from './floor.ts';
 const BENCH_ENVIRONMENT = 'bench';
 /** What `{httpUrl}` in a setting's devstack value stands for. */
 const BENCH_API_URL = 'https://api.tessera.example';
+/**
+ * What `{ "webSocket": "connections" }` stands for: the bench runs no WebSocket API, so this is a
+ * placeholder in AWS's form (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`) that no
+ * measured path calls.
+ */
+const BENCH_CONNECTIONS_URL = 'https://ws.tessera.example/bench';
 const EVENT_BUS_NAME = 'tessera-bench';
 
 interface BenchFunction {
@@ -95,6 +102,7 @@ const functionVariables = (
       return declared?.default ?? declared?.devstack?.replaceAll('{httpUrl}', BENCH_API_URL);
     },
     eventBusName: EVENT_BUS_NAME,
+    webSocketConnections: BENCH_CONNECTIONS_URL,
   });
   return {
     ...variables,
@@ -173,6 +181,7 @@ const tableKeys = (
 export type { BenchFunction, TableNames };
 export {
   BENCH_API_URL,
+  BENCH_CONNECTIONS_URL,
   BENCH_ENVIRONMENT,
   benchFunctions,
   bundleEntry,

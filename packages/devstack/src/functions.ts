@@ -5,7 +5,8 @@
  * timeout from the manifest.
  *
  * A function's environment is exactly what its manifest names, resolved for the devstack (a table's
- * local name, a secret's `file:` path, a setting's devstack value, the bus's name, a literal), plus
+ * local name, a secret's `file:` path, a setting's devstack value, the bus's name, the WebSocket
+ * gateway's `@connections` endpoint, a literal), plus
  * what Lambda or the devstack sets for every function: the log level, the region, local
  * credentials, connection reuse, and the endpoint of each AWS service it uses (DynamoDB with a
  * table, EventBridge with the bus). Nothing else: the authorizer never sees a private key.
@@ -25,6 +26,8 @@ interface EnvironmentContext {
   /** The gateway's URL, for settings whose devstack value names `{httpUrl}`. */
   readonly httpUrl: string;
   readonly eventBusName: string;
+  /** The WebSocket gateway's `@connections` endpoint (`http://127.0.0.1:<port>`), for `{ "webSocket": "connections" }`. */
+  readonly webSocketConnectionsUrl: string | undefined;
   readonly logLevel: string;
   readonly dynamodbEndpoint: string | undefined;
   readonly eventBridgeEndpoint: string | undefined;
@@ -61,6 +64,7 @@ const resolveEnvironment = (
       return setting?.devstack?.replaceAll('{httpUrl}', context.httpUrl) ?? setting?.default;
     },
     eventBusName: context.eventBusName,
+    webSocketConnections: context.webSocketConnectionsUrl,
   });
   const environment: Record<string, string> = {
     POWERTOOLS_LOG_LEVEL: context.logLevel,

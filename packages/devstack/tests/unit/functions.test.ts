@@ -22,6 +22,7 @@ const context: EnvironmentContext = {
   secretFile: (service, id) => `/data/secrets/${service}/${id}`,
   httpUrl: 'http://127.0.0.1:3000',
   eventBusName: 'tessera',
+  webSocketConnectionsUrl: 'http://127.0.0.1:3001',
   logLevel: 'WARN',
   dynamodbEndpoint: 'http://127.0.0.1:8000',
   eventBridgeEndpoint: 'http://127.0.0.1:9000',
@@ -57,6 +58,25 @@ describe('Function: resolveEnvironment', () => {
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
     });
     expect(environment).not.toHaveProperty('EVENTBRIDGE_ENDPOINT');
+  });
+
+  it("gives the notifications service the WebSocket gateway's @connections endpoint, its table and DynamoDB", () => {
+    const environment = resolveEnvironment(manifest('notifications'), 'notifications', context);
+
+    expect(environment).toMatchObject({
+      CONNECTIONS_ENDPOINT: 'http://127.0.0.1:3001',
+      TABLE_NAME: 'local-notifications',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+    });
+  });
+
+  it('stops at a function that names the @connections endpoint when the devstack has none', () => {
+    expect(() =>
+      resolveEnvironment(manifest('notifications'), 'notifications', {
+        ...context,
+        webSocketConnectionsUrl: undefined,
+      }),
+    ).toThrow(/CONNECTIONS_ENDPOINT.*@connections endpoint/);
   });
 
   it('gives each function exactly the variables its manifest names, beside those every function gets', () => {
