@@ -127,6 +127,8 @@ const tsType = (schema: JsonSchema, refs: Set<string>): string => {
       const extra = schema.additionalProperties;
       if (typeof extra === 'object' && extra !== null) {
         members.push(`readonly [key: string]: ${tsType(extra as JsonSchema, refs)};`);
+      } else if (extra === true) {
+        members.push('readonly [key: string]: unknown;');
       }
       return members.length === 0
         ? `Record<string, never>${nullable}`

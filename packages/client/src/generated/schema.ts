@@ -240,6 +240,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's inbox
+         * @description The caller's own notifications of the last 30 days, oldest first: the messages the WebSocket
+         *     API pushes (`{ type, data, occurredAt, correlationId, id }`), kept for whoever was offline.
+         *     `after` is a notification's id (the last one a client has seen, from the socket or a page):
+         *     the page starts after it. Each person sees only their own.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments": {
         parameters: {
             query?: never;
@@ -728,6 +751,39 @@ export interface components {
             email: string;
             password: string;
         };
+        Notification: {
+            /** @description The correlation id of the request that caused the event. */
+            correlationId: string;
+            /** @description The event's data, as the event catalog defines it for `type`. */
+            data: {
+                [key: string]: unknown;
+            };
+            id: components["schemas"]["NotificationId"];
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            occurredAt: string;
+            /**
+             * @description The event's detail-type (`booking.confirmed`, `payment.refunded`, `ticket.updated`, ...).
+             * @example booking.confirmed
+             */
+            type: string;
+        };
+        /**
+         * @description A notification's id (26 characters, Crockford base32, ULID layout): unique per recipient and
+         *     event, and sorting in the order the inbox stored them.
+         * @example 01JDV2C7Q8ZK3M6T9W1X4Y5B7N
+         */
+        NotificationId: string;
+        NotificationList: {
+            items: components["schemas"]["Notification"][];
+            /**
+             * @description The last item's id when more follow (pass it as `after`); null on the last page. A client
+             *     that polls passes the id of the last notification it has seen.
+             */
+            nextCursor: string | null;
+        };
         Payment: {
             /** @description The booking's amount when it was made, in the currency's minor units. */
             amount: number;
@@ -800,8 +856,11 @@ export interface components {
             detail: string;
             /** @description The field, as a dotted path inside the body (`address.city`, `items[0]`) or a parameter name. */
             field: string;
-            /** @enum {string} */
-            location: "body" | "query" | "path" | "header";
+            /**
+             * @description The part of the request; `message` is a field of a WebSocket message (see `docs/websocket.md`).
+             * @enum {string}
+             */
+            location: "body" | "query" | "path" | "header" | "message";
         };
         RefreshTokenRequest: {
             refreshToken: string;
@@ -1616,6 +1675,36 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description The id of the last notification already seen; the page starts after it. */
+                after?: components["schemas"]["NotificationId"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the inbox, oldest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
