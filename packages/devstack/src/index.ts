@@ -5,9 +5,9 @@
  * folder, the build (unless told not to), DynamoDB Local (or a given endpoint), each service's table
  * from its declaration, the secrets the manifests declare, the local bus with a rule per
  * subscription, the queues those rules send to and their SQS endpoint, one function per manifest
- * function, the event source mappings (table streams, queues), the bootstrap admin, and last the
- * HTTP gateway, so that once `/health` answers, start-up is complete. `stop()` stops the parts in
- * reverse, Java included.
+ * function, the event source mappings (table streams, queues), the bootstrap admin, the WebSocket
+ * gateway (with its `@connections` endpoint), and last the HTTP gateway, so that once `/health`
+ * answers, start-up is complete. `stop()` stops the parts in reverse, Java included.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -36,6 +36,7 @@ import { ensureSecrets, secretFile } from './secrets.ts';
 import { SqsEndpoint } from './sqs-endpoint.ts';
 import { ensureTable } from './tables.ts';
 import { type RuleDeclaration, topologyOf } from './topology.ts';
+import { WebSocketGateway } from './websocket-gateway.ts';
 
 interface DevstackOptions {
   readonly host?: string;
@@ -66,6 +67,10 @@ interface DevstackOptions {
   readonly contract?: Contract;
   /** Port of the SQS endpoint in front of the queues; 0 or omitted picks a free port. */
   readonly sqsPort?: number;
+  /** Port of the WebSocket gateway and its `@connections` endpoint; 0 or omitted picks a free port. */
+  readonly webSocketPort?: number;
+  /** The WebSocket gateway's limits: idle 10 minutes, any connection 2 hours (API Gateway's) unless told. */
+  readonly webSocketTimeouts?: { readonly idleMs?: number; readonly maxConnectionMs?: number };
 }
 
 interface Devstack {
@@ -74,6 +79,10 @@ interface Devstack {
   readonly eventBusEndpoint: string;
   /** The queues' SQS endpoint (AWS JSON 1.0), for `@aws-sdk/client-sqs`. */
   readonly sqsEndpoint: string;
+  /** The WebSocket API: `ws://127.0.0.1:<port>` (connect with `?token=<accessToken>`). */
+  readonly webSocketUrl: string;
+  /** Its `@connections` endpoint, `http://127.0.0.1:<port>`, for `ApiGatewayManagementApiClient`. */
+  readonly webSocketConnectionsUrl: string;
   readonly dataDir: string;
   readonly tablePrefix: string;
   readonly contract: Contract;
@@ -121,6 +130,9 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
   // The ports are checked before anything is built, made or started.
   await assertPortFree(httpPort, host, 'the HTTP gateway', 'TESSERA_HTTP_PORT');
   if (options.sqsPort) await assertPortFree(options.sqsPort, host, 'the SQS endpoint', 'TESSERA_SQS_PORT');
+  if (options.webSocketPort) {
+    await assertPortFree(options.webSocketPort, host, 'the WebSocket gateway', 'TESSERA_WS_PORT');
+  }
   if (!options.dynamodbEndpoint && options.dynamodbPort !== undefined) {
     await assertPortFree(options.dynamodbPort, host, 'DynamoDB Local', 'TESSERA_DYNAMODB_PORT');
   }
@@ -231,6 +243,33 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     }))
     // Dead letters go back through the SQS endpoint's StartMessageMoveTask (`npm run redrive`), as in AWS.
     .add('GET', '/_devstack/queues', () => ({ body: { items: queues.list() } }));
+  // Chosen now: the functions' environment names its @connections endpoint before it opens.
+  const webSocketPort = options.webSocketPort || (await freePort(host));
+  const webSocketGateway = new WebSocketGateway({
+    host,
+    port: webSocketPort,
+    clock,
+    invoke,
+    routes: topology.webSocketRoutes,
+    authorizer: topology.webSocketAuthorizer,
+    ...(options.webSocketTimeouts?.idleMs !== undefined
+      ? { idleTimeoutMs: options.webSocketTimeouts.idleMs }
+      : {}),
+    ...(options.webSocketTimeouts?.maxConnectionMs !== undefined
+      ? { maxConnectionMs: options.webSocketTimeouts.maxConnectionMs }
+      : {}),
+    onLog: (line) => log('websocket', line),
+  });
+  router.add('GET', '/_devstack/websocket/connections', () => ({
+    body: {
+      items: webSocketGateway.list().map((connection) => ({
+        connectionId: connection.connectionId,
+        userId: connection.userId ?? null,
+        connectedAt: new Date(connection.connectedAt).toISOString(),
+        lastActiveAt: new Date(connection.lastActiveAt).toISOString(),
+      })),
+    },
+  }));
 
   const parts: Part[] = [
     part('data folder', async () => {
@@ -293,6 +332,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
           secretFile: (service, id) => secretFile(dataDir, service, id),
           httpUrl: `http://${host}:${gatewayPort}`,
           eventBusName: EVENT_BUS_NAME,
+          webSocketConnectionsUrl: `http://${host}:${webSocketPort}`,
           logLevel: options.logLevel ?? 'INFO',
           dynamodbEndpoint,
           eventBridgeEndpoint: bus.endpoint,
@@ -347,6 +387,8 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
         );
       await invoke(target, { command: 'bootstrap-admin', ...options.bootstrapAdmin });
     }),
+    // Before the HTTP gateway, and stopped before the functions, so each connection's $disconnect runs.
+    running('WebSocket gateway', webSocketGateway),
     // Last: once the gateway answers, everything behind it is ready, the bootstrap admin included.
     running('gateway', gateway),
   ];
@@ -359,6 +401,8 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     dynamodbEndpoint,
     eventBusEndpoint: bus.endpoint,
     sqsEndpoint: sqs.url,
+    webSocketUrl: webSocketGateway.url,
+    webSocketConnectionsUrl: webSocketGateway.connectionsUrl,
     dataDir,
     tablePrefix,
     contract,
