@@ -3,6 +3,7 @@
  *
  * Settings (environment):
  * - `TESSERA_HTTP_PORT` (3000), `TESSERA_DYNAMODB_PORT` (8000), `TESSERA_DATA_DIR` (`.tessera`);
+ * - `TESSERA_WS_PORT` (3001): the WebSocket gateway and its `@connections` endpoint;
  * - `TESSERA_SQS_PORT`: the queues' SQS endpoint (a free port unless set);
  * - `TESSERA_BOOTSTRAP_ADMIN_EMAIL` and `TESSERA_BOOTSTRAP_ADMIN_PASSWORD`: an admin to make sure of;
  * - `TESSERA_LOG_LEVEL` (INFO): the functions' log level; `TESSERA_QUIET=1` hides function logs;
@@ -11,7 +12,8 @@
  *
  * Once ready, it writes `<dataDir>/endpoints.json`, where the running devstack answers, for the tools
  * that look for it (`npm run redrive` finds the SQS endpoint there):
- * `{ "pid": 4242, "http": "http://127.0.0.1:3000", "sqs": "http://127.0.0.1:<port>",
+ * `{ "pid": 4242, "http": "http://127.0.0.1:3000", "webSocket": "ws://127.0.0.1:3001",
+ * "webSocketConnections": "http://127.0.0.1:3001", "sqs": "http://127.0.0.1:<port>",
  * "dynamodb": "http://127.0.0.1:8000", "eventBus": "http://127.0.0.1:<port>" }`. It removes the file
  * when it stops; a file whose pid is no running process was left by a devstack killed outright.
  */
@@ -26,6 +28,7 @@ const settings = z
   .object({
     TESSERA_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     TESSERA_DYNAMODB_PORT: z.coerce.number().int().min(1).max(65535).default(8000),
+    TESSERA_WS_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
     TESSERA_SQS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     TESSERA_DATA_DIR: z.string().min(1).default('.tessera'),
     TESSERA_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
@@ -67,12 +70,13 @@ const main = async () => {
   }
   const env = parsed.data;
   const started = performance.now();
-  // startDevstack checks both ports before it spends time on the build.
-  console.log('Starting Tessera: bundles, DynamoDB Local, tables, functions, queues and the gateway ...');
+  // startDevstack checks every port it is given before it spends time on the build.
+  console.log('Starting Tessera: bundles, DynamoDB Local, tables, functions, queues and the gateways ...');
   const quiet = env.TESSERA_QUIET === '1';
   const devstack = await startDevstack({
     httpPort: env.TESSERA_HTTP_PORT,
     dynamodbPort: env.TESSERA_DYNAMODB_PORT,
+    webSocketPort: env.TESSERA_WS_PORT,
     ...(env.TESSERA_SQS_PORT ? { sqsPort: env.TESSERA_SQS_PORT } : {}),
     dataDir: env.TESSERA_DATA_DIR,
     build: env.TESSERA_BUILD === '1',
@@ -91,6 +95,8 @@ const main = async () => {
   });
   const unpublish = publishEndpoints(devstack.dataDir, {
     http: devstack.httpUrl,
+    webSocket: devstack.webSocketUrl,
+    webSocketConnections: devstack.webSocketConnectionsUrl,
     sqs: devstack.sqsEndpoint,
     dynamodb: devstack.dynamodbEndpoint,
     eventBus: devstack.eventBusEndpoint,
@@ -100,6 +106,7 @@ const main = async () => {
 Tessera is ready in ${seconds} s.
 
   API            ${devstack.httpUrl}
+  WebSocket      ${devstack.webSocketUrl}
   API reference  ${devstack.httpUrl}/docs
   Contract       ${devstack.httpUrl}/openapi.json
   Health         ${devstack.httpUrl}/health

@@ -1,6 +1,6 @@
 /**
  * A second `npm start` while one runs: `startDevstack` (what the CLI calls, with the ports from
- * TESSERA_HTTP_PORT and TESSERA_DYNAMODB_PORT) must stop at once with a message naming the busy port
+ * TESSERA_HTTP_PORT, TESSERA_WS_PORT and TESSERA_DYNAMODB_PORT) must stop at once with a message naming the busy port
  * and the variable that moves it, before it builds, makes a data folder or starts Java.
  * (`build: false` only spares a real build should the check ever move; the missing data folder is
  * what shows it runs first. The CLI's own answer is in tests/e2e/devstack/cli.e2e.test.ts.)
@@ -79,6 +79,28 @@ describe('Devstack: a busy port', () => {
     );
     expect(existsSync(data)).toBe(false);
     expect(await isPortFree(httpPort, HOST)).toBe(true);
+  });
+
+  it('refuses a busy WebSocket port, naming it and TESSERA_WS_PORT, and starts nothing', async () => {
+    const { server, port } = await occupy();
+    servers.push(server);
+    const [httpPort, dynamodbPort] = [await freePort(HOST), await freePort(HOST)];
+    const data = dataDir();
+
+    const failure = await startDevstack({
+      httpPort,
+      dynamodbPort,
+      webSocketPort: port,
+      dataDir: data,
+      build: false,
+    }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(PortInUseError);
+    expect((failure as Error).message).toBe(
+      `Port ${port} (the WebSocket gateway) is already in use. Is another \`npm start\` running? Stop it, or choose another port with TESSERA_WS_PORT=<port>.`,
+    );
+    expect(existsSync(data)).toBe(false);
+    expect(await isPortFree(dynamodbPort, HOST)).toBe(true);
   });
 
   it('calls a port free once nothing listens on it any more', async () => {
