@@ -70,6 +70,7 @@ const e2eTarget = async (
   const logs: string[] = [];
   const devstack = await startDevstack({
     httpPort: 0,
+    webSocketPort: 0,
     dynamodbEndpoint: endpoint,
     tablePrefix: 'e2e-',
     build: process.env.TESSERA_TEST_BUILD === '1',
@@ -83,6 +84,7 @@ const e2eTarget = async (
     tablePrefix: devstack.tablePrefix,
     sqsEndpoint: devstack.sqsEndpoint,
     eventBusEndpoint: devstack.eventBusEndpoint,
+    webSocketUrl: devstack.webSocketUrl,
   });
   return async () => {
     await devstack.stop();

@@ -13,7 +13,14 @@ declare module 'vitest' {
     dynamodbEndpoint: string;
     baseUrl: string;
     /** Set when the e2e suite runs against the devstack, null against a deployed stage. */
-    devstack: { dataDir: string; tablePrefix: string; sqsEndpoint: string; eventBusEndpoint: string } | null;
+    devstack: {
+      dataDir: string;
+      tablePrefix: string;
+      sqsEndpoint: string;
+      eventBusEndpoint: string;
+      /** The WebSocket gateway, `ws://127.0.0.1:<port>` (its `@connections` endpoint is the same port over http). */
+      webSocketUrl: string;
+    } | null;
   }
 }
 
