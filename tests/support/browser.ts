@@ -52,7 +52,9 @@ const watchedPage = async (browser: Browser): Promise<WatchedPage> => {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    if (message.type() === 'error') {
+      problems.push(`console error: ${message.text()} (${message.location().url || 'the page'})`);
+    }
   });
   return { page, problems };
 };

@@ -1,7 +1,8 @@
 /**
- * The devstack's pages, by request path: the API reference (`/docs`, `/docs/assets/*`). The gateway
- * asks before it routes a GET or HEAD to the contract.
+ * The devstack's pages, by request path: the API reference (`/docs`, `/docs/assets/*`) and the live
+ * demo (`/demo`, `/demo/assets/*`). The gateway asks before it routes a GET or HEAD to the contract.
  */
+import { type DemoPageOptions, demoPages } from './demo-page.ts';
 import { docsPages } from './docs-page.ts';
 import type { Page } from './static-assets.ts';
 
@@ -12,11 +13,15 @@ type Pages = (pathname: string) => Page | undefined;
  * Every page of the devstack.
  *
  * @example
- * const pages = devstackPages();
+ * const pages = devstackPages({ webSocketUrl: () => webSocketGateway.url || undefined });
  * pages('/docs'); // the reference page
  * pages('/v1/users/me'); // undefined: the contract's
  */
-const devstackPages = (): Pages => docsPages();
+const devstackPages = (options: DemoPageOptions = {}): Pages => {
+  const docs = docsPages();
+  const demo = demoPages(options);
+  return (pathname) => docs(pathname) ?? demo(pathname);
+};
 
 export type { Page, Pages };
 export { devstackPages };
