@@ -233,7 +233,8 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     operationsFunction: (service) => topology.operations.get(service),
     authorizer: topology.httpAuthorizer,
     router,
-    pages: devstackPages(),
+    // Asked at each request: the WebSocket gateway, made below, listens before this one opens.
+    pages: devstackPages({ webSocketUrl: () => webSocketGateway.url || undefined }),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     onError: (message, error) => log('gateway', `${message}: ${String(error)}`),
   });
