@@ -386,7 +386,9 @@ class WebSocketGateway implements ConnectionRegistry {
     this.active(connection);
     socket.on('message', (data, isBinary) => {
       this.active(connection);
-      connection.queue = connection.queue.then(() => this.message(connection, data, isBinary));
+      connection.queue = connection.queue
+        .then(() => this.message(connection, data, isBinary))
+        .catch((error: unknown) => this.log(`a message on ${connection.id} failed: ${errorText(error)}`));
     });
     socket.on('error', (error) => this.log(`connection ${connection.id}: ${error.message}`));
     socket.once('close', (code, reason) => this.closed(connection, code, reason.toString('utf8')));
