@@ -1,6 +1,6 @@
 /**
  * The events API Gateway hands Lambda, built the way AWS builds them, for the devstack's HTTP
- * gateway and the WebSocket gateway to come:
+ * gateway and its WebSocket gateway:
  *
  * - `httpApiEvent`: an HTTP API request, payload format 2.0;
  * - `httpAuthorizerEvent`: an HTTP API REQUEST authorizer's event, payload format 2.0;
