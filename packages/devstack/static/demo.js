@@ -75,9 +75,13 @@ const describeError = (error) => {
   return [`${error.status} ${error.problem?.title ?? ''}: ${error.message}`, ...fields].join(' · ');
 };
 
-/** Runs an action from a button: disabled meanwhile, its failure shown. */
+/**
+ * Runs an action from a button: disabled meanwhile, its failure shown. A button whose
+ * `data-closed` is "true" (a booking that can no longer be cancelled) stays disabled after.
+ */
 const action = (button, run) => async (event) => {
   event?.preventDefault();
+  button.dataset.busy = 'true';
   button.disabled = true;
   showMessage('');
   try {
@@ -85,7 +89,8 @@ const action = (button, run) => async (event) => {
   } catch (error) {
     showMessage(describeError(error));
   } finally {
-    button.disabled = false;
+    delete button.dataset.busy;
+    button.disabled = button.dataset.closed === 'true';
   }
 };
 
@@ -295,7 +300,8 @@ function showBooking(booking) {
   status.textContent = booking.status;
   status.dataset.status = booking.status;
   const cancel = item.querySelector('button');
-  cancel.disabled = !LIVE_STATUSES.has(booking.status);
+  cancel.dataset.closed = String(!LIVE_STATUSES.has(booking.status));
+  cancel.disabled = cancel.dataset.closed === 'true' || cancel.dataset.busy === 'true';
   cancel.setAttribute('aria-label', `Cancel the booking of ${interval(booking)}`);
 }
 
