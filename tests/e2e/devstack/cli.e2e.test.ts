@@ -125,12 +125,15 @@ const settings = async () => {
   folders.push(dataDir);
   const httpPort = await freePort(HOST);
   const dynamodbPort = await freePort(HOST);
+  const webSocketPort = await freePort(HOST);
   return {
     httpPort,
     dynamodbPort,
+    webSocketPort,
     dataDir,
     env: {
       TESSERA_HTTP_PORT: String(httpPort),
+      TESSERA_WS_PORT: String(webSocketPort),
       TESSERA_DYNAMODB_PORT: String(dynamodbPort),
       TESSERA_DATA_DIR: dataDir,
     },
@@ -141,7 +144,7 @@ describe('npm start', () => {
   it('prints its URLs when ready, refuses a second start, and stops everything, Java included, on Ctrl-C', {
     timeout: 180_000,
   }, async () => {
-    const { httpPort, dynamodbPort, dataDir, env } = await settings();
+    const { httpPort, dynamodbPort, webSocketPort, dataDir, env } = await settings();
     const api = `http://${HOST}:${httpPort}`;
     const cli = startCli(env);
 
@@ -150,6 +153,7 @@ describe('npm start', () => {
     expect(ready).toMatch(/Tessera is ready in \d+\.\d s\./);
     for (const [label, url] of [
       ['API', api],
+      ['WebSocket', `ws://${HOST}:${webSocketPort}`],
       ['API reference', `${api}/docs`],
       ['Contract', `${api}/openapi.json`],
       ['Health', `${api}/health`],
