@@ -57,7 +57,10 @@ const start = async () => {
       return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: HEALTH_BODY };
     },
     router: new DevstackRouter().add('GET', '/_devstack/ping', () => ({ body: { pong: true } })),
-    docsHtml: () => '<html></html>',
+    pages: (path) =>
+      path === '/docs'
+        ? { headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<html></html>' }
+        : undefined,
   });
   return { url: await gateway.start(), calls };
 };

@@ -15,7 +15,6 @@ const startGateway = async (invoke: (functionName: string, event: unknown) => Pr
     invoke,
     operationsFunction: (service) => service,
     authorizer: 'users-authorizer',
-    docsHtml: () => '',
   });
   return gateway.start();
 };

@@ -1,7 +1,7 @@
 import { loadContract } from '@tessera/tooling/contract';
 import { describe, expect, it } from 'vitest';
-import { renderDocsPage } from '../../src/docs-page.ts';
 import { compileRoutes, matchRoute } from '../../src/gateway.ts';
+import { devstackPages } from '../../src/pages.ts';
 
 const contract = loadContract();
 const routes = compileRoutes(contract);
@@ -53,12 +53,30 @@ describe('Contract: one source for every route', () => {
   });
 });
 
-describe('Function: renderDocsPage', () => {
-  it('renders every operation and schema, and loads nothing from elsewhere', () => {
-    const html = renderDocsPage(contract);
+describe('Function: devstackPages', () => {
+  it('serves the reference page, Swagger UI and the demo by name, and nothing else', () => {
+    const pages = devstackPages({ webSocketUrl: () => 'ws://127.0.0.1:3001' });
 
-    for (const op of contract.operations) expect(html).toContain(`id="op-${op.operationId}"`);
-    for (const name of Object.keys(contract.schemas)) expect(html).toContain(`id="schema-${name}"`);
-    expect(html).not.toMatch(/<script|<link|src="http|href="http(?!s:\/\/opensource)/);
+    expect(pages('/docs')?.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(pages('/docs/')?.headers['content-security-policy']).toContain("script-src 'self';");
+    expect(pages('/docs/assets/swagger-ui-bundle.js')?.headers['content-type']).toBe(
+      'text/javascript; charset=utf-8',
+    );
+    expect(String(pages('/demo')?.body)).toContain(
+      '<meta name="tessera-websocket" content="ws://127.0.0.1:3001">',
+    );
+    expect(pages('/demo')?.headers['content-security-policy']).toContain(
+      "connect-src 'self' ws://127.0.0.1:3001",
+    );
+    for (const path of [
+      '/docs/assets/../package.json',
+      '/docs/assets/package.json',
+      '/docs/assets/index.html',
+      '/docs/assets/constructor',
+      '/demo/assets/demo.html',
+      '/v1/users/me',
+    ]) {
+      expect(pages(path)).toBeUndefined();
+    }
   });
 });
