@@ -1,6 +1,6 @@
 /**
- * One Tessera environment: the platform (HTTP API, authorizer wiring, event bus, outbox publisher,
- * alarm topic) and every service. The three environment folders hold the same code; they differ
+ * One Tessera environment: the platform (HTTP API, WebSocket API, authorizer wiring, event bus,
+ * outbox publisher, alarm topic) and every service. The three environment folders hold the same code; they differ
  * only in terraform.tfvars and backend.hcl, and the Terraform check fails if their code drifts.
  *
  * Adding a service is its module block below and its name in `local.services`: everything the
@@ -24,6 +24,7 @@ locals {
     enable_deletion_protection = var.enable_deletion_protection
     enable_alarms              = var.enable_alarms
     alarm_topic_arn            = module.platform.sns_topic_arn
+    websocket                  = module.platform.websocket
   }
 
   # Every service module of the environment, by its `service` output. Terraform cannot list module
@@ -33,6 +34,7 @@ locals {
     module.tickets.service,
     module.bookings.service,
     module.payments.service,
+    module.notifications.service,
   ]
 }
 
@@ -46,10 +48,15 @@ module "platform" {
   authorizer           = one([for service in local.services : service.http_authorizer if service.http_authorizer != null])
   table_streams        = { for service in local.services : service.name => service.table_stream if service.table_stream != null }
 
+  websocket_integrations = merge([for service in local.services : service.websocket_integrations]...)
+  websocket_authorizer   = one([for service in local.services : service.websocket_authorizer if service.websocket_authorizer != null])
+
   authorizer_result_ttl_in_seconds = var.authorizer_result_ttl_in_seconds
   cors                             = length(var.cors_allow_origins) > 0 ? { allow_origins = var.cors_allow_origins } : null
   throttling_burst_limit           = var.throttling_burst_limit
   throttling_rate_limit            = var.throttling_rate_limit
+  websocket_throttling_burst_limit = var.websocket_throttling_burst_limit
+  websocket_throttling_rate_limit  = var.websocket_throttling_rate_limit
   access_log_retention_in_days     = var.log_retention_in_days
   log_retention_in_days            = var.log_retention_in_days
   log_level                        = var.log_level
@@ -80,4 +87,10 @@ module "payments" {
   source = "../../modules/payments"
 
   settings = merge(local.service_settings, try(var.services.payments, {}))
+}
+
+module "notifications" {
+  source = "../../modules/notifications"
+
+  settings = merge(local.service_settings, try(var.services.notifications, {}))
 }

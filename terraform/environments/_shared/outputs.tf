@@ -8,6 +8,16 @@ output "http_api_route_keys" {
   value       = module.platform.http_api_route_keys
 }
 
+output "websocket_url" {
+  description = "URL WebSocket clients connect to, with `?token=<accessToken>` (docs/websocket.md)."
+  value       = module.platform.websocket_url
+}
+
+output "websocket_route_keys" {
+  description = "Every route of the WebSocket API, from the manifests' `webSocket.routes`."
+  value       = module.platform.websocket_route_keys
+}
+
 output "event_bus_name" {
   description = "Name of the event bus."
   value       = module.platform.event_bus_name

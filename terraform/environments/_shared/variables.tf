@@ -99,13 +99,25 @@ variable "authorizer_result_ttl_in_seconds" {
 }
 
 variable "throttling_burst_limit" {
-  description = "Default burst limit of every route."
+  description = "Default burst limit of every route of the HTTP API."
   type        = number
   default     = 200
 }
 
 variable "throttling_rate_limit" {
-  description = "Default steady rate limit of every route (requests per second)."
+  description = "Default steady rate limit of every route of the HTTP API (requests per second)."
+  type        = number
+  default     = 100
+}
+
+variable "websocket_throttling_burst_limit" {
+  description = "Default burst limit of every WebSocket route (messages, `$connect` included)."
+  type        = number
+  default     = 200
+}
+
+variable "websocket_throttling_rate_limit" {
+  description = "Default steady rate limit of every WebSocket route (messages per second)."
   type        = number
   default     = 100
 }

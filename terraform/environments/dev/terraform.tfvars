@@ -24,3 +24,7 @@ throttling_burst_limit = 50
 throttling_rate_limit  = 20
 
 cors_allow_origins = ["http://localhost:5173"]
+
+# The WebSocket API's default limits, for every route ($connect and each message).
+websocket_throttling_burst_limit = 50
+websocket_throttling_rate_limit  = 20

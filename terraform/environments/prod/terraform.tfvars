@@ -25,3 +25,7 @@ services = {
 authorizer_result_ttl_in_seconds = 300
 throttling_burst_limit           = 500
 throttling_rate_limit            = 200
+
+# The WebSocket API's default limits, for every route ($connect and each message).
+websocket_throttling_burst_limit = 500
+websocket_throttling_rate_limit  = 200

@@ -23,3 +23,7 @@ services = {
 
 throttling_burst_limit = 100
 throttling_rate_limit  = 50
+
+# The WebSocket API's default limits, for every route ($connect and each message).
+websocket_throttling_burst_limit = 100
+websocket_throttling_rate_limit  = 50

@@ -54,7 +54,7 @@ resource "aws_iam_role" "this" {
     ]
   })
 
-  tags = var.tags
+  tags = merge(var.tags, var.role_tags)
 }
 
 resource "aws_iam_role_policy" "this" {

@@ -41,6 +41,11 @@ output "iam_role_arn" {
   value       = aws_iam_role.this.arn
 }
 
+output "iam_role_tags" {
+  description = "Tags of the function's role (`tags` and `role_tags`, without the provider's default tags)."
+  value       = aws_iam_role.this.tags
+}
+
 output "iam_role_policy_document" {
   description = "The role's permissions policy, as JSON."
   value       = aws_iam_role_policy.this.policy

@@ -144,6 +144,12 @@ variable "alarm_error_threshold" {
   }
 }
 
+variable "role_tags" {
+  description = "Tags of the function's role only, merged over `tags`: what its policy reads through an `aws:PrincipalTag/<key>` policy variable (such as the WebSocket API a function may post to, known only after apply, so that the policy itself is known at plan)."
+  type        = map(string)
+  default     = {}
+}
+
 variable "tags" {
   description = "Tags for every resource the module creates."
   type        = map(string)

@@ -1,6 +1,6 @@
 # The alarm topic every module's alarms go to, and the platform's own alarms: 5xx answers of the
-# API and the publisher falling behind its streams. The publisher's errors and throttles come with
-# the lambda-function module.
+# HTTP API, the WebSocket API's failed messages, and the publisher falling behind its streams. The
+# publisher's errors and throttles come with the lambda-function module.
 
 locals {
   # Built from the topic's name, so plans show every alarm's actions and the policy test can check
@@ -32,6 +32,26 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   namespace           = "AWS/ApiGateway"
   metric_name         = "5xx"
   dimensions          = { ApiId = aws_apigatewayv2_api.this.id, Stage = aws_apigatewayv2_stage.this.name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 5
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [local.alarm_topic_arn]
+  ok_actions          = [local.alarm_topic_arn]
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "websocket_integration_errors" {
+  count = var.enable_alarms ? 1 : 0
+
+  alarm_name          = "tessera-${var.environment}-websocket-integration-errors"
+  alarm_description   = "The WebSocket API's functions failed a message at least 5 times in 5 minutes."
+  namespace           = "AWS/ApiGateway"
+  metric_name         = "IntegrationError"
+  dimensions          = { ApiId = aws_apigatewayv2_api.websocket.id, Stage = aws_apigatewayv2_stage.websocket.name }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1

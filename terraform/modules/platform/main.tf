@@ -4,7 +4,8 @@
  * the users bundle's Lambda authorizer, and the result is the API's `body`. Nothing here lists
  * routes: a new operation in the contract is a new route on the next apply.
  *
- * The event bus and the outbox publisher are in events.tf; the alarm topic and alarms in alarms.tf.
+ * The WebSocket API is in websocket.tf; the event bus and the outbox publisher in events.tf; the
+ * alarm topic and alarms in alarms.tf.
  */
 
 data "aws_partition" "current" {}

@@ -28,6 +28,45 @@ output "cloudwatch_log_group_name" {
   value       = aws_cloudwatch_log_group.access.name
 }
 
+output "websocket" {
+  description = "What the services need of the WebSocket API, known once the API exists (before its routes, which wait for the services' functions): `api_id`, `stage_name` and `connections_endpoint` (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`, for `ApiGatewayManagementApiClient`). Pass it to the service modules as `settings.websocket`."
+  value = {
+    api_id               = aws_apigatewayv2_api.websocket.id
+    stage_name           = local.websocket_stage_name
+    connections_endpoint = "https://${aws_apigatewayv2_api.websocket.id}.execute-api.${local.region}.${data.aws_partition.current.dns_suffix}/${local.websocket_stage_name}"
+  }
+}
+
+output "websocket_api_id" {
+  description = "Id of the WebSocket API."
+  value       = aws_apigatewayv2_api.websocket.id
+}
+
+output "websocket_api_execution_arn" {
+  description = "Execution ARN of the WebSocket API, for Lambda permissions and `execute-api:ManageConnections`."
+  value       = aws_apigatewayv2_api.websocket.execution_arn
+}
+
+output "websocket_url" {
+  description = "URL clients connect to (`wss://<api>.execute-api.<region>.amazonaws.com/<stage>`, with `?token=<accessToken>`)."
+  value       = aws_apigatewayv2_stage.websocket.invoke_url
+}
+
+output "websocket_stage_name" {
+  description = "Name of the WebSocket API's stage (the environment's name)."
+  value       = aws_apigatewayv2_stage.websocket.name
+}
+
+output "websocket_route_keys" {
+  description = "Every route of the WebSocket API, from the manifests' `webSocket.routes`."
+  value       = sort(keys(local.websocket_route_functions))
+}
+
+output "websocket_cloudwatch_log_group_name" {
+  description = "Log group of the WebSocket API's access logs."
+  value       = aws_cloudwatch_log_group.websocket_access.name
+}
+
 output "event_bus_name" {
   description = "Name of the event bus services publish to (through the outbox)."
   value       = aws_cloudwatch_event_bus.this.name

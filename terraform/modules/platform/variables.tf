@@ -93,8 +93,51 @@ variable "throttling_rate_limit" {
   }
 }
 
+variable "websocket_integrations" {
+  description = "Per function (by its short name in its manifest) that serves WebSocket routes: its name, the API Gateway invocation URI of its alias, the alias, and its routes (`$connect`, `$disconnect`, `$default` or an action). Each route is served by one function."
+  type = map(object({
+    function_name = string
+    invoke_arn    = string
+    qualifier     = optional(string, "live")
+    routes        = list(string)
+  }))
+  default = {}
+}
+
+variable "websocket_authorizer" {
+  description = "The Lambda authorizer of the WebSocket API's `$connect` (the users bundle's `authorizer`: the access token in the `token` query-string parameter, an IAM policy in answer); null only while no function serves `$connect`."
+  type = object({
+    function_name = string
+    invoke_arn    = string
+    qualifier     = optional(string, "live")
+  })
+  default = null
+}
+
+variable "websocket_throttling_burst_limit" {
+  description = "Default burst limit of every WebSocket route (messages, `$connect` included)."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = var.websocket_throttling_burst_limit >= 1
+    error_message = "The burst limit is at least 1."
+  }
+}
+
+variable "websocket_throttling_rate_limit" {
+  description = "Default steady rate limit of every WebSocket route (messages per second)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.websocket_throttling_rate_limit >= 1
+    error_message = "The rate limit is at least 1."
+  }
+}
+
 variable "access_log_retention_in_days" {
-  description = "How long CloudWatch keeps the API's access logs."
+  description = "How long CloudWatch keeps the APIs' access logs (HTTP and WebSocket)."
   type        = number
   default     = 30
 

@@ -4,8 +4,9 @@
 # subscriptions it is the target of (what the event source mapping does with the function's role:
 # receive, delete and read the queue's attributes, on those queues only); as a function target,
 # sending to the invocations dead-letter queue only (what Lambda does with the function's role when
-# an asynchronous invocation fails, events.tf); and, as a schedule target, managing the schedules
-# of its group. The function module adds logging and tracing; `policy_statements` adds what a
+# an asynchronous invocation fails, events.tf); as a schedule target, managing the schedules
+# of its group; and, for a function whose environment names the WebSocket API's connections,
+# posting to them. The function module adds logging and tracing; `policy_statements` adds what a
 # service module grants beyond that.
 
 locals {
@@ -106,9 +107,25 @@ locals {
     for name, fn in local.functions : name => [for statement in local.scheduler_statements : statement if fn.schedule]
   }
 
+  # Posting to the WebSocket API's connections: `execute-api:ManageConnections` on
+  # `<api>/<stage>/POST/@connections/*` only (a message to a connection; no GET of its state, no
+  # DELETE: a gone connection's item is deleted from the table, the connection is already closed).
+  # The API's id is known only once the API exists, so the policy names it through the role's tag
+  # (`websocket_api_tag`, set from settings.websocket.api_id in main.tf): IAM substitutes it at
+  # evaluation, and the policy is known at plan, for the plan policy to check (ADR 0031).
+  websocket_api_tag = "tessera-websocket-api-id"
+  connection_statements = var.settings.websocket == null ? [] : [
+    {
+      sid       = "PostToOwnConnections"
+      actions   = ["execute-api:ManageConnections"]
+      resources = ["arn:${local.partition}:execute-api:${local.region}:${local.account_id}:$${aws:PrincipalTag/${local.websocket_api_tag}}/${var.settings.websocket.stage_name}/POST/@connections/*"]
+    },
+  ]
+
   policy_statements = {
     for name, _ in local.functions : name => concat(
       local.uses_table[name] ? local.table_statements : [],
+      local.posts_to_connections[name] ? local.connection_statements : [],
       local.parameter_statements[name],
       local.queue_statements[name],
       local.invocation_statements[name],

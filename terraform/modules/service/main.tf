@@ -58,6 +58,8 @@ locals {
       timeout                        = coalesce(try(var.settings.functions[name].timeout, null), fn.timeout)
       reserved_concurrent_executions = try(var.settings.functions[name].reserved_concurrent_executions, null)
       http                           = try(fn.http, null)
+      websocket_routes               = [for route in try(fn.webSocket.routes, []) : tostring(route)]
+      websocket_authorizer           = try(fn.webSocket == "authorizer", false)
       schedule                       = try(fn.schedule, false)
       sources = {
         for variable, source in fn.environment : variable => {
@@ -81,6 +83,7 @@ locals {
       { for variable, source in fn.sources : variable => "ssm:${aws_ssm_parameter.this[source.id].name}" if source.kind == "secret" },
       { for variable, source in fn.sources : variable => local.setting_values[source.id] if source.kind == "setting" },
       { for variable, source in fn.sources : variable => var.settings.event_bus_name if source.kind == "eventBus" },
+      { for variable, source in fn.sources : variable => var.settings.websocket.connections_endpoint if source.kind == "webSocket" },
       { for variable, source in fn.sources : variable => source.id if source.kind == "value" },
       { POWERTOOLS_LOG_LEVEL = var.settings.log_level },
     )
@@ -88,6 +91,15 @@ locals {
 
   http_functions       = [for name, fn in local.functions : name if fn.http == "operations"]
   authorizer_functions = [for name, fn in local.functions : name if fn.http == "authorizer"]
+
+  # The WebSocket API (platform module) routes to the functions that declare routes and asks the
+  # one that is its authorizer at `$connect`; a function that names `{ "webSocket": "connections" }`
+  # gets the API's @connections endpoint and may post to its connections (iam.tf).
+  websocket_functions            = { for name, fn in local.functions : name => fn.websocket_routes if length(fn.websocket_routes) > 0 }
+  websocket_authorizer_functions = [for name, fn in local.functions : name if fn.websocket_authorizer]
+  posts_to_connections = {
+    for name, fn in local.functions : name => anytrue([for source in values(fn.sources) : source.kind == "webSocket"])
+  }
 }
 
 resource "aws_dynamodb_table" "this" {
@@ -169,6 +181,7 @@ module "function" {
   enable_active_tracing          = var.settings.enable_active_tracing
   log_retention_in_days          = var.settings.log_retention_in_days
   policy_statements              = local.policy_statements[each.key]
+  role_tags                      = local.posts_to_connections[each.key] ? { (local.websocket_api_tag) = var.settings.websocket.api_id } : {}
   enable_alarms                  = var.settings.enable_alarms
   alarm_topic_arn                = var.settings.alarm_topic_arn
 

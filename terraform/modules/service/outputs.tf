@@ -1,5 +1,5 @@
 output "service" {
-  description = "What an environment hands the platform for this service, in one object: `name`, `lambda_function_names` (every function, for `scripts/deploy-lambda.sh`), `http_integration` (the function serving the service's contract operations, or null), `http_authorizer` (the API's authorizer, or null), `dynamodb_table_name`, `table_stream` (for the outbox publisher, or null without a stream) and `ssm_parameter_names` (by secret id)."
+  description = "What an environment hands the platform for this service, in one object: `name`, `lambda_function_names` (every function, for `scripts/deploy-lambda.sh`), `http_integration` (the function serving the service's contract operations, or null), `http_authorizer` (the API's authorizer, or null), `websocket_integrations` (by function short name, the functions serving WebSocket routes: name, invocation URI, routes), `websocket_authorizer` (the WebSocket API's `$connect` authorizer, or null), `dynamodb_table_name`, `table_stream` (for the outbox publisher, or null without a stream) and `ssm_parameter_names` (by secret id)."
   value = {
     name                  = local.name
     lambda_function_names = [for name in sort(keys(local.functions)) : module.function[name].lambda_function_name]
@@ -10,6 +10,17 @@ output "service" {
     http_authorizer = length(local.authorizer_functions) == 0 ? null : {
       function_name = module.function[one(local.authorizer_functions)].lambda_function_name
       invoke_arn    = module.function[one(local.authorizer_functions)].lambda_alias_invoke_arn
+    }
+    websocket_integrations = {
+      for name, routes in local.websocket_functions : name => {
+        function_name = module.function[name].lambda_function_name
+        invoke_arn    = module.function[name].lambda_alias_invoke_arn
+        routes        = routes
+      }
+    }
+    websocket_authorizer = length(local.websocket_authorizer_functions) == 0 ? null : {
+      function_name = module.function[one(local.websocket_authorizer_functions)].lambda_function_name
+      invoke_arn    = module.function[one(local.websocket_authorizer_functions)].lambda_alias_invoke_arn
     }
     dynamodb_table_name = one(aws_dynamodb_table.this[*].name)
     table_stream = local.stream_view_type == null ? null : {
@@ -129,6 +140,11 @@ output "lambda_function_environment_variables" {
 output "iam_role_names" {
   description = "Name of each function's role, by short name."
   value       = { for name, function in module.function : name => function.iam_role_name }
+}
+
+output "iam_role_tags" {
+  description = "Tags of each function's role, by short name: a function that posts to the WebSocket API's connections carries the API's id (`tessera-websocket-api-id`), which its policy names."
+  value       = { for name, function in module.function : name => function.iam_role_tags }
 }
 
 output "iam_role_policy_documents" {

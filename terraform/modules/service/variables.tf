@@ -12,7 +12,7 @@ variable "manifest_path" {
 # takes them untyped and passes them on. Validations name only var.settings and locals that do not
 # depend on it (the manifest, the conventions).
 variable "settings" {
-  description = "What differs between environments, in one object: where the service runs (`environment`, `account_id`, `event_bus_name`), how its functions log and trace, its protection and alarms, optional KMS keys, per function (by its short name in the manifest) `memory_size`, `timeout` and `reserved_concurrent_executions` overriding the manifest, the values of the manifest's `settings` in `variables` (by setting id; a setting without one takes its default), and `tags`."
+  description = "What differs between environments, in one object: where the service runs (`environment`, `account_id`, `event_bus_name`, and `websocket`: the WebSocket API's id, stage and @connections endpoint, from the platform), how its functions log and trace, its protection and alarms, optional KMS keys, per function (by its short name in the manifest) `memory_size`, `timeout` and `reserved_concurrent_executions` overriding the manifest, the values of the manifest's `settings` in `variables` (by setting id; a setting without one takes its default), and `tags`."
   type = object({
     environment                = string
     account_id                 = string
@@ -23,8 +23,13 @@ variable "settings" {
     enable_deletion_protection = optional(bool, true)
     enable_alarms              = optional(bool, false)
     alarm_topic_arn            = optional(string)
-    table_kms_key_arn          = optional(string)
-    parameter_kms_key_arn      = optional(string)
+    websocket = optional(object({
+      api_id               = string
+      stage_name           = string
+      connections_endpoint = string
+    }))
+    table_kms_key_arn     = optional(string)
+    parameter_kms_key_arn = optional(string)
     functions = optional(map(object({
       memory_size                    = optional(number)
       timeout                        = optional(number)
@@ -75,6 +80,13 @@ variable "settings" {
       if lookup(var.settings.variables, id, try(setting.default, null)) == null
     ]) == 0
     error_message = "settings.variables lacks ${join(", ", [for id, setting in try(local.manifest.settings, {}) : id if lookup(var.settings.variables, id, try(setting.default, null)) == null])}: the ${local.manifest.name} manifest declares it without a default, so every environment gives it."
+  }
+
+  validation {
+    condition = var.settings.websocket != null || !anytrue(flatten([
+      for fn in values(local.manifest.functions) : [for source in values(fn.environment) : contains(keys(source), "webSocket")]
+    ]))
+    error_message = "settings.websocket is needed: the ${local.manifest.name} manifest hands a function the WebSocket API's @connections endpoint."
   }
 
   validation {

@@ -330,3 +330,22 @@ run "grants_no_action_with_a_wildcard" {
 
 # What the settings may hold is the service module's to check (its `settings` input); its tests refuse
 # unknown environments, log levels and retentions, missing settings and a subscription without a bus.
+
+run "serves_the_booking_commands_of_the_websocket_api" {
+  command = plan
+
+  assert {
+    condition     = module.service.service.websocket_integrations["bookings"].routes == ["createBooking", "getBooking", "listBookings", "updateBooking", "cancelBooking"]
+    error_message = "The bookings function serves the WebSocket's booking commands."
+  }
+
+  assert {
+    condition     = module.service.service.websocket_integrations["bookings"].invoke_arn == module.service.service.http_integration.invoke_arn
+    error_message = "The WebSocket API invokes the same live alias as the HTTP API."
+  }
+
+  assert {
+    condition     = !strcontains(module.service.iam_role_policy_documents["bookings"], "execute-api:")
+    error_message = "Answering a command is the route's response: bookings never posts to connections itself."
+  }
+}

@@ -283,3 +283,22 @@ run "refuses_an_unknown_log_retention" {
 
   expect_failures = [var.log_retention_in_days]
 }
+
+run "tags_the_role_with_its_own_tags_over_the_shared_ones" {
+  command = plan
+
+  variables {
+    tags      = { Team = "tessera", Scope = "shared" }
+    role_tags = { Scope = "role", "tessera-websocket-api-id" = "a1b2c3d4e5" }
+  }
+
+  assert {
+    condition     = aws_iam_role.this.tags == tomap({ Team = "tessera", Scope = "role", "tessera-websocket-api-id" = "a1b2c3d4e5" })
+    error_message = "The role carries the shared tags and its own, its own winning."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.tags == tomap({ Team = "tessera", Scope = "shared" })
+    error_message = "Role tags stay on the role: the function keeps the shared tags."
+  }
+}

@@ -1049,6 +1049,92 @@ run "builds_a_service_without_a_table" {
   }
 }
 
+run "offers_its_websocket_routes_and_authorizer_and_posts_to_connections" {
+  command = plan
+
+  variables {
+    manifest_path = "tests/fixtures/websocket.service.json"
+    settings = {
+      environment = "prod"
+      account_id  = "333333333333"
+      websocket = {
+        api_id               = "z9y8x7w6v5"
+        stage_name           = "prod"
+        connections_endpoint = "https://z9y8x7w6v5.execute-api.eu-west-1.amazonaws.com/prod"
+      }
+    }
+  }
+
+  assert {
+    condition = output.service.websocket_integrations == {
+      chat = {
+        function_name = "tessera-prod-chat"
+        invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:333333333333:function:tessera-prod-chat:live/invocations"
+        routes        = ["$connect", "$disconnect", "say"]
+      }
+      chat-echo = {
+        function_name = "tessera-prod-chat-echo"
+        invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:333333333333:function:tessera-prod-chat-echo:live/invocations"
+        routes        = ["echo"]
+      }
+    }
+    error_message = "Each function that declares routes is an integration of its live alias with its own routes."
+  }
+
+  assert {
+    condition = output.service.websocket_authorizer == {
+      function_name = "tessera-prod-chat-authorizer"
+      invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:333333333333:function:tessera-prod-chat-authorizer:live/invocations"
+    }
+    error_message = "The function declared `webSocket: authorizer` is the $connect authorizer."
+  }
+
+  assert {
+    condition     = output.lambda_function_environment_variables["chat"]["CONNECTIONS_ENDPOINT"] == "https://z9y8x7w6v5.execute-api.eu-west-1.amazonaws.com/prod"
+    error_message = "The webSocket source is the API's @connections endpoint."
+  }
+
+  assert {
+    condition = [
+      for statement in jsondecode(output.iam_role_policy_documents["chat"]).Statement : statement.Resource if statement.Sid == "PostToOwnConnections"
+    ] == [["arn:aws:execute-api:eu-west-1:333333333333:$${aws:PrincipalTag/tessera-websocket-api-id}/prod/POST/@connections/*"]]
+    error_message = "A function that names the connections may POST to the connections of its API's stage, named through its role's tag."
+  }
+
+  assert {
+    condition     = output.iam_role_tags["chat"] == tomap({ "tessera-websocket-api-id" = "z9y8x7w6v5" })
+    error_message = "Its role carries the API's id."
+  }
+
+  assert {
+    condition = alltrue([
+      for name in ["chat-echo", "chat-authorizer"] :
+      !strcontains(output.iam_role_policy_documents[name], "execute-api:") && length(coalesce(output.iam_role_tags[name], {})) == 0
+    ])
+    error_message = "A function that does not name the connections may not post to them, serving routes or not."
+  }
+}
+
+run "refuses_a_connections_endpoint_without_the_websocket_api" {
+  command = plan
+
+  variables {
+    manifest_path = "tests/fixtures/websocket.service.json"
+    settings      = { environment = "dev", account_id = "111111111111" }
+  }
+
+  expect_failures = [var.settings]
+}
+
+run "offers_no_websocket_routes_for_a_service_that_declares_none" {
+  command = plan
+
+  assert {
+    condition     = output.service.websocket_integrations == {} && output.service.websocket_authorizer == null
+    error_message = "A manifest without webSocket fields offers the WebSocket API nothing."
+  }
+}
+
 run "refuses_an_unknown_environment" {
   command = plan
 

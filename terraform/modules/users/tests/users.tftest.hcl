@@ -240,3 +240,17 @@ run "grants_no_action_with_a_wildcard" {
 
 # What the settings may hold is the service module's to check (its `settings` input); its tests refuse
 # unknown environments, log levels and retentions, missing settings and a subscription without a bus.
+
+run "authorizes_the_websocket_connections_with_the_same_function" {
+  command = plan
+
+  assert {
+    condition     = module.service.service.websocket_authorizer.function_name == "tessera-dev-users-authorizer" && module.service.service.websocket_authorizer.invoke_arn == module.service.service.http_authorizer.invoke_arn
+    error_message = "The users-authorizer function (its live alias) is the WebSocket API's $connect authorizer too."
+  }
+
+  assert {
+    condition     = module.service.service.websocket_integrations == {}
+    error_message = "The users service serves no WebSocket route."
+  }
+}
