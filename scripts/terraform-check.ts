@@ -175,10 +175,11 @@ const describeReport = (policy: PolicyReport): string => {
     .map(([type, count]) => `${type} ${count}`)
     .join(', ');
   const total = Object.values(policy.resourcesByType).reduce((sum, count) => sum + count, 0);
-  const { tables, functions, policies, statements, routes, alarms, logGroups, queues } = policy.counts;
+  const { tables, functions, policies, statements, routes, webSocketRoutes, alarms, logGroups, queues } =
+    policy.counts;
   return [
     `     plan: ${total} resources to add (${byType})`,
-    `     policy: ${policy.findings.length === 0 ? 'passed' : `${policy.findings.length} violation(s)`}: ${tables} table(s), ${functions} function(s), ${logGroups} log group(s), ${queues} queue(s), ${alarms} alarm(s), ${policies} policy document(s) with ${statements} statement(s), ${routes} route(s) checked`,
+    `     policy: ${policy.findings.length === 0 ? 'passed' : `${policy.findings.length} violation(s)`}: ${tables} table(s), ${functions} function(s), ${logGroups} log group(s), ${queues} queue(s), ${alarms} alarm(s), ${policies} policy document(s) with ${statements} statement(s), ${routes} route(s), ${webSocketRoutes} WebSocket route(s) checked`,
     ...policy.findings.map((finding) => `     - [${finding.rule}] ${finding.address}: ${finding.message}`),
   ].join('\n');
 };

@@ -53,8 +53,28 @@
 import { parse } from 'yaml';
 import { type PlanJson, type PlannedResource, plannedResources } from './terraform-plan.ts';
 
-/** The parts of `terraform show -json <plan>` the policy reads. */
-type TerraformPlan = PlanJson;
+/** An attribute's expression in the plan's `configuration`: what it references, or its constant. */
+interface ConfigExpression {
+  readonly references?: readonly string[];
+  readonly constant_value?: unknown;
+}
+
+interface ConfigResource {
+  readonly address: string;
+  readonly expressions?: Readonly<Record<string, unknown>>;
+}
+
+interface ConfigModule {
+  readonly resources?: readonly ConfigResource[];
+  readonly module_calls?: Readonly<Record<string, { readonly module?: ConfigModule }>>;
+}
+
+/**
+ * The parts of `terraform show -json <plan>` the policy reads: the planned values, and the
+ * configuration's references, which say which API a route, stage or permission belongs to while
+ * the API's id is unknown (every plan of a new environment).
+ */
+type TerraformPlan = PlanJson & { readonly configuration?: { readonly root_module?: ConfigModule } };
 
 /** One operation of the contract: its route key (`GET /v1/users`) and owning service. */
 interface ContractOperation {
@@ -80,6 +100,7 @@ interface PolicyReport {
     readonly policies: number;
     readonly statements: number;
     readonly routes: number;
+    readonly webSocketRoutes: number;
     readonly alarms: number;
     readonly logGroups: number;
     readonly queues: number;
@@ -394,9 +415,11 @@ const checkRoutes = (
       : 'the API has no body';
     return { findings: [{ rule: 'routes', address: api.address, message }], routes: 0 };
   }
-  // Routes declared as resources (none today) count too.
+  // Routes declared as resources on the HTTP API (none today) count too; the WebSocket API's have
+  // their own rules (checkWebSocketApis).
   const routeResources: Route[] = resources
     .filter((resource) => resource.type === 'aws_apigatewayv2_route')
+    .filter((route) => apiOf(plan, resources, route)?.address === api.address)
     .map((route) => ({
       routeKey: String(route.values.route_key),
       integrationUri: undefined,
@@ -901,11 +924,423 @@ const checkQueuePolicies = (resources: readonly PlannedResource[]): PolicyFindin
         });
     });
 
+/** A quoted or numbered instance key: `["$connect"]`, `[0]`. */
+const INSTANCE_KEY = String.raw`(?:\["(?:[^"\\]|\\.)*"\]|\[\d+\])`;
+const MODULE_STEP = new RegExp(String.raw`^module\.([^.[]+)(${INSTANCE_KEY})?\.`);
+const RESOURCE_ADDRESS = new RegExp(String.raw`^([a-z0-9_]+)\.([A-Za-z0-9_-]+)(${INSTANCE_KEY})?$`);
+
+/**
+ * A planned resource's place: the module instance it is in (`module.platform.`, with instance
+ * keys), the module names leading to its configuration, its configuration address (`type.name`)
+ * and its own instance key.
+ */
+const locate = (
+  address: string,
+):
+  | { readonly prefix: string; readonly modules: string[]; readonly config: string; readonly key: string }
+  | undefined => {
+  const modules: string[] = [];
+  let rest = address;
+  for (let step = MODULE_STEP.exec(rest); step; step = MODULE_STEP.exec(rest)) {
+    modules.push(step[1] as string);
+    rest = rest.slice(step[0].length);
+  }
+  const resource = RESOURCE_ADDRESS.exec(rest);
+  if (!resource) return undefined;
+  return {
+    prefix: address.slice(0, address.length - rest.length),
+    modules,
+    config: `${resource[1]}.${resource[2]}`,
+    key: resource[3] ?? '',
+  };
+};
+
+/** What one attribute of a planned resource's configuration references (`aws_apigatewayv2_api.websocket.id`, ...). */
+const referencesOf = (plan: TerraformPlan, resource: PlannedResource, attribute: string): string[] => {
+  const where = locate(resource.address);
+  if (!where) return [];
+  let module = plan.configuration?.root_module;
+  for (const name of where.modules) module = module?.module_calls?.[name]?.module;
+  const config = module?.resources?.find((candidate) => candidate.address === where.config);
+  const expression = config?.expressions?.[attribute] as ConfigExpression | undefined;
+  return isRecord(expression) ? [...asList(expression.references).map(String)] : [];
+};
+
+/**
+ * The planned resources of a type an attribute references in the same module instance
+ * (`api_id = aws_apigatewayv2_api.websocket.id` names `module.platform.aws_apigatewayv2_api.websocket`);
+ * `attributeOfTarget` narrows to references of that attribute (`execution_arn`).
+ */
+const referencedResources = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+  resource: PlannedResource,
+  attribute: string,
+  type: string,
+  attributeOfTarget?: string,
+): PlannedResource[] => {
+  const where = locate(resource.address);
+  if (!where) return [];
+  const targets = new Set(
+    referencesOf(plan, resource, attribute)
+      .filter((reference) => reference.startsWith(`${type}.`))
+      .filter((reference) => attributeOfTarget === undefined || reference.endsWith(`.${attributeOfTarget}`))
+      .map((reference) => reference.split('.').slice(0, 2).join('.').replace(/\[.*$/, '')),
+  );
+  return resources.filter((candidate) => {
+    const other = locate(candidate.address);
+    return (
+      candidate.type === type &&
+      other !== undefined &&
+      other.prefix === where.prefix &&
+      targets.has(other.config)
+    );
+  });
+};
+
+/** The API a route, stage, integration or authorizer belongs to: by its known `api_id`, else by what its configuration references. */
+const apiOf = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+  resource: PlannedResource,
+): PlannedResource | undefined => {
+  const apis = resources.filter((candidate) => candidate.type === 'aws_apigatewayv2_api');
+  const id = resource.values.api_id;
+  if (typeof id === 'string' && id !== '') return apis.find((api) => api.values.id === id);
+  const [api] = referencedResources(plan, resources, resource, 'api_id', 'aws_apigatewayv2_api');
+  return api;
+};
+
+/** Whether an attribute is set: a non-empty known value, or one only apply will know. */
+const isSet = (plan: TerraformPlan, resource: PlannedResource, attribute: string): boolean => {
+  const value = resource.values[attribute];
+  return (typeof value === 'string' && value !== '') || unknownAfter(plan, resource.address, attribute);
+};
+
+/**
+ * The WebSocket APIs' rules: every API has a `$connect` route behind an authorizer, and only that
+ * route is authorized (a message on a connection is the connection's); every route is two-way
+ * (`route_response_selection_expression` and a `$default` route response), so the function's answer
+ * reaches the client; every integration is a Lambda proxy to a function's `live` alias; every stage
+ * writes access logs (a format, to a log group the plan builds with a retention, through an account
+ * CloudWatch role the plan sets), throttles its routes by default, and logs no message bodies
+ * (`data_trace_enabled`). A route, stage or integration whose API cannot be told is a finding too.
+ */
+const checkWebSocketApis = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+  environment: string,
+): { findings: PolicyFinding[]; routes: number } => {
+  const findings: PolicyFinding[] = [];
+  const apis = resources.filter(
+    (resource) => resource.type === 'aws_apigatewayv2_api' && resource.values.protocol_type === 'WEBSOCKET',
+  );
+  const partsOf = (type: string) =>
+    resources
+      .filter((resource) => resource.type === type)
+      .map((resource) => ({ resource, api: apiOf(plan, resources, resource) }));
+  const routes = partsOf('aws_apigatewayv2_route');
+  const routeResponses = partsOf('aws_apigatewayv2_route_response');
+  const integrations = partsOf('aws_apigatewayv2_integration');
+  const stages = partsOf('aws_apigatewayv2_stage');
+  for (const part of [...routes, ...integrations, ...stages].filter(({ api }) => api === undefined)) {
+    findings.push({
+      rule: 'api-of-resource',
+      address: part.resource.address,
+      message:
+        'its API is unknown until apply and not referenced in its configuration, so its rules cannot be checked',
+    });
+  }
+  const accountRoleSet = resources.some(
+    (resource) => resource.type === 'aws_api_gateway_account' && isSet(plan, resource, 'cloudwatch_role_arn'),
+  );
+  let checkedRoutes = 0;
+  for (const api of apis) {
+    const own = <T extends { api: PlannedResource | undefined }>(parts: readonly T[]) =>
+      parts.filter((part) => part.api?.address === api.address);
+    const apiRoutes = own(routes).map(({ resource }) => resource);
+    checkedRoutes += apiRoutes.length;
+
+    const connect = apiRoutes.find((route) => route.values.route_key === '$connect');
+    const authorization = String(connect?.values.authorization_type ?? 'NONE');
+    if (connect === undefined) {
+      findings.push({
+        rule: 'websocket-connect-authorizer',
+        address: api.address,
+        message: 'has no $connect route, so any client may connect without an authorizer',
+      });
+    } else if (authorization === 'NONE') {
+      findings.push({
+        rule: 'websocket-connect-authorizer',
+        address: connect.address,
+        message: '$connect is not authorized (authorization_type NONE): any client may connect',
+      });
+    } else if (authorization === 'CUSTOM' && !isSet(plan, connect, 'authorizer_id')) {
+      findings.push({
+        rule: 'websocket-connect-authorizer',
+        address: connect.address,
+        message: '$connect is CUSTOM-authorized but names no authorizer',
+      });
+    }
+    for (const route of apiRoutes.filter((candidate) => candidate.values.route_key !== '$connect')) {
+      const type = String(route.values.authorization_type ?? 'NONE');
+      if (type !== 'NONE') {
+        findings.push({
+          rule: 'websocket-route-authorization',
+          address: route.address,
+          message: `${String(route.values.route_key)} is ${type}-authorized; only $connect is, the messages of a connection are the connection's`,
+        });
+      }
+    }
+
+    const responses = own(routeResponses).map(({ resource }) => resource);
+    for (const route of apiRoutes) {
+      const where = locate(route.address);
+      const answered = responses.some((response) => {
+        if (response.values.route_response_key !== '$default') return false;
+        if (typeof response.values.route_id === 'string' && typeof route.values.id === 'string')
+          return response.values.route_id === route.values.id;
+        // Unknown ids: the route response of the same instance key that references this route.
+        return (
+          locate(response.address)?.key === where?.key &&
+          referencedResources(plan, resources, response, 'route_id', 'aws_apigatewayv2_route').some(
+            (candidate) => candidate.address === route.address,
+          )
+        );
+      });
+      if (route.values.route_response_selection_expression !== '$default' || !answered) {
+        findings.push({
+          rule: 'websocket-route-response',
+          address: route.address,
+          message: `${String(route.values.route_key)} is not two-way (route_response_selection_expression $default and a $default route response): what its function returns never reaches the client`,
+        });
+      }
+    }
+
+    for (const { resource: integration } of own(integrations)) {
+      const uri = String(integration.values.integration_uri ?? '');
+      if (
+        integration.values.integration_type !== 'AWS_PROXY' ||
+        !new RegExp(`:function:tessera-${environment}-[a-z0-9-]+:live/invocations$`).test(uri)
+      ) {
+        findings.push({
+          rule: 'websocket-integration',
+          address: integration.address,
+          message: `is ${String(integration.values.integration_type)} to ${uri || 'an unknown URI'}, not a Lambda proxy to the live alias of a tessera-${environment} function`,
+        });
+      }
+    }
+
+    const apiStages = own(stages).map(({ resource }) => resource);
+    if (apiStages.length === 0) {
+      findings.push({ rule: 'websocket-stage', address: api.address, message: 'has no stage' });
+    }
+    for (const stage of apiStages) {
+      const logs = firstBlock(stage.values.access_log_settings);
+      const change = plan.resource_changes?.find((candidate) => candidate.address === stage.address);
+      const destinationUnknown =
+        firstBlock(change?.change.after_unknown?.access_log_settings)?.destination_arn === true;
+      const destinationKnown = typeof logs?.destination_arn === 'string' && logs.destination_arn !== '';
+      const logGroups = resources.filter(
+        (group) =>
+          group.type === 'aws_cloudwatch_log_group' &&
+          ((destinationKnown &&
+            String(logs?.destination_arn)
+              .replace(/:\*$/, '')
+              .endsWith(`:log-group:${String(group.values.name)}`)) ||
+            (destinationUnknown &&
+              referencesOfBlock(plan, stage, 'access_log_settings', 'destination_arn').some(
+                (reference) => locate(group.address)?.config === reference.split('.').slice(0, 2).join('.'),
+              ) &&
+              locate(group.address)?.prefix === locate(stage.address)?.prefix)),
+      );
+      const where = { rule: 'websocket-stage-access-logs', address: stage.address };
+      if (logs === undefined || typeof logs.format !== 'string' || logs.format === '') {
+        findings.push({ ...where, message: 'writes no access logs (access_log_settings with a format)' });
+      } else if (logGroups.length === 0) {
+        findings.push({
+          ...where,
+          message:
+            'writes its access logs to a log group the plan does not build, so its retention cannot be checked',
+        });
+      } else if (
+        !logGroups.some(
+          (group) => typeof group.values.retention_in_days === 'number' && group.values.retention_in_days > 0,
+        )
+      ) {
+        findings.push({
+          ...where,
+          message: `its access log group ${String(logGroups[0]?.values.name)} keeps logs forever`,
+        });
+      } else if (!accountRoleSet) {
+        findings.push({
+          ...where,
+          message:
+            "writes access logs, but the plan sets no account CloudWatch role (aws_api_gateway_account.cloudwatch_role_arn), which WebSocket stages log through: the stage's creation fails",
+        });
+      }
+      const defaults = firstBlock(stage.values.default_route_settings);
+      const burst = Number(defaults?.throttling_burst_limit ?? 0);
+      const rate = Number(defaults?.throttling_rate_limit ?? 0);
+      if (!(burst > 0 && rate > 0)) {
+        findings.push({
+          rule: 'websocket-stage-throttling',
+          address: stage.address,
+          message: `throttles no route by default (burst ${burst}, rate ${rate}): one client can use the account's whole quota`,
+        });
+      }
+      const traced = [defaults, ...asList(stage.values.route_settings).filter(isRecord)].some(
+        (settings) => settings?.data_trace_enabled === true,
+      );
+      if (traced) {
+        findings.push({
+          rule: 'websocket-stage-data-trace',
+          address: stage.address,
+          message: 'logs full messages (data_trace_enabled), access tokens and personal data included',
+        });
+      }
+    }
+  }
+  return { findings, routes: checkedRoutes };
+};
+
+/** What a nested block's attribute references (`access_log_settings.destination_arn`). */
+const referencesOfBlock = (
+  plan: TerraformPlan,
+  resource: PlannedResource,
+  block: string,
+  attribute: string,
+): string[] => {
+  const where = locate(resource.address);
+  if (!where) return [];
+  let module = plan.configuration?.root_module;
+  for (const name of where.modules) module = module?.module_calls?.[name]?.module;
+  const config = module?.resources?.find((candidate) => candidate.address === where.config);
+  return asList(config?.expressions?.[block])
+    .filter(isRecord)
+    .flatMap((entry) => {
+      const expression = entry[attribute];
+      return isRecord(expression) ? asList(expression.references).map(String) : [];
+    });
+};
+
+/**
+ * `execute-api:ManageConnections` is granted on `<api>/<stage>/POST/@connections/*` only: one API
+ * (its id, or the `aws:PrincipalTag` its role carries), one stage, POST (a message to a connection)
+ * and nothing else: no GET of a connection's state, no DELETE, no other API or stage.
+ */
+const MANAGE_CONNECTIONS = 'execute-api:manageconnections';
+const CONNECTIONS_RESOURCE =
+  /^arn:[a-z-]+:execute-api:[a-z0-9-]+:\d{12}:([a-z0-9]+|\$\{aws:PrincipalTag\/([^}*]+)\})\/([A-Za-z0-9_-]+)\/POST\/@connections\/\*$/;
+
+const checkManageConnections = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+): PolicyFinding[] =>
+  resources.flatMap((resource) =>
+    (POLICY_ATTRIBUTES[resource.type] ?? []).flatMap((attribute) => {
+      const document = parseJson(resource.values[attribute]);
+      const statements = isRecord(document) ? asList(document.Statement).filter(isRecord) : [];
+      return statements
+        .filter(
+          (statement) =>
+            statement.Effect === 'Allow' &&
+            asList(statement.Action).some((action) => String(action).toLowerCase() === MANAGE_CONNECTIONS),
+        )
+        .flatMap((statement) => {
+          const where = {
+            rule: 'manage-connections-scope',
+            address: `${resource.address} (${attribute}${statement.Sid ? `, ${String(statement.Sid)}` : ''})`,
+          };
+          if (statement.NotResource !== undefined)
+            return [{ ...where, message: 'grants ManageConnections with NotResource' }];
+          return asList(statement.Resource).flatMap((value): PolicyFinding[] => {
+            const match = CONNECTIONS_RESOURCE.exec(String(value));
+            if (!match) {
+              return [
+                {
+                  ...where,
+                  message: `grants ManageConnections on ${String(value)}, not on one API's stage's POST /@connections/* only`,
+                },
+              ];
+            }
+            const tag = match[2];
+            if (tag === undefined) return [];
+            const roles =
+              resource.type === 'aws_iam_role_policy'
+                ? referencedResources(plan, resources, resource, 'role', 'aws_iam_role')
+                : [];
+            const carries = roles.some(
+              (role) =>
+                (isRecord(role.values.tags) &&
+                  typeof role.values.tags[tag] === 'string' &&
+                  role.values.tags[tag] !== '') ||
+                unknownAfter(plan, role.address, 'tags'),
+            );
+            return carries
+              ? []
+              : [
+                  {
+                    ...where,
+                    message: `names the API through aws:PrincipalTag/${tag}, which its role does not carry`,
+                  },
+                ];
+          });
+        });
+    }),
+  );
+
+/**
+ * Every permission for API Gateway to invoke a function has a source ARN scoped to one API: an
+ * `execute-api` ARN with the API's id, or, while the id is unknown, one built from an API's
+ * `execution_arn`. Without it, any API of any account could invoke the function.
+ */
+const checkApiPermissions = (plan: TerraformPlan, resources: readonly PlannedResource[]): PolicyFinding[] =>
+  resources
+    .filter(
+      (resource) =>
+        resource.type === 'aws_lambda_permission' && resource.values.principal === 'apigateway.amazonaws.com',
+    )
+    .flatMap((permission): PolicyFinding[] => {
+      const where = { rule: 'api-permission-source-arn', address: permission.address };
+      const arn = permission.values.source_arn;
+      if (typeof arn === 'string' && arn !== '') {
+        return /^arn:[a-z-]+:execute-api:[a-z0-9-]+:\d{12}:[a-z0-9]+\/.+$/.test(arn)
+          ? []
+          : [{ ...where, message: `its source_arn ${arn} is not scoped to one API` }];
+      }
+      if (!unknownAfter(plan, permission.address, 'source_arn')) {
+        return [
+          {
+            ...where,
+            message: 'has no source_arn: any API Gateway API, in any account, may invoke the function',
+          },
+        ];
+      }
+      return referencedResources(
+        plan,
+        resources,
+        permission,
+        'source_arn',
+        'aws_apigatewayv2_api',
+        'execution_arn',
+      ).length > 0
+        ? []
+        : [
+            {
+              ...where,
+              message:
+                "its source_arn is unknown until apply and not built from an API's execution_arn, so its scope cannot be checked",
+            },
+          ];
+    });
+
 /** Checks a plan against every rule and counts what it builds. */
 const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport => {
   const resources = plannedResources(plan);
   const policies = checkPolicies(plan, resources);
   const routes = checkRoutes(plan, resources, options);
+  const webSockets = checkWebSocketApis(plan, resources, options.environment);
   const resourcesByType: Record<string, number> = {};
   for (const change of plan.resource_changes ?? []) {
     if (change.change.actions.some((action) => action === 'create' || action === 'update')) {
@@ -928,6 +1363,9 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
       ...checkEventSourceMappings(resources),
       ...checkVisibilityTimeouts(resources),
       ...checkQueuePolicies(resources),
+      ...webSockets.findings,
+      ...checkManageConnections(plan, resources),
+      ...checkApiPermissions(plan, resources),
     ],
     resourcesByType,
     counts: {
@@ -936,6 +1374,7 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
       policies: policies.policies,
       statements: policies.statements,
       routes: routes.routes,
+      webSocketRoutes: webSockets.routes,
       alarms: resources.filter((resource) => resource.type === 'aws_cloudwatch_metric_alarm').length,
       logGroups: resources.filter((resource) => resource.type === 'aws_cloudwatch_log_group').length,
       queues: resources.filter((resource) => resource.type === 'aws_sqs_queue').length,

@@ -189,6 +189,7 @@ describe('terraform policy', () => {
       policies: 1,
       statements: 1,
       routes: 2,
+      webSocketRoutes: 0,
       alarms: 2,
       logGroups: 1,
       queues: 0,
@@ -287,7 +288,11 @@ describe('terraform policy', () => {
     const permission = {
       address: 'module.platform.aws_lambda_permission.integration["users"]',
       type: 'aws_lambda_permission',
-      values: { action: 'lambda:Invoke*', principal: 'apigateway.amazonaws.com' },
+      values: {
+        action: 'lambda:Invoke*',
+        principal: 'apigateway.amazonaws.com',
+        source_arn: 'arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5/*/*',
+      },
     };
 
     // Act
@@ -1396,5 +1401,444 @@ describe('terraform policy', () => {
       // Assess
       expect(rules).toEqual([]);
     });
+  });
+});
+
+describe('terraform policy: the WebSocket API', () => {
+  type Resource = { address: string; type: string; values: Record<string, unknown> };
+  const api = 'module.platform.aws_apigatewayv2_api.websocket';
+  const stage = 'module.platform.aws_apigatewayv2_stage.websocket';
+  const route = (key: string) => `module.platform.aws_apigatewayv2_route.websocket["${key}"]`;
+  const response = (key: string) => `module.platform.aws_apigatewayv2_route_response.websocket["${key}"]`;
+  const integrationAddress = 'module.platform.aws_apigatewayv2_integration.websocket["notifications"]';
+  const permission = 'module.platform.aws_lambda_permission.websocket["ping"]';
+  const rolePolicy = 'module.notifications.aws_iam_role_policy.this';
+  const role = 'module.notifications.aws_iam_role.this';
+  const POST_TO_CONNECTIONS =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, which IAM substitutes
+    'arn:aws:execute-api:eu-west-1:111111111111:${aws:PrincipalTag/tessera-websocket-api-id}/dev/POST/@connections/*';
+  const apiId = { references: ['aws_apigatewayv2_api.websocket.id', 'aws_apigatewayv2_api.websocket'] };
+
+  /** The configuration's references, as a plan of a new environment has them (every id unknown). */
+  const configuration = {
+    root_module: {
+      module_calls: {
+        platform: {
+          module: {
+            resources: [
+              { address: 'aws_apigatewayv2_route.websocket', expressions: { api_id: apiId } },
+              {
+                address: 'aws_apigatewayv2_route_response.websocket',
+                expressions: {
+                  api_id: apiId,
+                  route_id: { references: ['aws_apigatewayv2_route.websocket', 'each.key'] },
+                },
+              },
+              { address: 'aws_apigatewayv2_integration.websocket', expressions: { api_id: apiId } },
+              {
+                address: 'aws_apigatewayv2_stage.websocket',
+                expressions: {
+                  api_id: apiId,
+                  access_log_settings: [
+                    {
+                      destination_arn: {
+                        references: [
+                          'aws_cloudwatch_log_group.websocket_access.arn',
+                          'aws_cloudwatch_log_group.websocket_access',
+                        ],
+                      },
+                    },
+                  ],
+                },
+              },
+              {
+                address: 'aws_lambda_permission.websocket',
+                expressions: {
+                  source_arn: {
+                    references: [
+                      'aws_apigatewayv2_api.websocket.execution_arn',
+                      'aws_apigatewayv2_api.websocket',
+                      'each.key',
+                    ],
+                  },
+                },
+              },
+            ],
+          },
+        },
+        notifications: {
+          module: {
+            resources: [
+              {
+                address: 'aws_iam_role_policy.this',
+                expressions: { role: { references: ['aws_iam_role.this.id', 'aws_iam_role.this'] } },
+              },
+            ],
+          },
+        },
+      },
+    },
+  };
+
+  interface WebSocketParts {
+    /** Values merged over a resource's, by address; null leaves the resource out. */
+    readonly values?: Readonly<Record<string, Record<string, unknown> | null>>;
+    readonly unknown?: Readonly<Record<string, Record<string, unknown>>>;
+    readonly statementResource?: unknown;
+    readonly extra?: readonly Resource[];
+  }
+
+  const webSocketPlan = (parts: WebSocketParts = {}): TerraformPlan => {
+    const routeValues = (key: string, authorization: string): Resource => ({
+      address: route(key),
+      type: 'aws_apigatewayv2_route',
+      values: {
+        route_key: key,
+        authorization_type: authorization,
+        route_response_selection_expression: '$default',
+      },
+    });
+    const responseOf = (key: string): Resource => ({
+      address: response(key),
+      type: 'aws_apigatewayv2_route_response',
+      values: { route_response_key: '$default' },
+    });
+    const base: Resource[] = [
+      {
+        address: api,
+        type: 'aws_apigatewayv2_api',
+        values: { protocol_type: 'WEBSOCKET', route_selection_expression: '$request.body.action' },
+      },
+      routeValues('$connect', 'CUSTOM'),
+      routeValues('ping', 'NONE'),
+      responseOf('$connect'),
+      responseOf('ping'),
+      {
+        address: integrationAddress,
+        type: 'aws_apigatewayv2_integration',
+        values: {
+          integration_type: 'AWS_PROXY',
+          integration_method: 'POST',
+          integration_uri:
+            'arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-notifications:live/invocations',
+        },
+      },
+      {
+        address: 'module.platform.aws_cloudwatch_log_group.websocket_access',
+        type: 'aws_cloudwatch_log_group',
+        values: { name: '/aws/apigateway/tessera-dev-websocket', retention_in_days: 7 },
+      },
+      {
+        address: stage,
+        type: 'aws_apigatewayv2_stage',
+        values: {
+          name: 'dev',
+          access_log_settings: [{ format: '{"requestId":"$context.requestId"}' }],
+          default_route_settings: [
+            { throttling_burst_limit: 50, throttling_rate_limit: 20, data_trace_enabled: false },
+          ],
+          route_settings: [],
+        },
+      },
+      {
+        address: 'module.platform.aws_api_gateway_account.this',
+        type: 'aws_api_gateway_account',
+        values: { cloudwatch_role_arn: 'arn:aws:iam::111111111111:role/tessera-dev-apigateway-cloudwatch' },
+      },
+      {
+        address: permission,
+        type: 'aws_lambda_permission',
+        values: {
+          action: 'lambda:InvokeFunction',
+          principal: 'apigateway.amazonaws.com',
+          function_name: 'tessera-dev-notifications',
+        },
+      },
+      { address: role, type: 'aws_iam_role', values: { name: 'tessera-dev-notifications' } },
+      {
+        address: rolePolicy,
+        type: 'aws_iam_role_policy',
+        values: {
+          policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'PostToOwnConnections',
+                Effect: 'Allow',
+                Action: ['execute-api:ManageConnections'],
+                Resource: [parts.statementResource ?? POST_TO_CONNECTIONS],
+              },
+            ],
+          }),
+        },
+      },
+    ];
+    const resources = [...base, ...(parts.extra ?? [])].flatMap((resource) => {
+      const override = parts.values?.[resource.address];
+      if (override === null) return [];
+      return [{ ...resource, values: { ...resource.values, ...override } }];
+    });
+    const idUnknown = { api_id: true, id: true };
+    const unknown: Record<string, Record<string, unknown>> = {
+      [route('$connect')]: { ...idUnknown, authorizer_id: true },
+      [route('ping')]: idUnknown,
+      [response('$connect')]: { ...idUnknown, route_id: true },
+      [response('ping')]: { ...idUnknown, route_id: true },
+      [integrationAddress]: idUnknown,
+      [stage]: { ...idUnknown, access_log_settings: [{ destination_arn: true }] },
+      [permission]: { source_arn: true },
+      [role]: { tags: true },
+      ...parts.unknown,
+    };
+    return { ...planOf({ extra: resources, unknown }), configuration };
+  };
+
+  const findingsOf = (plan: TerraformPlan) => checkPlan(plan, { environment: 'dev', operations }).findings;
+
+  it('passes a WebSocket API that keeps every rule, and counts its routes apart from the HTTP API', () => {
+    // Act
+    const report = checkPlan(webSocketPlan(), { environment: 'dev', operations });
+
+    // Assess
+    expect(report.findings).toEqual([]);
+    expect(report.counts.webSocketRoutes).toBe(2);
+    expect(report.counts.routes).toBe(2);
+  });
+
+  it('flags a $connect that is not authorized, and an API without $connect', () => {
+    // Act
+    const open = findingsOf(
+      webSocketPlan({ values: { [route('$connect')]: { authorization_type: 'NONE' } } }),
+    );
+    const absent = findingsOf(
+      webSocketPlan({ values: { [route('$connect')]: null, [response('$connect')]: null } }),
+    );
+    const unnamed = findingsOf(
+      webSocketPlan({ unknown: { [route('$connect')]: { api_id: true, id: true } } }),
+    );
+
+    // Assess
+    expect(open.map((finding) => [finding.rule, finding.address])).toEqual([
+      ['websocket-connect-authorizer', route('$connect')],
+    ]);
+    expect(absent.map((finding) => [finding.rule, finding.address])).toEqual([
+      ['websocket-connect-authorizer', api],
+    ]);
+    expect(unnamed.map((finding) => finding.message)).toEqual([
+      '$connect is CUSTOM-authorized but names no authorizer',
+    ]);
+  });
+
+  it('flags a route other than $connect that is authorized again', () => {
+    // Act
+    const findings = findingsOf(
+      webSocketPlan({ values: { [route('ping')]: { authorization_type: 'AWS_IAM' } } }),
+    );
+
+    // Assess
+    expect(findings.map((finding) => [finding.rule, finding.address])).toEqual([
+      ['websocket-route-authorization', route('ping')],
+    ]);
+  });
+
+  it('flags a route that is not two-way', () => {
+    // Act
+    const withoutResponse = findingsOf(webSocketPlan({ values: { [response('ping')]: null } }));
+    const withoutSelection = findingsOf(
+      webSocketPlan({ values: { [route('ping')]: { route_response_selection_expression: null } } }),
+    );
+
+    // Assess
+    expect(withoutResponse.map((finding) => [finding.rule, finding.address])).toEqual([
+      ['websocket-route-response', route('ping')],
+    ]);
+    expect(withoutSelection.map((finding) => [finding.rule, finding.address])).toEqual([
+      ['websocket-route-response', route('ping')],
+    ]);
+  });
+
+  it("flags an integration that is not a proxy to a function's live alias", () => {
+    // Act
+    const findings = findingsOf(
+      webSocketPlan({
+        values: {
+          [integrationAddress]: {
+            integration_uri:
+              'arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-notifications/invocations',
+          },
+        },
+      }),
+    );
+
+    // Assess
+    expect(findings.map((finding) => finding.rule)).toEqual(['websocket-integration']);
+  });
+
+  it.each([
+    ['no access logs', { access_log_settings: [] }, 'websocket-stage-access-logs'],
+    ['no default throttling', { default_route_settings: [] }, 'websocket-stage-throttling'],
+    [
+      'a zero rate',
+      { default_route_settings: [{ throttling_burst_limit: 50, throttling_rate_limit: 0 }] },
+      'websocket-stage-throttling',
+    ],
+    [
+      'data trace on a route',
+      { route_settings: [{ route_key: 'ping', data_trace_enabled: true }] },
+      'websocket-stage-data-trace',
+    ],
+  ])('flags a stage with %s', (_name, values, rule) => {
+    // Act
+    const findings = findingsOf(webSocketPlan({ values: { [stage]: values } }));
+
+    // Assess
+    expect(findings.map((finding) => [finding.rule, finding.address])).toEqual([[rule, stage]]);
+  });
+
+  it('flags access logs without the account role they need, or to a log group that keeps logs forever', () => {
+    // Act
+    const withoutRole = findingsOf(
+      webSocketPlan({ values: { 'module.platform.aws_api_gateway_account.this': null } }),
+    );
+    const forever = findingsOf(
+      webSocketPlan({
+        values: { 'module.platform.aws_cloudwatch_log_group.websocket_access': { retention_in_days: 0 } },
+      }),
+    );
+
+    // Assess
+    expect(withoutRole.map((finding) => finding.rule)).toEqual(['websocket-stage-access-logs']);
+    expect(withoutRole[0]?.message).toContain('aws_api_gateway_account');
+    expect(forever.map((finding) => finding.message)).toEqual([
+      'its access log group /aws/apigateway/tessera-dev-websocket keeps logs forever',
+    ]);
+  });
+
+  it('flags a route whose API it cannot tell', () => {
+    // Act
+    const findings = findingsOf(
+      webSocketPlan({
+        extra: [
+          {
+            address: 'module.other.aws_apigatewayv2_route.this',
+            type: 'aws_apigatewayv2_route',
+            values: { route_key: 'shout', authorization_type: 'NONE' },
+          },
+        ],
+        unknown: { 'module.other.aws_apigatewayv2_route.this': { api_id: true } },
+      }),
+    );
+
+    // Assess
+    expect(findings.map((finding) => [finding.rule, finding.address])).toEqual([
+      ['api-of-resource', 'module.other.aws_apigatewayv2_route.this'],
+    ]);
+  });
+
+  it('passes ManageConnections on one known API and stage', () => {
+    // Act
+    const findings = findingsOf(
+      webSocketPlan({
+        statementResource: 'arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5/dev/POST/@connections/*',
+      }),
+    );
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it.each([
+    ['every action on connections', 'arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5/dev/*'],
+    ['reading a connection', 'arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5/dev/GET/@connections/*'],
+    [
+      'closing a connection',
+      'arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5/dev/DELETE/@connections/*',
+    ],
+    ['any API', 'arn:aws:execute-api:eu-west-1:111111111111:*/dev/POST/@connections/*'],
+    ['any stage', 'arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5/*/POST/@connections/*'],
+    ['everything', '*'],
+  ])('flags ManageConnections on %s', (_name, resource) => {
+    // Act
+    const findings = findingsOf(webSocketPlan({ statementResource: resource }));
+
+    // Assess
+    expect(findings).toEqual([
+      {
+        rule: 'manage-connections-scope',
+        address: `${rolePolicy} (policy, PostToOwnConnections)`,
+        message: `grants ManageConnections on ${resource}, not on one API's stage's POST /@connections/* only`,
+      },
+    ]);
+  });
+
+  it('flags an API named through a tag its role does not carry', () => {
+    // Act
+    const findings = findingsOf(
+      webSocketPlan({ values: { [role]: { tags: { Team: 'tessera' } } }, unknown: { [role]: {} } }),
+    );
+
+    // Assess
+    expect(findings.map((finding) => finding.message)).toEqual([
+      'names the API through aws:PrincipalTag/tessera-websocket-api-id, which its role does not carry',
+    ]);
+  });
+
+  it('flags an API Gateway permission not scoped to one API', () => {
+    // Act
+    const missing = findingsOf(webSocketPlan({ unknown: { [permission]: {} } }));
+    const wide = findingsOf(
+      webSocketPlan({
+        values: { [permission]: { source_arn: 'arn:aws:execute-api:eu-west-1:111111111111:*/*/ping' } },
+        unknown: { [permission]: {} },
+      }),
+    );
+    const scoped = findingsOf(
+      webSocketPlan({
+        values: {
+          [permission]: { source_arn: 'arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5/dev/ping' },
+        },
+        unknown: { [permission]: {} },
+      }),
+    );
+
+    // Assess
+    expect(missing.map((finding) => [finding.rule, finding.address])).toEqual([
+      ['api-permission-source-arn', permission],
+    ]);
+    expect(wide.map((finding) => finding.rule)).toEqual(['api-permission-source-arn']);
+    expect(scoped).toEqual([]);
+  });
+
+  it("flags a permission whose unknown source ARN is built from no API's execution ARN", () => {
+    // Prepare
+    const plan = webSocketPlan();
+    const platform = plan.configuration?.root_module?.module_calls?.platform?.module;
+    const unbuilt = {
+      ...plan,
+      configuration: {
+        root_module: {
+          module_calls: {
+            ...plan.configuration?.root_module?.module_calls,
+            platform: {
+              module: {
+                resources: (platform?.resources ?? []).map((resource) =>
+                  resource.address === 'aws_lambda_permission.websocket'
+                    ? { ...resource, expressions: { source_arn: { references: ['var.source_arn'] } } }
+                    : resource,
+                ),
+              },
+            },
+          },
+        },
+      },
+    };
+
+    // Act
+    const findings = findingsOf(unbuilt);
+
+    // Assess
+    expect(findings.map((finding) => [finding.rule, finding.address])).toEqual([
+      ['api-permission-source-arn', permission],
+    ]);
   });
 });
