@@ -43,7 +43,19 @@
  *   advice), so a batch being worked on, or retried by Lambda after throttling, is not received
  *   twice;
  * - every queue policy statement that admits EventBridge (`events.amazonaws.com`) is pinned with an
- *   `aws:SourceArn` condition, so no other account's or bus's rule can send to the queue.
+ *   `aws:SourceArn` condition, so no other account's or bus's rule can send to the queue;
+ * - every WebSocket API has a `$connect` route behind an authorizer, and no other route is
+ *   authorized (a connection's messages are the connection's); every WebSocket route is two-way
+ *   (`route_response_selection_expression` `$default` and a `$default` route response); every
+ *   WebSocket integration is a Lambda proxy to a function's `live` alias; every WebSocket stage
+ *   writes access logs (a format, to a log group the plan builds with a retention, through an account
+ *   CloudWatch role the plan sets), throttles its routes by default and has data trace off. Routes,
+ *   stages and integrations belong to their API by a known `api_id` or, while it is unknown, by the
+ *   plan configuration's references; one that belongs to none is a finding;
+ * - every `execute-api:ManageConnections` grant is on `<api>/<stage>/POST/@connections/*` of one
+ *   API (its id, or an `aws:PrincipalTag` its role carries) and one stage, and nothing else;
+ * - every Lambda permission for API Gateway has a source ARN scoped to one API (an `execute-api`
+ *   ARN with the API's id, or, unknown until apply, one built from an API's `execution_arn`).
  *
  * @example
  * const report = checkPlan(JSON.parse(planJson), { environment: 'prod', operations: contractOperations(yaml) });
