@@ -221,14 +221,20 @@ const createWebSocketCommands = (options: WebSocketCommandsOptions) => {
         ...(Object.keys(headers).length > 0 ? { headers } : {}),
       });
     } catch (error) {
-      const { status, problem } = problemResponse(error, {
+      const { status, headers, problem } = problemResponse(error, {
         instance: `websocket:${action}`,
         requestId: requestId ?? event.requestContext.requestId,
       });
       if (!(error instanceof TesseraError)) {
         await options.logger.error('command failed', { action, requestId, error: error as Error });
       }
-      return answer({ requestId: requestId ?? null, status, body: problem });
+      const retryAfter = headers['retry-after'];
+      return answer({
+        requestId: requestId ?? null,
+        status,
+        body: problem,
+        ...(retryAfter ? { headers: { 'retry-after': retryAfter } } : {}),
+      });
     }
   };
 };

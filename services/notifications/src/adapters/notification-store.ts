@@ -22,7 +22,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { processedPut } from '@tessera/shared/processed-once';
-import { queryPage, transactWrite, WriteContendedError } from '@tessera/shared/store';
+import { queryPage, transactWrite } from '@tessera/shared/store';
 import { INBOX_RETENTION_SECONDS, type Notification } from '#domain/notification';
 import type { Connection, ConnectionStore, Inbox } from '#domain/ports';
 
@@ -73,16 +73,14 @@ const createConnectionStore = (client: Client, tableName: string): ConnectionSto
     );
   },
 
-  async remove(connectionId: string) {
+  async remove(connectionId: string, alsoRooms: readonly string[] = []) {
     const found = await client.send(
       new GetCommand({ TableName: tableName, Key: connectionKey(connectionId), ConsistentRead: true }),
     );
-    if (!found.Item) return;
-    const rooms = [...((found.Item.rooms as Set<string> | undefined) ?? [])];
-    await deleteAll(client, tableName, [
-      ...rooms.map((roomId) => followKey(roomId, connectionId)),
-      connectionKey(connectionId),
-    ]);
+    const rooms = new Set([...((found.Item?.rooms as Set<string> | undefined) ?? []), ...alsoRooms]);
+    const keys = [...rooms].map((roomId) => followKey(roomId, connectionId));
+    if (found.Item) keys.push(connectionKey(connectionId));
+    if (keys.length > 0) await deleteAll(client, tableName, keys);
   },
 
   async ofUsers(userIds: readonly string[]) {
@@ -135,46 +133,33 @@ const createConnectionStore = (client: Client, tableName: string): ConnectionSto
     return ids;
   },
 
-  async follow(connectionId: string, roomId: string, max: number) {
-    for (let attempt = 1; ; attempt++) {
-      const found = await client.send(
-        new GetCommand({ TableName: tableName, Key: connectionKey(connectionId), ConsistentRead: true }),
-      );
-      if (!found.Item) return 'gone';
-      const rooms = (found.Item.rooms as Set<string> | undefined) ?? new Set<string>();
-      if (rooms.has(roomId)) return 'written';
-      if (rooms.size >= max) return 'full';
-      // The room joins the set only while the set is as it was read (its size) and the connection
-      // exists, so two subscribes at once can neither pass the limit nor follow for a forgotten
-      // connection; one that finds the set changed reads it again.
-      const outcome = await transactWrite(client, [
-        {
-          Update: {
-            TableName: tableName,
-            Key: connectionKey(connectionId),
-            UpdateExpression: 'ADD rooms :room',
-            ConditionExpression:
-              rooms.size === 0
-                ? 'attribute_exists(pk) AND attribute_not_exists(rooms)'
-                : 'attribute_exists(pk) AND size(rooms) = :size',
-            ExpressionAttributeValues: {
-              ':room': new Set([roomId]),
-              ...(rooms.size === 0 ? {} : { ':size': rooms.size }),
-            },
-          },
-          onConditionFailed: 'changed' as const,
+  async follow(connectionId: string, roomId: string, max: number, expiresAt: Date) {
+    // The set grows only while the connection exists and has room, as DynamoDB checks at the
+    // write itself (never a read before it), so subscribes at once can neither pass the limit nor
+    // follow for a connection already forgotten; the follow item is in the same write.
+    const key = connectionKey(connectionId);
+    const outcome = await transactWrite(client, [
+      {
+        Update: {
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: 'ADD rooms :room',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(rooms) OR size(rooms) < :max)',
+          ExpressionAttributeValues: { ':room': new Set([roomId]), ':max': max },
         },
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...followKey(roomId, connectionId), connectionId, roomId, ttl: found.Item.ttl },
-          },
+        onConditionFailed: 'refused' as const,
+      },
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...followKey(roomId, connectionId), connectionId, roomId, ttl: epochSeconds(expiresAt) },
         },
-      ]);
-      if (outcome === 'written') return 'written';
-      if (attempt >= 5)
-        throw new WriteContendedError(new Error(`the rooms of ${connectionId} kept changing`));
-    }
+      },
+    ]);
+    if (outcome === 'written') return 'written';
+    const found = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+    if (!found.Item) return 'gone';
+    return (found.Item.rooms as Set<string> | undefined)?.has(roomId) ? 'written' : 'full';
   },
 
   async unfollow(connectionId: string, roomId: string) {

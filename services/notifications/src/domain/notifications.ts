@@ -56,15 +56,20 @@ const eachLimited = async <T>(items: readonly T[], limit: number, work: (item: T
   await Promise.all(lanes);
 };
 
-const push = async (
-  deps: Dependencies,
-  targets: readonly { readonly connectionId: string; readonly message: NotificationMessage }[],
-): Promise<PushTally> => {
+interface PushTarget {
+  readonly connectionId: string;
+  readonly message: NotificationMessage;
+  /** The room the connection was found following, when it was. */
+  readonly roomId?: string;
+}
+
+const push = async (deps: Dependencies, targets: readonly PushTarget[]): Promise<PushTally> => {
   const tally: PushTally = { sent: 0, gone: 0, failed: 0 };
-  await eachLimited(targets, PUSH_CONCURRENCY, async ({ connectionId, message }) => {
+  await eachLimited(targets, PUSH_CONCURRENCY, async ({ connectionId, message, roomId }) => {
     const outcome = await deps.connectionsApi.post(connectionId, message);
     tally[outcome]++;
-    if (outcome === 'gone') await deps.connections.remove(connectionId);
+    // The follow it was found by goes too, even if the connection's own record went first.
+    if (outcome === 'gone') await deps.connections.remove(connectionId, roomId ? [roomId] : []);
   });
   return tally;
 };
@@ -103,6 +108,7 @@ const deliver = async (deps: Dependencies, event: AnyTesseraEvent): Promise<Deli
         return (await deps.connections.followersOf(roomId)).map((connectionId) => ({
           connectionId,
           message,
+          roomId,
         }));
       }),
     )
@@ -141,8 +147,18 @@ const resume = async (
   return { count, lastId: page.items.at(-1)?.id ?? after ?? null, more: page.more };
 };
 
-const follow = (deps: Dependencies, connectionId: string, roomId: string) =>
-  deps.connections.follow(connectionId, roomId, MAX_ROOMS);
+/** Follows a room for as long as the connection (opened at `connectedAt`, ms) can live. */
+const follow = (
+  deps: Dependencies,
+  connection: { readonly connectionId: string; readonly connectedAt: number },
+  roomId: string,
+) =>
+  deps.connections.follow(
+    connection.connectionId,
+    roomId,
+    MAX_ROOMS,
+    new Date(connection.connectedAt + CONNECTION_LIFETIME_SECONDS * 1000),
+  );
 
 const unfollow = (deps: Dependencies, connectionId: string, roomId: string) =>
   deps.connections.unfollow(connectionId, roomId);

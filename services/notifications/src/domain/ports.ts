@@ -17,14 +17,25 @@ interface Connection {
 
 interface ConnectionStore {
   put(connection: Connection, expiresAt: Date): Promise<void>;
-  /** Forgets a connection and the rooms it follows; nothing when it is not known. */
-  remove(connectionId: string): Promise<void>;
+  /**
+   * Forgets a connection and the rooms it follows (and `alsoRooms`, follows that may have outlived
+   * the connection's record); nothing when it is not known.
+   */
+  remove(connectionId: string, alsoRooms?: readonly string[]): Promise<void>;
   /** The open connections of each of these people. */
   ofUsers(userIds: readonly string[]): Promise<readonly Connection[]>;
   /** The ids of the connections that follow a room. */
   followersOf(roomId: string): Promise<readonly string[]>;
-  /** Follows a room: `'gone'` when the connection is not known, `'full'` at `max` rooms. */
-  follow(connectionId: string, roomId: string, max: number): Promise<'written' | 'gone' | 'full'>;
+  /**
+   * Follows a room until `expiresAt` (when the connection would close): `'gone'` when the
+   * connection is not known, `'full'` at `max` rooms.
+   */
+  follow(
+    connectionId: string,
+    roomId: string,
+    max: number,
+    expiresAt: Date,
+  ): Promise<'written' | 'gone' | 'full'>;
   unfollow(connectionId: string, roomId: string): Promise<void>;
 }
 

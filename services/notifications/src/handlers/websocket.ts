@@ -102,7 +102,8 @@ const createWebSocketHandler = (deps: Dependencies, logger: Logger) => {
     async subscribe(event, message) {
       check(message, { roomId });
       const room = message.roomId as string;
-      const outcome = await follow(deps, event.requestContext.connectionId, room);
+      const { connectionId, connectedAt } = event.requestContext;
+      const outcome = await follow(deps, { connectionId, connectedAt }, room);
       if (outcome === 'gone') throw new NotFoundError('CONNECTION_NOT_FOUND', 'This connection is closing.');
       if (outcome === 'full') {
         throw invalid([field('roomId', `is one room too many: a connection follows at most ${MAX_ROOMS}`)]);
@@ -146,14 +147,22 @@ const createWebSocketHandler = (deps: Dependencies, logger: Logger) => {
       const route = routes[routeKey] ?? routes.$default;
       return await (route as NonNullable<typeof route>)(event, message);
     } catch (error) {
-      const { status, problem } = problemResponse(error, {
+      const { status, headers, problem } = problemResponse(error, {
         instance: `websocket:${routeKey}`,
         requestId: event.requestContext.requestId,
       });
       if (!(error instanceof TesseraError)) {
         await logger.error('WebSocket message failed', { routeKey, connectionId, error: error as Error });
       }
-      return reply({ type: 'error', requestId: requestIdOf(message), status, body: problem });
+      const retryAfter = headers['retry-after'];
+      return reply({
+        type: 'error',
+        requestId: requestIdOf(message),
+        status,
+        body: problem,
+        // A socket has no headers: a 503's Retry-After travels in the message.
+        ...(retryAfter ? { headers: { 'retry-after': retryAfter } } : {}),
+      });
     }
   };
 };
