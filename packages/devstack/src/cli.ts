@@ -108,6 +108,7 @@ Tessera is ready in ${seconds} s.
   API            ${devstack.httpUrl}
   WebSocket      ${devstack.webSocketUrl}
   API reference  ${devstack.httpUrl}/docs
+  Demo           ${devstack.httpUrl}/demo
   Contract       ${devstack.httpUrl}/openapi.json
   Health         ${devstack.httpUrl}/health
   Events         ${devstack.httpUrl}/_devstack/events

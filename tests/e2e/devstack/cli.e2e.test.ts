@@ -155,6 +155,7 @@ describe('npm start', () => {
       ['API', api],
       ['WebSocket', `ws://${HOST}:${webSocketPort}`],
       ['API reference', `${api}/docs`],
+      ['Demo', `${api}/demo`],
       ['Contract', `${api}/openapi.json`],
       ['Health', `${api}/health`],
       ['Events', `${api}/_devstack/events`],
