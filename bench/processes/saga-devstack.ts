@@ -1,8 +1,9 @@
 /**
- * Child process of the payments benchmark: the devstack through its public entry (`startDevstack`,
- * free ports, the bundles of BENCH_DIST_DIR or `dist/`, not built, a data folder from
- * BENCH_DATA_DIR, the bootstrap admin of BENCH_BOOTSTRAP_ADMIN_EMAIL and _PASSWORD), and beside it
- * a small HTTP server of its own (`controlUrl` in its `@@bench` line) that answers:
+ * Child process of the payments and notifications benchmarks: the devstack through its public
+ * entry (`startDevstack`, free ports, the bundles of BENCH_DIST_DIR or `dist/`, not built, a data
+ * folder from BENCH_DATA_DIR, the bootstrap admin of BENCH_BOOTSTRAP_ADMIN_EMAIL and _PASSWORD),
+ * its HTTP API and WebSocket gateway (`httpUrl`, `webSocketUrl` in its `@@bench` line), and beside
+ * them a small HTTP server of its own (`controlUrl`) that answers:
  *
  * - `GET /arrivals`: when each event reached the bus, in ms since the epoch
  *   (`performance.timeOrigin + performance.now()`), by its envelope's `eventId`. The bus's own
@@ -237,6 +238,7 @@ const main = async () => {
   console.log(
     `@@bench ${JSON.stringify({
       httpUrl: devstack.httpUrl,
+      webSocketUrl: devstack.webSocketUrl,
       controlUrl: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
       readyMs: ready - started,
     })}`,
