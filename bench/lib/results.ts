@@ -11,6 +11,7 @@ const METRICS = [
   'capacity',
   'bookings',
   'payments',
+  'notifications',
   'load',
   'start',
   'cost',
@@ -340,6 +341,109 @@ interface PaymentsResults {
   readonly cost?: SagaCost;
 }
 
+/** One booking's messages on its owner's socket, and its events on the bus, from the POST sent. */
+interface NotificationsLatencyVariant {
+  /** `sequential`: one booking at a time; `concurrent`: `concurrency` at once. */
+  readonly mode: 'sequential' | 'concurrent';
+  readonly concurrency: number;
+  readonly bookings: number;
+  /** Bookings whose POST failed or whose messages did not come within the timeout (not in the figures). */
+  readonly failures: number;
+  readonly failureNotes: readonly string[];
+  readonly postAnsweredMs: Spread;
+  /** POST sent to `booking.created` on the owner's socket. */
+  readonly createdOnSocketMs: Spread;
+  /** Baseline: POST sent to the same booking's `booking.created` on the bus (stamped by the devstack's process). */
+  readonly createdOnBusMs: Spread;
+  /** POST sent to `booking.confirmed` on the owner's socket (no payment token: the saga confirms it). */
+  readonly confirmedOnSocketMs: Spread;
+  /** Baseline: POST sent to the same booking's `booking.confirmed` on the bus. */
+  readonly confirmedOnBusMs: Spread;
+  /** Socket minus bus, booking by booking: the notifications function and the gateway's push. */
+  readonly createdPushMs: Spread;
+  readonly confirmedPushMs: Spread;
+  /** The socket times in ms, in the order measured. */
+  readonly samples: { readonly created: readonly number[]; readonly confirmed: readonly number[] };
+}
+
+interface NotificationsLatency {
+  readonly warmup: number;
+  readonly pauseMs: number;
+  readonly timeoutMs: number;
+  /** Users booking in turn, each with one socket open. */
+  readonly users: number;
+  /** `GET /health` round trips, between the bookings: the gateway alone. */
+  readonly healthRoundTripMs: Spread;
+  readonly variants: readonly NotificationsLatencyVariant[];
+}
+
+interface FanOutRound {
+  readonly round: number;
+  /** Sockets that got the message (of `sockets`). */
+  readonly received: number;
+  readonly postAnsweredMs: number;
+  /** POST sent to the event on the bus (stamped by the devstack's process); null when not found. */
+  readonly busMs: number | null;
+  /** POST sent to the first and to the last socket's message. */
+  readonly firstMs: number | null;
+  readonly lastMs: number | null;
+  /** Each socket's arrival, from the POST sent. */
+  readonly perSocketMs: Spread;
+}
+
+interface FanOutScenario {
+  /**
+   * `owner`: one user's `sockets` connections, the booking that user's (its `booking.created`);
+   * `followers`: `sockets` connections of `users` users, each following one room, the booking of
+   * that room by someone else (its `room.availability_changed`).
+   */
+  readonly scenario: 'owner' | 'followers';
+  readonly sockets: number;
+  readonly users: number;
+  readonly message: string;
+  /** Opening the sockets (and, for followers, subscribing), `concurrency` at a time, untimed otherwise. */
+  readonly openMs: number;
+  readonly openConcurrency: number;
+  readonly rounds: readonly FanOutRound[];
+  /** Every socket's arrival of every round, pooled. */
+  readonly perSocketMs: Spread;
+  /** The last socket's arrival, round by round. */
+  readonly lastMs: Spread;
+  /** Baseline: the same bookings' event on the bus. */
+  readonly busMs: Spread;
+  /** Last socket minus bus, round by round: the whole fan-out after the event reached the bus. */
+  readonly fanOutMs: Spread;
+}
+
+interface ProcessRss {
+  /** `devstack (node)`, `java (DynamoDB Local)`, or the command's name. */
+  readonly process: string;
+  readonly pid: number;
+  /** The median of the readings of VmRSS. */
+  readonly rssBytes: number;
+  readonly highWaterBytes: number;
+  readonly threads: number | null;
+}
+
+interface MemoryReading {
+  /** `no sockets`, `200 sockets of one user`, ... */
+  readonly state: string;
+  /** Connections the gateway listed when the memory was read (`GET /_devstack/websocket/connections`). */
+  readonly connections: number;
+  readonly readings: number;
+  readonly processes: readonly ProcessRss[];
+  /** The reading (its `state`) this one compares with: the same devstack just before the sockets opened. */
+  readonly baseline?: string;
+}
+
+interface NotificationsResults {
+  readonly environment: Environment;
+  readonly startedAt: string;
+  readonly latency?: NotificationsLatency;
+  readonly fanOut: readonly FanOutScenario[];
+  readonly memory: readonly MemoryReading[];
+}
+
 interface LoadRun {
   readonly target: 'devstack' | 'ceiling';
   readonly operation: string;
@@ -433,6 +537,7 @@ interface BenchResults {
   readonly capacity?: CapacityResults;
   readonly bookings?: BookingsResults;
   readonly payments?: PaymentsResults;
+  readonly notifications?: NotificationsResults;
   readonly load?: LoadResults;
   readonly start?: StartResults;
   readonly cost?: CostResults;
@@ -455,13 +560,20 @@ export type {
   CostOperation,
   CostResults,
   Environment,
+  FanOutRound,
+  FanOutScenario,
   LoadResults,
   LoadRun,
+  MemoryReading,
   MetricError,
   MetricName,
+  NotificationsLatency,
+  NotificationsLatencyVariant,
+  NotificationsResults,
   PaymentsLatency,
   PaymentsLatencyVariant,
   PaymentsResults,
+  ProcessRss,
   RaceResults,
   RaceRound,
   RssPeak,

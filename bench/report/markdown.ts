@@ -10,6 +10,8 @@ import { BUDGETED_OPERATIONS } from '../lib/budgets.ts';
 import type {
   BenchResults,
   BookingsResults,
+  MemoryReading,
+  NotificationsResults,
   PaymentsLatencyVariant,
   PaymentsResults,
   RssPeak,
@@ -650,6 +652,205 @@ const paymentsSection = (payments: PaymentsResults | undefined) => {
   return lines.join('\n');
 };
 
+/**
+ * Section 10, the notifications: alone it is what `npm run bench:notifications` prints.
+ *
+ * @example
+ * console.log(notificationsSection(results.notifications));
+ */
+const notificationsSection = (notifications: NotificationsResults | undefined) => {
+  const title = '## 10. Notifications: POST /v1/bookings to the message on the WebSocket, fan-out, memory';
+  if (!notifications) return `${title}\n\nNot measured in this run.`;
+  const lines = [title, ''];
+  const e = notifications.environment;
+  const latency = notifications.latency;
+  if (latency) {
+    lines.push(
+      "### Time from POST /v1/bookings to the owner's socket (devstack)",
+      '',
+      table(
+        [
+          'mode',
+          'message',
+          'bookings',
+          'on the socket p50',
+          'p90',
+          'p99',
+          'max',
+          'baseline: on the bus p50',
+          'bus p99',
+          'socket minus bus p50',
+          'p99',
+          'failed',
+        ],
+        latency.variants.flatMap((v) => {
+          const mode = v.mode === 'sequential' ? 'one at a time' : `${v.concurrency} at once`;
+          const failed = v.failures ? `${v.failures}: ${v.failureNotes.join('; ')}` : '0';
+          const ok = count(v.bookings - v.failures);
+          return [
+            [
+              mode,
+              '`booking.created`',
+              ok,
+              spreadMs(v.createdOnSocketMs, 'median'),
+              spreadMs(v.createdOnSocketMs, 'p90'),
+              spreadMs(v.createdOnSocketMs, 'p99'),
+              spreadMs(v.createdOnSocketMs, 'max'),
+              spreadMs(v.createdOnBusMs, 'median'),
+              spreadMs(v.createdOnBusMs, 'p99'),
+              spreadMs(v.createdPushMs, 'median'),
+              spreadMs(v.createdPushMs, 'p99'),
+              failed,
+            ],
+            [
+              mode,
+              '`booking.confirmed` (no token)',
+              ok,
+              spreadMs(v.confirmedOnSocketMs, 'median'),
+              spreadMs(v.confirmedOnSocketMs, 'p90'),
+              spreadMs(v.confirmedOnSocketMs, 'p99'),
+              spreadMs(v.confirmedOnSocketMs, 'max'),
+              spreadMs(v.confirmedOnBusMs, 'median'),
+              spreadMs(v.confirmedOnBusMs, 'p99'),
+              spreadMs(v.confirmedPushMs, 'median'),
+              spreadMs(v.confirmedPushMs, 'p99'),
+              failed,
+            ],
+          ];
+        }),
+      ),
+      '',
+    );
+    const sequential = latency.variants.find((v) => v.mode === 'sequential');
+    if (sequential) {
+      lines.push(
+        `One at a time, \`booking.created\` is on the owner's socket ${spreadMs(sequential.createdOnSocketMs, 'median')} after the POST is sent (p99 ${spreadMs(sequential.createdOnSocketMs, 'p99')}), ${times(ratio(sequential.createdOnSocketMs.median, sequential.createdOnBusMs.median))} the same booking's arrival on the bus (${spreadMs(sequential.createdOnBusMs, 'median')}); \`booking.confirmed\` ${spreadMs(sequential.confirmedOnSocketMs, 'median')} (p99 ${spreadMs(sequential.confirmedOnSocketMs, 'p99')}), ${times(ratio(sequential.confirmedOnSocketMs.median, sequential.confirmedOnBusMs.median))} its arrival on the bus (${spreadMs(sequential.confirmedOnBusMs, 'median')}). The socket adds ${spreadMs(sequential.createdPushMs, 'median')} (p99 ${spreadMs(sequential.createdPushMs, 'p99')}) to the bus: the notifications function and the push. The POST itself answered in ${spreadMs(sequential.postAnsweredMs, 'median')}; a \`GET /health\` round trip (the HTTP gateway and one function) took ${spreadMs(latency.healthRoundTripMs, 'median')} (p99 ${spreadMs(latency.healthRoundTripMs, 'p99')}).`,
+        '',
+      );
+    }
+    lines.push(
+      `**Method.** \`bench/metrics/notifications-latency.ts\` starts the devstack alone in a child process (\`bench/processes/saga-devstack.ts\`, as the payments part does: \`startDevstack\` over the bundles measured, its own DynamoDB Local, a fresh data folder, a bootstrap admin, the WebSocket gateway on a free port), registers a provider, 6 rooms and ${latency.users} users through the API, and opens one socket per user (\`ws\`, \`?token=<accessToken>\`). After ${latency.warmup} unmeasured bookings it times ${sequential?.bookings ?? 0} bookings one at a time, the users in turn, ${latency.pauseMs} ms apart${latency.variants.some((v) => v.mode === 'concurrent') ? `, then as many in batches sent at once, one booking per user` : ''}; each is 1 hour of an interval no other has, with no payment token, so the emulated provider charges it and the saga confirms it. Each booking is timed from the POST sent to the arrival of its \`booking.created\` and \`booking.confirmed\` on its owner's socket (matched by the POST's \`X-Request-Id\`, which the messages carry as \`correlationId\`; the arrival is stamped first thing in the client's \`message\` handler, so nothing is polled and the resolution is the event loop's). The path: the bookings function's transaction, the table's stream (polled every 50 ms), the outbox publisher, the bus, the \`inbox\` rule straight to the notifications function (no queue), its inbox write and connections query, one \`PostToConnection\` per connection to the gateway's \`@connections\` endpoint, the frame. **Baseline, the same booking**: its \`booking.created\` and \`booking.confirmed\` on the bus, stamped in the devstack's process as the bus records them (both processes read the same clock); the bus is where the notifications hop starts, so *socket minus bus* is what the WebSocket adds, booking by booking, and the bus times are what \`POST -> CONFIRMED\` of section 9 is made of. No figure is a budget (as in section 9). ${e.cores} cores serve the bench, the devstack, Java and anything else running (load average ${e.loadAverage ? `${e.loadAverage.start.toFixed(2)} at the start, ${e.loadAverage.end?.toFixed(2) ?? 'n/a'} at the end of this part; above ~1, other work shared the machine` : 'n/a'}).`,
+      '',
+    );
+  }
+  if (notifications.fanOut.length > 0) {
+    lines.push(
+      '### Fan-out of one booking to many open sockets',
+      '',
+      table(
+        [
+          'scenario',
+          'sockets',
+          'message',
+          'rounds',
+          'last socket p50',
+          'last socket max',
+          'per socket p50',
+          'per socket p99',
+          'baseline: on the bus p50',
+          'last socket minus bus p50',
+          'messages missing',
+          'opening the sockets',
+        ],
+        notifications.fanOut.map((f) => [
+          f.scenario === 'owner'
+            ? 'one user, many connections (the owner)'
+            : `${count(f.users)} users following one room`,
+          count(f.sockets),
+          `\`${f.message}\``,
+          String(f.rounds.length),
+          spreadMs(f.lastMs, 'median'),
+          spreadMs(f.lastMs, 'max'),
+          spreadMs(f.perSocketMs, 'median'),
+          spreadMs(f.perSocketMs, 'p99'),
+          spreadMs(f.busMs, 'median'),
+          spreadMs(f.fanOutMs, 'median'),
+          String(f.rounds.reduce((sum, r) => sum + (f.sockets - r.received), 0)),
+          `${seconds(f.openMs)} (${f.openConcurrency} at a time${f.scenario === 'followers' ? ', subscribe included' : ''})`,
+        ]),
+      ),
+      '',
+      'Round by round (from the POST sent):',
+      '',
+      table(
+        [
+          'scenario',
+          'round',
+          'POST answered',
+          'on the bus',
+          'first socket',
+          'per socket p50',
+          'per socket p99',
+          'last socket',
+          'received',
+        ],
+        notifications.fanOut.flatMap((f) =>
+          f.rounds.map((r) => [
+            f.scenario,
+            String(r.round),
+            ms(r.postAnsweredMs, 1),
+            ms(r.busMs, 1),
+            ms(r.firstMs, 1),
+            spreadMs(r.perSocketMs, 'median'),
+            spreadMs(r.perSocketMs, 'p99'),
+            ms(r.lastMs, 1),
+            `${r.received} of ${f.sockets}`,
+          ]),
+        ),
+      ),
+      '',
+      `**Method.** \`bench/metrics/notifications-fanout.ts\`, on the same devstack after the latency part. **Owner**: one user opens ${notifications.fanOut[0]?.sockets ?? 0} connections (as many tabs or devices) and books; the notifications function queries that user's connections and posts \`booking.created\` to each (a few at a time, as the service bounds it). **Followers**: ${notifications.fanOut.find((f) => f.scenario === 'followers')?.users ?? 0} users registered for it each open a connection and \`subscribe\` to one room; another user books the room, and every follower gets \`room.availability_changed\` (the room's stream, not the inbox). Every booking carries \`tok_pending\`, so no payment event follows and the rounds do not overlap; one unmeasured round, then the measured ones. A round is timed from the POST sent to each socket's arrival of the message, all the sockets in the bench's one process (so the client's own handling of ${notifications.fanOut[0]?.sockets ?? 0} frames is in the figures); *per socket* pools every socket of every round; *last socket* is when the slowest got it. **Baseline, the same booking**: its event on the bus, stamped by the devstack's process; *last socket minus bus* is the whole fan-out after the bus.`,
+      '',
+    );
+  }
+  if (notifications.memory.length > 0) {
+    const order = (name: string) => (name.startsWith('devstack') ? 0 : name.startsWith('java') ? 1 : 2);
+    const names = [...new Set(notifications.memory.flatMap((m) => m.processes.map((p) => p.process)))].sort(
+      (a, b) => order(a) - order(b),
+    );
+    const rssOf = (m: MemoryReading, name: string) => m.processes.find((p) => p.process === name);
+    const change = (m: MemoryReading, name: string) => {
+      const base = notifications.memory.find((b) => b.state === m.baseline);
+      const now = rssOf(m, name)?.rssBytes;
+      const was = base ? rssOf(base, name)?.rssBytes : undefined;
+      if (now === undefined || was === undefined) return '—';
+      return `${now >= was ? '+' : '−'}${mib(Math.abs(now - was))}`;
+    };
+    lines.push(
+      '### Memory with and without open sockets',
+      '',
+      table(
+        [
+          'state',
+          'connections open',
+          ...names.map((n) => `${n === 'esbuild' ? 'esbuild (the tsx loader, not counted)' : n} RSS`),
+          'devstack vs before the sockets opened',
+          'java vs before',
+          'devstack threads',
+        ],
+        notifications.memory.map((m) => {
+          const devstack = rssOf(m, 'devstack (node)');
+          return [
+            m.state,
+            count(m.connections),
+            ...names.map((n) => mib(rssOf(m, n)?.rssBytes)),
+            change(m, 'devstack (node)'),
+            change(m, 'java (DynamoDB Local)'),
+            devstack?.threads === null || devstack?.threads === undefined ? 'n/a' : String(devstack.threads),
+          ];
+        }),
+      ),
+      '',
+      `**Method.** The resident set (\`VmRSS\`) of each process of the devstack child's tree, read from /proc ${notifications.memory[0]?.readings ?? 5} times 200 ms apart (the median kept), beside the connections the gateway lists (\`GET /_devstack/websocket/connections\`). The devstack's node process holds the gateways, the bus, the queues and every function: the functions run in worker threads of that process, so its RSS covers them; DynamoDB Local's java is its child process, read from its own /proc/<pid>/status; esbuild is the tsx loader's transpiler, not the devstack. RSS is what the kernel holds for a process, garbage not yet collected included, so a difference of a few MiB is noise; the kernel's high-water marks are in the results file. The sockets are idle when read, except in the *after the fan-outs* rows; each row with sockets compares with the reading taken just before they opened (registering the followers grows the users worker's heap, so the followers have their own reading before).`,
+      '',
+    );
+  }
+  lines.push(
+    `This part ran on ${notifications.startedAt}, on ${e.cpu} (${e.cores} cores), Node ${e.node}, at commit ${e.commit.slice(0, 12)}${e.uncommitted.length ? ` (with uncommitted changes to ${e.uncommitted.length} file(s) outside bench/ and docs/, by others sharing the tree)` : ''}.`,
+  );
+  return lines.join('\n');
+};
+
 const loadSection = (r: BenchResults) => {
   const load = r.load;
   if (!load) return '## 5. Local end-to-end load\n\nNot measured in this run.';
@@ -931,7 +1132,7 @@ const renderMarkdown = (
     '',
     `Written by \`npm run bench\` (\`bench/run.ts\`) on ${r.date}; do not edit by hand, except the "What changed" block, which the next run keeps. The figures of this run are in \`${resultsFile}\`.`,
     '',
-    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,bookings,payments,load,start,cost\` (the bookings part alone also with \`npm run bench:bookings\`, the payments part with \`npm run bench:payments\`); \`--dist=<dir>\` measures another set of bundles (size, cold init, warm overhead and capacity), \`--compare=<dir>\` a second set beside them in the same run (size and cold init${(r.size?.compareDist ?? r.cold?.compareDist) ? '; the before/after below was run so, against the pre-optimisation snapshot' : ''}); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
+    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,bookings,payments,notifications,load,start,cost\` (the bookings part alone also with \`npm run bench:bookings\`, the payments part with \`npm run bench:payments\`, the notifications part with \`npm run bench:notifications\`); \`--dist=<dir>\` measures another set of bundles (size, cold init, warm overhead and capacity), \`--compare=<dir>\` a second set beside them in the same run (size and cold init${(r.size?.compareDist ?? r.cold?.compareDist) ? '; the before/after below was run so, against the pre-optimisation snapshot' : ''}); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
     '',
     summarySection(r),
     '',
@@ -953,10 +1154,12 @@ const renderMarkdown = (
     '',
     paymentsSection(r.payments),
     '',
+    notificationsSection(r.notifications),
+    '',
     beforeAfterSection(r, before, existing),
     '',
     environmentSection(r),
     '',
   ].join('\n');
 
-export { bookingsSection, paymentsSection, renderMarkdown };
+export { bookingsSection, notificationsSection, paymentsSection, renderMarkdown };

@@ -417,6 +417,55 @@ const paymentsRows = (r: BenchResults): SummaryRow[] => {
   return rows;
 };
 
+const notificationsRows = (r: BenchResults): SummaryRow[] => {
+  const notifications = r.notifications;
+  if (!notifications) return [];
+  const rows: SummaryRow[] = [];
+  for (const v of notifications.latency?.variants ?? []) {
+    if (v.createdOnSocketMs.n === 0) continue;
+    const mode = v.mode === 'sequential' ? 'one at a time' : `${v.concurrency} at once`;
+    for (const [message, socket, bus] of [
+      ['booking.created', v.createdOnSocketMs, v.createdOnBusMs],
+      ['booking.confirmed', v.confirmedOnSocketMs, v.confirmedOnBusMs],
+    ] as const) {
+      rows.push({
+        metric: `Notifications, POST /v1/bookings to ${message} on the owner's socket, ${mode} (devstack, ${socket.n} bookings)`,
+        figure: `p50 ${ms(socket.median, 1)}, p99 ${ms(socket.p99, 1)}${v.failures ? `; ${v.failures} failed` : ''}`,
+        baseline: `the same bookings' ${message} on the bus p50 ${ms(bus.median, 1)}, p99 ${ms(bus.p99, 1)}`,
+        ratio: times(ratio(socket.median, bus.median)),
+        budget: '—',
+        pass: null,
+      });
+    }
+  }
+  for (const f of notifications.fanOut) {
+    rows.push({
+      metric: `Notifications fan-out, one booking to ${f.sockets} sockets (${f.scenario === 'owner' ? 'one user' : `${f.users} followers of a room`}, ${f.rounds.length} rounds)`,
+      figure: `last socket p50 ${ms(f.lastMs.median, 1)}; per socket p50 ${ms(f.perSocketMs.median, 1)}, p99 ${ms(f.perSocketMs.p99, 1)}`,
+      baseline: `${f.message} on the bus p50 ${ms(f.busMs.median, 1)}`,
+      ratio: times(ratio(f.lastMs.median, f.busMs.median)),
+      budget: '—',
+      pass: null,
+    });
+  }
+  const devstack = (m: (typeof notifications.memory)[number] | undefined) =>
+    m?.processes.find((p) => p.process === 'devstack (node)')?.rssBytes;
+  const java = (m: (typeof notifications.memory)[number] | undefined) =>
+    m?.processes.find((p) => p.process === 'java (DynamoDB Local)')?.rssBytes;
+  for (const m of notifications.memory.filter((x) => x.connections > 0 && x.state.includes('idle'))) {
+    const before = notifications.memory.find((x) => x.state === m.baseline);
+    rows.push({
+      metric: `Devstack memory (node RSS, its functions' workers included), ${m.state}`,
+      figure: `${mib(devstack(m))} (DynamoDB Local's java ${mib(java(m))})`,
+      baseline: `${before?.state ?? 'no sockets'} ${mib(devstack(before))} (java ${mib(java(before))})`,
+      ratio: times(ratio(devstack(m), devstack(before))),
+      budget: '—',
+      pass: null,
+    });
+  }
+  return rows;
+};
+
 const costRows = (r: BenchResults): SummaryRow[] =>
   (r.cost?.operations ?? []).map((operation) => {
     const dynamodb = operation.components.filter((c) => c.component.startsWith('DynamoDB'));
@@ -444,6 +493,7 @@ const summaryRows = (r: BenchResults): SummaryRow[] => [
   ...capacityRows(r),
   ...bookingsRows(r),
   ...paymentsRows(r),
+  ...notificationsRows(r),
   ...loadRows(r),
   ...startRows(r),
   ...costRows(r),
