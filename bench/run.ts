@@ -4,8 +4,10 @@
  * in `docs/performance/`, and a summary on the console.
  *
  * Order: bundle size, cold init, warm overhead, DynamoDB capacity, the bookings capacity and race,
- * the payments saga (time to CONFIRMED, cost per confirmed booking), local load, devstack start and `npm test` (last: its build step rewrites dist/), then the cost
- * model from what was measured.
+ * the payments saga (time to CONFIRMED, cost per confirmed booking), the notifications (POST to
+ * the message on the owner's WebSocket, fan-out to 200 sockets, memory with them open), local load,
+ * devstack start and `npm test` (last: its build step rewrites dist/), then the cost model from
+ * what was measured.
  * A benchmark that fails is recorded as an error and the run goes on; a budget that fails is a
  * FAIL in the report. The run exits 0 either way: the report is the output.
  *
@@ -51,7 +53,7 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
   // What size, cold, warm and capacity measure: a copy of the bundles, taken now, so a build
   // meanwhile (others share the machine) changes nothing under them. The report names `dist`.
   const bundles = options.only.some((m) =>
-    ['size', 'cold', 'warm', 'capacity', 'bookings', 'payments'].includes(m),
+    ['size', 'cold', 'warm', 'capacity', 'bookings', 'payments', 'notifications'].includes(m),
   )
     ? await snapshotBundles(
         options.dist,
@@ -150,6 +152,18 @@ const measureSnapshot = async (options: BenchOptions, results: Mutable<BenchResu
       bookings: options.paymentsBookings,
       concurrency: options.paymentsConcurrency,
       count: 10,
+      dist,
+      log,
+    });
+  });
+  await step('notifications', async () => {
+    const { measureNotifications } = await import('./notifications.ts');
+    results.notifications = await measureNotifications({
+      bookings: options.notificationsBookings,
+      concurrency: options.notificationsConcurrency,
+      sockets: options.notificationsSockets,
+      followerUsers: options.notificationsSockets,
+      rounds: 5,
       dist,
       log,
     });

@@ -1,8 +1,8 @@
 /**
  * Command-line options of `npm run bench`.
  *
- * --only=size,cold,warm,capacity,bookings,payments,load,start,cost   a subset (the rest is kept from the same day's file)
- * --dist=<dir>          the bundles to measure (size, cold, warm, capacity, bookings, payments); default dist/
+ * --only=size,cold,warm,capacity,bookings,payments,notifications,load,start,cost   a subset (the rest is kept from the same day's file)
+ * --dist=<dir>          the bundles to measure (size, cold, warm, capacity, bookings, payments, notifications); default dist/
  * --compare=<dir>       other bundles measured beside them in the same run (size and cold init), as `before`
  * --label=<name>        the run's label; default `current`
  * --out=<file>          where the results go; default bench/results/<YYYY-MM-DD>.json
@@ -14,6 +14,8 @@
  * --cold-runs=N, --warm-rounds=N (of 200 requests each), --load-seconds=N, --capacity-sizes=1000,50000, --start-runs=N
  * --bookings-sizes=1000,50000, --race-rounds=N (of the 50-way race; 0 skips it)
  * --payments-bookings=N (of each kind, one at a time and again at once; default 100), --payments-concurrency=N (0 skips the concurrent variant; default 10)
+ * --notifications-bookings=N (one at a time and again at once; default 100), --notifications-concurrency=N (0 skips; default 10),
+ * --notifications-sockets=N (open in each fan-out scenario, and for the memory; 0 skips them; default 200)
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { repoRoot } from '../../packages/tooling/src/repo.ts';
@@ -38,6 +40,9 @@ interface BenchOptions {
   readonly raceRounds: number;
   readonly paymentsBookings: number;
   readonly paymentsConcurrency: number;
+  readonly notificationsBookings: number;
+  readonly notificationsConcurrency: number;
+  readonly notificationsSockets: number;
   readonly startRuns: number;
   readonly date: string;
 }
@@ -76,6 +81,9 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
     'race-rounds',
     'payments-bookings',
     'payments-concurrency',
+    'notifications-bookings',
+    'notifications-concurrency',
+    'notifications-sockets',
     'start-runs',
   ];
   for (const arg of args) {
@@ -119,6 +127,15 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
       value(args, 'payments-concurrency') === '0'
         ? 0
         : positive(value(args, 'payments-concurrency'), 10, 'payments-concurrency'),
+    notificationsBookings: positive(value(args, 'notifications-bookings'), 100, 'notifications-bookings'),
+    notificationsConcurrency:
+      value(args, 'notifications-concurrency') === '0'
+        ? 0
+        : positive(value(args, 'notifications-concurrency'), 10, 'notifications-concurrency'),
+    notificationsSockets:
+      value(args, 'notifications-sockets') === '0'
+        ? 0
+        : positive(value(args, 'notifications-sockets'), 200, 'notifications-sockets'),
     startRuns: positive(value(args, 'start-runs'), 3, 'start-runs'),
     date,
   };
