@@ -11,7 +11,7 @@
  * follows (`rooms`, a string set), so forgetting it forgets them; every item of a connection
  * expires (`ttl`) when API Gateway would have closed it, and a notification after 30 days.
  * Notification ids sort in the order they were stored, so a person's inbox is one Query in key
- * order.
+ * order (`inbox-reader.ts`, apart so the inbox operation's cold start loads none of the writes).
  */
 import {
   BatchWriteCommand,
@@ -22,9 +22,9 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { processedPut } from '@tessera/shared/processed-once';
-import { queryPage, transactWrite } from '@tessera/shared/store';
-import { INBOX_RETENTION_SECONDS, type Notification } from '#domain/notification';
-import type { Connection, ConnectionStore, Inbox } from '#domain/ports';
+import { transactWrite } from '@tessera/shared/store';
+import { INBOX_RETENTION_SECONDS } from '#domain/notification';
+import type { Connection, ConnectionStore, InboxWriter } from '#domain/ports';
 
 type Client = Pick<DynamoDBDocumentClient, 'send'>;
 type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
@@ -179,16 +179,8 @@ const createConnectionStore = (client: Client, tableName: string): ConnectionSto
   },
 });
 
-const notificationOf = (item: Record<string, unknown>): Notification => ({
-  id: item.sk as string,
-  userId: item.userId as string,
-  type: item.type as string,
-  data: item.data as Record<string, unknown>,
-  occurredAt: item.occurredAt as string,
-  correlationId: item.correlationId as string,
-});
-
-const createInbox = (client: Client, tableName: string): Inbox => ({
+/** The inbox's writes: each event's notifications with its processed record. */
+const createInboxWriter = (client: Client, tableName: string): InboxWriter => ({
   async record(eventId, notifications, at) {
     const expires = epochSeconds(at) + INBOX_RETENTION_SECONDS;
     return transactWrite(client, [
@@ -217,26 +209,6 @@ const createInbox = (client: Client, tableName: string): Inbox => ({
       { ...processedPut(tableName, CONSUMER, eventId, at), onConditionFailed: 'duplicate' as const },
     ]);
   },
-
-  async after(userId, after, limit, now) {
-    const page = await queryPage(
-      client,
-      {
-        TableName: tableName,
-        KeyConditionExpression: after ? 'pk = :inbox AND sk > :after' : 'pk = :inbox',
-        // TTL deletes lag by up to days; what has expired is not answered meanwhile.
-        FilterExpression: '#ttl > :now',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':inbox': `INBOX#${userId}`,
-          ':now': epochSeconds(now),
-          ...(after ? { ':after': after } : {}),
-        },
-      },
-      { limit, keyAttributes: ['pk', 'sk'] },
-    );
-    return { items: page.items.map(notificationOf), more: page.lastKey !== undefined };
-  },
 });
 
-export { CONSUMER, createConnectionStore, createInbox };
+export { CONSUMER, createConnectionStore, createInboxWriter };

@@ -133,22 +133,5 @@ const messageOf = (event: AnyTesseraEvent, id: string): NotificationMessage => (
   correlationId: event.detail.correlationId,
 });
 
-/** A notification without its recipient: what the client receives. */
-const publicMessage = (notification: NotificationMessage): NotificationMessage => ({
-  id: notification.id,
-  type: notification.type,
-  data: notification.data,
-  occurredAt: notification.occurredAt,
-  correlationId: notification.correlationId,
-});
-
 export type { Audience, Notification, NotificationMessage };
-export {
-  audienceOf,
-  INBOX_RETENTION_SECONDS,
-  messageOf,
-  NOTIFICATION_ID,
-  notificationId,
-  publicDataOf,
-  publicMessage,
-};
+export { audienceOf, INBOX_RETENTION_SECONDS, messageOf, NOTIFICATION_ID, notificationId, publicDataOf };

@@ -11,17 +11,15 @@
  *   Gateway's limit on a connection), so the table's TTL clears what `$disconnect` and `Gone` miss.
  * - `resume`: replays a person's inbox after an id to one connection, in order.
  * - `follow`, `unfollow`: a connection's rooms, at most `MAX_ROOMS`.
- * - `listInbox`: the inbox operation.
  */
-import type { Principal } from '@tessera/shared/auth';
 import type { AnyTesseraEvent } from '@tessera/shared/events';
+import { publicMessage } from './inbox-queries.ts';
 import {
   audienceOf,
   messageOf,
   type Notification,
   type NotificationMessage,
   notificationId,
-  publicMessage,
 } from './notification.ts';
 import type { Connection, Dependencies } from './ports.ts';
 
@@ -163,17 +161,6 @@ const follow = (
 const unfollow = (deps: Dependencies, connectionId: string, roomId: string) =>
   deps.connections.unfollow(connectionId, roomId);
 
-/** The caller's inbox, one page. */
-const listInbox = async (
-  deps: Dependencies,
-  principal: Principal,
-  query: { readonly after?: string | undefined; readonly limit: number },
-) => {
-  const page = await deps.inbox.after(principal.userId, query.after, query.limit, deps.clock.now());
-  const items = page.items.map(publicMessage);
-  return { items, nextCursor: page.more ? (items.at(-1)?.id ?? null) : null };
-};
-
 export type { DeliveryOutcome, PushTally };
 export {
   CONNECTION_LIFETIME_SECONDS,
@@ -181,7 +168,6 @@ export {
   deliver,
   disconnect,
   follow,
-  listInbox,
   MAX_ROOMS,
   RESUME_LIMIT,
   resume,

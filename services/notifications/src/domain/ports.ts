@@ -45,7 +45,8 @@ interface InboxPage {
   readonly more: boolean;
 }
 
-interface Inbox {
+/** The inbox's writes. */
+interface InboxWriter {
   /**
    * Stores the event's notifications and records the event as processed, in one write: `'duplicate'`
    * (and nothing written) when the event was processed already.
@@ -53,9 +54,15 @@ interface Inbox {
   record(eventId: string, notifications: readonly Notification[], at: Date): Promise<'written' | 'duplicate'>;
   /** Records an event that stores nothing (a room's change) as processed: `'duplicate'` when it was. */
   markProcessed(eventId: string, at: Date): Promise<'written' | 'duplicate'>;
+}
+
+/** The inbox's reads. */
+interface InboxReader {
   /** A person's notifications after `after` (a notification id), oldest first, of those not expired at `now`. */
   after(userId: string, after: string | undefined, limit: number, now: Date): Promise<InboxPage>;
 }
+
+type Inbox = InboxWriter & InboxReader;
 
 /** The WebSocket API's `@connections`: `'gone'` for a connection API Gateway no longer has. */
 interface ConnectionsApi {
@@ -73,4 +80,13 @@ interface Dependencies {
   readonly log: (message: string, attributes: Readonly<Record<string, unknown>>) => Promise<void>;
 }
 
-export type { Connection, ConnectionStore, ConnectionsApi, Dependencies, Inbox, InboxPage };
+export type {
+  Connection,
+  ConnectionStore,
+  ConnectionsApi,
+  Dependencies,
+  Inbox,
+  InboxPage,
+  InboxReader,
+  InboxWriter,
+};

@@ -2,7 +2,7 @@
  * The notifications operation: the caller's inbox.
  */
 import type { OperationHandlers } from '@tessera/shared/http';
-import { listInbox } from '#domain/notifications';
+import { listInbox } from '#domain/inbox-queries';
 import type { Dependencies } from '#domain/ports';
 import type { Operations } from '#generated/contract';
 

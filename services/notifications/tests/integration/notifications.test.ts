@@ -8,7 +8,8 @@ import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@tessera/shared/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceTable } from '../../../../tests/support/dynamodb.ts';
-import { createConnectionStore, createInbox } from '../../src/adapters/notification-store.ts';
+import { createInboxReader } from '../../src/adapters/inbox-reader.ts';
+import { createConnectionStore, createInboxWriter } from '../../src/adapters/notification-store.ts';
 import type { Notification } from '../../src/domain/notification.ts';
 import { MAX_ROOMS } from '../../src/domain/notifications.ts';
 import type { ConnectionStore, Dependencies, Inbox } from '../../src/domain/ports.ts';
@@ -32,7 +33,10 @@ const LATER = new Date(NOW.getTime() + 7_200_000);
 beforeAll(async () => {
   table = await serviceTable('notifications');
   connections = createConnectionStore(table.documentClient, table.tableName);
-  inbox = createInbox(table.documentClient, table.tableName);
+  inbox = {
+    ...createInboxWriter(table.documentClient, table.tableName),
+    ...createInboxReader(table.documentClient, table.tableName),
+  };
 });
 afterAll(() => table.drop());
 

@@ -1,15 +1,8 @@
 import { newEvent } from '@tessera/shared/events';
 import { describe, expect, it } from 'vitest';
+import { listInbox } from '../../src/domain/inbox-queries.ts';
 import { audienceOf, notificationId } from '../../src/domain/notification.ts';
-import {
-  connect,
-  deliver,
-  follow,
-  listInbox,
-  MAX_ROOMS,
-  RESUME_LIMIT,
-  resume,
-} from '../../src/domain/notifications.ts';
+import { connect, deliver, follow, MAX_ROOMS, RESUME_LIMIT, resume } from '../../src/domain/notifications.ts';
 import {
   availabilityChanged,
   BOOKING,
