@@ -54,6 +54,8 @@ interface Devstack {
 const withDevstack = async <T>(dist: string | undefined, part: (devstack: Devstack) => Promise<T>) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-notifications-'));
   const child = spawnBenchChild('saga-devstack', {
+    // gc() for the memory readings: each starts with a full collection of the main thread's heap.
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim(),
     BENCH_DATA_DIR: dataDir,
     BENCH_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
     BENCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
@@ -99,7 +101,9 @@ const measureNotifications = async (options: NotificationsOptions): Promise<Noti
     const cast = await prepareCast(devstack.api, ADMIN, { rooms: 6, users: USERS, label: 'notify' });
     const memory: MemoryReading[] = [];
     if (options.sockets > 0) {
-      memory.push(await readMemory(devstack.api, devstack.pid, 'no sockets yet (after the setup)'));
+      memory.push(
+        await readMemory(devstack.api, devstack.controlUrl, devstack.pid, 'no sockets yet (after the setup)'),
+      );
     }
     const latency = await measureNotificationsLatency({
       ...devstack,

@@ -432,6 +432,16 @@ interface MemoryReading {
   readonly connections: number;
   readonly readings: number;
   readonly processes: readonly ProcessRss[];
+  /**
+   * The devstack's main thread (the gateways, the bus, the queues; not the functions' workers), from
+   * `process.memoryUsage()` right after a full collection of its heap (`collected`), read first.
+   */
+  readonly mainThread?: {
+    readonly collected: boolean;
+    readonly heapUsedBytes: number;
+    readonly externalBytes: number;
+    readonly arrayBuffersBytes: number;
+  };
   /** The reading (its `state`) this one compares with: the same devstack just before the sockets opened. */
   readonly baseline?: string;
 }

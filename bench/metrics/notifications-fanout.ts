@@ -48,12 +48,21 @@ const round1 = (ms: number) => Math.round(ms * 10) / 10;
  */
 const readMemory = async (
   api: string,
+  controlUrl: string,
   pid: number,
   state: string,
   readings = 5,
   gapMs = 200,
 ): Promise<MemoryReading> => {
   const connections = await openConnections(api);
+  const usage = await expectOk('GET /memory', call(controlUrl, 'GET', '/memory'));
+  const mainThread = {
+    collected: usage.collected === true,
+    heapUsedBytes: Number(usage.heapUsed),
+    externalBytes: Number(usage.external),
+    arrayBuffersBytes: Number(usage.arrayBuffers),
+  };
+  await sleep(gapMs);
   const seen = new Map<number, { name: string; rss: number[]; highWater: number; threads: number | null }>();
   for (let i = 0; i < readings; i++) {
     if (i > 0) await sleep(gapMs);
@@ -74,7 +83,7 @@ const readMemory = async (
     highWaterBytes: p.highWater,
     threads: p.threads,
   }));
-  return { state, connections, readings, processes };
+  return { state, connections, readings, processes, mainThread };
 };
 
 const threadsOf = (pid: number): number | null => {
@@ -203,9 +212,9 @@ const measureFanOut = async (
 
   await settleConnections(api, 0);
   const ownerBaseline = 'no sockets open (after the latency part)';
-  memory.push(await readMemory(api, devstackPid, ownerBaseline));
+  memory.push(await readMemory(api, options.controlUrl, devstackPid, ownerBaseline));
   const against = async (state: string, baseline: string) => ({
-    ...(await readMemory(api, devstackPid, state)),
+    ...(await readMemory(api, options.controlUrl, devstackPid, state)),
     baseline,
   });
 
@@ -251,7 +260,7 @@ const measureFanOut = async (
   // Registering the followers grows the users worker's heap (password hashes): read again first.
   await sleep(1000);
   const followersBaseline = `no sockets open (after registering ${followers.length} followers)`;
-  memory.push(await readMemory(api, devstackPid, followersBaseline));
+  memory.push(await readMemory(api, options.controlUrl, devstackPid, followersBaseline));
   options.log(`  notifications: ${count} sockets following one room ...`);
   started = performance.now();
   sockets = await openSockets(

@@ -9,6 +9,10 @@
  *   (`performance.timeOrigin + performance.now()`), by its envelope's `eventId`. The bus's own
  *   record (`GET /_devstack/events`) carries the time the event occurred (the publisher passes
  *   `occurredAt`), not when it arrived, so the arrival is stamped here, as the bus records it.
+ * - `GET /memory`: `process.memoryUsage()` of this process (the gateways, the bus and the queues
+ *   run on its main thread; each function in a worker thread of its own, whose heaps count in `rss`
+ *   only), after a full collection of the main thread's heap when node was started with
+ *   `--expose-gc` (`collected`).
  * - with BENCH_COUNT_CALLS=1 only: DynamoDB Local starts here (in memory), the bench's AWS stand-in
  *   (`bench/lib/aws-endpoint.ts`, forwarding with `ReturnConsumedCapacity: INDEXES`) stands
  *   between it and the devstack, so every DynamoDB call of every function passes through it;
@@ -209,6 +213,12 @@ const main = async () => {
       return sendJson(response, 200, {
         items: [...arrivals].map(([eventId, arrival]) => ({ eventId, ...arrival })),
       });
+    }
+    if (request.method === 'GET' && path === '/memory') {
+      // Started with --expose-gc (the notifications part does), the main thread collects first.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      return sendJson(response, 200, { collected: gc !== undefined, ...process.memoryUsage() });
     }
     if (request.method === 'GET' && path === '/mark') {
       if (!aws) return sendJson(response, 400, { message: 'not counting calls' });

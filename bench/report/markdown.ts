@@ -816,6 +816,12 @@ const notificationsSection = (notifications: NotificationsResults | undefined) =
       if (now === undefined || was === undefined) return '—';
       return `${now >= was ? '+' : '−'}${mib(Math.abs(now - was))}`;
     };
+    const heapChange = (m: MemoryReading) => {
+      const base = notifications.memory.find((b) => b.state === m.baseline);
+      if (!m.mainThread || !base?.mainThread) return '—';
+      const delta = m.mainThread.heapUsedBytes - base.mainThread.heapUsedBytes;
+      return `${delta >= 0 ? '+' : '−'}${(Math.abs(delta) / 1024 / 1024).toFixed(1)} MiB`;
+    };
     lines.push(
       '### Memory with and without open sockets',
       '',
@@ -826,6 +832,8 @@ const notificationsSection = (notifications: NotificationsResults | undefined) =
           ...names.map((n) => `${n === 'esbuild' ? 'esbuild (the tsx loader, not counted)' : n} RSS`),
           'devstack vs before the sockets opened',
           'java vs before',
+          "devstack's main thread: heap used after a GC",
+          'vs before',
           'devstack threads',
         ],
         notifications.memory.map((m) => {
@@ -836,12 +844,16 @@ const notificationsSection = (notifications: NotificationsResults | undefined) =
             ...names.map((n) => mib(rssOf(m, n)?.rssBytes)),
             change(m, 'devstack (node)'),
             change(m, 'java (DynamoDB Local)'),
+            m.mainThread
+              ? `${(m.mainThread.heapUsedBytes / 1024 / 1024).toFixed(1)} MiB${m.mainThread.collected ? '' : ' (no GC)'}`
+              : 'n/a',
+            heapChange(m),
             devstack?.threads === null || devstack?.threads === undefined ? 'n/a' : String(devstack.threads),
           ];
         }),
       ),
       '',
-      `**Method.** The resident set (\`VmRSS\`) of each process of the devstack child's tree, read from /proc ${notifications.memory[0]?.readings ?? 5} times 200 ms apart (the median kept), beside the connections the gateway lists (\`GET /_devstack/websocket/connections\`). The devstack's node process holds the gateways, the bus, the queues and every function: the functions run in worker threads of that process, so its RSS covers them; DynamoDB Local's java is its child process, read from its own /proc/<pid>/status; esbuild is the tsx loader's transpiler, not the devstack. RSS is what the kernel holds for a process, garbage not yet collected included, so a difference of a few MiB is noise; the kernel's high-water marks are in the results file. The sockets are idle when read, except in the *after the fan-outs* rows; each row with sockets compares with the reading taken just before they opened (registering the followers grows the users worker's heap, so the followers have their own reading before).`,
+      `**Method.** The resident set (\`VmRSS\`) of each process of the devstack child's tree, read from /proc ${notifications.memory[0]?.readings ?? 5} times 200 ms apart (the median kept), beside the connections the gateway lists (\`GET /_devstack/websocket/connections\`). The devstack's node process holds the gateways, the bus, the queues and every function: the functions run in worker threads of that process, so its RSS covers them; DynamoDB Local's java is its child process, read from its own /proc/<pid>/status; esbuild is the tsx loader's transpiler, not the devstack. RSS is what the kernel holds for a process, garbage not yet collected included (in every worker's heap as in the main thread's), so a difference of tens of MiB between two readings can be the collector's timing rather than the sockets; the kernel's high-water marks are in the results file. Where the connections themselves live (the WebSocket gateway, on the devstack's main thread) is read more closely: each reading starts with a full collection of the main thread's heap (the child runs with \`--expose-gc\`; \`GET /memory\` of its control server) and takes \`process.memoryUsage().heapUsed\`; the connections' records in DynamoDB Local are in java's RSS. The sockets are idle when read, except in the *after the fan-outs* rows; each row with sockets compares with the reading taken just before they opened (registering the followers grows the users worker's heap, so the followers have their own reading before).`,
       '',
     );
   }

@@ -10,6 +10,7 @@ import type {
   BookingCapacityResults,
   BundleRow,
   CapacityResults,
+  MemoryReading,
   RaceResults,
   RaceRound,
   WarmResults,
@@ -448,15 +449,20 @@ const notificationsRows = (r: BenchResults): SummaryRow[] => {
       pass: null,
     });
   }
-  const devstack = (m: (typeof notifications.memory)[number] | undefined) =>
+  const devstack = (m: MemoryReading | undefined) =>
     m?.processes.find((p) => p.process === 'devstack (node)')?.rssBytes;
-  const java = (m: (typeof notifications.memory)[number] | undefined) =>
+  const java = (m: MemoryReading | undefined) =>
     m?.processes.find((p) => p.process === 'java (DynamoDB Local)')?.rssBytes;
+  const heapDelta = (m: MemoryReading, before: MemoryReading | undefined) => {
+    if (!m.mainThread || !before?.mainThread) return 'n/a';
+    const delta = (m.mainThread.heapUsedBytes - before.mainThread.heapUsedBytes) / 1024 / 1024;
+    return `${delta >= 0 ? '+' : '−'}${Math.abs(delta).toFixed(1)} MiB`;
+  };
   for (const m of notifications.memory.filter((x) => x.connections > 0 && x.state.includes('idle'))) {
     const before = notifications.memory.find((x) => x.state === m.baseline);
     rows.push({
       metric: `Devstack memory (node RSS, its functions' workers included), ${m.state}`,
-      figure: `${mib(devstack(m))} (DynamoDB Local's java ${mib(java(m))})`,
+      figure: `${mib(devstack(m))} (DynamoDB Local's java ${mib(java(m))}); main-thread heap after a GC ${heapDelta(m, before)}`,
       baseline: `${before?.state ?? 'no sockets'} ${mib(devstack(before))} (java ${mib(java(before))})`,
       ratio: times(ratio(devstack(m), devstack(before))),
       budget: '—',
