@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { esbuildOptions } from '../../packages/tooling/src/build.ts';
+import { dropUnusedRequireShims, esbuildOptions } from '../../packages/tooling/src/build.ts';
 import { repoRoot } from '../../packages/tooling/src/repo.ts';
 
 interface Floor {
@@ -38,6 +38,7 @@ const buildFloors = async (): Promise<Floor[]> => {
     (Object.entries(FLOORS) as Array<[FloorName, string]>).map(async ([name, entry]) => {
       const directory = join(root, name);
       await build({ ...esbuildOptions, entryPoints: { index: entry }, outdir: directory, write: true });
+      dropUnusedRequireShims(directory);
       return { name, directory };
     }),
   );
@@ -66,6 +67,7 @@ const buildBaselines = async (): Promise<{
     Object.entries(BASELINES).map(async ([name, entry], i) => {
       const directory = join(root, String(i));
       await build({ ...esbuildOptions, entryPoints: { index: entry }, outdir: directory, write: true });
+      dropUnusedRequireShims(directory);
       return [name, join(directory, 'index.mjs')] as const;
     }),
   );

@@ -197,6 +197,12 @@ const HTTP_REQUESTS: Readonly<Record<string, Preparation>> = {
     }),
     expect: 404,
   }),
+  // The inbox operation: one Query of the caller's inbox (empty here, the same code as a full one).
+  notifications: async () => ({
+    request: 'GET /v1/notifications',
+    event: httpEvent({ method: 'GET', route: '/v1/notifications', caller: CALLER }),
+    expect: 200,
+  }),
 };
 
 /** Items written by transactions since a point of the stand-in's record: candidates for the stream. */

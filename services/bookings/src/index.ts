@@ -32,17 +32,7 @@ const events = lazyConsumer(async () => {
   });
 });
 
-/** The WebSocket routes the manifest gives this function, each the operation of the same name. */
-const COMMANDS = ['createBooking', 'getBooking', 'listBookings', 'updateBooking', 'cancelBooking'] as const;
-
-const commands = once(async () =>
-  (await import('@tessera/shared/websocket-commands')).createWebSocketCommands({
-    operations,
-    http,
-    logger,
-    actions: Object.fromEntries(COMMANDS.map((command) => [command, command])),
-  }),
-);
+const commands = once(async () => (await import('#handlers/websocket')).createBookingCommands(http, logger));
 
 export const handler = createLambdaEntry('bookings', {
   http,
