@@ -16,14 +16,10 @@
  * `--json` writes the notifications results alone; `--out` writes them as
  * `npm run bench -- --only=notifications --out=<file>` does.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PASSWORD } from './lib/api-client.ts';
-import { spawnBenchChild } from './lib/children.ts';
 import { describeEnvironment } from './lib/environment.ts';
 import { argument, endedEnvironment, finishPart, isMain } from './lib/part.ts';
 import type { MemoryReading, NotificationsResults } from './lib/results.ts';
+import { BENCH_ADMIN, withSagaDevstack } from './lib/saga-devstack.ts';
 
 interface NotificationsOptions {
   /** Bookings timed one at a time, and again in batches. */
@@ -40,50 +36,8 @@ interface NotificationsOptions {
   readonly log: (line: string) => void;
 }
 
-const ADMIN = { email: 'bench-admin@example.com', password: PASSWORD };
+const ADMIN = BENCH_ADMIN;
 const USERS = 10;
-
-interface Devstack {
-  readonly api: string;
-  readonly controlUrl: string;
-  readonly webSocketUrl: string;
-  readonly pid: number;
-}
-
-/** Runs `part` against a devstack child started for it, and stops the child whatever happens. */
-const withDevstack = async <T>(dist: string | undefined, part: (devstack: Devstack) => Promise<T>) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-notifications-'));
-  const child = spawnBenchChild('saga-devstack', {
-    // gc() for the memory readings: each starts with a full collection of the main thread's heap.
-    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim(),
-    BENCH_DATA_DIR: dataDir,
-    BENCH_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-    BENCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-    ...(dist ? { BENCH_DIST_DIR: dist } : {}),
-  });
-  const interrupted = (signal: NodeJS.Signals) => {
-    void child.stop().finally(() => {
-      rmSync(dataDir, { recursive: true, force: true });
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  try {
-    const { message } = await child.ready;
-    return await part({
-      api: String(message.httpUrl),
-      controlUrl: String(message.controlUrl),
-      webSocketUrl: String(message.webSocketUrl),
-      pid: child.pid,
-    });
-  } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-    await child.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-};
 
 /**
  * The latency, then the fan-out and the memory, on one devstack.
@@ -97,50 +51,63 @@ const measureNotifications = async (options: NotificationsOptions): Promise<Noti
   const { prepareCast } = await import('./metrics/notifications-cast.ts');
   const { measureNotificationsLatency } = await import('./metrics/notifications-latency.ts');
   const { measureFanOut, readMemory } = await import('./metrics/notifications-fanout.ts');
-  return withDevstack(options.dist, async (devstack) => {
-    const cast = await prepareCast(devstack.api, ADMIN, { rooms: 6, users: USERS, label: 'notify' });
-    const memory: MemoryReading[] = [];
-    if (options.sockets > 0) {
-      memory.push(
-        await readMemory(devstack.api, devstack.controlUrl, devstack.pid, 'no sockets yet (after the setup)'),
-      );
-    }
-    const latency = await measureNotificationsLatency({
-      ...devstack,
-      cast,
-      bookings: options.bookings,
-      concurrency: options.concurrency,
-      warmup: 5,
-      pauseMs: 100,
-      timeoutMs: 30_000,
-      log: options.log,
-    });
-    const fanned =
-      options.sockets > 0
-        ? await measureFanOut(
-            {
-              ...devstack,
-              cast,
-              sockets: options.sockets,
-              followerUsers: options.followerUsers,
-              rounds: options.rounds,
-              warmupRounds: 1,
-              pauseMs: 300,
-              timeoutMs: 30_000,
-              openConcurrency: 8,
-              log: options.log,
-            },
+  return withSagaDevstack(
+    {
+      label: 'notifications',
+      dist: options.dist,
+      // gc() for the memory readings: each starts with a full collection of the main thread's heap.
+      env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() },
+    },
+    async (devstack) => {
+      const cast = await prepareCast(devstack.api, ADMIN, { rooms: 6, users: USERS, label: 'notify' });
+      const memory: MemoryReading[] = [];
+      if (options.sockets > 0) {
+        memory.push(
+          await readMemory(
+            devstack.api,
+            devstack.controlUrl,
             devstack.pid,
-          )
-        : { fanOut: [], memory: [] };
-    return {
-      environment: endedEnvironment(environment),
-      startedAt,
-      latency,
-      fanOut: fanned.fanOut,
-      memory: [...memory, ...fanned.memory],
-    };
-  });
+            'no sockets yet (after the setup)',
+          ),
+        );
+      }
+      const latency = await measureNotificationsLatency({
+        ...devstack,
+        cast,
+        bookings: options.bookings,
+        concurrency: options.concurrency,
+        warmup: 5,
+        pauseMs: 100,
+        timeoutMs: 30_000,
+        log: options.log,
+      });
+      const fanned =
+        options.sockets > 0
+          ? await measureFanOut(
+              {
+                ...devstack,
+                cast,
+                sockets: options.sockets,
+                followerUsers: options.followerUsers,
+                rounds: options.rounds,
+                warmupRounds: 1,
+                pauseMs: 300,
+                timeoutMs: 30_000,
+                openConcurrency: 8,
+                log: options.log,
+              },
+              devstack.pid,
+            )
+          : { fanOut: [], memory: [] };
+      return {
+        environment: endedEnvironment(environment),
+        startedAt,
+        latency,
+        fanOut: fanned.fanOut,
+        memory: [...memory, ...fanned.memory],
+      };
+    },
+  );
 };
 
 const whole = (name: string, fallback: number) => {

@@ -14,14 +14,10 @@
  * writes the payments results alone; `--out` writes them as `npm run bench -- --only=payments
  * --out=<file>` does, a partial run's results file with the machine and tree it ran on.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PASSWORD } from './lib/api-client.ts';
-import { spawnBenchChild } from './lib/children.ts';
 import { describeEnvironment } from './lib/environment.ts';
 import { argument, endedEnvironment, finishPart, isMain } from './lib/part.ts';
 import type { PaymentsResults } from './lib/results.ts';
+import { BENCH_ADMIN, withSagaDevstack } from './lib/saga-devstack.ts';
 
 interface PaymentsOptions {
   /** Bookings of each kind (confirmed, baseline) in each mode. */
@@ -34,41 +30,7 @@ interface PaymentsOptions {
   readonly log: (line: string) => void;
 }
 
-const ADMIN = { email: 'bench-admin@example.com', password: PASSWORD };
-
-/** Runs `part` against a devstack child started for it, and stops the child whatever happens. */
-const withDevstack = async <T>(
-  env: Readonly<Record<string, string>>,
-  dist: string | undefined,
-  part: (api: string, controlUrl: string) => Promise<T>,
-): Promise<T> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-payments-'));
-  const child = spawnBenchChild('saga-devstack', {
-    ...env,
-    BENCH_DATA_DIR: dataDir,
-    BENCH_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-    BENCH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-    ...(dist ? { BENCH_DIST_DIR: dist } : {}),
-  });
-  // Interrupted meanwhile: the devstack and its Java go with the bench.
-  const interrupted = (signal: NodeJS.Signals) => {
-    void child.stop().finally(() => {
-      rmSync(dataDir, { recursive: true, force: true });
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  try {
-    const { message } = await child.ready;
-    return await part(String(message.httpUrl), String(message.controlUrl));
-  } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-    await child.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-};
+const ADMIN = BENCH_ADMIN;
 
 /**
  * The latency on one devstack, then the counting on another, then the cost.
@@ -80,7 +42,7 @@ const measurePayments = async (options: PaymentsOptions): Promise<PaymentsResult
   const environment = describeEnvironment();
   const startedAt = new Date().toISOString();
   const { measurePaymentsLatency } = await import('./metrics/payments-latency.ts');
-  const latency = await withDevstack({}, options.dist, (api, controlUrl) =>
+  const latency = await withSagaDevstack({ label: 'payments', dist: options.dist }, ({ api, controlUrl }) =>
     measurePaymentsLatency({
       api,
       controlUrl,
@@ -99,18 +61,20 @@ const measurePayments = async (options: PaymentsOptions): Promise<PaymentsResult
   if (options.count > 0) {
     const { measureSagaRequests } = await import('./metrics/payments-requests.ts');
     const { confirmedBookingCost } = await import('./metrics/cost.ts');
-    const requests = await withDevstack({ BENCH_COUNT_CALLS: '1' }, options.dist, (api, controlUrl) =>
-      measureSagaRequests({
-        api,
-        controlUrl,
-        admin: ADMIN,
-        bookings: options.count,
-        warmup: 2,
-        idleMs: 1000,
-        settleMs: 500,
-        timeoutMs: 30_000,
-        log: options.log,
-      }),
+    const requests = await withSagaDevstack(
+      { label: 'payments', dist: options.dist, env: { BENCH_COUNT_CALLS: '1' } },
+      ({ api, controlUrl }) =>
+        measureSagaRequests({
+          api,
+          controlUrl,
+          admin: ADMIN,
+          bookings: options.count,
+          warmup: 2,
+          idleMs: 1000,
+          settleMs: 500,
+          timeoutMs: 30_000,
+          log: options.log,
+        }),
     );
     counted = { requests, cost: confirmedBookingCost(requests) };
   }

@@ -32,6 +32,7 @@ import type { Logger } from '../logger.ts';
 import type { HttpEvent, HttpResponse } from './adapter.ts';
 import { problemResponse } from './problem.ts';
 import type { OperationSpec } from './types.ts';
+import { messageError, readMessage } from './websocket-message.ts';
 
 /** A route's answer: API Gateway sends `body` to the client. */
 interface WebSocketRouteResult {
@@ -68,27 +69,6 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /** `idempotency-key` -> `idempotencyKey`. */
 const camelCase = (header: string) =>
   header.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-
-const messageError = (field: string, detail: string): FieldError => ({ location: 'message', field, detail });
-
-/** The message's text as an object, or the 400 naming what is wrong with it. */
-const readMessage = (event: CommandEvent): Record<string, unknown> => {
-  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
-  let message: unknown;
-  try {
-    message = JSON.parse(text ?? '');
-  } catch {
-    throw new ValidationError('MALFORMED_MESSAGE', 'The message is not well-formed JSON.', [
-      messageError('(message)', 'is not well-formed JSON'),
-    ]);
-  }
-  if (!isObject(message)) {
-    throw new ValidationError('INVALID_MESSAGE', 'The message must be a JSON object.', [
-      messageError('(message)', 'must be an object'),
-    ]);
-  }
-  return message;
-};
 
 /** The REST request a command stands for, in the API Gateway (payload 2.0) shape the HTTP adapter reads. */
 const requestOf = (

@@ -10,6 +10,7 @@ import type { AuthorizerContext } from '@tessera/shared/auth';
 import { type FieldError, NotFoundError, TesseraError, ValidationError } from '@tessera/shared/errors';
 import { problemResponse } from '@tessera/shared/http';
 import type { Logger } from '@tessera/shared/logger';
+import { messageError, readMessage } from '@tessera/shared/websocket-message';
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { NOTIFICATION_ID } from '#domain/notification';
 import { connect, disconnect, follow, MAX_ROOMS, resume, unfollow } from '#domain/notifications';
@@ -35,23 +36,7 @@ const reply = (message: Readonly<Record<string, unknown>>): RouteResult => ({
 const invalid = (errors: readonly FieldError[], message = 'The message does not match its action.') =>
   new ValidationError('INVALID_MESSAGE', message, errors);
 
-const field = (name: string, detail: string): FieldError => ({ location: 'message', field: name, detail });
-
-const parse = (event: WebSocketEvent): Record<string, unknown> => {
-  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
-  let message: unknown;
-  try {
-    message = JSON.parse(text ?? '');
-  } catch {
-    throw new ValidationError('MALFORMED_MESSAGE', 'The message is not well-formed JSON.', [
-      field('(message)', 'is not well-formed JSON'),
-    ]);
-  }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    throw invalid([field('(message)', 'must be an object')], 'The message must be a JSON object.');
-  }
-  return message as Record<string, unknown>;
-};
+const field = messageError;
 
 /** Checks a message's fields: only `allowed` ones, each as its rule says. */
 const check = (
@@ -143,7 +128,7 @@ const createWebSocketHandler = (deps: Dependencies, logger: Logger) => {
     }
     let message: Record<string, unknown> | undefined;
     try {
-      message = parse(event);
+      message = readMessage(event);
       const route = routes[routeKey] ?? routes.$default;
       return await (route as NonNullable<typeof route>)(event, message);
     } catch (error) {
