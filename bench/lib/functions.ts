@@ -8,9 +8,13 @@
  * parameter `/tessera/bench/<service>/<id>` (given to the function as an `ssm:` reference, as in
  * AWS, and answered by the bench's AWS stand-in), a setting its default (or its devstack value),
  * the bus `tessera-bench`, the WebSocket API's `@connections` endpoint a placeholder
- * (`BENCH_CONNECTIONS_URL`: the bench opens no WebSocket). As on the devstack, a function also gets the endpoint of what it uses
- * (`DYNAMODB_ENDPOINT` when it has a table, `EVENTBRIDGE_ENDPOINT` when it has the bus), and
- * `AWS_ENDPOINT_URL_SSM` for its secrets, all pointing at the stand-in.
+ * (`BENCH_CONNECTIONS_URL`: the bench opens no WebSocket), the scheduler's parts as AWS names them
+ * in `bench` (the group `tessera-bench-<service>`, the role `tessera-bench-<service>-scheduler`, the target
+ * `tessera-bench-<function>:live`, the queue `tessera-bench-<service>-schedules-dlq`). As on the
+ * devstack, a function also gets the endpoint of what it uses (`DYNAMODB_ENDPOINT` when it has a
+ * table, `EVENTBRIDGE_ENDPOINT` when it has the bus, `SCHEDULER_ENDPOINT` when it has the
+ * scheduler, so no call ever leaves the machine), and `AWS_ENDPOINT_URL_SSM` for its secrets, all
+ * pointing at the stand-in.
  */
 import { bundlePath } from '../../packages/tooling/src/dist.ts';
 import {
@@ -35,6 +39,26 @@ const BENCH_API_URL = 'https://api.tessera.example';
  */
 const BENCH_CONNECTIONS_URL = 'https://ws.tessera.example/bench';
 const EVENT_BUS_NAME = 'tessera-bench';
+const BENCH_ACCOUNT = 'us-east-1:000000000000';
+
+/** What the `{ "scheduler": part }` source is in the bench environment, named as Terraform names it in AWS. */
+const benchSchedulerPart = (
+  manifest: Manifest,
+  part: 'group' | 'roleArn' | 'targetArn' | 'deadLetterArn',
+): string | undefined => {
+  const target = Object.entries(manifest.functions).find(([, fn]) => fn.schedule)?.[0];
+  if (!target) return undefined;
+  switch (part) {
+    case 'group':
+      return `tessera-${BENCH_ENVIRONMENT}-${manifest.name}`;
+    case 'roleArn':
+      return `arn:aws:iam::000000000000:role/tessera-${BENCH_ENVIRONMENT}-${manifest.name}-scheduler`;
+    case 'targetArn':
+      return `arn:aws:lambda:${BENCH_ACCOUNT}:function:${deployedFunctionName(BENCH_ENVIRONMENT, target)}:live`;
+    case 'deadLetterArn':
+      return `arn:aws:sqs:${BENCH_ACCOUNT}:tessera-${BENCH_ENVIRONMENT}-${manifest.name}-schedules-dlq`;
+  }
+};
 
 interface BenchFunction {
   /** The function's short name: `tickets`, `users-authorizer`. */
@@ -103,11 +127,13 @@ const functionVariables = (
     },
     eventBusName: EVENT_BUS_NAME,
     webSocketConnections: BENCH_CONNECTIONS_URL,
+    scheduler: benchSchedulerPart,
   });
   return {
     ...variables,
     ...(uses.table ? { DYNAMODB_ENDPOINT: options.endpoint } : {}),
     ...(uses.eventBus ? { EVENTBRIDGE_ENDPOINT: options.endpoint } : {}),
+    ...(uses.scheduler ? { SCHEDULER_ENDPOINT: options.endpoint } : {}),
   };
 };
 

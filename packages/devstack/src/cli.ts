@@ -8,7 +8,9 @@
  * - `TESSERA_BOOTSTRAP_ADMIN_EMAIL` and `TESSERA_BOOTSTRAP_ADMIN_PASSWORD`: an admin to make sure of;
  * - `TESSERA_LOG_LEVEL` (INFO): the functions' log level; `TESSERA_QUIET=1` hides function logs;
  * - `TESSERA_BUILD` (1): `0` starts from the bundles already in `dist/` instead of building them, so
- *   a test of this CLI leaves `dist/` alone while other runs use it.
+ *   a test of this CLI leaves `dist/` alone while other runs use it;
+ * - `TESSERA_<SETTING>`: the value of every manifest setting of that id on the devstack, over its
+ *   devstack value and default (`TESSERA_REMINDER_LEAD_SECONDS` for `reminder_lead_seconds`).
  *
  * Once ready, it writes `<dataDir>/endpoints.json`, where the running devstack answers, for the tools
  * that look for it (`npm run redrive` finds the SQS endpoint there):
@@ -19,7 +21,9 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadManifests } from '@tessera/tooling/manifests';
 import { z } from 'zod';
+import { settingOverridesFrom } from './functions.ts';
 import { startDevstack } from './index.ts';
 import { PortInUseError } from './ports.ts';
 import { stopOnSignalOrCrash } from './shutdown.ts';
@@ -80,6 +84,7 @@ const main = async () => {
     ...(env.TESSERA_SQS_PORT ? { sqsPort: env.TESSERA_SQS_PORT } : {}),
     dataDir: env.TESSERA_DATA_DIR,
     build: env.TESSERA_BUILD === '1',
+    settingOverrides: settingOverridesFrom(process.env, loadManifests()),
     logLevel: env.TESSERA_LOG_LEVEL,
     bootstrapAdmin:
       env.TESSERA_BOOTSTRAP_ADMIN_EMAIL && env.TESSERA_BOOTSTRAP_ADMIN_PASSWORD

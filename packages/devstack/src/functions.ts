@@ -5,17 +5,23 @@
  * timeout from the manifest.
  *
  * A function's environment is exactly what its manifest names, resolved for the devstack (a table's
- * local name, a secret's `file:` path, a setting's devstack value, the bus's name, the WebSocket
- * gateway's `@connections` endpoint, a literal), plus
- * what Lambda or the devstack sets for every function: the log level, the region, local
- * credentials, connection reuse, and the endpoint of each AWS service it uses (DynamoDB with a
- * table, EventBridge with the bus). Nothing else: the authorizer never sees a private key.
+ * local name, a secret's `file:` path, a setting's value, the bus's name, the WebSocket
+ * gateway's `@connections` endpoint, the scheduler's group, role, target and dead-letter queue, a
+ * literal), plus what Lambda or the devstack sets for every function: the log level, the region,
+ * local credentials, connection reuse, and the endpoint of each AWS service it uses (DynamoDB with a
+ * table, EventBridge with the bus, the scheduler with a `scheduler` source). Nothing else: the
+ * authorizer never sees a private key.
+ *
+ * A setting's value is, the first that is there: its override (`TESSERA_<SETTING>` for `npm start`,
+ * `settingOverrides` for `startDevstack`: `TESSERA_REMINDER_LEAD_SECONDS` sets every
+ * `reminder_lead_seconds`), its manifest's devstack value (`{httpUrl}` filled in), its default.
  */
 
 import { bundlePath } from '@tessera/tooling/dist';
 import { type FunctionManifest, type Manifest, resolveVariables } from '@tessera/tooling/manifests';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.ts';
 import { FunctionHost } from './function-host.ts';
+import { schedulerPartOf } from './topology.ts';
 
 /** What the environment's sources resolve to on this devstack. */
 interface EnvironmentContext {
@@ -31,6 +37,10 @@ interface EnvironmentContext {
   readonly logLevel: string;
   readonly dynamodbEndpoint: string | undefined;
   readonly eventBridgeEndpoint: string | undefined;
+  /** The scheduler's endpoint (`http://127.0.0.1:<port>`), `SCHEDULER_ENDPOINT` of a function with a `scheduler` source. */
+  readonly schedulerEndpoint?: string | undefined;
+  /** Setting id (`reminder_lead_seconds`) -> the value that replaces its devstack value and default. */
+  readonly settingOverrides?: Readonly<Record<string, string>> | undefined;
 }
 
 interface FunctionDefinition {
@@ -61,10 +71,12 @@ const resolveEnvironment = (
     secret: (m, id) => `file:${context.secretFile(m.name, id)}`,
     setting: (m, id) => {
       const setting = m.settings[id];
-      return setting?.devstack?.replaceAll('{httpUrl}', context.httpUrl) ?? setting?.default;
+      const override = setting ? context.settingOverrides?.[id] : undefined;
+      return override ?? setting?.devstack?.replaceAll('{httpUrl}', context.httpUrl) ?? setting?.default;
     },
     eventBusName: context.eventBusName,
     webSocketConnections: context.webSocketConnectionsUrl,
+    scheduler: schedulerPartOf,
   });
   const environment: Record<string, string> = {
     POWERTOOLS_LOG_LEVEL: context.logLevel,
@@ -76,7 +88,30 @@ const resolveEnvironment = (
   if (uses.table && context.dynamodbEndpoint) environment.DYNAMODB_ENDPOINT = context.dynamodbEndpoint;
   if (uses.eventBus && context.eventBridgeEndpoint)
     environment.EVENTBRIDGE_ENDPOINT = context.eventBridgeEndpoint;
+  if (uses.scheduler && context.schedulerEndpoint) environment.SCHEDULER_ENDPOINT = context.schedulerEndpoint;
   return { ...environment, ...variables };
+};
+
+/** A setting's override variable on the devstack: `reminder_lead_seconds` -> `TESSERA_REMINDER_LEAD_SECONDS`. */
+const settingVariable = (id: string): string => `TESSERA_${id.toUpperCase()}`;
+
+/**
+ * The overrides an environment gives the manifests' settings: `TESSERA_<SETTING>` for each setting
+ * some manifest declares, when set and not empty.
+ *
+ * @example
+ * settingOverridesFrom({ TESSERA_REMINDER_LEAD_SECONDS: '60' }, loadManifests()); // { reminder_lead_seconds: '60' }
+ */
+const settingOverridesFrom = (
+  env: Readonly<Record<string, string | undefined>>,
+  manifests: readonly Manifest[],
+): Record<string, string> => {
+  const overrides: Record<string, string> = {};
+  for (const id of new Set(manifests.flatMap((m) => Object.keys(m.settings)))) {
+    const value = env[settingVariable(id)];
+    if (value !== undefined && value !== '') overrides[id] = value;
+  }
+  return overrides;
 };
 
 /**
@@ -148,4 +183,4 @@ class Functions {
 }
 
 export type { EnvironmentContext, FunctionDefinition };
-export { defineFunctions, Functions, resolveEnvironment };
+export { defineFunctions, Functions, resolveEnvironment, settingOverridesFrom, settingVariable };

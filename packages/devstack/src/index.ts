@@ -71,6 +71,11 @@ interface DevstackOptions {
   readonly webSocketPort?: number;
   /** The WebSocket gateway's limits: idle 10 minutes, any connection 2 hours (API Gateway's) unless told. */
   readonly webSocketTimeouts?: { readonly idleMs?: number; readonly maxConnectionMs?: number };
+  /**
+   * Values for the manifests' settings, by setting id (`reminder_lead_seconds`), over their devstack
+   * values and defaults (`npm start` takes them from `TESSERA_<SETTING>`).
+   */
+  readonly settingOverrides?: Readonly<Record<string, string>>;
 }
 
 interface Devstack {
@@ -337,6 +342,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
           logLevel: options.logLevel ?? 'INFO',
           dynamodbEndpoint,
           eventBridgeEndpoint: bus.endpoint,
+          settingOverrides: options.settingOverrides,
         }),
         { onLog: log },
       );

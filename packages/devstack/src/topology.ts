@@ -2,13 +2,79 @@
  * How the devstack wires the system, read from the manifests alone (no tool names a service by
  * hand): which function serves a service's HTTP operations, which authorizes them, which takes a
  * direct command such as `bootstrap-admin`, which reads the table streams, which serves each
- * WebSocket route (and which authorizes `$connect`), and what each
- * subscription becomes: a bus rule invoking its function, or a bus rule sending to a queue (with its
- * dead-letter queue) that an event source mapping drains into the function, as in AWS.
+ * WebSocket route (and which authorizes `$connect`), which is the target of a service's
+ * EventBridge Scheduler schedules (`schedule: true`, with the service's `<service>-schedules-dlq`),
+ * and what each subscription becomes: a bus rule invoking its function, or a bus rule sending to a
+ * queue (with its dead-letter queue) that an event source mapping drains into the function, as in AWS.
  */
 import type { Manifest } from '@tessera/tooling/manifests';
 import { queueNamesOf, visibilityTimeoutOf } from '@tessera/tooling/manifests';
 import type { EventPattern } from './event-bus.ts';
+
+const LOCAL_ARN_PREFIX = 'us-east-1:000000000000';
+
+/** The target of a service's schedules, and where what it could not take goes. */
+interface ScheduleTargetDeclaration {
+  readonly service: string;
+  /** The function with `schedule: true`. */
+  readonly functionName: string;
+  /** `tessera-devstack-<service>`, named as Terraform names it in AWS (`tessera-<env>-<service>`). */
+  readonly group: string;
+  /** `arn:aws:iam::000000000000:role/tessera-devstack-<service>-scheduler` (named, never checked). */
+  readonly roleArn: string;
+  /** `arn:aws:lambda:us-east-1:000000000000:function:<functionName>`. */
+  readonly targetArn: string;
+  /** `<service>-schedules-dlq`. */
+  readonly deadLetterQueueName: string;
+  /** `arn:aws:sqs:us-east-1:000000000000:<service>-schedules-dlq`. */
+  readonly deadLetterArn: string;
+}
+
+/**
+ * A service's schedule target on the devstack, or undefined when no function of it has `schedule: true`.
+ *
+ * @example
+ * scheduleTargetOf(bookings)?.deadLetterQueueName; // 'bookings-schedules-dlq'
+ */
+const scheduleTargetOf = (manifest: Manifest): ScheduleTargetDeclaration | undefined => {
+  const target = Object.entries(manifest.functions).find(([, fn]) => fn.schedule)?.[0];
+  if (!target) return undefined;
+  const deadLetterQueueName = `${manifest.name}-schedules-dlq`;
+  return {
+    service: manifest.name,
+    functionName: target,
+    group: `tessera-devstack-${manifest.name}`,
+    roleArn: `arn:aws:iam::000000000000:role/tessera-devstack-${manifest.name}-scheduler`,
+    targetArn: `arn:aws:lambda:${LOCAL_ARN_PREFIX}:function:${target}`,
+    deadLetterQueueName,
+    deadLetterArn: `arn:aws:sqs:${LOCAL_ARN_PREFIX}:${deadLetterQueueName}`,
+  };
+};
+
+/**
+ * What the `{ "scheduler": part }` source resolves to on the devstack (undefined for a service with
+ * no schedule target).
+ *
+ * @example
+ * schedulerPartOf(bookings, 'targetArn'); // 'arn:aws:lambda:us-east-1:000000000000:function:bookings'
+ */
+const schedulerPartOf = (
+  manifest: Manifest,
+  part: 'group' | 'roleArn' | 'targetArn' | 'deadLetterArn',
+): string | undefined => {
+  const target = scheduleTargetOf(manifest);
+  if (!target) return undefined;
+  switch (part) {
+    case 'group':
+      return target.group;
+    case 'roleArn':
+      return target.roleArn;
+    case 'targetArn':
+      return target.targetArn;
+    case 'deadLetterArn':
+      return target.deadLetterArn;
+  }
+};
 
 /** A queue a subscription delivers through, and its event source mapping. */
 interface QueueDeclaration {
@@ -57,6 +123,8 @@ interface Topology {
   readonly tableStreamReaders: readonly string[];
   readonly rules: readonly RuleDeclaration[];
   readonly queues: readonly QueueDeclaration[];
+  /** Each service's schedule target (the function with `schedule: true`), with its dead-letter queue. */
+  readonly scheduleTargets: readonly ScheduleTargetDeclaration[];
 }
 
 /**
@@ -125,6 +193,7 @@ const topologyOf = (manifests: readonly Manifest[]): Topology => {
       });
     }
   }
+  const scheduleTargets = manifests.flatMap((manifest) => scheduleTargetOf(manifest) ?? []);
   return {
     operations,
     httpAuthorizer,
@@ -134,8 +203,9 @@ const topologyOf = (manifests: readonly Manifest[]): Topology => {
     tableStreamReaders,
     rules,
     queues,
+    scheduleTargets,
   };
 };
 
-export type { QueueDeclaration, RuleDeclaration, Topology };
-export { topologyOf };
+export type { QueueDeclaration, RuleDeclaration, ScheduleTargetDeclaration, Topology };
+export { schedulerPartOf, scheduleTargetOf, topologyOf };

@@ -7,7 +7,12 @@
  */
 import { loadManifests, type Manifest } from '@tessera/tooling/manifests';
 import { describe, expect, it } from 'vitest';
-import { defineFunctions, type EnvironmentContext, resolveEnvironment } from '../../src/functions.ts';
+import {
+  defineFunctions,
+  type EnvironmentContext,
+  resolveEnvironment,
+  settingOverridesFrom,
+} from '../../src/functions.ts';
 import { fakeManifest } from '../support/manifests.ts';
 
 const manifests = loadManifests();
@@ -82,7 +87,7 @@ describe('Function: resolveEnvironment', () => {
   it('gives each function exactly the variables its manifest names, beside those every function gets', () => {
     for (const definition of defineFunctions(manifests, '/dist', context)) {
       const named = Object.keys(definition.fn.environment);
-      const endpoints = ['DYNAMODB_ENDPOINT', 'EVENTBRIDGE_ENDPOINT'];
+      const endpoints = ['DYNAMODB_ENDPOINT', 'EVENTBRIDGE_ENDPOINT', 'SCHEDULER_ENDPOINT'];
 
       const extra = Object.keys(definition.environment).filter(
         (variable) =>
@@ -146,5 +151,66 @@ describe('Function: resolveEnvironment', () => {
     expect(() => resolveEnvironment(made, 'things', context)).toThrow(
       'services/things/service.json: function things: REGION_CODE names the setting region_code, which has neither a devstack value nor a default',
     );
+  });
+
+  it("gives the bookings service its schedule group, the scheduler's role, its own target and dead-letter queue, and the scheduler's endpoint", () => {
+    const environment = resolveEnvironment(manifest('bookings'), 'bookings', {
+      ...context,
+      schedulerEndpoint: 'http://127.0.0.1:9100',
+    });
+
+    expect(environment).toMatchObject({
+      SCHEDULE_GROUP: 'tessera-devstack-bookings',
+      SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/tessera-devstack-bookings-scheduler',
+      SCHEDULE_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:bookings',
+      SCHEDULE_DEAD_LETTER_ARN: 'arn:aws:sqs:us-east-1:000000000000:bookings-schedules-dlq',
+      SCHEDULER_ENDPOINT: 'http://127.0.0.1:9100',
+      REMINDER_LEAD_SECONDS: '600',
+      PAYMENT_HOLD_SECONDS: '900',
+    });
+    expect(resolveEnvironment(manifest('users'), 'users', context)).not.toHaveProperty('SCHEDULER_ENDPOINT');
+  });
+
+  it('takes a setting from its override first, over its devstack value and its default', () => {
+    const made = fakeManifest({
+      name: 'things',
+      description: 'Made up.',
+      settings: {
+        colour: { description: 'A colour.', default: 'blue', devstack: 'green' },
+        size: { description: 'A size.', default: 'small' },
+      },
+      functions: {
+        things: {
+          description: 'Made up.',
+          export: 'handler',
+          memorySize: 128,
+          timeout: 3,
+          environment: { COLOUR: { setting: 'colour' }, SIZE: { setting: 'size' } },
+        },
+      },
+    });
+
+    const environment = resolveEnvironment(made, 'things', {
+      ...context,
+      settingOverrides: { colour: 'red', shape: 'round' },
+    });
+
+    expect(environment).toMatchObject({ COLOUR: 'red', SIZE: 'small' });
+  });
+});
+
+describe('Function: settingOverridesFrom', () => {
+  it('reads TESSERA_<SETTING> for each setting the manifests declare, and nothing else', () => {
+    const overrides = settingOverridesFrom(
+      {
+        TESSERA_REMINDER_LEAD_SECONDS: '60',
+        TESSERA_PAYMENT_HOLD_SECONDS: '',
+        TESSERA_HTTP_PORT: '3000',
+        REMINDER_LEAD_SECONDS: '1',
+      },
+      manifests,
+    );
+
+    expect(overrides).toEqual({ reminder_lead_seconds: '60' });
   });
 });

@@ -163,4 +163,27 @@ describe('Function: topologyOf', () => {
 
     expect(() => topologyOf([a, b])).toThrow('The command seed is declared by both alpha and beta');
   });
+
+  it("names each service's schedule target, its group and its schedules' dead-letter queue, and none for a service with no schedule: true", () => {
+    const bookings = fakeManifest({
+      name: 'bookings',
+      description: 'Made up.',
+      functions: { bookings: fn({ schedule: true }), 'bookings-other': fn({}) },
+    });
+    const other = fakeManifest({ name: 'other', description: 'Made up.', functions: { other: fn({}) } });
+
+    const topology = topologyOf([bookings, other]);
+
+    expect(topology.scheduleTargets).toEqual([
+      {
+        service: 'bookings',
+        functionName: 'bookings',
+        group: 'tessera-devstack-bookings',
+        roleArn: 'arn:aws:iam::000000000000:role/tessera-devstack-bookings-scheduler',
+        targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:bookings',
+        deadLetterQueueName: 'bookings-schedules-dlq',
+        deadLetterArn: 'arn:aws:sqs:us-east-1:000000000000:bookings-schedules-dlq',
+      },
+    ]);
+  });
 });
