@@ -45,6 +45,11 @@ const source = z.union([
   z.strictObject({ setting: z.string() }).describe('The value of one of the settings.'),
   z.strictObject({ eventBus: z.literal('name') }).describe("The event bus's name."),
   z
+    .strictObject({ scheduler: z.enum(['group', 'roleArn', 'targetArn', 'deadLetterArn']) })
+    .describe(
+      "The service's EventBridge Scheduler parts: its schedule `group`, the scheduler's execution `roleArn` (may invoke the schedule target only), the `targetArn` (the function with `schedule: true`, its alias in AWS) and the `deadLetterArn` of the schedules' dead-letter queue (`<service>-schedules-dlq`).",
+    ),
+  z
     .strictObject({ webSocket: z.literal('connections') })
     .describe(
       "The WebSocket API's `@connections` endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`), for `ApiGatewayManagementApiClient`.",
@@ -155,10 +160,14 @@ const manifestSchema = z
           issue(`${where} names no declared secret`);
         if ('setting' in from && !(from.setting in manifest.settings))
           issue(`${where} names no declared setting`);
+        if ('scheduler' in from && !functions.some(([, other]) => other.schedule))
+          issue(`${where} names the scheduler, and no function of the service is its target (schedule: true)`);
       }
     }
     if (functions.filter(([, fn]) => fn.http === 'operations').length > 1)
       issue('more than one function serves the HTTP operations');
+    if (functions.filter(([, fn]) => fn.schedule).length > 1)
+      issue('more than one function is the target of the schedules');
     for (const [id, secret] of Object.entries(manifest.secrets)) {
       if (secret.kind === 'jwk-public-set' && manifest.secrets[secret.of]?.kind !== 'jwk-private-set')
         issue(`secret ${id}: "of" names no jwk-private-set`);
@@ -316,6 +325,8 @@ interface SourceResolvers {
   readonly eventBusName: string;
   /** The WebSocket API's `@connections` endpoint, or undefined where there is none. */
   readonly webSocketConnections?: string | undefined;
+  /** A service's Scheduler parts (see the `scheduler` source), or undefined where there are none. */
+  readonly scheduler?: (manifest: Manifest, part: 'group' | 'roleArn' | 'targetArn' | 'deadLetterArn') => string | undefined;
 }
 
 /**
@@ -332,7 +343,12 @@ const resolveVariables = (
   resolvers: SourceResolvers,
 ): {
   readonly variables: Record<string, string>;
-  readonly uses: { readonly table: boolean; readonly eventBus: boolean; readonly webSocket: boolean };
+  readonly uses: {
+    readonly table: boolean;
+    readonly eventBus: boolean;
+    readonly webSocket: boolean;
+    readonly scheduler: boolean;
+  };
 } => {
   const fn = manifest.functions[name];
   if (!fn) throw new ManifestError(`${manifest.path} declares no function ${name}`);
@@ -343,6 +359,7 @@ const resolveVariables = (
     if ('value' in from) value = from.value;
     else if ('eventBus' in from) value = resolvers.eventBusName;
     else if ('webSocket' in from) value = resolvers.webSocketConnections;
+    else if ('scheduler' in from) value = resolvers.scheduler?.(manifest, from.scheduler);
     else if ('secret' in from) value = resolvers.secret(manifest, from.secret);
     else if ('table' in from) value = resolvers.table(manifest);
     else value = resolvers.setting(manifest, from.setting);
@@ -352,6 +369,8 @@ const resolveVariables = (
           ? `${where} names the setting ${from.setting}, which has neither a ${resolvers.environment} value nor a default`
           : 'webSocket' in from
             ? `${where} names the WebSocket API's @connections endpoint, and the ${resolvers.environment} has none`
+            : 'scheduler' in from
+              ? `${where} names the scheduler's ${from.scheduler}, and the ${resolvers.environment} has none`
             : `${where} names the table, and the ${resolvers.environment} made none`,
       );
     }
@@ -364,6 +383,7 @@ const resolveVariables = (
       table: sources.some((from) => 'table' in from),
       eventBus: sources.some((from) => 'eventBus' in from),
       webSocket: sources.some((from) => 'webSocket' in from),
+      scheduler: sources.some((from) => 'scheduler' in from),
     },
   };
 };
