@@ -2,7 +2,7 @@
  * Reads one SSM Parameter Store parameter (decrypted): the only SSM call a Tessera function makes.
  *
  * It is one JSON request (`AmazonSSM.GetParameter`, AWS JSON 1.1) signed with Signature Version 4
- * over node:crypto, about 2 KiB. The full `@aws-sdk/client-ssm` would add about 78 KiB to every
+ * over node:crypto (`sigv4.ts`), about 2 KiB. The full `@aws-sdk/client-ssm` would add about 78 KiB to every
  * bundle that reads a secret (most of it the error classes of SSM's whole API), and even the SDK's
  * signer would pull the SDK's core into the authorizer, which has no other AWS client; each would
  * load on the cold start that reads the secret (ADR 0017). The endpoint is the regional one, or
@@ -12,81 +12,7 @@
  * @example
  * const value = await getParameter('/tessera/prod/users/jwt-private-keys');
  */
-import { createHash, createHmac } from 'node:crypto';
-
-interface Credentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
-
-const sha256Hex = (data: string): string => createHash('sha256').update(data, 'utf8').digest('hex');
-const hmac = (key: string | Buffer, data: string): Buffer =>
-  createHmac('sha256', key).update(data, 'utf8').digest();
-
-/** `20261121T074413Z`: the signing time as SigV4 writes it. */
-const amzDateOf = (date: Date): string =>
-  date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-
-/**
- * The headers of a SigV4-signed POST: every header given is signed, plus `x-amz-date` and, with
- * temporary credentials, `x-amz-security-token`.
- */
-const signPost = (input: {
-  readonly url: URL;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-  readonly region: string;
-  readonly service: string;
-  readonly credentials: Credentials;
-  readonly date: Date;
-}): Record<string, string> => {
-  const amzDate = amzDateOf(input.date);
-  const day = amzDate.slice(0, 8);
-  const headers: Record<string, string> = {
-    ...Object.fromEntries(
-      Object.entries(input.headers).map(([name, value]) => [name.toLowerCase(), value.trim()]),
-    ),
-    host: input.url.host,
-    'x-amz-date': amzDate,
-    ...(input.credentials.sessionToken ? { 'x-amz-security-token': input.credentials.sessionToken } : {}),
-  };
-  const names = Object.keys(headers).sort();
-  const signedHeaders = names.join(';');
-  const canonicalRequest = [
-    'POST',
-    input.url.pathname || '/',
-    '',
-    ...names.map((name) => `${name}:${headers[name]}`),
-    '',
-    signedHeaders,
-    sha256Hex(input.body),
-  ].join('\n');
-  const scope = `${day}/${input.region}/${input.service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
-  const key = [day, input.region, input.service, 'aws4_request'].reduce<string | Buffer>(
-    (k, part) => hmac(k, part),
-    `AWS4${input.credentials.secretAccessKey}`,
-  );
-  const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
-  headers.authorization = `AWS4-HMAC-SHA256 Credential=${input.credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
-  return headers;
-};
-
-/** The credentials Lambda hands a function in its environment. */
-const environmentCredentials = (): Credentials => {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = process.env;
-  if (!accessKeyId || !secretAccessKey) {
-    throw new Error(
-      'SSM GetParameter needs credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set',
-    );
-  }
-  const sessionToken = process.env.AWS_SESSION_TOKEN;
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-};
+import { type Credentials, environmentCredentials, signRequest } from './sigv4.ts';
 
 interface GetParameterOptions {
   /** Defaults to `AWS_REGION`, which Lambda sets. */
@@ -140,13 +66,14 @@ const callOnce = async (name: string, options: GetParameterOptions): Promise<str
     options.endpoint ?? process.env.AWS_ENDPOINT_URL_SSM ?? `https://ssm.${region}.amazonaws.com/`,
   );
   const body = JSON.stringify({ Name: name, WithDecryption: true });
-  const { host: _host, ...headers } = signPost({
+  const { host: _host, ...headers } = signRequest({
+    method: 'POST',
     url,
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameter' },
     body,
     region,
     service: 'ssm',
-    credentials: options.credentials ?? environmentCredentials(),
+    credentials: options.credentials ?? environmentCredentials('SSM GetParameter'),
     date: options.signingDate ?? new Date(),
   });
   const response = await fetch(url, {
