@@ -322,6 +322,9 @@ const createBookingStore = (client: DynamoDBDocumentClient, tableName: string): 
       return (await bookingWrites()).createBooking(client, tableName, write);
     },
 
+    async recordReminder(write) {
+      return (await bookingWrites()).recordReminder(client, tableName, write);
+    },
     async changeBooking(write) {
       return (await bookingWrites()).changeBooking(client, tableName, write);
     },

@@ -134,4 +134,42 @@ const changeBooking = (
   return transactWrite(client, items, { attempts: TRANSACTION_ATTEMPTS });
 };
 
-export { changeBooking, createBooking };
+/**
+ * The reminder of a booking at one start time: a record `REMINDER#<startTime>` under the booking,
+ * carrying `booking.reminder` to the bus, written only while the booking is still `CONFIRMED` at
+ * that start time and only once (a second firing, or a late confirmation racing its schedule,
+ * finds the record).
+ */
+const recordReminder = (
+  client: Client,
+  tableName: string,
+  { booking, event, now }: Parameters<BookingStore['recordReminder']>[0],
+) =>
+  transactWrite<'changed' | 'already-sent'>(client, [
+    {
+      ConditionCheck: {
+        TableName: tableName,
+        Key: bookingKey(booking.id),
+        ConditionExpression: '#status = :confirmed AND startTime = :start',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':confirmed': 'CONFIRMED', ':start': booking.startTime },
+      },
+      onConditionFailed: 'changed',
+    },
+    {
+      ...recordWithEvents(
+        tableName,
+        {
+          pk: bookingKey(booking.id).pk,
+          sk: `REMINDER#${booking.startTime}`,
+          sentAt: now.toISOString(),
+          // Kept as long as the booking's change records are not needed: a year after its start.
+          ttl: Math.floor(Date.parse(booking.endTime) / 1000) + 365 * 24 * 3600,
+        },
+        [event],
+      ),
+      onConditionFailed: 'already-sent',
+    },
+  ]);
+
+export { changeBooking, createBooking, recordReminder };

@@ -133,6 +133,15 @@ interface BookingStore {
     readonly events: readonly TesseraEvent[];
     readonly now: Date;
   }): Promise<ChangeOutcome>;
+  /**
+   * Records the booking's reminder at its start time, carrying `event`, if the booking is still
+   * `CONFIRMED` at that start time (`'changed'` otherwise) and none was recorded (`'already-sent'`).
+   */
+  recordReminder(write: {
+    readonly booking: StoredBooking;
+    readonly event: TesseraEvent<'booking.reminder'>;
+    readonly now: Date;
+  }): Promise<'written' | 'changed' | 'already-sent'>;
   listBookings(query: {
     readonly source: BookingSource;
     readonly when: 'upcoming' | 'past';
@@ -156,6 +165,30 @@ interface RetryPacer {
 /** Starts the pacing of one request's retries. */
 type Retries = () => RetryPacer;
 
+/**
+ * EventBridge Scheduler's one-time schedules of the service's group, by name: `put` makes the
+ * schedule (or replaces it: a name never makes two), `remove` deletes it (none is fine).
+ */
+interface Schedules {
+  put(
+    name: string,
+    schedule: { readonly at: Date; readonly input: Readonly<Record<string, unknown>> },
+  ): Promise<void>;
+  remove(name: string): Promise<void>;
+}
+
+/** How long before its start a confirmed booking is reminded, and how long a payment may hold a room. */
+interface Timing {
+  readonly reminderLeadSeconds: number;
+  readonly paymentHoldSeconds: number;
+}
+
+/** What the timed steps of a booking (its hold, its reminder) need. */
+interface ScheduleDependencies extends Pick<Dependencies, 'store' | 'clock' | 'retries'> {
+  readonly schedules: Schedules;
+  readonly timing: Timing;
+}
+
 interface Dependencies {
   readonly store: BookingStore;
   readonly directory: UserDirectory;
@@ -178,5 +211,8 @@ export type {
   Key,
   Retries,
   RetryPacer,
+  ScheduleDependencies,
+  Schedules,
   StoredRoom,
+  Timing,
 };

@@ -350,6 +350,39 @@ describe('Function: createBookingStore', () => {
   });
 });
 
+describe('Function: recordReminder', () => {
+  const reminder = (booking: StoredBooking) =>
+    newEvent(
+      'booking.reminder',
+      { booking: publicBooking(booking), leadSeconds: 600 },
+      { correlationId: 'it', occurredAt: NOW },
+    );
+
+  it('records the reminder of a confirmed booking once, carrying booking.reminder, and refuses a booking moved or not confirmed', async () => {
+    const room = await newRoom();
+    const confirmed = { ...newBooking(room, '13:00', '14:00'), status: 'CONFIRMED' as const };
+    const pending = newBooking(room, '15:00', '16:00');
+    expect(await book(confirmed)).toBe('written');
+    expect(await book(pending)).toBe('written');
+
+    const first = await store.recordReminder({ booking: confirmed, event: reminder(confirmed), now: NOW });
+    const again = await store.recordReminder({ booking: confirmed, event: reminder(confirmed), now: NOW });
+    const moved = { ...confirmed, startTime: `${DAY}T12:00:00.000Z` };
+    const elsewhere = await store.recordReminder({ booking: moved, event: reminder(moved), now: NOW });
+    const unpaid = await store.recordReminder({ booking: pending, event: reminder(pending), now: NOW });
+
+    expect([first, again, elsewhere, unpaid]).toEqual(['written', 'already-sent', 'changed', 'changed']);
+    const records = (await partition(`BOOKING#${confirmed.id}`)).filter((item) =>
+      String(item.sk).startsWith('REMINDER#'),
+    );
+    expect(records.map((item) => item.sk)).toEqual([`REMINDER#${confirmed.startTime}`]);
+    expect(eventsOf(records[0]).map((e) => e.detailType)).toEqual(['booking.reminder']);
+    expect(
+      (await partition(`BOOKING#${pending.id}`)).some((item) => String(item.sk).startsWith('REMINDER#')),
+    ).toBe(false);
+  });
+});
+
 describe('The table after the store tests', () => {
   it('holds no outbox item: every event rode on a change record', async () => {
     const items =

@@ -78,6 +78,7 @@ const memoryStore = () => {
     }
     return 'written';
   };
+  const reminders = new Set<string>();
   const record = (booking: StoredBooking, change: ChangeRecord, written: readonly TesseraEvent[]) => {
     bookings.set(booking.id, booking);
     changes.set(booking.id, [...(changes.get(booking.id) ?? []), change]);
@@ -168,6 +169,15 @@ const memoryStore = () => {
       const outcome = writeCalendar(write.next.roomId, write.calendar);
       if (outcome !== 'written') return outcome;
       record(write.next, write.change, write.events);
+      return 'written';
+    },
+    async recordReminder({ booking, event }) {
+      const current = bookings.get(booking.id);
+      if (current?.status !== 'CONFIRMED' || current.startTime !== booking.startTime) return 'changed';
+      const key = `${booking.id}#${booking.startTime}`;
+      if (reminders.has(key)) return 'already-sent';
+      reminders.add(key);
+      events.push(event);
       return 'written';
     },
     async listBookings() {
