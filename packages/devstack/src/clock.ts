@@ -7,8 +7,9 @@
  * - `MovableClock` can be moved forward, never back: `advance(ms)` fires, in order, every timer that
  *   falls due on the way, each seeing `now()` at its own due time. Standing (the default), it tells
  *   the time it was set to until advanced, which is what tests use instead of waiting; ticking, it
- *   runs with the wall clock plus the distance it was advanced, which is what `POST /_devstack/clock`
- *   will move.
+ *   runs with the wall clock plus the distance it was advanced, which is the devstack's own clock
+ *   (`POST /_devstack/clock` moves it; ADR 0033). `onMove` tells who must follow it (the functions'
+ *   shifted `Date`, the file that keeps its offset) each time it jumps.
  */
 
 /** A timer a clock has set; hand it back to `clearTimeout` to cancel it. */
@@ -87,7 +88,18 @@ interface MovableClockOptions {
   readonly start?: number;
   /** Runs with the wall clock (true) or stands still until advanced (false, the default). */
   readonly ticking?: boolean;
+  /**
+   * With no `start`: starts this far ahead of the wall clock, exactly (default 0), so a clock
+   * reopened with the offset it had kept tells the same time the old one would have.
+   */
+  readonly aheadMs?: number;
 }
+
+/** Told, synchronously, each time a clock jumps forward (an advance, or a step of one). */
+type ClockMoveListener = () => void;
+
+/** Node runs a timer set beyond this (about 24.8 days) after 1 ms: a longer wait is taken in steps. */
+const MAX_NODE_DELAY_MS = 2 ** 31 - 1;
 
 /** Lets promise continuations a timer started run before the next timer fires. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -103,8 +115,9 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 class MovableClock implements Clock {
   private readonly ticking: boolean;
   private readonly start: number;
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
   private shift = 0;
+  private readonly listeners = new Set<ClockMoveListener>();
   private timers: MovableTimer[] = [];
   private sequence = 0;
   private armed: NodeJS.Timeout | undefined;
@@ -113,7 +126,9 @@ class MovableClock implements Clock {
 
   constructor(options: MovableClockOptions = {}) {
     this.ticking = options.ticking ?? false;
-    this.start = options.start ?? Date.now();
+    // One reading of the wall clock, so `aheadMs` is the offset to the millisecond.
+    this.startedAt = Date.now();
+    this.start = options.start ?? this.startedAt + (options.aheadMs ?? 0);
   }
 
   now(): number {
@@ -123,6 +138,29 @@ class MovableClock implements Clock {
   /** How far it has been advanced, in milliseconds. */
   get advancedMs(): number {
     return this.shift;
+  }
+
+  /**
+   * How far ahead of the wall clock it is, in milliseconds: for a ticking clock the same from one
+   * move to the next (what the functions' shifted `Date` adds to the wall clock).
+   */
+  get offsetMs(): number {
+    // Ticking, from what it was set to alone: no two readings of the wall clock to fall apart.
+    return this.ticking ? this.start - this.startedAt + this.shift : this.now() - Date.now();
+  }
+
+  /**
+   * Calls `listener` each time the clock jumps forward: once per timer an advance stops at (before
+   * that timer fires) and once at its end. Answers how to stop listening.
+   *
+   * @example
+   * const stop = clock.onMove(() => offset.set(clock.offsetMs));
+   */
+  onMove(listener: ClockMoveListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   /** Timers set and not yet fired or cleared. */
@@ -136,8 +174,15 @@ class MovableClock implements Clock {
       sequence: this.sequence++,
       callback,
     };
-    this.timers.push(timer);
-    this.timers.sort((a, b) => a.due - b.due || a.sequence - b.sequence);
+    // Kept in order by inserting after every timer due no later (so equal dues fire as set).
+    let low = 0;
+    let high = this.timers.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.timers[middle] as MovableTimer).due <= timer.due) low = middle + 1;
+      else high = middle;
+    }
+    this.timers.splice(low, 0, timer);
     // A timer already due fires soon, as setTimeout(callback, 0) does, not at the next advance.
     if (timer.due <= this.now()) setImmediate(() => void this.fireDue());
     else this.arm();
@@ -172,11 +217,11 @@ class MovableClock implements Clock {
       for (;;) {
         const next = this.timers[0];
         if (!next || next.due > target) break;
-        if (next.due > this.now()) this.shift += next.due - this.now();
+        if (next.due > this.now()) this.jump(next.due - this.now());
         await this.fireDue();
         await settle();
       }
-      if (target > this.now()) this.shift += target - this.now();
+      if (target > this.now()) this.jump(target - this.now());
       this.arm();
     });
     this.moving = move.catch(() => undefined);
@@ -194,6 +239,21 @@ class MovableClock implements Clock {
       );
     }
     return this.advance(time - now);
+  }
+
+  /** Moves the clock `ms` forward and tells the listeners, before any timer due then fires. */
+  private jump(ms: number): void {
+    this.shift += ms;
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (error) {
+        // A listener's failure is its own (reported as an uncaught error); the move stands.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   /** Fires every timer due now, in order. */
@@ -226,9 +286,11 @@ class MovableClock implements Clock {
     this.armed = undefined;
     const next = this.timers[0];
     if (!this.ticking || !next) return;
-    this.armed = setTimeout(() => void this.fireDue(), Math.max(0, next.due - this.now()));
+    // Beyond Node's longest delay it wakes early, finds nothing due, and arms again.
+    const delay = Math.min(MAX_NODE_DELAY_MS, Math.max(0, next.due - this.now()));
+    this.armed = setTimeout(() => void this.fireDue(), delay);
   }
 }
 
-export type { Clock, ClockTimer, MovableClockOptions };
+export type { Clock, ClockMoveListener, ClockTimer, MovableClockOptions };
 export { MovableClock, systemClock };

@@ -1,9 +1,10 @@
 /**
  * The devstack clock: a movable clock that stands still until advanced (what the tests of the
  * other parts use instead of waiting), fires the timers due on the way in order, never goes back,
- * and, ticking, runs with the wall clock; and the system clock's abortable sleep.
+ * and, ticking, runs with the wall clock at an exact offset, telling its listeners of each jump (the
+ * devstack's clock, ADR 0033); and the system clock's abortable sleep.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MovableClock, systemClock } from '../../src/clock.ts';
 
 const START = Date.parse('2026-03-01T08:00:00Z');
@@ -104,6 +105,73 @@ describe('Class: MovableClock', () => {
     expect(ran).toBeGreaterThanOrEqual(10);
     expect(clock.now() - START).toBeGreaterThanOrEqual(60_010);
     expect(clock.now() - START).toBeLessThan(70_000);
+  });
+
+  it('starts exactly aheadMs ahead of the wall clock when ticking, and keeps that offset until moved', async () => {
+    // Prepare
+    const clock = new MovableClock({ ticking: true, aheadMs: 3_600_000 });
+    const first = clock.offsetMs;
+    await new Promise((resolve) => setTimeout(resolve, 15));
+
+    // Act
+    const later = clock.offsetMs;
+    await clock.advance(900_000);
+
+    // Assess
+    expect(first).toBe(3_600_000);
+    expect(later).toBe(3_600_000);
+    expect(clock.offsetMs).toBe(4_500_000);
+    expect(Math.abs(clock.now() - Date.now() - 4_500_000)).toBeLessThanOrEqual(1);
+  });
+
+  it('tells its listeners of each jump before the timers due then fire, and stops telling once asked', async () => {
+    // Prepare
+    const clock = new MovableClock({ start: START });
+    const seen: string[] = [];
+    const stop = clock.onMove(() => seen.push(`move ${clock.now() - START}`));
+    clock.setTimeout(() => seen.push(`timer ${clock.now() - START}`), 1000);
+    clock.setTimeout(() => seen.push(`timer ${clock.now() - START}`), 2000);
+
+    // Act
+    await clock.advance(5000);
+    stop();
+    await clock.advance(1000);
+
+    // Assess
+    expect(seen).toEqual(['move 1000', 'timer 1000', 'move 2000', 'timer 2000', 'move 5000']);
+  });
+
+  it('keeps timers of equal due time in the order they were set', async () => {
+    const clock = new MovableClock({ start: START });
+    const fired: number[] = [];
+    for (const [i, ms] of [500, 100, 500, 100, 300].entries()) clock.setTimeout(() => fired.push(i), ms);
+
+    await clock.advance(1000);
+
+    expect(fired).toEqual([1, 3, 4, 0, 2]);
+  });
+
+  it('waits for a timer beyond the longest delay Node takes in steps, without firing it early', async () => {
+    // Prepare
+    const clock = new MovableClock({ ticking: true });
+    const nodeTimers = vi.spyOn(globalThis, 'setTimeout');
+    let fired = false;
+
+    // Act: 30 days, beyond the 2^31 - 1 ms that Node would cut to 1 ms.
+    const timer = clock.setTimeout(
+      () => {
+        fired = true;
+      },
+      30 * 24 * 3600 * 1000,
+    );
+    const delays = nodeTimers.mock.calls.map(([, delay]) => delay);
+    nodeTimers.mockRestore();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    clock.clearTimeout(timer);
+
+    // Assess
+    expect(delays).toEqual([2 ** 31 - 1]);
+    expect(fired).toBe(false);
   });
 });
 
