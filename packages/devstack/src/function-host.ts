@@ -15,12 +15,18 @@
  * Like deployed Lambda code, the bundle a host runs does not change under it: the host runs a copy
  * of the bundle's folder, taken when it starts, so a rebuild of `dist/` meanwhile cannot pull lazily
  * loaded chunks away from a running function.
+ *
+ * Given a `clockOffset`, every worker of the host (a timed-out one's replacement included) shifts
+ * its `Date` by it before the bundle loads (`clock-offset.ts`, ADR 0033): the function tells the
+ * devstack's time, moved or not, while its timers and its `getRemainingTimeInMillis` run on real time.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { SHIFTED_DATE_SOURCE, type SharedClockOffset } from './clock-offset.ts';
 
 interface FunctionHostOptions {
   readonly name: string;
@@ -30,7 +36,24 @@ interface FunctionHostOptions {
   readonly memoryMb?: number;
   /** Receives each line the function logs. */
   readonly onLog?: (functionName: string, line: string) => void;
+  /**
+   * The offset of the time the function tells from the wall clock, shared with every worker of the
+   * host (default: the one of `withClockOffset`, if the host is made inside it; else none, real time).
+   */
+  readonly clockOffset?: SharedClockOffset | undefined;
 }
+
+const ambientClockOffset = new AsyncLocalStorage<SharedClockOffset>();
+
+/**
+ * Runs `make` so that every `FunctionHost` it creates, with no `clockOffset` of its own, takes
+ * `offset`: how the devstack hands its clock to hosts that code it does not own creates.
+ *
+ * @example
+ * await withClockOffset(offset, () => functions.start());
+ */
+const withClockOffset = <T>(offset: SharedClockOffset, make: () => T): T =>
+  ambientClockOffset.run(offset, make);
 
 class FunctionError extends Error {
   constructor(
@@ -52,10 +75,14 @@ class FunctionTimeoutError extends Error {
 }
 
 // The worker is plain CommonJS, evaluated from this string, so it runs the same under tsx, vitest or
-// node: it imports the bundle, then answers invoke messages with the export's result.
+// node: it shifts its Date when told to, imports the bundle, then answers invoke messages with the
+// export's result. A context's remaining time is the host's real-clock deadline against real time.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { pathToFileURL } = require('node:url');
+const realNow = workerData.clockOffset
+  ? (${SHIFTED_DATE_SOURCE})(globalThis, new BigInt64Array(workerData.clockOffset))
+  : Date.now;
 const describe = (error) => ({
   type: (error && error.name) || 'Error',
   message: String((error && error.message) || error),
@@ -73,7 +100,7 @@ import(pathToFileURL(workerData.bundle).href).then(
         logGroupName: '/aws/lambda/' + workerData.name,
         logStreamName: 'devstack',
         callbackWaitsForEmptyEventLoop: true,
-        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+        getRemainingTimeInMillis: () => Math.max(0, deadline - realNow()),
       };
       try {
         const fn = module[exportName];
@@ -115,9 +142,12 @@ class FunctionHost {
   private stopped = false;
   private readonly snapshot: string;
   private readonly bundle: string;
+  private readonly clockOffset: SharedClockOffset | undefined;
 
   constructor(private readonly options: FunctionHostOptions) {
     this.name = options.name;
+    // Taken now, so the workers it spawns later share it.
+    this.clockOffset = options.clockOffset ?? ambientClockOffset.getStore();
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.snapshot = mkdtempSync(join(tmpdir(), `tessera-${options.name}-`));
     cpSync(dirname(options.bundle), this.snapshot, { recursive: true });
@@ -145,7 +175,12 @@ class FunctionHost {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         env: { ...this.options.environment },
-        workerData: { bundle: this.bundle, name: this.name, memoryMb: this.options.memoryMb ?? 512 },
+        workerData: {
+          bundle: this.bundle,
+          name: this.name,
+          memoryMb: this.options.memoryMb ?? 512,
+          clockOffset: this.clockOffset?.buffer,
+        },
         stdout: true,
         stderr: true,
       });
@@ -249,6 +284,7 @@ class FunctionHost {
         this.release(environment);
       }, this.timeoutMs);
       pending.set(id, { resolve, reject, timer });
+      // The deadline on the real clock (this thread's Date is never shifted).
       worker.postMessage({ id, exportName, event, deadline: Date.now() + this.timeoutMs, requestId: id });
     });
   }
@@ -264,4 +300,4 @@ class FunctionHost {
 }
 
 export type { FunctionHostOptions };
-export { FunctionError, FunctionHost, FunctionTimeoutError };
+export { FunctionError, FunctionHost, FunctionTimeoutError, withClockOffset };
