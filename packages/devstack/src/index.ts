@@ -5,7 +5,8 @@
  * folder, the build (unless told not to), DynamoDB Local (or a given endpoint), each service's table
  * from its declaration, the secrets the manifests declare, the local bus with a rule per
  * subscription, the queues those rules send to and their SQS endpoint, one function per manifest
- * function, the event source mappings (table streams, queues), the bootstrap admin, the WebSocket
+ * function, the scheduler (its schedules under `<dataDir>/schedules/`, its REST JSON endpoint) and a
+ * Lambda Invoke endpoint, the event source mappings (table streams, queues), the bootstrap admin, the WebSocket
  * gateway (with its `@connections` endpoint), and last the HTTP gateway, so that once `/health`
  * answers, start-up is complete. `stop()` stops the parts in reverse, Java included.
  */
@@ -25,6 +26,7 @@ import { type EventBridgeEvent, filterEvents, LocalEventBus, type RecordedEvent 
 import { EventSourceMapping } from './event-source-mapping.ts';
 import { defineFunctions, Functions } from './functions.ts';
 import { Gateway, type RequestLogLine } from './gateway.ts';
+import { LambdaEndpoint } from './lambda-endpoint.ts';
 import type { ReceivedMessage } from './local-queue.ts';
 import { devstackPages } from './pages.ts';
 import { type Part, type PartTiming, part, startParts } from './parts.ts';
@@ -32,6 +34,8 @@ import { assertPortFree, freePort } from './ports.ts';
 import { QueueSource } from './queue-source.ts';
 import { LocalQueues } from './queues.ts';
 import { DevstackRouter } from './router.ts';
+import { LocalScheduler } from './scheduler.ts';
+import { SchedulerEndpoint } from './scheduler-endpoint.ts';
 import { ensureSecrets, secretFile } from './secrets.ts';
 import { SqsEndpoint } from './sqs-endpoint.ts';
 import { ensureTable } from './tables.ts';
@@ -76,6 +80,10 @@ interface DevstackOptions {
    * values and defaults (`npm start` takes them from `TESSERA_<SETTING>`).
    */
   readonly settingOverrides?: Readonly<Record<string, string>>;
+  /** Port of the scheduler's endpoint (EventBridge Scheduler's REST JSON); 0 or omitted picks a free port. */
+  readonly schedulerPort?: number;
+  /** Port of the Lambda endpoint (Invoke, for `npm run redrive`); 0 or omitted picks a free port. */
+  readonly lambdaPort?: number;
 }
 
 interface Devstack {
@@ -84,6 +92,12 @@ interface Devstack {
   readonly eventBusEndpoint: string;
   /** The queues' SQS endpoint (AWS JSON 1.0), for `@aws-sdk/client-sqs`. */
   readonly sqsEndpoint: string;
+  /** The scheduler's endpoint (REST JSON), for `@aws-sdk/client-scheduler`; functions get it as `SCHEDULER_ENDPOINT`. */
+  readonly schedulerEndpoint: string;
+  /** The Lambda endpoint (Invoke only), for `@aws-sdk/client-lambda`. */
+  readonly lambdaEndpoint: string;
+  /** The schedules, kept under `<dataDir>/schedules/` (pending ones also at `GET /_devstack/schedules`). */
+  readonly scheduler: LocalScheduler;
   /** The WebSocket API: `ws://127.0.0.1:<port>` (connect with `?token=<accessToken>`). */
   readonly webSocketUrl: string;
   /** Its `@connections` endpoint, `http://127.0.0.1:<port>`, for `ApiGatewayManagementApiClient`. */
@@ -135,6 +149,12 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
   // The ports are checked before anything is built, made or started.
   await assertPortFree(httpPort, host, 'the HTTP gateway', 'TESSERA_HTTP_PORT');
   if (options.sqsPort) await assertPortFree(options.sqsPort, host, 'the SQS endpoint', 'TESSERA_SQS_PORT');
+  if (options.schedulerPort) {
+    await assertPortFree(options.schedulerPort, host, 'the scheduler endpoint', 'TESSERA_SCHEDULER_PORT');
+  }
+  if (options.lambdaPort) {
+    await assertPortFree(options.lambdaPort, host, 'the Lambda endpoint', 'TESSERA_LAMBDA_PORT');
+  }
   if (options.webSocketPort) {
     await assertPortFree(options.webSocketPort, host, 'the WebSocket gateway', 'TESSERA_WS_PORT');
   }
@@ -159,8 +179,18 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
         visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
         deadLetter: { name: queue.deadLetterQueueName, maxReceiveCount: queue.maxReceiveCount },
       })),
-      // Each subscribing service's dead-letter queues of its rules' deliveries, kept 14 days as in AWS.
-      ...[...new Set(topology.rules.map((rule) => rule.deadLetterQueueName))].map((name) => ({
+      // Each subscribing service's dead-letter queues of its rules' deliveries, and each scheduled
+      // service's: its schedules' (what Scheduler could not invoke) and its target's on-failure
+      // destination (what the function threw on every attempt); kept 14 days as in AWS.
+      ...[
+        ...new Set([
+          ...topology.rules.map((rule) => rule.deadLetterQueueName),
+          ...topology.scheduleTargets.flatMap((target) => [
+            target.deadLetterQueueName,
+            `${target.service}-invocations-dlq`,
+          ]),
+        ]),
+      ].map((name) => ({
         name,
         messageRetentionSeconds: 14 * 24 * 3600,
       })),
@@ -228,6 +258,38 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     });
   };
   const sqs = new SqsEndpoint({ queues, host, port: options.sqsPort ?? 0 });
+  const hasFunction = (functionName: string) => live.names.includes(functionName);
+  const serviceOfFunction = new Map(
+    manifests.flatMap((manifest) => Object.keys(manifest.functions).map((name) => [name, manifest.name])),
+  );
+  const scheduler = new LocalScheduler({
+    directory: join(dataDir, 'schedules'),
+    clock,
+    groups: topology.scheduleTargets.map((target) => target.group),
+    invoke,
+    hasFunction,
+    queue: (name) => queues.get(name),
+    onFailureQueueOf: (functionName) => {
+      const service = serviceOfFunction.get(functionName);
+      return service ? `${service}-invocations-dlq` : undefined;
+    },
+    onLog: (line) => log('scheduler', line),
+  });
+  // Chosen now: the functions' environment names the scheduler's endpoint before it opens.
+  const schedulerPort = options.schedulerPort || (await freePort(host));
+  const schedulerEndpoint = new SchedulerEndpoint({
+    scheduler,
+    host,
+    port: schedulerPort,
+    onError: (error) => log('scheduler', `a request failed: ${String(error)}`),
+  });
+  const lambdaEndpoint = new LambdaEndpoint({
+    invoke,
+    hasFunction,
+    host,
+    port: options.lambdaPort ?? 0,
+    onLog: (line) => log('lambda', line),
+  });
   const gatewayPort = httpPort === 0 ? await freePort(host) : httpPort;
   const gateway = new Gateway({
     port: gatewayPort,
@@ -248,7 +310,11 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
       body: { items: filterEvents(bus.events, url.searchParams) },
     }))
     // Dead letters go back through the SQS endpoint's StartMessageMoveTask (`npm run redrive`), as in AWS.
-    .add('GET', '/_devstack/queues', () => ({ body: { items: queues.list() } }));
+    .add('GET', '/_devstack/queues', () => ({ body: { items: queues.list() } }))
+    // Pending schedules, soonest first, and the asynchronous invocations fired ones still make.
+    .add('GET', '/_devstack/schedules', () => ({
+      body: { items: scheduler.pending(), invocations: scheduler.deliveries() },
+    }));
   // Chosen now: the functions' environment names its @connections endpoint before it opens.
   const webSocketPort = options.webSocketPort || (await freePort(host));
   const webSocketGateway = new WebSocketGateway({
@@ -343,12 +409,25 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
           dynamodbEndpoint,
           eventBridgeEndpoint: bus.endpoint,
           settingOverrides: options.settingOverrides,
+          schedulerEndpoint: `http://${host}:${schedulerPort}`,
         }),
         { onLog: log },
       );
       await live.start();
       return () => live.stop();
     }),
+    // Once the functions are up, and before anything invokes them: what came due while the
+    // devstack was stopped fires now. Stopped before the functions: a firing under way is made
+    // again at the next start.
+    part('scheduler', async () => {
+      await scheduler.start();
+      await schedulerEndpoint.start();
+      return async () => {
+        await schedulerEndpoint.stop();
+        await scheduler.stop();
+      };
+    }),
+    running('Lambda endpoint', lambdaEndpoint),
     ...topology.tableStreamReaders.map((reader) =>
       part(`table streams -> ${reader}`, async () => {
         const checkpointFile = options.dataDir
@@ -408,6 +487,9 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     dynamodbEndpoint,
     eventBusEndpoint: bus.endpoint,
     sqsEndpoint: sqs.url,
+    schedulerEndpoint: schedulerEndpoint.url,
+    lambdaEndpoint: lambdaEndpoint.url,
+    scheduler,
     webSocketUrl: webSocketGateway.url,
     webSocketConnectionsUrl: webSocketGateway.connectionsUrl,
     dataDir,
