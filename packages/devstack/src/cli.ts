@@ -5,6 +5,8 @@
  * - `TESSERA_HTTP_PORT` (3000), `TESSERA_DYNAMODB_PORT` (8000), `TESSERA_DATA_DIR` (`.tessera`);
  * - `TESSERA_WS_PORT` (3001): the WebSocket gateway and its `@connections` endpoint;
  * - `TESSERA_SQS_PORT`: the queues' SQS endpoint (a free port unless set);
+ * - `TESSERA_SCHEDULER_PORT`: the scheduler's endpoint (EventBridge Scheduler's REST JSON), and
+ *   `TESSERA_LAMBDA_PORT`: the Lambda Invoke endpoint (each a free port unless set);
  * - `TESSERA_BOOTSTRAP_ADMIN_EMAIL` and `TESSERA_BOOTSTRAP_ADMIN_PASSWORD`: an admin to make sure of;
  * - `TESSERA_LOG_LEVEL` (INFO): the functions' log level; `TESSERA_QUIET=1` hides function logs;
  * - `TESSERA_BUILD` (1): `0` starts from the bundles already in `dist/` instead of building them, so
@@ -16,6 +18,7 @@
  * that look for it (`npm run redrive` finds the SQS endpoint there):
  * `{ "pid": 4242, "http": "http://127.0.0.1:3000", "webSocket": "ws://127.0.0.1:3001",
  * "webSocketConnections": "http://127.0.0.1:3001", "sqs": "http://127.0.0.1:<port>",
+ * "scheduler": "http://127.0.0.1:<port>", "lambda": "http://127.0.0.1:<port>",
  * "dynamodb": "http://127.0.0.1:8000", "eventBus": "http://127.0.0.1:<port>" }`. It removes the file
  * when it stops; a file whose pid is no running process was left by a devstack killed outright.
  */
@@ -34,6 +37,8 @@ const settings = z
     TESSERA_DYNAMODB_PORT: z.coerce.number().int().min(1).max(65535).default(8000),
     TESSERA_WS_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
     TESSERA_SQS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    TESSERA_SCHEDULER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    TESSERA_LAMBDA_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     TESSERA_DATA_DIR: z.string().min(1).default('.tessera'),
     TESSERA_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
     TESSERA_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(1).optional(),
@@ -82,6 +87,8 @@ const main = async () => {
     dynamodbPort: env.TESSERA_DYNAMODB_PORT,
     webSocketPort: env.TESSERA_WS_PORT,
     ...(env.TESSERA_SQS_PORT ? { sqsPort: env.TESSERA_SQS_PORT } : {}),
+    ...(env.TESSERA_SCHEDULER_PORT ? { schedulerPort: env.TESSERA_SCHEDULER_PORT } : {}),
+    ...(env.TESSERA_LAMBDA_PORT ? { lambdaPort: env.TESSERA_LAMBDA_PORT } : {}),
     dataDir: env.TESSERA_DATA_DIR,
     build: env.TESSERA_BUILD === '1',
     settingOverrides: settingOverridesFrom(process.env, loadManifests()),
@@ -103,6 +110,8 @@ const main = async () => {
     webSocket: devstack.webSocketUrl,
     webSocketConnections: devstack.webSocketConnectionsUrl,
     sqs: devstack.sqsEndpoint,
+    scheduler: devstack.schedulerEndpoint,
+    lambda: devstack.lambdaEndpoint,
     dynamodb: devstack.dynamodbEndpoint,
     eventBus: devstack.eventBusEndpoint,
   });
@@ -118,8 +127,11 @@ Tessera is ready in ${seconds} s.
   Health         ${devstack.httpUrl}/health
   Events         ${devstack.httpUrl}/_devstack/events
   Queues         ${devstack.httpUrl}/_devstack/queues
+  Schedules      ${devstack.httpUrl}/_devstack/schedules
   DynamoDB Local ${devstack.dynamodbEndpoint}
   SQS endpoint   ${devstack.sqsEndpoint}
+  Scheduler      ${devstack.schedulerEndpoint}
+  Lambda         ${devstack.lambdaEndpoint}
   Data           ${devstack.dataDir}
 ${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL ? `  Admin          ${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL}\n` : ''}
 Press Ctrl-C to stop.`);
