@@ -206,22 +206,26 @@ class MovableClock implements Clock {
 
   /**
    * Moves the clock `ms` forward and fires, in order, the timers due on the way (each sees `now()`
-   * at its due time; timers they set that fall due before the end fire too). Resolves once done.
+   * at its due time; timers they set that fall due before the end fire too). Resolves once done; a
+   * ticking clock is then exactly `ms` further ahead of the wall clock than before.
    */
   advance(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) {
       return Promise.reject(new RangeError(`The clock moves forward only: cannot advance by ${ms} ms`));
     }
     const move = this.moving.then(async () => {
-      const target = this.now() + ms;
+      // The distance is in the clock's own shift, so a ticking clock ends exactly `ms` further
+      // ahead of the wall clock, however long the timers on the way took to run.
+      const shiftAtEnd = this.shift + ms;
+      const end = () => this.now() + (shiftAtEnd - this.shift);
       for (;;) {
         const next = this.timers[0];
-        if (!next || next.due > target) break;
+        if (!next || next.due > end()) break;
         if (next.due > this.now()) this.jump(next.due - this.now());
         await this.fireDue();
         await settle();
       }
-      if (target > this.now()) this.jump(target - this.now());
+      if (shiftAtEnd > this.shift) this.jump(shiftAtEnd - this.shift);
       this.arm();
     });
     this.moving = move.catch(() => undefined);

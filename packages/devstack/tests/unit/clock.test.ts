@@ -124,6 +124,20 @@ describe('Class: MovableClock', () => {
     expect(Math.abs(clock.now() - Date.now() - 4_500_000)).toBeLessThanOrEqual(1);
   });
 
+  it('ends an advance exactly that much further ahead of the wall clock when ticking, whatever ran on the way', async () => {
+    const clock = new MovableClock({ ticking: true });
+    clock.setTimeout(() => {
+      const busyUntil = Date.now() + 20;
+      while (Date.now() < busyUntil) {
+        // A timer that takes real time to run.
+      }
+    }, 600_000);
+
+    await clock.advance(3_600_000);
+
+    expect(clock.offsetMs).toBe(3_600_000);
+  });
+
   it('tells its listeners of each jump before the timers due then fire, and stops telling once asked', async () => {
     // Prepare
     const clock = new MovableClock({ start: START });
