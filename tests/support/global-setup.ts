@@ -83,6 +83,8 @@ const e2eTarget = async (
     dataDir: devstack.dataDir,
     tablePrefix: devstack.tablePrefix,
     sqsEndpoint: devstack.sqsEndpoint,
+    schedulerEndpoint: devstack.schedulerEndpoint,
+    lambdaEndpoint: devstack.lambdaEndpoint,
     eventBusEndpoint: devstack.eventBusEndpoint,
     webSocketUrl: devstack.webSocketUrl,
   });

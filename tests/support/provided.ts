@@ -17,6 +17,10 @@ declare module 'vitest' {
       dataDir: string;
       tablePrefix: string;
       sqsEndpoint: string;
+      /** The scheduler's endpoint (EventBridge Scheduler's REST JSON), for `@aws-sdk/client-scheduler`. */
+      schedulerEndpoint: string;
+      /** The Lambda endpoint (Invoke only), for `@aws-sdk/client-lambda` (`npm run redrive` uses it). */
+      lambdaEndpoint: string;
       eventBusEndpoint: string;
       /** The WebSocket gateway, `ws://127.0.0.1:<port>` (its `@connections` endpoint is the same port over http). */
       webSocketUrl: string;
