@@ -2,7 +2,8 @@
  * The devstack: the whole of Tessera on one machine, with no AWS account.
  *
  * `startDevstack` assembles a list of parts from the manifests and starts them in order: the data
- * folder, the build (unless told not to), DynamoDB Local (or a given endpoint), each service's table
+ * folder, the clock (its offset kept in `<dataDir>/clock.json`, shared with every function's `Date`;
+ * ADR 0033), the build (unless told not to), DynamoDB Local (or a given endpoint), each service's table
  * from its declaration, the secrets the manifests declare, the local bus with a rule per
  * subscription, the queues those rules send to and their SQS endpoint, one function per manifest
  * function, the scheduler (its schedules under `<dataDir>/schedules/`, its REST JSON endpoint) and a
@@ -19,11 +20,14 @@ import { type Contract, loadContract } from '@tessera/tooling/contract';
 import { bundlePath } from '@tessera/tooling/dist';
 import { loadManifests, type Manifest } from '@tessera/tooling/manifests';
 import { repoRoot } from '@tessera/tooling/repo';
-import { type Clock, systemClock } from './clock.ts';
+import type { Clock } from './clock.ts';
+import { type ClockAdvance, DevstackClock } from './clock-host.ts';
+import { addClockRoutes } from './clock-routes.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
 import { checkpointFileOf, DynamoDbStreamSource } from './dynamodb-stream-source.ts';
 import { type EventBridgeEvent, filterEvents, LocalEventBus, type RecordedEvent } from './event-bus.ts';
 import { EventSourceMapping } from './event-source-mapping.ts';
+import { withClockOffset } from './function-host.ts';
 import { defineFunctions, Functions } from './functions.ts';
 import { Gateway, type RequestLogLine } from './gateway.ts';
 import { LambdaEndpoint } from './lambda-endpoint.ts';
@@ -61,7 +65,12 @@ interface DevstackOptions {
   /** Lines the functions log, and the devstack's own notes. */
   readonly onLog?: (source: string, line: string) => void;
   readonly onRequest?: (line: RequestLogLine) => void;
-  /** The time the bus, the queues and the event source mappings go by (the wall clock unless told). */
+  /**
+   * The time the parts go by (the bus, the queues, the event source mappings, the scheduler) and the
+   * functions follow. Unless told, the devstack's own: a ticking `MovableClock` whose offset from the
+   * wall clock `POST /_devstack/clock` moves forward and `<dataDir>/clock.json` keeps (ADR 0033). A
+   * given `MovableClock` moves the functions with it; any other is the wall clock to them.
+   */
   readonly clock?: Clock;
   /** The manifests to run (every manifest of the repository unless told; tests run made-up ones). */
   readonly manifests?: readonly Manifest[];
@@ -111,7 +120,13 @@ interface Devstack {
   readonly functions: readonly string[];
   /** The queues the subscriptions deliver through, and their dead-letter queues. */
   readonly queues: LocalQueues;
+  /** The devstack's clock (see `DevstackOptions.clock`). */
   readonly clock: Clock;
+  /**
+   * Moves the devstack's clock `seconds` forward (a whole number, up to 400 days' worth), as
+   * `POST /_devstack/clock` does, and resolves once the timers due on the way have fired.
+   */
+  advanceClock(seconds: number): Promise<ClockAdvance>;
   /** How long each part took to start, in order. */
   readonly startup: readonly PartTiming[];
   /** Invokes a function by name, as `aws lambda invoke` would. */
@@ -141,7 +156,6 @@ const running = (name: string, thing: { start(): Promise<unknown>; stop(): Promi
 const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> => {
   const host = options.host ?? '127.0.0.1';
   const httpPort = options.httpPort ?? 3000;
-  const clock = options.clock ?? systemClock;
   const log = (source: string, line: string) => options.onLog?.(source, line);
   const distDir = options.distDir ?? join(repoRoot, 'dist');
   const tablePrefix = options.tablePrefix ?? 'tessera-';
@@ -166,7 +180,13 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
   const topology = topologyOf(manifests);
   const contract = options.contract ?? loadContract();
   const dataDir = options.dataDir ? resolve(options.dataDir) : join(tmpdir(), `tessera-${randomUUID()}`);
-  const router = new DevstackRouter();
+  // A temporary data folder keeps no clock: it starts on the wall clock.
+  const time = new DevstackClock({
+    clock: options.clock,
+    file: options.dataDir ? join(dataDir, 'clock.json') : undefined,
+  });
+  const clock = time.clock;
+  const router = addClockRoutes(new DevstackRouter(), time);
 
   let dynamodbEndpoint = options.dynamodbEndpoint ?? '';
   const tables = new Map<string, { tableName: string; streamArn: string | undefined }>();
@@ -348,6 +368,8 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
       mkdirSync(dataDir, { recursive: true, ...(options.dataDir ? {} : { mode: 0o700 }) });
       return options.dataDir ? undefined : () => rmSync(dataDir, { recursive: true, force: true });
     }),
+    // Kept in the data folder from here on; stopped after everything that goes by it.
+    running('clock', time),
     part('build', async () => {
       if (options.build !== false) {
         const { buildAll } = await import('@tessera/tooling/build');
@@ -413,7 +435,8 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
         }),
         { onLog: log },
       );
-      await live.start();
+      // Every worker's Date follows the clock, from before its bundle loads (ADR 0033).
+      await withClockOffset(time.offset, () => live.start());
       return () => live.stop();
     }),
     // Once the functions are up, and before anything invokes them: what came due while the
@@ -499,6 +522,7 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     functions: live.names,
     queues,
     clock,
+    advanceClock: (seconds) => time.advance(seconds),
     startup: started.timings,
     invoke,
     secretFile: (service, id) => secretFile(dataDir, service, id),
