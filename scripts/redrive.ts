@@ -33,14 +33,31 @@
  * told; exit 1, the task carrying on in SQS). Messages in flight in the dead-letter queue (being
  * peeked at, say) are not moved.
  *
+ * **A dead-letter queue no queue feeds** (no queue's `RedrivePolicy` names it, so SQS has nowhere to
+ * move its messages back to): a schedules' queue (`<service>-schedules-dlq`, what EventBridge
+ * Scheduler could not invoke) or a function's on-failure destination (`<service>-invocations-dlq`,
+ * what a function threw on every attempt of an asynchronous invocation). Each message goes back to
+ * its function instead, with Lambda `Invoke` (synchronous, so the answer is known): an invocation
+ * record's `requestPayload` to its `requestContext.functionArn`; a schedule's input (the body) to its
+ * `TARGET_ARN` attribute, or, without one, to the service's schedule target (`schedule: true` in its
+ * manifest: `tessera-<env>-<function>:live` in AWS, `<function>` on the devstack). A message is
+ * deleted once its invocation succeeded; one whose function fails again stays (visible again at the
+ * end of the run) and the run exits 1. `--dry-run` lists them with their function and moves nothing.
+ * Lambda is the devstack's Lambda endpoint where SQS is the devstack's (`--lambda-endpoint`, then
+ * `TESSERA_LAMBDA_ENDPOINT`, then the running devstack's `lambda` in `endpoints.json`), AWS otherwise.
+ *
  * Every call has a timeout (10 s) and the endpoint's retries are few, so an endpoint that does not
  * answer fails the run with a clear message, never a hang. Exit codes: 0 done, 1 failed, 2 usage.
  *
- * Usage: npm run redrive -- <queue> [--dry-run] [--endpoint <url> | --aws] [--timeout <seconds>]
+ * Usage: npm run redrive -- <queue> [--dry-run] [--endpoint <url> | --aws] [--lambda-endpoint <url>]
+ *        [--timeout <seconds>]
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ListDeadLetterSourceQueuesCommand,
@@ -53,6 +70,7 @@ import {
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { loadManifests } from '../packages/tooling/src/manifests.ts';
 
 const usage = `Usage: npm run redrive -- <queue> [--dry-run] [--endpoint <url> | --aws] [--timeout <seconds>]
 
@@ -61,6 +79,10 @@ const usage = `Usage: npm run redrive -- <queue> [--dry-run] [--endpoint <url> |
   --endpoint <url>    an SQS endpoint, such as the devstack's (default: TESSERA_SQS_ENDPOINT, then a
                       running devstack's, found in <TESSERA_DATA_DIR>/endpoints.json, then AWS)
   --aws               AWS, with the default credentials and AWS_REGION, even with a devstack running
+  --lambda-endpoint <url>
+                      for a dead-letter queue no queue feeds (a schedules' or invocations' one): the
+                      Lambda endpoint its messages are invoked through (default: TESSERA_LAMBDA_ENDPOINT,
+                      then the running devstack's, then AWS when SQS is AWS)
   --timeout <seconds> how long to follow the move task (default 600)`;
 
 interface Options {
@@ -68,6 +90,7 @@ interface Options {
   readonly dryRun: boolean;
   readonly endpoint: string | undefined;
   readonly aws: boolean;
+  readonly lambdaEndpoint?: string | undefined;
   readonly timeoutSeconds: number;
 }
 
@@ -113,6 +136,7 @@ const parseArguments = (argv: readonly string[]): Parsed => {
   let dryRun = false;
   let endpoint: string | undefined;
   let aws = false;
+  let lambdaEndpoint: string | undefined;
   let timeoutSeconds = 600;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index] ?? '';
@@ -123,6 +147,10 @@ const parseArguments = (argv: readonly string[]): Parsed => {
       endpoint = argv[++index];
       if (endpoint === undefined || !isHttpUrl(endpoint))
         return { kind: 'usage', message: '--endpoint takes an http(s) URL' };
+    } else if (argument === '--lambda-endpoint') {
+      lambdaEndpoint = argv[++index];
+      if (lambdaEndpoint === undefined || !isHttpUrl(lambdaEndpoint))
+        return { kind: 'usage', message: '--lambda-endpoint takes an http(s) URL' };
     } else if (argument === '--timeout') {
       timeoutSeconds = Number(argv[++index]);
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
@@ -136,7 +164,10 @@ const parseArguments = (argv: readonly string[]): Parsed => {
     return { kind: 'usage', message: `${queue} is no queue name (letters, digits, - and _, up to 80)` };
   if (endpoint !== undefined && aws)
     return { kind: 'usage', message: 'either --endpoint or --aws, not both' };
-  return { kind: 'run', options: { queue, dryRun, endpoint, aws, timeoutSeconds } };
+  return {
+    kind: 'run',
+    options: { queue, dryRun, endpoint, aws, ...(lambdaEndpoint ? { lambdaEndpoint } : {}), timeoutSeconds },
+  };
 };
 
 const alive = (pid: number) => {
@@ -156,9 +187,11 @@ const alive = (pid: number) => {
 const endpointsFileOf = (io: Io): string =>
   join(resolve(io.cwd, io.env.TESSERA_DATA_DIR || '.tessera'), 'endpoints.json');
 
-const runningDevstack = (io: Io): { readonly url: string; readonly file: string } | undefined => {
+const runningDevstack = (
+  io: Io,
+): { readonly url: string; readonly file: string; readonly lambda?: string } | undefined => {
   const file = endpointsFileOf(io);
-  let published: { pid?: unknown; sqs?: unknown };
+  let published: { pid?: unknown; sqs?: unknown; lambda?: unknown };
   try {
     published = JSON.parse(readFileSync(file, 'utf8')) as typeof published;
   } catch {
@@ -166,7 +199,13 @@ const runningDevstack = (io: Io): { readonly url: string; readonly file: string 
   }
   if (typeof published.sqs !== 'string' || !isHttpUrl(published.sqs)) return undefined;
   if (typeof published.pid === 'number' && !alive(published.pid)) return undefined;
-  return { url: published.sqs, file };
+  return {
+    url: published.sqs,
+    file,
+    ...(typeof published.lambda === 'string' && isHttpUrl(published.lambda)
+      ? { lambda: published.lambda }
+      : {}),
+  };
 };
 
 interface Target {
@@ -251,7 +290,12 @@ class Sqs {
     this.where = target.where;
   }
 
-  private async call<T>(what: string, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  /** One call with its timeout; a failure is a RedriveError naming it (`endpoint` names the local one in the hint). */
+  async call<T>(
+    what: string,
+    send: (abortSignal: AbortSignal) => Promise<T>,
+    endpoint = 'SQS endpoint',
+  ): Promise<T> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -267,7 +311,7 @@ class Sqs {
       const reason = reasonOf(error);
       const hint = reason.startsWith('no answer')
         ? this.target.local
-          ? ' Is the devstack running (npm start), and is this its SQS endpoint?'
+          ? ` Is the devstack running (npm start), and is this its ${endpoint}?`
           : ' Check your network and AWS_REGION.'
         : '';
       throw new RedriveError(`${what}: ${reason.replace(/\.$/, '')}.${hint}`);
@@ -337,21 +381,44 @@ class Sqs {
     return names;
   }
 
-  async peek(queue: Queue): Promise<Message[]> {
+  /** Up to 10 messages, hidden for `visibilitySeconds` (0: seen, not taken; each receive count goes up by one). */
+  async peek(queue: Queue, visibilitySeconds = 0): Promise<Message[]> {
     const { Messages } = await this.call(`ReceiveMessage ${queue.name}`, (abortSignal) =>
       this.client.send(
         new ReceiveMessageCommand({
           QueueUrl: queue.url,
           MaxNumberOfMessages: 10,
-          // Seen, not taken: each stays visible (its receive count goes up by one).
-          VisibilityTimeout: 0,
+          VisibilityTimeout: visibilitySeconds,
           WaitTimeSeconds: 1,
           MessageSystemAttributeNames: ['SentTimestamp'],
+          MessageAttributeNames: ['All'],
         }),
         { abortSignal },
       ),
     );
     return Messages ?? [];
+  }
+
+  async delete(queue: Queue, receiptHandle: string): Promise<void> {
+    await this.call(`DeleteMessage ${queue.name}`, (abortSignal) =>
+      this.client.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: receiptHandle }), {
+        abortSignal,
+      }),
+    );
+  }
+
+  /** Shows a message taken by `peek` again at once. */
+  async release(queue: Queue, receiptHandle: string): Promise<void> {
+    await this.call(`ChangeMessageVisibility ${queue.name}`, (abortSignal) =>
+      this.client.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queue.url,
+          ReceiptHandle: receiptHandle,
+          VisibilityTimeout: 0,
+        }),
+        { abortSignal },
+      ),
+    );
   }
 
   async startMove(sourceArn: string): Promise<string> {
@@ -375,7 +442,16 @@ interface DeadLetterQueue extends Queue {
   readonly arn: string;
   /** The queues it serves, where a redrive sends its messages back. */
   readonly sources: readonly string[];
+  /** A schedules' or invocations' dead-letter queue, which no queue feeds: its messages go back to their function. */
+  readonly reinvoke?: {
+    readonly kind: 'schedules' | 'invocations';
+    readonly service: string;
+    readonly environment?: string;
+  };
 }
+
+/** `[tessera-<env>-]<service>-schedules-dlq` and `...-invocations-dlq`: fed by Scheduler and Lambda, not by a queue. */
+const REINVOKED = /^(?:tessera-([a-z0-9]+)-)?([a-z][a-z0-9-]*?)-(schedules|invocations)-dlq$/;
 
 /** The dead-letter queue `name` is, or the one it has; a RedriveError when neither. */
 const deadLetterQueueOf = async (sqs: Sqs, name: string): Promise<DeadLetterQueue> => {
@@ -390,6 +466,20 @@ const deadLetterQueueOf = async (sqs: Sqs, name: string): Promise<DeadLetterQueu
       : undefined;
   } catch {
     target = undefined;
+  }
+  const reinvoked = REINVOKED.exec(name);
+  if ((typeof target !== 'string' || target === '') && reinvoked) {
+    const [, environment, service = '', kind] = reinvoked;
+    return {
+      ...named,
+      arn: QueueArn,
+      sources: [],
+      reinvoke: {
+        kind: kind === 'schedules' ? 'schedules' : 'invocations',
+        service,
+        ...(environment ? { environment } : {}),
+      },
+    };
   }
   if (typeof target !== 'string' || target === '')
     throw new RedriveError(
@@ -503,6 +593,181 @@ const move = async (
   return 1;
 };
 
+/** Lambda, where the messages of a dead-letter queue no queue feeds go back to their function. */
+interface LambdaTarget {
+  readonly client: LambdaClient;
+  readonly where: string;
+  readonly local: boolean;
+}
+
+const lambdaTargetOf = (options: Options, io: Io, sqs: Target, callTimeoutMs: number): LambdaTarget => {
+  const requestHandler = { connectionTimeout: Math.min(3000, callTimeoutMs), requestTimeout: callTimeoutMs };
+  const local = (url: string, from: string): LambdaTarget => ({
+    client: new LambdaClient({
+      endpoint: url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+      requestHandler,
+    }),
+    where: `the Lambda endpoint at ${url}${from}`,
+    local: true,
+  });
+  if (options.lambdaEndpoint) return local(options.lambdaEndpoint, '');
+  if (!sqs.local)
+    return { client: new LambdaClient({ maxAttempts: 3, requestHandler }), where: 'AWS', local: false };
+  const fromEnv = io.env.TESSERA_LAMBDA_ENDPOINT;
+  if (fromEnv) {
+    if (!isHttpUrl(fromEnv)) throw new RedriveError(`TESSERA_LAMBDA_ENDPOINT is no http(s) URL: ${fromEnv}`);
+    return local(fromEnv, ' (TESSERA_LAMBDA_ENDPOINT)');
+  }
+  const devstack = runningDevstack(io);
+  if (devstack?.lambda) return local(devstack.lambda, ' (the running devstack)');
+  throw new RedriveError(
+    `SQS is ${sqs.where}, and no Lambda endpoint goes with it: give --lambda-endpoint (the devstack's is in <TESSERA_DATA_DIR>/endpoints.json, "lambda")`,
+  );
+};
+
+/** Where a message of a dead-letter queue no queue feeds goes back to, and with what event. */
+interface Redelivery {
+  readonly functionName: string;
+  readonly event: unknown;
+}
+
+/**
+ * An invocation record's payload to its function; a schedule's input to its TARGET_ARN, or else to
+ * the service's schedule target from its manifest.
+ */
+const redeliveryOf = (message: Message, dlq: DeadLetterQueue): Redelivery => {
+  let body: unknown;
+  try {
+    body = JSON.parse(message.Body ?? '');
+  } catch {
+    throw new RedriveError(`message ${message.MessageId} is not JSON: no function takes it`);
+  }
+  const record = body as { requestContext?: { functionArn?: unknown }; requestPayload?: unknown };
+  if (typeof record?.requestContext?.functionArn === 'string' && 'requestPayload' in (record ?? {}))
+    return { functionName: record.requestContext.functionArn, event: record.requestPayload };
+  const targetArn = message.MessageAttributes?.TARGET_ARN?.StringValue;
+  if (targetArn) return { functionName: targetArn, event: body };
+  const service = dlq.reinvoke?.service ?? '';
+  const manifest = loadManifests().find((m) => m.name === service);
+  const target = manifest && Object.entries(manifest.functions).find(([, fn]) => fn.schedule)?.[0];
+  if (dlq.reinvoke?.kind !== 'schedules' || !target)
+    throw new RedriveError(
+      `message ${message.MessageId} names no function (no TARGET_ARN, no invocation record), and ${service} has no schedule target`,
+    );
+  const environment = dlq.reinvoke.environment;
+  return { functionName: environment ? `tessera-${environment}-${target}:live` : target, event: body };
+};
+
+/** The function's name as the output shows it: `bookings`, not its ARN. */
+const shortName = (functionName: string) =>
+  /:function:([^:]+)(:[^:]+)?$/.exec(functionName)?.slice(1).join('') ?? functionName;
+
+/**
+ * Hands each message of a dead-letter queue no queue feeds back to its function (Lambda Invoke),
+ * deleting it once that succeeded; `--dry-run` lists where each would go.
+ */
+const reinvoke = async (
+  sqs: Sqs,
+  lambda: LambdaTarget,
+  dlq: DeadLetterQueue,
+  visible: number,
+  options: Options,
+  io: Io,
+): Promise<number> => {
+  if (options.dryRun) {
+    const seen = new Map<string, Message>();
+    for (let attempt = 0; attempt < 5 && seen.size < Math.min(10, visible); attempt++) {
+      for (const message of await sqs.peek(dlq)) {
+        if (message.MessageId && !seen.has(message.MessageId) && seen.size < 10)
+          seen.set(message.MessageId, message);
+      }
+    }
+    if (seen.size > 0) io.out(`${seen.size === visible ? 'They are' : `${seen.size} of them`}:`);
+    for (const message of seen.values()) {
+      let to: string;
+      try {
+        to = `-> ${shortName(redeliveryOf(message, dlq).functionName)}`;
+      } catch (error) {
+        to = `(${error instanceof RedriveError ? error.message : reasonOf(error)})`;
+      }
+      const sent = Number(message.Attributes?.SentTimestamp);
+      io.out(
+        `  ${[message.MessageId ?? '?', Number.isFinite(sent) ? `sent ${new Date(sent).toISOString()}` : '', to].filter(Boolean).join('  ')}`,
+      );
+    }
+    io.out(
+      `Dry run: nothing re-delivered.${visible > 0 ? ' Without --dry-run each goes back to its function.' : ''}`,
+    );
+    return 0;
+  }
+  if (visible === 0) {
+    io.out('Nothing to re-deliver.');
+    return 0;
+  }
+  const failed: Message[] = [];
+  let delivered = 0;
+  // Hidden while the run lasts, so a receive never hands one out twice; the failed ones are shown again at the end.
+  const hideSeconds = Math.max(60, options.timeoutSeconds);
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  try {
+    while (delivered + failed.length < visible && Date.now() < deadline) {
+      const batch = await sqs.peek(dlq, hideSeconds);
+      if (batch.length === 0) break;
+      for (const message of batch) {
+        let redelivery: Redelivery;
+        try {
+          redelivery = redeliveryOf(message, dlq);
+        } catch (error) {
+          io.err(
+            `  ${message.MessageId}: ${error instanceof RedriveError ? error.message : reasonOf(error)}; kept`,
+          );
+          failed.push(message);
+          continue;
+        }
+        const name = shortName(redelivery.functionName);
+        const answer = await sqs.call(
+          `Invoke ${name}`,
+          (abortSignal) =>
+            lambda.client.send(
+              new InvokeCommand({
+                FunctionName: redelivery.functionName,
+                InvocationType: 'RequestResponse',
+                Payload: new TextEncoder().encode(JSON.stringify(redelivery.event)),
+              }),
+              { abortSignal },
+            ),
+          'Lambda endpoint',
+        );
+        if (answer.FunctionError) {
+          const payload = answer.Payload ? new TextDecoder().decode(answer.Payload) : '';
+          let reason = answer.FunctionError;
+          try {
+            const failure = JSON.parse(payload) as { errorType?: string; errorMessage?: string };
+            reason = `${failure.errorType ?? 'Error'}: ${failure.errorMessage ?? ''}`;
+          } catch {
+            // Not JSON: the FunctionError alone says it.
+          }
+          io.err(`  ${message.MessageId} -> ${name}: failed again (${reason}); kept`);
+          failed.push(message);
+          continue;
+        }
+        if (message.ReceiptHandle) await sqs.delete(dlq, message.ReceiptHandle);
+        delivered++;
+        io.out(`  ${message.MessageId} -> ${name}: done`);
+      }
+    }
+  } finally {
+    for (const message of failed) if (message.ReceiptHandle) await sqs.release(dlq, message.ReceiptHandle);
+  }
+  io.out(`Re-delivered ${plural(delivered, 'message')} from ${dlq.name} to their functions.`);
+  if (failed.length === 0) return 0;
+  io.err(`redrive: ${plural(failed.length, 'message')} could not be re-delivered and stay in ${dlq.name}.`);
+  return 1;
+};
+
 /**
  * The whole run: answers the exit code (0 done, 1 failed, 2 usage) and never throws.
  *
@@ -531,6 +796,7 @@ const main = async (
   const { options } = parsed;
   const callTimeoutMs = settings.callTimeoutMs ?? 10_000;
   let target: Target | undefined;
+  let lambda: LambdaTarget | undefined;
   try {
     target = targetOf(options, io, callTimeoutMs);
     const sqs = new Sqs(target, callTimeoutMs);
@@ -543,6 +809,14 @@ const main = async (
     ]);
     const visible = Number(depths.ApproximateNumberOfMessages ?? 0);
     const inFlight = Number(depths.ApproximateNumberOfMessagesNotVisible ?? 0);
+    if (dlq.reinvoke) {
+      lambda = lambdaTargetOf(options, io, target, callTimeoutMs);
+      io.out(`Lambda: ${lambda.local ? lambda.where : sqs.where}`);
+      io.out(
+        `${dlq.name} holds what ${dlq.reinvoke.kind === 'schedules' ? "a schedule's target could not be invoked with" : 'a function threw on every attempt'}, which no queue redrives: ${plural(visible, 'message')}${inFlight > 0 ? `, and ${inFlight} in flight (left alone)` : ''}. Each goes back to its function (Lambda Invoke).`,
+      );
+      return await reinvoke(sqs, lambda, dlq, visible, options, io);
+    }
     io.out(
       `${dlq.name} is the dead-letter queue of ${dlq.sources.join(', ')}: ${plural(visible, 'message')}${inFlight > 0 ? `, and ${inFlight} in flight (not moved)` : ''}.`,
     );
@@ -557,6 +831,7 @@ const main = async (
     return 1;
   } finally {
     target?.client.destroy();
+    lambda?.client.destroy();
   }
 };
 

@@ -6,7 +6,9 @@
  * not there or never answers fail at once with a clear message. A scripted endpoint in front of the
  * devstack's plays a move task as AWS runs it (RUNNING for a while, then done or failed), and the
  * command line is run once as `npm run redrive` runs it, for its exit codes and its search for a
- * running devstack (`<data>/endpoints.json`).
+ * running devstack (`<data>/endpoints.json`). A dead-letter queue no queue feeds (a schedules' one, an
+ * invocations' one) goes back to its functions through the devstack's Lambda endpoint: each message
+ * to the function it names, deleted once that succeeded, kept when the function fails again.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MovableClock } from '../../packages/devstack/src/clock.ts';
+import { LambdaEndpoint } from '../../packages/devstack/src/lambda-endpoint.ts';
 import { freePort } from '../../packages/devstack/src/ports.ts';
 import { LocalQueues } from '../../packages/devstack/src/queues.ts';
 import { SqsEndpoint } from '../../packages/devstack/src/sqs-endpoint.ts';
@@ -39,6 +42,8 @@ beforeEach(async () => {
         deadLetter: { name: 'payments-charges-dlq', maxReceiveCount: 1 },
       },
       { name: 'plain' },
+      { name: 'bookings-schedules-dlq' },
+      { name: 'bookings-invocations-dlq' },
     ],
     clock,
   });
@@ -456,5 +461,154 @@ describe('Script: redrive, its command line', () => {
     expect(result.err).toContain('redrive: no AWS region: set AWS_REGION');
     expect(result.err).toContain(`no running devstack was found at ${join(dataDir, 'endpoints.json')}`);
     expect(result.out).toBe('');
+  });
+});
+
+describe('Script: redrive, a dead-letter queue no queue feeds', () => {
+  let lambda: LambdaEndpoint;
+  let invoked: { functionName: string; event: unknown }[];
+
+  beforeEach(async () => {
+    invoked = [];
+    lambda = new LambdaEndpoint({
+      hasFunction: (name) => name === 'bookings',
+      invoke: async (functionName, event) => {
+        invoked.push({ functionName, event });
+        if ((event as { outcome?: string }).outcome === 'fail') throw new Error('still failing');
+        return null;
+      },
+    });
+    await lambda.start();
+  });
+
+  afterEach(async () => {
+    await lambda.stop();
+  });
+
+  const TARGET_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:bookings';
+  const attribute = (value: string) => ({ DataType: 'String', StringValue: value });
+  /** A dead-letter event as the devstack's scheduler sends it. */
+  const scheduleLetter = (input: Record<string, unknown>, withTarget = true) =>
+    queues.require('bookings-schedules-dlq').send(JSON.stringify(input), {
+      messageAttributes: {
+        ERROR_CODE: attribute('ResourceNotFoundException'),
+        SCHEDULE_ARN: attribute(
+          'arn:aws:scheduler:us-east-1:000000000000:schedule/tessera-devstack-bookings/r-1',
+        ),
+        ...(withTarget ? { TARGET_ARN: attribute(TARGET_ARN) } : {}),
+      },
+    }).messageId;
+
+  it('--dry-run lists each message with the function it would go back to, and re-delivers nothing', async () => {
+    const id = scheduleLetter({ kind: 'reminder', bookingId: 'b-1' });
+
+    const result = await run([
+      'bookings-schedules-dlq',
+      '--dry-run',
+      '--endpoint',
+      endpoint.url,
+      '--lambda-endpoint',
+      lambda.url,
+    ]);
+
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out.split('\n')).toEqual([
+      `SQS: the SQS endpoint at ${endpoint.url}`,
+      `Lambda: the Lambda endpoint at ${lambda.url}`,
+      "bookings-schedules-dlq holds what a schedule's target could not be invoked with, which no queue redrives: 1 message. Each goes back to its function (Lambda Invoke).",
+      'They are:',
+      `  ${id}  sent ${new Date(clock.now()).toISOString()}  -> bookings`,
+      'Dry run: nothing re-delivered. Without --dry-run each goes back to its function.',
+    ]);
+    expect(invoked).toEqual([]);
+    expect(depth('bookings-schedules-dlq')).toBe(1);
+  });
+
+  it("re-invokes a schedule's target with its input, named by TARGET_ARN or by the service's manifest, and deletes each once done", async () => {
+    // Prepare
+    scheduleLetter({ kind: 'reminder', bookingId: 'b-1' });
+    scheduleLetter({ kind: 'hold', bookingId: 'b-2' }, false);
+
+    // Act
+    const result = await run(['bookings-schedules-dlq', '--endpoint', endpoint.url], {
+      TESSERA_LAMBDA_ENDPOINT: lambda.url,
+    });
+
+    // Assess
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`Lambda: the Lambda endpoint at ${lambda.url} (TESSERA_LAMBDA_ENDPOINT)`);
+    expect(result.out).toContain('Re-delivered 2 messages from bookings-schedules-dlq to their functions.');
+    expect(invoked).toEqual(
+      expect.arrayContaining([
+        { functionName: 'bookings', event: { kind: 'reminder', bookingId: 'b-1' } },
+        { functionName: 'bookings', event: { kind: 'hold', bookingId: 'b-2' } },
+      ]),
+    );
+    expect(invoked).toHaveLength(2);
+    expect(queues.require('bookings-schedules-dlq').depths()).toEqual({
+      visible: 0,
+      inFlight: 0,
+      delayed: 0,
+    });
+  });
+
+  it("re-invokes an invocation record's function with its payload, and keeps, visible, what fails again (exit 1)", async () => {
+    // Prepare
+    const record = (payload: Record<string, unknown>) =>
+      JSON.stringify({
+        version: '1.0',
+        requestContext: {
+          functionArn: `${TARGET_ARN}:live`,
+          condition: 'RetriesExhausted',
+          approximateInvokeCount: 3,
+        },
+        requestPayload: payload,
+      });
+    queues.require('bookings-invocations-dlq').send(record({ kind: 'reminder', bookingId: 'b-1' }));
+    const failing = queues.require('bookings-invocations-dlq').send(record({ outcome: 'fail' })).messageId;
+
+    // Act
+    const result = await run([
+      'bookings-invocations-dlq',
+      '--endpoint',
+      endpoint.url,
+      '--lambda-endpoint',
+      lambda.url,
+    ]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('Re-delivered 1 message from bookings-invocations-dlq to their functions.');
+    expect(result.err).toContain(`${failing} -> bookings:live: failed again (Error: still failing); kept`);
+    expect(result.err).toContain(
+      'redrive: 1 message could not be re-delivered and stay in bookings-invocations-dlq.',
+    );
+    expect(invoked.map((i) => i.event)).toEqual(
+      expect.arrayContaining([{ kind: 'reminder', bookingId: 'b-1' }, { outcome: 'fail' }]),
+    );
+    expect(queues.require('bookings-invocations-dlq').depths()).toMatchObject({ visible: 1, inFlight: 0 });
+  });
+
+  it('finds the Lambda endpoint of a running devstack beside its SQS endpoint, and fails clearly without one', async () => {
+    scheduleLetter({ kind: 'reminder', bookingId: 'b-1' });
+    const dataDir = join(root, 'data-lambda');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(
+      join(dataDir, 'endpoints.json'),
+      JSON.stringify({ pid: process.pid, sqs: endpoint.url, lambda: lambda.url }),
+    );
+
+    const found = await run(['bookings-schedules-dlq'], { TESSERA_DATA_DIR: 'data-lambda' });
+    scheduleLetter({ kind: 'reminder', bookingId: 'b-3' });
+    const none = await run(['bookings-schedules-dlq', '--endpoint', endpoint.url]);
+
+    expect(found.code).toBe(0);
+    expect(found.out).toContain(`Lambda: the Lambda endpoint at ${lambda.url} (the running devstack)`);
+    expect(invoked).toHaveLength(1);
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('no Lambda endpoint goes with it: give --lambda-endpoint');
+    expect(depth('bookings-schedules-dlq')).toBe(1);
   });
 });
