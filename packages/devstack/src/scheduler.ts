@@ -18,7 +18,8 @@
  *   is Lambda's asynchronous retry, not Scheduler's: 3 attempts in all (1 s then 2 s apart on the
  *   clock; 1 and 2 minutes in AWS), then an invocation record (the event in `requestPayload`) in the
  *   service's `<service>-invocations-dlq`, the function's on-failure destination (ADR 0029).
- * - **Durable, at least once.** Every schedule is a JSON file (`groups/<group>/<name>.json`), every
+ * - **Durable, at least once.** A stop lets the invocations under way finish (10 s at most).
+ *   Every schedule is a JSON file (`groups/<group>/<name>.json`), every
  *   asynchronous invocation under way too (`invocations/<id>.json`), written whole (temporary file,
  *   then rename) before the change is answered or acted on. A start loads them: a schedule that came
  *   due while the devstack was stopped fires at once, an invocation in progress at a crash is made
@@ -161,6 +162,8 @@ interface LocalSchedulerOptions {
   /** The on-failure destination of a function's asynchronous invocations (`<service>-invocations-dlq`). */
   readonly onFailureQueueOf: (functionName: string) => string | undefined;
   readonly onLog?: (line: string) => void;
+  /** How long a stop waits for the invocations under way (on the wall clock; 10 s unless told). */
+  readonly stopGraceMs?: number;
 }
 
 const writeWhole = (file: string, value: unknown) => {
@@ -385,7 +388,10 @@ class LocalScheduler {
   private readonly invocations = new Map<string, StoredInvocation>();
   private readonly timers = new Map<string, ClockTimer>();
   private readonly groups: ReadonlySet<string>;
+  /** Invocations under way, which a stop lets finish (each ends within its function's timeout). */
+  private readonly inFlight = new Set<Promise<void>>();
   private running = false;
+  private stopped = false;
 
   constructor(private readonly options: LocalSchedulerOptions) {
     this.groups = new Set(['default', ...options.groups]);
@@ -676,7 +682,7 @@ class LocalScheduler {
       });
       this.complete(schedule, now);
       const invocation = this.invocations.get(executionId);
-      if (invocation) void this.runInvocation(invocation);
+      if (invocation) this.track(this.runInvocation(invocation));
       return;
     }
     const attempts = schedule.attempts + 1;
@@ -737,8 +743,13 @@ class LocalScheduler {
   private armInvocation(invocation: StoredInvocation) {
     this.arm(`invocation:${invocation.id}`, invocation.nextAttemptAt ?? this.options.clock.now(), () => {
       const current = this.invocations.get(invocation.id);
-      if (current) void this.runInvocation(current);
+      if (current) this.track(this.runInvocation(current));
     });
+  }
+
+  private track(run: Promise<void>) {
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
   }
 
   /** Lambda's asynchronous invocation: 3 attempts, then the function's on-failure destination. */
@@ -756,11 +767,12 @@ class LocalScheduler {
     let failure: { errorType: string; errorMessage: string };
     try {
       await this.options.invoke(attempt.functionName, attempt.payload);
-      if (this.running) this.forgetInvocation(attempt.id);
+      if (!this.stopped) this.forgetInvocation(attempt.id);
       return;
     } catch (error) {
       failure = errorOf(error);
     }
+    // Stopping: no retry is set; the next start makes the attempt again.
     if (!this.running) return;
     if (attempt.attempts < ASYNC_ATTEMPTS) {
       const delayMs = 1000 * attempt.attempts;
@@ -806,11 +818,23 @@ class LocalScheduler {
     );
   }
 
-  /** Stops firing; what is under way is made again at the next start. */
+  /**
+   * Stops firing and lets the invocations under way finish (the functions stop after the
+   * scheduler); what was still to come is made at the next start.
+   */
   async stop(): Promise<void> {
     this.running = false;
     for (const timer of this.timers.values()) this.options.clock.clearTimeout(timer);
     this.timers.clear();
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((resolve) => {
+        grace = setTimeout(resolve, this.options.stopGraceMs ?? 10_000);
+      }),
+    ]);
+    clearTimeout(grace);
+    this.stopped = true;
     this.schedules.clear();
     this.invocations.clear();
   }

@@ -41,6 +41,7 @@ const makeScheduler = () => {
     hasFunction: (name) => functions.includes(name),
     queue: (name) => queues.get(name),
     onFailureQueueOf: (name) => (name === 'bookings' ? 'bookings-invocations-dlq' : undefined),
+    stopGraceMs: 50,
   });
   running.push(scheduler);
   return scheduler;
@@ -379,7 +380,23 @@ describe('Class: LocalScheduler, across a restart', () => {
     expect(second.pending()).toEqual([]);
   });
 
-  it('makes an invocation that a stop cut off again at the next start', async () => {
+  it('lets an invocation under way finish at a stop, so the next start does not repeat it', async () => {
+    behaviour = () => new Promise((resolve) => setTimeout(resolve, 20));
+    const first = makeScheduler();
+    await first.start();
+    first.create('reminder-b-1', definition());
+    await clock.advance(10 * 60_000);
+    await first.stop();
+
+    const second = makeScheduler();
+    await second.start();
+    await settle();
+
+    expect(calls).toHaveLength(1);
+    expect(second.deliveries()).toEqual([]);
+  });
+
+  it('makes an invocation that a stop cut off (past its grace) again at the next start', async () => {
     // Prepare: the function never answers the first time.
     behaviour = () => new Promise(() => {});
     const first = makeScheduler();
