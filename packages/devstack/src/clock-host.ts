@@ -6,8 +6,10 @@
  * Unless a clock is given, it is a ticking `MovableClock`: the wall clock plus an offset that only
  * grows. It starts at the offset kept in `<dataDir>/clock.json` (none, 0: a fresh or temporary data
  * folder starts on the wall clock), and, if the wall clock itself went back since, no earlier than
- * the time the file last told. Each move writes the file again (whole or not at all: a temporary
- * file renamed over it) and the shared offset, before the timers due at that time fire.
+ * the time the file last told. An advance writes the file (whole or not at all: a temporary file
+ * renamed over it) with where it is going before it starts, so a devstack killed half-way restarts
+ * no earlier than anything a function saw, and again once done; each step of it sets the shared
+ * offset before the timers due at that time fire.
  *
  * A given clock is used as it is and nothing is kept: a `MovableClock` can be advanced here too and
  * the functions follow it (a standing one by its distance from the wall clock at each move, ticking
@@ -130,6 +132,7 @@ class DevstackClock {
   private readonly movable: MovableClock | undefined;
   private readonly file: string | undefined;
   private stopListening: (() => void) | undefined;
+  private started = false;
 
   constructor(options: DevstackClockOptions = {}) {
     if (options.clock) {
@@ -167,24 +170,25 @@ class DevstackClock {
       );
     }
     if (!this.movable) throw new ClockNotMovableError();
+    this.keep(seconds * 1000);
     await this.movable.advance(seconds * 1000);
+    this.keep();
     return { ...this.read(), advancedSeconds: seconds };
   }
 
-  /** Shares each move with the functions and keeps it in the file (the data folder exists by now). */
+  /** Shares each move with the functions, and keeps the offset in the file (the data folder exists by now). */
   async start(): Promise<void> {
     this.share();
+    this.started = true;
     this.keep();
-    this.stopListening = this.movable?.onMove(() => {
-      this.share();
-      this.keep();
-    });
+    this.stopListening = this.movable?.onMove(() => this.share());
   }
 
   async stop(): Promise<void> {
     this.stopListening?.();
     this.stopListening = undefined;
     this.keep();
+    this.started = false;
   }
 
   /**
@@ -199,11 +203,12 @@ class DevstackClock {
     this.offset.set(this.offsetMs());
   }
 
-  private keep(): void {
-    if (!this.file || !this.movable) return;
+  /** Writes the file, `aheadMs` beyond where the clock is now (where an advance is going). */
+  private keep(aheadMs = 0): void {
+    if (!this.file || !this.movable || !this.started) return;
     writeClockFile(this.file, {
-      offsetMs: Math.max(0, this.offsetMs()),
-      now: new Date(this.movable.now()).toISOString(),
+      offsetMs: Math.max(0, this.offsetMs() + aheadMs),
+      now: new Date(this.movable.now() + aheadMs).toISOString(),
     });
   }
 }

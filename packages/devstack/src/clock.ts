@@ -81,6 +81,8 @@ const systemClock: Clock = {
 interface MovableTimer extends ClockTimer {
   readonly sequence: number;
   readonly callback: () => void;
+  /** Set during an advance but not by a timer's callback: the advance does not stop for it. */
+  deferred: boolean;
 }
 
 interface MovableClockOptions {
@@ -97,6 +99,12 @@ interface MovableClockOptions {
 
 /** Told, synchronously, each time a clock jumps forward (an advance, or a step of one). */
 type ClockMoveListener = () => void;
+
+/**
+ * How many stops one advance makes exactly for timers set from outside a timer's callback (a retry
+ * loop's next sleep); beyond, such timers wait for the next stop or the end (see `advance`).
+ */
+const EXACT_STOPS_PER_ADVANCE = 1000;
 
 /** Node runs a timer set beyond this (about 24.8 days) after 1 ms: a longer wait is taken in steps. */
 const MAX_NODE_DELAY_MS = 2 ** 31 - 1;
@@ -123,6 +131,8 @@ class MovableClock implements Clock {
   private armed: NodeJS.Timeout | undefined;
   private moving: Promise<void> = Promise.resolve();
   private firing = false;
+  private advancing = false;
+  private stops = 0;
 
   constructor(options: MovableClockOptions = {}) {
     this.ticking = options.ticking ?? false;
@@ -173,6 +183,11 @@ class MovableClock implements Clock {
       due: this.now() + Math.max(0, Number.isFinite(ms) ? ms : 0),
       sequence: this.sequence++,
       callback,
+      // What a callback sets in passing is part of the move (a chain of timers), and so is, for a
+      // while, what is set otherwise while the clock jumps (a retry loop sleeping again once its
+      // promise settles); past that, it fires at the advance's next stop or its end, as a Node
+      // timer would after the machine slept.
+      deferred: this.advancing && !this.firing && this.stops >= EXACT_STOPS_PER_ADVANCE,
     };
     // Kept in order by inserting after every timer due no later (so equal dues fire as set).
     let low = 0;
@@ -206,8 +221,12 @@ class MovableClock implements Clock {
 
   /**
    * Moves the clock `ms` forward and fires, in order, the timers due on the way (each sees `now()`
-   * at its due time; timers they set that fall due before the end fire too). Resolves once done; a
-   * ticking clock is then exactly `ms` further ahead of the wall clock than before.
+   * at its due time; timers their callbacks set that fall due before the end fire too, and so do
+   * those set meanwhile from elsewhere, such as a retry loop's next sleep). After 1,000 stops, timers
+   * set from elsewhere make no stop of their own: they fire, if due, at the next stop or the end, so
+   * the poll loops of a devstack cost a bounded number of turns however far it jumps (400 days of a
+   * 20-second long poll would be 1.7 million). Resolves once done; a ticking clock is then exactly
+   * `ms` further ahead of the wall clock than before.
    */
   advance(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) {
@@ -218,14 +237,23 @@ class MovableClock implements Clock {
       // ahead of the wall clock, however long the timers on the way took to run.
       const shiftAtEnd = this.shift + ms;
       const end = () => this.now() + (shiftAtEnd - this.shift);
-      for (;;) {
-        const next = this.timers[0];
-        if (!next || next.due > end()) break;
-        if (next.due > this.now()) this.jump(next.due - this.now());
+      this.advancing = true;
+      this.stops = 0;
+      try {
+        for (; ; this.stops++) {
+          const next = this.timers.find((timer) => !timer.deferred);
+          if (!next || next.due > end()) break;
+          if (next.due > this.now()) this.jump(next.due - this.now());
+          await this.fireDue();
+          await settle();
+        }
+        if (shiftAtEnd > this.shift) this.jump(shiftAtEnd - this.shift);
         await this.fireDue();
         await settle();
+      } finally {
+        this.advancing = false;
+        for (const timer of this.timers) timer.deferred = false;
       }
-      if (shiftAtEnd > this.shift) this.jump(shiftAtEnd - this.shift);
       this.arm();
     });
     this.moving = move.catch(() => undefined);

@@ -1,9 +1,10 @@
 /**
  * The devstack's own clock (ADR 0033): a ticking movable clock that starts on the wall clock in a
- * fresh data folder, keeps its offset in `clock.json` on every move (written whole), reopens from it
- * never earlier than it was (even when the wall clock went back), shares each move with the
- * functions' offset before the timers due then fire, and refuses to move back or by what is not a
- * whole number of seconds; a given clock that cannot move stays the wall clock.
+ * fresh data folder, keeps its offset in `clock.json` on every move (written whole, where it is
+ * going before it goes), reopens from it never earlier than it was (even when the wall clock went
+ * back), shares each move with the functions' offset before the timers due then fire, and refuses
+ * to move back or by what is not a whole number of seconds; a given clock that cannot move stays
+ * the wall clock.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +59,23 @@ describe('Class: DevstackClock', () => {
     expect(readClockFile(file)).toEqual({ offsetMs: 900_000, now: expect.any(String) });
     // Written whole: no temporary file is left beside it.
     expect(readdirSync(join(file, '..'))).toEqual(['clock.json']);
+  });
+
+  it('keeps where an advance is going before it starts, so a devstack killed half-way reopens no earlier', async () => {
+    // Prepare
+    const file = clockFile();
+    const time = await opened({ file });
+    let keptHalfWay: number | undefined;
+    time.clock.setTimeout(() => {
+      keptHalfWay = readClockFile(file)?.offsetMs;
+    }, 1_800_000);
+
+    // Act
+    await time.advance(3600);
+
+    // Assess
+    expect(keptHalfWay).toBe(3_600_000);
+    expect(readClockFile(file)?.offsetMs).toBe(3_600_000);
   });
 
   it('reopens from its file at the offset it kept, never earlier than it was', async () => {

@@ -57,6 +57,36 @@ describe('Class: MovableClock', () => {
     expect(fired).toEqual([1000, 2000, 3000]);
   });
 
+  it('jumps far at a bounded cost with a poll loop running, still stopping at each timer set before', async () => {
+    // Prepare: a loop that looks every 20 s for as long as the clock runs, and a reminder.
+    const clock = new MovableClock({ start: START });
+    let polls = 0;
+    let running = true;
+    const poll = async () => {
+      while (running) {
+        await clock.sleep(20_000);
+        polls++;
+      }
+    };
+    const polling = poll();
+    const seen: number[] = [];
+    clock.setTimeout(() => seen.push(clock.now() - START), 200 * 24 * 3600 * 1000);
+    const started = Date.now();
+
+    // Act: 400 days.
+    await clock.advance(400 * 24 * 3600 * 1000);
+    running = false;
+    await clock.advance(20_000);
+    await polling;
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(seen).toEqual([200 * 24 * 3600 * 1000]);
+    expect(polls).toBeGreaterThanOrEqual(1000);
+    expect(polls).toBeLessThan(1010);
+    expect(clock.now() - START).toBe(400 * 24 * 3600 * 1000 + 20_000);
+  });
+
   it('wakes a sleeper at once when its signal aborts, and clears a cleared timer', async () => {
     const clock = new MovableClock({ start: START });
     const controller = new AbortController();
