@@ -21,6 +21,10 @@
  * "scheduler": "http://127.0.0.1:<port>", "lambda": "http://127.0.0.1:<port>",
  * "dynamodb": "http://127.0.0.1:8000", "eventBus": "http://127.0.0.1:<port>" }`. It removes the file
  * when it stops; a file whose pid is no running process was left by a devstack killed outright.
+ *
+ * The devstack's clock (`POST /_devstack/clock` moves it forward, ADR 0033) keeps its offset in
+ * `<dataDir>/clock.json`, so the next start goes on from the moved time; the banner says when it is
+ * ahead. Deleting that file while stopped puts it back on the wall clock.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,6 +120,11 @@ const main = async () => {
     eventBus: devstack.eventBusEndpoint,
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const aheadSeconds = Math.round((devstack.clock.now() - Date.now()) / 1000);
+  const clockNote =
+    aheadSeconds > 0
+      ? `  Clock offset   ${aheadSeconds} s ahead of the wall clock (${join(devstack.dataDir, 'clock.json')})\n`
+      : '';
   console.log(`
 Tessera is ready in ${seconds} s.
 
@@ -128,7 +137,8 @@ Tessera is ready in ${seconds} s.
   Events         ${devstack.httpUrl}/_devstack/events
   Queues         ${devstack.httpUrl}/_devstack/queues
   Schedules      ${devstack.httpUrl}/_devstack/schedules
-  DynamoDB Local ${devstack.dynamodbEndpoint}
+  Clock          ${devstack.httpUrl}/_devstack/clock
+${clockNote}  DynamoDB Local ${devstack.dynamodbEndpoint}
   SQS endpoint   ${devstack.sqsEndpoint}
   Scheduler      ${devstack.schedulerEndpoint}
   Lambda         ${devstack.lambdaEndpoint}
