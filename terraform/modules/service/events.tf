@@ -9,7 +9,7 @@
 #   alias, which reports the messages it failed (`ReportBatchItemFailures`).
 #
 # Deliveries EventBridge cannot make after its retries land in the service's encrypted events
-# dead-letter queue. EventBridge invokes a function target asynchronously, so a delivery succeeds
+# dead-letter queue. EventBridge (and EventBridge Scheduler, schedules.tf) invokes a function target asynchronously, so a delivery succeeds
 # once Lambda has queued the event, whatever the function does with it: each function target's
 # `live` alias has an asynchronous invocation configuration (2 retries, the same maximum event age
 # as the rule's target) whose on-failure destination is the service's encrypted invocations
@@ -46,10 +46,12 @@ locals {
   dead_letter_queue_name = "${local.name_prefix}-events-dlq"
   dead_letter_queue_arn  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"
 
-  # The functions a rule invokes directly (queue targets' functions are invoked by their mapping,
-  # synchronously, and their queue redrives what they fail), and where Lambda sends an asynchronous
-  # invocation of theirs that failed every attempt or outlived its maximum age.
-  function_targets            = toset([for subscription in values(local.function_subscriptions) : subscription.function])
+  # The functions a rule or a schedule invokes directly, asynchronously both (queue targets'
+  # functions are invoked by their mapping, synchronously, and their queue redrives what they fail):
+  # the schedules' dead-letter queue holds only what the scheduler could not hand to Lambda, so a
+  # schedule target that throws needs this too. And where Lambda sends an asynchronous invocation
+  # of theirs that failed every attempt or outlived its maximum age.
+  function_targets            = toset(concat([for subscription in values(local.function_subscriptions) : subscription.function], local.scheduled_functions))
   invocation_dead_letter_name = "${local.name_prefix}-invocations-dlq"
   invocation_dead_letter_arn  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.invocation_dead_letter_name}"
   # Lambda keeps an event for retries 6 hours at most; EventBridge may keep retrying longer.

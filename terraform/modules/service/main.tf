@@ -3,7 +3,8 @@
  * the manifest's table declaration), one Lambda function per declared function (the lambda-function
  * module), each with the environment and the permissions its manifest entry names and nothing else,
  * the SSM parameters of its secrets (parameters.tf), its event subscriptions (events.tf) and, when a
- * function is a schedule target, its schedule group (schedules.tf).
+ * function is the schedule target, its schedule group, the scheduler's role and the schedules'
+ * dead-letter queue (schedules.tf).
  *
  * The manifest is the file the build, `scripts/deploy-lambda.sh` and the devstack read, so the
  * devstack's table and functions cannot drift from these; the table declaration is checked field by
@@ -84,6 +85,7 @@ locals {
       { for variable, source in fn.sources : variable => local.setting_values[source.id] if source.kind == "setting" },
       { for variable, source in fn.sources : variable => var.settings.event_bus_name if source.kind == "eventBus" },
       { for variable, source in fn.sources : variable => var.settings.websocket.connections_endpoint if source.kind == "webSocket" },
+      { for variable, source in fn.sources : variable => local.scheduler_source_values[source.id] if source.kind == "scheduler" },
       { for variable, source in fn.sources : variable => source.id if source.kind == "value" },
       { POWERTOOLS_LOG_LEVEL = var.settings.log_level },
     )

@@ -1,5 +1,5 @@
 output "service" {
-  description = "What an environment hands the platform for this service, in one object: `name`, `lambda_function_names` (every function, for `scripts/deploy-lambda.sh`), `http_integration` (the function serving the service's contract operations, or null), `http_authorizer` (the API's authorizer, or null), `websocket_integrations` (by function short name, the functions serving WebSocket routes: name, invocation URI, routes), `websocket_authorizer` (the WebSocket API's `$connect` authorizer, or null), `dynamodb_table_name`, `table_stream` (for the outbox publisher, or null without a stream) and `ssm_parameter_names` (by secret id)."
+  description = "What an environment hands the platform for this service, in one object: `name`, `lambda_function_names` (every function, for `scripts/deploy-lambda.sh`), `http_integration` (the function serving the service's contract operations, or null), `http_authorizer` (the API's authorizer, or null), `websocket_integrations` (by function short name, the functions serving WebSocket routes: name, invocation URI, routes), `websocket_authorizer` (the WebSocket API's `$connect` authorizer, or null), `dynamodb_table_name`, `table_stream` (for the outbox publisher, or null without a stream), `ssm_parameter_names` (by secret id) and `scheduler` (the schedule group's and the schedules' dead-letter queue's names, or null without a schedule target)."
   value = {
     name                  = local.name
     lambda_function_names = [for name in sort(keys(local.functions)) : module.function[name].lambda_function_name]
@@ -28,6 +28,10 @@ output "service" {
       stream_arn = one(aws_dynamodb_table.this[*].stream_arn)
     }
     ssm_parameter_names = { for id, parameter in aws_ssm_parameter.this : id => parameter.name }
+    scheduler = local.has_schedules ? {
+      schedule_group_name        = aws_scheduler_schedule_group.this[0].name
+      sqs_queue_dead_letter_name = aws_sqs_queue.dead_letter["schedules"].name
+    } : null
   }
 }
 
@@ -298,6 +302,17 @@ output "scheduler_sqs_queue_dead_letter_arn" {
   description = "ARN of the queue that receives schedules the scheduler could not deliver, or null without schedules."
   value       = local.has_schedules ? local.schedule_dead_letter_queue_arn : null
   depends_on  = [aws_sqs_queue.dead_letter]
+}
+
+output "scheduler_sqs_queue_dead_letter_name" {
+  description = "Name of the queue that receives schedules the scheduler could not deliver (`tessera-<env>-<service>-schedules-dlq`), or null without schedules."
+  value       = local.has_schedules ? aws_sqs_queue.dead_letter["schedules"].name : null
+}
+
+output "scheduler_lambda_alias_arn" {
+  description = "ARN of the `live` alias of the schedule target, what its schedules invoke, or null without schedules."
+  value       = local.schedule_target_alias_arn
+  depends_on  = [module.function]
 }
 
 output "scheduler_iam_role_policy_document" {

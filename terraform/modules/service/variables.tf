@@ -6,6 +6,39 @@ variable "manifest_path" {
     condition     = fileexists(var.manifest_path)
     error_message = "The manifest_path names no file."
   }
+
+  # What the manifest schema (packages/tooling/src/manifests.ts) also refuses, checked here so that a
+  # manifest this module cannot build fails the plan instead of losing a variable. Each is wrapped in
+  # try(): a missing file is the validation above's to report (HCL evaluates both sides of `||`).
+  validation {
+    condition = try(alltrue(flatten([
+      for fn in values(jsondecode(file(var.manifest_path)).functions) : [
+        for source in values(fn.environment) : length(source) == 1 && contains(["table", "secret", "setting", "eventBus", "webSocket", "scheduler", "value"], one(keys(source)))
+      ]
+    ])), true)
+    error_message = "Every environment variable of the manifest has one source this module knows: table, secret, setting, eventBus, webSocket, scheduler or value."
+  }
+
+  validation {
+    condition     = try(length([for fn in values(jsondecode(file(var.manifest_path)).functions) : fn if try(fn.schedule, false)]) <= 1, true)
+    error_message = "At most one function of the manifest is the schedule target (\"schedule\": true)."
+  }
+
+  validation {
+    condition = try(anytrue([for fn in values(jsondecode(file(var.manifest_path)).functions) : try(fn.schedule, false)]) || !anytrue(flatten([
+      for fn in values(jsondecode(file(var.manifest_path)).functions) : [for source in values(fn.environment) : contains(keys(source), "scheduler")]
+    ])), true)
+    error_message = "The manifest names the scheduler's parts ({ \"scheduler\": ... }) and no function is the schedule target (\"schedule\": true)."
+  }
+
+  validation {
+    condition = try(alltrue(flatten([
+      for fn in values(jsondecode(file(var.manifest_path)).functions) : [
+        for source in values(fn.environment) : contains(["group", "roleArn", "targetArn", "deadLetterArn"], tostring(source.scheduler)) if contains(keys(source), "scheduler")
+      ]
+    ])), true)
+    error_message = "A scheduler source names one of group, roleArn, targetArn or deadLetterArn."
+  }
 }
 
 # The one place the settings are typed and validated: every service module (modules/<service>)

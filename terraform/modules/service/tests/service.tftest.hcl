@@ -128,8 +128,13 @@ run "builds_a_minimal_declaration_without_extras" {
   }
 
   assert {
-    condition     = output.scheduler_schedule_group_name == null && output.scheduler_iam_role_arn == null && output.scheduler_sqs_queue_dead_letter_arn == null
+    condition     = output.scheduler_schedule_group_name == null && output.scheduler_iam_role_arn == null && output.scheduler_sqs_queue_dead_letter_arn == null && output.scheduler_sqs_queue_dead_letter_name == null && output.scheduler_lambda_alias_arn == null && output.service.scheduler == null
     error_message = "Without a schedule target the schedule outputs are null."
+  }
+
+  assert {
+    condition     = length(aws_iam_role.scheduler) == 0 && length(aws_iam_role_policy.scheduler) == 0 && !strcontains(output.iam_role_policy_documents["minimal"], "scheduler")
+    error_message = "Without a schedule target there is no scheduler role, and no function may manage schedules or pass a role."
   }
 }
 
@@ -583,8 +588,8 @@ run "sends_what_a_function_target_fails_to_the_invocations_dead_letter_queue" {
   }
 
   assert {
-    condition     = keys(aws_lambda_function_event_invoke_config.this) == ["bookings"]
-    error_message = "Only a function a rule invokes directly (bookings, through payments) gets an asynchronous invocation configuration: not bookings-timer, which its queue's mapping invokes, nor bookings-keys, which nothing invokes."
+    condition     = keys(aws_lambda_function_event_invoke_config.this) == ["bookings", "bookings-timer"] && aws_lambda_function_event_invoke_config.this["bookings-timer"].qualifier == "live" && aws_lambda_function_event_invoke_config.this["bookings-timer"].destination_config[0].on_failure[0].destination == var.invocations_dlq_arn
+    error_message = "Only a function a rule or a schedule invokes directly gets an asynchronous invocation configuration: bookings (through payments) and bookings-timer (the schedule target, invoked asynchronously by the scheduler; its queue's mapping alone would not), not bookings-keys, which nothing invokes."
   }
 
   assert {
@@ -650,10 +655,10 @@ run "sends_what_a_function_target_fails_to_the_invocations_dead_letter_queue" {
   assert {
     condition = alltrue(flatten([
       for name, document in output.iam_role_policy_documents : [
-        for statement in jsondecode(document).Statement : name == "bookings" && statement.Resource == [var.invocations_dlq_arn] if contains(statement.Action, "sqs:SendMessage")
+        for statement in jsondecode(document).Statement : contains(["bookings", "bookings-timer"], name) && statement.Resource == [var.invocations_dlq_arn] if contains(statement.Action, "sqs:SendMessage")
       ]
     ]))
-    error_message = "No other role, and no other statement, may send to a queue: not bookings-timer (a queue target only), not bookings-keys."
+    error_message = "No other role, and no other statement, may send to a queue: bookings and bookings-timer (the schedule target) to the invocations dead-letter queue only, bookings-keys nowhere."
   }
 
   assert {
@@ -663,7 +668,8 @@ run "sends_what_a_function_target_fails_to_the_invocations_dead_letter_queue" {
 
   assert {
     condition = output.lambda_function_event_invoke_configs == {
-      bookings = { qualifier = "live", maximum_retry_attempts = 2, maximum_event_age_in_seconds = 3600, on_failure_destination = var.invocations_dlq_arn }
+      bookings         = { qualifier = "live", maximum_retry_attempts = 2, maximum_event_age_in_seconds = 3600, on_failure_destination = var.invocations_dlq_arn }
+      "bookings-timer" = { qualifier = "live", maximum_retry_attempts = 2, maximum_event_age_in_seconds = 3600, on_failure_destination = var.invocations_dlq_arn }
     } && output.invocations_sqs_queue_dead_letter_arn == var.invocations_dlq_arn
     error_message = "The outputs show each function target's configuration and the invocations dead-letter queue, for the modules that call this one."
   }
@@ -958,7 +964,7 @@ run "gives_a_schedule_target_its_group_role_and_dead_letter_queue" {
   assert {
     condition = jsondecode(aws_iam_role_policy.scheduler[0].policy).Statement == [
       {
-        Sid      = "InvokeScheduledFunctions"
+        Sid      = "InvokeScheduleTarget"
         Effect   = "Allow"
         Action   = ["lambda:InvokeFunction"]
         Resource = ["arn:aws:lambda:eu-west-1:111111111111:function:tessera-staging-bookings-timer:live"]
@@ -1013,6 +1019,147 @@ run "gives_a_schedule_target_its_group_role_and_dead_letter_queue" {
     condition     = output.scheduler_iam_role_arn == "arn:aws:iam::111111111111:role/tessera-staging-bookings-scheduler" && output.scheduler_sqs_queue_dead_letter_arn == "arn:aws:sqs:eu-west-1:111111111111:tessera-staging-bookings-schedules-dlq"
     error_message = "The outputs give what the function needs to create schedules: the group, the role and the dead-letter queue."
   }
+}
+
+run "hands_the_schedule_target_the_scheduler_parts" {
+  command = plan
+
+  variables {
+    manifest_path = "tests/fixtures/schedules.service.json"
+    settings = {
+      environment     = "prod"
+      account_id      = "222222222222"
+      enable_alarms   = true
+      alarm_topic_arn = "arn:aws:sns:eu-west-1:222222222222:tessera-prod-alarms"
+    }
+  }
+
+  assert {
+    condition = output.lambda_function_environment_variables["reminders"] == tomap({
+      TABLE_NAME               = "tessera-prod-minimal"
+      SCHEDULE_GROUP           = "tessera-prod-reminders"
+      SCHEDULER_ROLE_ARN       = "arn:aws:iam::222222222222:role/tessera-prod-reminders-scheduler"
+      SCHEDULE_TARGET_ARN      = "arn:aws:lambda:eu-west-1:222222222222:function:tessera-prod-reminders:live"
+      SCHEDULE_DEAD_LETTER_ARN = "arn:aws:sqs:eu-west-1:222222222222:tessera-prod-reminders-schedules-dlq"
+      LEAD_SECONDS             = "600"
+      POWERTOOLS_LOG_LEVEL     = "INFO"
+    })
+    error_message = "The scheduler source resolves to the group's name, the execution role's ARN, the target's live alias ARN and the schedules' dead-letter queue's ARN, all known at plan."
+  }
+
+  assert {
+    condition     = output.lambda_function_environment_variables["reminders"]["SCHEDULE_TARGET_ARN"] == output.lambda_alias_arns["reminders"] && output.scheduler_lambda_alias_arn == output.lambda_alias_arns["reminders"]
+    error_message = "The target ARN built from names is the lambda-function module's live alias ARN."
+  }
+
+  assert {
+    condition     = output.lambda_function_environment_variables["reminders"]["SCHEDULER_ROLE_ARN"] == output.scheduler_iam_role_arn && output.lambda_function_environment_variables["reminders"]["SCHEDULE_DEAD_LETTER_ARN"] == output.scheduler_sqs_queue_dead_letter_arn && output.lambda_function_environment_variables["reminders"]["SCHEDULE_GROUP"] == output.scheduler_schedule_group_name
+    error_message = "The environment and the outputs name the same role, queue and group."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.scheduler[0].policy).Statement == [
+      {
+        Sid      = "InvokeScheduleTarget"
+        Effect   = "Allow"
+        Action   = ["lambda:InvokeFunction"]
+        Resource = ["arn:aws:lambda:eu-west-1:222222222222:function:tessera-prod-reminders:live"]
+      },
+      {
+        Sid      = "SendUndeliveredSchedules"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = ["arn:aws:sqs:eu-west-1:222222222222:tessera-prod-reminders-schedules-dlq"]
+      },
+    ]
+    error_message = "The execution role invokes the target's live alias only, never the other function, and sends to the schedules' dead-letter queue only."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.scheduler[0].assume_role_policy).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "222222222222" }, ArnEquals = { "aws:SourceArn" = "arn:aws:scheduler:eu-west-1:222222222222:schedule-group/tessera-prod-reminders" } }
+    error_message = "Only this account's scheduler, running a schedule of this group, may assume the role."
+  }
+
+  assert {
+    condition     = keys(aws_sqs_queue.dead_letter) == ["invocations", "schedules"] && aws_sqs_queue.dead_letter["schedules"].message_retention_seconds == 1209600 && aws_sqs_queue.dead_letter["schedules"].sqs_managed_sse_enabled
+    error_message = "A service without subscriptions gets the schedules' dead-letter queue (encrypted, keeping a message 14 days) and the invocations one."
+  }
+
+  assert {
+    condition = output.lambda_function_event_invoke_configs == {
+      reminders = { qualifier = "live", maximum_retry_attempts = 2, maximum_event_age_in_seconds = 3600, on_failure_destination = "arn:aws:sqs:eu-west-1:222222222222:tessera-prod-reminders-invocations-dlq" }
+    } && [for statement in jsondecode(output.iam_role_policy_documents["reminders"]).Statement : statement.Resource if statement.Sid == "SendFailedInvocations"] == [["arn:aws:sqs:eu-west-1:222222222222:tessera-prod-reminders-invocations-dlq"]]
+    error_message = "The scheduler invokes its target asynchronously, so a scheduled event the target keeps failing goes to the invocations dead-letter queue (the schedules' one only holds what never reached Lambda)."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.dead_letters["schedules"].alarm_name == "tessera-prod-reminders-schedules-dlq-not-empty" && aws_cloudwatch_metric_alarm.dead_letters["schedules"].threshold == 0 && aws_cloudwatch_metric_alarm.dead_letters["schedules"].comparison_operator == "GreaterThanThreshold"
+    error_message = "The schedules' dead-letter queue alarms on its first message."
+  }
+
+  assert {
+    condition = [
+      for statement in jsondecode(output.iam_role_policy_documents["reminders"]).Statement : statement if contains(["ManageOwnSchedules", "PassSchedulerRole"], statement.Sid)
+      ] == [
+      {
+        Sid      = "ManageOwnSchedules"
+        Effect   = "Allow"
+        Action   = ["scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule"]
+        Resource = ["arn:aws:scheduler:eu-west-1:222222222222:schedule/tessera-prod-reminders/*"]
+      },
+      {
+        Sid       = "PassSchedulerRole"
+        Effect    = "Allow"
+        Action    = ["iam:PassRole"]
+        Resource  = ["arn:aws:iam::222222222222:role/tessera-prod-reminders-scheduler"]
+        Condition = { StringEquals = { "iam:PassedToService" = ["scheduler.amazonaws.com"] } }
+      },
+    ]
+    error_message = "The target may create, update, delete and read schedules of its own group only, and pass the execution role to the scheduler only."
+  }
+
+  assert {
+    condition     = !strcontains(output.iam_role_policy_documents["reminders-reader"], "scheduler:") && !strcontains(output.iam_role_policy_documents["reminders-reader"], "iam:PassRole") && output.lambda_function_environment_variables["reminders-reader"] == tomap({ TABLE_NAME = "tessera-prod-minimal", POWERTOOLS_LOG_LEVEL = "INFO" })
+    error_message = "The other function gets neither scheduler rights nor the scheduler's parts."
+  }
+
+  assert {
+    condition     = output.service.scheduler == { schedule_group_name = "tessera-prod-reminders", sqs_queue_dead_letter_name = "tessera-prod-reminders-schedules-dlq" } && output.scheduler_sqs_queue_dead_letter_name == "tessera-prod-reminders-schedules-dlq"
+    error_message = "The environment gets the group's and the dead-letter queue's names through the service output."
+  }
+}
+
+run "refuses_two_schedule_targets" {
+  command = plan
+
+  variables {
+    manifest_path = "tests/fixtures/two-schedule-targets.refused.json"
+    settings      = { environment = "dev", account_id = "111111111111" }
+  }
+
+  expect_failures = [var.manifest_path]
+}
+
+run "refuses_the_scheduler_source_without_a_schedule_target" {
+  command = plan
+
+  variables {
+    manifest_path = "tests/fixtures/scheduler-without-target.refused.json"
+    settings      = { environment = "dev", account_id = "111111111111" }
+  }
+
+  expect_failures = [var.manifest_path]
+}
+
+run "refuses_a_source_it_does_not_know" {
+  command = plan
+
+  variables {
+    manifest_path = "tests/fixtures/unknown-source.refused.json"
+    settings      = { environment = "dev", account_id = "111111111111" }
+  }
+
+  expect_failures = [var.manifest_path]
 }
 
 run "builds_a_service_without_a_table" {
