@@ -165,11 +165,8 @@ run "subscribes_to_the_users_events_it_projects_and_the_payment_outcomes" {
   }
 
   assert {
-    condition = module.service.cloudwatch_event_rule_names == {
-      user-directory   = "tessera-dev-bookings-user-directory"
-      payment-outcomes = "tessera-dev-bookings-payment-outcomes"
-    }
-    error_message = "The rules are named tessera-<env>-bookings-user-directory and tessera-<env>-bookings-payment-outcomes."
+    condition     = module.service.cloudwatch_event_rule_names == { for s in var.subscriptions : s.name => "tessera-dev-bookings-${s.name}" } && module.service.cloudwatch_event_rule_names["user-directory"] == "tessera-dev-bookings-user-directory" && module.service.cloudwatch_event_rule_names["payment-outcomes"] == "tessera-dev-bookings-payment-outcomes"
+    error_message = "The rules are named tessera-<env>-bookings-<subscription>: user-directory and payment-outcomes among them."
   }
 
   assert {
@@ -190,21 +187,18 @@ run "subscribes_to_the_users_events_it_projects_and_the_payment_outcomes" {
 
   assert {
     condition     = alltrue([for arn in values(module.service.cloudwatch_event_target_arns) : arn == "arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-bookings:live"])
-    error_message = "Both rules invoke the function's live alias."
+    error_message = "Every rule invokes the function's live alias."
   }
 
   assert {
     condition     = module.service.sqs_queue_dead_letter_arn == "arn:aws:sqs:eu-west-1:111111111111:tessera-dev-bookings-events-dlq" && alltrue([for arn in values(module.service.cloudwatch_event_target_dead_letter_arns) : arn == module.service.sqs_queue_dead_letter_arn])
-    error_message = "Failed deliveries of both rules have a dead-letter queue."
+    error_message = "Failed deliveries of every rule have a dead-letter queue."
   }
 
   assert {
     condition = alltrue([
       for statement in jsondecode(module.service.sqs_queue_dead_letter_policy_document).Statement :
-      toset(statement.Condition.ArnEquals["aws:SourceArn"]) == toset([
-        "arn:aws:events:eu-west-1:111111111111:rule/tessera-dev/tessera-dev-bookings-user-directory",
-        "arn:aws:events:eu-west-1:111111111111:rule/tessera-dev/tessera-dev-bookings-payment-outcomes",
-      ])
+      toset(statement.Condition.ArnEquals["aws:SourceArn"]) == toset([for s in var.subscriptions : "arn:aws:events:eu-west-1:111111111111:rule/tessera-dev/tessera-dev-bookings-${s.name}"])
     ])
     error_message = "Only the bookings rules may send to its dead-letter queue."
   }
@@ -229,16 +223,32 @@ run "subscribes_to_the_users_events_it_projects_and_the_payment_outcomes" {
   }
 }
 
+# While services/bookings/service.json gains its schedule target, the runs below hold for the manifest
+# with one (`schedule: true`, the scheduler source, the two time settings) and without.
 run "reads_its_cursor_secret_and_nothing_else" {
   command = plan
 
+  variables {
+    scheduled = anytrue([for fn in values(jsondecode(file("../../../services/bookings/service.json")).functions) : try(fn.schedule, false)])
+  }
+
   assert {
-    condition = module.service.lambda_function_environment_variables["bookings"] == tomap({
-      TABLE_NAME           = "tessera-dev-bookings"
-      CURSOR_SECRET        = "ssm:/tessera/dev/bookings/cursor-secret"
-      POWERTOOLS_LOG_LEVEL = "INFO"
-    })
-    error_message = "The function gets its table, its cursor secret by reference in SSM (a parameter name), and its log level."
+    condition = module.service.lambda_function_environment_variables["bookings"] == tomap(merge(
+      {
+        TABLE_NAME           = "tessera-dev-bookings"
+        CURSOR_SECRET        = "ssm:/tessera/dev/bookings/cursor-secret"
+        POWERTOOLS_LOG_LEVEL = "INFO"
+      },
+      var.scheduled ? {
+        SCHEDULE_GROUP           = "tessera-dev-bookings"
+        SCHEDULER_ROLE_ARN       = "arn:aws:iam::111111111111:role/tessera-dev-bookings-scheduler"
+        SCHEDULE_TARGET_ARN      = "arn:aws:lambda:eu-west-1:111111111111:function:tessera-dev-bookings:live"
+        SCHEDULE_DEAD_LETTER_ARN = "arn:aws:sqs:eu-west-1:111111111111:tessera-dev-bookings-schedules-dlq"
+        REMINDER_LEAD_SECONDS    = "600"
+        PAYMENT_HOLD_SECONDS     = "900"
+      } : {},
+    ))
+    error_message = "The function gets its table, its cursor secret by reference in SSM (a parameter name), its log level and, as the schedule target, its group, the scheduler's role, its own live alias, the schedules' dead-letter queue and the two lead times (600 s, 900 s by default)."
   }
 
   assert {
@@ -247,12 +257,14 @@ run "reads_its_cursor_secret_and_nothing_else" {
   }
 
   assert {
-    condition = toset(flatten([for statement in jsondecode(module.service.iam_role_policy_documents["bookings"]).Statement : statement.Action])) == toset([
+    condition = toset(flatten([for statement in jsondecode(module.service.iam_role_policy_documents["bookings"]).Statement : statement.Action])) == setunion([
       "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
       "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
       "ssm:GetParameter", "sqs:SendMessage",
-    ])
-    error_message = "The bookings role holds logging, tracing (on by default), item reads and writes, queries, its cursor secret and sending its failed invocations: no Scan, no wildcard."
+      ], var.scheduled ? [
+      "scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule", "iam:PassRole",
+    ] : [])
+    error_message = "The bookings role holds logging, tracing (on by default), item reads and writes, queries, its cursor secret, sending its failed invocations and, as the schedule target, managing its schedules and passing their role: no Scan, no wildcard."
   }
 
   assert {
@@ -347,5 +359,74 @@ run "serves_the_booking_commands_of_the_websocket_api" {
   assert {
     condition     = !strcontains(module.service.iam_role_policy_documents["bookings"], "execute-api:")
     error_message = "Answering a command is the route's response: bookings never posts to connections itself."
+  }
+}
+
+run "schedules_payment_holds_and_reminders_in_its_own_group" {
+  command = plan
+
+  variables {
+    settings = {
+      environment     = "prod"
+      account_id      = "333333333333"
+      event_bus_name  = "tessera-prod"
+      enable_alarms   = true
+      alarm_topic_arn = "arn:aws:sns:eu-west-1:333333333333:tessera-prod-alarms"
+      # The manifest without its schedule target declares no lead time to set.
+      variables = anytrue([for fn in values(jsondecode(file("../../../services/bookings/service.json")).functions) : try(fn.schedule, false)]) ? { reminder_lead_seconds = "300" } : {}
+    }
+    manifest = jsondecode(file("../../../services/bookings/service.json"))
+  }
+
+  assert {
+    condition = anytrue([for fn in values(var.manifest.functions) : try(fn.schedule, false)]) ? (
+      module.service.scheduler_schedule_group_name == "tessera-prod-bookings"
+      && module.service.scheduler_lambda_alias_arn == "arn:aws:lambda:eu-west-1:333333333333:function:tessera-prod-bookings:live"
+      && module.service.scheduler_sqs_queue_dead_letter_name == "tessera-prod-bookings-schedules-dlq"
+      && module.service.service.scheduler == { schedule_group_name = "tessera-prod-bookings", sqs_queue_dead_letter_name = "tessera-prod-bookings-schedules-dlq" }
+      ) : (
+      module.service.scheduler_schedule_group_name == null && module.service.service.scheduler == null
+    )
+    error_message = "The bookings function is the target of the schedules of tessera-<env>-bookings, whose dead letters go to tessera-<env>-bookings-schedules-dlq."
+  }
+
+  assert {
+    condition = anytrue([for fn in values(var.manifest.functions) : try(fn.schedule, false)]) ? (
+      jsondecode(module.service.scheduler_iam_role_policy_document).Statement == [
+        {
+          Sid      = "InvokeScheduleTarget"
+          Effect   = "Allow"
+          Action   = ["lambda:InvokeFunction"]
+          Resource = ["arn:aws:lambda:eu-west-1:333333333333:function:tessera-prod-bookings:live"]
+        },
+        {
+          Sid      = "SendUndeliveredSchedules"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = ["arn:aws:sqs:eu-west-1:333333333333:tessera-prod-bookings-schedules-dlq"]
+        },
+      ]
+    ) : module.service.scheduler_iam_role_policy_document == null
+    error_message = "The scheduler's execution role may invoke the bookings function's live alias and send to the schedules' dead-letter queue, nothing else."
+  }
+
+  assert {
+    condition = anytrue([for fn in values(var.manifest.functions) : try(fn.schedule, false)]) ? (
+      [for statement in jsondecode(module.service.iam_role_policy_documents["bookings"]).Statement : [statement.Action, statement.Resource] if contains(["ManageOwnSchedules", "PassSchedulerRole"], statement.Sid)] == [
+        [["scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule"], ["arn:aws:scheduler:eu-west-1:333333333333:schedule/tessera-prod-bookings/*"]],
+        [["iam:PassRole"], ["arn:aws:iam::333333333333:role/tessera-prod-bookings-scheduler"]],
+      ]
+    ) : !strcontains(module.service.iam_role_policy_documents["bookings"], "scheduler:")
+    error_message = "The bookings function manages the schedules of its own group only, and passes that one role only."
+  }
+
+  assert {
+    condition = anytrue([for fn in values(var.manifest.functions) : try(fn.schedule, false)]) ? (
+      module.service.lambda_function_environment_variables["bookings"]["REMINDER_LEAD_SECONDS"] == "300"
+      && module.service.lambda_function_environment_variables["bookings"]["PAYMENT_HOLD_SECONDS"] == "900"
+      && module.service.cloudwatch_event_target_arns["schedules"] == "arn:aws:lambda:eu-west-1:333333333333:function:tessera-prod-bookings:live"
+      && contains(module.service.cloudwatch_metric_alarm_names, "tessera-prod-bookings-schedules-dlq-not-empty")
+    ) : !contains(module.service.cloudwatch_metric_alarm_names, "tessera-prod-bookings-schedules-dlq-not-empty")
+    error_message = "An environment's lead time reaches the function, the hold keeps its default, the schedules subscription invokes the live alias, and the schedules' dead-letter queue alarms."
   }
 }
