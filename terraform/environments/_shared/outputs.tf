@@ -45,3 +45,13 @@ output "ssm_parameter_names" {
   description = "Every secret's SSM parameter, by service and secret id: what scripts/rotate-jwt-keys.ts writes."
   value       = { for service in local.services : service.name => service.ssm_parameter_names if length(service.ssm_parameter_names) > 0 }
 }
+
+output "scheduler_schedule_group_names" {
+  description = "The schedule group of each service that has a schedule target, by service: where its function creates its one-time schedules."
+  value       = { for service in local.services : service.name => service.scheduler.schedule_group_name if service.scheduler != null }
+}
+
+output "scheduler_sqs_queue_dead_letter_names" {
+  description = "The schedules' dead-letter queue of each service that has a schedule target, by service: what `npm run redrive` takes when its alarm fires."
+  value       = { for service in local.services : service.name => service.scheduler.sqs_queue_dead_letter_name if service.scheduler != null }
+}
