@@ -56,6 +56,23 @@
  *   API (its id, or an `aws:PrincipalTag` its role carries) and one stage, and nothing else;
  * - every Lambda permission for API Gateway has a source ARN scoped to one API (an `execute-api`
  *   ARN with the API's id, or, unknown until apply, one built from an API's `execution_arn`).
+ * - every EventBridge Scheduler schedule (`aws_scheduler_schedule`) has a target with a dead-letter
+ *   queue the plan builds (`dead_letter_config`) and a retry policy. Tessera's schedules are created
+ *   at run time, so plans hold none today; the rule keeps it so if one is ever declared;
+ * - every schedule group has a dead-letter queue: an execution role the scheduler may assume for that
+ *   group which may send to a queue the plan builds (a dead-letter queue, so it must alarm);
+ * - every role the scheduler may assume (an execution role) is pinned to this account's scheduler and
+ *   to schedule groups the plan builds (`aws:SourceAccount`, and `aws:SourceArn` on named
+ *   schedule-group ARNs), and its policies allow `lambda:InvokeFunction` on `live` aliases and
+ *   `sqs:SendMessage` on the plan's dead-letter queues, nothing else (no managed policy either);
+ * - every function an execution role may invoke has an asynchronous invocation configuration whose
+ *   `on_failure` destination is a queue the plan builds: Scheduler invokes Lambda asynchronously,
+ *   so a scheduled event the function keeps failing never reaches the schedules' dead-letter queue;
+ * - every `iam:PassRole` grant names one role (an ARN without a wildcard) and carries an
+ *   `iam:PassedToService` condition (StringEquals, one service); a role the plan builds must trust
+ *   that service;
+ * - every `scheduler:` action is granted on the schedules of one schedule group the plan builds
+ *   (`arn:...:schedule/<group>/*` or one named schedule of it), never on `*` or another group.
  *
  * @example
  * const report = checkPlan(JSON.parse(planJson), { environment: 'prod', operations: contractOperations(yaml) });
@@ -533,9 +550,12 @@ const onFailureDestination = (config: PlannedResource): string | null | undefine
     : null;
 };
 
-/** The names of every queue the plan uses as a dead-letter queue. */
-const deadLetterQueueNames = (resources: readonly PlannedResource[]): Set<string> => {
-  const names = new Set<string>();
+/**
+ * The names of every queue the plan uses as a dead-letter queue; with the plan, also each queue a
+ * scheduler execution role may send to (Scheduler's dead letters are sent with that role).
+ */
+const deadLetterQueueNames = (resources: readonly PlannedResource[], plan?: TerraformPlan): Set<string> => {
+  const names = new Set<string>(plan === undefined ? [] : schedulerDeadLetterQueueNames(plan, resources));
   const add = (name: string | undefined) => {
     if (name) names.add(name);
   };
@@ -558,7 +578,11 @@ const deadLetterQueueNames = (resources: readonly PlannedResource[]): Set<string
   return names;
 };
 
-const checkQueues = (resources: readonly PlannedResource[], environment: string): PolicyFinding[] => {
+const checkQueues = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+  environment: string,
+): PolicyFinding[] => {
   const queues = resources.filter((resource) => resource.type === 'aws_sqs_queue');
   const findings: PolicyFinding[] = queues.flatMap((queue) => {
     const managed = queue.values.sqs_managed_sse_enabled === true;
@@ -580,7 +604,7 @@ const checkQueues = (resources: readonly PlannedResource[], environment: string)
       resource.values.namespace === 'AWS/SQS' &&
       resource.values.metric_name === 'ApproximateNumberOfMessagesVisible',
   );
-  const deadLetters = deadLetterQueueNames(resources);
+  const deadLetters = deadLetterQueueNames(resources, plan);
   for (const queue of queues.filter((candidate) => deadLetters.has(String(candidate.values.name)))) {
     const name = String(queue.values.name);
     const watching = alarms.filter(
@@ -613,7 +637,7 @@ const plannedQueueNames = (resources: readonly PlannedResource[]): Set<string> =
 
 /** Every queue that is no dead-letter queue redrives to a dead-letter queue of the plan. */
 const checkRedrives = (plan: TerraformPlan, resources: readonly PlannedResource[]): PolicyFinding[] => {
-  const deadLetters = deadLetterQueueNames(resources);
+  const deadLetters = deadLetterQueueNames(resources, plan);
   const planned = plannedQueueNames(resources);
   return resources
     .filter((resource) => resource.type === 'aws_sqs_queue')
@@ -654,9 +678,13 @@ const checkRedrives = (plan: TerraformPlan, resources: readonly PlannedResource[
 };
 
 /** In staging and prod, every queue that is no dead-letter queue (those have their own rule) alarms. */
-const checkQueueAlarms = (resources: readonly PlannedResource[], environment: string): PolicyFinding[] => {
+const checkQueueAlarms = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+  environment: string,
+): PolicyFinding[] => {
   if (!ALARMED_ENVIRONMENTS.includes(environment)) return [];
-  const deadLetters = deadLetterQueueNames(resources);
+  const deadLetters = deadLetterQueueNames(resources, plan);
   const alarms = resources.filter(
     (resource) => resource.type === 'aws_cloudwatch_metric_alarm' && resource.values.namespace === 'AWS/SQS',
   );
@@ -1347,6 +1375,434 @@ const checkApiPermissions = (plan: TerraformPlan, resources: readonly PlannedRes
           ];
     });
 
+/** Every statement of every policy a resource holds, with the attribute that holds it. */
+const statementsOf = (
+  resource: PlannedResource,
+): { readonly attribute: string; readonly statement: Record<string, unknown> }[] =>
+  (POLICY_ATTRIBUTES[resource.type] ?? []).flatMap((attribute) => {
+    const document = parseJson(resource.values[attribute]);
+    return (isRecord(document) ? asList(document.Statement).filter(isRecord) : []).map((statement) => ({
+      attribute,
+      statement,
+    }));
+  });
+
+/** A statement's actions, lower-cased (IAM compares them case-insensitively). */
+const actionsOf = (statement: Record<string, unknown>): string[] =>
+  asList(statement.Action).map((action) => String(action).toLowerCase());
+
+/** The values of one condition key of a statement, under the operators given (any, by default). */
+const conditionValues = (
+  statement: Record<string, unknown>,
+  key: string,
+  operators?: readonly string[],
+): unknown[] =>
+  isRecord(statement.Condition)
+    ? Object.entries(statement.Condition)
+        .filter(([operator]) => operators === undefined || operators.includes(operator))
+        .flatMap(([, operator]) =>
+          isRecord(operator)
+            ? Object.entries(operator)
+                .filter(([name]) => name.toLowerCase() === key.toLowerCase())
+                .flatMap(([, value]) => asList(value))
+            : [],
+        )
+    : [];
+
+const SCHEDULER_SERVICE = 'scheduler.amazonaws.com';
+const SCHEDULE_GROUP_ARN = /^arn:[a-z-]+:scheduler:[a-z0-9-]+:\d{12}:schedule-group\/([0-9A-Za-z_.-]+)$/;
+const SCHEDULES_OF_GROUP =
+  /^arn:[a-z-]+:scheduler:[a-z0-9-]+:\d{12}:schedule\/([0-9A-Za-z_.-]+)\/(\*|[0-9A-Za-z_.-]+)$/;
+const LIVE_ALIAS_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+:live$/;
+const ROLE_ARN = /^arn:[a-z-]+:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
+
+/** The roles the scheduler may assume: execution roles. */
+const schedulerRoles = (resources: readonly PlannedResource[]): PlannedResource[] =>
+  resources.filter(
+    (resource) =>
+      resource.type === 'aws_iam_role' &&
+      statementsOf(resource).some(
+        ({ statement }) => statement.Effect === 'Allow' && admitsService(statement, SCHEDULER_SERVICE),
+      ),
+  );
+
+/**
+ * The inline policies of a role: `aws_iam_role_policy` resources whose `role` is its name (known),
+ * or whose configuration references it (the role's id is unknown until it exists).
+ */
+const policiesOfRole = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+  role: PlannedResource,
+): PlannedResource[] =>
+  resources
+    .filter((resource) => resource.type === 'aws_iam_role_policy')
+    .filter((policy) => {
+      const named = policy.values.role;
+      if (typeof named === 'string' && named !== '') return named === role.values.name;
+      return referencedResources(plan, resources, policy, 'role', 'aws_iam_role').some(
+        (candidate) => candidate.address === role.address,
+      );
+    });
+
+/** The schedule groups a role's trust names in `aws:SourceArn` (by name; undefined for anything else). */
+const trustedGroupsOf = (role: PlannedResource): (string | undefined)[] =>
+  statementsOf(role)
+    .filter(({ statement }) => statement.Effect === 'Allow' && admitsService(statement, SCHEDULER_SERVICE))
+    .flatMap(({ statement }) => conditionValues(statement, 'aws:SourceArn'))
+    .map((arn) => SCHEDULE_GROUP_ARN.exec(String(arn))?.[1]);
+
+/** The queues a scheduler execution role may send to: where its schedules' dead letters go. */
+const schedulerDeadLetterQueueNames = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+): string[] =>
+  schedulerRoles(resources).flatMap((role) =>
+    policiesOfRole(plan, resources, role).flatMap((policy) =>
+      statementsOf(policy)
+        .filter(
+          ({ statement }) => statement.Effect === 'Allow' && actionsOf(statement).includes('sqs:sendmessage'),
+        )
+        .flatMap(({ statement }) => asList(statement.Resource).map(queueNameOfArn))
+        .filter((name): name is string => name !== undefined),
+    ),
+  );
+
+/** Every schedule a plan declares sends what it cannot deliver to a queue of the plan, after retries. */
+const checkSchedules = (resources: readonly PlannedResource[]): PolicyFinding[] => {
+  const planned = plannedQueueNames(resources);
+  return resources
+    .filter((resource) => resource.type === 'aws_scheduler_schedule')
+    .flatMap((schedule): PolicyFinding[] => {
+      const where = { rule: 'schedule-dead-letter', address: schedule.address };
+      const target = firstBlock(schedule.values.target);
+      if (target === undefined) return [{ ...where, message: 'has no target' }];
+      const findings: PolicyFinding[] = [];
+      const config = firstBlock(target.dead_letter_config);
+      const name = queueNameOfArn(config?.arn);
+      if (config === undefined) {
+        findings.push({
+          ...where,
+          message: 'its target has no dead_letter_config: an invocation that fails every retry is dropped',
+        });
+      } else if (name === undefined) {
+        findings.push({
+          ...where,
+          message:
+            config.arn === undefined || config.arn === null
+              ? 'the ARN of its dead-letter queue is unknown until apply, so it cannot be checked; build it from known values'
+              : `its dead-letter queue ${String(config.arn)} is no SQS queue ARN`,
+        });
+      } else if (!planned.has(name)) {
+        findings.push({
+          ...where,
+          message: `its dead-letter queue ${name} is not built by the plan, so its encryption and alarm cannot be checked`,
+        });
+      }
+      const retry = firstBlock(target.retry_policy);
+      const attempts = Number(retry?.maximum_retry_attempts);
+      const age = Number(retry?.maximum_event_age_in_seconds);
+      if (retry === undefined || !Number.isInteger(attempts) || !Number.isInteger(age) || age < 60) {
+        findings.push({
+          ...where,
+          message:
+            'its target has no retry policy with a maximum_retry_attempts and a maximum_event_age_in_seconds (60 or more): set both, rather than leaving the retries to a default',
+        });
+      }
+      return findings;
+    });
+};
+
+/** Every schedule group has an execution role, for that group, that may send its dead letters to a queue of the plan. */
+const checkScheduleGroups = (plan: TerraformPlan, resources: readonly PlannedResource[]): PolicyFinding[] => {
+  const planned = plannedQueueNames(resources);
+  const roles = schedulerRoles(resources);
+  return resources
+    .filter((resource) => resource.type === 'aws_scheduler_schedule_group')
+    .flatMap((group): PolicyFinding[] => {
+      const name = String(group.values.name ?? '');
+      const where = { rule: 'schedule-group-dead-letter', address: group.address };
+      const own = roles.filter((role) => trustedGroupsOf(role).includes(name));
+      if (own.length === 0) {
+        return [
+          {
+            ...where,
+            message: `no execution role the plan builds is trusted for ${name} (scheduler.amazonaws.com with aws:SourceArn on the group), so its schedules have no dead-letter queue the plan can show`,
+          },
+        ];
+      }
+      const queues = own.flatMap((role) =>
+        policiesOfRole(plan, resources, role).flatMap((policy) =>
+          statementsOf(policy)
+            .filter(
+              ({ statement }) =>
+                statement.Effect === 'Allow' && actionsOf(statement).includes('sqs:sendmessage'),
+            )
+            .flatMap(({ statement }) => asList(statement.Resource).map(queueNameOfArn)),
+        ),
+      );
+      return queues.some((queue) => queue !== undefined && planned.has(queue))
+        ? []
+        : [
+            {
+              ...where,
+              message: `the execution role of ${name} may send to no queue the plan builds: its schedules' dead letters have nowhere to go`,
+            },
+          ];
+    });
+};
+
+/**
+ * Every scheduler execution role is pinned to this account's scheduler and to groups of the plan,
+ * and may invoke `live` aliases and send to the plan's dead-letter queues, nothing else.
+ */
+const checkSchedulerRoles = (plan: TerraformPlan, resources: readonly PlannedResource[]): PolicyFinding[] => {
+  const groups = new Set(
+    resources
+      .filter((resource) => resource.type === 'aws_scheduler_schedule_group')
+      .map((group) => String(group.values.name)),
+  );
+  const planned = plannedQueueNames(resources);
+  const deadLetters = deadLetterQueueNames(resources, plan);
+  return schedulerRoles(resources).flatMap((role): PolicyFinding[] => {
+    const findings: PolicyFinding[] = [];
+    const trust = { rule: 'scheduler-role-trust', address: role.address };
+    for (const { statement } of statementsOf(role).filter(
+      ({ statement }) => statement.Effect === 'Allow' && admitsService(statement, SCHEDULER_SERVICE),
+    )) {
+      const accounts = conditionValues(statement, 'aws:SourceAccount');
+      if (accounts.length === 0 || !accounts.every((account) => /^\d{12}$/.test(String(account)))) {
+        findings.push({
+          ...trust,
+          message: 'admits scheduler.amazonaws.com without an aws:SourceAccount condition naming the account',
+        });
+      }
+      const arns = conditionValues(statement, 'aws:SourceArn');
+      const named = arns.map((arn) => SCHEDULE_GROUP_ARN.exec(String(arn))?.[1]);
+      if (arns.length === 0 || named.some((group) => group === undefined)) {
+        findings.push({
+          ...trust,
+          message: `admits scheduler.amazonaws.com without an aws:SourceArn condition on named schedule groups (${arns.map(String).join(', ') || 'none'})`,
+        });
+      } else {
+        for (const group of named.filter((group) => group !== undefined && !groups.has(group))) {
+          findings.push({
+            ...trust,
+            message: `trusts schedules of ${group}, a group the plan does not build`,
+          });
+        }
+      }
+    }
+    const scope = { rule: 'scheduler-role-scope', address: role.address };
+    for (const attachment of resources.filter(
+      (resource) =>
+        resource.type === 'aws_iam_role_policy_attachment' &&
+        (resource.values.role === role.values.name ||
+          referencedResources(plan, resources, resource, 'role', 'aws_iam_role').some(
+            (candidate) => candidate.address === role.address,
+          )),
+    )) {
+      findings.push({
+        ...scope,
+        message: `has the managed policy ${String(attachment.values.policy_arn)} attached (${attachment.address}), which the plan cannot show`,
+      });
+    }
+    for (const policy of policiesOfRole(plan, resources, role)) {
+      for (const { statement } of statementsOf(policy).filter(
+        ({ statement }) => statement.Effect === 'Allow',
+      )) {
+        const where = `${policy.address}${statement.Sid ? ` (${String(statement.Sid)})` : ''}`;
+        if (statement.NotResource !== undefined) {
+          findings.push({ ...scope, address: where, message: 'grants with NotResource' });
+          continue;
+        }
+        const resourcesOf = asList(statement.Resource).map(String);
+        for (const action of actionsOf(statement)) {
+          if (action === 'lambda:invokefunction') {
+            for (const arn of resourcesOf.filter((arn) => !LIVE_ALIAS_ARN.test(arn))) {
+              findings.push({
+                ...scope,
+                address: where,
+                message: `may invoke ${arn}: an execution role invokes a function's live alias only`,
+              });
+            }
+          } else if (action === 'sqs:sendmessage') {
+            for (const arn of resourcesOf) {
+              const name = queueNameOfArn(arn);
+              if (name === undefined || !planned.has(name) || !deadLetters.has(name)) {
+                findings.push({
+                  ...scope,
+                  address: where,
+                  message: `may send to ${arn}: an execution role sends to its schedules' dead-letter queue, built by the plan, only`,
+                });
+              }
+            }
+          } else {
+            findings.push({
+              ...scope,
+              address: where,
+              message: `allows ${action}: an execution role may invoke a live alias and send to its dead-letter queue, nothing else`,
+            });
+          }
+        }
+      }
+    }
+    return findings;
+  });
+};
+
+/**
+ * Every function a scheduler execution role may invoke sends what it keeps failing to a queue of the
+ * plan: Scheduler invokes Lambda asynchronously, so the schedules' dead-letter queue only holds what
+ * never reached Lambda, and a scheduled event the function keeps failing is dropped after Lambda's
+ * retries unless its asynchronous invocation configuration has an `on_failure` destination.
+ */
+const checkScheduleTargets = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+): PolicyFinding[] => {
+  const planned = plannedQueueNames(resources);
+  const configs = new Map(
+    resources
+      .filter((resource) => resource.type === 'aws_lambda_function_event_invoke_config')
+      .flatMap((config) => {
+        const reference = lambdaReference(config.values.function_name, config.values.qualifier);
+        return reference === undefined ? [] : [[reference, config] as const];
+      }),
+  );
+  return schedulerRoles(resources).flatMap((role) =>
+    policiesOfRole(plan, resources, role).flatMap((policy) =>
+      statementsOf(policy)
+        .filter(
+          ({ statement }) =>
+            statement.Effect === 'Allow' && actionsOf(statement).includes('lambda:invokefunction'),
+        )
+        .flatMap(({ statement }) => asList(statement.Resource).map(String))
+        .filter((arn) => LIVE_ALIAS_ARN.test(arn))
+        .flatMap((arn): PolicyFinding[] => {
+          const reference = lambdaTargetOf(arn) as string;
+          const where = { rule: 'schedule-target-on-failure', address: policy.address };
+          const config = configs.get(reference);
+          const destination = config === undefined ? undefined : onFailureDestination(config);
+          const name = typeof destination === 'string' ? queueNameOfArn(destination) : undefined;
+          if (name !== undefined && planned.has(name)) return [];
+          return [
+            {
+              ...where,
+              message:
+                config === undefined
+                  ? `the scheduler invokes ${reference} asynchronously, which has no aws_lambda_function_event_invoke_config: a scheduled event the function keeps failing is dropped after Lambda's retries`
+                  : `the on_failure destination of ${reference} (${config.address}) is no queue the plan builds: a scheduled event the function keeps failing is not kept where an alarm sees it`,
+            },
+          ];
+        }),
+    ),
+  );
+};
+
+/** Every `iam:PassRole` names one role and the one service it may be passed to. */
+const checkPassRole = (resources: readonly PlannedResource[]): PolicyFinding[] => {
+  const roles = new Map(
+    resources
+      .filter((resource) => resource.type === 'aws_iam_role')
+      .map((role) => [String(role.values.name), role] as const),
+  );
+  return resources.flatMap((resource) =>
+    statementsOf(resource)
+      .filter(
+        ({ statement }) => statement.Effect === 'Allow' && actionsOf(statement).includes('iam:passrole'),
+      )
+      .flatMap(({ attribute, statement }): PolicyFinding[] => {
+        const where = {
+          rule: 'pass-role-scope',
+          address: `${resource.address} (${attribute}${statement.Sid ? `, ${String(statement.Sid)}` : ''})`,
+        };
+        if (statement.NotResource !== undefined)
+          return [{ ...where, message: 'grants PassRole with NotResource' }];
+        const findings: PolicyFinding[] = [];
+        const arns = asList(statement.Resource).map(String);
+        const role = arns.length === 1 ? ROLE_ARN.exec(arns[0] as string) : null;
+        if (role === null || arns[0]?.includes('*') || arns[0]?.includes('?')) {
+          findings.push({
+            ...where,
+            message: `grants PassRole on ${arns.join(', ') || 'nothing'}: name exactly one role, without a wildcard`,
+          });
+        }
+        const services = conditionValues(statement, 'iam:PassedToService', ['StringEquals']);
+        if (services.length !== 1 || String(services[0]).includes('*')) {
+          findings.push({
+            ...where,
+            message:
+              'grants PassRole without an iam:PassedToService condition (StringEquals, one service): the role could be handed to any service',
+          });
+        } else if (role !== null) {
+          const passed = roles.get(role[1] as string);
+          if (
+            passed !== undefined &&
+            !statementsOf(passed).some(
+              ({ statement: trust }) => trust.Effect === 'Allow' && admitsService(trust, String(services[0])),
+            )
+          ) {
+            findings.push({
+              ...where,
+              message: `passes ${String(role[1])} to ${String(services[0])}, which that role does not trust`,
+            });
+          }
+        }
+        return findings;
+      }),
+  );
+};
+
+/** Every `scheduler:` action is on the schedules of one schedule group the plan builds. */
+const checkSchedulerActions = (resources: readonly PlannedResource[]): PolicyFinding[] => {
+  const groups = new Set(
+    resources
+      .filter((resource) => resource.type === 'aws_scheduler_schedule_group')
+      .map((group) => String(group.values.name)),
+  );
+  return resources.flatMap((resource) =>
+    statementsOf(resource)
+      .filter(
+        ({ statement }) =>
+          statement.Effect === 'Allow' &&
+          actionsOf(statement).some((action) => action.startsWith('scheduler:')),
+      )
+      .flatMap(({ attribute, statement }): PolicyFinding[] => {
+        const where = {
+          rule: 'scheduler-action-scope',
+          address: `${resource.address} (${attribute}${statement.Sid ? `, ${String(statement.Sid)}` : ''})`,
+        };
+        if (statement.NotResource !== undefined)
+          return [{ ...where, message: 'grants scheduler actions with NotResource' }];
+        const arns = asList(statement.Resource).map(String);
+        const named = arns.map((arn) => SCHEDULES_OF_GROUP.exec(arn)?.[1]);
+        const findings: PolicyFinding[] = arns
+          .filter((_, index) => named[index] === undefined)
+          .map((arn) => ({
+            ...where,
+            message: `grants scheduler actions on ${arn}, not on the schedules of one schedule group`,
+          }));
+        const distinct = [...new Set(named.filter((group): group is string => group !== undefined))];
+        if (distinct.length > 1) {
+          findings.push({
+            ...where,
+            message: `grants scheduler actions on the schedules of ${distinct.join(', ')}: one group per statement`,
+          });
+        }
+        for (const group of distinct.filter((group) => !groups.has(group))) {
+          findings.push({
+            ...where,
+            message: `grants scheduler actions on the schedules of ${group}, a group the plan does not build`,
+          });
+        }
+        if (arns.length === 0)
+          findings.push({ ...where, message: 'grants scheduler actions on no resource' });
+        return findings;
+      }),
+  );
+};
+
 /** Checks a plan against every rule and counts what it builds. */
 const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport => {
   const resources = plannedResources(plan);
@@ -1367,9 +1823,9 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
       ...checkProdLogRetention(resources, options.environment),
       ...policies.findings,
       ...routes.findings,
-      ...checkQueues(resources, options.environment),
+      ...checkQueues(plan, resources, options.environment),
       ...checkRedrives(plan, resources),
-      ...checkQueueAlarms(resources, options.environment),
+      ...checkQueueAlarms(plan, resources, options.environment),
       ...checkEventTargets(resources),
       ...checkFunctionTargets(plan, resources),
       ...checkEventSourceMappings(resources),
@@ -1378,6 +1834,12 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
       ...webSockets.findings,
       ...checkManageConnections(plan, resources),
       ...checkApiPermissions(plan, resources),
+      ...checkSchedules(resources),
+      ...checkScheduleGroups(plan, resources),
+      ...checkSchedulerRoles(plan, resources),
+      ...checkScheduleTargets(plan, resources),
+      ...checkPassRole(resources),
+      ...checkSchedulerActions(resources),
     ],
     resourcesByType,
     counts: {

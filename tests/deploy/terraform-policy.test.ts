@@ -1842,3 +1842,460 @@ describe('terraform policy: the WebSocket API', () => {
     ]);
   });
 });
+
+describe('terraform policy: EventBridge Scheduler', () => {
+  type Resource = { address: string; type: string; values: Record<string, unknown> };
+  const at = 'module.bookings.module.service';
+  const group = 'tessera-staging-bookings';
+  const roleName = `${group}-scheduler`;
+  const roleArn = `arn:aws:iam::111111111111:role/${roleName}`;
+  const dlq = `${group}-schedules-dlq`;
+  const dlqArn = `arn:aws:sqs:eu-west-1:111111111111:${dlq}`;
+  const alias = 'arn:aws:lambda:eu-west-1:111111111111:function:tessera-staging-bookings:live';
+  const groupArn = `arn:aws:scheduler:eu-west-1:111111111111:schedule-group/${group}`;
+  const schedulesOfGroup = `arn:aws:scheduler:eu-west-1:111111111111:schedule/${group}/*`;
+
+  const document = (...Statement: Record<string, unknown>[]) =>
+    JSON.stringify({ Version: '2012-10-17', Statement });
+  const trust = (condition: Record<string, unknown> = {}) =>
+    document({
+      Sid: 'SchedulerAssumesRole',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { Service: 'scheduler.amazonaws.com' },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '111111111111' },
+        ArnEquals: { 'aws:SourceArn': groupArn },
+        ...condition,
+      },
+    });
+  const invoke = (...Resource: string[]) => ({
+    Sid: 'InvokeScheduleTarget',
+    Effect: 'Allow',
+    Action: ['lambda:InvokeFunction'],
+    Resource,
+  });
+  const send = (...Resource: string[]) => ({
+    Sid: 'SendUndeliveredSchedules',
+    Effect: 'Allow',
+    Action: ['sqs:SendMessage'],
+    Resource,
+  });
+  const manage = (...Resource: string[]) => ({
+    Sid: 'ManageOwnSchedules',
+    Effect: 'Allow',
+    Action: [
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
+      'scheduler:GetSchedule',
+      'scheduler:UpdateSchedule',
+    ],
+    Resource,
+  });
+  const passRole = (statement: Record<string, unknown> = {}) => ({
+    Sid: 'PassSchedulerRole',
+    Effect: 'Allow',
+    Action: ['iam:PassRole'],
+    Resource: [roleArn],
+    Condition: { StringEquals: { 'iam:PassedToService': ['scheduler.amazonaws.com'] } },
+    ...statement,
+  });
+
+  const scheduleGroup: Resource = {
+    address: `${at}.aws_scheduler_schedule_group.this[0]`,
+    type: 'aws_scheduler_schedule_group',
+    values: { name: group },
+  };
+  const role = (assumeRolePolicy = trust()): Resource => ({
+    address: `${at}.aws_iam_role.scheduler[0]`,
+    type: 'aws_iam_role',
+    values: { name: roleName, assume_role_policy: assumeRolePolicy },
+  });
+  const rolePolicy = (...statements: Record<string, unknown>[]): Resource => ({
+    address: `${at}.aws_iam_role_policy.scheduler[0]`,
+    type: 'aws_iam_role_policy',
+    values: { role: roleName, policy: document(...statements) },
+  });
+  const queue = (name = dlq): Resource => ({
+    address: `${at}.aws_sqs_queue.dead_letter["schedules"]`,
+    type: 'aws_sqs_queue',
+    values: { name, sqs_managed_sse_enabled: true },
+  });
+  const alarmOn = (name = dlq): Resource => ({
+    address: `${at}.aws_cloudwatch_metric_alarm.dead_letters["schedules"]`,
+    type: 'aws_cloudwatch_metric_alarm',
+    values: {
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: name },
+      comparison_operator: 'GreaterThanThreshold',
+      threshold: 0,
+      alarm_actions: [TOPIC],
+    },
+  });
+  const targetPolicy = (...statements: Record<string, unknown>[]): Resource => ({
+    address: `${at}.module.function["bookings"].aws_iam_role_policy.this`,
+    type: 'aws_iam_role_policy',
+    values: { role: 'tessera-staging-bookings', policy: document(...statements) },
+  });
+  const schedule = (target: Record<string, unknown> = {}): Resource => ({
+    address: 'aws_scheduler_schedule.reminder',
+    type: 'aws_scheduler_schedule',
+    values: {
+      name: 'reminder',
+      group_name: group,
+      schedule_expression: 'at(2027-01-01T09:50:00)',
+      flexible_time_window: [{ mode: 'OFF' }],
+      target: [
+        {
+          arn: alias,
+          role_arn: roleArn,
+          dead_letter_config: [{ arn: dlqArn }],
+          retry_policy: [{ maximum_retry_attempts: 3, maximum_event_age_in_seconds: 3600 }],
+          ...target,
+        },
+      ],
+    },
+  });
+
+  const invocations = `${group}-invocations-dlq`;
+  const invokeConfig = (
+    destination: string | null = `arn:aws:sqs:eu-west-1:111111111111:${invocations}`,
+  ): Resource => ({
+    address: `${at}.aws_lambda_function_event_invoke_config.this["bookings"]`,
+    type: 'aws_lambda_function_event_invoke_config',
+    values: {
+      function_name: 'tessera-staging-bookings',
+      qualifier: 'live',
+      maximum_retry_attempts: 2,
+      destination_config: destination === null ? [] : [{ on_failure: [{ destination }] }],
+    },
+  });
+  const invocationsQueue: Resource = {
+    ...queue(invocations),
+    address: `${at}.aws_sqs_queue.dead_letter["invocations"]`,
+  };
+  const invocationsAlarm: Resource = {
+    ...alarmOn(invocations),
+    address: `${at}.aws_cloudwatch_metric_alarm.dead_letters["invocations"]`,
+  };
+
+  /** What the service module builds for a schedule target, and what it may add to it. */
+  const schedulerParts = (replace: Record<string, Resource | null> = {}, more: Resource[] = []): Resource[] =>
+    [
+      ['group', scheduleGroup],
+      ['role', role()],
+      ['rolePolicy', rolePolicy(invoke(alias), send(dlqArn))],
+      ['queue', queue()],
+      ['alarm', alarmOn()],
+      ['target', targetPolicy(manage(schedulesOfGroup), passRole())],
+      ['invokeConfig', invokeConfig()],
+      ['invocationsQueue', invocationsQueue],
+      ['invocationsAlarm', invocationsAlarm],
+    ]
+      .map(([key, resource]) =>
+        (key as string) in replace ? replace[key as string] : (resource as Resource),
+      )
+      .filter((resource): resource is Resource => resource !== null && resource !== undefined)
+      .concat(more);
+
+  const findingsOf = (extra: Resource[], plan: Partial<TerraformPlan> = {}) =>
+    checkPlan(
+      { ...planOf({ environment: 'staging', extra }), ...plan },
+      { environment: 'staging', operations },
+    ).findings;
+  const rulesOfParts = (extra: Resource[]) => findingsOf(extra).map((finding) => finding.rule);
+
+  it('passes a schedule group with its execution role, dead-letter queue and alarm, and a schedule with both', () => {
+    // Prepare
+    const extra = schedulerParts({}, [schedule()]);
+
+    // Act
+    const findings = findingsOf(extra);
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it('passes the parts without any schedule, as every plan of Tessera has them (the app creates its schedules)', () => {
+    expect(findingsOf(schedulerParts())).toEqual([]);
+  });
+
+  it('flags a schedule without a dead-letter queue, or whose dead-letter queue the plan does not build', () => {
+    // Prepare
+    const without = schedulerParts({}, [schedule({ dead_letter_config: [] })]);
+    const elsewhere = schedulerParts({}, [
+      schedule({ dead_letter_config: [{ arn: 'arn:aws:sqs:eu-west-1:111111111111:somebody-elses-dlq' }] }),
+    ]);
+    const unknown = schedulerParts({}, [schedule({ dead_letter_config: [{}] })]);
+
+    // Act
+    const findings = [without, elsewhere, unknown].map((extra) =>
+      findingsOf(extra).filter((finding) => finding.rule === 'schedule-dead-letter'),
+    );
+
+    // Assess
+    expect(findings.map((list) => list.length)).toEqual([1, 1, 1]);
+    expect(findings[0]?.[0]?.message).toMatch(/no dead_letter_config/);
+    expect(findings[1]?.[0]?.message).toMatch(/somebody-elses-dlq is not built by the plan/);
+    expect(findings[2]?.[0]?.message).toMatch(/unknown until apply/);
+  });
+
+  it('flags a schedule whose target leaves its retries to the default', () => {
+    // Prepare
+    const noPolicy = schedulerParts({}, [schedule({ retry_policy: [] })]);
+    const noAge = schedulerParts({}, [schedule({ retry_policy: [{ maximum_retry_attempts: 3 }] })]);
+
+    // Act
+    const rules = [noPolicy, noAge].map(rulesOfParts);
+
+    // Assess
+    expect(rules).toEqual([['schedule-dead-letter'], ['schedule-dead-letter']]);
+  });
+
+  it('flags a schedule group without an execution role, or whose role may send to no queue', () => {
+    // Prepare
+    const noRole = schedulerParts({ role: null, rolePolicy: null });
+    const sendsNowhere = schedulerParts({ rolePolicy: rolePolicy(invoke(alias)) });
+
+    // Act
+    const rules = [noRole, sendsNowhere].map(rulesOfParts);
+
+    // Assess
+    expect(rules[0]).toContain('schedule-group-dead-letter');
+    expect(rules[1]).toEqual(['schedule-group-dead-letter']);
+  });
+
+  it('counts the queue the execution role sends to as a dead-letter queue: it must alarm and needs no redrive', () => {
+    // Prepare
+    const name = `${group}-undelivered`;
+    const arn = `arn:aws:sqs:eu-west-1:111111111111:${name}`;
+    const alarmed = schedulerParts({
+      queue: queue(name),
+      alarm: alarmOn(name),
+      rolePolicy: rolePolicy(invoke(alias), send(arn)),
+    });
+    const silent = schedulerParts({
+      queue: queue(name),
+      alarm: null,
+      rolePolicy: rolePolicy(invoke(alias), send(arn)),
+    });
+
+    // Act
+    const rules = [alarmed, silent].map(rulesOfParts);
+
+    // Assess
+    expect(rules).toEqual([[], ['sqs-dead-letter-alarm']]);
+  });
+
+  it('flags a schedule target whose asynchronous failures are not kept in a queue of the plan', () => {
+    // Prepare
+    const none = schedulerParts({ invokeConfig: null });
+    const noDestination = schedulerParts({ invokeConfig: invokeConfig(null) });
+    const elsewhere = schedulerParts({
+      invokeConfig: invokeConfig('arn:aws:sqs:eu-west-1:111111111111:elsewhere'),
+    });
+
+    // Act
+    const findings = [none, noDestination, elsewhere].map((extra) =>
+      findingsOf(extra).filter((finding) => finding.rule === 'schedule-target-on-failure'),
+    );
+
+    // Assess
+    expect(findings.map((list) => list.length)).toEqual([1, 1, 1]);
+    expect(findings[0]?.[0]?.message).toMatch(/tessera-staging-bookings:live asynchronously, which has no/);
+    expect(findings[2]?.[0]?.message).toMatch(/is no queue the plan builds/);
+  });
+
+  it("flags an execution role's trust without the account, without named groups, or for a group the plan does not build", () => {
+    // Prepare
+    const noAccount = trust({ StringEquals: {} });
+    const anyGroup = trust({
+      ArnLike: { 'aws:SourceArn': 'arn:aws:scheduler:eu-west-1:111111111111:schedule-group/*' },
+    });
+    const noArn = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+        },
+      ],
+    });
+    const otherGroup = trust({
+      ArnEquals: { 'aws:SourceArn': 'arn:aws:scheduler:eu-west-1:111111111111:schedule-group/default' },
+    });
+
+    // Act
+    const findings = [noAccount, anyGroup, noArn, otherGroup].map((policy) =>
+      findingsOf(schedulerParts({ role: role(policy) })).filter(
+        (finding) => finding.rule === 'scheduler-role-trust',
+      ),
+    );
+
+    // Assess
+    expect(findings.map((list) => list.map((finding) => finding.message))).toEqual([
+      ['admits scheduler.amazonaws.com without an aws:SourceAccount condition naming the account'],
+      [expect.stringMatching(/without an aws:SourceArn condition on named schedule groups/)],
+      [expect.stringMatching(/without an aws:SourceArn condition on named schedule groups \(none\)/)],
+      ['trusts schedules of default, a group the plan does not build'],
+    ]);
+  });
+
+  it('flags an execution role that invokes anything but a live alias, sends to another queue, or does more', () => {
+    // Prepare
+    const latest = rolePolicy(
+      invoke('arn:aws:lambda:eu-west-1:111111111111:function:tessera-staging-bookings'),
+      send(dlqArn),
+    );
+    const otherQueue = rolePolicy(
+      invoke(alias),
+      send(dlqArn, 'arn:aws:sqs:eu-west-1:111111111111:tessera-staging-payments-charges'),
+    );
+    const more = rolePolicy(invoke(alias), send(dlqArn), {
+      Sid: 'StartMachines',
+      Effect: 'Allow',
+      Action: ['states:StartExecution'],
+      Resource: ['arn:aws:states:eu-west-1:111111111111:stateMachine:tessera-staging'],
+    });
+    const managed: Resource = {
+      address: `${at}.aws_iam_role_policy_attachment.scheduler`,
+      type: 'aws_iam_role_policy_attachment',
+      values: { role: roleName, policy_arn: 'arn:aws:iam::aws:policy/AWSLambda_FullAccess' },
+    };
+
+    // Act
+    const findings = [
+      schedulerParts({ rolePolicy: latest }),
+      schedulerParts({ rolePolicy: otherQueue }),
+      schedulerParts({ rolePolicy: more }),
+      schedulerParts({}, [managed]),
+    ].map((extra) => findingsOf(extra).filter((finding) => finding.rule === 'scheduler-role-scope'));
+
+    // Assess
+    expect(findings.map((list) => list.length)).toEqual([1, 1, 1, 1]);
+    expect(findings[0]?.[0]?.message).toMatch(
+      /function:tessera-staging-bookings: an execution role invokes a function's live alias only/,
+    );
+    expect(findings[1]?.[0]?.message).toMatch(/tessera-staging-payments-charges/);
+    expect(findings[2]?.[0]?.message).toMatch(/allows states:startexecution/);
+    expect(findings[3]?.[0]?.message).toMatch(/AWSLambda_FullAccess/);
+  });
+
+  it("finds an execution role's policy through the configuration while the role's id is unknown", () => {
+    // Prepare
+    const unknownRole = {
+      ...rolePolicy(invoke(alias), send(dlqArn), {
+        Effect: 'Allow',
+        Action: ['sqs:DeleteQueue'],
+        Resource: [dlqArn],
+      }),
+    };
+    unknownRole.values = { ...unknownRole.values, role: null };
+    const configuration = {
+      root_module: {
+        module_calls: {
+          bookings: {
+            module: {
+              module_calls: {
+                service: {
+                  module: {
+                    resources: [
+                      {
+                        address: 'aws_iam_role_policy.scheduler',
+                        expressions: {
+                          role: {
+                            references: [
+                              'aws_iam_role.scheduler[0].id',
+                              'aws_iam_role.scheduler[0]',
+                              'aws_iam_role.scheduler',
+                            ],
+                          },
+                        },
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+
+    // Act
+    const rules = findingsOf(schedulerParts({ rolePolicy: unknownRole }), { configuration }).map(
+      (finding) => finding.rule,
+    );
+
+    // Assess
+    expect(rules).toEqual(['scheduler-role-scope']);
+  });
+
+  it('flags a PassRole on more than one role, on a wildcard, without PassedToService, or to a service the role does not trust', () => {
+    // Prepare
+    const grants = [
+      passRole({ Resource: [roleArn, 'arn:aws:iam::111111111111:role/tessera-staging-users'] }),
+      passRole({ Resource: ['arn:aws:iam::111111111111:role/tessera-staging-*'] }),
+      passRole({ Condition: undefined }),
+      passRole({ Condition: { StringLike: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } }),
+      passRole({ Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } } }),
+    ];
+
+    // Act
+    const findings = grants.map((grant) =>
+      findingsOf(schedulerParts({ target: targetPolicy(manage(schedulesOfGroup), grant) })).filter(
+        (finding) => finding.rule === 'pass-role-scope',
+      ),
+    );
+
+    // Assess
+    expect(findings.map((list) => list.map((finding) => finding.message))).toEqual([
+      [expect.stringMatching(/name exactly one role/)],
+      [expect.stringMatching(/name exactly one role, without a wildcard/)],
+      [expect.stringMatching(/without an iam:PassedToService condition/)],
+      [expect.stringMatching(/without an iam:PassedToService condition/)],
+      ['passes tessera-staging-bookings-scheduler to lambda.amazonaws.com, which that role does not trust'],
+    ]);
+  });
+
+  it('flags scheduler actions on every schedule, on a group, across groups, or on a group the plan does not build', () => {
+    // Prepare
+    const grants = [
+      manage('*'),
+      manage(groupArn),
+      manage(
+        schedulesOfGroup,
+        'arn:aws:scheduler:eu-west-1:111111111111:schedule/tessera-staging-payments/*',
+      ),
+      manage('arn:aws:scheduler:eu-west-1:111111111111:schedule/default/*'),
+      { ...manage(schedulesOfGroup), Action: ['scheduler:ListSchedules'], Resource: '*' },
+    ];
+
+    // Act
+    const findings = grants.map((grant) =>
+      findingsOf(schedulerParts({ target: targetPolicy(grant, passRole()) })).filter(
+        (finding) => finding.rule === 'scheduler-action-scope',
+      ),
+    );
+
+    // Assess
+    expect(findings.map((list) => list.map((finding) => finding.message))).toEqual([
+      ['grants scheduler actions on *, not on the schedules of one schedule group'],
+      [`grants scheduler actions on ${groupArn}, not on the schedules of one schedule group`],
+      [
+        'grants scheduler actions on the schedules of tessera-staging-bookings, tessera-staging-payments: one group per statement',
+        'grants scheduler actions on the schedules of tessera-staging-payments, a group the plan does not build',
+      ],
+      ['grants scheduler actions on the schedules of default, a group the plan does not build'],
+      ['grants scheduler actions on *, not on the schedules of one schedule group'],
+    ]);
+  });
+
+  it('passes scheduler actions on one named schedule of a group the plan builds', () => {
+    const one = `arn:aws:scheduler:eu-west-1:111111111111:schedule/${group}/reminder-1`;
+    expect(rulesOfParts(schedulerParts({ target: targetPolicy(manage(one), passRole()) }))).toEqual([]);
+  });
+});
