@@ -4,7 +4,8 @@
  * directory) and the payments' outcomes (which confirm or fail a booking). The
  * directory's consumer (and processedOnce with it) loads on the first event, so no HTTP cold start
  * carries it (ADR 0017). The WebSocket API's booking commands (`createBooking`, ..., see
- * `docs/websocket.md`) run through the same HTTP handler, loading their adapter on the first one.
+ * `docs/websocket.md`) run through the same HTTP handler, loading their adapter on the first one;
+ * its schedules (a payment hold lapsing, a reminder due) fire as `schedule` events.
  */
 import { createLambdaEntry } from '@tessera/shared/entry';
 import { createHttpHandler } from '@tessera/shared/http';
@@ -12,14 +13,15 @@ import { lazyConsumer } from '@tessera/shared/lazy-consumer';
 import { once } from '@tessera/shared/once';
 import { operations } from '#generated/contract';
 import { createOperationHandlers } from '#handlers/http';
-import { client, dependencies, logger, settings } from '#wiring';
+import { client, dependencies, logger, scheduleDependencies, settings } from '#wiring';
 
 const http = createHttpHandler({ operations, handlers: createOperationHandlers(dependencies), logger });
 
 const events = lazyConsumer(async () => {
-  const [{ createDirectoryConsumer }, { paymentHandlers }] = await Promise.all([
+  const [{ createDirectoryConsumer }, { paymentHandlers }, { scheduleHandlers }] = await Promise.all([
     import('@tessera/shared/users-directory/consumer'),
     import('#handlers/payment-events'),
+    import('#handlers/timed-steps'),
   ]);
   return createDirectoryConsumer({
     service: 'bookings',
@@ -28,14 +30,19 @@ const events = lazyConsumer(async () => {
     directory: dependencies.directory,
     clock: dependencies.clock,
     logger,
-    handlers: paymentHandlers(dependencies, logger),
+    handlers: { ...paymentHandlers(dependencies, logger), ...scheduleHandlers(scheduleDependencies) },
   });
 });
 
 const commands = once(async () => (await import('#handlers/websocket')).createBookingCommands(http, logger));
 
+const schedules = once(async () =>
+  (await import('#handlers/timed-steps')).createScheduleHandler(scheduleDependencies, logger),
+);
+
 export const handler = createLambdaEntry('bookings', {
   http,
+  schedule: async (event) => (await schedules())(event),
   webSocket: async (event) => (await commands())(event),
   ...events,
 });

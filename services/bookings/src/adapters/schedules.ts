@@ -16,8 +16,12 @@ interface SchedulesSettings {
   readonly SCHEDULER_ENDPOINT?: string | undefined;
 }
 
-/** `at(2027-01-15T09:50:00)`: the schedule expression of a moment, in UTC, to the second. */
-const atExpression = (at: Date): string => `at(${at.toISOString().slice(0, 19)})`;
+/**
+ * `at(2027-01-15T09:50:00)`: the schedule expression of a moment, in UTC, on the second at or after
+ * it (never before: a hold that fired a moment early would find its booking not yet due).
+ */
+const atExpression = (at: Date): string =>
+  `at(${new Date(Math.ceil(at.getTime() / 1000) * 1000).toISOString().slice(0, 19)})`;
 
 const createSchedules = (settings: SchedulesSettings): Schedules => {
   const scheduler = createScheduler({ endpoint: settings.SCHEDULER_ENDPOINT });

@@ -19,9 +19,9 @@ const scheduleDeps = (): ScheduleDependencies => {
 };
 
 describe('Function: atExpression', () => {
-  it("writes a moment as Scheduler's one-time expression, in UTC to the second", () => {
+  it("writes a moment as Scheduler's one-time expression, in UTC, on the second at or after it", () => {
     expect(atExpression(new Date('2027-01-15T09:50:00.000Z'))).toBe('at(2027-01-15T09:50:00)');
-    expect(atExpression(new Date('2027-01-15T09:50:07.999Z'))).toBe('at(2027-01-15T09:50:07)');
+    expect(atExpression(new Date('2027-01-15T09:50:07.001Z'))).toBe('at(2027-01-15T09:50:08)');
   });
 });
 
