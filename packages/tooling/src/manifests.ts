@@ -161,7 +161,9 @@ const manifestSchema = z
         if ('setting' in from && !(from.setting in manifest.settings))
           issue(`${where} names no declared setting`);
         if ('scheduler' in from && !functions.some(([, other]) => other.schedule))
-          issue(`${where} names the scheduler, and no function of the service is its target (schedule: true)`);
+          issue(
+            `${where} names the scheduler, and no function of the service is its target (schedule: true)`,
+          );
       }
     }
     if (functions.filter(([, fn]) => fn.http === 'operations').length > 1)
@@ -326,7 +328,10 @@ interface SourceResolvers {
   /** The WebSocket API's `@connections` endpoint, or undefined where there is none. */
   readonly webSocketConnections?: string | undefined;
   /** A service's Scheduler parts (see the `scheduler` source), or undefined where there are none. */
-  readonly scheduler?: (manifest: Manifest, part: 'group' | 'roleArn' | 'targetArn' | 'deadLetterArn') => string | undefined;
+  readonly scheduler?: (
+    manifest: Manifest,
+    part: 'group' | 'roleArn' | 'targetArn' | 'deadLetterArn',
+  ) => string | undefined;
 }
 
 /**
@@ -371,7 +376,7 @@ const resolveVariables = (
             ? `${where} names the WebSocket API's @connections endpoint, and the ${resolvers.environment} has none`
             : 'scheduler' in from
               ? `${where} names the scheduler's ${from.scheduler}, and the ${resolvers.environment} has none`
-            : `${where} names the table, and the ${resolvers.environment} made none`,
+              : `${where} names the table, and the ${resolvers.environment} made none`,
       );
     }
     variables[variable] = value;

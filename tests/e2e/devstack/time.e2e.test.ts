@@ -304,7 +304,12 @@ describe('Payment holds', { timeout: 90_000 }, () => {
       (r) => r.body?.status === 'EXPIRED',
     );
     expect(expired.body.status).toBe('EXPIRED');
-    expect(await busEvents('booking.expired', id)).toHaveLength(1);
+    // The event goes out through the outbox a moment after the write.
+    const events = await pollUntil(
+      () => busEvents('booking.expired', id),
+      (found) => found.length >= 1,
+    );
+    expect(events).toHaveLength(1);
     const theirs = await book(other, startTime);
     expect(theirs.status).toBe(201);
     expect(await schedulesOf(id, [])).toEqual([]);
