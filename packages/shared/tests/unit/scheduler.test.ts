@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateScheduleCommand,
@@ -7,17 +7,9 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { Sha256Js } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createScheduler, type ScheduleDefinition, SchedulerError } from '../../src/aws/scheduler.ts';
-
-interface Received {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-}
+import { signatureHolds as checkSignature, type Received } from './sigv4-check.ts';
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE000000000',
@@ -64,39 +56,8 @@ afterEach(() => {
   received.length = 0;
 });
 
-/** What Scheduler does with a request: rebuilds it from the wire and checks its signature. */
-const signatureHolds = async (request: Received): Promise<boolean> => {
-  const authorization = String(request.headers.authorization ?? '');
-  const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
-  const amzDate = String(request.headers['x-amz-date'] ?? '');
-  const signingDate = new Date(
-    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
-  );
-  const url = new URL(request.path, 'http://127.0.0.1');
-  const verifier = new SignatureV4({
-    applyChecksum: false,
-    service: 'scheduler',
-    region,
-    credentials,
-    sha256: Sha256Js,
-  });
-  const resigned = await verifier.sign(
-    {
-      method: request.method,
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(signedHeaders.map((name) => [name, String(request.headers[name] ?? '')])),
-      body: request.body,
-    },
-    {
-      signingDate,
-      unsignableHeaders: new Set(Object.keys(request.headers).filter((h) => !signedHeaders.includes(h))),
-    },
-  );
-  return resigned.headers.authorization === authorization;
-};
+const signatureHolds = (request: Received) =>
+  checkSignature(request, { service: 'scheduler', region, credentials });
 
 const definition: ScheduleDefinition = {
   GroupName: 'tessera-test-bookings',

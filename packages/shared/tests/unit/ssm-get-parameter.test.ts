@@ -1,18 +1,10 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { Sha256Js } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getParameter, SsmError } from '../../src/aws/ssm-get-parameter.ts';
 import { loadSecret } from '../../src/secrets.ts';
-
-interface Received {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-}
+import { signatureHolds as checkSignature, type Received } from './sigv4-check.ts';
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE000000000',
@@ -60,52 +52,8 @@ const found = (value: string) => ({
   body: { Parameter: { Name: '/p', Type: 'SecureString', Value: value, Version: 3 } },
 });
 
-/**
- * What SSM does with a request: rebuilds the canonical request from what arrived over the wire
- * (method, path, the headers it names as signed, the body) and checks that the signature matches.
- */
-const signatureHolds = async (request: Received): Promise<boolean> => {
-  const authorization = String(request.headers.authorization ?? '');
-  const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
-  const amzDate = String(request.headers['x-amz-date'] ?? '');
-  const signingDate = new Date(
-    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
-  );
-  const headers = Object.fromEntries(
-    signedHeaders.map((name) => [name, String(request.headers[name] ?? '')]),
-  );
-  const verifier = new SignatureV4({
-    applyChecksum: false,
-    service: 'ssm',
-    region,
-    credentials,
-    // The SDK's pure-JavaScript SHA-256, not the node:crypto one the reader brings.
-    sha256: Sha256Js,
-  });
-  const resigned = await verifier.sign(
-    {
-      method: request.method,
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      path: request.path,
-      query: {},
-      headers,
-      body: request.body,
-    },
-    {
-      signingDate,
-      unsignableHeaders: new Set(Object.keys(request.headers).filter((h) => !signedHeaders.includes(h))),
-    },
-  );
-  // A signed payload hash must be the body's.
-  const payloadHash = request.headers['x-amz-content-sha256'];
-  if (payloadHash !== undefined) {
-    const hash = new Sha256Js();
-    hash.update(new TextEncoder().encode(request.body));
-    if (Buffer.from(await hash.digest()).toString('hex') !== payloadHash) return false;
-  }
-  return resigned.headers.authorization === authorization;
-};
+const signatureHolds = (request: Received) =>
+  checkSignature(request, { service: 'ssm', region, credentials });
 
 describe('getParameter', () => {
   it('sends the request the SDK sends, signed so that SSM accepts it', async () => {
