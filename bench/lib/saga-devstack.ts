@@ -1,6 +1,6 @@
 /**
  * A devstack in a child process (`bench/processes/saga-devstack.ts`) for the parts that drive the
- * whole system (payments, notifications): on a fresh data folder, over the bundles measured, with
+ * whole system (payments, notifications, schedules): on a fresh data folder, over the bundles measured, with
  * the bench's bootstrap admin, and stopped (Java included) when the part ends, fails, or the bench
  * is interrupted.
  */
@@ -18,6 +18,9 @@ interface SagaDevstack {
   readonly api: string;
   readonly controlUrl: string;
   readonly webSocketUrl: string;
+  /** The scheduler's endpoint (EventBridge Scheduler's REST JSON), for `@aws-sdk/client-scheduler`. */
+  readonly schedulerEndpoint: string;
+  readonly lambdaEndpoint: string;
   readonly pid: number;
 }
 
@@ -60,6 +63,8 @@ const withSagaDevstack = async <T>(
       api: String(message.httpUrl),
       controlUrl: String(message.controlUrl),
       webSocketUrl: String(message.webSocketUrl),
+      schedulerEndpoint: String(message.schedulerEndpoint),
+      lambdaEndpoint: String(message.lambdaEndpoint),
       pid: child.pid,
     });
   } finally {

@@ -1,5 +1,5 @@
 /**
- * Child process of the payments and notifications benchmarks: the devstack through its public
+ * Child process of the payments, notifications and schedules benchmarks: the devstack through its public
  * entry (`startDevstack`, free ports, the bundles of BENCH_DIST_DIR or `dist/`, not built, a data
  * folder from BENCH_DATA_DIR, the bootstrap admin of BENCH_BOOTSTRAP_ADMIN_EMAIL and _PASSWORD),
  * its HTTP API and WebSocket gateway (`httpUrl`, `webSocketUrl` in its `@@bench` line), and beside
@@ -20,6 +20,18 @@
  *   the data calls between them table by table: by operation, the read and write units DynamoDB
  *   Local reported, the write units by AWS's rules (`bench/lib/write-units.ts`) item by item, and
  *   the records written that carry events to the bus (through the outbox's own `eventsOf`).
+ *
+ * - `GET /firings` (the schedules part): each hand-off of a firing by the scheduler to its function
+ *   (the scheduler's `invoke` wrapped, `handedAt` and `settledAt` in ms since the epoch as above,
+ *   the devstack clock's reading, and with BENCH_COUNT_CALLS=1 the call marks then), the bookings
+ *   function's `schedule ran` log lines with their arrival on this thread, and the Scheduler API
+ *   calls the functions made (the scheduler's create, update, delete and get, by schedule name).
+ * - `POST /timers` (`{ items: [{ id, dueMs }] }`) and `GET /timers`: a plain `setTimeout` of this
+ *   process per due time, and when each fired: the scheduler's baseline on its own event loop.
+ * - `POST /invoke` (`{ functionName, event }`): the function invoked directly, timed.
+ *
+ * BENCH_SETTINGS (JSON, by setting id) gives the devstack's `settingOverrides`; the `@@bench` line
+ * also names the scheduler's and the Lambda endpoint.
  *
  * SIGTERM, SIGINT or an error nothing caught stops everything it started, Java included.
  */
@@ -47,6 +59,50 @@ import { freePort, readBody, stopOnSignalOrCrash } from '../lib/net.ts';
 import { directReader, estimateWrites } from '../lib/write-units.ts';
 
 type Item = Record<string, AttributeValue>;
+
+/** A `schedule ran` line of a function, as it reached this thread. */
+interface ScheduleRan {
+  readonly functionName: string;
+  readonly correlationId: string;
+  readonly bookingId: string;
+  readonly schedule: string;
+  readonly outcome: string;
+  /** The line's own `timestamp` (the function's clock, whole ms); null when it has none. */
+  readonly loggedAt: number | null;
+  readonly arrivedAt: number;
+}
+
+/** The scheduler handing a firing to its function, and the invocation's end. */
+interface HandOff {
+  readonly functionName: string;
+  readonly correlationId: string;
+  readonly bookingId: string;
+  readonly schedule: string;
+  readonly handedAt: number;
+  /** The devstack clock then (what the scheduler fires by), whole ms. */
+  readonly clockAt: number;
+  readonly mark: number | null;
+  settledAt?: number;
+  settledMark?: number | null;
+  error?: string;
+}
+
+interface SchedulerCall {
+  readonly operation: string;
+  readonly name: string;
+  readonly at: number;
+  readonly mark: number | null;
+  error?: string;
+}
+
+interface BaselineTimer {
+  readonly id: string;
+  readonly dueMs: number;
+  readonly armedAt: number;
+  firedAt?: number;
+  /** Date.now() when it fired. */
+  clockAt?: number;
+}
 type BusRecord = Devstack['events'][number];
 
 const epochMs = () => performance.timeOrigin + performance.now();
@@ -128,25 +184,132 @@ const main = async () => {
     aws = endpoint;
     stops.push(() => endpoint.stop());
   }
+  // The bookings function's `schedule ran` lines, stamped as they reach this thread.
+  const ran: ScheduleRan[] = [];
   const devstack = await startDevstack({
     ...devstackOptionsFromEnv(process.env),
     ...(aws ? { dynamodbEndpoint: aws.endpoint } : {}),
+    ...(process.env.BENCH_SETTINGS
+      ? { settingOverrides: JSON.parse(process.env.BENCH_SETTINGS) as Record<string, string> }
+      : {}),
+    onLog: (source, line) => {
+      if (!line.includes('schedule ran')) return;
+      const arrivedAt = epochMs();
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if (parsed.message !== 'schedule ran') return;
+        ran.push({
+          functionName: source,
+          correlationId: String(parsed.correlationId ?? ''),
+          bookingId: String(parsed.bookingId ?? ''),
+          schedule: String(parsed.schedule ?? ''),
+          outcome: String(parsed.outcome ?? ''),
+          loggedAt: typeof parsed.timestamp === 'string' ? Date.parse(parsed.timestamp) : null,
+          arrivedAt,
+        });
+      } catch {
+        // Not a JSON line: not the handler's.
+      }
+    },
   });
   stops.push(() => devstack.stop());
+  const mark = () => aws?.recorded ?? null;
+
+  // The scheduler's hand-off of each firing to the function: its `invoke` (LocalSchedulerOptions,
+  // a type the devstack exports) wrapped at run time, since the devstack exposes the scheduler but
+  // not the moment it fires. Absent (the devstack changed), the firings are read from the logs alone.
+  const handOffs: HandOff[] = [];
+  const schedulerOptions = (devstack.scheduler as unknown as { options?: { invoke?: unknown } }).options;
+  const handOffsObserved = typeof schedulerOptions?.invoke === 'function';
+  if (schedulerOptions && handOffsObserved) {
+    const original = schedulerOptions.invoke as (functionName: string, event: unknown) => Promise<unknown>;
+    schedulerOptions.invoke = async (functionName: string, event: unknown) => {
+      const input = (event ?? {}) as Record<string, unknown>;
+      const handOff: HandOff = {
+        functionName,
+        correlationId: String(input.correlationId ?? ''),
+        bookingId: String(input.bookingId ?? ''),
+        schedule: String(input.schedule ?? ''),
+        handedAt: epochMs(),
+        clockAt: devstack.clock.now(),
+        mark: mark(),
+      };
+      handOffs.push(handOff);
+      try {
+        const result = await original(functionName, event);
+        Object.assign(handOff, { settledAt: epochMs(), settledMark: mark() });
+        return result;
+      } catch (error) {
+        Object.assign(handOff, { settledAt: epochMs(), settledMark: mark(), error: String(error) });
+        throw error;
+      }
+    };
+  }
+  // The Scheduler API calls the functions make (the endpoint calls these methods of the scheduler).
+  const schedulerCalls: SchedulerCall[] = [];
+  const scheduler = devstack.scheduler as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const [method, operation] of [
+    ['create', 'CreateSchedule'],
+    ['update', 'UpdateSchedule'],
+    ['delete', 'DeleteSchedule'],
+    ['get', 'GetSchedule'],
+  ] as const) {
+    const original = scheduler[method]?.bind(devstack.scheduler);
+    if (!original) continue;
+    scheduler[method] = (...args: unknown[]) => {
+      const call: SchedulerCall = { operation, name: String(args[0]), at: epochMs(), mark: mark() };
+      schedulerCalls.push(call);
+      try {
+        return original(...args);
+      } catch (error) {
+        call.error = error instanceof Error ? error.name : String(error);
+        throw error;
+      }
+    };
+  }
+  // Baseline timers: a plain setTimeout of this process (the scheduler's event loop) per due time.
+  const timers: BaselineTimer[] = [];
+  const armTimer = (id: string, dueMs: number) => {
+    const timer: BaselineTimer = { id, dueMs, armedAt: epochMs() };
+    timers.push(timer);
+    setTimeout(
+      () => {
+        timer.firedAt = epochMs();
+        timer.clockAt = Date.now();
+      },
+      Math.max(0, dueMs - Date.now()),
+    );
+  };
 
   // Stamps each event as the bus records it: the bus appends to this very array.
-  const arrivals = new Map<string, { detailType: string; correlationId: string; arrivedAt: number }>();
+  const arrivals = new Map<
+    string,
+    {
+      detailType: string;
+      correlationId: string;
+      bookingId: string | null;
+      arrivedAt: number;
+      mark: number | null;
+    }
+  >();
   const recorded = devstack.events as BusRecord[];
   const append = recorded.push.bind(recorded);
   recorded.push = (...items: BusRecord[]) => {
     const arrivedAt = epochMs();
     for (const event of items) {
-      const detail = event.detail as { eventId?: unknown; correlationId?: unknown };
+      const detail = event.detail as {
+        eventId?: unknown;
+        correlationId?: unknown;
+        data?: { booking?: { id?: unknown } };
+      };
       if (typeof detail.eventId === 'string' && !arrivals.has(detail.eventId)) {
+        const bookingId = detail.data?.booking?.id;
         arrivals.set(detail.eventId, {
           detailType: event.detailType,
           correlationId: String(detail.correlationId ?? ''),
+          bookingId: typeof bookingId === 'string' ? bookingId : null,
           arrivedAt,
+          mark: mark(),
         });
       }
     }
@@ -214,6 +377,35 @@ const main = async () => {
         items: [...arrivals].map(([eventId, arrival]) => ({ eventId, ...arrival })),
       });
     }
+    if (request.method === 'GET' && path === '/firings') {
+      return sendJson(response, 200, {
+        handOffsObserved,
+        handOffs,
+        ran,
+        schedulerCalls,
+        clockNow: devstack.clock.now(),
+        epochNow: epochMs(),
+      });
+    }
+    if (request.method === 'POST' && path === '/timers') {
+      const { items } = JSON.parse((await readBody(request)).toString('utf8')) as {
+        items: Array<{ id: string; dueMs: number }>;
+      };
+      for (const item of items) armTimer(item.id, item.dueMs);
+      return sendJson(response, 200, { armed: items.length });
+    }
+    if (request.method === 'GET' && path === '/timers') {
+      return sendJson(response, 200, { items: timers });
+    }
+    if (request.method === 'POST' && path === '/invoke') {
+      const { functionName, event } = JSON.parse((await readBody(request)).toString('utf8')) as {
+        functionName: string;
+        event: unknown;
+      };
+      const startedAt = epochMs();
+      const result = await devstack.invoke(functionName, event);
+      return sendJson(response, 200, { startedAt, settledAt: epochMs(), result });
+    }
     if (request.method === 'GET' && path === '/memory') {
       // Started with --expose-gc (the notifications part does), the main thread collects first.
       const gc = (globalThis as { gc?: () => void }).gc;
@@ -249,6 +441,8 @@ const main = async () => {
     `@@bench ${JSON.stringify({
       httpUrl: devstack.httpUrl,
       webSocketUrl: devstack.webSocketUrl,
+      schedulerEndpoint: devstack.schedulerEndpoint,
+      lambdaEndpoint: devstack.lambdaEndpoint,
       controlUrl: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
       readyMs: ready - started,
     })}`,
