@@ -5,7 +5,8 @@
  *
  * Order: bundle size, cold init, warm overhead, DynamoDB capacity, the bookings capacity and race,
  * the payments saga (time to CONFIRMED, cost per confirmed booking), the notifications (POST to
- * the message on the owner's WebSocket, fan-out to 200 sockets, memory with them open), local load,
+ * the message on the owner's WebSocket, fan-out to 200 sockets, memory with them open), the
+ * schedules (fired vs scheduled over 100 one-time schedules, real reminders, cost per reminder), local load,
  * devstack start and `npm test` (last: its build step rewrites dist/), then the cost model from
  * what was measured.
  * A benchmark that fails is recorded as an error and the run goes on; a budget that fails is a
@@ -53,7 +54,7 @@ const measure = async (options: BenchOptions, results: Mutable<BenchResults>) =>
   // What size, cold, warm and capacity measure: a copy of the bundles, taken now, so a build
   // meanwhile (others share the machine) changes nothing under them. The report names `dist`.
   const bundles = options.only.some((m) =>
-    ['size', 'cold', 'warm', 'capacity', 'bookings', 'payments', 'notifications'].includes(m),
+    ['size', 'cold', 'warm', 'capacity', 'bookings', 'payments', 'notifications', 'schedules'].includes(m),
   )
     ? await snapshotBundles(
         options.dist,
@@ -164,6 +165,16 @@ const measureSnapshot = async (options: BenchOptions, results: Mutable<BenchResu
       sockets: options.notificationsSockets,
       followerUsers: options.notificationsSockets,
       rounds: 5,
+      dist,
+      log,
+    });
+  });
+  await step('schedules', async () => {
+    const { measureSchedules } = await import('./schedules.ts');
+    results.schedules = await measureSchedules({
+      schedules: options.schedulesCount,
+      reminders: options.schedulesReminders,
+      count: true,
       dist,
       log,
     });

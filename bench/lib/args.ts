@@ -1,7 +1,7 @@
 /**
  * Command-line options of `npm run bench`.
  *
- * --only=size,cold,warm,capacity,bookings,payments,notifications,load,start,cost   a subset (the rest is kept from the same day's file)
+ * --only=size,cold,warm,capacity,bookings,payments,notifications,schedules,load,start,cost   a subset (the rest is kept from the same day's file)
  * --dist=<dir>          the bundles to measure (size, cold, warm, capacity, bookings, payments, notifications); default dist/
  * --compare=<dir>       other bundles measured beside them in the same run (size and cold init), as `before`
  * --label=<name>        the run's label; default `current`
@@ -16,6 +16,7 @@
  * --payments-bookings=N (of each kind, one at a time and again at once; default 100), --payments-concurrency=N (0 skips the concurrent variant; default 10)
  * --notifications-bookings=N (one at a time and again at once; default 100), --notifications-concurrency=N (0 skips; default 10),
  * --notifications-sockets=N (open in each fan-out scenario, and for the memory; 0 skips them; default 200)
+ * --schedules-count=N (one-time schedules timed; default 100), --schedules-reminders=N (real reminders end to end; 0 skips them; default 10)
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { repoRoot } from '../../packages/tooling/src/repo.ts';
@@ -43,6 +44,8 @@ interface BenchOptions {
   readonly notificationsBookings: number;
   readonly notificationsConcurrency: number;
   readonly notificationsSockets: number;
+  readonly schedulesCount: number;
+  readonly schedulesReminders: number;
   readonly startRuns: number;
   readonly date: string;
 }
@@ -84,6 +87,8 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
     'notifications-bookings',
     'notifications-concurrency',
     'notifications-sockets',
+    'schedules-count',
+    'schedules-reminders',
     'start-runs',
   ];
   for (const arg of args) {
@@ -136,6 +141,11 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
       value(args, 'notifications-sockets') === '0'
         ? 0
         : positive(value(args, 'notifications-sockets'), 200, 'notifications-sockets'),
+    schedulesCount: positive(value(args, 'schedules-count'), 100, 'schedules-count'),
+    schedulesReminders:
+      value(args, 'schedules-reminders') === '0'
+        ? 0
+        : positive(value(args, 'schedules-reminders'), 10, 'schedules-reminders'),
     startRuns: positive(value(args, 'start-runs'), 3, 'start-runs'),
     date,
   };

@@ -12,6 +12,7 @@ const METRICS = [
   'bookings',
   'payments',
   'notifications',
+  'schedules',
   'load',
   'start',
   'cost',
@@ -454,6 +455,113 @@ interface NotificationsResults {
   readonly memory: readonly MemoryReading[];
 }
 
+/** How exactly the devstack fires one-time schedules: scheduled vs fired, over many schedules. */
+interface SchedulesExactness {
+  /** Schedules made (`CreateSchedule` through `@aws-sdk/client-scheduler`) and measured. */
+  readonly schedules: number;
+  /** Their `at()` times: whole seconds, this many distinct ones, starting this long after the last create. */
+  readonly distinctSeconds: number;
+  readonly firstDueAfterCreatesMs: number;
+  /** CreateSchedule round trips (the SDK to the devstack's endpoint), `concurrency` at a time. */
+  readonly createMs: Spread;
+  readonly createConcurrency: number;
+  /** Whether the scheduler's hand-offs were observed (else the firings come from the logs alone). */
+  readonly handOffsObserved: boolean;
+  /** Schedules handed to the function at least once, and more than once. */
+  readonly fired: number;
+  readonly firedTwice: number;
+  /** `schedule ran` lines: schedules that logged one, and more than one. */
+  readonly ran: number;
+  readonly ranTwice: number;
+  readonly outcomes: Readonly<Record<string, number>>;
+  /** Schedules still pending afterwards (`GET /_devstack/schedules`): deleted once fired, so 0. */
+  readonly pendingAfter: number;
+  /** Fired minus scheduled: the scheduler's hand-off to the function, minus its `at()` time. */
+  readonly firedMs: Spread;
+  /** The handler's `schedule ran` line (written at its end, after its GetItem) on the devstack's thread, minus the `at()` time. */
+  readonly ranMs: Spread;
+  /** The invocation, from the hand-off to its end. */
+  readonly invocationMs: Spread;
+  /** Baseline: a plain `setTimeout` of the devstack's process for each due time, its lateness. */
+  readonly timerMs: Spread;
+  /** Baseline: the same function invoked directly (`devstack.invoke`), one at a time, to its end and to its log line. */
+  readonly directInvokeMs: Spread;
+  readonly directRanMs: Spread;
+  readonly directInvokes: number;
+  /** The devstack clock's reading minus the high-resolution stamp at each hand-off (median): how far apart the two clocks are. */
+  readonly clockSkewMs: number;
+  /** Fired minus scheduled of the first schedule of each due second (the others queue behind its invocation record's write). */
+  readonly firstOfSecondMs: Spread;
+  /** Fired minus scheduled, in the order of the due times. */
+  readonly samples: readonly number[];
+}
+
+/** Real reminders, end to end: confirmed bookings whose reminder came due, from the due time on. */
+interface ReminderPath {
+  readonly reminders: number;
+  /** Bookings whose reminder did not come (not in the figures). */
+  readonly failures: number;
+  readonly failureNotes: readonly string[];
+  /** The lead (s) the bookings function ran with, and how the due times fell. */
+  readonly leadSeconds: number;
+  readonly distinctDueTimes: number;
+  /** Due (the schedule's `at()`, as the devstack lists it) to the hand-off to the function. */
+  readonly firedMs: Spread;
+  /** Due to `booking.reminder` on the bus (stamped by the devstack's process). */
+  readonly busMs: Spread;
+  /** Due to `booking.reminder` on the owner's socket. */
+  readonly socketMs: Spread;
+  /** `leadSeconds` the events carried. */
+  readonly eventLeadSeconds: readonly number[];
+}
+
+/** What one reminder asks of AWS, counted on a devstack behind the AWS stand-in. */
+interface ReminderRequests {
+  /** `reconcile`: the bookings function on `booking.confirmed`, from the event on the bus to its CreateSchedule; `firing`: the schedule's invocation; `notify`: from `booking.reminder` on the bus to its message delivered and a settle pause. */
+  readonly steps: ReadonlyArray<{
+    readonly step: 'reconcile' | 'firing' | 'notify';
+    readonly tables: readonly SagaTableCalls[];
+  }>;
+  /** The booking's Scheduler API calls, in order (the hold's and the reminder's). */
+  readonly schedulerCalls: ReadonlyArray<{ readonly operation: string; readonly name: string }>;
+  /** Those the reconcile on `booking.confirmed` made (the hold's delete, the reminder's create). */
+  readonly reconcileSchedulerCalls: ReadonlyArray<{ readonly operation: string; readonly name: string }>;
+  /** The events the reminder put on the bus (`booking.reminder`), with their rules. */
+  readonly events: readonly SagaEvent[];
+  /** WebSocket messages the owner's one open connection got for the reminder. */
+  readonly socketMessages: number;
+  readonly functions: Readonly<Record<string, { readonly functionName: string; readonly memoryMb: number }>>;
+  readonly publisher: { readonly functionName: string; readonly memoryMb: number };
+  /** Data calls in a quiet window before the booking. */
+  readonly idleMs: number;
+  readonly idleDataCalls: number;
+}
+
+interface ReminderCostLine extends CostComponent {
+  readonly group: 'reconcile' | 'firing' | 'notify';
+  readonly count: number;
+  readonly price: string;
+}
+
+interface ReminderCost {
+  readonly lines: readonly ReminderCostLine[];
+  readonly totalPerMillion: number;
+  readonly prices: Readonly<Record<string, { readonly usd: number; readonly unit: string }>>;
+  readonly pricesAsOf: string;
+  readonly assumptions: Readonly<Record<string, { readonly value: number; readonly note: string }>>;
+  /** Where the counts came from. */
+  readonly counted: string;
+}
+
+interface SchedulesResults {
+  readonly environment: Environment;
+  readonly startedAt: string;
+  readonly exactness?: SchedulesExactness;
+  readonly reminders?: ReminderPath;
+  readonly requests?: ReminderRequests;
+  readonly cost?: ReminderCost;
+}
+
 interface LoadRun {
   readonly target: 'devstack' | 'ceiling';
   readonly operation: string;
@@ -548,6 +656,7 @@ interface BenchResults {
   readonly bookings?: BookingsResults;
   readonly payments?: PaymentsResults;
   readonly notifications?: NotificationsResults;
+  readonly schedules?: SchedulesResults;
   readonly load?: LoadResults;
   readonly start?: StartResults;
   readonly cost?: CostResults;
@@ -586,6 +695,10 @@ export type {
   ProcessRss,
   RaceResults,
   RaceRound,
+  ReminderCost,
+  ReminderCostLine,
+  ReminderPath,
+  ReminderRequests,
   RssPeak,
   SagaCost,
   SagaCostLine,
@@ -594,6 +707,8 @@ export type {
   SagaRequests,
   SagaStep,
   SagaTableCalls,
+  SchedulesExactness,
+  SchedulesResults,
   SizeResults,
   Spread,
   StartResults,

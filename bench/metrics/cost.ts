@@ -14,12 +14,22 @@
  * the account), the charges queue's requests (EventBridge's SendMessage, the event source mapping's
  * ReceiveMessage and DeleteMessageBatch), each function invoked and its billed time from the calls
  * it made, their DynamoDB units, and a publisher invocation per stream record that carries events.
+ *
+ * A reminder (`reminderCost`) is priced from what the schedules benchmark counted on the devstack
+ * (`bench/metrics/schedules-reminders.ts`): the bookings function's reconcile on `booking.confirmed`
+ * (its GetItem, the Scheduler API calls, which are free), the schedule's invocation (EventBridge
+ * Scheduler's, then the bookings function's GetItem and its two-item transaction), the publisher
+ * and the `booking.reminder` entry, and the notifications function on it (its inbox transaction,
+ * its connections queries, one `PostToConnection` per open connection, each a WebSocket message).
  */
 import type {
   CapacityResults,
   CostComponent,
   CostOperation,
   CostResults,
+  ReminderCost,
+  ReminderCostLine,
+  ReminderRequests,
   SagaCost,
   SagaCostLine,
   SagaRequests,
@@ -440,4 +450,243 @@ const confirmedBookingCost = (requests: SagaRequests): SagaCost => {
   };
 };
 
-export { confirmedBookingCost, costModel, MEMORY_MB };
+const REMINDER_PRICES = {
+  schedulerInvocation: {
+    usd: 1.0 / 1e6,
+    unit: 'per EventBridge Scheduler invocation (after the first 14 million a month, free: ignored); the Scheduler API calls (CreateSchedule, DeleteSchedule, ...) are not charged',
+  },
+  webSocketMessage: {
+    usd: 1.0 / 1e6,
+    unit: 'per API Gateway WebSocket message sent or received (first billion a month), metered in 32 KB increments; a PostToConnection sends one',
+  },
+  webSocketConnectionMinute: {
+    usd: 0.25 / 1e6,
+    unit: 'per API Gateway WebSocket connection minute (not per reminder: a connected user pays it while connected)',
+  },
+  lambdaArmGbSecond: PRICES.lambdaArmGbSecond,
+  lambdaRequest: PRICES.lambdaRequest,
+  dynamodbWriteUnit: PRICES.dynamodbWriteUnit,
+  dynamodbReadUnit: PRICES.dynamodbReadUnit,
+  eventBridgeEvent: PRICES.eventBridgeEvent,
+} as const;
+
+const REMINDER_PRICE_SOURCE =
+  "EventBridge Scheduler $1.00 per million invocations after 14 million free a month, API calls free (AWS's EventBridge pricing page and its price list, us-east-1); API Gateway WebSocket $1.00 per million messages (first billion, 32 KB increments) and $0.25 per million connection minutes (AWS's API Gateway pricing page as quoted in 2025-2026); Lambda, DynamoDB and EventBridge as above";
+
+const REMINDER_ASSUMPTIONS = {
+  itemCallMs: SAGA_ASSUMPTIONS.itemCallMs,
+  transactWriteMs: SAGA_ASSUMPTIONS.transactWriteMs,
+  schedulerCallMs: {
+    value: 20,
+    note: 'a Scheduler API call (CreateSchedule, DeleteSchedule) round trip from Lambda, in-region, signed over HTTPS; not measured here',
+  },
+  postToConnectionMs: {
+    value: 15,
+    note: 'a PostToConnection round trip to the @connections endpoint, in-region; not measured here',
+  },
+  ownWorkMs: SAGA_ASSUMPTIONS.ownWorkMs,
+  putEventsMs: SAGA_ASSUMPTIONS.putEventsMs,
+  publisherOverheadMs: SAGA_ASSUMPTIONS.publisherOverheadMs,
+  publisherBatch: SAGA_ASSUMPTIONS.publisherBatch,
+  openConnections: {
+    value: 1,
+    note: "open WebSocket connections of the reminder's recipients (the owner's one; the provider none): one PostToConnection and one message each",
+  },
+} as const;
+
+const READ_CALLS = ['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems'];
+
+/**
+ * Dollars per million reminders, from what one reminder asked of AWS on the devstack.
+ *
+ * @example
+ * const cost = reminderCost(results.schedules.requests);
+ */
+const reminderCost = (requests: ReminderRequests): ReminderCost => {
+  const a = REMINDER_ASSUMPTIONS;
+  const lines: ReminderCostLine[] = [];
+  const line = (
+    group: ReminderCostLine['group'],
+    name: string,
+    count: number,
+    unitUsd: number,
+    priceText: string,
+    formula: string,
+  ) =>
+    lines.push({
+      group,
+      component: name,
+      count,
+      price: priceText,
+      dollarsPerMillion: perMillion(count * unitUsd),
+      formula,
+    });
+  const gb = (memoryMb: number) => `${memoryMb / 1024} GB`;
+  const waitOf = (call: string) =>
+    call === 'TransactWriteItems'
+      ? a.transactWriteMs.value
+      : call.endsWith('Schedule')
+        ? a.schedulerCallMs.value
+        : call === 'PostToConnection'
+          ? a.postToConnectionMs.value
+          : a.itemCallMs.value;
+  const lambda = (
+    group: ReminderCostLine['group'],
+    fn: { functionName: string; memoryMb: number },
+    calls: readonly string[],
+    why: string,
+  ) => {
+    line(
+      group,
+      `${fn.functionName} Lambda, request (${why})`,
+      1,
+      PRICES.lambdaRequest.usd,
+      price(PRICES.lambdaRequest.usd),
+      '1 invocation',
+    );
+    const waited = calls.reduce((sum, c) => sum + waitOf(c), 0);
+    const ms = Math.ceil(waited + a.ownWorkMs.value);
+    line(
+      group,
+      `${fn.functionName} Lambda, billed ms (${why})`,
+      ms,
+      lambdaDuration(1, fn.memoryMb),
+      `$${PRICES.lambdaArmGbSecond.usd} per GB-s x ${gb(fn.memoryMb)}`,
+      `ceil(${calls.length ? `${callList(calls)} waited ${waited} ms + ` : ''}${a.ownWorkMs.value} ms ours) = ${ms} ms x ${gb(fn.memoryMb)}`,
+    );
+  };
+  const dynamodb = (group: ReminderCostLine['group'], table: SagaTableCalls, what: string) => {
+    const writes = table.writeUnits + table.indexWriteUnits;
+    if (writes > 0)
+      line(
+        group,
+        `DynamoDB writes, ${table.service} table (${what})`,
+        writes,
+        PRICES.dynamodbWriteUnit.usd,
+        price(PRICES.dynamodbWriteUnit.usd),
+        `${writes} WRU by AWS's rules (table ${table.writeUnits} + indexes ${table.indexWriteUnits}): ${table.items.map((i) => `${i.action} ${i.key} ${i.table}${i.indexes ? ` + ${i.indexes} index` : ''}`).join(', ')}`,
+      );
+    if (table.readUnits > 0)
+      line(
+        group,
+        `DynamoDB reads, ${table.service} table (${what})`,
+        table.readUnits,
+        PRICES.dynamodbReadUnit.usd,
+        price(PRICES.dynamodbReadUnit.usd),
+        `${table.readUnits} RRU as DynamoDB Local reported them (${callList(table.calls.filter((c) => READ_CALLS.includes(c)))})`,
+      );
+  };
+  const step = (name: 'reconcile' | 'firing' | 'notify') =>
+    requests.steps.find((s) => s.step === name)?.tables ?? [];
+  const fnOf = (service: string) => {
+    const fn = requests.functions[service];
+    if (!fn) throw new Error(`no function of ${service} in the counted requests`);
+    return fn;
+  };
+
+  // The reconcile on booking.confirmed: the bookings function puts the reminder's schedule.
+  const reconcile = step('reconcile').filter((t) => t.service === 'bookings');
+  // On booking.confirmed: its DynamoDB calls, then the hold's DeleteSchedule and the reminder's CreateSchedule.
+  const reconcileCalls = [
+    ...reconcile.flatMap((t) => t.calls),
+    ...requests.reconcileSchedulerCalls.map((c) => c.operation),
+  ];
+  lambda('reconcile', fnOf('bookings'), reconcileCalls, 'booking.confirmed, the schedules rule');
+  for (const table of reconcile) dynamodb('reconcile', table, 'the reconcile');
+  line(
+    'reconcile',
+    'EventBridge Scheduler API calls',
+    reconcileCalls.filter((c) => c.endsWith('Schedule')).length,
+    0,
+    '$0 (not charged)',
+    `${requests.reconcileSchedulerCalls.map((c) => `${c.operation} ${c.name}`).join(', ')} (the hold's delete is made on confirmation anyway)`,
+  );
+  line(
+    'reconcile',
+    'EventBridge rule delivery of booking.confirmed (same account)',
+    1,
+    0,
+    '$0 (no charge)',
+    "the event itself is the confirmed booking's (section 9)",
+  );
+
+  // The schedule fires: Scheduler invokes the bookings function, which records the reminder.
+  line(
+    'firing',
+    'EventBridge Scheduler invocation',
+    1,
+    REMINDER_PRICES.schedulerInvocation.usd,
+    price(REMINDER_PRICES.schedulerInvocation.usd),
+    'the one-time schedule fires once (then deleted: ActionAfterCompletion DELETE)',
+  );
+  const firing = step('firing');
+  for (const table of firing) {
+    lambda('firing', fnOf(table.service), table.calls, 'the schedule');
+    dynamodb('firing', table, 'the schedule');
+  }
+  const records = firing.reduce((sum, t) => sum + t.eventRecords, 0);
+  const publisherMs = Math.ceil(a.putEventsMs.value + a.publisherOverheadMs.value);
+  const publishes = records / a.publisherBatch.value;
+  line(
+    'firing',
+    `${requests.publisher.functionName} Lambda, requests (outbox records)`,
+    publishes,
+    PRICES.lambdaRequest.usd,
+    price(PRICES.lambdaRequest.usd),
+    `${records} stream record(s) carrying events / ${a.publisherBatch.value} per invocation (publisherBatch)`,
+  );
+  line(
+    'firing',
+    `${requests.publisher.functionName} Lambda, billed ms (outbox records)`,
+    publishes * publisherMs,
+    lambdaDuration(1, requests.publisher.memoryMb),
+    `$${PRICES.lambdaArmGbSecond.usd} per GB-s x ${gb(requests.publisher.memoryMb)}`,
+    `${publishes} x ceil(${a.putEventsMs.value} ms PutEvents + ${a.publisherOverheadMs.value} ms) = ${publisherMs} ms x ${gb(requests.publisher.memoryMb)}`,
+  );
+  const entries = requests.events.reduce((sum, e) => sum + chunks(e.bytes, 64 * 1024), 0);
+  line(
+    'firing',
+    'EventBridge custom events',
+    entries,
+    PRICES.eventBridgeEvent.usd,
+    price(PRICES.eventBridgeEvent.usd),
+    `${requests.events.map((e) => `${e.detailType} (${(e.bytes / 1024).toFixed(1)} KB)`).join(', ')}; each under 64 KB`,
+  );
+
+  // The notifications function: the inbox, the connections, the push.
+  const deliveries = requests.events.flatMap((e) => e.deliveries);
+  line(
+    'notify',
+    'EventBridge rule deliveries (same account)',
+    deliveries.length,
+    0,
+    '$0 (no charge)',
+    deliveries.map((d) => `${d.rule} (${d.functionName})`).join(', ') || 'none',
+  );
+  const connections = a.openConnections.value;
+  for (const table of step('notify')) {
+    const pushes = table.service === 'notifications' ? Array(connections).fill('PostToConnection') : [];
+    lambda('notify', fnOf(table.service), [...table.calls, ...pushes], 'booking.reminder, the inbox rule');
+    dynamodb('notify', table, 'booking.reminder');
+  }
+  line(
+    'notify',
+    'API Gateway WebSocket messages (PostToConnection)',
+    connections,
+    REMINDER_PRICES.webSocketMessage.usd,
+    price(REMINDER_PRICES.webSocketMessage.usd),
+    `${connections} open connection(s) assumed (openConnections), one message each (< 32 KB); the counted run's owner socket got ${requests.socketMessages}`,
+  );
+
+  return {
+    lines,
+    totalPerMillion: lines.reduce((sum, l) => sum + l.dollarsPerMillion, 0),
+    prices: REMINDER_PRICES,
+    pricesAsOf: `${PRICES_AS_OF}; ${REMINDER_PRICE_SOURCE}`,
+    assumptions: REMINDER_ASSUMPTIONS,
+    counted:
+      'DynamoDB calls and units, the Scheduler API calls, the events and their rules and the socket messages counted on a devstack behind the AWS stand-in (one reminder); latencies assumed',
+  };
+};
+
+export { confirmedBookingCost, costModel, MEMORY_MB, reminderCost };

@@ -214,4 +214,4 @@ const measureSagaRequests = async (options: RequestsOptions): Promise<SagaReques
 };
 
 export type { RequestsOptions };
-export { measureSagaRequests };
+export { deliveriesOf, functionsOf, measureSagaRequests };
