@@ -15,6 +15,7 @@ import type {
   PaymentsLatencyVariant,
   PaymentsResults,
   RssPeak,
+  SchedulesResults,
   Spread,
 } from '../lib/results.ts';
 import { ratio } from '../lib/stats.ts';
@@ -863,6 +864,178 @@ const notificationsSection = (notifications: NotificationsResults | undefined) =
   return lines.join('\n');
 };
 
+const outcomeList = (outcomes: Readonly<Record<string, number>>) =>
+  Object.entries(outcomes)
+    .map(([outcome, n]) => `${n} ${outcome}`)
+    .join(', ') || 'none';
+
+/**
+ * Section 11, the schedules: alone it is what `npm run bench:schedules` prints.
+ *
+ * @example
+ * console.log(schedulesSection(results.schedules));
+ */
+const schedulesSection = (schedules: SchedulesResults | undefined) => {
+  const title =
+    '## 11. Schedules: fired vs scheduled on the devstack, real reminders, and the cost per reminder';
+  if (!schedules) return `${title}\n\nNot measured in this run.`;
+  const lines = [title, ''];
+  const e = schedules.environment;
+  const x = schedules.exactness;
+  const load = e.loadAverage
+    ? `load average ${e.loadAverage.start.toFixed(2)} at the start, ${e.loadAverage.end?.toFixed(2) ?? 'n/a'} at the end of this part, on ${e.cores} cores; above ~1, other work shared the machine`
+    : 'load average n/a';
+  if (x) {
+    const row = (what: string, how: string, s: Spread) => [
+      what,
+      how,
+      count(s.n),
+      spreadMs(s, 'median'),
+      spreadMs(s, 'p90'),
+      spreadMs(s, 'p99'),
+      spreadMs(s, 'max'),
+      s.n ? ms(s.min, 1) : 'n/a',
+    ];
+    lines.push(
+      `### Fired vs scheduled, ${count(x.schedules)} one-time schedules (devstack, ticking clock)`,
+      '',
+      table(
+        ['measured', 'from, to', 'n', 'p50', 'p90', 'p99', 'max', 'min'],
+        [
+          row(
+            '**fired − scheduled**',
+            "the schedule's at() time to the scheduler handing the event to the bookings function",
+            x.firedMs,
+          ),
+          row(
+            'fired − scheduled, the first of each due second',
+            `the earliest of the ${count(x.schedules / x.distinctSeconds)} schedules sharing an at() second`,
+            x.firstOfSecondMs,
+          ),
+          row(
+            'handler done − scheduled',
+            "at() to the handler's `schedule ran` line on the devstack's thread (after its GetItem)",
+            x.ranMs,
+          ),
+          row('the invocation', 'hand-off to the invocation settled', x.invocationMs),
+          row(
+            'baseline: setTimeout',
+            "a plain setTimeout of the devstack's process for the same due times: due to its callback",
+            x.timerMs,
+          ),
+          row(
+            'baseline: direct invoke',
+            'the same function invoked directly, one at a time: start to settled',
+            x.directInvokeMs,
+          ),
+          row('baseline: direct invoke, to its log', 'start to its `schedule ran` line', x.directRanMs),
+        ],
+      ),
+      '',
+      `**${count(x.fired)} of ${count(x.schedules)} fired**${x.firedTwice ? `, **${x.firedTwice} more than once**` : ', none twice'}; ${count(x.ran)} logged \`schedule ran\`${x.ranTwice ? ` (${x.ranTwice} twice)` : ' (none twice)'}, outcomes ${outcomeList(x.outcomes)}; ${x.pendingAfter} left pending afterwards (\`ActionAfterCompletion: DELETE\`). Fired − scheduled: p50 ${spreadMs(x.firedMs, 'median')}, p99 ${spreadMs(x.firedMs, 'p99')}, max ${spreadMs(x.firedMs, 'max')}, against ${spreadMs(x.timerMs, 'median')} (p99 ${spreadMs(x.timerMs, 'p99')}, max ${spreadMs(x.timerMs, 'max')}) for a plain \`setTimeout\` on the same event loop: ${times(ratio(x.firedMs.median, x.timerMs.median))} at the median, so the scheduler adds ${ms(x.firedMs.median - x.timerMs.median, 1)} to Node's own timer lateness there. Most of it is queueing: before each hand-off the scheduler writes the invocation record (flushed to disk), removes the schedule's file and writes the record again as its first attempt, synchronously on the main thread, so the ${count(x.schedules / x.distinctSeconds)} schedules of one second are handed off one after the other; the first of each second is fired ${spreadMs(x.firstOfSecondMs, 'median')} after its time (max ${spreadMs(x.firstOfSecondMs, 'max')}). The handler is done ${spreadMs(x.ranMs, 'median')} after the due time (p99 ${spreadMs(x.ranMs, 'p99')}); invoked directly it takes ${spreadMs(x.directInvokeMs, 'median')} (p99 ${spreadMs(x.directInvokeMs, 'p99')}), against ${spreadMs(x.invocationMs, 'median')} from a fired schedule's hand-off. AWS promises less: a one-time schedule with the flexible window off fires within about a minute of its time (FACTS.md), so the devstack is far more exact than what the code may count on.`,
+      '',
+      `**Method.** \`bench/metrics/schedules-exactness.ts\` on a devstack of its own (\`bench/processes/saga-devstack.ts\`, a fresh data folder, so its clock is the wall clock: offset 0, never advanced). ${x.directInvokes} direct invocations of the bookings function first, one at a time (after one unmeasured, which also loads its schedule handler and logger). Then ${count(x.schedules)} \`CreateSchedule\` calls with the real \`@aws-sdk/client-scheduler\` to the devstack's scheduler endpoint, ${x.createConcurrency} at a time (p50 ${spreadMs(x.createMs, 'median')}, p99 ${spreadMs(x.createMs, 'p99')} each), as the bookings function makes a reminder: group \`tessera-devstack-bookings\`, target \`arn:aws:lambda:us-east-1:000000000000:function:bookings\`, its execution role, the \`bookings-schedules-dlq\` dead-letter queue, \`FlexibleTimeWindow: OFF\`, \`ActionAfterCompletion: DELETE\`, the input a \`booking-reminder\` of a random booking id (no such booking: the function answers \`not-wanted\` after one GetItem) with the correlation id \`bench-<i>\`. Their \`at()\` times are whole seconds, ${x.distinctSeconds} distinct ones (${count(x.schedules / x.distinctSeconds)} schedules each), the first ${seconds(x.firstDueAfterCreatesMs)} after the last create answered. *Fired* is the moment the devstack's scheduler handed the event to the function: the child wraps the scheduler's \`invoke\` (an option of \`LocalScheduler\`, reached at run time; ${x.handOffsObserved ? 'observed in this run' : '**not observable in this run: the figures come from the log lines alone**'}), which it calls right after writing the invocation record to disk, so it covers the timer, the bookkeeping and that write, not the worker's start (the direct invoke baseline covers that). *Handler done* is the bookings function's \`schedule ran\` line (its handler's last step, carrying the correlation id) as it reached the devstack's main thread from the worker. Stamps are \`performance.timeOrigin + performance.now()\` in the devstack's process, the \`at()\` times wall-clock milliseconds; the devstack clock's reading beside each hand-off was ${ms(x.clockSkewMs, 2)} from the stamp (median), so the two agree; a timer's delay is worked out from \`Date.now()\` in whole milliseconds, so figures under a millisecond (the baseline timer's, which can read a little below 0) are within that resolution. Baselines in the same run: a plain \`setTimeout\` armed in the devstack's process for each due time as the schedules were made (the scheduler's timers are the devstack clock's on top of Node's, on that same event loop; its due-time groups of ${count(x.schedules / x.distinctSeconds)} fire together with the schedules', so both see the same contention), and the direct invocations (the invocation's own time, without the scheduler). ${e.cores} cores serve the bench, the devstack, Java and anything else running (${load}).`,
+      '',
+    );
+  }
+  const p = schedules.reminders;
+  if (p) {
+    lines.push(
+      `### Real reminders end to end (${count(p.reminders)} confirmed bookings, devstack)`,
+      '',
+      table(
+        ['from the due time to', 'n', 'p50', 'p90', 'p99', 'max'],
+        [
+          ['the scheduler handing it to the bookings function', p.firedMs],
+          ['`booking.reminder` on the bus', p.busMs],
+          ["`booking.reminder` on the owner's socket", p.socketMs],
+        ].map(([what, s]) => [
+          what as string,
+          count((s as Spread).n),
+          spreadMs(s as Spread, 'median'),
+          spreadMs(s as Spread, 'p90'),
+          spreadMs(s as Spread, 'p99'),
+          spreadMs(s as Spread, 'max'),
+        ]),
+      ),
+      '',
+      `${p.failures ? `**${p.failures} failed**: ${p.failureNotes.join('; ')}. ` : ''}**Method.** \`bench/metrics/schedules-reminders.ts\`, on the same devstack after the exactness part, its bookings function with the lead of ${p.leadSeconds} s (the shipped default, given as \`TESSERA_REMINDER_LEAD_SECONDS\` through \`settingOverrides\`): one user books ${count(p.reminders)} rooms at once, each for the first whole minute at least the lead and 10 s ahead, with no payment token, so the saga confirms each and the bookings function's reconcile on \`booking.confirmed\` puts its reminder for the start less the lead: ${p.distinctDueTimes === 1 ? 'all due at the same second, so they fire together' : `${p.distinctDueTimes} distinct due times`}. The due time is the schedule's own (\`GET /_devstack/schedules\`); the path after the hand-off is the bookings function (GetItem, the conditional transaction recording the reminder with \`booking.reminder\` in its outbox), the table's stream (polled every 50 ms), the publisher, the bus, the \`inbox\` rule, the notifications function and the push to the owner's one open socket (stamped on arrival in the bench). The events carried \`leadSeconds\` ${[...new Set(p.eventLeadSeconds)].join(', ') || 'n/a'} (the whole seconds left when the handler read the clock, a few milliseconds after the due time).`,
+      '',
+    );
+  }
+  const requests = schedules.requests;
+  const cost = schedules.cost;
+  if (requests && cost) {
+    const group = (g: string) =>
+      g === 'reconcile'
+        ? 'reconcile (booking.confirmed)'
+        : g === 'firing'
+          ? 'the schedule fires'
+          : 'notifications (booking.reminder)';
+    lines.push(
+      '### Cost per million reminders (AWS, us-east-1)',
+      '',
+      table(
+        ['step', 'item', 'per reminder', 'price', '$ per million reminders', 'how'],
+        [
+          ...cost.lines.map((l) => [
+            group(l.group),
+            l.component,
+            Number(l.count.toFixed(2)).toLocaleString('en'),
+            l.price,
+            dollars(l.dollarsPerMillion),
+            l.formula,
+          ]),
+          ['', '**total per reminder**', '', '', `**${dollars(cost.totalPerMillion)}**`, ''],
+        ],
+      ),
+      '',
+      'What one reminder made DynamoDB do, as counted:',
+      '',
+      table(
+        [
+          'step',
+          'table',
+          'calls',
+          'RRU (Local)',
+          'WRU by AWS rules, table + indexes',
+          'WRU as Local reported',
+          'records carrying events',
+        ],
+        requests.steps.flatMap((step) =>
+          step.tables.map((t) => [
+            group(step.step),
+            t.service,
+            t.calls.join(', '),
+            String(t.readUnits),
+            `${t.writeUnits} + ${t.indexWriteUnits}`,
+            String(t.localWriteUnits),
+            `${t.eventRecords} (${t.eventsCarried} event${t.eventsCarried === 1 ? '' : 's'})`,
+          ]),
+        ),
+      ),
+      '',
+      `The booking's Scheduler API calls, in order: ${requests.schedulerCalls.map((c) => `${c.operation} ${c.name}`).join(', ') || 'none'} (the reconciles on \`booking.created\` and on \`booking.confirmed\`; the reminder's share is the second's: ${requests.reconcileSchedulerCalls.map((c) => `${c.operation} ${c.name}`).join(', ') || 'none'}). Not per reminder: the WebSocket's connection minutes ($0.25 per million, paid while a user is connected, reminded or not). Not in the figures: a second firing (Scheduler is at least once; the conditional write makes it one GetItem and a refused transaction), retries, CloudWatch Logs, X-Ray, alarms, data transfer and the free tiers (Scheduler's first 14 million invocations a month are free).`,
+      '',
+      `**Method.** \`bench/metrics/schedules-reminders.ts\` on a second devstack whose DynamoDB endpoint is the bench's AWS stand-in forwarding to its own DynamoDB Local (as section 9), so every DynamoDB call is kept with its request and answer; a quiet ${seconds(requests.idleMs)} saw ${requests.idleDataCalls} data call(s). One confirmed booking with its reminder due about a minute later; the devstack child marks the calls as things happen: \`booking.confirmed\` reaching the bus and the reminder's \`CreateSchedule\` (the reconcile's calls between them, on the bookings table), the scheduler's hand-off and the invocation's end (the schedule's calls), \`booking.reminder\` reaching the bus and, once the owner's socket has the message and 0.5 s more, the end (the notifications function's calls). The Scheduler API calls are counted at the devstack's scheduler, the socket messages on the owner's one socket (the provider has none open). Write units by AWS's rules from the items on the wire (\`bench/lib/write-units.ts\`: 2 per KB of each item a transaction writes), read units DynamoDB Local's. ${cost.counted}.`,
+      '',
+      '**Assumed** (no AWS account is used):',
+      '',
+      table(
+        ['assumption', 'value', 'why'],
+        Object.entries(cost.assumptions).map(([name, a]) => [name, String(a.value), a.note]),
+      ),
+      '',
+      `Prices: ${cost.pricesAsOf}.`,
+      '',
+    );
+  }
+  lines.push(
+    `This part ran on ${schedules.startedAt}, on ${e.cpu} (${e.cores} cores), Node ${e.node}, at commit ${e.commit.slice(0, 12)}${e.uncommitted.length ? ` (with uncommitted changes to ${e.uncommitted.length} file(s) outside bench/ and docs/, by others sharing the tree)` : ''}.`,
+  );
+  return lines.join('\n');
+};
+
 const loadSection = (r: BenchResults) => {
   const load = r.load;
   if (!load) return '## 5. Local end-to-end load\n\nNot measured in this run.';
@@ -1144,7 +1317,7 @@ const renderMarkdown = (
     '',
     `Written by \`npm run bench\` (\`bench/run.ts\`) on ${r.date}; do not edit by hand, except the "What changed" block, which the next run keeps. The figures of this run are in \`${resultsFile}\`.`,
     '',
-    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,bookings,payments,notifications,load,start,cost\` (the bookings part alone also with \`npm run bench:bookings\`, the payments part with \`npm run bench:payments\`, the notifications part with \`npm run bench:notifications\`); \`--dist=<dir>\` measures another set of bundles (size, cold init, warm overhead and capacity), \`--compare=<dir>\` a second set beside them in the same run (size and cold init${(r.size?.compareDist ?? r.cold?.compareDist) ? '; the before/after below was run so, against the pre-optimisation snapshot' : ''}); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
+    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,bookings,payments,notifications,schedules,load,start,cost\` (the bookings part alone also with \`npm run bench:bookings\`, the payments part with \`npm run bench:payments\`, the notifications part with \`npm run bench:notifications\`, the schedules part with \`npm run bench:schedules\`); \`--dist=<dir>\` measures another set of bundles (size, cold init, warm overhead and capacity), \`--compare=<dir>\` a second set beside them in the same run (size and cold init${(r.size?.compareDist ?? r.cold?.compareDist) ? '; the before/after below was run so, against the pre-optimisation snapshot' : ''}); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
     '',
     summarySection(r),
     '',
@@ -1168,10 +1341,12 @@ const renderMarkdown = (
     '',
     notificationsSection(r.notifications),
     '',
+    schedulesSection(r.schedules),
+    '',
     beforeAfterSection(r, before, existing),
     '',
     environmentSection(r),
     '',
   ].join('\n');
 
-export { bookingsSection, notificationsSection, paymentsSection, renderMarkdown };
+export { bookingsSection, notificationsSection, paymentsSection, renderMarkdown, schedulesSection };

@@ -472,6 +472,52 @@ const notificationsRows = (r: BenchResults): SummaryRow[] => {
   return rows;
 };
 
+const schedulesRows = (r: BenchResults): SummaryRow[] => {
+  const schedules = r.schedules;
+  if (!schedules) return [];
+  const rows: SummaryRow[] = [];
+  const x = schedules.exactness;
+  if (x) {
+    rows.push({
+      metric: `Schedules, fired − scheduled (devstack, ${x.schedules} one-time schedules over ${x.distinctSeconds} s, ticking clock)`,
+      figure: `p50 ${ms(x.firedMs.median, 1)}, p99 ${ms(x.firedMs.p99, 1)}, max ${ms(x.firedMs.max, 1)}; ${x.fired} of ${x.schedules} fired, ${x.firedTwice} twice`,
+      baseline: `a plain setTimeout of the devstack's process, same due times: p50 ${ms(x.timerMs.median, 1)}, p99 ${ms(x.timerMs.p99, 1)}`,
+      ratio: times(ratio(x.firedMs.median, x.timerMs.median)),
+      budget: '—',
+      pass: null,
+    });
+  }
+  const p = schedules.reminders;
+  if (p && p.busMs.n > 0) {
+    rows.push({
+      metric: `Reminders, due time to booking.reminder on the bus (devstack, ${p.busMs.n} confirmed bookings${p.distinctDueTimes === 1 ? ', due together' : ''})`,
+      figure: `p50 ${ms(p.busMs.median, 1)}, p99 ${ms(p.busMs.p99, 1)}; on the owner's socket p50 ${ms(p.socketMs.median, 1)}${p.failures ? `; ${p.failures} failed` : ''}`,
+      baseline: `due to the hand-off to the function p50 ${ms(p.firedMs.median, 1)}`,
+      ratio: times(ratio(p.busMs.median, p.firedMs.median)),
+      budget: '—',
+      pass: null,
+    });
+  }
+  const cost = schedules.cost;
+  if (cost) {
+    const dynamodb = cost.lines
+      .filter((l) => l.component.startsWith('DynamoDB'))
+      .reduce((sum, l) => sum + l.dollarsPerMillion, 0);
+    const scheduler = cost.lines
+      .filter((l) => l.component.startsWith('EventBridge Scheduler'))
+      .reduce((sum, l) => sum + l.dollarsPerMillion, 0);
+    rows.push({
+      metric: 'Cost per million reminders (reconcile, firing, publish, inbox and push)',
+      figure: dollars(cost.totalPerMillion),
+      baseline: `of which DynamoDB ${dollars(dynamodb)}, EventBridge Scheduler ${dollars(scheduler)}`,
+      ratio: `${((dynamodb / cost.totalPerMillion) * 100).toFixed(0)}% DynamoDB`,
+      budget: '—',
+      pass: null,
+    });
+  }
+  return rows;
+};
+
 const costRows = (r: BenchResults): SummaryRow[] =>
   (r.cost?.operations ?? []).map((operation) => {
     const dynamodb = operation.components.filter((c) => c.component.startsWith('DynamoDB'));
@@ -500,6 +546,7 @@ const summaryRows = (r: BenchResults): SummaryRow[] => [
   ...bookingsRows(r),
   ...paymentsRows(r),
   ...notificationsRows(r),
+  ...schedulesRows(r),
   ...loadRows(r),
   ...startRows(r),
   ...costRows(r),
