@@ -484,6 +484,8 @@ interface SchedulesExactness {
   readonly invocationMs: Spread;
   /** Baseline: a plain `setTimeout` of the devstack's process for each due time, its lateness. */
   readonly timerMs: Spread;
+  /** Baseline: a plain `setTimeout` of the bench's own process for the same due times (an event loop the scheduler's work does not share). */
+  readonly benchTimerMs: Spread;
   /** Baseline: the same function invoked directly (`devstack.invoke`), one at a time, to its end and to its log line. */
   readonly directInvokeMs: Spread;
   readonly directRanMs: Spread;

@@ -332,12 +332,17 @@ const main = async () => {
       })
     : undefined;
 
-  const window = async (from: number, to: number) => {
+  const window = async (from: number, to: number, includes?: readonly string[]) => {
     if (!aws || !client) throw new Error('start with BENCH_COUNT_CALLS=1 to count calls');
     const calls = aws
       .exchangesSince(from)
       .slice(0, to - from)
-      .filter((e) => DYNAMODB_DATA_CALLS.has(e.operation));
+      .filter((e) => DYNAMODB_DATA_CALLS.has(e.operation))
+      .filter((e) => {
+        if (!includes) return true;
+        const text = JSON.stringify(e.request);
+        return includes.some((part) => text.includes(part));
+      });
     const byTable = new Map<string, Exchange[]>();
     for (const call of calls) {
       const table = tableOf(call) ?? '?';
@@ -417,11 +422,12 @@ const main = async () => {
       return sendJson(response, 200, { mark: aws.recorded });
     }
     if (request.method === 'POST' && path === '/window') {
-      const { from, to } = JSON.parse((await readBody(request)).toString('utf8')) as {
+      const { from, to, includes } = JSON.parse((await readBody(request)).toString('utf8')) as {
         from: number;
         to: number;
+        includes?: string[];
       };
-      return sendJson(response, 200, await window(from, to));
+      return sendJson(response, 200, await window(from, to, includes));
     }
     return sendJson(response, 404, { message: `no ${request.method} ${path}` });
   };
