@@ -13,7 +13,7 @@ const seconds = (milliseconds: number | null | undefined) =>
   milliseconds === null || milliseconds === undefined || !Number.isFinite(milliseconds)
     ? 'n/a'
     : milliseconds >= 60_000
-      ? `${Math.floor(milliseconds / 60_000)} min${Math.round((milliseconds % 60_000) / 1000) ? ` ${Math.round((milliseconds % 60_000) / 1000)} s` : ''}`
+      ? `${Math.floor(Math.round(milliseconds / 1000) / 60)} min${Math.round(milliseconds / 1000) % 60 ? ` ${Math.round(milliseconds / 1000) % 60} s` : ''}`
       : `${(milliseconds / 1000).toFixed(1)} s`;
 const us = (value: number | null | undefined) =>
   value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : `${value.toFixed(1)} µs`;
