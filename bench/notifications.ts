@@ -17,7 +17,7 @@
  * `npm run bench -- --only=notifications --out=<file>` does.
  */
 import { describeEnvironment } from './lib/environment.ts';
-import { argument, endedEnvironment, finishPart, isMain } from './lib/part.ts';
+import { argument, endedEnvironment, isMain, runPart } from './lib/part.ts';
 import type { MemoryReading, NotificationsResults } from './lib/results.ts';
 import { BENCH_ADMIN, withSagaDevstack } from './lib/saga-devstack.ts';
 
@@ -118,26 +118,19 @@ const whole = (name: string, fallback: number) => {
 };
 
 const main = async () => {
-  const started = performance.now();
   const sockets = whole('sockets', 200);
-  const notifications = await measureNotifications({
-    bookings: Math.max(1, whole('bookings', 100)),
-    concurrency: whole('concurrency', 10),
-    sockets,
-    followerUsers: Math.max(1, whole('follower-users', sockets)),
-    rounds: Math.max(1, whole('rounds', 5)),
-    log: console.log,
-  });
-  const { notificationsSection } = await import('./report/markdown.ts');
-  finishPart(
+  await runPart(
     'notifications',
-    {
-      startedAt: notifications.startedAt,
-      environment: notifications.environment,
-      durationMs: Math.round(performance.now() - started),
-      results: notifications,
-    },
-    notificationsSection,
+    () =>
+      measureNotifications({
+        bookings: Math.max(1, whole('bookings', 100)),
+        concurrency: whole('concurrency', 10),
+        sockets,
+        followerUsers: Math.max(1, whole('follower-users', sockets)),
+        rounds: Math.max(1, whole('rounds', 5)),
+        log: console.log,
+      }),
+    async () => (await import('./report/markdown.ts')).notificationsSection,
   );
 };
 

@@ -15,7 +15,7 @@
  * --out=<file>` does, a partial run's results file with the machine and tree it ran on.
  */
 import { describeEnvironment } from './lib/environment.ts';
-import { argument, endedEnvironment, finishPart, isMain } from './lib/part.ts';
+import { argument, endedEnvironment, isMain, runPart } from './lib/part.ts';
 import type { PaymentsResults } from './lib/results.ts';
 import { BENCH_ADMIN, withSagaDevstack } from './lib/saga-devstack.ts';
 
@@ -94,23 +94,16 @@ const whole = (name: string, fallback: number) => {
 };
 
 const main = async () => {
-  const started = performance.now();
-  const payments = await measurePayments({
-    bookings: Math.max(1, whole('bookings', 100)),
-    concurrency: whole('concurrency', 10),
-    count: whole('count', 10),
-    log: console.log,
-  });
-  const { paymentsSection } = await import('./report/markdown.ts');
-  finishPart(
+  await runPart(
     'payments',
-    {
-      startedAt: payments.startedAt,
-      environment: payments.environment,
-      durationMs: Math.round(performance.now() - started),
-      results: payments,
-    },
-    paymentsSection,
+    () =>
+      measurePayments({
+        bookings: Math.max(1, whole('bookings', 100)),
+        concurrency: whole('concurrency', 10),
+        count: whole('count', 10),
+        log: console.log,
+      }),
+    async () => (await import('./report/markdown.ts')).paymentsSection,
   );
 };
 

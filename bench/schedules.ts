@@ -16,7 +16,7 @@
  * `--reminders=0` skips the reminders, `--count=0` the counting (and the cost).
  */
 import { describeEnvironment } from './lib/environment.ts';
-import { argument, endedEnvironment, finishPart, isMain } from './lib/part.ts';
+import { argument, endedEnvironment, isMain, runPart } from './lib/part.ts';
 import type { SchedulesResults } from './lib/results.ts';
 import { BENCH_ADMIN, withSagaDevstack } from './lib/saga-devstack.ts';
 
@@ -109,23 +109,16 @@ const whole = (name: string, fallback: number) => {
 };
 
 const main = async () => {
-  const started = performance.now();
-  const schedules = await measureSchedules({
-    schedules: Math.max(1, whole('schedules', 100)),
-    reminders: whole('reminders', 10),
-    count: whole('count', 1) > 0,
-    log: console.log,
-  });
-  const { schedulesSection } = await import('./report/markdown.ts');
-  finishPart(
+  await runPart(
     'schedules',
-    {
-      startedAt: schedules.startedAt,
-      environment: schedules.environment,
-      durationMs: Math.round(performance.now() - started),
-      results: schedules,
-    },
-    schedulesSection,
+    () =>
+      measureSchedules({
+        schedules: Math.max(1, whole('schedules', 100)),
+        reminders: whole('reminders', 10),
+        count: whole('count', 1) > 0,
+        log: console.log,
+      }),
+    async () => (await import('./report/markdown.ts')).schedulesSection,
   );
 };
 

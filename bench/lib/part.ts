@@ -61,4 +61,31 @@ const finishPart = <P extends 'bookings' | 'payments' | 'notifications' | 'sched
 const isMain = (url: string): boolean =>
   process.argv[1] !== undefined && url === new URL(`file://${process.argv[1]}`).href;
 
-export { argument, endedEnvironment, finishPart, isMain };
+/**
+ * Runs a part alone: measures, then finishes it as `finishPart` does, with its duration.
+ *
+ * @example
+ * await runPart('payments', () => measurePayments(options), async () => (await import('../report/markdown.ts')).paymentsSection);
+ */
+const runPart = async <P extends 'bookings' | 'payments' | 'notifications' | 'schedules'>(
+  part: P,
+  measure: () => Promise<
+    NonNullable<BenchResults[P]> & { readonly startedAt: string; readonly environment: Environment }
+  >,
+  section: () => Promise<(results: NonNullable<BenchResults[P]>) => string>,
+): Promise<void> => {
+  const started = performance.now();
+  const results = await measure();
+  finishPart(
+    part,
+    {
+      startedAt: results.startedAt,
+      environment: results.environment,
+      durationMs: Math.round(performance.now() - started),
+      results,
+    },
+    await section(),
+  );
+};
+
+export { argument, endedEnvironment, finishPart, isMain, runPart };
