@@ -12,11 +12,14 @@ import { staleGeneratedFiles } from '../../scripts/generate.ts';
 const CONTRACT = join('services', 'users', 'src', 'generated', 'contract.ts');
 const OPERATION = join('services', 'users', 'src', 'generated', 'operations', 'getMe.js');
 const CLIENT = join('packages', 'client', 'src', 'generated', 'schema.ts');
+/** A generated file outside any `generated` folder, among hand-written ones. */
+const METRICS = join('terraform', 'metrics.json');
 
 const generated = new Map([
   [CONTRACT, '// contract\nexport const operations = {};\n'],
   [OPERATION, '// getMe\nexport const params = () => true;\n'],
   [CLIENT, '// client\nexport interface paths {}\n'],
+  [METRICS, '{\n  "namespace": "Tessera"\n}\n'],
 ]);
 
 let root: string;
@@ -65,6 +68,19 @@ describe('Script: generate --check', () => {
     write(OPERATION, '// edited by hand\n');
 
     expect(staleGeneratedFiles(root, generated)).toEqual([OPERATION, `${leftover} (no longer generated)`]);
+  });
+
+  it('reports a stale generated file that stands among hand-written ones, and only it', () => {
+    // Prepare: terraform/ holds hand-written files beside the one it has generated.
+    write(join('terraform', 'conventions.json'), '{ "environments": ["dev"] }\n');
+    write(join('terraform', 'README.md'), '# Terraform\n');
+    write(METRICS, '{\n  "namespace": "Old"\n}\n');
+
+    // Act
+    const stale = staleGeneratedFiles(root, generated);
+
+    // Assess
+    expect(stale).toEqual([METRICS]);
   });
 
   it('leaves subfolders of a generated folder to their own generated files', () => {
