@@ -11,12 +11,14 @@
  * envelopes and catalog, the cursor codec, `once`, e-mail addresses, `If-Match` preconditions,
  * the users-directory ports),
  * whether or not they exist yet, and the one pure Node built-in the domain uses, node:crypto
- * (randomUUID, createHash, randomBytes).
+ * (randomUUID, createHash, randomBytes). The metric catalog is data and the metrics port a type: use
+ * cases count their business metrics through it.
  */
 const DOMAIN_MAY_IMPORT = [
   '^services/$1/src/domain/',
   '^services/$1/src/(not-found-)?errors\\.ts$',
   '^packages/shared/src/(auth|errors|clock|cursor|once|email|precondition)\\.ts$',
+  '^packages/shared/src/metrics/catalog\\.ts$',
   '^packages/shared/src/events/[^/]+\\.ts$',
   '^packages/shared/src/users-directory/ports\\.ts$',
   '^(node:)?crypto$',

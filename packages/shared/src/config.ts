@@ -59,9 +59,14 @@ const lazyConfig = <S extends z.ZodMiniType>(
 const milliseconds = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(60_000)), fallback);
 
-/** What every function reads: its log level, which Powertools reads too. */
+/**
+ * What every function reads: its log level, which Powertools reads too, and the environment it runs
+ * in (`dev`, `staging`, `prod` as Terraform sets it; `local` on the devstack), its metrics'
+ * `environment` dimension.
+ */
 const logSettings = () => ({
   POWERTOOLS_LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'INFO'),
+  ENVIRONMENT: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)), 'local'),
 });
 
 /**

@@ -16,17 +16,23 @@
  * function, the kind (or `unknown`) and the event's top-level keys, never a handler called with the
  * wrong shape.
  *
+ * The entry counts the environment's cold start (`ColdStarts`, on its first invocation) and runs a
+ * WebSocket route, a schedule or a command in a trace subsegment named after it; HTTP operations and
+ * events get theirs from the HTTP adapter and the consumer kit, which know their operation.
+ *
  * @example
  * export const handler = createLambdaEntry('tickets', {
  *   http: (event) => http(event),
  *   eventBridge: (event) => consumer.eventBridge(event),
- * });
+ * }, { metrics });
  */
 import type { APIGatewayProxyWebsocketEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 // Types only: the entry is on every cold start of every export, so it imports no code of the
 // adapters it dispatches to (each handler loads its own).
 import type { EventBridgeDelivery } from './events/envelope.ts';
 import type { HttpEvent, HttpResponse } from './http/adapter.ts';
+import { coldStartCounter, type Metrics } from './metrics/metrics.ts';
+import { type Annotations, traced } from './tracing/tracing.ts';
 
 /** What EventBridge Scheduler hands a Tessera function: the input its schedule was made with. */
 interface ScheduleEvent {
@@ -93,15 +99,44 @@ class UnsupportedEventError extends Error {
   }
 }
 
+interface EntryOptions {
+  readonly metrics: Pick<Metrics, 'emit'>;
+}
+
+/** The subsegment the entry opens for an event of a kind no adapter traces itself, if any. */
+const subsegmentOf = (
+  functionName: string,
+  kind: EventKind,
+  event: Record<string, unknown>,
+): { readonly name: string; readonly annotations: Annotations } | undefined => {
+  if (kind === 'webSocket') {
+    const context = event.requestContext as Record<string, unknown>;
+    const route = String(context.routeKey ?? context.eventType);
+    return { name: `${functionName} ${route}`, annotations: { operation: route, service: functionName } };
+  }
+  if (kind === 'schedule' || kind === 'command') {
+    const operation = String(event[kind]);
+    return {
+      name: `${functionName} ${kind} ${operation}`,
+      annotations: { operation, service: functionName },
+    };
+  }
+  return undefined;
+};
+
 /** Builds the export Lambda calls: the kind of each event picks its handler. */
-const createLambdaEntry =
-  (functionName: string, handlers: EntryHandlers) =>
-  async (event: unknown, context?: unknown): Promise<unknown> => {
+const createLambdaEntry = (functionName: string, handlers: EntryHandlers, options: EntryOptions) => {
+  const countColdStart = coldStartCounter(options.metrics);
+  return async (event: unknown, context?: unknown): Promise<unknown> => {
+    countColdStart();
     const kind = kindOf(event);
     const handler = kind ? handlers[kind] : undefined;
     if (!kind || !handler) throw new UnsupportedEventError(functionName, kind, event);
-    return (handler as (event: unknown, context: unknown) => Promise<unknown>)(event, context);
+    const run = () => (handler as (event: unknown, context: unknown) => Promise<unknown>)(event, context);
+    const subsegment = subsegmentOf(functionName, kind, event as Record<string, unknown>);
+    return subsegment ? traced(subsegment.name, subsegment.annotations, run) : run();
   };
+};
 
-export type { CommandEvent, EntryHandlers, EventKind, ScheduleEvent };
+export type { CommandEvent, EntryHandlers, EntryOptions, EventKind, ScheduleEvent };
 export { createLambdaEntry, kindOf, UnsupportedEventError };

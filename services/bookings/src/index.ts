@@ -13,9 +13,15 @@ import { lazyConsumer } from '@tessera/shared/lazy-consumer';
 import { once } from '@tessera/shared/once';
 import { operations } from '#generated/contract';
 import { createOperationHandlers } from '#handlers/http';
-import { client, dependencies, logger, scheduleDependencies, settings } from '#wiring';
+import { client, dependencies, logger, metrics, scheduleDependencies, settings } from '#wiring';
 
-const http = createHttpHandler({ operations, handlers: createOperationHandlers(dependencies), logger });
+const http = createHttpHandler({
+  operations,
+  handlers: createOperationHandlers(dependencies),
+  logger,
+  metrics,
+  service: 'bookings',
+});
 
 const events = lazyConsumer(async () => {
   const [{ createDirectoryConsumer }, { paymentHandlers }, { scheduleHandlers }] = await Promise.all([
@@ -30,6 +36,7 @@ const events = lazyConsumer(async () => {
     directory: dependencies.directory,
     clock: dependencies.clock,
     logger,
+    metrics,
     handlers: { ...paymentHandlers(dependencies, logger), ...scheduleHandlers(scheduleDependencies) },
   });
 });
@@ -40,9 +47,13 @@ const schedules = once(async () =>
   (await import('#handlers/timed-steps')).createScheduleHandler(scheduleDependencies, logger),
 );
 
-export const handler = createLambdaEntry('bookings', {
-  http,
-  schedule: async (event) => (await schedules())(event),
-  webSocket: async (event) => (await commands())(event),
-  ...events,
-});
+export const handler = createLambdaEntry(
+  'bookings',
+  {
+    http,
+    schedule: async (event) => (await schedules())(event),
+    webSocket: async (event) => (await commands())(event),
+    ...events,
+  },
+  { metrics },
+);

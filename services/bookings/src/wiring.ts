@@ -14,7 +14,7 @@ import { jitteredRetries } from '#domain/retry';
 
 const settings = config();
 
-const { client, logger, ports } = tableServiceWiring('bookings', settings);
+const { client, logger, metrics, ports } = tableServiceWiring('bookings', settings);
 
 const dependencies: Dependencies = {
   ...ports,
@@ -27,6 +27,7 @@ const scheduleDependencies: ScheduleDependencies = {
   store: dependencies.store,
   clock: dependencies.clock,
   retries: dependencies.retries,
+  metrics: dependencies.metrics,
   schedules: lazyPort<Schedules>(async () => (await import('#adapters/schedules')).createSchedules(settings)),
   timing: {
     reminderLeadSeconds: settings.REMINDER_LEAD_SECONDS,
@@ -34,4 +35,4 @@ const scheduleDependencies: ScheduleDependencies = {
   },
 };
 
-export { client, dependencies, logger, scheduleDependencies, settings };
+export { client, dependencies, logger, metrics, scheduleDependencies, settings };

@@ -10,9 +10,15 @@ import { lazyConsumer } from '@tessera/shared/lazy-consumer';
 import { once } from '@tessera/shared/once';
 import { operations } from '#generated/contract';
 import { createOperationHandlers } from '#handlers/http';
-import { dependencies, logger } from '#wiring';
+import { dependencies, logger, metrics } from '#wiring';
 
-const http = createHttpHandler({ operations, handlers: createOperationHandlers(dependencies), logger });
+const http = createHttpHandler({
+  operations,
+  handlers: createOperationHandlers(dependencies),
+  logger,
+  metrics,
+  service: 'notifications',
+});
 
 const webSocket = once(async () =>
   (await import('#handlers/websocket')).createWebSocketHandler(dependencies, logger),
@@ -22,8 +28,12 @@ const events = lazyConsumer(async () =>
   (await import('#handlers/events')).createNotificationsConsumer({ dependencies, logger }),
 );
 
-export const handler = createLambdaEntry('notifications', {
-  http,
-  webSocket: async (event) => (await webSocket())(event),
-  ...events,
-});
+export const handler = createLambdaEntry(
+  'notifications',
+  {
+    http,
+    webSocket: async (event) => (await webSocket())(event),
+    ...events,
+  },
+  { metrics },
+);

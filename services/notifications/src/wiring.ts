@@ -12,7 +12,7 @@ import { config } from '#config';
 import type { ConnectionStore, ConnectionsApi, Dependencies, InboxWriter } from '#domain/ports';
 
 const settings = config();
-const { client, logger, clock } = serviceWiring('notifications', settings);
+const { client, logger, metrics, clock } = serviceWiring('notifications', settings);
 const log = (message: string, attributes: Readonly<Record<string, unknown>>) =>
   logger.warn(message, attributes);
 
@@ -39,6 +39,7 @@ const dependencies: Dependencies = {
   ),
   clock,
   log,
+  metrics,
 };
 
-export { client, dependencies, logger, settings };
+export { client, dependencies, logger, metrics, settings };

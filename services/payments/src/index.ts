@@ -8,9 +8,15 @@ import { createHttpHandler } from '@tessera/shared/http';
 import { lazyConsumer } from '@tessera/shared/lazy-consumer';
 import { operations } from '#generated/contract';
 import { createOperationHandlers } from '#handlers/http';
-import { client, dependencies, logger, settings } from '#wiring';
+import { client, dependencies, logger, metrics, settings } from '#wiring';
 
-const http = createHttpHandler({ operations, handlers: createOperationHandlers(dependencies), logger });
+const http = createHttpHandler({
+  operations,
+  handlers: createOperationHandlers(dependencies),
+  logger,
+  metrics,
+  service: 'payments',
+});
 
 const events = lazyConsumer(async () =>
   (await import('#handlers/events')).createPaymentsConsumer({
@@ -21,4 +27,4 @@ const events = lazyConsumer(async () =>
   }),
 );
 
-export const handler = createLambdaEntry('payments', { http, ...events });
+export const handler = createLambdaEntry('payments', { http, ...events }, { metrics });

@@ -10,12 +10,13 @@ import type { Dependencies } from '#domain/ports';
 import { emulatedProvider } from '#domain/provider';
 
 const settings = config();
-const { client, logger, clock } = serviceWiring('payments', settings);
+const { client, logger, metrics, clock } = serviceWiring('payments', settings);
 
 const dependencies: Dependencies = {
   store: createPaymentStore(client, settings.TABLE_NAME),
   provider: emulatedProvider,
   clock,
+  metrics,
 };
 
-export { client, dependencies, logger, settings };
+export { client, dependencies, logger, metrics, settings };

@@ -9,9 +9,15 @@ import { createHttpHandler } from '@tessera/shared/http';
 import { lazyConsumer } from '@tessera/shared/lazy-consumer';
 import { operations } from '#generated/contract';
 import { createOperationHandlers } from '#handlers/http';
-import { client, dependencies, logger, settings } from '#wiring';
+import { client, dependencies, logger, metrics, settings } from '#wiring';
 
-const http = createHttpHandler({ operations, handlers: createOperationHandlers(dependencies), logger });
+const http = createHttpHandler({
+  operations,
+  handlers: createOperationHandlers(dependencies),
+  logger,
+  metrics,
+  service: 'tickets',
+});
 
 const events = lazyConsumer(async () =>
   (await import('@tessera/shared/users-directory/consumer')).createDirectoryConsumer({
@@ -21,7 +27,8 @@ const events = lazyConsumer(async () =>
     directory: dependencies.directory,
     clock: dependencies.clock,
     logger,
+    metrics,
   }),
 );
 
-export const handler = createLambdaEntry('tickets', { http, ...events });
+export const handler = createLambdaEntry('tickets', { http, ...events }, { metrics });

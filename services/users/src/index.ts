@@ -13,9 +13,19 @@ import { once } from '@tessera/shared/once';
 const service = once(() => import('./service.ts'));
 const authorize = once(() => import('./authorizer.ts'));
 
-export const handler = createLambdaEntry('users', {
-  http: async (event) => (await service()).http(event),
-  command: async (event) => (await service()).command(event),
-});
+export const handler = createLambdaEntry(
+  'users',
+  {
+    http: async (event) => (await service()).http(event),
+    command: async (event) => (await service()).command(event),
+  },
+  // The service's metrics, once its module has loaded: the cold start is counted as the first
+  // invocation loads it.
+  {
+    metrics: {
+      emit: (values, options) => void service().then(({ metrics }) => metrics.emit(values, options)),
+    },
+  },
+);
 
 export const authorizer = async (event: unknown) => (await authorize()).handle(event);

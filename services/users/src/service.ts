@@ -8,7 +8,7 @@ import { serviceConfig } from '#config';
 import { operations } from '#generated/contract';
 import { createBootstrapHandler } from '#handlers/bootstrap';
 import { createOperationHandlers } from '#handlers/http';
-import { dependencies, publicKeys } from '#wiring';
+import { dependencies, metrics, publicKeys } from '#wiring';
 
 const logger = createLogger('users', serviceConfig().POWERTOOLS_LOG_LEVEL);
 
@@ -16,8 +16,10 @@ const http = createHttpHandler({
   operations,
   handlers: createOperationHandlers({ ...dependencies, publicKeys }),
   logger,
+  metrics,
+  service: 'users',
 });
 
 const command = createBootstrapHandler(dependencies);
 
-export { command, http };
+export { command, http, metrics };

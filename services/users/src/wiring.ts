@@ -8,6 +8,7 @@ import { systemClock } from '@tessera/shared/clock';
 import { createCursorCodec } from '@tessera/shared/cursor';
 import { documentClientFor } from '@tessera/shared/dynamodb';
 import { lazyPort } from '@tessera/shared/lazy';
+import { createMetrics } from '@tessera/shared/metrics';
 import { loadSecret } from '@tessera/shared/secrets';
 import { createPasswordHasher } from '#adapters/password-hasher';
 import { createUserStore } from '#adapters/user-store';
@@ -18,6 +19,8 @@ import { keyRing, tokens } from '#verifier';
 const config = serviceConfig();
 
 const client = documentClientFor(config);
+
+const metrics = createMetrics({ service: 'users', environment: config.ENVIRONMENT });
 
 const dependencies: Dependencies = {
   users: createUserStore(client, config.TABLE_NAME),
@@ -32,9 +35,10 @@ const dependencies: Dependencies = {
   }),
   cursors: createCursorCodec(() => loadSecret(config.CURSOR_SECRET)),
   clock: systemClock,
+  metrics,
 };
 
 /** The public half of the token keys, for the JWKS and the health check. */
 const publicKeys = async () => (await keyRing()).jwks;
 
-export { dependencies, publicKeys };
+export { dependencies, metrics, publicKeys };

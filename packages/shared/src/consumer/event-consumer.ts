@@ -11,12 +11,17 @@
  *   redelivered or replayed event changes nothing twice. A malformed event or a failing handler
  *   throws: EventBridge retries it, then puts it in the rule's dead-letter queue; from SQS it comes
  *   back as a batch item failure.
+ * - Each event runs in a trace subsegment named after its consumer (annotated with its correlation
+ *   id and type), in the trace it came with: an SQS record's `AWSTraceHeader`, else the
+ *   invocation's. Each delivery moves `EventDeliveries`, a duplicate `EventDuplicates`, a failure
+ *   `EventFailures`, and a batch's failed records `BatchItemFailures`.
  *
  * @example
  * const consumer = createEventConsumer({
  *   name: 'tickets.user-directory',
  *   once: createProcessedOnce({ client, tableName, consumer: 'tickets.user-directory' }),
  *   logger,
+ *   metrics,
  *   handlers: { 'user.registered': (event) => applyUserEvent(directory, event) },
  * });
  * export const handler = createLambdaEntry('tickets', { eventBridge: consumer.eventBridge, sqs: consumer.sqs });
@@ -25,19 +30,21 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventType } from '../events/catalog.ts';
 import { type EventBridgeDelivery, parseEvent, type TesseraEvent } from '../events/envelope.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { traced, withTraceHeader } from '../tracing/tracing.ts';
 import type { ProcessedOnce } from './processed-once.ts';
 
 /**
- * Handles each record of an SQS batch on its own, one after the other, and reports the failed ones.
- * For standard queues (order is not promised there anyway).
+ * Handles each record of an SQS batch on its own, one after the other, in the trace its message
+ * carries, and reports the failed ones. For standard queues (order is not promised there anyway).
  */
 const createSqsBatchHandler =
-  (handleRecord: (record: SQSRecord) => Promise<unknown>, logger: Logger) =>
+  (handleRecord: (record: SQSRecord) => Promise<unknown>, logger: Logger, metrics: Pick<Metrics, 'emit'>) =>
   async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       try {
-        await handleRecord(record);
+        await withTraceHeader(record.attributes?.AWSTraceHeader, () => handleRecord(record));
       } catch (error) {
         failures.push({ itemIdentifier: record.messageId });
         await logger.warn('message failed; it will be received again', {
@@ -47,6 +54,7 @@ const createSqsBatchHandler =
         });
       }
     }
+    if (failures.length > 0) metrics.emit({ BatchItemFailures: failures.length });
     return { batchItemFailures: failures };
   };
 
@@ -71,6 +79,7 @@ interface EventConsumerOptions {
   /** Deduplication on the event id (see `processed-once.ts`). */
   readonly once: ProcessedOnce;
   readonly logger: Logger;
+  readonly metrics: Pick<Metrics, 'emit'>;
 }
 
 type ConsumeOutcome = 'processed' | 'duplicate' | 'ignored';
@@ -86,7 +95,16 @@ const createEventConsumer = (options: EventConsumerOptions) => {
     body: EventBridgeDelivery,
     delivery: Delivery = { receiveCount: undefined },
   ): Promise<ConsumeOutcome> => {
-    const event = parseEvent(body);
+    let event: TesseraEvent;
+    try {
+      event = parseEvent(body);
+    } catch (error) {
+      options.metrics.emit(
+        { EventDeliveries: 1, EventFailures: 1 },
+        { properties: { consumer: options.name } },
+      );
+      throw error;
+    }
     const handler = options.handlers[event.detailType] as
       | ((event: TesseraEvent, delivery: Delivery) => Promise<unknown>)
       | undefined;
@@ -96,11 +114,31 @@ const createEventConsumer = (options: EventConsumerOptions) => {
       detailType: event.detailType,
       correlationId: event.detail.correlationId,
     };
+    const properties = {
+      consumer: options.name,
+      detailType: event.detailType,
+      correlationId: context.correlationId,
+    };
     if (!handler) {
+      options.metrics.emit({ EventDeliveries: 1 }, { properties });
       await options.logger.warn('no handler for this event type; ignored', context);
       return 'ignored';
     }
-    const { outcome } = await options.once(event.detail.eventId, () => handler(event, delivery));
+    let outcome: ConsumeOutcome;
+    try {
+      ({ outcome } = await traced(
+        options.name,
+        { correlationId: context.correlationId, operation: event.detailType, eventId: context.eventId },
+        () => options.once(event.detail.eventId, () => handler(event, delivery)),
+      ));
+    } catch (error) {
+      options.metrics.emit({ EventDeliveries: 1, EventFailures: 1 }, { properties });
+      throw error;
+    }
+    options.metrics.emit(
+      outcome === 'duplicate' ? { EventDeliveries: 1, EventDuplicates: 1 } : { EventDeliveries: 1 },
+      { properties },
+    );
     await options.logger.debug('event consumed', { ...context, outcome });
     return outcome;
   };
@@ -113,6 +151,7 @@ const createEventConsumer = (options: EventConsumerOptions) => {
       (record) =>
         consume(JSON.parse(record.body) as EventBridgeDelivery, { receiveCount: receiveCountOf(record) }),
       options.logger,
+      options.metrics,
     ),
   };
 };

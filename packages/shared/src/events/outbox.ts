@@ -4,12 +4,17 @@
  * carries the item to the publisher, which sends it to the bus; if the process dies after the
  * write, the event still goes out. Outbox items expire through the table's `ttl` attribute.
  *
+ * Each event keeps the X-Ray trace header current when it was written (`traceHeader`), which the
+ * publisher puts on its `PutEvents` entry, so the trace goes on across the stream, the bus and the
+ * consumers (ADR 0040).
+ *
  * @example
  * await documentClient.send(new TransactWriteCommand({
  *   TransactItems: [{ Put: { TableName, Item: user } }, outboxPut(TableName, event)],
  * }));
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { currentTraceHeader } from '../tracing/tracing.ts';
 import type { TesseraEvent } from './envelope.ts';
 
 const OUTBOX_PREFIX = 'OUTBOX#';
@@ -21,8 +26,15 @@ interface OutboxItem {
   readonly source: string;
   readonly detailType: string;
   readonly detail: TesseraEvent['detail'];
+  readonly traceHeader?: string;
   readonly ttl: number;
 }
+
+/** `{ traceHeader }` of the work running now, or nothing outside a trace. */
+const traceOfNow = (): { traceHeader?: string } => {
+  const traceHeader = currentTraceHeader();
+  return traceHeader ? { traceHeader } : {};
+};
 
 const outboxItem = (event: TesseraEvent): OutboxItem => ({
   pk: `${OUTBOX_PREFIX}${event.detail.eventId}`,
@@ -30,6 +42,7 @@ const outboxItem = (event: TesseraEvent): OutboxItem => ({
   source: event.source,
   detailType: event.detailType,
   detail: event.detail,
+  ...traceOfNow(),
   ttl: Math.floor(Date.parse(event.detail.occurredAt) / 1000) + OUTBOX_RETENTION_SECONDS,
 });
 
@@ -47,6 +60,8 @@ interface CarriedEvent {
   readonly source: string;
   readonly detailType: string;
   readonly detail: TesseraEvent['detail'];
+  /** The X-Ray trace header of the work that wrote it. */
+  readonly traceHeader?: string;
 }
 
 /** The attribute of a kept record that holds the events it carries (binary: deflated JSON). */
@@ -85,6 +100,7 @@ const recordWithEvents = (
             source: event.source,
             detailType: event.detailType,
             detail: event.detail,
+            ...traceOfNow(),
           }),
         ),
       ),
@@ -107,7 +123,10 @@ const isCarriedEvent = (value: unknown): value is CarriedEvent => {
 
 /** The events an inserted item sends to the bus: an outbox item's one, a record's carried ones, or none. */
 const eventsOf = (item: { readonly [key: string]: unknown } | undefined): readonly CarriedEvent[] => {
-  if (isOutboxItem(item)) return [{ source: item.source, detailType: item.detailType, detail: item.detail }];
+  if (isOutboxItem(item)) {
+    const { source, detailType, detail, traceHeader } = item;
+    return [{ source, detailType, detail, ...(typeof traceHeader === 'string' ? { traceHeader } : {}) }];
+  }
   return unpackEvents(item?.[CARRIED_EVENTS_ATTRIBUTE]).filter(isCarriedEvent);
 };
 

@@ -6,6 +6,10 @@
  * first failure it stops and reports that record and every later one in `batchItemFailures`, so the
  * stream retries from there and order holds. A retry can publish an event twice; consumers dedupe on
  * `detail.eventId`.
+ *
+ * Each entry carries the trace header its event was written with (`TraceHeader`), so EventBridge
+ * goes on with that trace at every target. `EventsPublished` counts the entries the bus took,
+ * `PublishFailures` the ones it did not (or that a failed call left unsent).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
@@ -16,12 +20,14 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { eventsOf } from './outbox.ts';
 
 interface OutboxPublisherOptions {
   readonly eventBridge: EventBridgeClient;
   readonly busName: string;
   readonly logger: Logger;
+  readonly metrics: Pick<Metrics, 'emit'>;
 }
 
 interface Pending {
@@ -44,6 +50,7 @@ const pendingEntries = (event: DynamoDBStreamEvent, busName: string): Pending[] 
         DetailType: event.detailType,
         Detail: JSON.stringify(event.detail),
         Time: new Date(event.detail.occurredAt),
+        ...(event.traceHeader ? { TraceHeader: event.traceHeader } : {}),
       },
     }));
   });
@@ -55,7 +62,7 @@ const pendingEntries = (event: DynamoDBStreamEvent, busName: string): Pending[] 
  * export const handler = createOutboxPublisher({ eventBridge: new EventBridgeClient({}), busName, logger });
  */
 const createOutboxPublisher =
-  ({ eventBridge, busName, logger }: OutboxPublisherOptions) =>
+  ({ eventBridge, busName, logger, metrics }: OutboxPublisherOptions) =>
   async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const pending = pendingEntries(event, busName);
     for (let start = 0; start < pending.length; start += ENTRIES_PER_CALL) {
@@ -75,7 +82,10 @@ const createOutboxPublisher =
         await logger.error('PutEvents failed', { error: error as Error });
         firstFailure = 0;
       }
+      const published = firstFailure >= 0 ? firstFailure : chunk.length;
+      if (published > 0) metrics.emit({ EventsPublished: published });
       if (firstFailure >= 0) {
+        metrics.emit({ PublishFailures: pending.length - start - firstFailure });
         // A record carrying several events is retried whole: those of its events that went out go
         // again, and consumers dedupe them on the event id.
         const failedFrom = start + firstFailure;

@@ -11,6 +11,10 @@
  * 6. Path, query and header parameters are validated and coerced (400).
  * 7. The handler runs; its result becomes JSON, a thrown `TesseraError` becomes problem+json, and
  *    anything else a 500 whose details go to the log only.
+ *
+ * Every request runs in a trace subsegment named after its operation (annotated with the
+ * correlation id and the operation), and ends with one EMF line: `Requests` by operation and status
+ * class, and its `Latency`.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -28,7 +32,10 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { statusClassOf } from '../metrics/catalog.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { once } from '../once.ts';
+import { traced } from '../tracing/tracing.ts';
 import { assertPathEncoding } from './path.ts';
 import type { OperationSpec, OperationValidators } from './types.ts';
 
@@ -57,12 +64,22 @@ interface RawRequest {
 
 type RawHandler = (request: RawRequest) => Promise<RawResult>;
 
+interface Route {
+  readonly spec: OperationSpec;
+  readonly handler: RawHandler;
+  readonly validators: () => Promise<OperationValidators>;
+}
+
 interface HttpAdapterOptions {
   /** The service's generated operations table. */
   readonly operations: Readonly<Record<string, OperationSpec>>;
   /** One handler per operation id, typed through `OperationHandlers`. */
   readonly handlers: object;
   readonly logger: Logger;
+  /** Where each request's `Requests` and `Latency` go. */
+  readonly metrics: Pick<Metrics, 'emit'>;
+  /** The service, as the trace annotations name it. */
+  readonly service?: string;
   /** Largest accepted body in bytes; 64 KiB unless given. */
   readonly maxBodyBytes?: number;
   /** Seconds since the epoch; injectable for tests. */
@@ -194,10 +211,7 @@ const respond = (
 const createHttpHandler = (options: HttpAdapterOptions) => {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-  const byRouteKey = new Map<
-    string,
-    { spec: OperationSpec; handler: RawHandler; validators: () => Promise<OperationValidators> }
-  >();
+  const byRouteKey = new Map<string, Route>();
   const handlers = options.handlers as Readonly<Record<string, RawHandler>>;
   for (const spec of Object.values(options.operations)) {
     const handler = handlers[spec.operationId];
@@ -206,10 +220,8 @@ const createHttpHandler = (options: HttpAdapterOptions) => {
     byRouteKey.set(`${spec.method} ${spec.path}`, { spec, handler, validators: once(spec.validators) });
   }
 
-  return async (event: HttpEvent): Promise<HttpResponse> => {
-    const correlationId = correlationIdOf(event.headers);
+  const answer = async (event: HttpEvent, correlationId: string, route: Route | undefined) => {
     try {
-      const route = byRouteKey.get(event.routeKey);
       if (!route) throw new NotFoundError('ROUTE_NOT_FOUND', `No operation answers ${event.routeKey}.`);
       const principal = authenticate(route.spec, event, now());
       assertPathEncoding(route.spec.path, event.rawPath);
@@ -232,6 +244,30 @@ const createHttpHandler = (options: HttpAdapterOptions) => {
       }
       return respond(status, correlationId, problem, PROBLEM_CONTENT_TYPE, headers);
     }
+  };
+
+  return async (event: HttpEvent): Promise<HttpResponse> => {
+    const started = performance.now();
+    const correlationId = correlationIdOf(event.headers);
+    const route = byRouteKey.get(event.routeKey);
+    // A route no operation answers is counted under one name, so a scan of made-up paths cannot
+    // grow the metrics' dimensions.
+    const operation = route?.spec.operationId ?? 'unmatched';
+    const response = await traced(
+      operation,
+      { correlationId, operation, service: options.service },
+      () => answer(event, correlationId, route),
+      ({ statusCode = 200 }) => (statusCode >= 500 ? 'fault' : statusCode >= 400 ? 'error' : undefined),
+    );
+    const status = response.statusCode ?? 200;
+    options.metrics.emit(
+      { Requests: 1, Latency: Math.round((performance.now() - started) * 100) / 100 },
+      {
+        dimensions: { operation, statusClass: statusClassOf(status) },
+        properties: { correlationId, status },
+      },
+    );
+    return response;
   };
 };
 

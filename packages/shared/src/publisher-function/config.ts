@@ -1,7 +1,6 @@
 /** Configuration of the outbox publisher function (`publisher` in `packages/shared/publisher.json`). */
 import * as z from 'zod/mini';
-import { lazyConfig } from '../config.ts';
-import { LOG_LEVELS } from '../logger.ts';
+import { lazyConfig, logSettings } from '../config.ts';
 
 /** The schema of each function of the manifest, by its name, built on first use. */
 const schemas = {
@@ -10,7 +9,7 @@ const schemas = {
       EVENT_BUS_NAME: z.string().check(z.minLength(1)),
       /** Overrides the EventBridge endpoint; the devstack points it at its local bus. */
       EVENTBRIDGE_ENDPOINT: z.optional(z.url()),
-      POWERTOOLS_LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'INFO'),
+      ...logSettings(),
     }),
 };
 

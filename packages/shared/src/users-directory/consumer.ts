@@ -5,7 +5,7 @@
  * the consumer kit with it) on its first event, not at a cold start that serves HTTP.
  *
  * @example
- * const events = createDirectoryConsumer({ service: 'tickets', client, tableName, directory, clock, logger });
+ * const events = createDirectoryConsumer({ service: 'tickets', client, tableName, directory, clock, logger, metrics });
  * export const handler = createLambdaEntry('tickets', { http, eventBridge: events.eventBridge, sqs: events.sqs });
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -13,6 +13,7 @@ import type { Clock } from '../clock.ts';
 import { createEventConsumer, type EventHandlers } from '../consumer/event-consumer.ts';
 import { createProcessedOnce } from '../consumer/processed-once.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { applyUserEvent } from './apply-user-event.ts';
 import type { UserDirectory } from './ports.ts';
 
@@ -24,6 +25,7 @@ interface DirectoryConsumerOptions {
   readonly directory: Pick<UserDirectory, 'apply'>;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly metrics: Pick<Metrics, 'emit'>;
   /** The service's own handlers of other events, taken by the same consumer. */
   readonly handlers?: EventHandlers;
 }
@@ -41,12 +43,14 @@ const createDirectoryConsumer = ({
   directory,
   clock,
   logger,
+  metrics,
   handlers = {},
 }: DirectoryConsumerOptions) =>
   createEventConsumer({
     name: `${service}.user-directory`,
     once: createProcessedOnce({ client, tableName, consumer: service, clock }),
     logger,
+    metrics,
     handlers: { ...directoryHandlers(directory), ...handlers },
   });
 

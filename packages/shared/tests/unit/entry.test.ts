@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { capturedMetrics } from '../../../../tests/support/metrics.ts';
 import { createLambdaEntry, kindOf, UnsupportedEventError } from '../../src/entry.ts';
 
 const httpEvent = {
@@ -46,23 +47,28 @@ describe('Function: kindOf', () => {
 });
 
 describe('Function: createLambdaEntry', () => {
+  const metrics = capturedMetrics('tickets');
   it('hands each kind of event to its handler with the context', async () => {
     // Prepare
     const seen: string[] = [];
-    const entry = createLambdaEntry('tickets', {
-      http: async (_event, context) => {
-        seen.push(`http:${String(context)}`);
-        return { statusCode: 200 };
+    const entry = createLambdaEntry(
+      'tickets',
+      {
+        http: async (_event, context) => {
+          seen.push(`http:${String(context)}`);
+          return { statusCode: 200 };
+        },
+        eventBridge: async (event) => {
+          seen.push(`eventBridge:${event['detail-type'] as string}`);
+          return 'ok';
+        },
+        sqs: async (event) => {
+          seen.push(`sqs:${event.Records.length}`);
+          return { batchItemFailures: [] };
+        },
       },
-      eventBridge: async (event) => {
-        seen.push(`eventBridge:${event['detail-type'] as string}`);
-        return 'ok';
-      },
-      sqs: async (event) => {
-        seen.push(`sqs:${event.Records.length}`);
-        return { batchItemFailures: [] };
-      },
-    });
+      { metrics },
+    );
 
     // Act
     await entry(httpEvent, 'ctx');
@@ -74,15 +80,30 @@ describe('Function: createLambdaEntry', () => {
     expect(answer).toEqual({ batchItemFailures: [] });
   });
 
+  it('counts the cold start on the first invocation only, whatever its kind', async () => {
+    const cold = capturedMetrics('tickets');
+    const entry = createLambdaEntry(
+      'tickets',
+      { http: async () => ({ statusCode: 200 }) },
+      { metrics: cold },
+    );
+
+    await entry(httpEvent);
+    await entry(httpEvent);
+    await entry(schedule).catch(() => undefined);
+
+    expect(cold.total('ColdStarts')).toBe(1);
+  });
+
   it('refuses a kind it declares no handler for, naming the function and the kind', async () => {
-    const entry = createLambdaEntry('tickets', { http: async () => ({ statusCode: 200 }) });
+    const entry = createLambdaEntry('tickets', { http: async () => ({ statusCode: 200 }) }, { metrics });
 
     await expect(entry(schedule)).rejects.toThrow(UnsupportedEventError);
     await expect(entry(schedule)).rejects.toThrow('The tickets function has no handler for schedule events');
   });
 
   it('refuses an event of no known kind, naming its keys', async () => {
-    const entry = createLambdaEntry('users', { http: async () => ({ statusCode: 200 }) });
+    const entry = createLambdaEntry('users', { http: async () => ({ statusCode: 200 }) }, { metrics });
 
     await expect(entry({ hello: 'world', n: 1 })).rejects.toThrow(
       'The users function has no handler for this kind of event (its keys: hello, n)',

@@ -13,6 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '@tessera/shared/auth';
 import { newEvent, type TesseraEvent } from '@tessera/shared/events';
+import type { BusinessMetric } from '@tessera/shared/metrics-catalog';
 import { namesVersions, nextVersion, type Precondition, satisfies } from '@tessera/shared/precondition';
 import {
   BookingNotFoundError,
@@ -248,7 +249,7 @@ const assertRoomOpen = (room: StoredRoom | null, now: Date): StoredRoom => {
  *    the other request's result replays.
  */
 const createBooking = async (
-  deps: Pick<Dependencies, 'store' | 'directory' | 'clock' | 'retries'>,
+  deps: Pick<Dependencies, 'store' | 'directory' | 'clock' | 'retries' | 'metrics'>,
   caller: Principal,
   input: CreateInput,
   options: { readonly correlationId: string; readonly idempotencyKey?: string | undefined },
@@ -330,6 +331,7 @@ const createBooking = async (
     });
     switch (outcome) {
       case 'written':
+        deps.metrics.count('BookingsCreated', { correlationId: options.correlationId });
         return { booking: shown, replayed: false };
       case 'key-taken': {
         const kept = key === undefined ? null : await liveRecord(deps, caller.userId, key);
@@ -553,13 +555,13 @@ const moveTo = (
  * interval is free at once. A cancelled booking answers as it is.
  */
 const cancelBooking = async (
-  deps: Pick<Dependencies, 'store' | 'clock' | 'retries'>,
+  deps: Pick<Dependencies, 'store' | 'clock' | 'retries' | 'metrics'>,
   caller: Principal,
   id: string,
   options: { readonly precondition?: Precondition | undefined; readonly correlationId: string },
 ): Promise<Booking> => {
   const load = async () => assertVisible(await deps.store.getBooking(id), caller);
-  const { booking } = await changeBooking(
+  const { booking, changed } = await changeBooking(
     deps,
     (current, now) => {
       assertMayChange(current, caller, 'cancel');
@@ -576,8 +578,18 @@ const cancelBooking = async (
       load,
     },
   );
+  if (changed) deps.metrics.count('BookingsCancelled', { correlationId: options.correlationId });
   return booking;
 };
+
+/** The business metric each system move counts once it is written. */
+const MOVE_METRICS: Readonly<Record<'CONFIRMED' | 'PAYMENT_FAILED' | 'EXPIRED', BusinessMetric | undefined>> =
+  {
+    CONFIRMED: 'BookingsConfirmed',
+    // The payment's failure is counted by payments (`PaymentsFailed`).
+    PAYMENT_FAILED: undefined,
+    EXPIRED: 'BookingsExpired',
+  };
 
 /**
  * A move the system makes (payments, the hold's expiry): idempotent, so a second call for a booking
@@ -587,12 +599,12 @@ const cancelBooking = async (
  */
 const systemMove =
   (to: 'CONFIRMED' | 'PAYMENT_FAILED' | 'EXPIRED') =>
-  (
-    deps: Pick<Dependencies, 'store' | 'clock' | 'retries'>,
+  async (
+    deps: Pick<Dependencies, 'store' | 'clock' | 'retries' | 'metrics'>,
     id: string,
     options: { readonly correlationId: string },
-  ): Promise<{ readonly booking: Booking; readonly changed: boolean }> =>
-    changeBooking(
+  ): Promise<{ readonly booking: Booking; readonly changed: boolean }> => {
+    const result = await changeBooking(
       deps,
       (current, now) =>
         current.status === to ? { done: publicBooking(current) } : moveTo(current, to, now, null),
@@ -606,6 +618,10 @@ const systemMove =
         },
       },
     );
+    const metric = MOVE_METRICS[to];
+    if (result.changed && metric) deps.metrics.count(metric, { correlationId: options.correlationId });
+    return result;
+  };
 
 /** The payment succeeded: `PENDING_PAYMENT -> CONFIRMED`. */
 const confirmBooking = systemMove('CONFIRMED');

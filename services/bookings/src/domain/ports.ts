@@ -2,10 +2,12 @@
  * What the bookings use cases need from the world. Adapters answer outcomes (`'written'`,
  * `'calendar-changed'`, ...); the use cases turn them into domain errors or retries.
  */
+
 import type { Role } from '@tessera/shared/auth';
 import type { Clock } from '@tessera/shared/clock';
 import type { CursorCodec } from '@tessera/shared/cursor';
 import type { TesseraEvent } from '@tessera/shared/events';
+import type { Metrics } from '@tessera/shared/metrics-catalog';
 import type { UserDirectory } from '@tessera/shared/users-directory/ports';
 import type { Booking, BookingStatus, StoredBooking } from './booking.ts';
 import type { DayPieces, DayState } from './calendar.ts';
@@ -184,7 +186,7 @@ interface Timing {
 }
 
 /** What the timed steps of a booking (its hold, its reminder) need. */
-interface ScheduleDependencies extends Pick<Dependencies, 'store' | 'clock' | 'retries'> {
+interface ScheduleDependencies extends Pick<Dependencies, 'store' | 'clock' | 'retries' | 'metrics'> {
   readonly schedules: Schedules;
   readonly timing: Timing;
 }
@@ -195,6 +197,8 @@ interface Dependencies {
   readonly cursors: CursorCodec;
   readonly clock: Clock;
   readonly retries: Retries;
+  /** The business metrics the use cases move once their write has committed. */
+  readonly metrics: Metrics;
 }
 
 export type {

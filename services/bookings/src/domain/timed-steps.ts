@@ -19,7 +19,7 @@ import { newEvent } from '@tessera/shared/events';
 import { IllegalBookingTransitionError } from '../errors.ts';
 import { type Booking, publicBooking, type StoredBooking } from './booking.ts';
 import { expireBooking } from './bookings.ts';
-import type { ScheduleDependencies } from './ports.ts';
+import type { ScheduleDependencies, Timing } from './ports.ts';
 
 type Moment = Date | 'now' | null;
 
@@ -57,22 +57,29 @@ type ScheduleInput =
     };
 
 /**
+ * How late a reminder goes out, in milliseconds: from when it was due (the lead before the start,
+ * or the confirmation itself when that came inside the lead) to now.
+ */
+const reminderLagOf = (booking: StoredBooking, now: Date, timing: Timing): number => {
+  const due = Math.max(
+    Date.parse(booking.startTime) - timing.reminderLeadSeconds * 1000,
+    Date.parse(booking.updatedAt),
+  );
+  return Math.max(0, now.getTime() - due);
+};
+
+/**
  * Publishes the booking's reminder for `startTime`, once: nothing when the booking is no longer
  * `CONFIRMED` at that start time, has started, or was reminded already.
  */
 const remind = async (
-  deps: Pick<ScheduleDependencies, 'store' | 'clock'>,
+  deps: Pick<ScheduleDependencies, 'store' | 'clock' | 'metrics' | 'timing'>,
   input: { readonly bookingId: string; readonly startTime: string; readonly correlationId: string },
 ): Promise<'sent' | 'already-sent' | 'not-wanted'> => {
   const booking = await deps.store.getBooking(input.bookingId);
   const now = deps.clock.now();
   const start = booking ? Date.parse(booking.startTime) : 0;
-  if (
-    !booking ||
-    booking.status !== 'CONFIRMED' ||
-    booking.startTime !== input.startTime ||
-    start <= now.getTime()
-  ) {
+  if (booking?.status !== 'CONFIRMED' || booking.startTime !== input.startTime || start <= now.getTime()) {
     return 'not-wanted';
   }
   const event = newEvent(
@@ -81,17 +88,23 @@ const remind = async (
     { correlationId: input.correlationId, occurredAt: now },
   );
   const outcome = await deps.store.recordReminder({ booking, event, now });
-  if (outcome === 'written') return 'sent';
+  if (outcome === 'written') {
+    deps.metrics.emit(
+      { RemindersSent: 1, ReminderLag: reminderLagOf(booking, now, deps.timing) },
+      { properties: { correlationId: input.correlationId } },
+    );
+    return 'sent';
+  }
   return outcome === 'already-sent' ? 'already-sent' : 'not-wanted';
 };
 
 /** The hold lapsed: the booking, if still waiting for its payment, expires and frees its interval. */
 const lapseHold = async (
-  deps: Pick<ScheduleDependencies, 'store' | 'clock' | 'retries' | 'timing'>,
+  deps: Pick<ScheduleDependencies, 'store' | 'clock' | 'retries' | 'timing' | 'metrics'>,
   input: { readonly bookingId: string; readonly correlationId: string },
 ): Promise<'expired' | 'not-wanted'> => {
   const booking = await deps.store.getBooking(input.bookingId);
-  if (!booking || booking.status !== 'PENDING_PAYMENT') return 'not-wanted';
+  if (booking?.status !== 'PENDING_PAYMENT') return 'not-wanted';
   if (wantedSteps(booking, deps.clock.now(), deps.timing).hold !== 'now') return 'not-wanted';
   try {
     await expireBooking(deps, input.bookingId, { correlationId: input.correlationId });

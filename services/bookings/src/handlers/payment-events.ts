@@ -14,7 +14,11 @@ import { BookingNotFoundError, IllegalBookingTransitionError } from '#errors';
 type PaymentOutcome = TesseraEvent<'payment.succeeded' | 'payment.failed'>;
 
 const settle =
-  (move: typeof confirmBooking, deps: Pick<Dependencies, 'store' | 'clock' | 'retries'>, logger: Logger) =>
+  (
+    move: typeof confirmBooking,
+    deps: Pick<Dependencies, 'store' | 'clock' | 'retries' | 'metrics'>,
+    logger: Logger,
+  ) =>
   async (event: PaymentOutcome) => {
     const { payment } = event.detail.data;
     try {
@@ -33,7 +37,10 @@ const settle =
   };
 
 /** The handlers the bookings consumer adds to its users directory's. */
-const paymentHandlers = (deps: Pick<Dependencies, 'store' | 'clock' | 'retries'>, logger: Logger) => ({
+const paymentHandlers = (
+  deps: Pick<Dependencies, 'store' | 'clock' | 'retries' | 'metrics'>,
+  logger: Logger,
+) => ({
   'payment.succeeded': settle(confirmBooking, deps, logger),
   'payment.failed': settle(failBooking, deps, logger),
 });

@@ -7,6 +7,7 @@ import type { Principal, Role } from '@tessera/shared/auth';
 import { createCursorCodec } from '@tessera/shared/cursor';
 import type { TesseraEvent } from '@tessera/shared/events';
 import type { UserDirectory } from '@tessera/shared/users-directory/ports';
+import { capturedMetrics } from '../../../../tests/support/metrics.ts';
 import type { StoredBooking } from '../../src/domain/booking.ts';
 import {
   applyPieces,
@@ -245,6 +246,7 @@ const deps = (overrides: Partial<Dependencies> & { store: BookingStore }): Depen
   directory: memoryDirectory(),
   cursors: createCursorCodec(async () => 'a-cursor-secret-of-at-least-32-characters!'),
   clock: fixedClock('2027-03-01T12:00:00.000Z'),
+  metrics: capturedMetrics('bookings'),
   retries: () => {
     let left = 40;
     return { wait: async () => --left > 0 };

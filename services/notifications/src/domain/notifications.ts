@@ -61,7 +61,12 @@ interface PushTarget {
   readonly roomId?: string;
 }
 
-const push = async (deps: Dependencies, targets: readonly PushTarget[]): Promise<PushTally> => {
+/** Pushes one event's message to its targets; counts the pushes sent and the connections gone. */
+const push = async (
+  deps: Dependencies,
+  targets: readonly PushTarget[],
+  correlationId: string,
+): Promise<PushTally> => {
   const tally: PushTally = { sent: 0, gone: 0, failed: 0 };
   await eachLimited(targets, PUSH_CONCURRENCY, async ({ connectionId, message, roomId }) => {
     const outcome = await deps.connectionsApi.post(connectionId, message);
@@ -69,6 +74,15 @@ const push = async (deps: Dependencies, targets: readonly PushTarget[]): Promise
     // The follow it was found by goes too, even if the connection's own record went first.
     if (outcome === 'gone') await deps.connections.remove(connectionId, roomId ? [roomId] : []);
   });
+  if (tally.sent + tally.gone > 0) {
+    deps.metrics.emit(
+      {
+        ...(tally.sent > 0 ? { NotificationsPushed: tally.sent } : {}),
+        ...(tally.gone > 0 ? { NotificationsDropped: tally.gone } : {}),
+      },
+      { properties: { correlationId } },
+    );
+  }
   return tally;
 };
 
@@ -95,7 +109,7 @@ const deliver = async (deps: Dependencies, event: AnyTesseraEvent): Promise<Deli
       const message = byUser.get(connection.userId);
       return message ? [{ connectionId: connection.connectionId, message }] : [];
     });
-    return { outcome: 'delivered', pushes: await push(deps, targets) };
+    return { outcome: 'delivered', pushes: await push(deps, targets, event.detail.correlationId) };
   }
   if (audience.rooms.length === 0) return { outcome: 'delivered', pushes: { sent: 0, gone: 0, failed: 0 } };
   if ((await deps.inbox.markProcessed(eventId, now)) === 'duplicate') return { outcome: 'duplicate' };
@@ -111,7 +125,7 @@ const deliver = async (deps: Dependencies, event: AnyTesseraEvent): Promise<Deli
       }),
     )
   ).flat();
-  return { outcome: 'delivered', pushes: await push(deps, targets) };
+  return { outcome: 'delivered', pushes: await push(deps, targets, event.detail.correlationId) };
 };
 
 /** Stores a connection `$connect` let through. */
@@ -120,10 +134,14 @@ const connect = async (deps: Dependencies, connection: Connection): Promise<void
     connection,
     new Date(connection.connectedAt + CONNECTION_LIFETIME_SECONDS * 1000),
   );
+  deps.metrics.count('SocketsConnected');
 };
 
-const disconnect = (deps: Dependencies, connectionId: string): Promise<void> =>
-  deps.connections.remove(connectionId);
+/** Forgets a connection that closed. */
+const disconnect = async (deps: Dependencies, connectionId: string): Promise<void> => {
+  await deps.connections.remove(connectionId);
+  deps.metrics.count('SocketsDisconnected');
+};
 
 /**
  * Replays a person's notifications after `after` to one of their connections, in order; answers how

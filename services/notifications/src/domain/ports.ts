@@ -3,7 +3,9 @@
  * the inbox, the WebSocket API's `@connections` endpoint, and the clock. Stores answer outcomes;
  * the use cases decide.
  */
+
 import type { Clock } from '@tessera/shared/clock';
+import type { Metrics } from '@tessera/shared/metrics-catalog';
 import type { Notification, NotificationMessage } from './notification.ts';
 
 /** An open WebSocket connection, as `$connect` stored it. */
@@ -78,6 +80,8 @@ interface Dependencies {
   readonly connectionsApi: ConnectionsApi;
   readonly clock: Clock;
   readonly log: (message: string, attributes: Readonly<Record<string, unknown>>) => Promise<void>;
+  /** Pushes, drops and socket connections counted. */
+  readonly metrics: Metrics;
 }
 
 export type {

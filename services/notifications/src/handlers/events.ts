@@ -48,6 +48,7 @@ const createNotificationsConsumer = (options: {
     name: 'notifications',
     once: dedupedByTheWork,
     logger: options.logger,
+    metrics: options.dependencies.metrics,
     handlers: handlers as EventHandlers,
   });
 };

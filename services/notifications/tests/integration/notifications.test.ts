@@ -8,6 +8,7 @@ import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@tessera/shared/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceTable } from '../../../../tests/support/dynamodb.ts';
+import { capturedMetrics } from '../../../../tests/support/metrics.ts';
 import { createInboxReader } from '../../src/adapters/inbox-reader.ts';
 import { createConnectionStore, createInboxWriter } from '../../src/adapters/notification-store.ts';
 import type { Notification } from '../../src/domain/notification.ts';
@@ -176,6 +177,7 @@ describe('The WebSocket routes on the table', () => {
   const deps = (): Dependencies => ({
     connections,
     inbox,
+    metrics: capturedMetrics('notifications'),
     connectionsApi: {
       post: async (connectionId) => {
         posted.push(connectionId);

@@ -4,6 +4,7 @@
  * a connections API whose answer per connection a test chooses.
  */
 import { newEvent } from '@tessera/shared/events';
+import { capturedMetrics } from '../../../../tests/support/metrics.ts';
 import type { Notification } from '../../src/domain/notification.ts';
 import type {
   Connection,
@@ -81,6 +82,7 @@ const fakeDependencies = (now = new Date('2026-12-03T10:00:00.000Z')) => {
     inbox,
     connectionsApi,
     clock: { now: () => clock },
+    metrics: capturedMetrics('notifications'),
     log: async (message) => {
       logged.push(message);
     },

@@ -18,6 +18,7 @@
  */
 
 import { newEvent, type TesseraEvent } from '@tessera/shared/events';
+import type { BusinessMetric } from '@tessera/shared/metrics-catalog';
 import { nextVersion } from '@tessera/shared/precondition';
 import { PaymentAttemptError, PaymentContendedError } from '../errors.ts';
 import {
@@ -108,6 +109,20 @@ const withPayment = async <R>(
   throw new PaymentContendedError(id);
 };
 
+/** The business metric each written outcome moves: a charge succeeded, failed for good, refunded. */
+const OUTCOME_METRICS: Readonly<Partial<Record<ChargeOutcome, BusinessMetric>>> = {
+  succeeded: 'PaymentsSucceeded',
+  declined: 'PaymentsFailed',
+  failed: 'PaymentsFailed',
+  refunded: 'PaymentsRefunded',
+};
+
+/** Counts an outcome that was written (`withPayment` answers the others as `done`, counted by none). */
+const countOutcome = (deps: Pick<Dependencies, 'metrics'>, outcome: ChargeOutcome, correlationId: string) => {
+  const metric = OUTCOME_METRICS[outcome];
+  if (metric) deps.metrics.count(metric, { correlationId });
+};
+
 /**
  * One attempt at the charge of a new booking. `receiveCount` is the queue's count of this message's
  * deliveries (undefined when not from a queue): its last delivery is the payment's last attempt.
@@ -159,6 +174,7 @@ const chargeBooking = async (
     const next = nextVersion(payment, now, { status: 'FAILED', failureReason: 'ERROR', attempts });
     return { next, event: paymentEvent('payment.failed', next, correlationId, now), result: 'failed' };
   });
+  countOutcome(deps, outcome, correlationId);
   // An error is thrown after it is recorded, so the queue delivers the message again; after the
   // last attempt the message goes on to the dead-letter queue, the payment already failed.
   if (outcome === 'retrying' || outcome === 'failed') throw new PaymentAttemptError(booking.id, attempted);
@@ -178,13 +194,13 @@ const REFUND_REASONS = {
  * @example
  * await closeBooking(deps, cancelledEvent); // 'refunded' when the payment had succeeded
  */
-const closeBooking = (
+const closeBooking = async (
   deps: Dependencies,
   event: TesseraEvent<'booking.cancelled' | 'booking.expired' | 'booking.payment_failed'>,
 ): Promise<ChargeOutcome> => {
   const { booking } = event.detail.data;
   const reason = REFUND_REASONS[event.detailType];
-  return withPayment<ChargeOutcome>(deps, booking, async (payment, now) => {
+  const outcome = await withPayment<ChargeOutcome>(deps, booking, async (payment, now) => {
     // Closed already, or settled without a charge to give back: nothing to write. (A booking
     // closed before its booking.created arrived makes its payment here, closed.)
     if (payment.closedBy || payment.status === 'FAILED' || payment.status === 'REFUNDED')
@@ -200,6 +216,8 @@ const closeBooking = (
     }
     return { next: nextVersion(payment, now, { closedBy: reason }), result: 'skipped' };
   });
+  countOutcome(deps, outcome, event.detail.correlationId);
+  return outcome;
 };
 
 export type { ChargeOutcome };

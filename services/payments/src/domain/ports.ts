@@ -4,6 +4,7 @@
  */
 import type { Clock } from '@tessera/shared/clock';
 import type { TesseraEvent } from '@tessera/shared/events';
+import type { Metrics } from '@tessera/shared/metrics-catalog';
 import type { StoredPayment } from './payment.ts';
 import type { PaymentProvider } from './provider.ts';
 
@@ -19,6 +20,8 @@ interface Dependencies {
   readonly store: PaymentStore;
   readonly provider: PaymentProvider;
   readonly clock: Clock;
+  /** Charges succeeded, failed and refunded, counted once each. */
+  readonly metrics: Metrics;
 }
 
 export type { Dependencies, PaymentStore };

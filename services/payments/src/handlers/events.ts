@@ -44,6 +44,7 @@ const createPaymentsConsumer = (options: {
       leaseSeconds: CLAIM_LEASE_SECONDS,
     }),
     logger: options.logger,
+    metrics: deps.metrics,
     handlers: paymentsHandlers(deps),
   });
 };

@@ -9,6 +9,7 @@ import type { Logger } from '@tessera/shared/logger';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceTable } from '../../../../tests/support/dynamodb.ts';
+import { capturedMetrics } from '../../../../tests/support/metrics.ts';
 import { createPaymentStore } from '../../src/adapters/payment-store.ts';
 import { pendingPaymentOf } from '../../src/domain/charges.ts';
 import { paymentIdOf } from '../../src/domain/payment.ts';
@@ -28,6 +29,7 @@ beforeAll(async () => {
     store: createPaymentStore(table.documentClient, table.tableName),
     provider: emulatedProvider,
     clock: systemClock,
+    metrics: capturedMetrics('payments'),
   };
 });
 afterAll(() => table.drop());

@@ -261,6 +261,7 @@ describe('The SQS batch handler', () => {
       name: 'payments',
       once: async (_id, work) => ({ outcome: 'processed', result: await work() }),
       logger: silent,
+      metrics: deps.metrics,
       handlers: paymentsHandlers(deps),
     });
     const ok = createdEvent('tok_ok');

@@ -6,6 +6,7 @@
 import type { Clock } from '@tessera/shared/clock';
 import { newEvent, type TesseraEvent } from '@tessera/shared/events';
 import type { SQSRecord } from 'aws-lambda';
+import { type CapturedMetrics, capturedMetrics } from '../../../../tests/support/metrics.ts';
 import type { StoredPayment } from '../../src/domain/payment.ts';
 import type { Dependencies, PaymentStore } from '../../src/domain/ports.ts';
 import { emulatedProvider } from '../../src/domain/provider.ts';
@@ -51,10 +52,13 @@ const fakeStore = (): FakeStore => {
 
 const fixedClock = (iso = '2027-01-10T08:00:00.000Z'): Clock => ({ now: () => new Date(iso) });
 
-const fakeDependencies = (store = fakeStore()): Dependencies & { store: FakeStore } => ({
+const fakeDependencies = (
+  store = fakeStore(),
+): Dependencies & { store: FakeStore; metrics: CapturedMetrics } => ({
   store,
   provider: emulatedProvider,
   clock: fixedClock(),
+  metrics: capturedMetrics('payments'),
 });
 
 const BOOKING = {

@@ -2,10 +2,12 @@
  * What the use cases need from the world, as interfaces. Adapters implement them (DynamoDB,
  * argon2id, jose); unit tests hand in small fakes.
  */
+
 import type { Role } from '@tessera/shared/auth';
 import type { Clock } from '@tessera/shared/clock';
 import type { CursorCodec } from '@tessera/shared/cursor';
 import type { TesseraEvent } from '@tessera/shared/events';
+import type { Metrics } from '@tessera/shared/metrics-catalog';
 import type { PublicUser, UserRecord } from './user.ts';
 
 interface Page<T> {
@@ -119,6 +121,8 @@ interface Dependencies {
   readonly accessTokens: AccessTokenIssuer;
   readonly cursors: CursorCodec;
   readonly clock: Clock;
+  /** Login failures and lockouts counted. */
+  readonly metrics: Metrics;
 }
 
 export type {

@@ -69,13 +69,13 @@ const pairFor = async (
  * check against nothing, so its answers (401, then 429) and their timing match a wrong password's.
  *
  * 1. Find the account and reserve one of the email's attempts, side by side.
- * 2. No attempt left (10 within the last 15 minutes): 429, even with the right password, and the
+ * 2. No attempt left (10 within the last 15 minutes): 429 (`LoginLockouts`), even with the right password, and the
  *    password is never checked.
- * 3. Check the password; a wrong one (or no account) keeps its reservation as a failure: 401.
+ * 3. Check the password; a wrong one (or no account) keeps its reservation as a failure: 401 (`LoginFailures`).
  * 4. Clear the attempts, re-hash if the hashing parameters were raised, start a token family.
  */
 const login = async (
-  deps: Pick<Dependencies, 'users' | 'sessions' | 'passwords' | 'accessTokens' | 'clock'>,
+  deps: Pick<Dependencies, 'users' | 'sessions' | 'passwords' | 'accessTokens' | 'clock' | 'metrics'>,
   input: { readonly email: string; readonly password: string },
 ): Promise<TokenPair> => {
   const password = normalizePassword(input.password);
@@ -85,12 +85,18 @@ const login = async (
     deps.users.getByEmailKey(emailKey),
     deps.sessions.reserveLoginAttempt(emailKey, now.getTime(), LOCKOUT),
   ]);
-  if (!attempt.reserved) throw new LoginLockedError(lockedForSeconds(attempt, now.getTime()));
+  if (!attempt.reserved) {
+    deps.metrics.count('LoginLockouts');
+    throw new LoginLockedError(lockedForSeconds(attempt, now.getTime()));
+  }
 
   const verified = user
     ? await deps.passwords.verify(user.passwordHash, password)
     : await deps.passwords.verifyNothing(password).then(() => false);
-  if (!user || !verified) throw new InvalidCredentialsError();
+  if (!user || !verified) {
+    deps.metrics.count('LoginFailures');
+    throw new InvalidCredentialsError();
+  }
   await deps.sessions.clearLoginFailures(emailKey);
   if (deps.passwords.needsRehash(user.passwordHash)) {
     const rehashed = {

@@ -6,6 +6,7 @@
 import type { CursorCodec } from '@tessera/shared/cursor';
 import { createCursorCodec } from '@tessera/shared/cursor';
 import type { TesseraEvent } from '@tessera/shared/events';
+import { capturedMetrics } from '../../../../tests/support/metrics.ts';
 import type {
   AccessTokenIssuer,
   Dependencies,
@@ -152,6 +153,7 @@ const fakes = (options: { readonly outdatedHashes?: boolean } = {}) => {
     accessTokens: fakeAccessTokens,
     cursors,
     clock: time.clock,
+    metrics: capturedMetrics('users'),
   };
   return { deps, users, sessions, passwords, time };
 };

@@ -1,9 +1,11 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
+import { capturedMetrics } from '../../../../../tests/support/metrics.ts';
 import { createEventConsumer, createSqsBatchHandler } from '../../../src/consumer/event-consumer.ts';
 import type { ProcessedOnce } from '../../../src/consumer/processed-once.ts';
 import { newEvent } from '../../../src/events/envelope.ts';
 import type { Logger } from '../../../src/logger.ts';
+import { currentTraceHeader, parseTraceHeader } from '../../../src/tracing/tracing.ts';
 
 const logger = (): Logger =>
   ({ error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() }) as unknown as Logger;
@@ -55,10 +57,14 @@ describe('Function: createSqsBatchHandler', () => {
   it('answers only the records that failed, after trying every one', async () => {
     // Prepare
     const tried: string[] = [];
-    const handle = createSqsBatchHandler(async (record) => {
-      tried.push(record.messageId);
-      if (record.body === 'bad') throw new Error('cannot');
-    }, logger());
+    const handle = createSqsBatchHandler(
+      async (record) => {
+        tried.push(record.messageId);
+        if (record.body === 'bad') throw new Error('cannot');
+      },
+      logger(),
+      capturedMetrics(),
+    );
 
     // Act
     const result = await handle(sqsEvent('ok', 'bad', 'ok', 'bad'));
@@ -72,10 +78,12 @@ describe('Function: createSqsBatchHandler', () => {
 /** A consumer of user.registered (unless `withHandler` is false) that records the event ids it handles. */
 const recordingConsumer = (withHandler = true) => {
   const handled: string[] = [];
+  const metrics = capturedMetrics('test');
   const consumer = createEventConsumer({
     name: 'test',
     once: memoryOnce(),
     logger: logger(),
+    metrics,
     handlers: withHandler
       ? {
           'user.registered': async (event) => {
@@ -84,7 +92,7 @@ const recordingConsumer = (withHandler = true) => {
         }
       : {},
   });
-  return { consumer, handled };
+  return { consumer, handled, metrics };
 };
 
 describe('Function: createEventConsumer', () => {
@@ -127,5 +135,61 @@ describe('Function: createEventConsumer', () => {
     // Assess
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
     expect(handled).toEqual(['11111111-1111-4111-8111-111111111111']);
+  });
+
+  it('counts each delivery, a duplicate and a failure, and no more', async () => {
+    // Prepare
+    const { consumer, metrics } = recordingConsumer();
+    const event = delivered();
+
+    // Act
+    await consumer.eventBridge(event);
+    await consumer.eventBridge(event);
+    await consumer.eventBridge({ ...delivered(), detail: { data: {} } }).catch(() => undefined);
+
+    // Assess
+    expect(metrics.total('EventDeliveries')).toBe(3);
+    expect(metrics.total('EventDuplicates')).toBe(1);
+    expect(metrics.total('EventFailures')).toBe(1);
+    expect(metrics.lines.every((line) => line.service === 'test' && line.consumer === 'test')).toBe(true);
+  });
+
+  it("counts a batch's failed records once, as BatchItemFailures", async () => {
+    const { consumer, metrics } = recordingConsumer();
+
+    await consumer.sqs(sqsEvent('not json', JSON.stringify(delivered()), '{}'));
+
+    expect(metrics.total('BatchItemFailures')).toBe(2);
+    expect(metrics.total('EventFailures')).toBe(1);
+  });
+
+  it("continues each SQS record's own trace: the handler sees the message's AWSTraceHeader as its trace", async () => {
+    // Prepare
+    const seen: (string | undefined)[] = [];
+    const consumer = createEventConsumer({
+      name: 'test',
+      once: memoryOnce(),
+      logger: logger(),
+      metrics: capturedMetrics(),
+      handlers: {
+        'user.registered': async () => {
+          seen.push(parseTraceHeader(currentTraceHeader())?.root);
+        },
+      },
+    });
+    const roots = ['1-6750a000-aaaaaaaaaaaaaaaaaaaaaaaa', '1-6750a000-bbbbbbbbbbbbbbbbbbbbbbbb'];
+    const batch = sqsEvent(
+      JSON.stringify(delivered('11111111-1111-4111-8111-111111111111')),
+      JSON.stringify(delivered('22222222-2222-4222-8222-222222222222')),
+    );
+    batch.Records.forEach((record, index) => {
+      record.attributes.AWSTraceHeader = `Root=${roots[index]};Parent=0123456789abcdef;Sampled=1`;
+    });
+
+    // Act
+    await consumer.sqs(batch);
+
+    // Assess
+    expect(seen).toEqual(roots);
   });
 });

@@ -2,12 +2,15 @@ import type { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventb
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
+import { capturedMetrics } from '../../../../../tests/support/metrics.ts';
 import { newEvent } from '../../../src/events/envelope.ts';
 import { outboxItem, recordWithEvents } from '../../../src/events/outbox.ts';
 import { createOutboxPublisher } from '../../../src/events/publisher.ts';
 import type { Logger } from '../../../src/logger.ts';
+import { withTraceHeader } from '../../../src/tracing/tracing.ts';
 
 const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() } as unknown as Logger;
+const metrics = capturedMetrics('publisher');
 
 const eventNumber = (n: number) =>
   newEvent(
@@ -52,7 +55,7 @@ const fakeBus = (
 describe('Function: createOutboxPublisher', () => {
   it('publishes outbox inserts in order with their source, type, detail and time', async () => {
     const bus = fakeBus([]);
-    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger, metrics });
     const first = eventNumber(1);
     const second = eventNumber(2);
 
@@ -74,7 +77,7 @@ describe('Function: createOutboxPublisher', () => {
 
   it('ignores records that are not outbox inserts', async () => {
     const bus = fakeBus([]);
-    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger, metrics });
 
     const result = await publish(
       streamOf(
@@ -90,7 +93,7 @@ describe('Function: createOutboxPublisher', () => {
 
   it('sends at most ten entries per call', async () => {
     const bus = fakeBus([]);
-    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger, metrics });
     const records = Array.from({ length: 23 }, (_, i) => record(i + 1, outboxItem(eventNumber(i + 1))));
 
     await publish(streamOf(...records));
@@ -102,7 +105,7 @@ describe('Function: createOutboxPublisher', () => {
     const bus = fakeBus([
       () => ({ Entries: [{ EventId: 'a' }, { ErrorCode: 'ThrottlingException' }, { EventId: 'c' }] }),
     ]);
-    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger, metrics });
     const records = Array.from({ length: 13 }, (_, i) => record(i + 1, outboxItem(eventNumber(i + 1))));
 
     const result = await publish(streamOf(...records));
@@ -120,7 +123,7 @@ describe('Function: createOutboxPublisher', () => {
         throw new Error('network down');
       },
     ]);
-    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger, metrics });
     const records = Array.from({ length: 25 }, (_, i) => record(i + 1, outboxItem(eventNumber(i + 1))));
 
     const result = await publish(streamOf(...records));
@@ -132,7 +135,7 @@ describe('Function: createOutboxPublisher', () => {
 
   it('publishes every event a kept record carries, in order, on its insert only', async () => {
     const bus = fakeBus([]);
-    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger, metrics });
     const first = eventNumber(1);
     const second = eventNumber(2);
     const third = eventNumber(3);
@@ -157,7 +160,7 @@ describe('Function: createOutboxPublisher', () => {
     const bus = fakeBus([
       () => ({ Entries: [{ EventId: 'a' }, { ErrorCode: 'ThrottlingException' }, { EventId: 'c' }] }),
     ]);
-    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger, metrics });
     const kept = recordWithEvents('t', { pk: 'BOOKING#1', sk: 'CHANGE#000001' }, [
       eventNumber(1),
       eventNumber(2),
@@ -170,7 +173,7 @@ describe('Function: createOutboxPublisher', () => {
 
   it('publishes nothing for a record whose carried events cannot be read', async () => {
     const bus = fakeBus([]);
-    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger });
+    const publish = createOutboxPublisher({ eventBridge: bus.client, busName: 'tessera', logger, metrics });
 
     const result = await publish(
       streamOf(record(1, { pk: 'BOOKING#1', sk: 'CHANGE#000001', outboxEvents: new Uint8Array([1, 2, 3]) })),
@@ -178,5 +181,32 @@ describe('Function: createOutboxPublisher', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     expect(bus.calls).toHaveLength(0);
+  });
+
+  it('puts the trace header each event was written with on its entry, and counts what the bus took', async () => {
+    // Prepare
+    const bus = fakeBus([() => ({ Entries: [{ EventId: 'a' }, { ErrorCode: 'InternalFailure' }] })]);
+    const counted = capturedMetrics('publisher');
+    const publish = createOutboxPublisher({
+      eventBridge: bus.client,
+      busName: 'tessera',
+      logger,
+      metrics: counted,
+    });
+    const header = 'Root=1-6750a000-0123456789abcdef01234567;Parent=1111111111111111;Sampled=1';
+    const traced = withTraceHeader(header, () => outboxItem(eventNumber(1)));
+    const carried = withTraceHeader(header, () =>
+      recordWithEvents('t', { pk: 'BOOKING#1', sk: 'V#1' }, [eventNumber(2)]),
+    ).Put.Item;
+    const untraced = outboxItem(eventNumber(3));
+
+    // Act
+    await publish(streamOf(record(1, traced), record(2, carried), record(3, untraced)));
+
+    // Assess
+    expect(traced.traceHeader).toBe(header);
+    expect(bus.calls[0]?.map((entry) => entry.TraceHeader)).toEqual([header, header, undefined]);
+    expect(counted.total('EventsPublished')).toBe(1);
+    expect(counted.total('PublishFailures')).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
+import { capturedMetrics } from '../../../../../tests/support/metrics.ts';
 import type { AuthorizerContext } from '../../../src/auth.ts';
 import {
   ConflictError,
@@ -121,6 +122,7 @@ const widgetEvent = (
 const setup = (handlers: Record<string, (request: never) => Promise<unknown>> = {}) => {
   const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
   const received: unknown[] = [];
+  const metrics = capturedMetrics('widgets');
   const handler = createHttpHandler({
     operations: { createWidget, deleteShop, ping },
     handlers: {
@@ -133,9 +135,10 @@ const setup = (handlers: Record<string, (request: never) => Promise<unknown>> = 
       ...handlers,
     },
     logger: logger as unknown as Logger,
+    metrics,
     now: () => NOW,
   });
-  return { handler, logger, received };
+  return { handler, logger, received, metrics };
 };
 
 const problem = (result: APIGatewayProxyStructuredResultV2) =>
@@ -448,5 +451,42 @@ describe('Function: createHttpHandler', () => {
     const result = await handler(event({ routeKey: 'GET /ping', headers: { 'x-request-id': 'bad id\n' } }));
 
     expect(result.headers?.['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('counts each request once, by its operation and status class, with its latency', async () => {
+    // Prepare
+    const { handler, metrics } = setup({
+      ping: async () => {
+        throw new Error('down');
+      },
+    });
+
+    // Act
+    await handler({
+      ...widgetEvent(JSON.stringify({ name: 'w', owner: 'a@b.co' })),
+      queryStringParameters: {},
+    });
+    await handler(widgetEvent('{'));
+    await handler(event({ routeKey: 'GET /ping', headers: { 'x-request-id': 'req-9' } }));
+
+    // Assess
+    expect(metrics.total('Requests')).toBe(3);
+    expect(metrics.total('Requests', { operation: 'createWidget', statusClass: '2xx' })).toBe(1);
+    expect(metrics.total('Requests', { operation: 'createWidget', statusClass: '4xx' })).toBe(1);
+    expect(metrics.total('Requests', { operation: 'ping', statusClass: '5xx', correlationId: 'req-9' })).toBe(
+      1,
+    );
+    expect(metrics.values('Latency')).toHaveLength(3);
+    expect(metrics.values('Latency').every((ms) => ms >= 0 && ms < 5_000)).toBe(true);
+  });
+
+  it('counts every route no operation answers under one operation name, whatever its path', async () => {
+    const { handler, metrics } = setup();
+
+    await handler(event({ routeKey: 'GET /a-made-up-path', rawPath: '/a-made-up-path' }));
+    await handler(event({ routeKey: 'GET /another-one', rawPath: '/another-one' }));
+
+    expect(metrics.total('Requests', { operation: 'unmatched', statusClass: '4xx' })).toBe(2);
+    expect(new Set(metrics.lines.map((line) => line.operation))).toEqual(new Set(['unmatched']));
   });
 });

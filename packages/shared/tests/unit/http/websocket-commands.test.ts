@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it, vi } from 'vitest';
+import { capturedMetrics } from '../../../../../tests/support/metrics.ts';
 import { ConflictError } from '../../../src/errors.ts';
 import { createHttpHandler } from '../../../src/http/adapter.ts';
 import type { OperationSpec, ValidateFunction } from '../../../src/http/types.ts';
@@ -55,6 +56,7 @@ const seen: unknown[] = [];
 const http = createHttpHandler({
   operations,
   logger,
+  metrics: capturedMetrics('widgets'),
   now: () => NOW,
   handlers: {
     async addWidget(request: {

@@ -18,6 +18,7 @@ const world = async (nowIso = '2027-03-01T12:00:00.000Z') => {
     store: base.store,
     clock,
     retries: base.retries,
+    metrics: base.metrics,
     timing: TIMING,
     schedules: {
       async put(name, schedule) {

@@ -13,6 +13,7 @@ const scheduleDeps = (): ScheduleDependencies => {
     store: base.store,
     clock: base.clock,
     retries: base.retries,
+    metrics: base.metrics,
     timing: { reminderLeadSeconds: 600, paymentHoldSeconds: 900 },
     schedules: { put: vi.fn(), remove: vi.fn() },
   };

@@ -2,6 +2,7 @@ import type { Principal } from '@tessera/shared/auth';
 import { createHttpHandler, type HttpEvent } from '@tessera/shared/http';
 import type { Logger } from '@tessera/shared/logger';
 import { describe, expect, it, vi } from 'vitest';
+import { capturedMetrics } from '../../../../../tests/support/metrics.ts';
 import { createTicket } from '../../../src/domain/tickets.ts';
 import { operations } from '../../../src/generated/contract.ts';
 import { createOperationHandlers } from '../../../src/handlers/http.ts';
@@ -27,6 +28,7 @@ const setup = async () => {
     operations,
     handlers: createOperationHandlers(f.deps),
     logger: logger as unknown as Logger,
+    metrics: capturedMetrics('tickets'),
     now: () => NOW,
   });
   const ticket = await createTicket(f.deps, REPORTER, { title: 'Printer on fire' }, 'req-create');
