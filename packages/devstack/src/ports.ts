@@ -1,6 +1,7 @@
 /**
  * Port checks, so a second `npm start` fails at once with a clear message instead of half starting.
  */
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 
 class PortInUseError extends Error {
@@ -22,6 +23,21 @@ const isPortFree = (port: number, host: string): Promise<boolean> =>
     const server = createServer();
     server.once('error', () => resolve(false));
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+
+/** True when no socket is bound to the UDP port (the X-Ray daemon's). */
+const isUdpPortFree = (port: number, host: string): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    socket.once('error', () => {
+      try {
+        socket.close();
+      } catch {
+        // Never bound: nothing to close.
+      }
+      resolve(false);
+    });
+    socket.bind({ port, address: host, exclusive: true }, () => socket.close(() => resolve(true)));
   });
 
 /** A port the OS hands out for `listen(0)`, for the fallback. */
@@ -65,4 +81,13 @@ const assertPortFree = async (port: number, host: string, what: string, variable
   if (port !== 0 && !(await isPortFree(port, host))) throw new PortInUseError(port, what, variable);
 };
 
-export { assertPortFree, freePort, isPortFree, PortInUseError };
+const assertUdpPortFree = async (
+  port: number,
+  host: string,
+  what: string,
+  variable: string,
+): Promise<void> => {
+  if (port !== 0 && !(await isUdpPortFree(port, host))) throw new PortInUseError(port, what, variable);
+};
+
+export { assertPortFree, assertUdpPortFree, freePort, isPortFree, isUdpPortFree, PortInUseError };
