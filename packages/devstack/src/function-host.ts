@@ -19,6 +19,20 @@
  * Given a `clockOffset`, every worker of the host (a timed-out one's replacement included) shifts
  * its `Date` by it before the bundle loads (`clock-offset.ts`, ADR 0033): the function tells the
  * devstack's time, moved or not, while its timers and its `getRemainingTimeInMillis` run on real time.
+ *
+ * Tracing as Lambda's active tracing does it (ADR 0039). Each invocation continues the trace of the
+ * header it is given (`invoke(exportName, event, { traceHeader })`), or starts a new one when there
+ * is none or it has no valid `Root`, under a new segment id S: the bundle sees
+ * `Root=<trace>;Parent=<S>;Sampled=1` through Lambda's invoke store,
+ * `globalThis.awslambda.InvokeStore` (the shape of `@aws/lambda-invoke-store`, on an
+ * `AsyncLocalStorage`: `getXRayTraceId()`, `getRequestId()`, `getContext()`, `hasContext()`,
+ * `get(key)`, `set(key, value)`, `run(context, fn)`), which the worker installs before the bundle
+ * loads and runs each invocation inside. Never `process.env._X_AMZN_TRACE_ID`: the invocations
+ * running at once in one worker would share it. When the invocation ends, the host hands
+ * `onSegment` the function's own segment: `{ name, id: S, trace_id, parent_id (the given header's
+ * Parent), start_time, end_time, origin: 'AWS::Lambda::Function', aws: { request_id }, fault }`,
+ * `fault` (and the exception in `cause`) when it threw, timed out or its worker died; its times are
+ * the function's, on the devstack clock.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
@@ -27,6 +41,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SHIFTED_DATE_SOURCE, type SharedClockOffset } from './clock-offset.ts';
+import { invocationTrace } from './trace-header.ts';
+import type { SegmentDocument } from './trace-store.ts';
 
 interface FunctionHostOptions {
   readonly name: string;
@@ -41,6 +57,16 @@ interface FunctionHostOptions {
    * host (default: the one of `withClockOffset`, if the host is made inside it; else none, real time).
    */
   readonly clockOffset?: SharedClockOffset | undefined;
+  /** Receives each invocation's own segment (`AWS::Lambda::Function`) once it has ended. */
+  readonly onSegment?: (segment: SegmentDocument) => void;
+}
+
+interface InvokeOptions {
+  /**
+   * The trace header the invocation continues (`Root=...;Parent=...;Sampled=1`), as a Lambda
+   * invocation gets it from its caller; a new trace when omitted or not valid.
+   */
+  readonly traceHeader?: string | undefined;
 }
 
 const ambientClockOffset = new AsyncLocalStorage<SharedClockOffset>();
@@ -74,15 +100,51 @@ class FunctionTimeoutError extends Error {
   }
 }
 
+// Lambda's invoke store, as @aws/lambda-invoke-store has it for many invocations at once (its
+// InvokeStoreMulti): the invocation's context on an AsyncLocalStorage, the request id and the trace
+// header under protected keys that a bundle reads and cannot set. A bundled copy of the package
+// finds it on globalThis.awslambda and uses it.
+const INVOKE_STORE_SOURCE = `(function installInvokeStore(globalObject) {
+  const { AsyncLocalStorage } = require('node:async_hooks');
+  const PROTECTED_KEYS = {
+    REQUEST_ID: Symbol.for('_AWS_LAMBDA_REQUEST_ID'),
+    X_RAY_TRACE_ID: Symbol.for('_AWS_LAMBDA_X_RAY_TRACE_ID'),
+    TENANT_ID: Symbol.for('_AWS_LAMBDA_TENANT_ID'),
+  };
+  const als = new AsyncLocalStorage();
+  const isProtectedKey = (key) => Object.values(PROTECTED_KEYS).includes(key);
+  const store = {
+    PROTECTED_KEYS,
+    isProtectedKey,
+    getContext: () => als.getStore(),
+    hasContext: () => als.getStore() !== undefined,
+    get: (key) => als.getStore()?.[key],
+    set(key, value) {
+      if (isProtectedKey(key)) throw new Error('Cannot modify protected Lambda context field: ' + String(key));
+      const context = als.getStore();
+      if (!context) throw new Error('No context available');
+      context[key] = value;
+    },
+    run: (context, fn) => als.run(context, fn),
+    getRequestId: () => als.getStore()?.[PROTECTED_KEYS.REQUEST_ID] ?? '-',
+    getXRayTraceId: () => als.getStore()?.[PROTECTED_KEYS.X_RAY_TRACE_ID],
+    getTenantId: () => als.getStore()?.[PROTECTED_KEYS.TENANT_ID],
+  };
+  globalObject.awslambda = { ...globalObject.awslambda, InvokeStore: store };
+  return store;
+})`;
+
 // The worker is plain CommonJS, evaluated from this string, so it runs the same under tsx, vitest or
-// node: it shifts its Date when told to, imports the bundle, then answers invoke messages with the
-// export's result. A context's remaining time is the host's real-clock deadline against real time.
+// node: it shifts its Date when told to, installs the invoke store, imports the bundle, then answers
+// invoke messages with the export's result, each run inside its own invoke-store context. A
+// context's remaining time is the host's real-clock deadline against real time.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { pathToFileURL } = require('node:url');
 const realNow = workerData.clockOffset
   ? (${SHIFTED_DATE_SOURCE})(globalThis, new BigInt64Array(workerData.clockOffset))
   : Date.now;
+const invokeStore = (${INVOKE_STORE_SOURCE})(globalThis);
 const describe = (error) => ({
   type: (error && error.name) || 'Error',
   message: String((error && error.message) || error),
@@ -90,7 +152,7 @@ const describe = (error) => ({
 });
 import(pathToFileURL(workerData.bundle).href).then(
   (module) => {
-    parentPort.on('message', async ({ id, exportName, event, deadline, requestId }) => {
+    parentPort.on('message', async ({ id, exportName, event, deadline, requestId, traceHeader }) => {
       const context = {
         awsRequestId: requestId,
         functionName: workerData.name,
@@ -105,7 +167,13 @@ import(pathToFileURL(workerData.bundle).href).then(
       try {
         const fn = module[exportName];
         if (typeof fn !== 'function') throw new Error('The bundle has no export named ' + exportName);
-        const result = await fn(event, context);
+        const result = await invokeStore.run(
+          {
+            [invokeStore.PROTECTED_KEYS.REQUEST_ID]: requestId,
+            [invokeStore.PROTECTED_KEYS.X_RAY_TRACE_ID]: traceHeader,
+          },
+          () => fn(event, context),
+        );
         parentPort.postMessage({ id, ok: true, result: result === undefined ? null : result });
       } catch (error) {
         parentPort.postMessage({ id, ok: false, error: describe(error) });
@@ -263,9 +331,72 @@ class FunctionHost {
     }
   }
 
-  /** Invokes an export of the bundle with an event, as Lambda would, and resolves with its result. */
-  async invoke(exportName: string, event: unknown): Promise<unknown> {
+  /** The time the function tells (the devstack's, when the host has a clock offset), in ms. */
+  private now(): number {
+    return Date.now() + (this.clockOffset?.ms ?? 0);
+  }
+
+  /**
+   * Invokes an export of the bundle with an event, as Lambda would, and resolves with its result.
+   * The invocation continues the trace of `options.traceHeader`, or starts one.
+   *
+   * @example
+   * await host.invoke('handler', event, { traceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1' });
+   */
+  async invoke(exportName: string, event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     if (this.stopped) throw new Error(`${this.name} is stopped`);
+    const startTime = this.now();
+    const trace = invocationTrace(options.traceHeader, startTime);
+    const id = randomUUID();
+    const invocation = this.run(exportName, event, id, trace.header);
+    invocation.then(
+      () => this.record(trace, id, startTime, undefined),
+      (error: unknown) => this.record(trace, id, startTime, error),
+    );
+    return invocation;
+  }
+
+  /** Hands the invocation's own segment to `onSegment`. */
+  private record(
+    trace: ReturnType<typeof invocationTrace>,
+    requestId: string,
+    startTime: number,
+    error: unknown,
+  ) {
+    const onSegment = this.options.onSegment;
+    if (!onSegment) return;
+    const failure = error as { errorType?: unknown; name?: unknown; message?: unknown } | undefined;
+    try {
+      onSegment({
+        name: this.name,
+        id: trace.segmentId,
+        trace_id: trace.traceId,
+        ...(trace.parentId ? { parent_id: trace.parentId } : {}),
+        start_time: startTime / 1000,
+        end_time: this.now() / 1000,
+        origin: 'AWS::Lambda::Function',
+        aws: { request_id: requestId },
+        ...(error === undefined
+          ? {}
+          : {
+              fault: true,
+              cause: {
+                exceptions: [
+                  {
+                    id: trace.segmentId,
+                    type: String(failure?.errorType ?? failure?.name ?? 'Error'),
+                    message: String(failure?.message ?? error),
+                  },
+                ],
+              },
+            }),
+      });
+    } catch {
+      // A collector that fails never fails the invocation.
+    }
+  }
+
+  private async run(exportName: string, event: unknown, id: string, traceHeader: string): Promise<unknown> {
     let environment = await this.environment();
     // Retired while this invocation waited for it to load: it goes to the next one.
     while (environment.retired) {
@@ -273,7 +404,6 @@ class FunctionHost {
       environment = await this.environment();
     }
     const { worker, pending } = environment;
-    const id = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         pending.delete(id);
@@ -285,7 +415,14 @@ class FunctionHost {
       }, this.timeoutMs);
       pending.set(id, { resolve, reject, timer });
       // The deadline on the real clock (this thread's Date is never shifted).
-      worker.postMessage({ id, exportName, event, deadline: Date.now() + this.timeoutMs, requestId: id });
+      worker.postMessage({
+        id,
+        exportName,
+        event,
+        deadline: Date.now() + this.timeoutMs,
+        requestId: id,
+        traceHeader,
+      });
     });
   }
 
@@ -299,5 +436,5 @@ class FunctionHost {
   }
 }
 
-export type { FunctionHostOptions };
+export type { FunctionHostOptions, InvokeOptions };
 export { FunctionError, FunctionHost, FunctionTimeoutError, withClockOffset };

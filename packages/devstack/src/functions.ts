@@ -8,9 +8,10 @@
  * local name, a secret's `file:` path, a setting's value, the bus's name, the WebSocket
  * gateway's `@connections` endpoint, the scheduler's group, role, target and dead-letter queue, a
  * literal), plus what Lambda or the devstack sets for every function: the log level, the region,
- * local credentials, connection reuse, and the endpoint of each AWS service it uses (DynamoDB with a
- * table, EventBridge with the bus, the scheduler with a `scheduler` source). Nothing else: the
- * authorizer never sees a private key.
+ * local credentials, connection reuse, the local X-Ray daemon (`AWS_XRAY_DAEMON_ADDRESS`, with
+ * `AWS_XRAY_CONTEXT_MISSING=IGNORE_ERROR`, as Lambda with active tracing sets them), and the endpoint
+ * of each AWS service it uses (DynamoDB with a table, EventBridge with the bus, the scheduler with a
+ * `scheduler` source). Nothing else: the authorizer never sees a private key.
  *
  * A setting's value is, the first that is there: its override (`TESSERA_<SETTING>` for `npm start`,
  * `settingOverrides` for `startDevstack`: `TESSERA_REMINDER_LEAD_SECONDS` sets every
@@ -20,8 +21,9 @@
 import { bundlePath } from '@tessera/tooling/dist';
 import { type FunctionManifest, type Manifest, resolveVariables } from '@tessera/tooling/manifests';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.ts';
-import { FunctionHost } from './function-host.ts';
+import { FunctionHost, type InvokeOptions } from './function-host.ts';
 import { schedulerPartOf } from './topology.ts';
+import type { SegmentDocument } from './trace-store.ts';
 
 /** What the environment's sources resolve to on this devstack. */
 interface EnvironmentContext {
@@ -41,6 +43,8 @@ interface EnvironmentContext {
   readonly schedulerEndpoint?: string | undefined;
   /** Setting id (`reminder_lead_seconds`) -> the value that replaces its devstack value and default. */
   readonly settingOverrides?: Readonly<Record<string, string>> | undefined;
+  /** The local X-Ray daemon, `127.0.0.1:<port>`: every function's `AWS_XRAY_DAEMON_ADDRESS`. */
+  readonly xrayDaemonAddress?: string | undefined;
 }
 
 interface FunctionDefinition {
@@ -85,6 +89,10 @@ const resolveEnvironment = (
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
   };
+  if (context.xrayDaemonAddress) {
+    environment.AWS_XRAY_DAEMON_ADDRESS = context.xrayDaemonAddress;
+    environment.AWS_XRAY_CONTEXT_MISSING = 'IGNORE_ERROR';
+  }
   if (uses.table && context.dynamodbEndpoint) environment.DYNAMODB_ENDPOINT = context.dynamodbEndpoint;
   if (uses.eventBus && context.eventBridgeEndpoint)
     environment.EVENTBRIDGE_ENDPOINT = context.eventBridgeEndpoint;
@@ -143,7 +151,11 @@ class Functions {
 
   constructor(
     private readonly definitions: readonly FunctionDefinition[],
-    private readonly options: { readonly onLog?: (source: string, line: string) => void } = {},
+    private readonly options: {
+      readonly onLog?: (source: string, line: string) => void;
+      /** Receives each invocation's own segment (see `FunctionHost`). */
+      readonly onSegment?: (segment: SegmentDocument) => void;
+    } = {},
   ) {}
 
   /** The functions' names. */
@@ -163,17 +175,18 @@ class Functions {
           timeoutMs: definition.fn.timeout * 1000,
           memoryMb: definition.fn.memorySize,
           ...(this.options.onLog ? { onLog: this.options.onLog } : {}),
+          ...(this.options.onSegment ? { onSegment: this.options.onSegment } : {}),
         }),
       });
     }
     await Promise.all([...this.hosts.values()].map(({ host }) => host.start()));
   }
 
-  /** Invokes a function by name with an event, and resolves with its result. */
-  invoke(functionName: string, event: unknown): Promise<unknown> {
+  /** Invokes a function by name with an event (continuing `options.traceHeader`'s trace), and resolves with its result. */
+  invoke(functionName: string, event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     const entry = this.hosts.get(functionName);
     if (!entry) return Promise.reject(new Error(`No function named ${functionName}`));
-    return entry.host.invoke(entry.exportName, event);
+    return entry.host.invoke(entry.exportName, event, options);
   }
 
   async stop(): Promise<void> {

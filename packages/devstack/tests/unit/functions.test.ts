@@ -99,6 +99,24 @@ describe('Function: resolveEnvironment', () => {
     }
   });
 
+  it("gives every function the local X-Ray daemon's address, and to ignore a missing trace context", () => {
+    for (const definition of defineFunctions(manifests, '/dist', {
+      ...context,
+      xrayDaemonAddress: '127.0.0.1:2000',
+    })) {
+      expect([definition.name, definition.environment]).toEqual([
+        definition.name,
+        expect.objectContaining({
+          AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+          AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+        }),
+      ]);
+    }
+    expect(resolveEnvironment(manifest('users'), 'users', context)).not.toHaveProperty(
+      'AWS_XRAY_DAEMON_ADDRESS',
+    );
+  });
+
   it('gives the bus name and endpoint to a function with an eventBus source, and no DynamoDB endpoint without a table', () => {
     const environment = resolveEnvironment(manifest('publisher'), 'publisher', context);
 
