@@ -4,6 +4,11 @@
  * (readable at `GET /_devstack/events`) and delivers each to the targets of the rules whose pattern
  * matches, as EventBridge does: asynchronously, retried twice on failure, the delays on the devstack
  * clock. A target is a function or a queue; the bus only calls `deliver`.
+ *
+ * An entry's `TraceHeader` (the X-Ray trace the publisher was in; at most 500 characters) stays with
+ * its event, as EventBridge keeps it: recorded (`traceHeader` at `GET /_devstack/events`) and
+ * handed to each delivery, and to `onDeliveryFailure`, so a Lambda target is invoked in that trace
+ * and an SQS target's message (or a dead letter) carries it as `AWSTraceHeader`.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,6 +23,13 @@ interface RecordedEvent {
   readonly detailType: string;
   readonly detail: unknown;
   readonly eventBusName: string;
+  /** The entry's `TraceHeader`, when it had one. */
+  readonly traceHeader?: string;
+}
+
+/** What a delivery carries beside the event: the trace it continues. */
+interface Delivery {
+  readonly traceHeader?: string | undefined;
 }
 
 /** An EventBridge event pattern: field -> allowed values, or a nested pattern. */
@@ -26,8 +38,8 @@ type EventPattern = { readonly [field: string]: readonly unknown[] | EventPatter
 interface Rule {
   readonly name: string;
   readonly pattern: EventPattern;
-  /** Delivers the event (in EventBridge's delivery shape) to the target. */
-  readonly deliver: (event: EventBridgeEvent) => Promise<void>;
+  /** Delivers the event (in EventBridge's delivery shape) to the target, in the entry's trace. */
+  readonly deliver: (event: EventBridgeEvent, delivery: Delivery) => Promise<void>;
 }
 
 interface EventBridgeEvent {
@@ -48,12 +60,18 @@ interface EventBusOptions {
   readonly rules?: readonly Rule[];
   /** How many events to keep for `GET /_devstack/events`. */
   readonly keep?: number;
-  readonly onDeliveryFailure?: (rule: string, event: EventBridgeEvent, error: unknown) => void;
+  readonly onDeliveryFailure?: (
+    rule: string,
+    event: EventBridgeEvent,
+    error: unknown,
+    delivery: Delivery,
+  ) => void;
   readonly clock?: Clock;
 }
 
 const MAX_ENTRY_BYTES = 256 * 1024;
 const MAX_ENTRIES = 10;
+const MAX_TRACE_HEADER_LENGTH = 500;
 const DELIVERY_ATTEMPTS = 3;
 
 const matchesValue = (matcher: unknown, value: unknown): boolean => {
@@ -174,9 +192,20 @@ class LocalEventBus {
   private accept(
     entry: Record<string, unknown>,
   ): { EventId: string } | { ErrorCode: string; ErrorMessage: string } {
-    const { Source, DetailType, Detail, EventBusName, Time } = entry;
+    const { Source, DetailType, Detail, EventBusName, Time, TraceHeader } = entry;
     if (typeof Source !== 'string' || typeof DetailType !== 'string' || typeof Detail !== 'string') {
       return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Source, DetailType and Detail are required' };
+    }
+    if (
+      TraceHeader !== undefined &&
+      (typeof TraceHeader !== 'string' ||
+        TraceHeader.length === 0 ||
+        TraceHeader.length > MAX_TRACE_HEADER_LENGTH)
+    ) {
+      return {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: `TraceHeader is a string of 1 to ${MAX_TRACE_HEADER_LENGTH} characters`,
+      };
     }
     if (Buffer.byteLength(Detail) > MAX_ENTRY_BYTES) {
       return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Entry is larger than 256 KB' };
@@ -200,6 +229,7 @@ class LocalEventBus {
       detailType: DetailType,
       detail,
       eventBusName: typeof EventBusName === 'string' ? EventBusName : 'default',
+      ...(typeof TraceHeader === 'string' ? { traceHeader: TraceHeader } : {}),
     };
     this.events.push(recorded);
     const keep = this.options.keep ?? 10_000;
@@ -220,18 +250,19 @@ class LocalEventBus {
       resources: [],
       detail: recorded.detail,
     };
+    const trace: Delivery = recorded.traceHeader ? { traceHeader: recorded.traceHeader } : {};
     for (const rule of this.options.rules ?? []) {
       if (!matchesPattern(rule.pattern, event as unknown as Record<string, unknown>)) continue;
-      const delivery = this.deliver(rule, event);
+      const delivery = this.deliver(rule, event, trace);
       this.inFlight.add(delivery);
       void delivery.finally(() => this.inFlight.delete(delivery));
     }
   }
 
-  private async deliver(rule: Rule, event: EventBridgeEvent) {
+  private async deliver(rule: Rule, event: EventBridgeEvent, trace: Delivery) {
     for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
       try {
-        await rule.deliver(event);
+        await rule.deliver(event, trace);
         return;
       } catch (error) {
         if (attempt < DELIVERY_ATTEMPTS && !this.stopping.signal.aborted) {
@@ -239,7 +270,7 @@ class LocalEventBus {
           if (!this.stopping.signal.aborted) continue;
         }
         // The last attempt failed, or the bus is stopping and makes no further attempt.
-        this.options.onDeliveryFailure?.(rule.name, event, error);
+        this.options.onDeliveryFailure?.(rule.name, event, error, trace);
         return;
       }
     }
@@ -260,5 +291,5 @@ class LocalEventBus {
   }
 }
 
-export type { EventBridgeEvent, EventBusOptions, EventPattern, RecordedEvent, Rule };
+export type { Delivery, EventBridgeEvent, EventBusOptions, EventPattern, RecordedEvent, Rule };
 export { filterEvents, LocalEventBus, matchesPattern };

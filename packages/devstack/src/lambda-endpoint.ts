@@ -10,8 +10,12 @@
  * `Event` answers 202 and runs it after; `DryRun` answers 204. A function the devstack does not run
  * is a 404 `ResourceNotFoundException`, a body that is not JSON a 400
  * `InvalidRequestContentException`. Requests are not authenticated.
+ *
+ * An `X-Amzn-Trace-Id` header on the request is the trace the invocation continues, as Lambda
+ * continues its caller's; without one (or with one that has no valid `Root`) it starts a new trace.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { InvokeOptions } from './function-host.ts';
 import { readBody } from './http-body.ts';
 import { type HttpServer, startHttpServer } from './http-server.ts';
 
@@ -54,7 +58,7 @@ class LambdaEndpoint {
 
   constructor(
     private readonly options: {
-      readonly invoke: (functionName: string, event: unknown) => Promise<unknown>;
+      readonly invoke: (functionName: string, event: unknown, options?: InvokeOptions) => Promise<unknown>;
       readonly hasFunction: (functionName: string) => boolean;
       readonly host?: string;
       /** 0 (the default) picks a free port. */
@@ -125,9 +129,11 @@ class LambdaEndpoint {
         );
       }
       const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+      const traceHeader = request.headers['x-amzn-trace-id'];
+      const trace: InvokeOptions = typeof traceHeader === 'string' ? { traceHeader } : {};
       if (type === 'DryRun') return answer(204, undefined);
       if (type === 'Event') {
-        this.options.invoke(name, event).catch((error: unknown) => {
+        this.options.invoke(name, event, trace).catch((error: unknown) => {
           this.options.onLog?.(`${name} (invoked with Event) threw: ${String(error)}`);
         });
         return answer(202, undefined);
@@ -136,7 +142,7 @@ class LambdaEndpoint {
         throw new LambdaError('InvalidParameterValueException', 400, `Unknown InvocationType ${type}`);
       let result: unknown;
       try {
-        result = await this.options.invoke(name, event);
+        result = await this.options.invoke(name, event, trace);
       } catch (error) {
         const failure = error as { errorType?: string; name?: string; message?: string };
         return answer(

@@ -1,7 +1,8 @@
 /**
  * A local queue with SQS's semantics (a standard queue), where AWS has an SQS queue:
  *
- * - `send` takes a body and message attributes (and a delay); `receive` hands out up to N visible
+ * - `send` takes a body and message attributes (and a delay, and the system attribute
+ *   `AWSTraceHeader`, the X-Ray trace the message carries); `receive` hands out up to N visible
  *   messages, each hidden for the visibility timeout, with a fresh receipt handle and its
  *   `ApproximateReceiveCount`; `delete` takes the latest receipt handle (an older one succeeds and
  *   deletes nothing, as in SQS); `changeVisibility` hides a message in flight longer, or shows it
@@ -9,7 +10,7 @@
  * - with a dead-letter queue, a message received `maxReceiveCount` times moves there on its next
  *   receive instead of being handed out (SQS moves it then too), remembering the queue it came
  *   from; `redrive` moves messages back, to a queue named or each to the queue it came from
- *   (`StartMessageMoveTask`);
+ *   (`StartMessageMoveTask`); a moved message keeps its `AWSTraceHeader`;
  * - messages older than the retention period are dropped (a moved message keeps its first send
  *   time, as SQS keeps it for a standard queue).
  *
@@ -40,6 +41,8 @@ interface StoredMessage {
   readonly messageAttributes: MessageAttributes;
   readonly md5OfMessageAttributes: string | undefined;
   readonly sentAt: number;
+  /** The system attribute `AWSTraceHeader`: the X-Ray trace header it was sent with. */
+  readonly traceHeader?: string | undefined;
   visibleAt: number;
   receiveCount: number;
   firstReceivedAt: number | undefined;
@@ -61,6 +64,8 @@ interface ReceivedMessage {
     readonly SentTimestamp: string;
     readonly ApproximateFirstReceiveTimestamp: string;
     readonly SenderId: string;
+    /** Only when it was sent with one. */
+    readonly AWSTraceHeader?: string;
   };
 }
 
@@ -307,7 +312,12 @@ class LocalQueue {
    */
   send(
     body: string,
-    options: { readonly messageAttributes?: MessageAttributes; readonly delaySeconds?: number } = {},
+    options: {
+      readonly messageAttributes?: MessageAttributes;
+      readonly delaySeconds?: number;
+      /** The system attribute `AWSTraceHeader`. */
+      readonly traceHeader?: string | undefined;
+    } = {},
   ): { messageId: string; md5OfMessageBody: string; md5OfMessageAttributes: string | undefined } {
     this.assertOpen();
     if (typeof body !== 'string' || body.length === 0)
@@ -332,6 +342,7 @@ class LocalQueue {
       messageAttributes,
       md5OfMessageAttributes: md5OfMessageAttributes(messageAttributes),
       sentAt: now,
+      ...(options.traceHeader ? { traceHeader: options.traceHeader } : {}),
       visibleAt: now + delay * 1000,
       receiveCount: 0,
       firstReceivedAt: undefined,
@@ -408,6 +419,7 @@ class LocalQueue {
           SentTimestamp: String(message.sentAt),
           ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? now),
           SenderId: ACCOUNT,
+          ...(message.traceHeader ? { AWSTraceHeader: message.traceHeader } : {}),
         },
       });
     }

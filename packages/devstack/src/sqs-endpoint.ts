@@ -13,6 +13,12 @@
  * `DestinationArn`, each message goes back to the queue it was dead-lettered from, as in SQS. The
  * endpoint keeps each queue's 10 latest tasks, in memory, until it stops.
  *
+ * A message takes the one system attribute SQS has, `AWSTraceHeader` (`MessageSystemAttributes`, a
+ * `String` holding an X-Ray trace header; anything else is `InvalidParameterValue`): it is kept with
+ * the message, through a dead-letter queue and a redrive, answered by ReceiveMessage when asked for
+ * (`All` or `AWSTraceHeader`, in `MessageSystemAttributeNames` or `AttributeNames`) and handed to a
+ * function in its SQS record's `attributes`.
+ *
  * Queue URLs are `<endpoint>/000000000000/<name>`; errors are JSON with `__type` and the
  * `x-amzn-query-error` header, as SQS answers them.
  */
@@ -20,8 +26,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from './http-body.ts';
 import { type HttpServer, startHttpServer } from './http-server.ts';
-import { type LocalQueue, type MessageAttributes, QueueError, type ReceivedMessage } from './local-queue.ts';
+import {
+  type LocalQueue,
+  type MessageAttributes,
+  md5OfMessageAttributes,
+  QueueError,
+  type ReceivedMessage,
+} from './local-queue.ts';
 import type { LocalQueues } from './queues.ts';
+import { parseTraceHeader } from './trace-header.ts';
 
 const ACCOUNT = '000000000000';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -251,12 +264,58 @@ class SqsEndpoint {
     }
   }
 
+  /**
+   * The `AWSTraceHeader` of a send's `MessageSystemAttributes`, checked as SQS checks it: the only
+   * system attribute there is, a `String` that is an X-Ray trace header.
+   */
+  private static traceHeaderOf(input: Input): string | undefined {
+    const system = input.MessageSystemAttributes;
+    if (system === undefined || system === null) return undefined;
+    if (typeof system !== 'object' || Array.isArray(system))
+      throw new SqsError('InvalidParameterValue', 'MessageSystemAttributes must be a map');
+    let header: string | undefined;
+    for (const [name, value] of Object.entries(system as Record<string, unknown>)) {
+      if (name !== 'AWSTraceHeader')
+        throw new SqsError(
+          'InvalidParameterValue',
+          `Message system attribute name '${name}' is invalid: AWSTraceHeader is the only one`,
+        );
+      const { DataType, StringValue } = (value ?? {}) as { DataType?: unknown; StringValue?: unknown };
+      if (DataType !== 'String' || typeof StringValue !== 'string' || !parseTraceHeader(StringValue))
+        throw new SqsError(
+          'InvalidParameterValue',
+          'The message system attribute AWSTraceHeader must be a String holding an X-Ray trace header',
+        );
+      header = StringValue;
+    }
+    return header;
+  }
+
   private send(queue: LocalQueue, input: Input) {
     const delaySeconds = integer(input, 'DelaySeconds');
-    return queue.send(text(input, 'MessageBody'), {
+    const traceHeader = SqsEndpoint.traceHeaderOf(input);
+    const sent = queue.send(text(input, 'MessageBody'), {
       messageAttributes: (input.MessageAttributes ?? {}) as MessageAttributes,
       ...(delaySeconds !== undefined ? { delaySeconds } : {}),
+      ...(traceHeader ? { traceHeader } : {}),
     });
+    // SQS answers the MD5 of the system attributes as it answers that of the message attributes.
+    const md5OfMessageSystemAttributes = traceHeader
+      ? md5OfMessageAttributes({ AWSTraceHeader: { DataType: 'String', StringValue: traceHeader } })
+      : undefined;
+    return { ...sent, md5OfMessageSystemAttributes };
+  }
+
+  /** What SendMessage and each SendMessageBatch entry answer of a message sent. */
+  private static sentEntry(sent: ReturnType<SqsEndpoint['send']>) {
+    return {
+      MessageId: sent.messageId,
+      MD5OfMessageBody: sent.md5OfMessageBody,
+      ...(sent.md5OfMessageAttributes ? { MD5OfMessageAttributes: sent.md5OfMessageAttributes } : {}),
+      ...(sent.md5OfMessageSystemAttributes
+        ? { MD5OfMessageSystemAttributes: sent.md5OfMessageSystemAttributes }
+        : {}),
+    };
   }
 
   private entries(input: Input): Input[] {
@@ -317,27 +376,15 @@ class SqsEndpoint {
 
   private async operation(name: string, input: Input, signal: AbortSignal): Promise<unknown> {
     switch (name) {
-      case 'SendMessage': {
-        const sent = this.send(this.queue(input), input);
-        return {
-          MessageId: sent.messageId,
-          MD5OfMessageBody: sent.md5OfMessageBody,
-          ...(sent.md5OfMessageAttributes ? { MD5OfMessageAttributes: sent.md5OfMessageAttributes } : {}),
-        };
-      }
+      case 'SendMessage':
+        return SqsEndpoint.sentEntry(this.send(this.queue(input), input));
       case 'SendMessageBatch': {
         const queue = this.queue(input);
         const successful: unknown[] = [];
         const failed: unknown[] = [];
         for (const entry of this.entries(input)) {
           try {
-            const sent = this.send(queue, entry);
-            successful.push({
-              Id: entry.Id,
-              MessageId: sent.messageId,
-              MD5OfMessageBody: sent.md5OfMessageBody,
-              ...(sent.md5OfMessageAttributes ? { MD5OfMessageAttributes: sent.md5OfMessageAttributes } : {}),
-            });
+            successful.push({ Id: entry.Id, ...SqsEndpoint.sentEntry(this.send(queue, entry)) });
           } catch (error) {
             if (!(error instanceof QueueError || error instanceof SqsError)) throw error;
             failed.push({ Id: entry.Id, SenderFault: true, Code: error.code, Message: error.message });
