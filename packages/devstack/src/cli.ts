@@ -7,6 +7,8 @@
  * - `TESSERA_SQS_PORT`: the queues' SQS endpoint (a free port unless set);
  * - `TESSERA_SCHEDULER_PORT`: the scheduler's endpoint (EventBridge Scheduler's REST JSON), and
  *   `TESSERA_LAMBDA_PORT`: the Lambda Invoke endpoint (each a free port unless set);
+ * - `TESSERA_XRAY_PORT`: the local X-Ray daemon's UDP port, refused when busy; unset, 2000 (the
+ *   daemon's own) when free, else a free one, so a real X-Ray daemon there does not stop the start;
  * - `TESSERA_BOOTSTRAP_ADMIN_EMAIL` and `TESSERA_BOOTSTRAP_ADMIN_PASSWORD`: an admin to make sure of;
  * - `TESSERA_LOG_LEVEL` (INFO): the functions' log level; `TESSERA_QUIET=1` hides function logs;
  * - `TESSERA_BUILD` (1): `0` starts from the bundles already in `dist/` instead of building them, so
@@ -19,12 +21,16 @@
  * `{ "pid": 4242, "http": "http://127.0.0.1:3000", "webSocket": "ws://127.0.0.1:3001",
  * "webSocketConnections": "http://127.0.0.1:3001", "sqs": "http://127.0.0.1:<port>",
  * "scheduler": "http://127.0.0.1:<port>", "lambda": "http://127.0.0.1:<port>",
- * "dynamodb": "http://127.0.0.1:8000", "eventBus": "http://127.0.0.1:<port>" }`. It removes the file
+ * "dynamodb": "http://127.0.0.1:8000", "eventBus": "http://127.0.0.1:<port>",
+ * "xrayDaemon": "127.0.0.1:2000" }`. It removes the file
  * when it stops; a file whose pid is no running process was left by a devstack killed outright.
  *
  * The devstack's clock (`POST /_devstack/clock` moves it forward, ADR 0033) keeps its offset in
  * `<dataDir>/clock.json`, so the next start goes on from the moved time; the banner says when it is
  * ahead. Deleting that file while stopped puts it back on the wall clock.
+ *
+ * The functions' EMF lines are metrics, not logs: they are not printed, and `/_devstack/metrics`
+ * serves them (Prometheus text); their traces are at `/_devstack/traces` (ADR 0039).
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +49,7 @@ const settings = z
     TESSERA_SQS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     TESSERA_SCHEDULER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     TESSERA_LAMBDA_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    TESSERA_XRAY_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     TESSERA_DATA_DIR: z.string().min(1).default('.tessera'),
     TESSERA_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
     TESSERA_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(1).optional(),
@@ -93,6 +100,7 @@ const main = async () => {
     ...(env.TESSERA_SQS_PORT ? { sqsPort: env.TESSERA_SQS_PORT } : {}),
     ...(env.TESSERA_SCHEDULER_PORT ? { schedulerPort: env.TESSERA_SCHEDULER_PORT } : {}),
     ...(env.TESSERA_LAMBDA_PORT ? { lambdaPort: env.TESSERA_LAMBDA_PORT } : {}),
+    xrayPort: env.TESSERA_XRAY_PORT ?? { preferred: 2000 },
     dataDir: env.TESSERA_DATA_DIR,
     build: env.TESSERA_BUILD === '1',
     settingOverrides: settingOverridesFrom(process.env, loadManifests()),
@@ -118,6 +126,7 @@ const main = async () => {
     lambda: devstack.lambdaEndpoint,
     dynamodb: devstack.dynamodbEndpoint,
     eventBus: devstack.eventBusEndpoint,
+    xrayDaemon: devstack.xrayDaemonAddress,
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const aheadSeconds = Math.round((devstack.clock.now() - Date.now()) / 1000);
@@ -136,12 +145,15 @@ Tessera is ready in ${seconds} s.
   Health         ${devstack.httpUrl}/health
   Events         ${devstack.httpUrl}/_devstack/events
   Queues         ${devstack.httpUrl}/_devstack/queues
+  Metrics        ${devstack.httpUrl}/_devstack/metrics
+  Traces         ${devstack.httpUrl}/_devstack/traces
   Schedules      ${devstack.httpUrl}/_devstack/schedules
   Clock          ${devstack.httpUrl}/_devstack/clock
 ${clockNote}  DynamoDB Local ${devstack.dynamodbEndpoint}
   SQS endpoint   ${devstack.sqsEndpoint}
   Scheduler      ${devstack.schedulerEndpoint}
   Lambda         ${devstack.lambdaEndpoint}
+  X-Ray daemon   udp://${devstack.xrayDaemonAddress}
   Data           ${devstack.dataDir}
 ${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL ? `  Admin          ${env.TESSERA_BOOTSTRAP_ADMIN_EMAIL}\n` : ''}
 Press Ctrl-C to stop.`);

@@ -10,6 +10,16 @@
  * Lambda Invoke endpoint, the event source mappings (table streams, queues), the bootstrap admin, the WebSocket
  * gateway (with its `@connections` endpoint), and last the HTTP gateway, so that once `/health`
  * answers, start-up is complete. `stop()` stops the parts in reverse, Java included.
+ *
+ * It plays CloudWatch and X-Ray too (ADR 0039): the EMF lines the functions write are metrics, not
+ * logs (they never reach `onLog`), served at `GET /_devstack/metrics` in Prometheus's text format
+ * (`devstack.metrics` in the process); each invocation runs in a trace as Lambda's active tracing
+ * runs it, a local X-Ray daemon (UDP, every function's `AWS_XRAY_DAEMON_ADDRESS`) takes the
+ * functions' subsegments, and the recent traces are at `GET /_devstack/traces` (`devstack.traces`).
+ * Trace headers travel as in AWS: a `PutEvents` entry's `TraceHeader` to a rule's Lambda target
+ * (continued) or SQS target (`AWSTraceHeader`), SQS's `AWSTraceHeader` to the records a function
+ * gets, the Lambda endpoint's `X-Amzn-Trace-Id` to the function; the event source mappings, the
+ * stream reader, the scheduler and both gateways start a new trace per invocation.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -25,26 +35,31 @@ import { type ClockAdvance, DevstackClock } from './clock-host.ts';
 import { addClockRoutes } from './clock-routes.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
 import { checkpointFileOf, DynamoDbStreamSource } from './dynamodb-stream-source.ts';
-import { type EventBridgeEvent, filterEvents, LocalEventBus, type RecordedEvent } from './event-bus.ts';
+import { EmfMetrics } from './emf-metrics.ts';
+import { filterEvents, LocalEventBus, type RecordedEvent } from './event-bus.ts';
 import { EventSourceMapping } from './event-source-mapping.ts';
-import { withClockOffset } from './function-host.ts';
+import { type InvokeOptions, withClockOffset } from './function-host.ts';
 import { defineFunctions, Functions } from './functions.ts';
 import { Gateway, type RequestLogLine } from './gateway.ts';
 import { LambdaEndpoint } from './lambda-endpoint.ts';
 import type { ReceivedMessage } from './local-queue.ts';
+import { addObservabilityRoutes } from './observability-routes.ts';
 import { devstackPages } from './pages.ts';
 import { type Part, type PartTiming, part, startParts } from './parts.ts';
-import { assertPortFree, freePort } from './ports.ts';
+import { assertPortFree, assertUdpPortFree, freePort } from './ports.ts';
 import { QueueSource } from './queue-source.ts';
 import { LocalQueues } from './queues.ts';
 import { DevstackRouter } from './router.ts';
+import { ruleTargets } from './rule-targets.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { SchedulerEndpoint } from './scheduler-endpoint.ts';
 import { ensureSecrets, secretFile } from './secrets.ts';
 import { SqsEndpoint } from './sqs-endpoint.ts';
 import { ensureTable } from './tables.ts';
-import { type RuleDeclaration, topologyOf } from './topology.ts';
+import { topologyOf } from './topology.ts';
+import { TraceStore } from './trace-store.ts';
 import { WebSocketGateway } from './websocket-gateway.ts';
+import { XRayDaemon } from './xray-daemon.ts';
 
 interface DevstackOptions {
   readonly host?: string;
@@ -62,7 +77,10 @@ interface DevstackOptions {
   readonly build?: boolean;
   readonly bootstrapAdmin?: { readonly email: string; readonly password: string } | undefined;
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** Lines the functions log, and the devstack's own notes. */
+  /**
+   * Lines the functions log, and the devstack's own notes. Not their EMF lines: those are metrics
+   * (`Devstack.metrics`, `GET /_devstack/metrics`).
+   */
   readonly onLog?: (source: string, line: string) => void;
   readonly onRequest?: (line: RequestLogLine) => void;
   /**
@@ -93,6 +111,12 @@ interface DevstackOptions {
   readonly schedulerPort?: number;
   /** Port of the Lambda endpoint (Invoke, for `npm run redrive`); 0 or omitted picks a free port. */
   readonly lambdaPort?: number;
+  /**
+   * UDP port of the local X-Ray daemon: a number, that port (refused at once when busy, naming
+   * `TESSERA_XRAY_PORT`); `{ preferred }`, that port when free, else one the OS hands out (`npm start`
+   * prefers 2000, the daemon's own); 0 or omitted, one the OS hands out.
+   */
+  readonly xrayPort?: number | { readonly preferred: number };
 }
 
 interface Devstack {
@@ -105,6 +129,18 @@ interface Devstack {
   readonly schedulerEndpoint: string;
   /** The Lambda endpoint (Invoke only), for `@aws-sdk/client-lambda`. */
   readonly lambdaEndpoint: string;
+  /** The local X-Ray daemon, `127.0.0.1:<port>` (UDP): every function's `AWS_XRAY_DAEMON_ADDRESS`. */
+  readonly xrayDaemonAddress: string;
+  /**
+   * The functions' EMF metrics since the start (also at `GET /_devstack/metrics`):
+   * `metrics.value('tessera_requests_total', { service: 'bookings' })`, `metrics.prometheus()`.
+   */
+  readonly metrics: EmfMetrics;
+  /**
+   * The recent traces (also at `GET /_devstack/traces`): `traces.list({ annotations: { correlationId } })`,
+   * `traces.get(id)`.
+   */
+  readonly traces: TraceStore;
   /** The schedules, kept under `<dataDir>/schedules/` (pending ones also at `GET /_devstack/schedules`). */
   readonly scheduler: LocalScheduler;
   /** The WebSocket API: `ws://127.0.0.1:<port>` (connect with `?token=<accessToken>`). */
@@ -129,8 +165,11 @@ interface Devstack {
   advanceClock(seconds: number): Promise<ClockAdvance>;
   /** How long each part took to start, in order. */
   readonly startup: readonly PartTiming[];
-  /** Invokes a function by name, as `aws lambda invoke` would. */
-  invoke(functionName: string, event: unknown): Promise<unknown>;
+  /**
+   * Invokes a function by name, as `aws lambda invoke` would: in the trace of `options.traceHeader`
+   * (as an `X-Amzn-Trace-Id` continues it), else in a new one.
+   */
+  invoke(functionName: string, event: unknown, options?: InvokeOptions): Promise<unknown>;
   /** The file that holds a service's secret (`<dataDir>/secrets/<service>/<id>`). */
   secretFile(service: string, id: string): string;
   stop(): Promise<void>;
@@ -172,6 +211,9 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
   if (options.webSocketPort) {
     await assertPortFree(options.webSocketPort, host, 'the WebSocket gateway', 'TESSERA_WS_PORT');
   }
+  if (typeof options.xrayPort === 'number' && options.xrayPort !== 0) {
+    await assertUdpPortFree(options.xrayPort, host, 'the X-Ray daemon', 'TESSERA_XRAY_PORT');
+  }
   if (!options.dynamodbEndpoint && options.dynamodbPort !== undefined) {
     await assertPortFree(options.dynamodbPort, host, 'DynamoDB Local', 'TESSERA_DYNAMODB_PORT');
   }
@@ -186,12 +228,24 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     file: options.dataDir ? join(dataDir, 'clock.json') : undefined,
   });
   const clock = time.clock;
-  const router = addClockRoutes(new DevstackRouter(), time);
+  const metrics = new EmfMetrics();
+  const traces = new TraceStore();
+  const router = addObservabilityRoutes(addClockRoutes(new DevstackRouter(), time), { metrics, traces });
+  const xrayDaemon = new XRayDaemon({
+    host,
+    ...(typeof options.xrayPort === 'number'
+      ? { port: options.xrayPort }
+      : options.xrayPort
+        ? { preferredPort: options.xrayPort.preferred }
+        : {}),
+    onDocument: (document) => traces.add(document),
+  });
 
   let dynamodbEndpoint = options.dynamodbEndpoint ?? '';
   const tables = new Map<string, { tableName: string; streamArn: string | undefined }>();
   let live = new Functions([]);
-  const invoke = (functionName: string, event: unknown) => live.invoke(functionName, event);
+  const invoke = (functionName: string, event: unknown, invokeOptions?: InvokeOptions) =>
+    live.invoke(functionName, event, invokeOptions);
   const queues = new LocalQueues({
     specs: [
       ...topology.queues.map((queue) => ({
@@ -221,62 +275,15 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
   const bus = new LocalEventBus({
     host,
     clock,
-    rules: topology.rules.map((rule) => ({
-      name: rule.name,
-      pattern: rule.pattern,
-      deliver: async (event) => {
-        if (rule.target.kind === 'queue') queues.require(rule.target.queueName).send(JSON.stringify(event));
-        else await invoke(rule.target.functionName, event);
-      },
-    })),
-    onDeliveryFailure: (rule, event, error) => {
-      log('bus', `delivery of ${event['detail-type']} ${event.id} to ${rule} failed: ${String(error)}`);
-      const declared = topology.rules.find((r) => r.name === rule);
-      if (!declared) return;
-      try {
-        deadLetter(declared, event, error);
-      } catch (failure) {
-        log('bus', `could not dead-letter ${event.id}: ${String(failure)}`);
-      }
-    },
+    ...ruleTargets({
+      rules: topology.rules,
+      queues,
+      invoke,
+      clock,
+      busName: EVENT_BUS_NAME,
+      log: (line) => log('bus', line),
+    }),
   });
-  /**
-   * What AWS keeps of a delivery that failed every attempt. A function target threw: Lambda's
-   * on-failure destination gets an invocation record, the event in `requestPayload`. A queue target
-   * could not be sent to: EventBridge's target dead-letter queue gets the event, and why as attributes.
-   */
-  const deadLetter = (rule: RuleDeclaration, event: EventBridgeEvent, error: unknown) => {
-    const queue = queues.get(rule.deadLetterQueueName);
-    const failure = error as { errorType?: string; name?: string; message?: string };
-    const errorType = failure?.errorType ?? failure?.name ?? 'Error';
-    const errorMessage = String(failure?.message ?? error).replace(/[^\x20-\x7e]/g, '?');
-    if (rule.target.kind === 'function') {
-      queue?.send(
-        JSON.stringify({
-          version: '1.0',
-          timestamp: new Date(clock.now()).toISOString(),
-          requestContext: {
-            requestId: randomUUID(),
-            functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${rule.target.functionName}:live`,
-            condition: 'RetriesExhausted',
-            approximateInvokeCount: 3,
-          },
-          requestPayload: event,
-          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-          responsePayload: { errorType, errorMessage },
-        }),
-      );
-      return;
-    }
-    const text = (value: string) => ({ DataType: 'String', StringValue: value.slice(0, 256) || '-' });
-    queue?.send(JSON.stringify(event), {
-      messageAttributes: {
-        RULE_ARN: text(`arn:aws:events:us-east-1:000000000000:rule/${EVENT_BUS_NAME}/${rule.name}`),
-        ERROR_CODE: text(errorType),
-        ERROR_MESSAGE: text(errorMessage),
-      },
-    });
-  };
   const sqs = new SqsEndpoint({ queues, host, port: options.sqsPort ?? 0 });
   const hasFunction = (functionName: string) => live.names.includes(functionName);
   const serviceOfFunction = new Map(
@@ -416,6 +423,8 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     part('secrets', async () => {
       ensureSecrets(dataDir, manifests);
     }),
+    // Before the functions: their environment names its address.
+    running('X-Ray daemon', xrayDaemon),
     running('event bus', bus),
     running('queues', queues),
     running('SQS endpoint', sqs),
@@ -432,8 +441,15 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
           eventBridgeEndpoint: bus.endpoint,
           settingOverrides: options.settingOverrides,
           schedulerEndpoint: `http://${host}:${schedulerPort}`,
+          xrayDaemonAddress: xrayDaemon.address,
         }),
-        { onLog: log },
+        {
+          // An EMF line is metrics, not a log line: counted, never printed.
+          onLog: (source, line) => {
+            if (!metrics.ingest(line)) log(source, line);
+          },
+          onSegment: (segment) => traces.add(segment),
+        },
       );
       // Every worker's Date follows the clock, from before its bundle loads (ADR 0033).
       await withClockOffset(time.offset, () => live.start());
@@ -512,6 +528,9 @@ const startDevstack = async (options: DevstackOptions = {}): Promise<Devstack> =
     sqsEndpoint: sqs.url,
     schedulerEndpoint: schedulerEndpoint.url,
     lambdaEndpoint: lambdaEndpoint.url,
+    xrayDaemonAddress: xrayDaemon.address,
+    metrics,
+    traces,
     scheduler,
     webSocketUrl: webSocketGateway.url,
     webSocketConnectionsUrl: webSocketGateway.connectionsUrl,
