@@ -5,6 +5,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newEvent, outboxPut, type TesseraEvent } from '@tessera/shared/events';
 import type { Logger } from '@tessera/shared/logger';
+import { noMetrics } from '@tessera/shared/metrics';
 import { createOutboxPublisher } from '@tessera/shared/outbox-publisher';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -42,7 +43,7 @@ beforeAll(async () => {
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
   });
-  publish = createOutboxPublisher({ eventBridge, busName: 'tessera', logger });
+  publish = createOutboxPublisher({ eventBridge, busName: 'tessera', logger, metrics: noMetrics });
 });
 
 afterEach(async () => {
