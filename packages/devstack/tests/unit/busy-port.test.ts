@@ -1,17 +1,18 @@
 /**
  * A second `npm start` while one runs: `startDevstack` (what the CLI calls, with the ports from
- * TESSERA_HTTP_PORT, TESSERA_WS_PORT and TESSERA_DYNAMODB_PORT) must stop at once with a message naming the busy port
+ * TESSERA_HTTP_PORT, TESSERA_WS_PORT, TESSERA_DYNAMODB_PORT and, when set, TESSERA_XRAY_PORT) must stop at once with a message naming the busy port
  * and the variable that moves it, before it builds, makes a data folder or starts Java.
  * (`build: false` only spares a real build should the check ever move; the missing data folder is
  * what shows it runs first. The CLI's own answer is in tests/e2e/devstack/cli.e2e.test.ts.)
  */
+import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDevstack } from '../../src/index.ts';
-import { freePort, isPortFree, PortInUseError } from '../../src/ports.ts';
+import { freePort, isPortFree, isUdpPortFree, PortInUseError } from '../../src/ports.ts';
 
 const HOST = '127.0.0.1';
 
@@ -101,6 +102,32 @@ describe('Devstack: a busy port', () => {
     );
     expect(existsSync(data)).toBe(false);
     expect(await isPortFree(dynamodbPort, HOST)).toBe(true);
+  });
+
+  it('refuses a busy X-Ray daemon port asked for exactly, naming it and TESSERA_XRAY_PORT, and starts nothing', async () => {
+    const socket = createSocket('udp4');
+    const port = await new Promise<number>((resolve) =>
+      socket.bind({ port: 0, address: HOST }, () => resolve(socket.address().port)),
+    );
+    const [httpPort, dynamodbPort] = [await freePort(HOST), await freePort(HOST)];
+    const data = dataDir();
+
+    const failure = await startDevstack({
+      httpPort,
+      dynamodbPort,
+      xrayPort: port,
+      dataDir: data,
+      build: false,
+    })
+      .catch((error: unknown) => error)
+      .finally(() => socket.close());
+
+    expect(failure).toBeInstanceOf(PortInUseError);
+    expect((failure as Error).message).toBe(
+      `Port ${port} (the X-Ray daemon) is already in use. Is another \`npm start\` running? Stop it, or choose another port with TESSERA_XRAY_PORT=<port>.`,
+    );
+    expect(existsSync(data)).toBe(false);
+    expect(await isUdpPortFree(port, HOST)).toBe(true);
   });
 
   it('calls a port free once nothing listens on it any more', async () => {
