@@ -6,8 +6,13 @@
  * - every DynamoDB table has point-in-time recovery on and server-side encryption on;
  * - in prod, every table is deletion-protected;
  * - every Lambda function runs `nodejs22.x` on arm64 and logs to a log group with a retention;
- * - in prod, every Lambda function has an errors alarm and a throttles alarm that notify someone
- *   (non-empty `alarm_actions`, known at plan time);
+ * - every Lambda function traces with X-Ray (`tracing_config` mode `Active`) and has the variable
+ *   `ENVIRONMENT` set to the environment's name (its metrics' `environment` dimension), in every
+ *   environment, dev included. Where the provider plans a function's variables as unknown whole
+ *   (one of them is), the rule reads them from the environments' `lambda_function_environment_variables`
+ *   output, whose known values Terraform keeps;
+ * - in staging and prod, where alarms are on, every Lambda function has an errors alarm and a
+ *   throttles alarm that notify someone (non-empty `alarm_actions`, known at plan time);
  * - in prod, every log group keeps its logs at least a year (365 days). Prod's terraform.tfvars
  *   sets 365 and docs/deploy.md promises "logs for a year"; a fixed floor rather than "longer than
  *   dev" because each environment's plan is checked on its own, and the requirement is a year of
@@ -103,7 +108,11 @@ interface ConfigModule {
  * configuration's references, which say which API a route, stage or permission belongs to while
  * the API's id is unknown (every plan of a new environment).
  */
-type TerraformPlan = PlanJson & { readonly configuration?: { readonly root_module?: ConfigModule } };
+type TerraformPlan = PlanJson & {
+  readonly configuration?: { readonly root_module?: ConfigModule };
+  /** The root outputs' planned values: known parts are kept, where a resource's map is unknown whole. */
+  readonly output_changes?: Readonly<Record<string, { readonly after?: unknown }>>;
+};
 
 /** One operation of the contract: its route key (`GET /v1/users`) and owning service. */
 interface ContractOperation {
@@ -279,21 +288,89 @@ const checkFunctions = (resources: readonly PlannedResource[]): PolicyFinding[] 
     });
 };
 
-/** The environment whose functions must alarm and whose logs must last. */
+/** The environment whose logs must last. */
 const PROD = 'prod';
+
+/**
+ * The environments whose plans have alarms on: every function, queue and API alarms there, and every
+ * dead-letter queue on its first message.
+ */
+const ALARMED_ENVIRONMENTS = ['staging', PROD];
 
 /** How long prod keeps every log group, at least: a year (see the rules above). */
 const PROD_MIN_LOG_RETENTION_DAYS = 365;
 
-/** The alarms every prod function needs, by the AWS/Lambda metric they watch. */
+/** The alarms every function needs where alarms are on, by the AWS/Lambda metric they watch. */
 const REQUIRED_FUNCTION_ALARMS = ['Errors', 'Throttles'] as const;
 
-const checkProdAlarms = (
+/** The X-Ray tracing mode every function runs with, in every environment. */
+const TRACING_MODE = 'Active';
+
+/** The variable that names a function's environment (its metrics' `environment` dimension). */
+const ENVIRONMENT_VARIABLE = 'ENVIRONMENT';
+
+/**
+ * The environments' output of every function's variables, by function name. The AWS provider plans
+ * a function's `environment` as unknown whole when one value is (the WebSocket API's endpoint);
+ * Terraform keeps the known values of an output, so the rule reads them there then.
+ */
+const ENVIRONMENT_VARIABLES_OUTPUT = 'lambda_function_environment_variables';
+
+/** A function's variable as the plan knows it: from the function, else from the environments' output. */
+const functionVariable = (
+  plan: TerraformPlan,
+  fn: PlannedResource,
+  name: string,
+): { readonly value: unknown; readonly known: boolean } => {
+  const variables = firstBlock(fn.values.environment)?.variables;
+  if (isRecord(variables)) return { value: variables[name], known: true };
+  const change = plan.resource_changes?.find((candidate) => candidate.address === fn.address);
+  const unknown = JSON.stringify(change?.change.after_unknown?.environment ?? false).includes('true');
+  if (!unknown) return { value: undefined, known: true };
+  const output = plan.output_changes?.[ENVIRONMENT_VARIABLES_OUTPUT]?.after;
+  const own = isRecord(output) ? output[String(fn.values.function_name)] : undefined;
+  return isRecord(own) && name in own
+    ? { value: own[name], known: true }
+    : { value: undefined, known: false };
+};
+
+/** Every function traces actively and knows its environment's name, in every environment. */
+const checkFunctionTelemetry = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+  environment: string,
+): PolicyFinding[] =>
+  resources
+    .filter((resource) => resource.type === 'aws_lambda_function')
+    .flatMap((fn) => {
+      const findings: PolicyFinding[] = [];
+      const mode = firstBlock(fn.values.tracing_config)?.mode;
+      if (mode !== TRACING_MODE) {
+        findings.push({
+          rule: 'function-tracing',
+          address: fn.address,
+          message: `traces ${mode === undefined ? 'nothing (no tracing_config)' : `in mode ${String(mode)}`}, not ${TRACING_MODE}: every function is traced with X-Ray`,
+        });
+      }
+      const { value, known } = functionVariable(plan, fn, ENVIRONMENT_VARIABLE);
+      if (value !== environment) {
+        findings.push({
+          rule: 'function-environment',
+          address: fn.address,
+          message: known
+            ? `${ENVIRONMENT_VARIABLE} is ${value === undefined ? 'not set' : JSON.stringify(value)}, not ${JSON.stringify(environment)}: its metrics would carry another environment dimension`
+            : `its environment variables are unknown until apply, and the ${ENVIRONMENT_VARIABLES_OUTPUT} output does not name its ${ENVIRONMENT_VARIABLE}, so it cannot be checked`,
+        });
+      }
+      return findings;
+    });
+
+const checkFunctionAlarms = (
   plan: TerraformPlan,
   resources: readonly PlannedResource[],
   environment: string,
 ): PolicyFinding[] => {
-  if (environment !== PROD) return [];
+  if (!ALARMED_ENVIRONMENTS.includes(environment)) return [];
   const alarms = resources.filter(
     (resource) =>
       resource.type === 'aws_cloudwatch_metric_alarm' && resource.values.namespace === 'AWS/Lambda',
@@ -308,7 +385,7 @@ const checkProdAlarms = (
             isRecord(alarm.values.dimensions) &&
             alarm.values.dimensions.FunctionName === fn.values.function_name,
         );
-        const where = { rule: 'prod-function-alarms', address: fn.address };
+        const where = { rule: 'function-alarms', address: fn.address };
         if (watching.length === 0) {
           return [{ ...where, message: `has no ${metric} alarm` }];
         }
@@ -495,9 +572,6 @@ const checkRoutes = (
   }
   return { findings, routes: routes.length };
 };
-
-/** The environments whose plans have alarms on, and so must alarm on every dead-letter queue. */
-const ALARMED_ENVIRONMENTS = ['staging', PROD];
 
 /** The name of the queue an SQS ARN points at (its last segment), or undefined for any other value. */
 const queueNameOfArn = (arn: unknown): string | undefined =>
@@ -1819,7 +1893,8 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
     findings: [
       ...checkTables(resources, options.environment),
       ...checkFunctions(resources),
-      ...checkProdAlarms(plan, resources, options.environment),
+      ...checkFunctionTelemetry(plan, resources, options.environment),
+      ...checkFunctionAlarms(plan, resources, options.environment),
       ...checkProdLogRetention(resources, options.environment),
       ...policies.findings,
       ...routes.findings,

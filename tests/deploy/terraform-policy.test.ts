@@ -107,6 +107,8 @@ const planOf = (parts: PlanParts = {}): TerraformPlan => {
         runtime: 'nodejs22.x',
         architectures: ['arm64'],
         logging_config: [{ log_group: `/aws/lambda/tessera-${environment}-users` }],
+        tracing_config: [{ mode: 'Active' }],
+        environment: [{ variables: { ENVIRONMENT: environment, POWERTOOLS_LOG_LEVEL: 'INFO' } }],
         ...parts.fn,
       },
     },
@@ -315,18 +317,23 @@ describe('terraform policy', () => {
     expect(rules).toEqual([]);
   });
 
-  it.each([['Errors'], ['Throttles']])('flags a prod function without a %s alarm', (metric) => {
+  it.each([
+    ['Errors', 'prod'],
+    ['Throttles', 'prod'],
+    ['Errors', 'staging'],
+    ['Throttles', 'staging'],
+  ])('flags a function without a %s alarm in %s', (metric, environment) => {
     // Prepare
     const other = metric === 'Errors' ? 'Throttles' : 'Errors';
-    const plan = planOf({ environment: 'prod', alarms: [alarmOn('tessera-prod-users', other)] });
+    const plan = planOf({ environment, alarms: [alarmOn(`tessera-${environment}-users`, other)] });
 
     // Act
-    const findings = checkPlan(plan, { environment: 'prod', operations }).findings;
+    const findings = checkPlan(plan, { environment, operations }).findings;
 
     // Assess
     expect(findings).toEqual([
       {
-        rule: 'prod-function-alarms',
+        rule: 'function-alarms',
         address: 'module.users.aws_lambda_function.this',
         message: `has no ${metric} alarm`,
       },
@@ -347,7 +354,7 @@ describe('terraform policy', () => {
     const rules = rulesOf(plan, 'prod');
 
     // Assess
-    expect(rules).toEqual(['prod-function-alarms', 'prod-function-alarms']);
+    expect(rules).toEqual(['function-alarms', 'function-alarms']);
   });
 
   it('flags a prod alarm that notifies no one', () => {
@@ -387,17 +394,112 @@ describe('terraform policy', () => {
     expect(findings[0]?.message).toContain('unknown until apply');
   });
 
-  it('requires function alarms in prod only', () => {
-    // Prepare
-    const withoutAlarms = { alarms: [] };
-
+  it('requires no function alarms in dev, where alarms are off', () => {
     // Act
-    const inDev = rulesOf(planOf(withoutAlarms));
-    const inStaging = rulesOf(planOf({ ...withoutAlarms, environment: 'staging' }), 'staging');
+    const rules = rulesOf(planOf({ alarms: [] }));
 
     // Assess
-    expect(inDev).toEqual([]);
-    expect(inStaging).toEqual([]);
+    expect(rules).toEqual([]);
+  });
+
+  it.each([['dev'], ['staging'], ['prod']])(
+    'flags a function that does not trace actively, in %s',
+    (environment) => {
+      // Prepare
+      const passThrough = planOf({ environment, fn: { tracing_config: [{ mode: 'PassThrough' }] } });
+      const untraced = planOf({ environment, fn: { tracing_config: [] } });
+
+      // Act
+      const findings = [
+        ...checkPlan(passThrough, { environment, operations }).findings,
+        ...checkPlan(untraced, { environment, operations }).findings,
+      ];
+
+      // Assess
+      expect(findings).toEqual([
+        {
+          rule: 'function-tracing',
+          address: 'module.users.aws_lambda_function.this',
+          message: 'traces in mode PassThrough, not Active: every function is traced with X-Ray',
+        },
+        {
+          rule: 'function-tracing',
+          address: 'module.users.aws_lambda_function.this',
+          message: 'traces nothing (no tracing_config), not Active: every function is traced with X-Ray',
+        },
+      ]);
+    },
+  );
+
+  it.each([['dev'], ['staging'], ['prod']])(
+    'flags a function whose ENVIRONMENT is missing or names another environment, in %s',
+    (environment) => {
+      // Prepare
+      const unset = planOf({
+        environment,
+        fn: { environment: [{ variables: { POWERTOOLS_LOG_LEVEL: 'INFO' } }] },
+      });
+      const noVariables = planOf({ environment, fn: { environment: [] } });
+      const other = planOf({ environment, fn: { environment: [{ variables: { ENVIRONMENT: 'local' } }] } });
+
+      // Act
+      const messages = [unset, noVariables, other].flatMap((plan) =>
+        checkPlan(plan, { environment, operations }).findings.map(
+          (finding) => `${finding.rule}: ${finding.message}`,
+        ),
+      );
+
+      // Assess
+      expect(messages).toEqual([
+        `function-environment: ENVIRONMENT is not set, not "${environment}": its metrics would carry another environment dimension`,
+        `function-environment: ENVIRONMENT is not set, not "${environment}": its metrics would carry another environment dimension`,
+        `function-environment: ENVIRONMENT is "local", not "${environment}": its metrics would carry another environment dimension`,
+      ]);
+    },
+  );
+
+  describe('a function whose environment variables are unknown until apply', () => {
+    const unknownVariables = (output?: Record<string, unknown>): TerraformPlan => ({
+      ...planOf({
+        fn: { environment: [{}] },
+        unknown: { 'module.users.aws_lambda_function.this': { environment: [{ variables: true }] } },
+      }),
+      ...(output === undefined
+        ? {}
+        : { output_changes: { lambda_function_environment_variables: { after: output } } }),
+    });
+
+    it('reads ENVIRONMENT from the environments output, which keeps the known values', () => {
+      // Act
+      const passing = rulesOf(unknownVariables({ 'tessera-dev-users': { ENVIRONMENT: 'dev' } }));
+      const failing = checkPlan(unknownVariables({ 'tessera-dev-users': { ENVIRONMENT: 'prod' } }), {
+        environment: 'dev',
+        operations,
+      }).findings;
+
+      // Assess
+      expect(passing).toEqual([]);
+      expect(failing.map((finding) => finding.message)).toEqual([
+        'ENVIRONMENT is "prod", not "dev": its metrics would carry another environment dimension',
+      ]);
+    });
+
+    it('flags it when the output does not name it either', () => {
+      // Act
+      const findings = [
+        ...checkPlan(unknownVariables(), { environment: 'dev', operations }).findings,
+        ...checkPlan(unknownVariables({ 'tessera-dev-tickets': { ENVIRONMENT: 'dev' } }), {
+          environment: 'dev',
+          operations,
+        }).findings,
+      ];
+
+      // Assess
+      expect(findings.map((finding) => `${finding.rule}: ${finding.message}`)).toEqual([
+        'function-environment: its environment variables are unknown until apply, and the lambda_function_environment_variables output does not name its ENVIRONMENT, so it cannot be checked',
+        'function-environment: its environment variables are unknown until apply, and the lambda_function_environment_variables output does not name its ENVIRONMENT, so it cannot be checked',
+      ]);
+    });
   });
 
   it.each([[30], [180], [364]])('flags a prod log group that keeps logs %i days', (days) => {

@@ -6,6 +6,9 @@
  * Adding a service is its module block below and its name in `local.services`: everything the
  * platform and the outputs need comes from the module's `service` output, and its settings from
  * its entry in `var.services`.
+ *
+ * Every function traces with X-Ray (active tracing, the modules' default) in every environment, dev
+ * included: no variable turns it off, and the policy test fails a plan with a function that does not.
  */
 
 locals {
@@ -20,7 +23,6 @@ locals {
     event_bus_name             = module.platform.event_bus_name
     log_level                  = var.log_level
     log_retention_in_days      = var.log_retention_in_days
-    enable_active_tracing      = var.enable_active_tracing
     enable_deletion_protection = var.enable_deletion_protection
     enable_alarms              = var.enable_alarms
     alarm_topic_arn            = module.platform.sns_topic_arn
@@ -60,7 +62,6 @@ module "platform" {
   access_log_retention_in_days     = var.log_retention_in_days
   log_retention_in_days            = var.log_retention_in_days
   log_level                        = var.log_level
-  enable_active_tracing            = var.enable_active_tracing
   enable_alarms                    = var.enable_alarms
   alarm_email_addresses            = var.alarm_email_addresses
 }

@@ -36,6 +36,14 @@ output "lambda_function_names" {
   )
 }
 
+output "lambda_function_environment_variables" {
+  description = "Every function's environment variables, by function name (secrets as `ssm:` references). A plan shows each value it knows here, where a function's own plan shows all of them as unknown when one is (the WebSocket API's endpoint): the policy test reads `ENVIRONMENT` from this output then."
+  value = merge(concat(
+    [for service in local.services : service.lambda_function_environment_variables],
+    [{ (module.platform.publisher_lambda_function_name) = module.platform.publisher_lambda_function_environment_variables }],
+  )...)
+}
+
 output "dynamodb_table_names" {
   description = "Every service table, by service."
   value       = { for service in local.services : service.name => service.dynamodb_table_name if service.dynamodb_table_name != null }

@@ -74,12 +74,6 @@ variable "log_level" {
   }
 }
 
-variable "enable_active_tracing" {
-  description = "Trace every function with AWS X-Ray."
-  type        = bool
-  default     = true
-}
-
 variable "enable_alarms" {
   description = "Create the alarm topic and alarms on errors, throttles, 5xx answers and outbox lag."
   type        = bool

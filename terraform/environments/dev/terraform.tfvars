@@ -1,4 +1,5 @@
-# Dev: cheap and disposable. Tables can be deleted, logs are short-lived, no alarms, no tracing.
+# Dev: cheap and disposable. Tables can be deleted, logs are short-lived, no alarms (tracing is on, as
+# everywhere).
 
 environment = "dev"
 
@@ -9,7 +10,6 @@ region     = "eu-west-1"
 enable_deletion_protection = false
 log_retention_in_days      = 7
 log_level                  = "DEBUG"
-enable_active_tracing      = false
 enable_alarms              = false
 
 # Per service: its settings' values and any function sized differently from its manifest.

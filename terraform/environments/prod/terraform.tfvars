@@ -9,7 +9,6 @@ region     = "eu-west-1"
 enable_deletion_protection = true
 log_retention_in_days      = 365
 log_level                  = "INFO"
-enable_active_tracing      = true
 enable_alarms              = true
 
 # Placeholder: the address that receives alarms (it must confirm the subscription).

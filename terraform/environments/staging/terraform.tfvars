@@ -10,7 +10,6 @@ region     = "eu-west-1"
 enable_deletion_protection = true
 log_retention_in_days      = 30
 log_level                  = "INFO"
-enable_active_tracing      = true
 enable_alarms              = true
 alarm_email_addresses      = []
 

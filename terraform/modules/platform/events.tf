@@ -15,7 +15,8 @@ locals {
   publisher_function      = local.publisher_manifest.functions[local.publisher_function_name]
   publisher_package_path  = coalesce(var.publisher_package_path, "${local.repository_root}/dist/${local.publisher_manifest.name}.zip")
 
-  # The platform owns no table, secret or setting: its function's variables name the bus or a value.
+  # The platform owns no table, secret or setting: its function's variables name the bus or a value,
+  # plus its log level and the environment's name (`ENVIRONMENT`, its metrics' `environment`).
   publisher_sources = {
     for variable, source in local.publisher_function.environment : variable => {
       kind = one(keys(source))
@@ -28,7 +29,7 @@ locals {
   publisher_environment = merge(
     { for variable, source in local.publisher_sources : variable => aws_cloudwatch_event_bus.this.name if source.kind == "eventBus" },
     { for variable, source in local.publisher_sources : variable => source.id if source.kind == "value" },
-    { POWERTOOLS_LOG_LEVEL = var.log_level },
+    { POWERTOOLS_LOG_LEVEL = var.log_level, ENVIRONMENT = var.environment },
   )
 
   # Only inserts of outbox items reach the publisher; every other change to a table is filtered out

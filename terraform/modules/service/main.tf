@@ -77,7 +77,8 @@ locals {
     for id, setting in local.declared_settings : id => lookup(var.settings.variables, id, try(setting.default, null))
   }
 
-  # Every function gets exactly the variables its manifest entry names, plus its log level.
+  # Every function gets exactly the variables its manifest entry names, plus its log level and the
+  # environment's name (`ENVIRONMENT`, the `environment` dimension of its metrics).
   environment_variables = {
     for name, fn in local.functions : name => merge(
       { for variable, source in fn.sources : variable => one(aws_dynamodb_table.this[*].name) if source.kind == "table" },
@@ -87,7 +88,7 @@ locals {
       { for variable, source in fn.sources : variable => var.settings.websocket.connections_endpoint if source.kind == "webSocket" },
       { for variable, source in fn.sources : variable => local.scheduler_source_values[source.id] if source.kind == "scheduler" },
       { for variable, source in fn.sources : variable => source.id if source.kind == "value" },
-      { POWERTOOLS_LOG_LEVEL = var.settings.log_level },
+      { POWERTOOLS_LOG_LEVEL = var.settings.log_level, ENVIRONMENT = local.environment },
     )
   }
 

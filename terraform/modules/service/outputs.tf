@@ -1,8 +1,11 @@
 output "service" {
-  description = "What an environment hands the platform for this service, in one object: `name`, `lambda_function_names` (every function, for `scripts/deploy-lambda.sh`), `http_integration` (the function serving the service's contract operations, or null), `http_authorizer` (the API's authorizer, or null), `websocket_integrations` (by function short name, the functions serving WebSocket routes: name, invocation URI, routes), `websocket_authorizer` (the WebSocket API's `$connect` authorizer, or null), `dynamodb_table_name`, `table_stream` (for the outbox publisher, or null without a stream), `ssm_parameter_names` (by secret id) and `scheduler` (the schedule group's and the schedules' dead-letter queue's names, or null without a schedule target)."
+  description = "What an environment hands the platform for this service, in one object: `name`, `lambda_function_names` (every function, for `scripts/deploy-lambda.sh`), `lambda_function_environment_variables` (by function name), `http_integration` (the function serving the service's contract operations, or null), `http_authorizer` (the API's authorizer, or null), `websocket_integrations` (by function short name, the functions serving WebSocket routes: name, invocation URI, routes), `websocket_authorizer` (the WebSocket API's `$connect` authorizer, or null), `dynamodb_table_name`, `table_stream` (for the outbox publisher, or null without a stream), `ssm_parameter_names` (by secret id) and `scheduler` (the schedule group's and the schedules' dead-letter queue's names, or null without a schedule target)."
   value = {
     name                  = local.name
     lambda_function_names = [for name in sort(keys(local.functions)) : module.function[name].lambda_function_name]
+    # By function name: Terraform keeps a value only apply knows apart here, where the function's own
+    # plan shows the whole map as unknown.
+    lambda_function_environment_variables = { for name, function in module.function : function.lambda_function_name => function.lambda_function_environment_variables }
     http_integration = length(local.http_functions) == 0 ? null : {
       function_name = module.function[one(local.http_functions)].lambda_function_name
       invoke_arn    = module.function[one(local.http_functions)].lambda_alias_invoke_arn

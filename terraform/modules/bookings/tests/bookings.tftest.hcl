@@ -238,6 +238,7 @@ run "reads_its_cursor_secret_and_nothing_else" {
         TABLE_NAME           = "tessera-dev-bookings"
         CURSOR_SECRET        = "ssm:/tessera/dev/bookings/cursor-secret"
         POWERTOOLS_LOG_LEVEL = "INFO"
+        ENVIRONMENT          = "dev"
       },
       var.scheduled ? {
         SCHEDULE_GROUP           = "tessera-dev-bookings"

@@ -114,6 +114,7 @@ run "hands_the_function_its_table_and_the_connections_endpoint" {
       TABLE_NAME           = "tessera-dev-notifications"
       CONNECTIONS_ENDPOINT = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/dev"
       POWERTOOLS_LOG_LEVEL = "INFO"
+      ENVIRONMENT          = "dev"
     })
     error_message = "The function gets its table, the WebSocket API's @connections endpoint and its log level, nothing else."
   }

@@ -82,6 +82,7 @@ run "serves_the_payments_operations_and_consumes_the_charges_from_one_function" 
     condition = module.service.lambda_function_environment_variables["payments"] == tomap({
       TABLE_NAME           = "tessera-dev-payments"
       POWERTOOLS_LOG_LEVEL = "INFO"
+      ENVIRONMENT          = "dev"
     })
     error_message = "The function gets its table and its log level, nothing else."
   }

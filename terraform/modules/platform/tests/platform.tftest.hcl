@@ -295,8 +295,9 @@ run "configures_the_publisher_from_its_manifest" {
     condition = output.publisher_lambda_function_environment_variables == tomap({
       EVENT_BUS_NAME       = "tessera-dev"
       POWERTOOLS_LOG_LEVEL = "INFO"
+      ENVIRONMENT          = "dev"
     })
-    error_message = "The publisher gets the bus's name, as packages/shared/publisher.json says, and its log level."
+    error_message = "The publisher gets the bus's name, as packages/shared/publisher.json says, its log level and the environment's name (its metrics' environment dimension)."
   }
 }
 
@@ -317,6 +318,7 @@ run "reads_another_publisher_manifest_the_same_way" {
       BUS                  = "tessera-dev"
       SOURCE_PREFIX        = "tessera."
       POWERTOOLS_LOG_LEVEL = "INFO"
+      ENVIRONMENT          = "dev"
     })
     error_message = "The bus and literal values reach the publisher, named as its manifest names them."
   }

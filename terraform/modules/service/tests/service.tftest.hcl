@@ -311,14 +311,16 @@ run "hands_each_function_only_the_environment_its_manifest_names" {
       EVENT_BUS_NAME       = "tessera-staging"
       CURRENCY             = "EUR"
       POWERTOOLS_LOG_LEVEL = "INFO"
+      ENVIRONMENT          = "staging"
     })
-    error_message = "Each source resolves: the table's name, a secret's reference, a setting (given, or its default), the bus, a literal; and the log level."
+    error_message = "Each source resolves: the table's name, a secret's reference, a setting (given, or its default), the bus, a literal; and the log level and the environment's name."
   }
 
   assert {
     condition = output.lambda_function_environment_variables["bookings-keys"] == tomap({
       JWT_KEYS             = "ssm:/tessera/staging/bookings/verifying-keys"
       POWERTOOLS_LOG_LEVEL = "INFO"
+      ENVIRONMENT          = "staging"
     })
     error_message = "A function gets the variables of its own manifest entry, nothing of the others'."
   }
@@ -327,8 +329,14 @@ run "hands_each_function_only_the_environment_its_manifest_names" {
     condition = output.lambda_function_environment_variables["bookings-timer"] == tomap({
       TABLE_NAME           = "tessera-staging-bookings"
       POWERTOOLS_LOG_LEVEL = "INFO"
+      ENVIRONMENT          = "staging"
     })
     error_message = "The schedule target gets its table and its log level."
+  }
+
+  assert {
+    condition     = output.service.lambda_function_environment_variables == { for name, variables in output.lambda_function_environment_variables : "tessera-staging-${name}" => variables }
+    error_message = "The service output hands the environment every function's variables, by function name (the policy test reads ENVIRONMENT there when a function's own plan cannot show it)."
   }
 }
 
@@ -1043,6 +1051,7 @@ run "hands_the_schedule_target_the_scheduler_parts" {
       SCHEDULE_DEAD_LETTER_ARN = "arn:aws:sqs:eu-west-1:222222222222:tessera-prod-reminders-schedules-dlq"
       LEAD_SECONDS             = "600"
       POWERTOOLS_LOG_LEVEL     = "INFO"
+      ENVIRONMENT              = "prod"
     })
     error_message = "The scheduler source resolves to the group's name, the execution role's ARN, the target's live alias ARN and the schedules' dead-letter queue's ARN, all known at plan."
   }
@@ -1119,7 +1128,7 @@ run "hands_the_schedule_target_the_scheduler_parts" {
   }
 
   assert {
-    condition     = !strcontains(output.iam_role_policy_documents["reminders-reader"], "scheduler:") && !strcontains(output.iam_role_policy_documents["reminders-reader"], "iam:PassRole") && output.lambda_function_environment_variables["reminders-reader"] == tomap({ TABLE_NAME = "tessera-prod-minimal", POWERTOOLS_LOG_LEVEL = "INFO" })
+    condition     = !strcontains(output.iam_role_policy_documents["reminders-reader"], "scheduler:") && !strcontains(output.iam_role_policy_documents["reminders-reader"], "iam:PassRole") && output.lambda_function_environment_variables["reminders-reader"] == tomap({ TABLE_NAME = "tessera-prod-minimal", POWERTOOLS_LOG_LEVEL = "INFO", ENVIRONMENT = "prod" })
     error_message = "The other function gets neither scheduler rights nor the scheduler's parts."
   }
 
@@ -1181,7 +1190,7 @@ run "builds_a_service_without_a_table" {
   }
 
   assert {
-    condition     = output.lambda_function_environment_variables["tableless"] == tomap({ GREETING = "hello", POWERTOOLS_LOG_LEVEL = "INFO" })
+    condition     = output.lambda_function_environment_variables["tableless"] == tomap({ GREETING = "hello", POWERTOOLS_LOG_LEVEL = "INFO", ENVIRONMENT = "dev" })
     error_message = "A literal value reaches the function as written."
   }
 

@@ -158,6 +158,7 @@ run "reads_its_cursor_secret_and_nothing_else" {
       TABLE_NAME           = "tessera-dev-tickets"
       CURSOR_SECRET        = "ssm:/tessera/dev/tickets/cursor-secret"
       POWERTOOLS_LOG_LEVEL = "INFO"
+      ENVIRONMENT          = "dev"
     })
     error_message = "The function gets its table, its cursor secret by reference in SSM, and its log level."
   }

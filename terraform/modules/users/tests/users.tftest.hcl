@@ -159,6 +159,7 @@ run "hands_each_function_the_settings_it_parses" {
       JWT_AUDIENCE         = "tessera-api"
       CURSOR_SECRET        = "ssm:/tessera/dev/users/cursor-secret"
       POWERTOOLS_LOG_LEVEL = "INFO"
+      ENVIRONMENT          = "dev"
     })
     error_message = "The users function gets its table, its private keys and cursor secret by reference, and the token settings (the audience's default)."
   }
@@ -169,6 +170,7 @@ run "hands_each_function_the_settings_it_parses" {
       JWT_ISSUER           = "https://api.dev.tessera.example"
       JWT_AUDIENCE         = "tessera-api"
       POWERTOOLS_LOG_LEVEL = "INFO"
+      ENVIRONMENT          = "dev"
     })
     error_message = "The authorizer gets the public keys by reference and the token settings, nothing else."
   }
