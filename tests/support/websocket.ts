@@ -45,19 +45,20 @@ const webSocketUrl = (): string => {
   return devstack.webSocketUrl;
 };
 
-const urlWith = (token: string | undefined) =>
-  token === undefined ? `${webSocketUrl()}/` : `${webSocketUrl()}/?token=${encodeURIComponent(token)}`;
+const urlWith = (token: string | undefined, base = webSocketUrl()) =>
+  token === undefined ? `${base}/` : `${base}/?token=${encodeURIComponent(token)}`;
 
 /**
- * Connects with an access token in the query string, as a browser would.
+ * Connects with an access token in the query string, as a browser would, to the shared devstack
+ * unless given another's WebSocket URL.
  *
  * @example
  * const socket = await openSocket(account.tokens.accessToken);
  * await socket.request({ action: 'getBooking', bookingId });
  */
-const openSocket = (token: string): Promise<TestSocket> =>
+const openSocket = (token: string, base?: string): Promise<TestSocket> =>
   new Promise((resolve, reject) => {
-    const socket = new WebSocket(urlWith(token));
+    const socket = new WebSocket(urlWith(token, base));
     const messages: ServerMessage[] = [];
     const waiting = new Set<() => void>();
     socket.on('message', (data) => {
