@@ -122,8 +122,16 @@ const labelKey = (labels: Labels): string =>
     .map((key) => `${key}="${escapeLabel(labels[key] as string)}"`)
     .join(',');
 
+// Sums of milliseconds carry binary-fraction noise (463.34000000000003): 12 significant digits
+// say what was measured.
 const formatNumber = (value: number): string =>
-  Number.isNaN(value) ? 'NaN' : value === Infinity ? '+Inf' : value === -Infinity ? '-Inf' : String(value);
+  Number.isNaN(value)
+    ? 'NaN'
+    : value === Infinity
+      ? '+Inf'
+      : value === -Infinity
+        ? '-Inf'
+        : String(Number(value.toPrecision(12)));
 
 const helpOf = (metric: string, unit: string): string => {
   const known = (METRICS as Readonly<Record<string, { readonly moves: string; readonly unit: string }>>)[

@@ -340,3 +340,16 @@ describe('Class: EmfMetrics', () => {
     expect(metrics.dropped).toBe(1);
   });
 });
+
+describe('The text format of a value', () => {
+  it('writes a sum of milliseconds without binary-fraction noise', () => {
+    const metrics = new EmfMetrics();
+
+    metrics.ingest(request(0.1));
+    metrics.ingest(request(0.2));
+
+    expect(metrics.prometheus()).toContain(
+      'tessera_latency_milliseconds_sum{environment="local",operation="createBooking",service="bookings"} 0.3\n',
+    );
+  });
+});
