@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { capturedMetrics } from '../../../../../tests/support/metrics.ts';
 import {
   cancelBooking,
   confirmBooking,
@@ -11,6 +12,7 @@ import {
 import { applyPieces, busyOf, type DayPieces, EMPTY, piecesOf } from '../../../src/domain/calendar.ts';
 import { createRoom, deleteRoom } from '../../../src/domain/rooms.ts';
 import {
+  BookingNotFoundError,
   BookingOverlapError,
   BookingStartedError,
   CalendarContendedError,
@@ -22,7 +24,7 @@ import {
   StaleVersionError,
   UnknownRoomError,
 } from '../../../src/errors.ts';
-import { deps, fixedClock, memoryStore, principal } from '../fakes.ts';
+import { deps, fixedClock, memoryStore, principal, published } from '../fakes.ts';
 
 const minute = (iso: string) => Date.parse(iso) / 60_000;
 
@@ -377,6 +379,158 @@ describe('Cancel, confirm, fail and expire', () => {
       constructor: IllegalBookingTransitionError,
       extensions: { currentStatus: 'CANCELLED', requestedStatus: 'CONFIRMED' },
     });
+  });
+});
+
+describe('Metric: BookingsCreated', () => {
+  it('counts one for a booking it creates, under the bookings service, with the request id', async () => {
+    // Prepare
+    const { d, user, room } = await setup();
+    const metrics = capturedMetrics('bookings');
+
+    // Act
+    await createBooking({ ...d, metrics }, user, slot(room.id, '09:00', '10:00'), { correlationId: 'req-1' });
+
+    // Assess
+    expect(published(metrics, 'BookingsCreated')).toEqual([
+      { value: 1, dimensions: [['service', 'environment']], service: 'bookings', correlationId: 'req-1' },
+    ]);
+  });
+
+  it('counts nothing for an Idempotency-Key replay of the same body', async () => {
+    // Prepare
+    const { d, user, room } = await setup();
+    const body = slot(room.id, '09:00', '10:00');
+    await createBooking(d, user, body, { correlationId: 'c', idempotencyKey: 'k-1' });
+    const metrics = capturedMetrics('bookings');
+
+    // Act
+    const again = await createBooking(
+      { ...d, metrics },
+      user,
+      { ...body },
+      {
+        correlationId: 'c2',
+        idempotencyKey: 'k-1',
+      },
+    );
+
+    // Assess
+    expect(again.replayed).toBe(true);
+    expect(metrics.total('BookingsCreated')).toBe(0);
+  });
+
+  it('counts one for two requests with one key at once, the one that finds the key taken replaying', async () => {
+    // Prepare
+    const { memory, d, user, room } = await setup();
+    const metrics = capturedMetrics('bookings');
+    const counting = { ...d, metrics };
+    const body = slot(room.id, '09:00', '10:00');
+
+    // Act
+    const results = await Promise.all([
+      createBooking(counting, user, body, { correlationId: 'a', idempotencyKey: 'k' }),
+      createBooking(counting, user, body, { correlationId: 'b', idempotencyKey: 'k' }),
+    ]);
+
+    // Assess
+    // Both read no key and wrote: the second write found the key taken and replayed the first.
+    expect(memory.writes.attempted).toBe(2);
+    expect(results.map((r) => r.replayed)).toEqual([false, true]);
+    expect(memory.bookings.size).toBe(1);
+    expect(metrics.total('BookingsCreated')).toBe(1);
+  });
+
+  it('counts nothing for a booking refused for an overlap (409)', async () => {
+    // Prepare
+    const { d, user, other, room } = await setup();
+    await createBooking(d, user, slot(room.id, '09:00', '10:00'), { correlationId: 'c' });
+    const metrics = capturedMetrics('bookings');
+
+    // Act
+    const refused = createBooking({ ...d, metrics }, other, slot(room.id, '09:30', '10:30'), {
+      correlationId: 'c2',
+    });
+
+    // Assess
+    await expect(refused).rejects.toBeInstanceOf(BookingOverlapError);
+    expect(metrics.total('BookingsCreated')).toBe(0);
+  });
+});
+
+describe('Metric: BookingsCancelled', () => {
+  it('counts one for a booking it cancels, under the bookings service, with the request id', async () => {
+    // Prepare
+    const { d, user, room } = await setup();
+    const { booking } = await createBooking(d, user, slot(room.id, '09:00', '10:00'), { correlationId: 'c' });
+    const metrics = capturedMetrics('bookings');
+
+    // Act
+    await cancelBooking({ ...d, metrics }, user, booking.id, { correlationId: 'req-cancel' });
+
+    // Assess
+    expect(published(metrics, 'BookingsCancelled')).toEqual([
+      {
+        value: 1,
+        dimensions: [['service', 'environment']],
+        service: 'bookings',
+        correlationId: 'req-cancel',
+      },
+    ]);
+  });
+
+  it('counts nothing for cancelling a booking already cancelled (it answers as it is)', async () => {
+    // Prepare
+    const { d, user, room } = await setup();
+    const { booking } = await createBooking(d, user, slot(room.id, '09:00', '10:00'), { correlationId: 'c' });
+    await cancelBooking(d, user, booking.id, { correlationId: 'x' });
+    const metrics = capturedMetrics('bookings');
+
+    // Act
+    const again = await cancelBooking({ ...d, metrics }, user, booking.id, { correlationId: 'y' });
+
+    // Assess
+    expect(again.status).toBe('CANCELLED');
+    expect(metrics.total('BookingsCancelled')).toBe(0);
+  });
+
+  it('counts one for two cancels of one booking at once', async () => {
+    // Prepare
+    const { memory, d, user, room } = await setup();
+    const { booking } = await createBooking(d, user, slot(room.id, '09:00', '10:00'), { correlationId: 'c' });
+    const metrics = capturedMetrics('bookings');
+    const writes = memory.writes.attempted;
+
+    // Act
+    await Promise.all([
+      cancelBooking({ ...d, metrics }, user, booking.id, { correlationId: 'x' }),
+      cancelBooking({ ...d, metrics }, user, booking.id, { correlationId: 'y' }),
+    ]);
+
+    // Assess
+    // Both wrote at the version they read: one landed, the other read again and found it cancelled.
+    expect(memory.writes.attempted - writes).toBe(2);
+    expect(metrics.total('BookingsCancelled')).toBe(1);
+  });
+
+  it.each([
+    ['once the booking has started', 'owner', '2027-03-02T09:00:00.000Z', BookingStartedError],
+    ["by the room's provider (403)", 'provider', '2027-03-01T12:00:00.000Z', NotAllowedError],
+    ['by another user (404)', 'other', '2027-03-01T12:00:00.000Z', BookingNotFoundError],
+  ] as const)('counts nothing for a cancel refused %s', async (_case, who, nowIso, refusal) => {
+    // Prepare
+    const { memory, d, user, other, provider, room } = await setup();
+    const { booking } = await createBooking(d, user, slot(room.id, '09:00', '10:00'), { correlationId: 'c' });
+    const caller = { owner: user, provider, other }[who];
+    const metrics = capturedMetrics('bookings');
+    const later = deps({ store: memory.store, clock: fixedClock(nowIso), metrics });
+
+    // Act
+    const refused = cancelBooking(later, caller, booking.id, { correlationId: 'x' });
+
+    // Assess
+    await expect(refused).rejects.toBeInstanceOf(refusal);
+    expect(metrics.total('BookingsCancelled')).toBe(0);
   });
 });
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { confirmBooking, createBooking, updateBooking } from '../../../src/domain/bookings.ts';
+import { capturedMetrics } from '../../../../../tests/support/metrics.ts';
+import { cancelBooking, confirmBooking, createBooking, updateBooking } from '../../../src/domain/bookings.ts';
 import type { ScheduleDependencies } from '../../../src/domain/ports.ts';
 import { createRoom } from '../../../src/domain/rooms.ts';
 import { lapseHold, reconcileSchedules, remind, wantedSteps } from '../../../src/domain/timed-steps.ts';
-import { deps, memoryStore, principal } from '../fakes.ts';
+import { deps, memoryStore, principal, published } from '../fakes.ts';
 
 const TIMING = { reminderLeadSeconds: 600, paymentHoldSeconds: 900 };
 
@@ -12,13 +13,14 @@ const world = async (nowIso = '2027-03-01T12:00:00.000Z') => {
   const memory = memoryStore();
   let now = new Date(nowIso);
   const clock = { now: () => now };
-  const base = deps({ store: memory.store, clock });
+  const metrics = capturedMetrics('bookings');
+  const base = deps({ store: memory.store, clock, metrics });
   const schedules = new Map<string, { at: Date; input: Readonly<Record<string, unknown>> }>();
   const d: ScheduleDependencies = {
     store: base.store,
     clock,
     retries: base.retries,
-    metrics: base.metrics,
+    metrics,
     timing: TIMING,
     schedules: {
       async put(name, schedule) {
@@ -44,6 +46,7 @@ const world = async (nowIso = '2027-03-01T12:00:00.000Z') => {
   const reminders = () => memory.events.filter((e) => e.detailType === 'booking.reminder');
   return {
     memory,
+    metrics,
     d,
     base,
     user,
@@ -209,5 +212,219 @@ describe('Function: lapseHold', () => {
 
     expect(await lapseHold(w.d, { bookingId: booking.id, correlationId: 'hold' })).toBe('not-wanted');
     expect((await w.d.store.getBooking(booking.id))?.status).toBe('CONFIRMED');
+  });
+});
+
+describe('Metric: BookingsExpired', () => {
+  it('counts one when a lapsed hold expires the booking, under the bookings service, with the hold id', async () => {
+    // Prepare
+    const w = await world();
+    const booking = await w.book('2027-03-02T10:00:00Z', '2027-03-02T11:00:00Z');
+    w.at('2027-03-01T12:15:00.000Z');
+
+    // Act
+    await lapseHold(w.d, { bookingId: booking.id, correlationId: 'hold-1' });
+
+    // Assess
+    expect(published(w.metrics, 'BookingsExpired')).toEqual([
+      { value: 1, dimensions: [['service', 'environment']], service: 'bookings', correlationId: 'hold-1' },
+    ]);
+  });
+
+  it('counts nothing for a hold that fires before it has lapsed', async () => {
+    // Prepare
+    const w = await world();
+    const booking = await w.book('2027-03-02T10:00:00Z', '2027-03-02T11:00:00Z');
+    w.at('2027-03-01T12:14:59.999Z');
+
+    // Act
+    const outcome = await lapseHold(w.d, { bookingId: booking.id, correlationId: 'hold' });
+
+    // Assess
+    expect(outcome).toBe('not-wanted');
+    expect(w.metrics.total('BookingsExpired')).toBe(0);
+  });
+
+  it('counts nothing for a hold that fires after the booking was confirmed', async () => {
+    // Prepare
+    const w = await world();
+    const booking = await w.book('2027-03-02T10:00:00Z', '2027-03-02T11:00:00Z');
+    await confirmBooking(w.base, booking.id, { correlationId: 'req-2' });
+    w.at('2027-03-01T12:15:00.000Z');
+
+    // Act
+    const outcome = await lapseHold(w.d, { bookingId: booking.id, correlationId: 'hold' });
+
+    // Assess
+    expect(outcome).toBe('not-wanted');
+    expect(w.metrics.total('BookingsExpired')).toBe(0);
+  });
+
+  it('counts nothing when the payment confirms the booking between the hold reading it and expiring it', async () => {
+    // Prepare
+    const w = await world();
+    const booking = await w.book('2027-03-02T10:00:00Z', '2027-03-02T11:00:00Z');
+    w.at('2027-03-01T12:15:00.000Z');
+    // The confirmation commits just before the expiry's write lands.
+    w.memory.beforeWrite.push(() => {
+      const current = w.memory.bookings.get(booking.id);
+      if (current)
+        w.memory.bookings.set(booking.id, { ...current, status: 'CONFIRMED', version: current.version + 1 });
+    });
+
+    // Act
+    const outcome = await lapseHold(w.d, { bookingId: booking.id, correlationId: 'hold' });
+
+    // Assess
+    expect(outcome).toBe('not-wanted');
+    expect(w.memory.bookings.get(booking.id)?.status).toBe('CONFIRMED');
+    expect(w.metrics.total('BookingsExpired')).toBe(0);
+  });
+
+  it('counts one for a hold that fires twice', async () => {
+    // Prepare
+    const w = await world();
+    const booking = await w.book('2027-03-02T10:00:00Z', '2027-03-02T11:00:00Z');
+    w.at('2027-03-01T12:15:00.000Z');
+    const input = { bookingId: booking.id, correlationId: 'hold' };
+
+    // Act
+    await lapseHold(w.d, input);
+    await lapseHold(w.d, input);
+
+    // Assess
+    expect(w.metrics.total('BookingsExpired')).toBe(1);
+  });
+
+  it('counts one for a hold that fires twice at once', async () => {
+    // Prepare
+    const w = await world();
+    const booking = await w.book('2027-03-02T10:00:00Z', '2027-03-02T11:00:00Z');
+    w.at('2027-03-01T12:15:00.000Z');
+    const input = { bookingId: booking.id, correlationId: 'hold' };
+
+    // Act
+    const outcomes = await Promise.all([lapseHold(w.d, input), lapseHold(w.d, input)]);
+
+    // Assess
+    // Both read it waiting: one expiry landed, the other read again and found it expired.
+    expect(outcomes).toEqual(['expired', 'expired']);
+    expect(w.metrics.total('BookingsExpired')).toBe(1);
+  });
+});
+
+describe('Metrics: RemindersSent and ReminderLag', () => {
+  /** A booking confirmed at 12:00 the day before its 10:00 start: its reminder is due at 09:50. */
+  const confirmedTomorrow = async () => {
+    const w = await world();
+    const booking = await w.book('2027-03-02T10:00:00Z', '2027-03-02T11:00:00Z');
+    await confirmBooking(w.base, booking.id, { correlationId: 'req-2' });
+    const input = { bookingId: booking.id, startTime: booking.startTime, correlationId: 'reminder-1' };
+    return { ...w, booking, input };
+  };
+
+  it('counts one reminder and its lag past the due time, on one line of the bookings service with its id', async () => {
+    // Prepare
+    const w = await confirmedTomorrow();
+    w.at('2027-03-02T09:50:02.500Z');
+
+    // Act
+    await remind(w.d, w.input);
+
+    // Assess
+    expect(w.metrics.lines.filter((line) => 'RemindersSent' in line)).toEqual([
+      expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [
+            {
+              Namespace: 'Tessera',
+              Dimensions: [['service', 'environment']],
+              Metrics: [
+                { Name: 'RemindersSent', Unit: 'Count' },
+                { Name: 'ReminderLag', Unit: 'Milliseconds' },
+              ],
+            },
+          ],
+        }),
+        service: 'bookings',
+        correlationId: 'reminder-1',
+        RemindersSent: 1,
+        ReminderLag: 2500,
+      }),
+    ]);
+  });
+
+  it('measures the lag of a reminder sent on time as 0', async () => {
+    // Prepare
+    const w = await confirmedTomorrow();
+    w.at('2027-03-02T09:50:00.000Z');
+
+    // Act
+    await remind(w.d, w.input);
+
+    // Assess
+    expect(w.metrics.values('ReminderLag')).toEqual([0]);
+  });
+
+  it('measures the lag of a booking confirmed inside the lead from its confirmation, not from the lead', async () => {
+    // Prepare
+    const w = await world('2027-03-01T12:00:00.000Z');
+    const booking = await w.book('2027-03-01T12:08:00Z', '2027-03-01T13:00:00Z');
+    // Confirmed at 12:03, five minutes after the lead before its start (11:58).
+    w.at('2027-03-01T12:03:00.000Z');
+    await confirmBooking(w.base, booking.id, { correlationId: 'req-2' });
+    w.at('2027-03-01T12:03:01.250Z');
+
+    // Act
+    await remind(w.d, { bookingId: booking.id, startTime: booking.startTime, correlationId: 'req-2' });
+
+    // Assess
+    expect(w.metrics.total('RemindersSent')).toBe(1);
+    expect(w.metrics.values('ReminderLag')).toEqual([1250]);
+  });
+
+  it('counts nothing for a reminder already sent', async () => {
+    // Prepare
+    const w = await confirmedTomorrow();
+    w.at('2027-03-02T09:50:00.000Z');
+    await remind(w.d, w.input);
+    w.at('2027-03-02T09:51:00.000Z');
+
+    // Act
+    const again = await remind(w.d, w.input);
+
+    // Assess
+    expect(again).toBe('already-sent');
+    expect(w.metrics.total('RemindersSent')).toBe(1);
+    expect(w.metrics.values('ReminderLag')).toHaveLength(1);
+  });
+
+  it('counts nothing for a reminder of a booking cancelled since', async () => {
+    // Prepare
+    const w = await confirmedTomorrow();
+    await cancelBooking(w.base, w.user, w.booking.id, { correlationId: 'req-3' });
+    w.at('2027-03-02T09:50:00.000Z');
+
+    // Act
+    const outcome = await remind(w.d, w.input);
+
+    // Assess
+    expect(outcome).toBe('not-wanted');
+    expect(w.metrics.total('RemindersSent')).toBe(0);
+    expect(w.metrics.values('ReminderLag')).toEqual([]);
+  });
+
+  it('counts nothing for a reminder that fires once the booking has started', async () => {
+    // Prepare
+    const w = await confirmedTomorrow();
+    w.at('2027-03-02T10:00:00.000Z');
+
+    // Act
+    const outcome = await remind(w.d, w.input);
+
+    // Assess
+    expect(outcome).toBe('not-wanted');
+    expect(w.metrics.total('RemindersSent')).toBe(0);
+    expect(w.metrics.values('ReminderLag')).toEqual([]);
   });
 });

@@ -7,10 +7,11 @@
 import { newEvent } from '@tessera/shared/events';
 import type { Logger } from '@tessera/shared/logger';
 import { describe, expect, it } from 'vitest';
+import { capturedMetrics } from '../../../../../tests/support/metrics.ts';
 import { cancelBooking, createBooking } from '../../../src/domain/bookings.ts';
 import { createRoom } from '../../../src/domain/rooms.ts';
 import { paymentHandlers } from '../../../src/handlers/payment-events.ts';
-import { deps, memoryStore, principal } from '../fakes.ts';
+import { deps, memoryStore, principal, published } from '../fakes.ts';
 
 const logged: string[] = [];
 const logger = {
@@ -24,7 +25,8 @@ const logger = {
 
 const setup = async () => {
   const memory = memoryStore();
-  const d = deps({ store: memory.store });
+  const metrics = capturedMetrics('bookings');
+  const d = deps({ store: memory.store, metrics });
   const user = principal('user');
   const room = await createRoom(d, principal('provider'), {
     name: 'Blue',
@@ -39,7 +41,7 @@ const setup = async () => {
     { roomId: room.id, startTime: '2027-03-02T09:00:00Z', endTime: '2027-03-02T10:00:00Z' },
     { correlationId: 'c' },
   );
-  return { memory, d, user, room, booking, handlers: paymentHandlers(d, logger) };
+  return { memory, metrics, d, user, room, booking, handlers: paymentHandlers(d, logger) };
 };
 
 const paymentEvent = (type: 'payment.succeeded' | 'payment.failed', bookingId: string, userId: string) =>
@@ -110,5 +112,76 @@ describe('The payments events', () => {
     await expect(
       handlers['payment.failed'](paymentEvent('payment.failed', crypto.randomUUID(), user.userId)),
     ).resolves.toEqual({ booking: null, changed: false });
+  });
+});
+
+describe('Metric: BookingsConfirmed', () => {
+  it('counts one when payment.succeeded confirms the booking, under the bookings service, with its id', async () => {
+    // Prepare
+    const { metrics, user, booking, handlers } = await setup();
+
+    // Act
+    await handlers['payment.succeeded'](paymentEvent('payment.succeeded', booking.id, user.userId));
+
+    // Assess
+    expect(published(metrics, 'BookingsConfirmed')).toEqual([
+      { value: 1, dimensions: [['service', 'environment']], service: 'bookings', correlationId: 'pay-1' },
+    ]);
+  });
+
+  it('counts nothing for a second payment.succeeded of a booking already CONFIRMED', async () => {
+    // Prepare
+    const { metrics, user, booking, handlers } = await setup();
+    const event = paymentEvent('payment.succeeded', booking.id, user.userId);
+    await handlers['payment.succeeded'](event);
+
+    // Act
+    const again = await handlers['payment.succeeded'](event);
+
+    // Assess
+    expect(again).toMatchObject({ changed: false, booking: { status: 'CONFIRMED' } });
+    expect(metrics.total('BookingsConfirmed')).toBe(1);
+  });
+
+  it('counts one for two deliveries of payment.succeeded handled at once', async () => {
+    // Prepare
+    const { memory, metrics, user, booking, handlers } = await setup();
+    const event = paymentEvent('payment.succeeded', booking.id, user.userId);
+    const writes = memory.writes.attempted;
+
+    // Act
+    await Promise.all([handlers['payment.succeeded'](event), handlers['payment.succeeded'](event)]);
+
+    // Assess
+    // Both wrote at the version they read: one landed, the other read again and found it confirmed.
+    expect(memory.writes.attempted - writes).toBe(2);
+    expect(metrics.total('BookingsConfirmed')).toBe(1);
+  });
+
+  it('counts nothing for a payment.succeeded of a booking cancelled meanwhile', async () => {
+    // Prepare
+    const { d, metrics, user, booking, handlers } = await setup();
+    await cancelBooking(d, user, booking.id, { correlationId: 'x' });
+
+    // Act
+    const result = await handlers['payment.succeeded'](
+      paymentEvent('payment.succeeded', booking.id, user.userId),
+    );
+
+    // Assess
+    expect(result).toEqual({ booking: null, changed: false });
+    expect(metrics.total('BookingsConfirmed')).toBe(0);
+  });
+
+  it('counts no booking metric for a payment.failed (payments counts the failure)', async () => {
+    // Prepare
+    const { metrics, user, booking, handlers } = await setup();
+    const before = metrics.lines.length;
+
+    // Act
+    await handlers['payment.failed'](paymentEvent('payment.failed', booking.id, user.userId));
+
+    // Assess
+    expect(metrics.lines.slice(before)).toEqual([]);
   });
 });
