@@ -6,9 +6,12 @@
  * fails its batch.
  */
 import { createEventConsumer } from '@tessera/shared/consumer';
+import type { TesseraEvent } from '@tessera/shared/events';
 import type { Logger } from '@tessera/shared/logger';
+import type { MetricName } from '@tessera/shared/metrics-catalog';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { CapturedMetrics } from '../../../../tests/support/metrics.ts';
 import { chargeBooking, closeBooking } from '../../src/domain/charges.ts';
 import { paymentIdOf, type StoredPayment } from '../../src/domain/payment.ts';
 import { PaymentAttemptError } from '../../src/errors.ts';
@@ -18,6 +21,23 @@ import { closingEvent, createdEvent, deliveryOf, fakeDependencies, sqsRecord } f
 const first = { receiveCount: 1 };
 const outcomes = (payment: StoredPayment | undefined) => payment?.attempts.map((a) => a.outcome);
 const typesOf = (events: readonly { detailType: string }[]) => events.map((e) => e.detailType);
+
+/** Each EMF line that moved `name`: its value, dimension sets, service and correlation id. */
+const published = (metrics: CapturedMetrics, name: MetricName) =>
+  metrics.lines
+    .filter((line) => line._aws.CloudWatchMetrics.some((d) => d.Metrics.some((m) => m.Name === name)))
+    .map((line) => ({
+      value: line[name],
+      dimensions: line._aws.CloudWatchMetrics.flatMap((d) => d.Dimensions),
+      service: line.service,
+      correlationId: line.correlationId,
+    }));
+
+/** The event under another correlation id, as the request that caused it would give it. */
+const correlated = <E extends TesseraEvent>(event: E, correlationId: string): E => ({
+  ...event,
+  detail: { ...event.detail, correlationId },
+});
 
 describe('chargeBooking', () => {
   it('charges a tok_ok booking on its first delivery and says so once', async () => {
@@ -244,6 +264,195 @@ describe('A change that lands between the read and the write', () => {
     });
     expect(outcomes(deps.store.payments.get(id))).toEqual(['ERROR']);
     expect(deps.store.events).toEqual([]);
+  });
+});
+
+describe('Metric: PaymentsSucceeded', () => {
+  it('counts one for a succeeded charge, under the payments service, with the booking request id', async () => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = correlated(createdEvent('tok_ok'), 'req-7');
+
+    // Act
+    await chargeBooking(deps, event, first);
+
+    // Assess
+    expect(published(deps.metrics, 'PaymentsSucceeded')).toEqual([
+      { value: 1, dimensions: [['service', 'environment']], service: 'payments', correlationId: 'req-7' },
+    ]);
+  });
+
+  it('counts nothing for a redelivery of the settled charge', async () => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+    await chargeBooking(deps, event, first);
+
+    // Act
+    const again = await chargeBooking(deps, event, { receiveCount: 2 });
+
+    // Assess
+    expect(again).toBe('settled');
+    expect(deps.metrics.total('PaymentsSucceeded')).toBe(1);
+  });
+
+  it('counts one for two deliveries charged at once', async () => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+    // The first delivery has read no payment and decided; the second one lands its charge first.
+    deps.store.beforeWrite = () => chargeBooking(deps, event, first).then(() => undefined);
+
+    // Act
+    await chargeBooking(deps, event, first);
+
+    // Assess
+    expect(deps.metrics.total('PaymentsSucceeded')).toBe(1);
+  });
+
+  it('counts one success and no failure for a flaky charge that succeeds on its third attempt', async () => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_flaky');
+
+    // Act
+    for (const receiveCount of [1, 2])
+      await chargeBooking(deps, event, { receiveCount }).catch(() => undefined);
+    await chargeBooking(deps, event, { receiveCount: 3 });
+
+    // Assess
+    expect(deps.metrics.total('PaymentsSucceeded')).toBe(1);
+    expect(deps.metrics.total('PaymentsFailed')).toBe(0);
+  });
+});
+
+describe('Metric: PaymentsFailed', () => {
+  it('counts one for a declined charge, under the payments service, with the booking request id', async () => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = correlated(createdEvent('tok_decline'), 'req-8');
+
+    // Act
+    await chargeBooking(deps, event, first);
+
+    // Assess
+    expect(published(deps.metrics, 'PaymentsFailed')).toEqual([
+      { value: 1, dimensions: [['service', 'environment']], service: 'payments', correlationId: 'req-8' },
+    ]);
+  });
+
+  it('counts an erroring charge once, on its last attempt only, not on the attempts it retries', async () => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_error');
+    const afterEach: number[] = [];
+
+    // Act
+    for (const receiveCount of [1, 2, 3]) {
+      await chargeBooking(deps, event, { receiveCount }).catch(() => undefined);
+      afterEach.push(deps.metrics.total('PaymentsFailed'));
+    }
+
+    // Assess
+    expect(afterEach).toEqual([0, 0, 1]);
+  });
+
+  it('counts nothing for the redrive of a charge that failed for good', async () => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_error');
+    for (const receiveCount of [1, 2, 3])
+      await chargeBooking(deps, event, { receiveCount }).catch(() => undefined);
+
+    // Act
+    const redriven = await chargeBooking(deps, event, { receiveCount: 1 });
+
+    // Assess
+    expect(redriven).toBe('settled');
+    expect(deps.metrics.total('PaymentsFailed')).toBe(1);
+  });
+
+  it('counts no failure for a charge skipped because its booking closed first', async () => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+    await closeBooking(deps, closingEvent('booking.cancelled', event.detail.data.booking));
+
+    // Act
+    const outcome = await chargeBooking(deps, event, first);
+
+    // Assess
+    expect(outcome).toBe('skipped');
+    expect(deps.metrics.total('PaymentsFailed')).toBe(0);
+  });
+});
+
+describe('Metric: PaymentsRefunded', () => {
+  it("counts one when a cancelled booking's succeeded payment is refunded, with the cancel's id", async () => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+    await chargeBooking(deps, event, first);
+    const close = correlated(closingEvent('booking.cancelled', event.detail.data.booking), 'req-cancel');
+
+    // Act
+    await closeBooking(deps, close);
+
+    // Assess
+    expect(published(deps.metrics, 'PaymentsRefunded')).toEqual([
+      {
+        value: 1,
+        dimensions: [['service', 'environment']],
+        service: 'payments',
+        correlationId: 'req-cancel',
+      },
+    ]);
+  });
+
+  it.each([
+    ['declined', 'tok_decline'],
+    ['still retrying after an error', 'tok_flaky'],
+    ['left pending by the provider', 'tok_pending'],
+  ])('counts nothing for closing a booking whose payment was %s', async (_case, token) => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = createdEvent(token);
+    await chargeBooking(deps, event, first).catch(() => undefined);
+
+    // Act
+    await closeBooking(deps, closingEvent('booking.cancelled', event.detail.data.booking));
+
+    // Assess
+    expect(deps.metrics.total('PaymentsRefunded')).toBe(0);
+  });
+
+  it('counts nothing for closing a booking before its charge was ever attempted', async () => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+
+    // Act
+    const outcome = await closeBooking(deps, closingEvent('booking.cancelled', event.detail.data.booking));
+
+    // Assess
+    expect(outcome).toBe('skipped');
+    expect(deps.metrics.total('PaymentsRefunded')).toBe(0);
+  });
+
+  it('counts one refund for a booking closed twice', async () => {
+    // Prepare
+    const deps = fakeDependencies();
+    const event = createdEvent('tok_ok');
+    await chargeBooking(deps, event, first);
+    const close = closingEvent('booking.cancelled', event.detail.data.booking);
+    await closeBooking(deps, close);
+
+    // Act
+    const again = await closeBooking(deps, close);
+
+    // Assess
+    expect(again).toBe('settled');
+    expect(deps.metrics.total('PaymentsRefunded')).toBe(1);
   });
 });
 
