@@ -1,8 +1,18 @@
 import { newEvent } from '@tessera/shared/events';
+import type { MetricName } from '@tessera/shared/metrics-catalog';
 import { describe, expect, it } from 'vitest';
+import { type CapturedMetrics, capturedMetrics } from '../../../../tests/support/metrics.ts';
 import { listInbox } from '../../src/domain/inbox-queries.ts';
 import { audienceOf, notificationId } from '../../src/domain/notification.ts';
-import { connect, deliver, follow, MAX_ROOMS, RESUME_LIMIT, resume } from '../../src/domain/notifications.ts';
+import {
+  connect,
+  deliver,
+  disconnect,
+  follow,
+  MAX_ROOMS,
+  RESUME_LIMIT,
+  resume,
+} from '../../src/domain/notifications.ts';
 import {
   availabilityChanged,
   BOOKING,
@@ -22,6 +32,23 @@ const open = async (world: ReturnType<typeof fakeDependencies>, connectionId: st
     role: 'user',
     connectedAt: Date.parse('2026-12-03T09:00:00Z'),
   });
+
+/** Each EMF line that moved `name`: its value, dimension sets, service and correlation id. */
+const published = (metrics: CapturedMetrics, name: MetricName) =>
+  metrics.lines
+    .filter((line) => line._aws.CloudWatchMetrics.some((d) => d.Metrics.some((m) => m.Name === name)))
+    .map((line) => ({
+      value: line[name],
+      dimensions: line._aws.CloudWatchMetrics.flatMap((d) => d.Dimensions),
+      service: line.service,
+      correlationId: line.correlationId,
+    }));
+
+/** The world's dependencies with fresh metrics, so a test counts only what its act moves. */
+const counting = (world: ReturnType<typeof fakeDependencies>) => {
+  const metrics = capturedMetrics('notifications');
+  return { deps: { ...world.deps, metrics }, metrics };
+};
 
 describe('Function: audienceOf', () => {
   const ticket = {
@@ -289,5 +316,191 @@ describe('Function: listInbox', () => {
     });
     expect(stranger).toEqual({ items: [], nextCursor: null });
     expect(first.items[0]).not.toHaveProperty('userId');
+  });
+});
+
+describe('Metric: NotificationsPushed', () => {
+  it('counts each connection one event is pushed to, under the notifications service, with its id', async () => {
+    // Prepare
+    const world = fakeDependencies();
+    await open(world, 'owner-a', USERS.owner);
+    await open(world, 'owner-b', USERS.owner);
+    await open(world, 'other', USERS.reporter);
+    const { deps, metrics } = counting(world);
+
+    // Act
+    await deliver(deps, bookingCreated('corr-9'));
+
+    // Assess
+    expect(published(metrics, 'NotificationsPushed')).toEqual([
+      {
+        value: 2,
+        dimensions: [['service', 'environment']],
+        service: 'notifications',
+        correlationId: 'corr-9',
+      },
+    ]);
+  });
+
+  it("counts each follower a room's change is pushed to", async () => {
+    // Prepare
+    const world = fakeDependencies();
+    await open(world, 'watcher-a', USERS.reporter);
+    await open(world, 'watcher-b', USERS.assignee);
+    await open(world, 'bystander', USERS.owner);
+    await follow(world.deps, { connectionId: 'watcher-a', connectedAt: 0 }, ROOM);
+    await follow(world.deps, { connectionId: 'watcher-b', connectedAt: 0 }, ROOM);
+    const { deps, metrics } = counting(world);
+
+    // Act
+    await deliver(deps, availabilityChanged());
+
+    // Assess
+    expect(metrics.total('NotificationsPushed')).toBe(2);
+  });
+
+  it.each([
+    ['for a person', () => bookingConfirmed()],
+    ['for a room', () => availabilityChanged()],
+  ])('counts nothing for a redelivered event %s', async (_case, makeEvent) => {
+    // Prepare
+    const world = fakeDependencies();
+    await open(world, 'owner-a', USERS.owner);
+    await follow(world.deps, { connectionId: 'owner-a', connectedAt: 0 }, ROOM);
+    const event = makeEvent();
+    await deliver(world.deps, event);
+    const { deps, metrics } = counting(world);
+
+    // Act
+    const again = await deliver(deps, event);
+
+    // Assess
+    expect(again).toEqual({ outcome: 'duplicate' });
+    expect(metrics.total('NotificationsPushed')).toBe(0);
+  });
+
+  it('counts nothing for a push that failed otherwise than gone', async () => {
+    // Prepare
+    const world = fakeDependencies();
+    await open(world, 'flaky', USERS.owner);
+    world.answers.set('flaky', 'failed');
+    const { deps, metrics } = counting(world);
+
+    // Act
+    await deliver(deps, bookingConfirmed());
+
+    // Assess
+    expect(metrics.lines).toEqual([]);
+  });
+});
+
+describe('Metric: NotificationsDropped', () => {
+  it('counts each push answered gone, not one that failed otherwise, beside the pushes sent, on one line', async () => {
+    // Prepare
+    const world = fakeDependencies();
+    await open(world, 'live', USERS.owner);
+    await open(world, 'stale-a', USERS.owner);
+    await open(world, 'stale-b', USERS.provider);
+    await open(world, 'flaky', USERS.provider);
+    world.answers.set('stale-a', 'gone');
+    world.answers.set('stale-b', 'gone');
+    world.answers.set('flaky', 'failed');
+    const { deps, metrics } = counting(world);
+
+    // Act
+    await deliver(deps, bookingCreated('corr-3'));
+
+    // Assess
+    expect(published(metrics, 'NotificationsDropped')).toEqual([
+      {
+        value: 2,
+        dimensions: [['service', 'environment']],
+        service: 'notifications',
+        correlationId: 'corr-3',
+      },
+    ]);
+    expect(metrics.lines).toEqual([
+      expect.objectContaining({ NotificationsPushed: 1, NotificationsDropped: 2 }),
+    ]);
+  });
+
+  it('counts nothing when every push is sent', async () => {
+    // Prepare
+    const world = fakeDependencies();
+    await open(world, 'live', USERS.owner);
+    const { deps, metrics } = counting(world);
+
+    // Act
+    await deliver(deps, bookingConfirmed());
+
+    // Assess
+    expect(metrics.total('NotificationsPushed')).toBe(1);
+    expect(metrics.total('NotificationsDropped')).toBe(0);
+  });
+});
+
+describe('Metrics: SocketsConnected and SocketsDisconnected', () => {
+  const connection = (connectionId: string) => ({
+    connectionId,
+    userId: USERS.owner,
+    role: 'user' as const,
+    connectedAt: Date.parse('2026-12-03T09:00:00Z'),
+  });
+
+  it('counts one connection per connect, under the notifications service', async () => {
+    // Prepare
+    const world = fakeDependencies();
+    const { deps, metrics } = counting(world);
+
+    // Act
+    await connect(deps, connection('c1'));
+    await connect(deps, connection('c2'));
+
+    // Assess
+    expect(published(metrics, 'SocketsConnected')).toEqual([
+      {
+        value: 1,
+        dimensions: [['service', 'environment']],
+        service: 'notifications',
+        correlationId: undefined,
+      },
+      {
+        value: 1,
+        dimensions: [['service', 'environment']],
+        service: 'notifications',
+        correlationId: undefined,
+      },
+    ]);
+    expect(metrics.total('SocketsDisconnected')).toBe(0);
+  });
+
+  it('counts one disconnection per disconnect, under the notifications service', async () => {
+    // Prepare
+    const world = fakeDependencies();
+    await open(world, 'c1', USERS.owner);
+    await open(world, 'c2', USERS.owner);
+    const { deps, metrics } = counting(world);
+
+    // Act
+    await disconnect(deps, 'c1');
+    await disconnect(deps, 'c2');
+
+    // Assess
+    expect(published(metrics, 'SocketsDisconnected')).toEqual([
+      {
+        value: 1,
+        dimensions: [['service', 'environment']],
+        service: 'notifications',
+        correlationId: undefined,
+      },
+      {
+        value: 1,
+        dimensions: [['service', 'environment']],
+        service: 'notifications',
+        correlationId: undefined,
+      },
+    ]);
+    expect(metrics.total('SocketsConnected')).toBe(0);
+    expect(world.connections.size).toBe(0);
   });
 });
