@@ -1,4 +1,6 @@
+import type { MetricName } from '@tessera/shared/metrics-catalog';
 import { describe, expect, it } from 'vitest';
+import { type CapturedMetrics, capturedMetrics } from '../../../../../tests/support/metrics.ts';
 import type { Dependencies } from '../../../src/domain/ports.ts';
 import {
   FAMILY_LIFETIME_MS,
@@ -270,6 +272,126 @@ describe('Function: login', () => {
 
     expect(passwords.calls.hash).toBe(1);
     expect(users.byId.get(user.id)?.version).toBe(2);
+  });
+});
+
+/** Each EMF line that moved `name`: its value, dimension sets and service. */
+const published = (metrics: CapturedMetrics, name: MetricName) =>
+  metrics.lines
+    .filter((line) => line._aws.CloudWatchMetrics.some((d) => d.Metrics.some((m) => m.Name === name)))
+    .map((line) => ({
+      value: line[name],
+      dimensions: line._aws.CloudWatchMetrics.flatMap((d) => d.Dimensions),
+      service: line.service,
+    }));
+
+/** A user's fakes whose metrics the test reads. */
+const counted = () => {
+  const world = withUser();
+  const metrics = capturedMetrics('users');
+  return { ...world, deps: { ...world.deps, metrics }, metrics };
+};
+
+/** Ten wrong passwords a second apart: the eleventh login within 15 minutes is locked. */
+const lockOut = async (deps: Dependencies, time: { advance: (ms: number) => void }) => {
+  for (let i = 0; i < LOCKOUT_THRESHOLD; i++) {
+    await login(deps, { ...CREDENTIALS, password: `wrong ${i}` }).catch(() => undefined);
+    time.advance(SECOND);
+  }
+};
+
+describe('Metric: LoginFailures', () => {
+  it('counts one for a wrong password, under the users service', async () => {
+    // Prepare
+    const { deps, metrics } = counted();
+
+    // Act
+    await login(deps, { ...CREDENTIALS, password: 'wrong password' }).catch(() => undefined);
+
+    // Assess
+    expect(published(metrics, 'LoginFailures')).toEqual([
+      { value: 1, dimensions: [['service', 'environment']], service: 'users' },
+    ]);
+  });
+
+  it('counts one for an email with no account', async () => {
+    // Prepare
+    const { deps, metrics } = counted();
+
+    // Act
+    await login(deps, { ...CREDENTIALS, email: 'nobody@example.com' }).catch(() => undefined);
+
+    // Assess
+    expect(metrics.total('LoginFailures')).toBe(1);
+  });
+
+  it('counts nothing for a good login', async () => {
+    // Prepare
+    const { deps, metrics } = counted();
+
+    // Act
+    await login(deps, CREDENTIALS);
+
+    // Assess
+    expect(metrics.lines).toEqual([]);
+  });
+
+  it('counts no failure for a login refused while locked out, whose password is never checked', async () => {
+    // Prepare
+    const { deps, metrics, time } = counted();
+    await lockOut(deps, time);
+
+    // Act
+    await login(deps, { ...CREDENTIALS, password: 'wrong again' }).catch(() => undefined);
+
+    // Assess
+    expect(metrics.total('LoginFailures')).toBe(LOCKOUT_THRESHOLD);
+  });
+});
+
+describe('Metric: LoginLockouts', () => {
+  it('counts nothing for the failures before the lockout starts', async () => {
+    // Prepare
+    const { deps, metrics, time } = counted();
+
+    // Act
+    await lockOut(deps, time);
+
+    // Assess
+    expect(metrics.total('LoginFailures')).toBe(LOCKOUT_THRESHOLD);
+    expect(metrics.total('LoginLockouts')).toBe(0);
+  });
+
+  it('counts one per login refused while locked out (429), the right password included, under the users service', async () => {
+    // Prepare
+    const { deps, metrics, time } = counted();
+    await lockOut(deps, time);
+
+    // Act
+    const outcomes = [
+      await outcomeOf(login(deps, { ...CREDENTIALS, password: 'wrong again' })),
+      await outcomeOf(login(deps, CREDENTIALS)),
+    ];
+
+    // Assess
+    expect(outcomes.every((o) => o.startsWith('locked for'))).toBe(true);
+    expect(published(metrics, 'LoginLockouts')).toEqual([
+      { value: 1, dimensions: [['service', 'environment']], service: 'users' },
+      { value: 1, dimensions: [['service', 'environment']], service: 'users' },
+    ]);
+  });
+
+  it('counts nothing once the lockout has ended', async () => {
+    // Prepare
+    const { deps, metrics, time } = counted();
+    await lockOut(deps, time);
+    time.advance(LOCKOUT_WINDOW_MS);
+
+    // Act
+    await login(deps, CREDENTIALS);
+
+    // Assess
+    expect(metrics.total('LoginLockouts')).toBe(0);
   });
 });
 
