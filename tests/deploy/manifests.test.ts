@@ -95,19 +95,19 @@ describe('Manifests', () => {
     for (const manifest of manifests) {
       // Prepare: every entry has its config.ts beside it, with a schema per function.
       const { schemas } = (await import(join(dirname(manifest.entryPath), 'config.ts'))) as {
-        schemas: Record<string, () => { def: { shape: Record<string, { _zod: { optin?: string } }> } }>;
+        schemas: Record<string, () => { shape: Record<string, { optional: boolean }> }>;
       };
 
       for (const [name, fn] of Object.entries(manifest.functions)) {
         // Act
-        const shape = schemas[name]?.().def.shape;
+        const shape = schemas[name]?.().shape;
         const where = `${manifest.path}: ${name}`;
 
         // Assess
         expect(shape, `${where} has a config schema`).toBeDefined();
         const read = Object.keys(shape ?? {});
         const required = Object.entries(shape ?? {})
-          .filter(([, field]) => field._zod.optin === undefined)
+          .filter(([, field]) => !field.optional)
           .map(([variable]) => variable);
         const given = [...Object.keys(fn.environment), ...ALWAYS_GIVEN];
         expect(

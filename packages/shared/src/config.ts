@@ -1,5 +1,5 @@
 /**
- * Configuration parsed once, from the environment, with a zod schema.
+ * Configuration parsed once, from the environment, with an environment schema (`env-schema.ts`).
  *
  * Each service has one `config.ts` that declares a schema per function and parses it with
  * `lazyConfig(schema, process.env)` (or `parseConfig`); no other file reads `process.env`. A missing
@@ -9,11 +9,21 @@
  * is its own; the variable names match what the manifests and the devstack set.
  *
  * @example
- * const schema = () => z.object({ ...serviceSettings(), CURSOR_SECRET: secretReference() });
+ * const schema = () => envSchema({ ...serviceSettings(), CURSOR_SECRET: secretReference() });
  * const config = lazyConfig(schema, process.env);
  * config().TABLE_NAME;
  */
-import * as z from 'zod/mini';
+import {
+  type EnvOutput,
+  type EnvSchema,
+  integer,
+  oneOf,
+  optional,
+  type Shape,
+  text,
+  url,
+  withDefault,
+} from './env-schema.ts';
 import { LOG_LEVELS } from './logger.ts';
 import { memo } from './once.ts';
 import { isSecretReference } from './secrets.ts';
@@ -25,20 +35,17 @@ class ConfigError extends Error {
   }
 }
 
-const parseConfig = <S extends z.ZodMiniType>(
-  schema: S,
+const parseConfig = <S extends Shape>(
+  schema: EnvSchema<S>,
   env: Readonly<Record<string, string | undefined>>,
-): z.output<S> => {
-  // Parsed once per process: zod's compiled fast path (a \`new Function\` per object schema) would
-  // cost more to build, at cold start, than it could save.
-  const result = schema.safeParse(env, { jitless: true });
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const name = issue.path.join('.');
-    return env[name] === undefined || env[name] === ''
+): EnvOutput<S> => {
+  const result = schema.parse(env);
+  if (result.ok) return result.value;
+  const problems = result.problems.map(({ name, problem }) =>
+    env[name] === undefined || env[name] === ''
       ? `Environment variable ${name} is required`
-      : `Environment variable ${name} is invalid: ${issue.message}`;
-  });
+      : `Environment variable ${name} is invalid: ${problem}`,
+  );
   throw new ConfigError(problems.join('; '));
 };
 
@@ -48,16 +55,15 @@ const parseConfig = <S extends z.ZodMiniType>(
  * beside it in the bundle), and tests and tools can import a service's schemas without its
  * environment.
  */
-const lazyConfig = <S extends z.ZodMiniType>(
-  schema: () => S,
+const lazyConfig = <S extends Shape>(
+  schema: () => EnvSchema<S>,
   env: Readonly<Record<string, string | undefined>>,
-): (() => z.output<S>) => memo(() => parseConfig(schema(), env));
+): (() => EnvOutput<S>) => memo(() => parseConfig(schema(), env));
 
 // The fragments are functions: a schema is built when a function first reads its config, from the
 // fragments it uses, and a bundle keeps only the fragments its functions use.
 
-const milliseconds = (fallback: number) =>
-  z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(60_000)), fallback);
+const milliseconds = (fallback: number) => withDefault(integer({ min: 1, max: 60_000 }), fallback);
 
 /**
  * What every function reads: its log level, which Powertools reads too, and the environment it runs
@@ -65,8 +71,8 @@ const milliseconds = (fallback: number) =>
  * `environment` dimension.
  */
 const logSettings = () => ({
-  POWERTOOLS_LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'INFO'),
-  ENVIRONMENT: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/)), 'local'),
+  POWERTOOLS_LOG_LEVEL: withDefault(oneOf(LOG_LEVELS), 'INFO'),
+  ENVIRONMENT: withDefault(text({ pattern: /^[a-z][a-z0-9-]{0,31}$/ }), 'local'),
 });
 
 /**
@@ -75,12 +81,12 @@ const logSettings = () => ({
  * `Retry-After` (see `dynamodb.ts`): a few seconds at most, well inside the function's timeout.
  */
 const tableSettings = () => ({
-  TABLE_NAME: z.string().check(z.minLength(1)),
+  TABLE_NAME: text({ minLength: 1 }),
   /** The devstack's DynamoDB Local; unset in AWS, where the SDK finds the regional endpoint. */
-  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  DYNAMODB_ENDPOINT: optional(url()),
   DYNAMODB_CONNECT_TIMEOUT_MS: milliseconds(1000),
   DYNAMODB_REQUEST_TIMEOUT_MS: milliseconds(2000),
-  DYNAMODB_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5)), 2),
+  DYNAMODB_MAX_ATTEMPTS: withDefault(integer({ min: 1, max: 5 }), 2),
 });
 
 /** A service function with a table: `logSettings` and `tableSettings`. */
@@ -88,7 +94,7 @@ const serviceSettings = () => ({ ...logSettings(), ...tableSettings() });
 
 /** A secret named by reference: `ssm:/<parameter>` in AWS, `file:/<path>` on the devstack. */
 const secretReference = () =>
-  z.string().check(z.refine(isSecretReference, 'must be ssm:/<parameter> or file:/<path>'));
+  text({ refine: [isSecretReference, 'must be ssm:/<parameter> or file:/<path>'] });
 
 /** A service function that pages its lists: `serviceSettings` and the secret that signs its cursors (what `tableServiceWiring` takes). */
 const pagedServiceSettings = () => ({
@@ -97,6 +103,8 @@ const pagedServiceSettings = () => ({
   CURSOR_SECRET: secretReference(),
 });
 
+export type { EnvOutput, EnvSchema } from './env-schema.ts';
+export { envSchema, integer, oneOf, optional, text, url, withDefault } from './env-schema.ts';
 export {
   ConfigError,
   lazyConfig,

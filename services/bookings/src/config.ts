@@ -4,22 +4,30 @@
  * its schedules: the Scheduler's group, execution role, target and dead-letter queue, the
  * reminder's lead and the payment hold (in seconds).
  */
-import { lazyConfig, pagedServiceSettings } from '@tessera/shared/config';
-import * as z from 'zod/mini';
+import {
+  envSchema,
+  integer,
+  lazyConfig,
+  optional,
+  pagedServiceSettings,
+  text,
+  url,
+} from '@tessera/shared/config';
 
-const seconds = (max: number) => z.coerce.number().check(z.int(), z.minimum(0), z.maximum(max));
+const seconds = (max: number) => integer({ min: 0, max });
+const arn = () => text({ startsWith: 'arn:' });
 
 /** The schema of each function of the service, by its name in the manifest, built on first use. */
 const schemas = {
   bookings: () =>
-    z.object({
+    envSchema({
       ...pagedServiceSettings(),
-      SCHEDULE_GROUP: z.string().check(z.regex(/^[0-9a-zA-Z-_.]{1,64}$/)),
-      SCHEDULER_ROLE_ARN: z.string().check(z.startsWith('arn:')),
-      SCHEDULE_TARGET_ARN: z.string().check(z.startsWith('arn:')),
-      SCHEDULE_DEAD_LETTER_ARN: z.string().check(z.startsWith('arn:')),
+      SCHEDULE_GROUP: text({ pattern: /^[0-9a-zA-Z-_.]{1,64}$/ }),
+      SCHEDULER_ROLE_ARN: arn(),
+      SCHEDULE_TARGET_ARN: arn(),
+      SCHEDULE_DEAD_LETTER_ARN: arn(),
       /** The devstack's scheduler; unset in AWS, where the regional endpoint is used. */
-      SCHEDULER_ENDPOINT: z.optional(z.url()),
+      SCHEDULER_ENDPOINT: optional(url()),
       REMINDER_LEAD_SECONDS: seconds(7 * 24 * 3600),
       PAYMENT_HOLD_SECONDS: seconds(24 * 3600),
     }),

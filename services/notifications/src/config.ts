@@ -3,12 +3,11 @@
  * use from the environment: the table and log settings every service function reads, and the
  * WebSocket API's `@connections` endpoint it pushes through.
  */
-import { lazyConfig, serviceSettings } from '@tessera/shared/config';
-import * as z from 'zod/mini';
+import { envSchema, lazyConfig, serviceSettings, url } from '@tessera/shared/config';
 
 /** The schema of each function of the service, by its name in the manifest, built on first use. */
 const schemas = {
-  notifications: () => z.object({ ...serviceSettings(), CONNECTIONS_ENDPOINT: z.url() }),
+  notifications: () => envSchema({ ...serviceSettings(), CONNECTIONS_ENDPOINT: url() }),
 };
 
 const config = lazyConfig(schemas.notifications, process.env);

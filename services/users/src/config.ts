@@ -5,14 +5,21 @@
  * API's Lambda authorizer, each with only the variables it needs; each parses its own schema on its
  * first invocation, and a missing variable fails that function with the variable's name.
  */
-import { lazyConfig, logSettings, pagedServiceSettings, secretReference } from '@tessera/shared/config';
-import * as z from 'zod/mini';
+import {
+  type EnvOutput,
+  envSchema,
+  lazyConfig,
+  logSettings,
+  pagedServiceSettings,
+  secretReference,
+  text,
+} from '@tessera/shared/config';
 
 const tokenSettings = () => ({
   /** The JWK set: private keys for the service, public keys are enough for the authorizer. */
   JWT_KEYS: secretReference(),
-  JWT_ISSUER: z.string().check(z.minLength(1)),
-  JWT_AUDIENCE: z.string().check(z.minLength(1)),
+  JWT_ISSUER: text({ minLength: 1 }),
+  JWT_AUDIENCE: text({ minLength: 1 }),
 });
 
 /**
@@ -21,15 +28,15 @@ const tokenSettings = () => ({
  */
 const schemas = {
   users: () =>
-    z.object({
+    envSchema({
       ...pagedServiceSettings(),
       ...tokenSettings(),
     }),
-  'users-authorizer': () => z.object({ ...logSettings(), ...tokenSettings() }),
+  'users-authorizer': () => envSchema({ ...logSettings(), ...tokenSettings() }),
 };
 
-type ServiceConfig = z.output<ReturnType<(typeof schemas)['users']>>;
-type AuthorizerConfig = z.output<ReturnType<(typeof schemas)['users-authorizer']>>;
+type ServiceConfig = EnvOutput<ReturnType<(typeof schemas)['users']>['shape']>;
+type AuthorizerConfig = EnvOutput<ReturnType<(typeof schemas)['users-authorizer']>['shape']>;
 
 const serviceConfig = lazyConfig(schemas.users, process.env);
 const authorizerConfig = lazyConfig(schemas['users-authorizer'], process.env);

@@ -32,8 +32,8 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { statusClassOf } from '../metrics/catalog.ts';
-import type { Metrics } from '../metrics/metrics.ts';
+import type { Metrics } from '../metrics/catalog.ts';
+import { statusClassOf } from '../metrics/shapes.ts';
 import { once } from '../once.ts';
 import { traced } from '../tracing/tracing.ts';
 import { assertPathEncoding } from './path.ts';

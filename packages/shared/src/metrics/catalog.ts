@@ -9,11 +9,15 @@
  * values from a closed set (the contract's operation ids, the four status classes): cardinality stays
  * bounded, and no user, booking or connection id is ever a dimension (ADR 0037).
  *
- * `Metrics` is the port use cases move their business metrics through; `metrics.ts` writes it as EMF.
+ * `Metrics` is the port use cases move their business metrics through; `metrics.ts`
+ * writes it as EMF, knowing of each metric only what `shapes.ts` says (its unit and extra
+ * dimensions), so no function bundles this file's descriptions.
  *
  * A `Count` metric is a counter (Prometheus `tessera_<name>_total`); a `Milliseconds` one a
  * distribution (CloudWatch percentiles; Prometheus histogram `tessera_<name>_milliseconds`).
  */
+
+import { BASE_DIMENSIONS, type Dimension, NAMESPACE, statusClassOf } from './shapes.ts';
 
 /** Where a metric comes from: the kit moves the technical ones, use cases the business ones. */
 type MetricKind = 'technical' | 'business';
@@ -26,11 +30,6 @@ interface MetricDefinition {
   /** When it moves, as the closing note's catalog and the Prometheus HELP line say. */
   readonly moves: string;
 }
-
-const NAMESPACE = 'Tessera';
-
-/** The dimensions every metric carries. */
-const BASE_DIMENSIONS = ['service', 'environment'] as const;
 
 const METRICS = {
   // Technical: moved by the kit (HTTP adapter, entry, consumers, outbox publisher).
@@ -138,9 +137,7 @@ type BusinessMetric = {
   [K in MetricName]: (typeof METRICS)[K]['kind'] extends 'business' ? K : never;
 }[MetricName];
 
-/** The extra dimensions a metric may be published under. */
-type Dimension = 'operation' | 'statusClass';
-
+/** The port use cases move their business metrics through (`metrics.ts` writes it as EMF). */
 type Properties = Readonly<Record<string, string | number | boolean | undefined>>;
 
 interface EmitOptions {
@@ -155,9 +152,6 @@ interface Metrics {
   /** Writes one business metric of 1 (a booking created, a payment refunded). */
   count(name: BusinessMetric, properties?: Properties): void;
 }
-
-/** The status class of an HTTP status: `2xx`, `3xx`, `4xx` or `5xx`. */
-const statusClassOf = (status: number): string => `${Math.min(5, Math.max(2, Math.floor(status / 100)))}xx`;
 
 export type {
   BusinessMetric,

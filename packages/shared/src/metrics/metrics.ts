@@ -16,16 +16,8 @@
  * metrics.count('BookingsCreated', { correlationId });
  * metrics.emit({ Requests: 1, Latency: 12.5 }, { dimensions: { operation: 'createBooking', statusClass: '2xx' } });
  */
-import {
-  BASE_DIMENSIONS,
-  type Dimension,
-  type EmitOptions,
-  METRICS,
-  type MetricName,
-  type Metrics,
-  NAMESPACE,
-  type Properties,
-} from './catalog.ts';
+import type { EmitOptions, MetricName, Metrics, Properties } from './catalog.ts';
+import { BASE_DIMENSIONS, type Dimension, extraDimensionsOf, NAMESPACE, unitOf } from './shapes.ts';
 
 interface MetricsOptions {
   readonly service: string;
@@ -54,10 +46,7 @@ const emfLine = (
   const root: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values) as [MetricName, number | undefined][]) {
     if (value === undefined || !Number.isFinite(value)) continue;
-    const definition = METRICS[name];
-    const extra = ((definition as { by?: readonly Dimension[] }).by ?? []).filter(
-      (dimension) => dimensions[dimension] !== undefined,
-    );
+    const extra = extraDimensionsOf(name).filter((dimension) => dimensions[dimension] !== undefined);
     const key = extra.join(',');
     let directive = directives.get(key);
     if (!directive) {
@@ -67,13 +56,13 @@ const emfLine = (
       };
       directives.set(key, directive);
     }
-    directive.Metrics.push({ Name: name, Unit: definition.unit });
+    directive.Metrics.push({ Name: name, Unit: unitOf(name) });
     root[name] = value;
   }
   if (directives.size === 0) return undefined;
   const properties: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options.properties ?? {})) {
-    if (value !== undefined && !(key in METRICS)) properties[key] = value;
+    if (value !== undefined && !(key in values)) properties[key] = value;
   }
   return JSON.stringify({
     _aws: {

@@ -1,14 +1,13 @@
 /** Configuration of the outbox publisher function (`publisher` in `packages/shared/publisher.json`). */
-import * as z from 'zod/mini';
-import { lazyConfig, logSettings } from '../config.ts';
+import { envSchema, lazyConfig, logSettings, optional, text, url } from '../config.ts';
 
 /** The schema of each function of the manifest, by its name, built on first use. */
 const schemas = {
   publisher: () =>
-    z.object({
-      EVENT_BUS_NAME: z.string().check(z.minLength(1)),
+    envSchema({
+      EVENT_BUS_NAME: text({ minLength: 1 }),
       /** Overrides the EventBridge endpoint; the devstack points it at its local bus. */
-      EVENTBRIDGE_ENDPOINT: z.optional(z.url()),
+      EVENTBRIDGE_ENDPOINT: optional(url()),
       ...logSettings(),
     }),
 };

@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod/mini';
-import { ConfigError, pagedServiceSettings, parseConfig } from '../../src/config.ts';
+import {
+  ConfigError,
+  envSchema,
+  integer,
+  oneOf,
+  optional,
+  pagedServiceSettings,
+  parseConfig,
+  text,
+  url,
+  withDefault,
+} from '../../src/config.ts';
 
-const schema = z.object({
-  TABLE_NAME: z.string().check(z.minLength(1)),
-  DYNAMODB_ENDPOINT: z.optional(z.url()),
+const schema = envSchema({
+  TABLE_NAME: text({ minLength: 1 }),
+  DYNAMODB_ENDPOINT: optional(url()),
 });
 
 describe('Function: parseConfig', () => {
@@ -35,7 +45,7 @@ describe('Function: parseConfig', () => {
 
 describe('Function: pagedServiceSettings', () => {
   it('reads the table and log settings and the cursor secret, refusing a secret that is no reference', () => {
-    const schema = z.object(pagedServiceSettings());
+    const schema = envSchema(pagedServiceSettings());
     const env = { TABLE_NAME: 'bookings', CURSOR_SECRET: 'ssm:/tessera/dev/bookings/cursor-secret' };
 
     expect(parseConfig(schema, env)).toMatchObject({
@@ -44,5 +54,50 @@ describe('Function: pagedServiceSettings', () => {
       DYNAMODB_MAX_ATTEMPTS: 2,
     });
     expect(() => parseConfig(schema, { ...env, CURSOR_SECRET: 'plain text' })).toThrow(ConfigError);
+  });
+});
+
+describe('The variables of an environment schema', () => {
+  const rules = envSchema({
+    GROUP: text({ pattern: /^[a-z-]{1,8}$/ }),
+    ROLE_ARN: text({ startsWith: 'arn:' }),
+    SECONDS: withDefault(integer({ min: 0, max: 600 }), 60),
+    LEVEL: withDefault(oneOf(['INFO', 'WARN']), 'INFO'),
+  });
+  const good = { GROUP: 'holds', ROLE_ARN: 'arn:aws:iam::1:role/r' };
+
+  it('answers typed values, defaults filled in', () => {
+    expect(parseConfig(rules, { ...good, SECONDS: '0' })).toEqual({
+      ...good,
+      SECONDS: 0,
+      LEVEL: 'INFO',
+    });
+  });
+
+  it.each([
+    ['a pattern', { GROUP: 'Not Allowed' }, /GROUP is invalid: must match/],
+    ['a prefix', { ROLE_ARN: 'role/r' }, /ROLE_ARN is invalid: must start with arn:/],
+    ['a number that is no whole number', { SECONDS: '1.5' }, /SECONDS is invalid: must be a whole number/],
+    ['a number that is no number', { SECONDS: '12abc' }, /SECONDS is invalid: must be a whole number/],
+    ['a number out of range', { SECONDS: '601' }, /SECONDS is invalid: must be at most 600/],
+    ['a negative number', { SECONDS: '-1' }, /SECONDS is invalid: must be at least 0/],
+    ['a value not in the list', { LEVEL: 'LOUD' }, /LEVEL is invalid: must be one of INFO, WARN/],
+  ])('refuses %s, naming the variable', (_label, bad, message) => {
+    expect(() => parseConfig(rules, { ...good, ...bad })).toThrow(message);
+  });
+
+  it('takes an empty variable for a missing one', () => {
+    expect(() => parseConfig(rules, { ...good, LEVEL: '' })).toThrow(
+      new ConfigError('Environment variable LEVEL is required'),
+    );
+  });
+
+  it('tells a URL from text that is none', () => {
+    const endpoint = envSchema({ ENDPOINT: url() });
+
+    expect(parseConfig(endpoint, { ENDPOINT: 'http://127.0.0.1:8000' })).toEqual({
+      ENDPOINT: 'http://127.0.0.1:8000',
+    });
+    expect(() => parseConfig(endpoint, { ENDPOINT: '127.0.0.1:8000 ' })).toThrow(/must be a URL/);
   });
 });

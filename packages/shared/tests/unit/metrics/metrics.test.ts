@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS, statusClassOf } from '../../../src/metrics/catalog.ts';
 import { coldStartCounter, createMetrics } from '../../../src/metrics/metrics.ts';
+import { extraDimensionsOf, unitOf } from '../../../src/metrics/shapes.ts';
 
 const capture = () => {
   const lines: Record<string, unknown>[] = [];
@@ -119,6 +120,16 @@ describe('The metric catalog', () => {
       expect(name).toMatch(/^[A-Z][A-Za-z0-9]+$/);
       expect(['Count', 'Milliseconds']).toContain(definition.unit);
       expect(definition.moves.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("gives the writer each metric's unit and extra dimensions exactly as the catalog says", () => {
+    for (const [name, definition] of Object.entries(METRICS) as [
+      keyof typeof METRICS,
+      (typeof METRICS)[keyof typeof METRICS],
+    ][]) {
+      expect(unitOf(name)).toBe(definition.unit);
+      expect(extraDimensionsOf(name)).toEqual('by' in definition ? definition.by : []);
     }
   });
 
