@@ -54,17 +54,21 @@ type ScheduleInput =
       readonly bookingId: string;
       readonly startTime: string;
       readonly correlationId: string;
+      /** When it is due (ISO 8601): what its lag is measured from. */
+      readonly dueAt: string;
     };
 
 /**
- * How late a reminder goes out, in milliseconds: from when it was due (the lead before the start,
- * or the confirmation itself when that came inside the lead) to now.
+ * How late a reminder goes out, in milliseconds: from the time it was due, as its schedule says
+ * (or, for a schedule made before schedules said so, its start less the lead), to now.
  */
-const reminderLagOf = (booking: StoredBooking, now: Date, timing: Timing): number => {
-  const due = Math.max(
-    Date.parse(booking.startTime) - timing.reminderLeadSeconds * 1000,
-    Date.parse(booking.updatedAt),
-  );
+const reminderLagOf = (
+  booking: StoredBooking,
+  dueAt: Date | undefined,
+  now: Date,
+  timing: Timing,
+): number => {
+  const due = dueAt?.getTime() ?? Date.parse(booking.startTime) - timing.reminderLeadSeconds * 1000;
   return Math.max(0, now.getTime() - due);
 };
 
@@ -74,7 +78,13 @@ const reminderLagOf = (booking: StoredBooking, now: Date, timing: Timing): numbe
  */
 const remind = async (
   deps: Pick<ScheduleDependencies, 'store' | 'clock' | 'metrics' | 'timing'>,
-  input: { readonly bookingId: string; readonly startTime: string; readonly correlationId: string },
+  input: {
+    readonly bookingId: string;
+    readonly startTime: string;
+    readonly correlationId: string;
+    /** When the reminder was due: its schedule's time, or the moment a late confirmation made it due. */
+    readonly dueAt?: Date | undefined;
+  },
 ): Promise<'sent' | 'already-sent' | 'not-wanted'> => {
   const booking = await deps.store.getBooking(input.bookingId);
   const now = deps.clock.now();
@@ -90,7 +100,7 @@ const remind = async (
   const outcome = await deps.store.recordReminder({ booking, event, now });
   if (outcome === 'written') {
     deps.metrics.emit(
-      { RemindersSent: 1, ReminderLag: reminderLagOf(booking, now, deps.timing) },
+      { RemindersSent: 1, ReminderLag: reminderLagOf(booking, input.dueAt, now, deps.timing) },
       { properties: { correlationId: input.correlationId } },
     );
     return 'sent';
@@ -127,7 +137,8 @@ const reconcileSchedules = async (
 ): Promise<{ readonly hold: string; readonly reminder: string }> => {
   const booking: StoredBooking | null = await deps.store.getBooking(bookingId);
   if (!booking) return { hold: 'none', reminder: 'none' };
-  const wanted = wantedSteps(booking, deps.clock.now(), deps.timing);
+  const now = deps.clock.now();
+  const wanted = wantedSteps(booking, now, deps.timing);
   const hold = await (async () => {
     if (wanted.hold === null) {
       await deps.schedules.remove(holdName(bookingId));
@@ -145,13 +156,14 @@ const reconcileSchedules = async (
     }
     if (wanted.reminder === 'now') {
       await deps.schedules.remove(reminderName(bookingId));
-      return remind(deps, { bookingId, startTime: booking.startTime, correlationId });
+      return remind(deps, { bookingId, startTime: booking.startTime, correlationId, dueAt: now });
     }
     const input: ScheduleInput = {
       schedule: 'booking-reminder',
       bookingId,
       startTime: booking.startTime,
       correlationId,
+      dueAt: wanted.reminder.toISOString(),
     };
     await deps.schedules.put(reminderName(bookingId), { at: wanted.reminder, input });
     return 'scheduled';

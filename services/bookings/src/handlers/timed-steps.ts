@@ -47,6 +47,12 @@ const text = (value: unknown, name: string): string => {
   return value;
 };
 
+/** A schedule's `dueAt`, when it has one that reads as a time (schedules made before it had none). */
+const momentOf = (value: unknown): Date | undefined => {
+  const at = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(at) ? undefined : new Date(at);
+};
+
 /** Runs a schedule that fired, by the name its input gives. */
 const createScheduleHandler =
   (deps: ScheduleDependencies, logger: Logger) =>
@@ -61,6 +67,7 @@ const createScheduleHandler =
         bookingId,
         startTime: text(event.startTime, 'startTime'),
         correlationId,
+        dueAt: momentOf(event.dueAt),
       });
     } else {
       throw new InvalidScheduleInputError(`no schedule is named ${String(event.schedule)}`);

@@ -366,21 +366,54 @@ describe('Metrics: RemindersSent and ReminderLag', () => {
     expect(w.metrics.values('ReminderLag')).toEqual([0]);
   });
 
-  it('measures the lag of a booking confirmed inside the lead from its confirmation, not from the lead', async () => {
-    // Prepare
+  it('measures the lag from the time the reminder was due, as its schedule says', async () => {
+    // Prepare: a late confirmation (12:03, after the lead before its 12:08 start) made it due then.
     const w = await world('2027-03-01T12:00:00.000Z');
     const booking = await w.book('2027-03-01T12:08:00Z', '2027-03-01T13:00:00Z');
-    // Confirmed at 12:03, five minutes after the lead before its start (11:58).
     w.at('2027-03-01T12:03:00.000Z');
     await confirmBooking(w.base, booking.id, { correlationId: 'req-2' });
     w.at('2027-03-01T12:03:01.250Z');
 
     // Act
-    await remind(w.d, { bookingId: booking.id, startTime: booking.startTime, correlationId: 'req-2' });
+    await remind(w.d, {
+      bookingId: booking.id,
+      startTime: booking.startTime,
+      correlationId: 'req-2',
+      dueAt: new Date('2027-03-01T12:03:00.000Z'),
+    });
 
     // Assess
     expect(w.metrics.total('RemindersSent')).toBe(1);
     expect(w.metrics.values('ReminderLag')).toEqual([1250]);
+  });
+
+  it('measures a reminder whose schedule names no due time from its start less the lead', async () => {
+    const w = await confirmedTomorrow();
+    w.at('2027-03-02T09:50:03.000Z');
+
+    await remind(w.d, { ...w.input, dueAt: undefined });
+
+    expect(w.metrics.values('ReminderLag')).toEqual([3000]);
+  });
+
+  it('gives the reminder schedule its due time, and reminds a late confirmation at once with no lag', async () => {
+    // Prepare
+    const early = await confirmedTomorrow();
+    const late = await world('2027-03-01T12:00:00.000Z');
+    const soon = await late.book('2027-03-01T12:08:00Z', '2027-03-01T13:00:00Z');
+    late.at('2027-03-01T12:03:00.000Z');
+    await confirmBooking(late.base, soon.id, { correlationId: 'req-3' });
+
+    // Act
+    await reconcileSchedules(early.d, early.input.bookingId, 'req-1');
+    await reconcileSchedules(late.d, soon.id, 'req-3');
+
+    // Assess
+    expect(early.schedules.get(`reminder-${early.input.bookingId}`)?.input).toMatchObject({
+      dueAt: '2027-03-02T09:50:00.000Z',
+    });
+    expect(late.schedules.size).toBe(0);
+    expect(late.metrics.values('ReminderLag')).toEqual([0]);
   });
 
   it('counts nothing for a reminder already sent', async () => {
