@@ -20,10 +20,15 @@ export const handler = createLambdaEntry(
     command: async (event) => (await service()).command(event),
   },
   // The service's metrics, once its module has loaded: the cold start is counted as the first
-  // invocation loads it.
+  // invocation loads it. A module that fails to load fails the invocation itself, so its count is
+  // dropped rather than left as a rejection no one handles.
   {
     metrics: {
-      emit: (values, options) => void service().then(({ metrics }) => metrics.emit(values, options)),
+      emit: (values, options) =>
+        void service().then(
+          ({ metrics }) => metrics.emit(values, options),
+          () => undefined,
+        ),
     },
   },
 );
