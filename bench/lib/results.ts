@@ -13,6 +13,7 @@ const METRICS = [
   'payments',
   'notifications',
   'schedules',
+  'observability',
   'load',
   'start',
   'cost',
@@ -564,6 +565,68 @@ interface SchedulesResults {
   readonly cost?: ReminderCost;
 }
 
+type ObservabilityVariantName = 'baseline' | 'tessera' | 'powertools';
+
+/** One entry of the observability benchmark, bundled as a function is, and what it costs. */
+interface ObservabilityVariant {
+  readonly name: ObservabilityVariantName;
+  /** What its handler does besides answering, for the report. */
+  readonly does: string;
+  /** Its bundle: all code, the code a cold start loads statically, gzip (all code), zip, files. */
+  readonly rawBytes: number;
+  readonly coldStartBytes: number;
+  readonly gzipBytes: number;
+  readonly zipBytes: number;
+  readonly files: number;
+  /** The bundle files one cold start and its invocation loaded, traced (null when that run failed). */
+  readonly firstRequestBytes: number | null;
+  /** Spawn to exit of a fresh process that imports the bundle and serves one invocation (good runs). */
+  readonly wallMs: Summary;
+  /** The child's own clock, from its start: the bundle imported, the invocation answered. */
+  readonly importMs: Summary | null;
+  readonly responseMs: Summary | null;
+  /** Warm: µs per invocation, each sample one batch's mean, over every batch of every process. */
+  readonly warmUs: Summary | null;
+  /** Per invocation, as checked in every run: EMF lines on stdout and subsegments at the daemon. */
+  readonly emfLinesPerInvocation: number;
+  readonly subsegmentsPerInvocation: number;
+  /** Cold runs that did not do their work (or failed), and warm processes; left out of the figures. */
+  readonly failures: number;
+  readonly warmFailures: number;
+  readonly error?: string;
+}
+
+/** A function of the manifests, the code its first request loads (from a size measurement of the same run). */
+interface ObservabilityFunction {
+  readonly name: string;
+  readonly request?: string;
+  readonly firstRequestBytes: number | null;
+  readonly rawBytes: number;
+}
+
+interface ObservabilityResults {
+  readonly environment: Environment;
+  readonly startedAt: string;
+  /** The Powertools packages measured, by name, with their versions. */
+  readonly packages: Readonly<Record<string, string>>;
+  /** Cold runs of each entry, interleaved in a new random order each round. */
+  readonly runs: number;
+  readonly warm: {
+    /** Processes of each entry, interleaved like the cold runs. */
+    readonly rounds: number;
+    /** Invocations of each process before the timed batches. */
+    readonly warmup: number;
+    readonly batches: number;
+    readonly batch: number;
+  };
+  readonly variants: readonly ObservabilityVariant[];
+  readonly budgetBytes: number;
+  /** Every function's first request against the budget: measured by the size part of this run, or by this part. */
+  readonly functions: readonly ObservabilityFunction[];
+  readonly functionsFrom: 'size' | 'observability';
+  readonly functionsError?: string;
+}
+
 interface LoadRun {
   readonly target: 'devstack' | 'ceiling';
   readonly operation: string;
@@ -659,6 +722,7 @@ interface BenchResults {
   readonly payments?: PaymentsResults;
   readonly notifications?: NotificationsResults;
   readonly schedules?: SchedulesResults;
+  readonly observability?: ObservabilityResults;
   readonly load?: LoadResults;
   readonly start?: StartResults;
   readonly cost?: CostResults;
@@ -691,6 +755,10 @@ export type {
   NotificationsLatency,
   NotificationsLatencyVariant,
   NotificationsResults,
+  ObservabilityFunction,
+  ObservabilityResults,
+  ObservabilityVariant,
+  ObservabilityVariantName,
   PaymentsLatency,
   PaymentsLatencyVariant,
   PaymentsResults,

@@ -12,6 +12,8 @@ import type {
   BookingsResults,
   MemoryReading,
   NotificationsResults,
+  ObservabilityResults,
+  ObservabilityVariant,
   PaymentsLatencyVariant,
   PaymentsResults,
   RssPeak,
@@ -26,11 +28,15 @@ import {
   bookingUnits,
   budgetedBytes,
   capacityUnits,
+  closestToBudget,
   HOUR_BOOKING,
   isBookingWrite,
   isExportOfSharedBundle,
+  observabilityCost,
+  observabilityEntries,
   overheadUs,
   raceSummary,
+  signed,
   statusList,
   summaryRows,
   warmPeers,
@@ -1041,6 +1047,150 @@ const schedulesSection = (schedules: SchedulesResults | undefined) => {
   return lines.join('\n');
 };
 
+const ENTRY_LABELS: Readonly<Record<ObservabilityVariant['name'], string>> = {
+  baseline: '(a) baseline: a bare handler',
+  tessera: '(b) Tessera: our EMF writer and tracer',
+  powertools: '(c) Powertools Metrics and Tracer',
+};
+
+/**
+ * Section 12, what metrics and tracing cost: alone it is what `npm run bench:observability` prints.
+ *
+ * @example
+ * console.log(observabilitySection(results.observability));
+ */
+const observabilitySection = (observability: ObservabilityResults | undefined) => {
+  const title = '## 12. Observability: what metrics and tracing cost a function';
+  if (!observability) return `${title}\n\nNot measured in this run.`;
+  const o = observability;
+  const lines = [title, ''];
+  const { baseline, tessera, powertools } = observabilityEntries(o);
+  const runsOf = (v: ObservabilityVariant) =>
+    `${v.wallMs.n} of ${o.runs}${v.failures ? ` (**${v.failures} failed**)` : ''}; warm ${o.warm.rounds - v.warmFailures} of ${o.warm.rounds}${v.warmFailures ? ' (**failed**)' : ''}`;
+  const rows = o.variants.map((v) => [
+    ENTRY_LABELS[v.name],
+    v.does,
+    kib(v.rawBytes),
+    kib(v.gzipBytes),
+    kib(v.firstRequestBytes),
+    ms(v.wallMs.median, 1),
+    ms(v.wallMs.p90, 1),
+    ms(v.importMs?.median, 1),
+    us(v.warmUs?.median),
+    runsOf(v),
+  ]);
+  const costRow = (label: string, v: ObservabilityVariant | undefined) => {
+    if (!v || !baseline) return [];
+    const c = observabilityCost(v, baseline);
+    return [
+      [
+        `**${label}**`,
+        'the cost',
+        `**${signed(c.rawBytes, kib)}**`,
+        signed(c.gzipBytes, kib),
+        `**${signed(c.firstRequestBytes, kib)}**`,
+        `**${signed(c.wallP50Ms, (n) => ms(n, 1))}**`,
+        signed(c.wallP90Ms, (n) => ms(n, 1)),
+        signed(c.importP50Ms, (n) => ms(n, 1)),
+        `**${signed(c.warmUs, us)}**`,
+        '',
+      ],
+    ];
+  };
+  lines.push(
+    table(
+      [
+        'entry',
+        'besides answering, per invocation',
+        'all code',
+        'gzip',
+        'one invocation loads',
+        'cold init p50',
+        'cold init p90',
+        'import p50',
+        'warm per invocation (p50)',
+        'good runs',
+      ],
+      [...rows, ...costRow('Tessera − baseline', tessera), ...costRow('Powertools − baseline', powertools)],
+    ),
+    '',
+  );
+
+  const budget = count(o.budgetBytes);
+  const closest = closestToBudget(o.functions);
+  const over = closest.filter((f) => (f.firstRequestBytes ?? 0) > o.budgetBytes);
+  if (tessera && powertools && baseline) {
+    const ours = observabilityCost(tessera, baseline);
+    const theirs = observabilityCost(powertools, baseline);
+    const swap =
+      theirs.firstRequestBytes !== null && ours.firstRequestBytes !== null
+        ? theirs.firstRequestBytes - ours.firstRequestBytes
+        : null;
+    const wouldBeOver =
+      swap === null ? [] : closest.filter((f) => (f.firstRequestBytes ?? 0) + swap > o.budgetBytes);
+    const named = closest
+      .slice(0, 2)
+      .map(
+        (f) =>
+          `${f.name} (${f.request ?? 'its first request'}) ${count(f.firstRequestBytes ?? 0)} bytes, ${count(o.budgetBytes - (f.firstRequestBytes ?? 0))} under it`,
+      );
+    lines.push(
+      `**The budget (README §3: what one request loads ≤ ${budget} bytes).** ${
+        closest.length === 0
+          ? `The functions' first requests were not measured in this run${o.functionsError ? ` (${o.functionsError})` : ''}.`
+          : over.length === 0
+            ? `Every function's first request, our metrics and tracer included, is under it; the closest are ${named.join(' and ')}.`
+            : `**${over.map((f) => `${f.name} (${count(f.firstRequestBytes ?? 0)} bytes)`).join(', ')} ${over.length === 1 ? 'is' : 'are'} over it**; the closest are ${named.join(' and ')}.`
+      } Our writer and tracer add ${signed(ours.firstRequestBytes, (n) => `${count(n)} bytes`)} to the code an invocation loads; Powertools Metrics and Tracer would add ${signed(theirs.firstRequestBytes, (n) => `${count(n)} bytes`)}${
+        swap === null || closest.length === 0
+          ? '.'
+          : `, ${count(swap)} more than ours, which ${wouldBeOver.length === 0 ? 'every function could still take' : `would put ${wouldBeOver.length} of the ${closest.length} functions over the budget (${wouldBeOver.map((f) => f.name).join(', ')})`}.`
+      }`,
+      '',
+    );
+  }
+  if (closest.length) {
+    lines.push(
+      table(
+        ['function', 'its first request', 'loads', `under ${budget} bytes by`, 'result'],
+        closest.map((f) => [
+          f.name,
+          f.request ?? '—',
+          `${count(f.firstRequestBytes ?? 0)} B (${kib(f.firstRequestBytes)})`,
+          `${count(o.budgetBytes - (f.firstRequestBytes ?? 0))} B`,
+          verdict((f.firstRequestBytes ?? 0) <= o.budgetBytes),
+        ]),
+      ),
+      '',
+      `These are the size part's figures (section 1: a traced cold start of each function over a copy of \`dist\`, its secrets read from SSM as in AWS), ${o.functionsFrom === 'size' ? 'from the size part of this run' : 'measured by this part itself, in the same run'}. Each already holds our metrics writer and tracer: the kit's HTTP adapter, consumers and entry use them.`,
+      '',
+    );
+  }
+  const failed = o.variants.filter((v) => v.error);
+  const e = o.environment;
+  const load = e.loadAverage
+    ? `load average ${e.loadAverage.start.toFixed(2)} at the start and ${e.loadAverage.end?.toFixed(2) ?? 'n/a'} at the end, on ${e.cores} cores; above ~1, other work shared the machine`
+    : 'load average n/a';
+  lines.push(
+    `**Checks.** ${
+      failed.length === 0
+        ? 'Every run did its work, and only it:'
+        : `**Runs that did not do their work are left out of the figures: ${failed.map((v) => `${v.name}: ${v.error}`).join('; ')}.** Otherwise:`
+    } in each cold run and each warm process, (b) and (c) wrote ${tessera?.emfLinesPerInvocation ?? 2} EMF lines per invocation to stdout (namespace \`Tessera\`, \`Requests\`, \`Latency\` and \`BookingsCreated\` with their values, the request's correlation id), and the bench's UDP socket, the function's \`AWS_XRAY_DAEMON_ADDRESS\`, received ${tessera?.subsegmentsPerInvocation ?? 1} subsegment per invocation in that invocation's trace (\`createBooking\`, \`type: subsegment\`, annotated with the correlation id); (a) wrote no EMF line and sent nothing; each answered 201.`,
+    '',
+    `**Method.** \`bench/metrics/observability.ts\`. The entries are \`bench/observability/{bare,tessera,powertools}.ts\`, one handler answering \`POST /v1/bookings\` from its event (\`booking.ts\`, no I/O), bundled into a temporary folder with the build's options (\`esbuildOptions\` and \`dropUnusedRequireShims\`, \`packages/tooling/src/build.ts\`: ESM, node22, minified, split), as a function is. *All code* is every \`.mjs\` of the bundle, *gzip* each at level 9, *one invocation loads* the bundle files a traced, untimed cold run loaded (a module-load hook). *Cold init*: ${o.runs} fresh \`node\` processes per entry (\`bench/metrics/observability-child.mjs\`), interleaved in a new random order each round after that traced run, each importing the bundle and serving one invocation in Lambda's environment (\`AWS_EXECUTION_ENV\`, \`LAMBDA_TASK_ROOT\`, \`_X_AMZN_TRACE_ID=Root=...;Parent=...;Sampled=1\` with a root of its own, \`AWS_XRAY_DAEMON_ADDRESS\` the bench's socket, no \`~/.aws\`), then ending by itself once its datagrams are out; spawn to exit on the bench's clock, the import on the child's, from its own start. *Warm*: ${o.warm.rounds} processes per entry, interleaved likewise, each serving ${count(1 + o.warm.warmup)} invocations untimed and then ${o.warm.batches} batches of ${count(o.warm.batch)}, one after the other, each invocation in a new sampled trace as Lambda gives it (\`_X_AMZN_TRACE_ID\` set before each, in every entry); a sample is one batch's mean, the figure the median over every batch. Powertools: ${Object.entries(
+      o.packages,
+    )
+      .map(([name, version]) => `\`${name}\` ${version}`)
+      .join(
+        ', ',
+      )}, with their defaults (the Tracer patches \`http\`, \`https\` and \`fetch\` at construction, streams a subsegment when it closes, on a socket of its own per send); ours send one datagram after the work settles and import \`node:dgram\` with the first. The differences are medians minus medians (p90 minus p90) of the same run; on ${e.cores} cores shared with other work (${load}) a cold start varies by a few milliseconds from one minute to the next, so a difference smaller than that is within the noise, and only the ratio of figures taken in the same run compares across runs.`,
+    '',
+    `This part ran on ${o.startedAt}, on ${e.cpu} (${e.cores} cores), Node ${e.node}, at commit ${e.commit.slice(0, 12)}${e.uncommitted.length ? ` (with uncommitted changes to ${e.uncommitted.length} file(s) outside bench/ and docs/, by others sharing the tree)` : ''}.`,
+  );
+  return lines.join('\n');
+};
+
 const loadSection = (r: BenchResults) => {
   const load = r.load;
   if (!load) return '## 5. Local end-to-end load\n\nNot measured in this run.';
@@ -1322,7 +1472,7 @@ const renderMarkdown = (
     '',
     `Written by \`npm run bench\` (\`bench/run.ts\`) on ${r.date}; do not edit by hand, except the "What changed" block, which the next run keeps. The figures of this run are in \`${resultsFile}\`.`,
     '',
-    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,bookings,payments,notifications,schedules,load,start,cost\` (the bookings part alone also with \`npm run bench:bookings\`, the payments part with \`npm run bench:payments\`, the notifications part with \`npm run bench:notifications\`, the schedules part with \`npm run bench:schedules\`); \`--dist=<dir>\` measures another set of bundles (size, cold init, warm overhead and capacity), \`--compare=<dir>\` a second set beside them in the same run (size and cold init${(r.size?.compareDist ?? r.cold?.compareDist) ? '; the before/after below was run so, against the pre-optimisation snapshot' : ''}); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
+    `Run it with \`npm run bench\` (every benchmark, one after the other: ${seconds(r.totalMs)} in this run, on ${r.environment.cores} cores), or a part with \`npm run bench -- --only=size,cold,warm,capacity,bookings,payments,notifications,schedules,observability,load,start,cost\` (the bookings part alone also with \`npm run bench:bookings\`, the payments part with \`npm run bench:payments\`, the notifications part with \`npm run bench:notifications\`, the schedules part with \`npm run bench:schedules\`, the observability part with \`npm run bench:observability\`); \`--dist=<dir>\` measures another set of bundles (size, cold init, warm overhead and capacity), \`--compare=<dir>\` a second set beside them in the same run (size and cold init${(r.size?.compareDist ?? r.cold?.compareDist) ? '; the before/after below was run so, against the pre-optimisation snapshot' : ''}); \`--no-npm-test\` skips the test-suite timing; \`--render-only\` rewrites this page from the results file. It is not part of \`npm test\`.`,
     '',
     summarySection(r),
     '',
@@ -1348,10 +1498,19 @@ const renderMarkdown = (
     '',
     schedulesSection(r.schedules),
     '',
+    observabilitySection(r.observability),
+    '',
     beforeAfterSection(r, before, existing),
     '',
     environmentSection(r),
     '',
   ].join('\n');
 
-export { bookingsSection, notificationsSection, paymentsSection, renderMarkdown, schedulesSection };
+export {
+  bookingsSection,
+  notificationsSection,
+  observabilitySection,
+  paymentsSection,
+  renderMarkdown,
+  schedulesSection,
+};

@@ -11,6 +11,9 @@ import type {
   BundleRow,
   CapacityResults,
   MemoryReading,
+  ObservabilityFunction,
+  ObservabilityResults,
+  ObservabilityVariant,
   RaceResults,
   RaceRound,
   WarmResults,
@@ -518,6 +521,97 @@ const schedulesRows = (r: BenchResults): SummaryRow[] => {
   return rows;
 };
 
+/** What an observability entry costs over the bare handler: each of its figures minus the baseline's. */
+interface ObservabilityCost {
+  readonly rawBytes: number;
+  readonly gzipBytes: number;
+  readonly firstRequestBytes: number | null;
+  readonly wallP50Ms: number;
+  readonly wallP90Ms: number;
+  readonly importP50Ms: number | null;
+  readonly warmUs: number | null;
+}
+
+const difference = (value: number | null | undefined, baseline: number | null | undefined) =>
+  value === null || value === undefined || baseline === null || baseline === undefined
+    ? null
+    : value - baseline;
+
+/**
+ * The cost of an entry: its figures minus the baseline's of the same run (median minus median,
+ * p90 minus p90).
+ *
+ * @example
+ * observabilityCost(tessera, baseline).rawBytes // => 3119
+ */
+const observabilityCost = (
+  variant: ObservabilityVariant,
+  baseline: ObservabilityVariant,
+): ObservabilityCost => ({
+  rawBytes: variant.rawBytes - baseline.rawBytes,
+  gzipBytes: variant.gzipBytes - baseline.gzipBytes,
+  firstRequestBytes: difference(variant.firstRequestBytes, baseline.firstRequestBytes),
+  wallP50Ms: variant.wallMs.median - baseline.wallMs.median,
+  wallP90Ms: variant.wallMs.p90 - baseline.wallMs.p90,
+  importP50Ms: difference(variant.importMs?.median, baseline.importMs?.median),
+  warmUs: difference(variant.warmUs?.median, baseline.warmUs?.median),
+});
+
+/** The three entries of a run, each absent when not measured. */
+const observabilityEntries = (o: ObservabilityResults) => ({
+  baseline: o.variants.find((v) => v.name === 'baseline'),
+  tessera: o.variants.find((v) => v.name === 'tessera'),
+  powertools: o.variants.find((v) => v.name === 'powertools'),
+});
+
+/** The functions whose first request loads the most, closest to the budget first. */
+const closestToBudget = (functions: readonly ObservabilityFunction[]): ObservabilityFunction[] =>
+  functions
+    .filter((f) => f.firstRequestBytes !== null)
+    .sort((a, b) => (b.firstRequestBytes ?? 0) - (a.firstRequestBytes ?? 0));
+
+/** `+1.2 KiB`, `−0.3 ms`: a difference with its sign. */
+const signed = (value: number | null, format: (n: number) => string) =>
+  value === null || !Number.isFinite(value) ? 'n/a' : `${value < 0 ? '−' : '+'}${format(Math.abs(value))}`;
+
+const observabilityRows = (r: BenchResults): SummaryRow[] => {
+  const o = r.observability;
+  if (!o) return [];
+  const { baseline, tessera, powertools } = observabilityEntries(o);
+  if (!baseline || !tessera || !powertools) return [];
+  const ours = observabilityCost(tessera, baseline);
+  const theirs = observabilityCost(powertools, baseline);
+  const measured = o.functions.filter((f) => f.firstRequestBytes !== null);
+  const over = measured.filter((f) => (f.firstRequestBytes ?? 0) > o.budgetBytes);
+  const closest = closestToBudget(o.functions)[0];
+  return [
+    {
+      metric: 'Observability, code one invocation loads for metrics + tracing, over a bare handler',
+      figure: `Tessera ${signed(ours.firstRequestBytes, kib)} (gzip ${signed(ours.gzipBytes, kib)})`,
+      baseline: `Powertools Metrics + Tracer ${signed(theirs.firstRequestBytes, kib)} (gzip ${signed(theirs.gzipBytes, kib)})`,
+      ratio: times(ratio(ours.firstRequestBytes ?? undefined, theirs.firstRequestBytes ?? undefined), 3),
+      budget: `every function's first request ≤ ${count(o.budgetBytes / 1000)} KB${closest ? ` (closest: ${closest.name} ${count(closest.firstRequestBytes ?? 0)} B)` : ''}`,
+      pass: measured.length === 0 ? null : over.length === 0,
+    },
+    {
+      metric: `Observability, cold init cost over a bare handler (spawn to exit, ${o.runs} runs each)`,
+      figure: `Tessera ${signed(ours.wallP50Ms, (n) => ms(n, 1))} (p90 ${signed(ours.wallP90Ms, (n) => ms(n, 1))})`,
+      baseline: `Powertools ${signed(theirs.wallP50Ms, (n) => ms(n, 1))} (p90 ${signed(theirs.wallP90Ms, (n) => ms(n, 1))}); bare handler ${ms(baseline.wallMs.median, 1)}`,
+      ratio: times(ratio(tessera.wallMs.median, baseline.wallMs.median)),
+      budget: '—',
+      pass: null,
+    },
+    {
+      metric: 'Observability, warm cost per invocation over a bare handler',
+      figure: `Tessera ${signed(ours.warmUs, us)}`,
+      baseline: `Powertools ${signed(theirs.warmUs, us)}; bare handler ${us(baseline.warmUs?.median)}`,
+      ratio: times(ratio(ours.warmUs ?? undefined, theirs.warmUs ?? undefined)),
+      budget: '—',
+      pass: null,
+    },
+  ];
+};
+
 const costRows = (r: BenchResults): SummaryRow[] =>
   (r.cost?.operations ?? []).map((operation) => {
     const dynamodb = operation.components.filter((c) => c.component.startsWith('DynamoDB'));
@@ -547,6 +641,7 @@ const summaryRows = (r: BenchResults): SummaryRow[] => [
   ...paymentsRows(r),
   ...notificationsRows(r),
   ...schedulesRows(r),
+  ...observabilityRows(r),
   ...loadRows(r),
   ...startRows(r),
   ...costRows(r),
@@ -562,17 +657,22 @@ const summaryRows = (r: BenchResults): SummaryRow[] => [
   },
 ];
 
-export type { SummaryRow };
+export type { ObservabilityCost, SummaryRow };
 export {
   bookingAt,
   bookingUnits,
   budgetedBytes,
   capacityUnits,
+  closestToBudget,
   HOUR_BOOKING,
   isBookingWrite,
   isExportOfSharedBundle,
+  observabilityCost,
+  observabilityEntries,
+  observabilityRows,
   overheadUs,
   raceSummary,
+  signed,
   statusList,
   summaryRows,
   warmPeers,
