@@ -3,7 +3,9 @@
  * measurement at a time), then `bench/results/<date>.json`, `docs/PERFORMANCE.md` and the charts
  * in `docs/performance/`, and a summary on the console.
  *
- * Order: bundle size, cold init, warm overhead, DynamoDB capacity, the bookings capacity and race,
+ * Order: bundle size, cold init, what metrics and tracing cost (observability: a bare handler, ours
+ * and Powertools', bundled as functions are, with every function's first request against the
+ * budget), warm overhead, DynamoDB capacity, the bookings capacity and race,
  * the payments saga (time to CONFIRMED, cost per confirmed booking), the notifications (POST to
  * the message on the owner's WebSocket, fan-out to 200 sockets, memory with them open), the
  * schedules (fired vs scheduled over 100 one-time schedules, real reminders, cost per reminder), local load,
@@ -51,10 +53,20 @@ const readResults = (file: string): BenchResults | null => {
 
 /** Runs the selected benchmarks into `results`, recording errors instead of throwing. */
 const measure = async (options: BenchOptions, results: Mutable<BenchResults>) => {
-  // What size, cold, warm and capacity measure: a copy of the bundles, taken now, so a build
+  // What size, cold, observability, warm and capacity measure: a copy of the bundles, taken now, so a build
   // meanwhile (others share the machine) changes nothing under them. The report names `dist`.
   const bundles = options.only.some((m) =>
-    ['size', 'cold', 'warm', 'capacity', 'bookings', 'payments', 'notifications', 'schedules'].includes(m),
+    [
+      'size',
+      'cold',
+      'observability',
+      'warm',
+      'capacity',
+      'bookings',
+      'payments',
+      'notifications',
+      'schedules',
+    ].includes(m),
   )
     ? await snapshotBundles(
         options.dist,
@@ -126,6 +138,50 @@ const measureSnapshot = async (options: BenchOptions, results: Mutable<BenchResu
         budgetRatio: COLD_BUDGET_RATIO,
         log,
       });
+    });
+    await step('observability', async () => {
+      const { BATCH, BATCHES, WARMUP } = await import('./observability.ts');
+      const { measureObservability } = await import('./metrics/observability.ts');
+      // The functions' first requests: the size part's figures when it ran (and did not fail) in
+      // this run, else the same measurement made now on the same setup.
+      const size = results.size;
+      const sizeMeasured =
+        options.only.includes('size') && size !== undefined && !errors.some((e) => e.metric === 'size');
+      const observability = await measureObservability({
+        runs: options.observabilityRuns,
+        warmRounds: options.observabilityWarmRounds,
+        warmup: WARMUP,
+        batches: BATCHES,
+        batch: BATCH,
+        budgetBytes: SIZE_BUDGET_BYTES,
+        functions: sizeMeasured
+          ? { from: 'size', sizes: async () => size }
+          : {
+              from: 'observability',
+              sizes: async () => {
+                const { variants } = await invocations();
+                const { measureSizes } = await import('./metrics/size.ts');
+                return measureSizes(variants, {
+                  dist: shortPath(options.dist),
+                  budgetBytes: SIZE_BUDGET_BYTES,
+                });
+              },
+            },
+        log,
+      });
+      results.observability = observability;
+      for (const variant of observability.variants.filter((v) => v.error)) {
+        errors.push({
+          metric: 'observability',
+          message: `${variant.name}: ${variant.failures} cold run(s) and ${variant.warmFailures} warm process(es) did not do their work: ${variant.error}`,
+        });
+      }
+      if (observability.functionsError) {
+        errors.push({
+          metric: 'observability',
+          message: `the functions' sizes: ${observability.functionsError}`,
+        });
+      }
     });
   } finally {
     await setup?.stop();

@@ -1,8 +1,8 @@
 /**
  * Command-line options of `npm run bench`.
  *
- * --only=size,cold,warm,capacity,bookings,payments,notifications,schedules,load,start,cost   a subset (the rest is kept from the same day's file)
- * --dist=<dir>          the bundles to measure (size, cold, warm, capacity, bookings, payments, notifications); default dist/
+ * --only=size,cold,warm,capacity,bookings,payments,notifications,schedules,observability,load,start,cost   a subset (the rest is kept from the same day's file)
+ * --dist=<dir>          the bundles to measure (size, cold, warm, capacity, bookings, payments, notifications, schedules, observability's functions); default dist/
  * --compare=<dir>       other bundles measured beside them in the same run (size and cold init), as `before`
  * --label=<name>        the run's label; default `current`
  * --out=<file>          where the results go; default bench/results/<YYYY-MM-DD>.json
@@ -17,6 +17,7 @@
  * --notifications-bookings=N (one at a time and again at once; default 100), --notifications-concurrency=N (0 skips; default 10),
  * --notifications-sockets=N (open in each fan-out scenario, and for the memory; 0 skips them; default 200)
  * --schedules-count=N (one-time schedules timed; default 100), --schedules-reminders=N (real reminders end to end; 0 skips them; default 10)
+ * --observability-runs=N (cold runs of each entry; default 30), --observability-warm-rounds=N (warm processes of each; default 5)
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { repoRoot } from '../../packages/tooling/src/repo.ts';
@@ -46,6 +47,8 @@ interface BenchOptions {
   readonly notificationsSockets: number;
   readonly schedulesCount: number;
   readonly schedulesReminders: number;
+  readonly observabilityRuns: number;
+  readonly observabilityWarmRounds: number;
   readonly startRuns: number;
   readonly date: string;
 }
@@ -89,6 +92,8 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
     'notifications-sockets',
     'schedules-count',
     'schedules-reminders',
+    'observability-runs',
+    'observability-warm-rounds',
     'start-runs',
   ];
   for (const arg of args) {
@@ -146,6 +151,12 @@ const parseOptions = (args: readonly string[]): BenchOptions => {
       value(args, 'schedules-reminders') === '0'
         ? 0
         : positive(value(args, 'schedules-reminders'), 10, 'schedules-reminders'),
+    observabilityRuns: positive(value(args, 'observability-runs'), 30, 'observability-runs'),
+    observabilityWarmRounds: positive(
+      value(args, 'observability-warm-rounds'),
+      5,
+      'observability-warm-rounds',
+    ),
     startRuns: positive(value(args, 'start-runs'), 3, 'start-runs'),
     date,
   };

@@ -1,6 +1,6 @@
 /**
  * What a bench part run on its own (`npm run bench:bookings`, `npm run bench:payments`,
- * `npm run bench:notifications`, `npm run bench:schedules`) does after
+ * `npm run bench:notifications`, `npm run bench:schedules`, `npm run bench:observability`) does after
  * measuring: `--json=<file>` writes its results alone, `--out=<file>` writes them as a partial
  * results file (which `npm run bench -- --render-only --out=...` can render), and its report section
  * is printed.
@@ -24,7 +24,7 @@ const endedEnvironment = (environment: Environment): Environment => ({
   loadAverage: { start: environment.loadAverage?.start ?? 0, end: loadavg()[0] ?? 0 },
 });
 
-const finishPart = <P extends 'bookings' | 'payments' | 'notifications' | 'schedules'>(
+const finishPart = <P extends 'bookings' | 'payments' | 'notifications' | 'schedules' | 'observability'>(
   part: P,
   run: {
     readonly startedAt: string;
@@ -67,7 +67,7 @@ const isMain = (url: string): boolean =>
  * @example
  * await runPart('payments', () => measurePayments(options), async () => (await import('../report/markdown.ts')).paymentsSection);
  */
-const runPart = async <P extends 'bookings' | 'payments' | 'notifications' | 'schedules'>(
+const runPart = async <P extends 'bookings' | 'payments' | 'notifications' | 'schedules' | 'observability'>(
   part: P,
   measure: () => Promise<
     NonNullable<BenchResults[P]> & { readonly startedAt: string; readonly environment: Environment }
