@@ -9,7 +9,7 @@
  *
  * Usage: npx tsx bench/observability.ts [--runs=30] [--warm-rounds=5] [--dist=dist] [--json=<file>] [--out=<file>]
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { loadManifests } from '../packages/tooling/src/manifests.ts';
 import { repoRoot } from '../packages/tooling/src/repo.ts';
 import { SIZE_BUDGET_BYTES } from './lib/budgets.ts';
@@ -48,7 +48,10 @@ const measureFunctionSizes = async (dist: string): Promise<SizeResults> => {
   try {
     const setup = await prepareInvocations(bundles.directory, await buildFloors());
     try {
-      return await measureSizes(setup.variants, { dist: 'dist', budgetBytes: SIZE_BUDGET_BYTES });
+      return await measureSizes(setup.variants, {
+        dist: relative(repoRoot, dist) || dist,
+        budgetBytes: SIZE_BUDGET_BYTES,
+      });
     } finally {
       await setup.stop();
     }
