@@ -3,6 +3,11 @@ output "http_api_id" {
   value       = aws_apigatewayv2_api.this.id
 }
 
+output "http_api_stage_name" {
+  description = "Name of the HTTP API's stage (`$default`): the `Stage` dimension of its metrics."
+  value       = aws_apigatewayv2_stage.this.name
+}
+
 output "http_api_endpoint" {
   description = "Base URL of the HTTP API (its `$default` stage): what clients and `TESSERA_BASE_URL` use."
   value       = aws_apigatewayv2_api.this.api_endpoint
@@ -81,6 +86,14 @@ output "event_bus_arn" {
 output "publisher_lambda_function_name" {
   description = "Name of the outbox publisher function."
   value       = module.publisher.lambda_function_name
+}
+
+output "publisher" {
+  description = "The outbox publisher as the observability module takes it: `name` (its manifest's name, the `service` dimension of its metrics) and `lambda_function_name`."
+  value = {
+    name                 = local.publisher_manifest.name
+    lambda_function_name = module.publisher.lambda_function_name
+  }
 }
 
 output "publisher_lambda_function_environment_variables" {

@@ -208,9 +208,44 @@ variable "enable_active_tracing" {
 }
 
 variable "enable_alarms" {
-  description = "Create the alarm topic, and alarms on the API's 5xx answers and on the publisher (errors, throttles, stream lag)."
+  description = "Create the alarm topic, and alarms on each API's error rate and p99 latency and on the publisher (errors, throttles, stream lag)."
   type        = bool
   default     = false
+}
+
+variable "alarm_thresholds" {
+  description = "What raises each alarm of the platform: the HTTP API's 5xx answers as a percentage of its requests (`http_5xx_rate_percent`) and its p99 latency (`http_latency_p99_milliseconds`); the WebSocket API's failed messages (IntegrationError and ExecutionError) as a percentage of its messages (`websocket_error_rate_percent`: IntegrationError counts the functions' 4xx answers too) and its p99 integration latency (`websocket_latency_p99_milliseconds`); how far the publisher is behind a stream (`publisher_iterator_age_milliseconds`). Each over 5 minutes; a rate fires only with at least `minimum_errors` errors in its period, a latency only over at least `minimum_requests` requests (or messages), three periods running."
+  type = object({
+    http_5xx_rate_percent               = optional(number, 1)
+    http_latency_p99_milliseconds       = optional(number, 2000)
+    websocket_error_rate_percent        = optional(number, 5)
+    websocket_latency_p99_milliseconds  = optional(number, 2000)
+    publisher_iterator_age_milliseconds = optional(number, 300000)
+    minimum_errors                      = optional(number, 3)
+    minimum_requests                    = optional(number, 20)
+  })
+  default = {}
+
+  validation {
+    condition = alltrue([
+      for percent in [var.alarm_thresholds.http_5xx_rate_percent, var.alarm_thresholds.websocket_error_rate_percent] : percent > 0 && percent <= 100
+    ])
+    error_message = "A rate threshold is a percentage above 0, at most 100."
+  }
+
+  validation {
+    condition = alltrue([
+      for milliseconds in [var.alarm_thresholds.http_latency_p99_milliseconds, var.alarm_thresholds.websocket_latency_p99_milliseconds, var.alarm_thresholds.publisher_iterator_age_milliseconds] : milliseconds >= 1
+    ])
+    error_message = "A latency or age threshold is at least 1 ms."
+  }
+
+  validation {
+    condition = alltrue([
+      for count in [var.alarm_thresholds.minimum_errors, var.alarm_thresholds.minimum_requests] : count >= 1 && floor(count) == count
+    ])
+    error_message = "minimum_errors and minimum_requests are whole numbers of at least 1."
+  }
 }
 
 variable "alarm_email_addresses" {

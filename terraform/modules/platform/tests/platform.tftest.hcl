@@ -9,6 +9,19 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
   }
+
+  # ARNs the provider checks, for the runs that apply (their resources' ids, known then).
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/mocked" }
+  }
+
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:mocked" }
+  }
+
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:111111111111:mocked" }
+  }
 }
 
 variables {
@@ -338,17 +351,34 @@ run "alarms_only_when_enabled" {
   command = plan
 
   assert {
-    condition     = length(aws_sns_topic.this) == 0 && length(aws_cloudwatch_metric_alarm.api_5xx) == 0 && output.sns_topic_arn == null
+    condition = length(aws_sns_topic.this) == 0 && output.sns_topic_arn == null && length(concat(
+      aws_cloudwatch_metric_alarm.http_5xx_rate, aws_cloudwatch_metric_alarm.http_latency_p99,
+      aws_cloudwatch_metric_alarm.websocket_error_rate, aws_cloudwatch_metric_alarm.websocket_latency_p99,
+      aws_cloudwatch_metric_alarm.publisher_iterator_age,
+    )) == 0
     error_message = "No topic and no alarms by default."
   }
 }
 
-run "alarms_on_5xx_and_stream_lag_when_enabled" {
-  command = plan
+# Applied against the mocked provider, so that the APIs have ids the alarms' dimensions can be
+# compared with.
+run "alarms_on_each_apis_error_rate_and_latency_and_on_stream_lag_when_enabled" {
+  command = apply
 
   variables {
     enable_alarms         = true
     alarm_email_addresses = ["oncall@tessera.example"]
+    topic_arn             = "arn:aws:sns:eu-west-1:111111111111:tessera-dev-alarms"
+  }
+
+  override_resource {
+    target = aws_apigatewayv2_api.this
+    values = { id = "h1t2t3p4a5", execution_arn = "arn:aws:execute-api:eu-west-1:111111111111:h1t2t3p4a5" }
+  }
+
+  override_resource {
+    target = aws_apigatewayv2_api.websocket
+    values = { id = "w1s2o3c4k5", execution_arn = "arn:aws:execute-api:eu-west-1:111111111111:w1s2o3c4k5" }
   }
 
   assert {
@@ -357,26 +387,141 @@ run "alarms_on_5xx_and_stream_lag_when_enabled" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.api_5xx[0].metric_name == "5xx" && aws_cloudwatch_metric_alarm.publisher_iterator_age[0].metric_name == "IteratorAge"
-    error_message = "The API's 5xx answers and the publisher's lag raise alarms."
-  }
-
-  assert {
-    condition     = output.sns_topic_arn == "arn:aws:sns:eu-west-1:111111111111:tessera-dev-alarms"
+    condition     = output.sns_topic_arn == var.topic_arn
     error_message = "The topic's ARN is built from its name, so plans show where every alarm goes."
   }
 
   assert {
     condition = alltrue([
-      for alarm in [aws_cloudwatch_metric_alarm.api_5xx[0], aws_cloudwatch_metric_alarm.publisher_iterator_age[0]] :
-      alarm.alarm_actions == toset(["arn:aws:sns:eu-west-1:111111111111:tessera-dev-alarms"])
+      for alarm in [
+        aws_cloudwatch_metric_alarm.http_5xx_rate[0], aws_cloudwatch_metric_alarm.http_latency_p99[0],
+        aws_cloudwatch_metric_alarm.websocket_error_rate[0], aws_cloudwatch_metric_alarm.websocket_latency_p99[0],
+        aws_cloudwatch_metric_alarm.publisher_iterator_age[0],
+      ] :
+      alarm.alarm_actions == toset([var.topic_arn]) && alarm.ok_actions == toset([var.topic_arn]) && alarm.treat_missing_data == "notBreaching"
     ])
-    error_message = "The platform's alarms go to the alarm topic."
+    error_message = "The platform's alarms go to the alarm topic, and back to OK; no data is no page."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.http_5xx_rate[0].alarm_name == "tessera-dev-http-5xx-rate"
+      && aws_cloudwatch_metric_alarm.http_5xx_rate[0].threshold == 1
+      && aws_cloudwatch_metric_alarm.http_5xx_rate[0].comparison_operator == "GreaterThanThreshold"
+      && one([for query in aws_cloudwatch_metric_alarm.http_5xx_rate[0].metric_query : query.expression if length(query.metric) == 0]) == "IF(FILL(errors, 0) >= 3, 100 * FILL(errors, 0) / requests, 0)"
+      && { for query in aws_cloudwatch_metric_alarm.http_5xx_rate[0].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].stat, query.metric[0].dimensions] if length(query.metric) > 0 } == {
+        errors   = ["5xx", "Sum", tomap({ ApiId = "h1t2t3p4a5", Stage = "$default" })]
+        requests = ["Count", "Sum", tomap({ ApiId = "h1t2t3p4a5", Stage = "$default" })]
+      }
+    )
+    error_message = "The HTTP API alarms on its 5xx answers above 1% of its requests, with at least 3 of them."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.http_latency_p99[0].threshold == 2000
+      && aws_cloudwatch_metric_alarm.http_latency_p99[0].evaluation_periods == 3
+      && aws_cloudwatch_metric_alarm.http_latency_p99[0].datapoints_to_alarm == 3
+      && one([for query in aws_cloudwatch_metric_alarm.http_latency_p99[0].metric_query : query.expression if length(query.metric) == 0]) == "IF(requests >= 20, latency, 0)"
+      && { for query in aws_cloudwatch_metric_alarm.http_latency_p99[0].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].stat, query.metric[0].dimensions.ApiId] if length(query.metric) > 0 } == {
+        latency  = ["Latency", "p99", "h1t2t3p4a5"]
+        requests = ["Count", "Sum", "h1t2t3p4a5"]
+      }
+    )
+    error_message = "The HTTP API alarms on its p99 latency above 2 s for 15 minutes, over at least 20 requests each 5 minutes."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.websocket_error_rate[0].alarm_name == "tessera-dev-websocket-error-rate"
+      && aws_cloudwatch_metric_alarm.websocket_error_rate[0].threshold == 5
+      && { for query in aws_cloudwatch_metric_alarm.websocket_error_rate[0].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].dimensions] if length(query.metric) > 0 } == {
+        integration_errors = ["IntegrationError", tomap({ ApiId = "w1s2o3c4k5", Stage = "dev" })]
+        execution_errors   = ["ExecutionError", tomap({ ApiId = "w1s2o3c4k5", Stage = "dev" })]
+        connects           = ["ConnectCount", tomap({ ApiId = "w1s2o3c4k5", Stage = "dev" })]
+        messages           = ["MessageCount", tomap({ ApiId = "w1s2o3c4k5", Stage = "dev" })]
+      }
+    )
+    error_message = "The WebSocket API alarms on its failed messages (integration and execution errors) above 5% of what it carried."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.websocket_latency_p99[0].threshold == 2000
+      && { for query in aws_cloudwatch_metric_alarm.websocket_latency_p99[0].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].stat] if length(query.metric) > 0 } == {
+        latency  = ["IntegrationLatency", "p99"]
+        connects = ["ConnectCount", "Sum"]
+        messages = ["MessageCount", "Sum"]
+      }
+    )
+    error_message = "The WebSocket API alarms on its p99 integration latency."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.publisher_iterator_age[0].metric_name == "IteratorAge" && aws_cloudwatch_metric_alarm.publisher_iterator_age[0].threshold == 300000
+    error_message = "The publisher's lag raises an alarm at 5 minutes."
   }
 
   assert {
     condition     = module.publisher.cloudwatch_metric_alarm_names == ["tessera-dev-publisher-errors", "tessera-dev-publisher-throttles"]
     error_message = "The publisher alarms on its errors and throttles."
+  }
+}
+
+run "takes_its_alarm_thresholds_from_the_variable" {
+  command = plan
+
+  variables {
+    enable_alarms = true
+    alarm_thresholds = {
+      http_5xx_rate_percent               = 2.5
+      websocket_latency_p99_milliseconds  = 800
+      publisher_iterator_age_milliseconds = 60000
+      minimum_errors                      = 10
+      minimum_requests                    = 100
+    }
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.http_5xx_rate[0].threshold == 2.5
+      && strcontains(one([for query in aws_cloudwatch_metric_alarm.http_5xx_rate[0].metric_query : query.expression if length(query.metric) == 0]), ">= 10,")
+      && strcontains(one([for query in aws_cloudwatch_metric_alarm.http_latency_p99[0].metric_query : query.expression if length(query.metric) == 0]), ">= 100,")
+      && aws_cloudwatch_metric_alarm.http_latency_p99[0].threshold == 2000
+      && aws_cloudwatch_metric_alarm.websocket_latency_p99[0].threshold == 800
+      && aws_cloudwatch_metric_alarm.websocket_error_rate[0].threshold == 5
+      && aws_cloudwatch_metric_alarm.publisher_iterator_age[0].threshold == 60000
+    )
+    error_message = "Each threshold is the variable's, the others keep their defaults."
+  }
+}
+
+run "refuses_a_rate_threshold_out_of_range" {
+  command = plan
+
+  variables {
+    alarm_thresholds = { http_5xx_rate_percent = 0, websocket_error_rate_percent = 120 }
+  }
+
+  expect_failures = [var.alarm_thresholds]
+}
+
+run "refuses_a_minimum_that_is_no_whole_number" {
+  command = plan
+
+  variables {
+    alarm_thresholds = { minimum_errors = 0.5 }
+  }
+
+  expect_failures = [var.alarm_thresholds]
+}
+
+run "names_the_publisher_and_the_http_stage_for_the_dashboard" {
+  command = plan
+
+  assert {
+    condition     = output.publisher == { name = "publisher", lambda_function_name = "tessera-dev-publisher" } && output.http_api_stage_name == "$default"
+    error_message = "The publisher's name is its manifest's (the service dimension of its metrics); the HTTP API's stage is $default."
   }
 }
 
