@@ -13,6 +13,19 @@
  *   output, whose known values Terraform keeps;
  * - in staging and prod, where alarms are on, every Lambda function has an errors alarm and a
  *   throttles alarm that notify someone (non-empty `alarm_actions`, known at plan time);
+ * - in staging and prod, every API (`aws_apigatewayv2_api`) has an error-rate alarm (metric math
+ *   dividing by something, over AWS/ApiGateway `5xx` for an HTTP API, `IntegrationError` for a
+ *   WebSocket API, which has no 5xx) and a p99 latency alarm (`Latency`, or `IntegrationLatency`),
+ *   each notifying someone. An alarm watches an API when a metric of it names the API's `ApiId`, or,
+ *   while the id is unknown, when its configuration references that API in the same module;
+ * - in staging and prod, every service that owns contract operations has a 5xx-rate alarm (metric
+ *   math over the `Tessera` metric `Requests` with its `service`, this `environment` and `statusClass`
+ *   5xx) and a p99 latency alarm on its `Tessera` `Latency`, each notifying someone;
+ * - in staging and prod, every alarm that notifies notifies SNS topics the plan builds, and the same
+ *   ones when it returns to OK (`ok_actions`);
+ * - every environment has its dashboard `tessera-<environment>`; when the plan knows its body (it
+ *   names the APIs by id, unknown in a new environment's first plan), it charts every function's
+ *   errors and every dead-letter queue's messages;
  * - in prod, every log group keeps its logs at least a year (365 days). Prod's terraform.tfvars
  *   sets 365 and docs/deploy.md promises "logs for a year"; a fixed floor rather than "longer than
  *   dev" because each environment's plan is checked on its own, and the requirement is a year of
@@ -85,6 +98,7 @@
  */
 
 import { parse } from 'yaml';
+import { type MetricName, NAMESPACE, statusClassOf } from '../../packages/shared/src/metrics/catalog.ts';
 import { type PlanJson, type PlannedResource, plannedResources } from './terraform-plan.ts';
 
 /** An attribute's expression in the plan's `configuration`: what it references, or its constant. */
@@ -1877,6 +1891,317 @@ const checkSchedulerActions = (resources: readonly PlannedResource[]): PolicyFin
   );
 };
 
+/** A metric an alarm reads: its own (`namespace`, `metric_name`, ...), or one of its `metric_query`'s. */
+interface AlarmMetric {
+  readonly namespace: unknown;
+  readonly metricName: unknown;
+  readonly dimensions: Record<string, unknown> | undefined;
+  readonly stat: unknown;
+}
+
+/** Every metric an alarm reads, and whether it computes over them (metric math). */
+const alarmMetrics = (alarm: PlannedResource): { metrics: AlarmMetric[]; math: string[] } => {
+  const queries = asList(alarm.values.metric_query).filter(isRecord);
+  const own: AlarmMetric[] =
+    typeof alarm.values.metric_name === 'string' && alarm.values.metric_name !== ''
+      ? [
+          {
+            namespace: alarm.values.namespace,
+            metricName: alarm.values.metric_name,
+            dimensions: isRecord(alarm.values.dimensions) ? alarm.values.dimensions : undefined,
+            stat: alarm.values.extended_statistic ?? alarm.values.statistic,
+          },
+        ]
+      : [];
+  const queried = queries.flatMap((query) =>
+    asList(query.metric)
+      .filter(isRecord)
+      .map((metric) => ({
+        namespace: metric.namespace,
+        metricName: metric.metric_name,
+        dimensions: isRecord(metric.dimensions) ? metric.dimensions : undefined,
+        stat: metric.stat,
+      })),
+  );
+  const math = queries
+    .map((query) => query.expression)
+    .filter((expression): expression is string => typeof expression === 'string' && expression !== '');
+  return { metrics: [...own, ...queried], math };
+};
+
+/** Every reference anywhere in a planned resource's configuration, nested blocks included. */
+const allReferencesOf = (plan: TerraformPlan, resource: PlannedResource): string[] => {
+  const where = locate(resource.address);
+  if (!where) return [];
+  let module = plan.configuration?.root_module;
+  for (const name of where.modules) module = module?.module_calls?.[name]?.module;
+  const config = module?.resources?.find((candidate) => candidate.address === where.config);
+  const walk = (value: unknown): string[] => {
+    if (Array.isArray(value)) return value.flatMap(walk);
+    if (!isRecord(value)) return [];
+    return Object.entries(value).flatMap(([key, inner]) =>
+      key === 'references' && Array.isArray(inner) ? inner.map(String) : walk(inner),
+    );
+  };
+  return walk(config?.expressions);
+};
+
+/**
+ * Whether an alarm watches an API: a metric of it names the API's id (`ApiId`), or, while the id is
+ * unknown (every plan of a new environment), its configuration references that API in the same
+ * module instance.
+ */
+const watchesApi = (plan: TerraformPlan, alarm: PlannedResource, api: PlannedResource): boolean => {
+  const { metrics } = alarmMetrics(alarm);
+  const id = api.values.id;
+  if (typeof id === 'string' && id !== '') {
+    if (metrics.some((metric) => metric.dimensions?.ApiId === id)) return true;
+  }
+  const alarmAt = locate(alarm.address);
+  const apiAt = locate(api.address);
+  if (!alarmAt || !apiAt || alarmAt.prefix !== apiAt.prefix) return false;
+  return allReferencesOf(plan, alarm).some(
+    (reference) => reference === apiAt.config || reference.startsWith(`${apiAt.config}.`),
+  );
+};
+
+/** A percentile statistic (`p99`), as alarms and metric queries name it. */
+const P99 = 'p99';
+
+/**
+ * What an API's alarms watch, by protocol: a rate of its server errors, and its p99 latency. A
+ * WebSocket API has no `5xx` or `Latency` metric: its failed messages are `IntegrationError`, its
+ * latency `IntegrationLatency`.
+ */
+const API_ALARM_METRICS: Readonly<Record<string, { readonly errors: string; readonly latency: string }>> = {
+  HTTP: { errors: '5xx', latency: 'Latency' },
+  WEBSOCKET: { errors: 'IntegrationError', latency: 'IntegrationLatency' },
+};
+
+/** Whether an alarm notifies someone: non-empty `alarm_actions`. */
+const notifies = (alarm: PlannedResource): boolean => asList(alarm.values.alarm_actions).length > 0;
+
+/**
+ * In staging and prod, every API (HTTP and WebSocket) has an error-rate alarm (metric math over its
+ * errors metric) and a p99 latency alarm, each notifying someone.
+ */
+const checkApiAlarms = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+  environment: string,
+): PolicyFinding[] => {
+  if (!ALARMED_ENVIRONMENTS.includes(environment)) return [];
+  const alarms = resources.filter((resource) => resource.type === 'aws_cloudwatch_metric_alarm');
+  return resources
+    .filter((resource) => resource.type === 'aws_apigatewayv2_api')
+    .flatMap((api): PolicyFinding[] => {
+      const protocol = String(api.values.protocol_type);
+      const wanted = API_ALARM_METRICS[protocol];
+      if (wanted === undefined) return [];
+      const own = alarms.filter((alarm) => watchesApi(plan, alarm, api));
+      const reads = (alarm: PlannedResource, name: string, stat?: string) =>
+        alarmMetrics(alarm).metrics.some(
+          (metric) =>
+            metric.namespace === 'AWS/ApiGateway' &&
+            metric.metricName === name &&
+            (stat === undefined || metric.stat === stat),
+        );
+      const errorRate = own.filter(
+        (alarm) => reads(alarm, wanted.errors) && alarmMetrics(alarm).math.some((math) => math.includes('/')),
+      );
+      const latency = own.filter((alarm) => reads(alarm, wanted.latency, P99));
+      const findings: PolicyFinding[] = [];
+      const check = (rule: string, found: readonly PlannedResource[], what: string) => {
+        if (found.length === 0) {
+          findings.push({ rule, address: api.address, message: `the ${protocol} API has no ${what} alarm` });
+        } else if (!found.some(notifies)) {
+          findings.push({
+            rule,
+            address: api.address,
+            message: `the ${what} alarm of the ${protocol} API (${found[0]?.address}) notifies no one (empty or unknown alarm_actions)`,
+          });
+        }
+      };
+      check(
+        'api-error-rate-alarm',
+        errorRate,
+        `error-rate (metric math over AWS/ApiGateway ${wanted.errors})`,
+      );
+      check('api-latency-alarm', latency, `p99 latency (AWS/ApiGateway ${wanted.latency} p99)`);
+      return findings;
+    });
+};
+
+/** The metrics of the catalog a service's alarms read. */
+const REQUESTS_METRIC = 'Requests' satisfies MetricName;
+const LATENCY_METRIC = 'Latency' satisfies MetricName;
+const SERVER_ERRORS = statusClassOf(500);
+
+/**
+ * In staging and prod, every service that owns contract operations (each an API of its own
+ * operations) has a 5xx-rate alarm (metric math over its `Requests` of status class 5xx) and a p99
+ * latency alarm on its `Latency`, both of the `Tessera` namespace with its `service` and this
+ * `environment`, each notifying someone.
+ */
+const checkServiceAlarms = (
+  resources: readonly PlannedResource[],
+  options: PolicyOptions,
+): PolicyFinding[] => {
+  if (!ALARMED_ENVIRONMENTS.includes(options.environment)) return [];
+  const alarms = resources.filter((resource) => resource.type === 'aws_cloudwatch_metric_alarm');
+  const services = [...new Set(options.operations.map((operation) => operation.service))].sort();
+  const ofService = (metric: AlarmMetric, service: string, name: string) =>
+    metric.namespace === NAMESPACE &&
+    metric.metricName === name &&
+    metric.dimensions?.service === service &&
+    metric.dimensions?.environment === options.environment;
+  return services.flatMap((service): PolicyFinding[] => {
+    const errorRate = alarms.filter((alarm) => {
+      const { metrics, math } = alarmMetrics(alarm);
+      return (
+        math.some((expression) => expression.includes('/')) &&
+        metrics.some(
+          (metric) =>
+            ofService(metric, service, REQUESTS_METRIC) && metric.dimensions?.statusClass === SERVER_ERRORS,
+        )
+      );
+    });
+    const latency = alarms.filter((alarm) =>
+      alarmMetrics(alarm).metrics.some(
+        (metric) => ofService(metric, service, LATENCY_METRIC) && metric.stat === P99,
+      ),
+    );
+    const findings: PolicyFinding[] = [];
+    const where = `service ${service}`;
+    const check = (rule: string, found: readonly PlannedResource[], what: string) => {
+      if (found.length === 0) {
+        findings.push({
+          rule,
+          address: where,
+          message: `it owns contract operations and has no ${what} alarm`,
+        });
+      } else if (!found.some(notifies)) {
+        findings.push({
+          rule,
+          address: where,
+          message: `its ${what} alarm (${found[0]?.address}) notifies no one (empty or unknown alarm_actions)`,
+        });
+      }
+    };
+    check(
+      'service-error-rate-alarm',
+      errorRate,
+      `5xx-rate (metric math over ${NAMESPACE} ${REQUESTS_METRIC} with statusClass ${SERVER_ERRORS}, service ${service}, environment ${options.environment})`,
+    );
+    check(
+      'service-latency-alarm',
+      latency,
+      `p99 latency (${NAMESPACE} ${LATENCY_METRIC} p99, service ${service}, environment ${options.environment})`,
+    );
+    return findings;
+  });
+};
+
+/** The name of the SNS topic an ARN points at, or undefined for any other value. */
+const topicNameOfArn = (arn: unknown): string | undefined =>
+  typeof arn === 'string' && arn.startsWith('arn:') && arn.split(':')[2] === 'sns'
+    ? arn.split(':').at(-1)
+    : undefined;
+
+/**
+ * In staging and prod, every alarm that notifies goes to SNS topics the plan builds, and tells them
+ * when it returns to OK (`ok_actions` the same as `alarm_actions`). Alarms that notify no one are
+ * left to the rules that ask for them.
+ */
+const checkAlarmActions = (resources: readonly PlannedResource[], environment: string): PolicyFinding[] => {
+  if (!ALARMED_ENVIRONMENTS.includes(environment)) return [];
+  const topics = new Set(
+    resources
+      .filter((resource) => resource.type === 'aws_sns_topic')
+      .map((topic) => String(topic.values.name)),
+  );
+  return resources
+    .filter((resource) => resource.type === 'aws_cloudwatch_metric_alarm' && notifies(resource))
+    .flatMap((alarm): PolicyFinding[] => {
+      const where = { rule: 'alarm-actions', address: alarm.address };
+      const actions = asList(alarm.values.alarm_actions).map(String).sort();
+      const ok = asList(alarm.values.ok_actions).map(String).sort();
+      const findings: PolicyFinding[] = [];
+      for (const action of actions) {
+        const topic = topicNameOfArn(action);
+        if (topic === undefined || !topics.has(topic)) {
+          findings.push({
+            ...where,
+            message: `notifies ${action}, which is no SNS topic the plan builds`,
+          });
+        }
+      }
+      if (ok.join() !== actions.join()) {
+        findings.push({
+          ...where,
+          message: `tells ${ok.join(', ') || 'no one'} when it returns to OK, not the ${actions.join(', ')} it alarms`,
+        });
+      }
+      return findings;
+    });
+};
+
+/**
+ * Every environment has its dashboard, `tessera-<environment>`; when the plan knows its body (it names
+ * the APIs by id, unknown in a new environment's first plan), every function's errors and every
+ * dead-letter queue's depth are on it.
+ */
+const checkDashboard = (
+  plan: TerraformPlan,
+  resources: readonly PlannedResource[],
+  environment: string,
+): PolicyFinding[] => {
+  const name = `tessera-${environment}`;
+  const dashboards = resources.filter((resource) => resource.type === 'aws_cloudwatch_dashboard');
+  const dashboard = dashboards.find((candidate) => candidate.values.dashboard_name === name);
+  if (dashboard === undefined) {
+    return [
+      {
+        rule: 'dashboard',
+        address: '(plan)',
+        message: `the plan builds no dashboard ${name} (${dashboards.map((other) => String(other.values.dashboard_name)).join(', ') || 'none'})`,
+      },
+    ];
+  }
+  const body = parseJson(dashboard.values.dashboard_body);
+  if (!isRecord(body)) return [];
+  const lines = asList(body.widgets)
+    .filter(isRecord)
+    .flatMap((widget) => (isRecord(widget.properties) ? asList(widget.properties.metrics) : []))
+    .filter(Array.isArray)
+    .map((line) => line.filter((part): part is string => typeof part === 'string'));
+  const charted = (namespace: string, metric: string, dimension: string, value: string) =>
+    lines.some(
+      (line) =>
+        line[0] === namespace &&
+        line[1] === metric &&
+        line.slice(2).some((part, index, rest) => part === dimension && rest[index + 1] === value),
+    );
+  const where = { rule: 'dashboard', address: dashboard.address };
+  const findings: PolicyFinding[] = [];
+  for (const fn of resources.filter((resource) => resource.type === 'aws_lambda_function')) {
+    const functionName = String(fn.values.function_name);
+    if (!charted('AWS/Lambda', 'Errors', 'FunctionName', functionName)) {
+      findings.push({ ...where, message: `does not chart the errors of ${functionName}` });
+    }
+  }
+  const planned = plannedQueueNames(resources);
+  for (const queue of [...deadLetterQueueNames(resources, plan)].filter((name) => planned.has(name)).sort()) {
+    if (!charted('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queue)) {
+      findings.push({
+        ...where,
+        message: `does not chart the messages waiting in dead-letter queue ${queue}`,
+      });
+    }
+  }
+  return findings;
+};
+
 /** Checks a plan against every rule and counts what it builds. */
 const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport => {
   const resources = plannedResources(plan);
@@ -1895,6 +2220,10 @@ const checkPlan = (plan: TerraformPlan, options: PolicyOptions): PolicyReport =>
       ...checkFunctions(resources),
       ...checkFunctionTelemetry(plan, resources, options.environment),
       ...checkFunctionAlarms(plan, resources, options.environment),
+      ...checkApiAlarms(plan, resources, options.environment),
+      ...checkServiceAlarms(resources, options),
+      ...checkAlarmActions(resources, options.environment),
+      ...checkDashboard(plan, resources, options.environment),
       ...checkProdLogRetention(resources, options.environment),
       ...policies.findings,
       ...routes.findings,

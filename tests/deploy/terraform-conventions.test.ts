@@ -170,6 +170,30 @@ describe('terraform conventions', () => {
     }
   });
 
+  it('gives every alarm threshold the environments take the default of the module whose alarm it is', () => {
+    // Prepare: `name = optional(number, <default>)` in each variable's type.
+    const defaults = (file: string): Record<string, string> => {
+      const block = hclVariables(readFileSync(join(terraformRoot, file), 'utf8')).get('alarm_thresholds');
+      return Object.fromEntries(
+        [...(block?.body ?? '').matchAll(/(\w+)\s*=\s*optional\(number,\s*([\d.]+)\)/g)].map((match) => [
+          match[1] as string,
+          match[2] as string,
+        ]),
+      );
+    };
+
+    // Act
+    const environments = defaults(join('environments', '_shared', 'variables.tf'));
+    const modules = {
+      ...defaults(join('modules', 'platform', 'variables.tf')),
+      ...defaults(join('modules', 'observability', 'variables.tf')),
+    };
+
+    // Assess
+    expect(Object.keys(environments).length).toBeGreaterThanOrEqual(10);
+    expect(environments).toEqual(modules);
+  });
+
   it('plans module tests with manifests the manifest schema accepts', () => {
     // Prepare
     const fixtures = terraformFiles('.json').filter(

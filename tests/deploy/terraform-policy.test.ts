@@ -60,6 +60,13 @@ interface PlanParts {
   readonly body?: unknown;
   /** The function's alarms; by default one on Errors and one on Throttles, both to the topic. */
   readonly alarms?: readonly Record<string, unknown>[];
+  /**
+   * The alarms of the APIs and of the users service (which owns the operations), by address; by
+   * default, in staging and prod, the four the platform and observability modules build.
+   */
+  readonly apiAlarms?: Readonly<Record<string, Record<string, unknown>>>;
+  /** Values over the dashboard's (`dashboard_body` charts every function and queue); null leaves it out. */
+  readonly dashboard?: Record<string, unknown> | null;
   /** More resources, e.g. `{ address, type, values }` of a Lambda permission. */
   readonly extra?: readonly { address: string; type: string; values: Record<string, unknown> }[];
   /** Attributes unknown until apply, by resource address. */
@@ -77,8 +84,107 @@ const alarmOn = (
   metric_name: metric,
   dimensions: { FunctionName: functionName },
   alarm_actions: [TOPIC],
+  ok_actions: [TOPIC],
   ...values,
 });
+
+/** The id the plan's HTTP API has (known, as in any plan after the first apply). */
+const HTTP_API_ID = 'h1t2t3p4a5';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** One query of a metric-math alarm, as the plan shows it. */
+const metricQuery = (id: string, metric: Record<string, unknown>) => ({
+  id,
+  expression: '',
+  return_data: false,
+  metric: [{ period: 300, stat: 'Sum', ...metric }],
+});
+
+/** An alarm on a rate: `errors` over `requests`, as the platform and observability modules build one. */
+const rateAlarm = (errors: Record<string, unknown>, requests: Record<string, unknown>) => ({
+  comparison_operator: 'GreaterThanThreshold',
+  alarm_actions: [TOPIC],
+  ok_actions: [TOPIC],
+  metric_query: [
+    {
+      id: 'rate',
+      expression: 'IF(FILL(errors, 0) >= 3, 100 * FILL(errors, 0) / requests, 0)',
+      return_data: true,
+      metric: [],
+    },
+    metricQuery('errors', errors),
+    metricQuery('requests', requests),
+  ],
+});
+
+/** An alarm on a p99 latency, guarded by a number of requests. */
+const latencyAlarm = (latency: Record<string, unknown>, requests: Record<string, unknown>) => ({
+  comparison_operator: 'GreaterThanThreshold',
+  alarm_actions: [TOPIC],
+  ok_actions: [TOPIC],
+  metric_query: [
+    { id: 'p99', expression: 'IF(requests >= 20, latency, 0)', return_data: true, metric: [] },
+    metricQuery('latency', { stat: 'p99', ...latency }),
+    metricQuery('requests', requests),
+  ],
+});
+
+const httpApi = (metric: string) => ({
+  namespace: 'AWS/ApiGateway',
+  metric_name: metric,
+  dimensions: { ApiId: HTTP_API_ID, Stage: '$default' },
+});
+
+const usersMetric = (environment: string, metric: string, dimensions: Record<string, string> = {}) => ({
+  namespace: 'Tessera',
+  metric_name: metric,
+  dimensions: { service: 'users', environment, ...dimensions },
+});
+
+/** The alarms staging and prod have on the HTTP API and on the users service, by address. */
+const apiAlarmsOf = (environment: string): Record<string, Record<string, unknown>> => ({
+  'module.platform.aws_cloudwatch_metric_alarm.http_5xx_rate[0]': rateAlarm(httpApi('5xx'), httpApi('Count')),
+  'module.platform.aws_cloudwatch_metric_alarm.http_latency_p99[0]': latencyAlarm(
+    httpApi('Latency'),
+    httpApi('Count'),
+  ),
+  'module.observability.aws_cloudwatch_metric_alarm.service_5xx_rate["users"]': rateAlarm(
+    usersMetric(environment, 'Requests', { statusClass: '5xx' }),
+    usersMetric(environment, 'Requests'),
+  ),
+  'module.observability.aws_cloudwatch_metric_alarm.service_latency_p99["users"]': latencyAlarm(
+    usersMetric(environment, 'Latency'),
+    { ...usersMetric(environment, 'Latency'), stat: 'SampleCount' },
+  ),
+});
+
+/** A dashboard body charting the errors of each function and the depth of each queue named. */
+const dashboardBody = (functions: readonly string[], queues: readonly string[]) =>
+  JSON.stringify({
+    widgets: [
+      {
+        type: 'metric',
+        properties: {
+          metrics: functions.map((name) => ['AWS/Lambda', 'Errors', 'FunctionName', name, { label: name }]),
+        },
+      },
+      {
+        type: 'metric',
+        properties: {
+          metrics: queues.map((name) => [
+            'AWS/SQS',
+            'ApproximateNumberOfMessagesVisible',
+            'QueueName',
+            name,
+            { stat: 'Maximum' },
+          ]),
+        },
+      },
+    ],
+  });
 
 /**
  * A plan shaped like an environment's: one table, one function with its log group and alarms, a
@@ -88,6 +194,8 @@ const planOf = (parts: PlanParts = {}): TerraformPlan => {
   const environment = parts.environment ?? 'dev';
   const functionName = `tessera-${environment}-users`;
   const alarms = parts.alarms ?? [alarmOn(functionName, 'Errors'), alarmOn(functionName, 'Throttles')];
+  const alarmed = environment === 'staging' || environment === 'prod';
+  const apiAlarms = parts.apiAlarms ?? (alarmed ? apiAlarmsOf(environment) : {});
   const resources: { address: string; type: string; values: Record<string, unknown> }[] = [
     {
       address: 'module.users.aws_dynamodb_table.this',
@@ -150,12 +258,45 @@ const planOf = (parts: PlanParts = {}): TerraformPlan => {
       address: 'module.platform.aws_apigatewayv2_api.this',
       type: 'aws_apigatewayv2_api',
       values: {
+        id: HTTP_API_ID,
         protocol_type: 'HTTP',
         body: parts.body === undefined ? JSON.stringify(apiBody(environment)) : parts.body,
       },
     },
+    ...Object.entries(apiAlarms).map(([address, values]) => ({
+      address,
+      type: 'aws_cloudwatch_metric_alarm',
+      values,
+    })),
+    ...(alarmed
+      ? [
+          {
+            address: 'module.platform.aws_sns_topic.this[0]',
+            type: 'aws_sns_topic',
+            values: { name: TOPIC.split(':').at(-1) },
+          },
+        ]
+      : []),
     ...(parts.extra ?? []),
   ];
+  if (parts.dashboard !== null) {
+    const named = (type: string, attribute: string) =>
+      resources
+        .filter((resource) => resource.type === type)
+        .map((resource) => String(resource.values[attribute]));
+    resources.push({
+      address: 'module.observability.aws_cloudwatch_dashboard.this',
+      type: 'aws_cloudwatch_dashboard',
+      values: {
+        dashboard_name: `tessera-${environment}`,
+        dashboard_body: dashboardBody(
+          named('aws_lambda_function', 'function_name'),
+          named('aws_sqs_queue', 'name'),
+        ),
+        ...parts.dashboard,
+      },
+    });
+  }
   return {
     planned_values: { root_module: { child_modules: [{ resources: resources.map(asPlanned) }] } },
     resource_changes: resources.map((resource) => ({
@@ -624,6 +765,7 @@ describe('terraform policy', () => {
         comparison_operator: 'GreaterThanThreshold',
         threshold: 0,
         alarm_actions: [TOPIC],
+        ok_actions: [TOPIC],
         ...values,
       },
     });
@@ -1506,6 +1648,400 @@ describe('terraform policy', () => {
   });
 });
 
+describe('terraform policy: alarms on the APIs and the services, and the dashboard', () => {
+  const http5xx = 'module.platform.aws_cloudwatch_metric_alarm.http_5xx_rate[0]';
+  const httpLatency = 'module.platform.aws_cloudwatch_metric_alarm.http_latency_p99[0]';
+  const users5xx = 'module.observability.aws_cloudwatch_metric_alarm.service_5xx_rate["users"]';
+  const usersLatency = 'module.observability.aws_cloudwatch_metric_alarm.service_latency_p99["users"]';
+
+  /** The default alarms of staging or prod, with some replaced (null leaves one out). */
+  const withAlarms = (
+    environment: string,
+    changes: Readonly<Record<string, Record<string, unknown> | null>>,
+  ): Record<string, Record<string, unknown>> => {
+    const alarms: Record<string, Record<string, unknown>> = { ...apiAlarmsOf(environment) };
+    for (const [address, values] of Object.entries(changes)) {
+      if (values === null) delete alarms[address];
+      else alarms[address] = values;
+    }
+    return alarms;
+  };
+  const findingsIn = (environment: string, parts: PlanParts) =>
+    checkPlan(planOf({ environment, ...parts }), { environment, operations }).findings;
+
+  it.each([['staging'], ['prod']])(
+    'passes the APIs and services alarms as the modules build them, in %s',
+    (environment) => {
+      // Act
+      const findings = findingsIn(environment, {});
+
+      // Assess
+      expect(findings).toEqual([]);
+    },
+  );
+
+  it('asks no API or service alarm in dev, where alarms are off', () => {
+    // Act
+    const findings = findingsIn('dev', { apiAlarms: {} });
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it.each([['staging'], ['prod']])(
+    'flags an HTTP API without its error-rate or latency alarm, in %s',
+    (environment) => {
+      // Act
+      const findings = findingsIn(environment, {
+        apiAlarms: withAlarms(environment, { [http5xx]: null, [httpLatency]: null }),
+      });
+
+      // Assess
+      expect(findings).toEqual([
+        {
+          rule: 'api-error-rate-alarm',
+          address: 'module.platform.aws_apigatewayv2_api.this',
+          message: 'the HTTP API has no error-rate (metric math over AWS/ApiGateway 5xx) alarm',
+        },
+        {
+          rule: 'api-latency-alarm',
+          address: 'module.platform.aws_apigatewayv2_api.this',
+          message: 'the HTTP API has no p99 latency (AWS/ApiGateway Latency p99) alarm',
+        },
+      ]);
+    },
+  );
+
+  it('flags an error alarm that counts instead of dividing, and a latency alarm on another statistic', () => {
+    // Prepare
+    const count = {
+      ...httpApi('5xx'),
+      statistic: 'Sum',
+      threshold: 5,
+      alarm_actions: [TOPIC],
+      ok_actions: [TOPIC],
+    };
+    const average = latencyAlarm({ ...httpApi('Latency'), stat: 'Average' }, httpApi('Count'));
+
+    // Act
+    const rules = findingsIn('prod', {
+      apiAlarms: withAlarms('prod', { [http5xx]: count, [httpLatency]: average }),
+    }).map((finding) => finding.rule);
+
+    // Assess
+    expect(rules).toEqual(['api-error-rate-alarm', 'api-latency-alarm']);
+  });
+
+  it("does not count an alarm on another API's id", () => {
+    // Prepare
+    const other = { namespace: 'AWS/ApiGateway', dimensions: { ApiId: 'o1t2h3e4r5', Stage: '$default' } };
+    const elsewhere = rateAlarm({ ...other, metric_name: '5xx' }, { ...other, metric_name: 'Count' });
+
+    // Act
+    const rules = findingsIn('prod', { apiAlarms: withAlarms('prod', { [http5xx]: elsewhere }) }).map(
+      (finding) => finding.rule,
+    );
+
+    // Assess
+    expect(rules).toEqual(['api-error-rate-alarm']);
+  });
+
+  it('flags an API alarm that notifies no one', () => {
+    // Prepare
+    const silent = {
+      ...latencyAlarm(httpApi('Latency'), httpApi('Count')),
+      alarm_actions: [],
+      ok_actions: [],
+    };
+
+    // Act
+    const findings = findingsIn('staging', { apiAlarms: withAlarms('staging', { [httpLatency]: silent }) });
+
+    // Assess
+    expect(findings.map((finding) => finding.message)).toEqual([
+      `the p99 latency (AWS/ApiGateway Latency p99) alarm of the HTTP API (${httpLatency}) notifies no one (empty or unknown alarm_actions)`,
+    ]);
+  });
+
+  describe('while the API has no id yet (a new environment)', () => {
+    /** The alarms' dimensions unknown, as in a first plan; the configuration says what they reference. */
+    const unknownIds = (references: string) => {
+      const unknownDimensions = (values: Record<string, unknown>) => ({
+        ...values,
+        metric_query: asList(values.metric_query).map((query) =>
+          isRecord(query)
+            ? {
+                ...query,
+                metric: asList(query.metric).map((metric) => ({
+                  ...(metric as object),
+                  dimensions: undefined,
+                })),
+              }
+            : query,
+        ),
+      });
+      const alarms = apiAlarmsOf('prod');
+      const plan = planOf({
+        environment: 'prod',
+        apiAlarms: {
+          ...alarms,
+          [http5xx]: unknownDimensions(alarms[http5xx] as Record<string, unknown>),
+          [httpLatency]: unknownDimensions(alarms[httpLatency] as Record<string, unknown>),
+        },
+        unknown: { 'module.platform.aws_apigatewayv2_api.this': { id: true } },
+      });
+      const planned = plan.planned_values?.root_module?.child_modules?.[0]?.resources ?? [];
+      const api = planned.find(
+        (resource) => resource.address === 'module.platform.aws_apigatewayv2_api.this',
+      );
+      if (api) delete api.values.id;
+      const dimensions = { references: [`${references}.id`, references, 'aws_apigatewayv2_stage.this.name'] };
+      const query = (id: string) => ({ id: { constant_value: id }, metric: [{ dimensions }] });
+      return {
+        ...plan,
+        configuration: {
+          root_module: {
+            module_calls: {
+              platform: {
+                module: {
+                  resources: [
+                    {
+                      address: 'aws_cloudwatch_metric_alarm.http_5xx_rate',
+                      expressions: { metric_query: [query('errors'), query('requests')] },
+                    },
+                    {
+                      address: 'aws_cloudwatch_metric_alarm.http_latency_p99',
+                      expressions: { metric_query: [query('latency'), query('requests')] },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      };
+    };
+
+    it('finds the API an alarm watches by what its configuration references', () => {
+      // Act
+      const findings = checkPlan(unknownIds('aws_apigatewayv2_api.this'), {
+        environment: 'prod',
+        operations,
+      }).findings;
+
+      // Assess
+      expect(findings).toEqual([]);
+    });
+
+    it('does not count an alarm whose configuration references another API', () => {
+      // Act
+      const rules = checkPlan(unknownIds('aws_apigatewayv2_api.websocket'), {
+        environment: 'prod',
+        operations,
+      }).findings.map((finding) => finding.rule);
+
+      // Assess
+      expect(rules).toEqual(['api-error-rate-alarm', 'api-latency-alarm']);
+    });
+  });
+
+  describe('a WebSocket API', () => {
+    const websocket = {
+      address: 'module.platform.aws_apigatewayv2_api.websocket',
+      type: 'aws_apigatewayv2_api',
+      values: {
+        id: 'w1s2o3c4k5',
+        protocol_type: 'WEBSOCKET',
+        route_selection_expression: '$request.body.action',
+      },
+    };
+    const webSocketApi = (metric: string) => ({
+      namespace: 'AWS/ApiGateway',
+      metric_name: metric,
+      dimensions: { ApiId: 'w1s2o3c4k5', Stage: 'prod' },
+    });
+    const webSocketAlarms = {
+      'module.platform.aws_cloudwatch_metric_alarm.websocket_error_rate[0]': rateAlarm(
+        webSocketApi('IntegrationError'),
+        webSocketApi('MessageCount'),
+      ),
+      'module.platform.aws_cloudwatch_metric_alarm.websocket_latency_p99[0]': latencyAlarm(
+        webSocketApi('IntegrationLatency'),
+        webSocketApi('MessageCount'),
+      ),
+    };
+
+    it('flags one without its failed-messages rate and integration latency alarms', () => {
+      // Act
+      const findings = findingsIn('prod', { extra: [websocket] }).filter((finding) =>
+        finding.rule.startsWith('api-'),
+      );
+
+      // Assess
+      expect(findings).toEqual([
+        {
+          rule: 'api-error-rate-alarm',
+          address: websocket.address,
+          message:
+            'the WEBSOCKET API has no error-rate (metric math over AWS/ApiGateway IntegrationError) alarm',
+        },
+        {
+          rule: 'api-latency-alarm',
+          address: websocket.address,
+          message: 'the WEBSOCKET API has no p99 latency (AWS/ApiGateway IntegrationLatency p99) alarm',
+        },
+      ]);
+    });
+
+    it('passes one with them', () => {
+      // Act
+      const findings = findingsIn('prod', {
+        extra: [websocket],
+        apiAlarms: { ...apiAlarmsOf('prod'), ...webSocketAlarms },
+      }).filter((finding) => finding.rule.startsWith('api-'));
+
+      // Assess
+      expect(findings).toEqual([]);
+    });
+  });
+
+  it.each([['staging'], ['prod']])(
+    'flags a service that owns operations and lacks its 5xx-rate or latency alarm, in %s',
+    (environment) => {
+      // Act
+      const findings = findingsIn(environment, {
+        apiAlarms: withAlarms(environment, { [users5xx]: null, [usersLatency]: null }),
+      });
+
+      // Assess
+      expect(findings).toEqual([
+        {
+          rule: 'service-error-rate-alarm',
+          address: 'service users',
+          message: `it owns contract operations and has no 5xx-rate (metric math over Tessera Requests with statusClass 5xx, service users, environment ${environment}) alarm`,
+        },
+        {
+          rule: 'service-latency-alarm',
+          address: 'service users',
+          message: `it owns contract operations and has no p99 latency (Tessera Latency p99, service users, environment ${environment}) alarm`,
+        },
+      ]);
+    },
+  );
+
+  it("does not count a service alarm on another environment's metrics, on all status classes, or on another statistic", () => {
+    // Prepare
+    const otherEnvironment = rateAlarm(
+      usersMetric('staging', 'Requests', { statusClass: '5xx' }),
+      usersMetric('staging', 'Requests'),
+    );
+    const allClasses = rateAlarm(usersMetric('prod', 'Requests'), usersMetric('prod', 'Requests'));
+    const average = latencyAlarm(
+      { ...usersMetric('prod', 'Latency'), stat: 'Average' },
+      usersMetric('prod', 'Latency'),
+    );
+
+    // Act
+    const rules = [otherEnvironment, allClasses].flatMap((alarm) =>
+      findingsIn('prod', { apiAlarms: withAlarms('prod', { [users5xx]: alarm }) }).map(
+        (finding) => finding.rule,
+      ),
+    );
+    const latencyRules = findingsIn('prod', {
+      apiAlarms: withAlarms('prod', { [usersLatency]: average }),
+    }).map((finding) => finding.rule);
+
+    // Assess
+    expect(rules).toEqual(['service-error-rate-alarm', 'service-error-rate-alarm']);
+    expect(latencyRules).toEqual(['service-latency-alarm']);
+  });
+
+  it('flags an alarm that notifies a topic the plan does not build, or is silent when it returns to OK', () => {
+    // Prepare
+    const elsewhere = 'arn:aws:sns:eu-west-1:999999999999:someone-elses-topic';
+    const alarms = [
+      alarmOn('tessera-prod-users', 'Errors', { alarm_actions: [elsewhere], ok_actions: [elsewhere] }),
+      alarmOn('tessera-prod-users', 'Throttles', { ok_actions: [] }),
+    ];
+
+    // Act
+    const findings = findingsIn('prod', { alarms });
+
+    // Assess
+    expect(findings).toEqual([
+      {
+        rule: 'alarm-actions',
+        address: 'module.users.aws_cloudwatch_metric_alarm.alarm[0]',
+        message: `notifies ${elsewhere}, which is no SNS topic the plan builds`,
+      },
+      {
+        rule: 'alarm-actions',
+        address: 'module.users.aws_cloudwatch_metric_alarm.alarm[1]',
+        message: `tells no one when it returns to OK, not the ${TOPIC} it alarms`,
+      },
+    ]);
+  });
+
+  it.each([['dev'], ['staging'], ['prod']])('flags a plan without its dashboard, in %s', (environment) => {
+    // Act
+    const missing = findingsIn(environment, { dashboard: null });
+    const misnamed = findingsIn(environment, { dashboard: { dashboard_name: 'tessera' } });
+
+    // Assess
+    expect([...missing, ...misnamed]).toEqual([
+      {
+        rule: 'dashboard',
+        address: '(plan)',
+        message: `the plan builds no dashboard tessera-${environment} (none)`,
+      },
+      {
+        rule: 'dashboard',
+        address: '(plan)',
+        message: `the plan builds no dashboard tessera-${environment} (tessera)`,
+      },
+    ]);
+  });
+
+  it('flags a dashboard that leaves out a function or a dead-letter queue', () => {
+    // Prepare
+    const extra = [
+      {
+        address: 'module.payments.module.service.aws_sqs_queue.dead_letter["events"]',
+        type: 'aws_sqs_queue',
+        values: { name: 'tessera-dev-payments-events-dlq', sqs_managed_sse_enabled: true },
+      },
+    ];
+
+    // Act
+    const findings = findingsIn('dev', { extra, dashboard: { dashboard_body: dashboardBody([], []) } });
+
+    // Assess
+    expect(findings).toEqual([
+      {
+        rule: 'dashboard',
+        address: 'module.observability.aws_cloudwatch_dashboard.this',
+        message: 'does not chart the errors of tessera-dev-users',
+      },
+      {
+        rule: 'dashboard',
+        address: 'module.observability.aws_cloudwatch_dashboard.this',
+        message: 'does not chart the messages waiting in dead-letter queue tessera-dev-payments-events-dlq',
+      },
+    ]);
+  });
+
+  it("leaves a dashboard's body to apply when the plan does not know it (the APIs' ids)", () => {
+    // Act
+    const findings = findingsIn('dev', {
+      dashboard: { dashboard_body: undefined },
+      unknown: { 'module.observability.aws_cloudwatch_dashboard.this': { dashboard_body: true } },
+    });
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+});
+
 describe('terraform policy: the WebSocket API', () => {
   type Resource = { address: string; type: string; values: Record<string, unknown> };
   const api = 'module.platform.aws_apigatewayv2_api.websocket';
@@ -2033,6 +2569,7 @@ describe('terraform policy: EventBridge Scheduler', () => {
       comparison_operator: 'GreaterThanThreshold',
       threshold: 0,
       alarm_actions: [TOPIC],
+      ok_actions: [TOPIC],
     },
   });
   const targetPolicy = (...statements: Record<string, unknown>[]): Resource => ({

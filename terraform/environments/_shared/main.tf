@@ -1,6 +1,7 @@
 /**
  * One Tessera environment: the platform (HTTP API, WebSocket API, authorizer wiring, event bus,
- * outbox publisher, alarm topic) and every service. The three environment folders hold the same code; they differ
+ * outbox publisher, alarm topic), every service, and the dashboard and alarms over them all
+ * (observability). The three environment folders hold the same code; they differ
  * only in terraform.tfvars and backend.hcl, and the Terraform check fails if their code drifts.
  *
  * Adding a service is its module block below and its name in `local.services`: everything the
@@ -64,6 +65,27 @@ module "platform" {
   log_level                        = var.log_level
   enable_alarms                    = var.enable_alarms
   alarm_email_addresses            = var.alarm_email_addresses
+  # Each module takes the thresholds of its own alarms from the one object.
+  alarm_thresholds = var.alarm_thresholds
+}
+
+# The environment's dashboard, and the alarms on Tessera's own metrics (each service's requests,
+# payments, reminders), from what the platform and the services hand on.
+module "observability" {
+  source = "../../modules/observability"
+
+  environment   = var.environment
+  services      = local.services
+  publisher     = module.platform.publisher
+  http_api      = { id = module.platform.http_api_id, stage_name = module.platform.http_api_stage_name }
+  websocket_api = { id = module.platform.websocket_api_id, stage_name = module.platform.websocket_stage_name }
+
+  payments_service_name  = module.payments.service.name
+  reminders_service_name = module.bookings.service.name
+
+  enable_alarms    = var.enable_alarms
+  alarm_topic_arn  = module.platform.sns_topic_arn
+  alarm_thresholds = var.alarm_thresholds
 }
 
 module "users" {

@@ -75,9 +75,27 @@ variable "log_level" {
 }
 
 variable "enable_alarms" {
-  description = "Create the alarm topic and alarms on errors, throttles, 5xx answers and outbox lag."
+  description = "Create the alarm topic and the alarms: every function's errors and throttles, every queue's and dead-letter queue's, each API's and each service's error rate and p99 latency, the payment failure rate, the reminder lag and the outbox lag. The dashboard is built either way."
   type        = bool
   default     = false
+}
+
+variable "alarm_thresholds" {
+  description = "When alarms are on, what raises them (each has a default): the HTTP API's 5xx share of its requests and p99 latency, the WebSocket API's failed share of its messages and p99 integration latency, the publisher's lag (modules/platform); each service's 5xx share and p99 latency in its function, the failed share of charges, the p99 reminder lag (modules/observability). A rate fires only with at least `minimum_errors` errors in its period, a latency only over at least `minimum_requests` requests. Percentages are of 100, times in milliseconds."
+  type = object({
+    http_5xx_rate_percent               = optional(number, 1)
+    http_latency_p99_milliseconds       = optional(number, 2000)
+    websocket_error_rate_percent        = optional(number, 5)
+    websocket_latency_p99_milliseconds  = optional(number, 2000)
+    publisher_iterator_age_milliseconds = optional(number, 300000)
+    service_5xx_rate_percent            = optional(number, 1)
+    service_latency_p99_milliseconds    = optional(number, 1000)
+    payment_failure_rate_percent        = optional(number, 10)
+    reminder_lag_p99_milliseconds       = optional(number, 300000)
+    minimum_errors                      = optional(number, 3)
+    minimum_requests                    = optional(number, 20)
+  })
+  default = {}
 }
 
 variable "alarm_email_addresses" {

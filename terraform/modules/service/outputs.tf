@@ -1,5 +1,5 @@
 output "service" {
-  description = "What an environment hands the platform for this service, in one object: `name`, `lambda_function_names` (every function, for `scripts/deploy-lambda.sh`), `lambda_function_environment_variables` (by function name), `http_integration` (the function serving the service's contract operations, or null), `http_authorizer` (the API's authorizer, or null), `websocket_integrations` (by function short name, the functions serving WebSocket routes: name, invocation URI, routes), `websocket_authorizer` (the WebSocket API's `$connect` authorizer, or null), `dynamodb_table_name`, `table_stream` (for the outbox publisher, or null without a stream), `ssm_parameter_names` (by secret id) and `scheduler` (the schedule group's and the schedules' dead-letter queue's names, or null without a schedule target)."
+  description = "What an environment hands the platform for this service, in one object: `name`, `lambda_function_names` (every function, for `scripts/deploy-lambda.sh`), `lambda_function_environment_variables` (by function name), `http_integration` (the function serving the service's contract operations, or null), `http_authorizer` (the API's authorizer, or null), `websocket_integrations` (by function short name, the functions serving WebSocket routes: name, invocation URI, routes), `websocket_authorizer` (the WebSocket API's `$connect` authorizer, or null), `dynamodb_table_name`, `table_stream` (for the outbox publisher, or null without a stream), `ssm_parameter_names` (by secret id), `sqs_queue_names` and `sqs_queue_dead_letter_names` (its queue targets' queues and every dead-letter queue, for the dashboard) and `scheduler` (the schedule group's and the schedules' dead-letter queue's names, or null without a schedule target)."
   value = {
     name                  = local.name
     lambda_function_names = [for name in sort(keys(local.functions)) : module.function[name].lambda_function_name]
@@ -31,6 +31,9 @@ output "service" {
       stream_arn = one(aws_dynamodb_table.this[*].stream_arn)
     }
     ssm_parameter_names = { for id, parameter in aws_ssm_parameter.this : id => parameter.name }
+    # For the dashboard: every queue of the service, the queue targets' and the dead-letter queues.
+    sqs_queue_names             = sort([for queue in aws_sqs_queue.subscription : queue.name])
+    sqs_queue_dead_letter_names = sort([for queue in aws_sqs_queue.dead_letter : queue.name])
     scheduler = local.has_schedules ? {
       schedule_group_name        = aws_scheduler_schedule_group.this[0].name
       sqs_queue_dead_letter_name = aws_sqs_queue.dead_letter["schedules"].name

@@ -758,6 +758,11 @@ run "delivers_a_queue_subscription_through_an_encrypted_queue_with_its_dead_lett
   }
 
   assert {
+    condition     = output.service.sqs_queue_names == tolist(["tessera-staging-bookings-expiries", "tessera-staging-bookings-rooms"]) && output.service.sqs_queue_dead_letter_names == sort([for queue in aws_sqs_queue.dead_letter : queue.name]) && contains(output.service.sqs_queue_dead_letter_names, "tessera-staging-bookings-rooms-dlq")
+    error_message = "The service output names every queue and every dead-letter queue, for the dashboard."
+  }
+
+  assert {
     condition     = alltrue([for queue in concat(values(aws_sqs_queue.subscription), [for key, queue in aws_sqs_queue.dead_letter : queue if startswith(key, "queue/")]) : queue.sqs_managed_sse_enabled])
     error_message = "Every queue is encrypted."
   }
