@@ -29,6 +29,16 @@ interface CapturedMetrics extends Metrics {
   total(name: MetricName, where?: Readonly<Record<string, string>>): number;
   /** Every value of a metric, in the order written. */
   values(name: MetricName): number[];
+  /**
+   * Each line that moved `name`, as CloudWatch reads it: the value, the dimension sets it is
+   * published under, the service it names and the correlation id it carries for Logs Insights.
+   */
+  published(name: MetricName): {
+    readonly value: unknown;
+    readonly dimensions: readonly (readonly string[])[];
+    readonly service: unknown;
+    readonly correlationId: unknown;
+  }[];
 }
 
 const capturedMetrics = (service = 'test', environment = 'local'): CapturedMetrics => {
@@ -45,6 +55,13 @@ const capturedMetrics = (service = 'test', environment = 'local'): CapturedMetri
     lines,
     total: (name, where) => matching(name, where).reduce((sum, line) => sum + Number(line[name]), 0),
     values: (name) => matching(name).map((line) => Number(line[name])),
+    published: (name) =>
+      matching(name).map((line) => ({
+        value: line[name],
+        dimensions: line._aws.CloudWatchMetrics.flatMap((directive) => directive.Dimensions),
+        service: line.service,
+        correlationId: line.correlationId,
+      })),
   };
 };
 

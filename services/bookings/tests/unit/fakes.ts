@@ -6,9 +6,8 @@
 import type { Principal, Role } from '@tessera/shared/auth';
 import { createCursorCodec } from '@tessera/shared/cursor';
 import type { TesseraEvent } from '@tessera/shared/events';
-import type { MetricName } from '@tessera/shared/metrics-catalog';
 import type { UserDirectory } from '@tessera/shared/users-directory/ports';
-import { type CapturedMetrics, capturedMetrics } from '../../../../tests/support/metrics.ts';
+import { capturedMetrics } from '../../../../tests/support/metrics.ts';
 import type { StoredBooking } from '../../src/domain/booking.ts';
 import {
   applyPieces,
@@ -261,18 +260,4 @@ const principal = (role: Role, userId: string = crypto.randomUUID()): Principal 
   expiresAt: 0,
 });
 
-/**
- * Each EMF line that moved `name`, as CloudWatch reads it: the value, the dimension sets it is
- * published under, the service it names and the correlation id it carries for Logs Insights.
- */
-const published = (metrics: CapturedMetrics, name: MetricName) =>
-  metrics.lines
-    .filter((line) => line._aws.CloudWatchMetrics.some((d) => d.Metrics.some((m) => m.Name === name)))
-    .map((line) => ({
-      value: line[name],
-      dimensions: line._aws.CloudWatchMetrics.flatMap((d) => d.Dimensions),
-      service: line.service,
-      correlationId: line.correlationId,
-    }));
-
-export { deps, fixedClock, memoryDirectory, memoryStore, principal, published };
+export { deps, fixedClock, memoryDirectory, memoryStore, principal };

@@ -1,7 +1,6 @@
 import { newEvent } from '@tessera/shared/events';
-import type { MetricName } from '@tessera/shared/metrics-catalog';
 import { describe, expect, it } from 'vitest';
-import { type CapturedMetrics, capturedMetrics } from '../../../../tests/support/metrics.ts';
+import { capturedMetrics } from '../../../../tests/support/metrics.ts';
 import { listInbox } from '../../src/domain/inbox-queries.ts';
 import { audienceOf, notificationId } from '../../src/domain/notification.ts';
 import {
@@ -32,17 +31,6 @@ const open = async (world: ReturnType<typeof fakeDependencies>, connectionId: st
     role: 'user',
     connectedAt: Date.parse('2026-12-03T09:00:00Z'),
   });
-
-/** Each EMF line that moved `name`: its value, dimension sets, service and correlation id. */
-const published = (metrics: CapturedMetrics, name: MetricName) =>
-  metrics.lines
-    .filter((line) => line._aws.CloudWatchMetrics.some((d) => d.Metrics.some((m) => m.Name === name)))
-    .map((line) => ({
-      value: line[name],
-      dimensions: line._aws.CloudWatchMetrics.flatMap((d) => d.Dimensions),
-      service: line.service,
-      correlationId: line.correlationId,
-    }));
 
 /** The world's dependencies with fresh metrics, so a test counts only what its act moves. */
 const counting = (world: ReturnType<typeof fakeDependencies>) => {
@@ -332,7 +320,7 @@ describe('Metric: NotificationsPushed', () => {
     await deliver(deps, bookingCreated('corr-9'));
 
     // Assess
-    expect(published(metrics, 'NotificationsPushed')).toEqual([
+    expect(metrics.published('NotificationsPushed')).toEqual([
       {
         value: 2,
         dimensions: [['service', 'environment']],
@@ -411,7 +399,7 @@ describe('Metric: NotificationsDropped', () => {
     await deliver(deps, bookingCreated('corr-3'));
 
     // Assess
-    expect(published(metrics, 'NotificationsDropped')).toEqual([
+    expect(metrics.published('NotificationsDropped')).toEqual([
       {
         value: 2,
         dimensions: [['service', 'environment']],
@@ -457,7 +445,7 @@ describe('Metrics: SocketsConnected and SocketsDisconnected', () => {
     await connect(deps, connection('c2'));
 
     // Assess
-    expect(published(metrics, 'SocketsConnected')).toEqual([
+    expect(metrics.published('SocketsConnected')).toEqual([
       {
         value: 1,
         dimensions: [['service', 'environment']],
@@ -486,7 +474,7 @@ describe('Metrics: SocketsConnected and SocketsDisconnected', () => {
     await disconnect(deps, 'c2');
 
     // Assess
-    expect(published(metrics, 'SocketsDisconnected')).toEqual([
+    expect(metrics.published('SocketsDisconnected')).toEqual([
       {
         value: 1,
         dimensions: [['service', 'environment']],

@@ -8,10 +8,8 @@
 import { createEventConsumer } from '@tessera/shared/consumer';
 import type { TesseraEvent } from '@tessera/shared/events';
 import type { Logger } from '@tessera/shared/logger';
-import type { MetricName } from '@tessera/shared/metrics-catalog';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { CapturedMetrics } from '../../../../tests/support/metrics.ts';
 import { chargeBooking, closeBooking } from '../../src/domain/charges.ts';
 import { paymentIdOf, type StoredPayment } from '../../src/domain/payment.ts';
 import { PaymentAttemptError } from '../../src/errors.ts';
@@ -21,17 +19,6 @@ import { closingEvent, createdEvent, deliveryOf, fakeDependencies, sqsRecord } f
 const first = { receiveCount: 1 };
 const outcomes = (payment: StoredPayment | undefined) => payment?.attempts.map((a) => a.outcome);
 const typesOf = (events: readonly { detailType: string }[]) => events.map((e) => e.detailType);
-
-/** Each EMF line that moved `name`: its value, dimension sets, service and correlation id. */
-const published = (metrics: CapturedMetrics, name: MetricName) =>
-  metrics.lines
-    .filter((line) => line._aws.CloudWatchMetrics.some((d) => d.Metrics.some((m) => m.Name === name)))
-    .map((line) => ({
-      value: line[name],
-      dimensions: line._aws.CloudWatchMetrics.flatMap((d) => d.Dimensions),
-      service: line.service,
-      correlationId: line.correlationId,
-    }));
 
 /** The event under another correlation id, as the request that caused it would give it. */
 const correlated = <E extends TesseraEvent>(event: E, correlationId: string): E => ({
@@ -277,7 +264,7 @@ describe('Metric: PaymentsSucceeded', () => {
     await chargeBooking(deps, event, first);
 
     // Assess
-    expect(published(deps.metrics, 'PaymentsSucceeded')).toEqual([
+    expect(deps.metrics.published('PaymentsSucceeded')).toEqual([
       { value: 1, dimensions: [['service', 'environment']], service: 'payments', correlationId: 'req-7' },
     ]);
   });
@@ -336,7 +323,7 @@ describe('Metric: PaymentsFailed', () => {
     await chargeBooking(deps, event, first);
 
     // Assess
-    expect(published(deps.metrics, 'PaymentsFailed')).toEqual([
+    expect(deps.metrics.published('PaymentsFailed')).toEqual([
       { value: 1, dimensions: [['service', 'environment']], service: 'payments', correlationId: 'req-8' },
     ]);
   });
@@ -399,7 +386,7 @@ describe('Metric: PaymentsRefunded', () => {
     await closeBooking(deps, close);
 
     // Assess
-    expect(published(deps.metrics, 'PaymentsRefunded')).toEqual([
+    expect(deps.metrics.published('PaymentsRefunded')).toEqual([
       {
         value: 1,
         dimensions: [['service', 'environment']],

@@ -24,7 +24,7 @@ import {
   StaleVersionError,
   UnknownRoomError,
 } from '../../../src/errors.ts';
-import { deps, fixedClock, memoryStore, principal, published } from '../fakes.ts';
+import { deps, fixedClock, memoryStore, principal } from '../fakes.ts';
 
 const minute = (iso: string) => Date.parse(iso) / 60_000;
 
@@ -392,7 +392,7 @@ describe('Metric: BookingsCreated', () => {
     await createBooking({ ...d, metrics }, user, slot(room.id, '09:00', '10:00'), { correlationId: 'req-1' });
 
     // Assess
-    expect(published(metrics, 'BookingsCreated')).toEqual([
+    expect(metrics.published('BookingsCreated')).toEqual([
       { value: 1, dimensions: [['service', 'environment']], service: 'bookings', correlationId: 'req-1' },
     ]);
   });
@@ -469,7 +469,7 @@ describe('Metric: BookingsCancelled', () => {
     await cancelBooking({ ...d, metrics }, user, booking.id, { correlationId: 'req-cancel' });
 
     // Assess
-    expect(published(metrics, 'BookingsCancelled')).toEqual([
+    expect(metrics.published('BookingsCancelled')).toEqual([
       {
         value: 1,
         dimensions: [['service', 'environment']],

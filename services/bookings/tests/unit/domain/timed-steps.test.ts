@@ -4,7 +4,7 @@ import { cancelBooking, confirmBooking, createBooking, updateBooking } from '../
 import type { ScheduleDependencies } from '../../../src/domain/ports.ts';
 import { createRoom } from '../../../src/domain/rooms.ts';
 import { lapseHold, reconcileSchedules, remind, wantedSteps } from '../../../src/domain/timed-steps.ts';
-import { deps, memoryStore, principal, published } from '../fakes.ts';
+import { deps, memoryStore, principal } from '../fakes.ts';
 
 const TIMING = { reminderLeadSeconds: 600, paymentHoldSeconds: 900 };
 
@@ -226,7 +226,7 @@ describe('Metric: BookingsExpired', () => {
     await lapseHold(w.d, { bookingId: booking.id, correlationId: 'hold-1' });
 
     // Assess
-    expect(published(w.metrics, 'BookingsExpired')).toEqual([
+    expect(w.metrics.published('BookingsExpired')).toEqual([
       { value: 1, dimensions: [['service', 'environment']], service: 'bookings', correlationId: 'hold-1' },
     ]);
   });

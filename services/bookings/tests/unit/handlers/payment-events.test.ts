@@ -11,7 +11,7 @@ import { capturedMetrics } from '../../../../../tests/support/metrics.ts';
 import { cancelBooking, createBooking } from '../../../src/domain/bookings.ts';
 import { createRoom } from '../../../src/domain/rooms.ts';
 import { paymentHandlers } from '../../../src/handlers/payment-events.ts';
-import { deps, memoryStore, principal, published } from '../fakes.ts';
+import { deps, memoryStore, principal } from '../fakes.ts';
 
 const logged: string[] = [];
 const logger = {
@@ -124,7 +124,7 @@ describe('Metric: BookingsConfirmed', () => {
     await handlers['payment.succeeded'](paymentEvent('payment.succeeded', booking.id, user.userId));
 
     // Assess
-    expect(published(metrics, 'BookingsConfirmed')).toEqual([
+    expect(metrics.published('BookingsConfirmed')).toEqual([
       { value: 1, dimensions: [['service', 'environment']], service: 'bookings', correlationId: 'pay-1' },
     ]);
   });

@@ -1,6 +1,5 @@
-import type { MetricName } from '@tessera/shared/metrics-catalog';
 import { describe, expect, it } from 'vitest';
-import { type CapturedMetrics, capturedMetrics } from '../../../../../tests/support/metrics.ts';
+import { capturedMetrics } from '../../../../../tests/support/metrics.ts';
 import type { Dependencies } from '../../../src/domain/ports.ts';
 import {
   FAMILY_LIFETIME_MS,
@@ -275,16 +274,6 @@ describe('Function: login', () => {
   });
 });
 
-/** Each EMF line that moved `name`: its value, dimension sets and service. */
-const published = (metrics: CapturedMetrics, name: MetricName) =>
-  metrics.lines
-    .filter((line) => line._aws.CloudWatchMetrics.some((d) => d.Metrics.some((m) => m.Name === name)))
-    .map((line) => ({
-      value: line[name],
-      dimensions: line._aws.CloudWatchMetrics.flatMap((d) => d.Dimensions),
-      service: line.service,
-    }));
-
 /** A user's fakes whose metrics the test reads. */
 const counted = () => {
   const world = withUser();
@@ -309,7 +298,7 @@ describe('Metric: LoginFailures', () => {
     await login(deps, { ...CREDENTIALS, password: 'wrong password' }).catch(() => undefined);
 
     // Assess
-    expect(published(metrics, 'LoginFailures')).toEqual([
+    expect(metrics.published('LoginFailures')).toEqual([
       { value: 1, dimensions: [['service', 'environment']], service: 'users' },
     ]);
   });
@@ -375,7 +364,7 @@ describe('Metric: LoginLockouts', () => {
 
     // Assess
     expect(outcomes.every((o) => o.startsWith('locked for'))).toBe(true);
-    expect(published(metrics, 'LoginLockouts')).toEqual([
+    expect(metrics.published('LoginLockouts')).toEqual([
       { value: 1, dimensions: [['service', 'environment']], service: 'users' },
       { value: 1, dimensions: [['service', 'environment']], service: 'users' },
     ]);
