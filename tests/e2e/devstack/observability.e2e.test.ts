@@ -7,11 +7,9 @@
  * push, found by the request's correlation id.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Devstack, startDevstack } from '../../../packages/devstack/src/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Devstack } from '../../../packages/devstack/src/index.ts';
+import { ownDevstack } from '../../support/own-devstack.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { openSocket, type TestSocket } from '../../support/websocket.ts';
 
@@ -19,8 +17,9 @@ const ADMIN = { email: 'admin@metrics.tessera.test', password: 'metrics admin pa
 const PASSWORD = 'a perfectly fine passphrase';
 const MINUTE = 60_000;
 
+const own = ownDevstack('metrics', ADMIN);
+const { api } = own;
 let devstack: Devstack;
-let dataDir: string;
 
 interface TraceSummary {
   readonly id: string;
@@ -38,23 +37,6 @@ interface Sample {
   readonly labels: Readonly<Record<string, string>>;
   readonly value: number;
 }
-
-const api = async (
-  path: string,
-  init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
-) => {
-  const response = await fetch(`${devstack.httpUrl}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      ...init.headers,
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
-};
 
 const login = async (email: string, password = PASSWORD): Promise<string> => {
   const { status, body } = await api('/v1/auth/login', { body: { email, password } });
@@ -117,17 +99,7 @@ const statusOf = (bookingId: string, wanted: string) =>
   );
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'tessera-metrics-'));
-  devstack = await startDevstack({
-    httpPort: 0,
-    webSocketPort: 0,
-    dataDir,
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    tablePrefix: `metrics-${randomUUID().slice(0, 8)}-`,
-    build: false,
-    bootstrapAdmin: ADMIN,
-    logLevel: 'WARN',
-  });
+  devstack = await own.start();
   const adminToken = await login(ADMIN.email, ADMIN.password);
   const provider = await newUser('metrics-provider');
   await api(`/v1/users/${provider.id}`, { method: 'PATCH', token: adminToken, body: { role: 'provider' } });
@@ -146,8 +118,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await devstack?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await own.remove();
 });
 
 describe('GET /_devstack/metrics', () => {

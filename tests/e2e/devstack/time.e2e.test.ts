@@ -6,48 +6,16 @@
  * loses nor repeats a reminder.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { type Devstack, startDevstack } from '../../../packages/devstack/src/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ownDevstack } from '../../support/own-devstack.ts';
 import { pollUntil } from '../../support/poll.ts';
 
 const ADMIN = { email: 'admin@time.tessera.test', password: 'time admin passphrase, long enough' };
 const PASSWORD = 'a perfectly fine passphrase';
 const MINUTE = 60_000;
 
-let devstack: Devstack;
-let dataDir: string;
-const tablePrefix = `time-${randomUUID().slice(0, 8)}-`;
-
-const start = () =>
-  startDevstack({
-    httpPort: 0,
-    webSocketPort: 0,
-    dataDir,
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    tablePrefix,
-    build: false,
-    bootstrapAdmin: ADMIN,
-    logLevel: 'WARN',
-    ...(process.env.TESSERA_TEST_LOGS === '1'
-      ? { onLog: (source: string, line: string) => console.log(`[${source}] ${line}`) }
-      : {}),
-  });
-
-const api = async (path: string, init: { method?: string; token?: string; body?: unknown } = {}) => {
-  const response = await fetch(`${devstack.httpUrl}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-};
+const own = ownDevstack('time', ADMIN);
+const { api } = own;
 
 const login = async (email: string, password = PASSWORD): Promise<string> => {
   const { status, body } = await api('/v1/auth/login', { body: { email, password } });
@@ -179,8 +147,7 @@ const remindedTimes = async (bookingId: string, count: number) =>
   ).length;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'tessera-time-'));
-  devstack = await start();
+  await own.start();
   const adminToken = await login(ADMIN.email, ADMIN.password);
   const provider = await newUser('time-provider');
   await api(`/v1/users/${provider.id}`, { method: 'PATCH', token: adminToken, body: { role: 'provider' } });
@@ -210,8 +177,7 @@ beforeEach(() => {
 });
 
 afterAll(async () => {
-  await devstack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await own.remove();
 });
 
 describe('Reminders', { timeout: 90_000 }, () => {
@@ -347,8 +313,8 @@ describe('A restart with schedules pending', { timeout: 90_000 }, () => {
     expect(await schedulesOf(id, ['reminder'])).toEqual(['reminder']);
     const before = await clockNow();
 
-    await devstack.stop();
-    devstack = await start();
+    await own.stop();
+    await own.start();
 
     expect(await clockNow()).toBeGreaterThanOrEqual(before);
     expect(await schedulesOf(id, ['reminder'])).toEqual(['reminder']);
@@ -357,8 +323,8 @@ describe('A restart with schedules pending', { timeout: 90_000 }, () => {
     // The inbox, in the table, outlives the restart (the bus's log of events does not).
     expect(await inboxReminders(id, 1)).toBe(1);
 
-    await devstack.stop();
-    devstack = await start();
+    await own.stop();
+    await own.start();
     await advance(60);
     await advance(600);
 
