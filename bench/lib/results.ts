@@ -585,6 +585,8 @@ interface ObservabilityVariant {
   /** The child's own clock, from its start: the bundle imported, the invocation answered. */
   readonly importMs: Summary | null;
   readonly responseMs: Summary | null;
+  /** The first invocation alone, run by run: answered minus imported, on the child's clock. */
+  readonly invocationMs: Summary | null;
   /** Warm: µs per invocation, each sample one batch's mean, over every batch of every process. */
   readonly warmUs: Summary | null;
   /** Per invocation, as checked in every run: EMF lines on stdout and subsegments at the daemon. */

@@ -395,6 +395,7 @@ const measureObservability = async (options: ObservabilityOptions): Promise<Obse
         wallMs: summarize(good.map((r) => r.wallMs)),
         importMs: reports.length ? summarize(reports.map((r) => r.imported)) : null,
         responseMs: reports.length ? summarize(reports.map((r) => r.done)) : null,
+        invocationMs: reports.length ? summarize(reports.map((r) => r.done - r.imported)) : null,
         warmUs: batches.length ? summarize(batches) : null,
         emfLinesPerInvocation: entry.expect.emfLines,
         subsegmentsPerInvocation: entry.expect.subsegments,

@@ -1076,6 +1076,7 @@ const observabilitySection = (observability: ObservabilityResults | undefined) =
     ms(v.wallMs.median, 1),
     ms(v.wallMs.p90, 1),
     ms(v.importMs?.median, 1),
+    ms(v.invocationMs?.median, 1),
     us(v.warmUs?.median),
     runsOf(v),
   ]);
@@ -1092,6 +1093,7 @@ const observabilitySection = (observability: ObservabilityResults | undefined) =
         `**${signed(c.wallP50Ms, (n) => ms(n, 1))}**`,
         signed(c.wallP90Ms, (n) => ms(n, 1)),
         signed(c.importP50Ms, (n) => ms(n, 1)),
+        signed(c.invocationP50Ms, (n) => ms(n, 1)),
         `**${signed(c.warmUs, us)}**`,
         '',
       ],
@@ -1108,6 +1110,7 @@ const observabilitySection = (observability: ObservabilityResults | undefined) =
         'cold init p50',
         'cold init p90',
         'import p50',
+        'first invocation p50',
         'warm per invocation (p50)',
         'good runs',
       ],
@@ -1178,7 +1181,7 @@ const observabilitySection = (observability: ObservabilityResults | undefined) =
         : `**Runs that did not do their work are left out of the figures: ${failed.map((v) => `${v.name}: ${v.error}`).join('; ')}.** Otherwise:`
     } in each cold run and each warm process, (b) and (c) wrote ${tessera?.emfLinesPerInvocation ?? 2} EMF lines per invocation to stdout (namespace \`Tessera\`, \`Requests\`, \`Latency\` and \`BookingsCreated\` with their values, the request's correlation id), and the bench's UDP socket, the function's \`AWS_XRAY_DAEMON_ADDRESS\`, received ${tessera?.subsegmentsPerInvocation ?? 1} subsegment per invocation in that invocation's trace (\`createBooking\`, \`type: subsegment\`, annotated with the correlation id); (a) wrote no EMF line and sent nothing; each answered 201.`,
     '',
-    `**Method.** \`bench/metrics/observability.ts\`. The entries are \`bench/observability/{bare,tessera,powertools}.ts\`, one handler answering \`POST /v1/bookings\` from its event (\`booking.ts\`, no I/O), bundled into a temporary folder with the build's options (\`esbuildOptions\` and \`dropUnusedRequireShims\`, \`packages/tooling/src/build.ts\`: ESM, node22, minified, split), as a function is. *All code* is every \`.mjs\` of the bundle, *gzip* each at level 9, *one invocation loads* the bundle files a traced, untimed cold run loaded (a module-load hook). *Cold init*: ${o.runs} fresh \`node\` processes per entry (\`bench/metrics/observability-child.mjs\`), interleaved in a new random order each round after that traced run, each importing the bundle and serving one invocation in Lambda's environment (\`AWS_EXECUTION_ENV\`, \`LAMBDA_TASK_ROOT\`, \`_X_AMZN_TRACE_ID=Root=...;Parent=...;Sampled=1\` with a root of its own, \`AWS_XRAY_DAEMON_ADDRESS\` the bench's socket, no \`~/.aws\`), then ending by itself once its datagrams are out; spawn to exit on the bench's clock, the import on the child's, from its own start. *Warm*: ${o.warm.rounds} processes per entry, interleaved likewise, each serving ${count(1 + o.warm.warmup)} invocations untimed and then ${o.warm.batches} batches of ${count(o.warm.batch)}, one after the other, each invocation in a new sampled trace as Lambda gives it (\`_X_AMZN_TRACE_ID\` set before each, in every entry); a sample is one batch's mean, the figure the median over every batch. Powertools: ${Object.entries(
+    `**Method.** \`bench/metrics/observability.ts\`. The entries are \`bench/observability/{bare,tessera,powertools}.ts\`, one handler answering \`POST /v1/bookings\` from its event (\`booking.ts\`, no I/O), bundled into a temporary folder with the build's options (\`esbuildOptions\` and \`dropUnusedRequireShims\`, \`packages/tooling/src/build.ts\`: ESM, node22, minified, split), as a function is. *All code* is every \`.mjs\` of the bundle, *gzip* each at level 9, *one invocation loads* the bundle files a traced, untimed cold run loaded (a module-load hook). *Cold init*: ${o.runs} fresh \`node\` processes per entry (\`bench/metrics/observability-child.mjs\`), interleaved in a new random order each round after that traced run, each importing the bundle and serving one invocation in Lambda's environment (\`AWS_EXECUTION_ENV\`, \`LAMBDA_TASK_ROOT\`, \`_X_AMZN_TRACE_ID=Root=...;Parent=...;Sampled=1\` with a root of its own, \`AWS_XRAY_DAEMON_ADDRESS\` the bench's socket, no \`~/.aws\`), then ending by itself once its datagrams are out; spawn to exit on the bench's clock; the import on the child's, from its own start; the first invocation, from the import to the answer (ours imports \`node:dgram\` and opens its socket with the first subsegment, and the first EMF line is what first touches \`process.stdout\`, which Node opens on first use; Powertools opens it when \`Metrics\` is constructed, at import). *Warm*: ${o.warm.rounds} processes per entry, interleaved likewise, each serving ${count(1 + o.warm.warmup)} invocations untimed and then ${o.warm.batches} batches of ${count(o.warm.batch)}, one after the other, each invocation in a new sampled trace as Lambda gives it (\`_X_AMZN_TRACE_ID\` set before each, in every entry); a sample is one batch's mean, the figure the median over every batch. Powertools: ${Object.entries(
       o.packages,
     )
       .map(([name, version]) => `\`${name}\` ${version}`)

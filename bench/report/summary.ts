@@ -529,6 +529,7 @@ interface ObservabilityCost {
   readonly wallP50Ms: number;
   readonly wallP90Ms: number;
   readonly importP50Ms: number | null;
+  readonly invocationP50Ms: number | null;
   readonly warmUs: number | null;
 }
 
@@ -554,6 +555,7 @@ const observabilityCost = (
   wallP50Ms: variant.wallMs.median - baseline.wallMs.median,
   wallP90Ms: variant.wallMs.p90 - baseline.wallMs.p90,
   importP50Ms: difference(variant.importMs?.median, baseline.importMs?.median),
+  invocationP50Ms: difference(variant.invocationMs?.median, baseline.invocationMs?.median),
   warmUs: difference(variant.warmUs?.median, baseline.warmUs?.median),
 });
 

@@ -37,6 +37,7 @@ const variant = (
   wallMs: summarize(figures.wall),
   importMs: summarize(figures.imported),
   responseMs: summarize(figures.imported.map((ms) => ms + 1)),
+  invocationMs: summarize([1, 1, 1]),
   warmUs: summarize(figures.warm),
   emfLinesPerInvocation: name === 'baseline' ? 0 : 2,
   subsegmentsPerInvocation: name === 'baseline' ? 0 : 1,
@@ -126,6 +127,7 @@ describe('Function: observabilityCost', () => {
       wallP50Ms: 2,
       wallP90Ms: TESSERA.wallMs.p90 - BASELINE.wallMs.p90,
       importP50Ms: 1,
+      invocationP50Ms: 0,
       warmUs: 18,
     });
   });
@@ -214,6 +216,7 @@ describe('Function: observabilitySection', () => {
       '| **Tessera − baseline** | the cost | **+3.0 KiB** | +1.6 KiB | **+3.0 KiB** | **+2.0 ms** |',
     );
     expect(section).toContain('| **Powertools − baseline** | the cost | **+136.7 KiB** |');
+    expect(section).toContain('| 21.0 ms | 1.0 ms | 3.0 µs | 3 of 3; warm 1 of 1 |');
     expect(section).toContain('**+18.0 µs**');
     expect(section).toContain('Every run did its work');
   });
