@@ -1187,7 +1187,7 @@ const observabilitySection = (observability: ObservabilityResults | undefined) =
       .map(([name, version]) => `\`${name}\` ${version}`)
       .join(
         ', ',
-      )}, with their defaults (the Tracer patches \`http\`, \`https\` and \`fetch\` at construction, streams a subsegment when it closes, on a socket of its own per send); ours send one datagram after the work settles and import \`node:dgram\` with the first. The differences are medians minus medians (p90 minus p90) of the same run; on ${e.cores} cores shared with other work (${load}) a cold start varies by a few milliseconds from one minute to the next, so a difference smaller than that is within the noise, and only the ratio of figures taken in the same run compares across runs.`,
+      )}, with their defaults (the Tracer patches \`http\`, \`https\` and \`fetch\` at construction, streams a subsegment when it closes, on a socket of its own per send); ours send one datagram after the work settles and import \`node:dgram\` with the first. The differences are medians minus medians (p90 minus p90) of the same run; here (${load}) a cold start varies by a few milliseconds from one minute to the next, so a difference smaller than that is within the noise, and only the ratio of figures taken in the same run compares across runs.`,
     '',
     `This part ran on ${o.startedAt}, on ${e.cpu} (${e.cores} cores), Node ${e.node}, at commit ${e.commit.slice(0, 12)}${e.uncommitted.length ? ` (with uncommitted changes to ${e.uncommitted.length} file(s) outside bench/ and docs/, by others sharing the tree)` : ''}.`,
   );
