@@ -19,6 +19,7 @@ export default defineConfig({
             'packages/*/tests/unit/**/*.test.ts',
             'services/*/tests/unit/**/*.test.ts',
             'tests/deploy/**/*.test.ts',
+            'bench/tests/unit/**/*.test.ts',
           ],
         },
       },
