@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { type Devstack, startDevstack } from '../../packages/devstack/src/index.ts';
+import { pollUntil } from './poll.ts';
 
 interface ApiInit {
   readonly method?: string;
@@ -30,6 +31,9 @@ interface ApiAnswer {
   readonly body: any;
 }
 
+/** The passphrase of every account `register` makes. */
+const PASSWORD = 'a perfectly fine passphrase';
+
 const ownDevstack = (
   label: string,
   bootstrapAdmin: { readonly email: string; readonly password: string },
@@ -41,6 +45,60 @@ const ownDevstack = (
     if (!devstack) throw new Error(`the ${label} devstack is not running`);
     return devstack;
   };
+  /** A request to its HTTP gateway: JSON in (when `body` is given) and out. */
+  const api = async (path: string, init: ApiInit = {}): Promise<ApiAnswer> => {
+    const response = await fetch(`${current().httpUrl}${path}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: {
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...init.headers,
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+  };
+
+  /** An access token for the account. */
+  const login = async (email: string, password = PASSWORD): Promise<string> => {
+    const { status, body } = await api('/v1/auth/login', { body: { email, password } });
+    if (status !== 200) throw new Error(`login failed with ${status}`);
+    return body.accessToken as string;
+  };
+
+  /** A new account (`<label>-<uuid>@<devstack label>.tessera.test`, the usual passphrase). */
+  const register = async (name: string): Promise<{ readonly id: string; readonly email: string }> => {
+    const email = `${name}-${randomUUID()}@${label}.tessera.test`;
+    const { status, body } = await api('/v1/auth/register', { body: { email, password: PASSWORD, name } });
+    if (status !== 201) throw new Error(`register failed with ${status}`);
+    return { id: body.id as string, email };
+  };
+
+  /**
+   * `count` rooms of a new provider (made a provider by the bootstrap admin), named `<name> <n>`.
+   * The first create is retried while the provider's role has not reached the bookings directory.
+   */
+  const providerRooms = async (name: string, count = 1): Promise<string[]> => {
+    const adminToken = await login(bootstrapAdmin.email, bootstrapAdmin.password);
+    const provider = await register(`${label}-provider`);
+    await api(`/v1/users/${provider.id}`, { method: 'PATCH', token: adminToken, body: { role: 'provider' } });
+    const token = await login(provider.email);
+    const create = (n: number) =>
+      api('/v1/rooms', {
+        token,
+        body: { name: `${name} ${n}`, type: 'meeting', capacity: 4, pricePerHour: 1000, currency: 'EUR' },
+      });
+    const first = await pollUntil(
+      () => create(1),
+      (r) => r.status !== 422,
+    );
+    if (first.status !== 201) throw new Error(`createRoom failed with ${first.status}`);
+    const ids = [first.body.id as string];
+    for (let n = 2; n <= count; n++) ids.push((await create(n)).body.id as string);
+    return ids;
+  };
+
   return {
     /** Starts it (again, after `stop`, on the same data: a restart). */
     start: async (): Promise<Devstack> => {
@@ -72,22 +130,12 @@ const ownDevstack = (
     get devstack(): Devstack {
       return current();
     },
-    /** A request to its HTTP gateway: JSON in (when `body` is given) and out. */
-    api: async (path: string, init: ApiInit = {}): Promise<ApiAnswer> => {
-      const response = await fetch(`${current().httpUrl}${path}`, {
-        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-        headers: {
-          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-          ...init.headers,
-        },
-        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
-    },
+    api,
+    login,
+    register,
+    providerRooms,
   };
 };
 
 export type { ApiAnswer, ApiInit };
-export { ownDevstack };
+export { ownDevstack, PASSWORD };

@@ -14,11 +14,10 @@ import { pollUntil } from '../../support/poll.ts';
 import { openSocket, type TestSocket } from '../../support/websocket.ts';
 
 const ADMIN = { email: 'admin@metrics.tessera.test', password: 'metrics admin passphrase, long enough' };
-const PASSWORD = 'a perfectly fine passphrase';
 const MINUTE = 60_000;
 
 const own = ownDevstack('metrics', ADMIN);
-const { api } = own;
+const { api, login } = own;
 let devstack: Devstack;
 
 interface TraceSummary {
@@ -38,16 +37,9 @@ interface Sample {
   readonly value: number;
 }
 
-const login = async (email: string, password = PASSWORD): Promise<string> => {
-  const { status, body } = await api('/v1/auth/login', { body: { email, password } });
-  if (status !== 200) throw new Error(`login failed with ${status}`);
-  return body.accessToken as string;
-};
-
 const newUser = async (label: string) => {
-  const email = `${label}-${randomUUID()}@metrics.tessera.test`;
-  const { body } = await api('/v1/auth/register', { body: { email, password: PASSWORD, name: label } });
-  return { id: body.id as string, email, token: await login(email) };
+  const { id, email } = await own.register(label);
+  return { id, email, token: await login(email) };
 };
 
 /** Every sample of the devstack's metrics now, as its JSON view lists them. */
@@ -100,20 +92,7 @@ const statusOf = (bookingId: string, wanted: string) =>
 
 beforeAll(async () => {
   devstack = await own.start();
-  const adminToken = await login(ADMIN.email, ADMIN.password);
-  const provider = await newUser('metrics-provider');
-  await api(`/v1/users/${provider.id}`, { method: 'PATCH', token: adminToken, body: { role: 'provider' } });
-  const providerToken = await login(provider.email);
-  const room = await pollUntil(
-    () =>
-      api('/v1/rooms', {
-        token: providerToken,
-        body: { name: 'Metered room', type: 'meeting', capacity: 4, pricePerHour: 1000, currency: 'EUR' },
-      }),
-    (r) => r.status !== 422,
-  );
-  expect(room.status).toBe(201);
-  roomId = room.body.id;
+  [roomId] = (await own.providerRooms('Metered room')) as [string];
   owner = await newUser('metrics-owner');
 }, 120_000);
 

@@ -1,27 +1,13 @@
-/**
- * What happens by the clock, on a devstack of this file's own (the shared one's clock must not move
- * under the other files): reminders 10 minutes before a confirmed booking, payment holds that
- * expire, and access tokens that lapse, all tested by moving the devstack's clock
- * (`POST /_devstack/clock`) instead of waiting; and a restart with schedules pending, which neither
- * loses nor repeats a reminder.
- */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ownDevstack } from '../../support/own-devstack.ts';
 import { pollUntil } from '../../support/poll.ts';
 
 const ADMIN = { email: 'admin@time.tessera.test', password: 'time admin passphrase, long enough' };
-const PASSWORD = 'a perfectly fine passphrase';
 const MINUTE = 60_000;
 
 const own = ownDevstack('time', ADMIN);
-const { api } = own;
 
-const login = async (email: string, password = PASSWORD): Promise<string> => {
-  const { status, body } = await api('/v1/auth/login', { body: { email, password } });
-  if (status !== 200) throw new Error(`login failed with ${status}`);
-  return body.accessToken as string;
-};
+const { api, login } = own;
 
 interface User {
   readonly id: string;
@@ -32,9 +18,8 @@ interface User {
 }
 
 const newUser = async (label: string): Promise<User> => {
-  const email = `${label}-${randomUUID()}@time.tessera.test`;
-  const { body } = await api('/v1/auth/register', { body: { email, password: PASSWORD, name: label } });
-  return { id: body.id as string, email, token: await login(email), issuedAt: await clockNow() };
+  const { id, email } = await own.register(label);
+  return { id, email, token: await login(email), issuedAt: await clockNow() };
 };
 
 /** The user's token, signed in again when the moved clock has aged it 10 minutes (they last 15). */
@@ -148,27 +133,7 @@ const remindedTimes = async (bookingId: string, count: number) =>
 
 beforeAll(async () => {
   await own.start();
-  const adminToken = await login(ADMIN.email, ADMIN.password);
-  const provider = await newUser('time-provider');
-  await api(`/v1/users/${provider.id}`, { method: 'PATCH', token: adminToken, body: { role: 'provider' } });
-  const providerToken = await login(provider.email);
-  const room = await pollUntil(
-    () =>
-      api('/v1/rooms', {
-        token: providerToken,
-        body: { name: 'Clock room', type: 'meeting', capacity: 4, pricePerHour: 1000, currency: 'EUR' },
-      }),
-    (r) => r.status !== 422,
-  );
-  expect(room.status).toBe(201);
-  rooms.push(room.body.id);
-  for (let i = 0; i < 7; i++) {
-    const more = await api('/v1/rooms', {
-      token: providerToken,
-      body: { name: `Clock room ${i}`, type: 'meeting', capacity: 4, pricePerHour: 1000, currency: 'EUR' },
-    });
-    rooms.push(more.body.id);
-  }
+  rooms.push(...(await own.providerRooms('Clock room', 8)));
   owner = await newUser('time-owner');
 }, 120_000);
 
