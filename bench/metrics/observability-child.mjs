@@ -18,32 +18,14 @@
  * Usage: node bench/metrics/observability-child.mjs <bundle.mjs> cold|warm
  */
 import { writeSync } from 'node:fs';
-import { registerHooks } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { lambdaContext, traceLoads } from './child-lambda.mjs';
 
-const loaded = new Set();
-if (process.env.BENCH_TRACE_LOADS === '1') {
-  registerHooks({
-    load(url, context, nextLoad) {
-      loaded.add(url);
-      return nextLoad(url, context);
-    },
-  });
-}
+const loaded = traceLoads();
 
 const [bundle, mode = 'cold'] = process.argv.slice(2);
 const event = JSON.parse(process.env.BENCH_EVENT ?? '{}');
-const context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'bench',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${process.env.AWS_LAMBDA_FUNCTION_NAME}`,
-  memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '512',
-  awsRequestId: 'c0ffee00-0000-4000-8000-000000000000',
-  logGroupName: '/aws/lambda/bench',
-  logStreamName: 'bench',
-  getRemainingTimeInMillis: () => 29_000,
-};
+const context = lambdaContext();
 
 const prefix = process.env.BENCH_TRACE_PREFIX ?? '000000000000';
 const epoch = Math.floor(Date.now() / 1000)
