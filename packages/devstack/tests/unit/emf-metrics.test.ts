@@ -5,6 +5,7 @@
  * root, a missing key left out), HELP from the catalog (a generic one for a name it lacks), other
  * namespaces skipped, malformed lines and directives ignored, and a stable order.
  */
+import { createMetrics } from '@tessera/shared/metrics';
 import { METRICS } from '@tessera/shared/metrics-catalog';
 import { describe, expect, it } from 'vitest';
 import { EmfMetrics, isEmfLine, snakeCase } from '../../src/emf-metrics.ts';
@@ -13,36 +14,22 @@ import { EmfMetrics, isEmfLine, snakeCase } from '../../src/emf-metrics.ts';
 const emf = (directives: readonly unknown[], root: Record<string, unknown>): string =>
   JSON.stringify({ _aws: { Timestamp: 1764870000000, CloudWatchMetrics: directives }, ...root });
 
-const REQUESTS_AND_LATENCY = [
-  {
-    Namespace: 'Tessera',
-    Dimensions: [
-      ['service', 'environment'],
-      ['service', 'environment', 'operation'],
-      ['service', 'environment', 'statusClass'],
-    ],
-    Metrics: [{ Name: 'Requests', Unit: 'Count' }],
-  },
-  {
-    Namespace: 'Tessera',
-    Dimensions: [
-      ['service', 'environment'],
-      ['service', 'environment', 'operation'],
-    ],
-    Metrics: [{ Name: 'Latency', Unit: 'Milliseconds' }],
-  },
-];
-
-const request = (latency: number | number[], statusClass = '2xx', operation = 'createBooking') =>
-  emf(REQUESTS_AND_LATENCY, {
+/** One request's line, as the kit's own writer (`@tessera/shared/metrics`) writes it. */
+const request = (latency: number, statusClass = '2xx', operation = 'createBooking'): string => {
+  let line = '';
+  createMetrics({
     service: 'bookings',
     environment: 'local',
-    operation,
-    statusClass,
-    Requests: 1,
-    Latency: latency,
-    correlationId: 'c-1',
-  });
+    write: (written) => {
+      line = written;
+    },
+    now: () => 1764870000000,
+  }).emit(
+    { Requests: 1, Latency: latency },
+    { dimensions: { operation, statusClass }, properties: { correlationId: 'c-1' } },
+  );
+  return line;
+};
 
 describe('Function: snakeCase', () => {
   it.each([
