@@ -116,9 +116,12 @@ const subsegmentOf = (
   }
   if (kind === 'schedule' || kind === 'command') {
     const operation = String(event[kind]);
+    // A schedule's input names the correlation id of the request it came from: the annotation
+    // finds the firing although Scheduler starts a new trace.
+    const correlationId = typeof event.correlationId === 'string' ? event.correlationId : undefined;
     return {
       name: `${functionName} ${kind} ${operation}`,
-      annotations: { operation, service: functionName },
+      annotations: { operation, service: functionName, correlationId },
     };
   }
   return undefined;

@@ -1,6 +1,8 @@
+import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { capturedMetrics } from '../../../../tests/support/metrics.ts';
 import { createLambdaEntry, kindOf, UnsupportedEventError } from '../../src/entry.ts';
+import { withTraceHeader } from '../../src/tracing/tracing.ts';
 
 const httpEvent = {
   version: '2.0',
@@ -108,5 +110,44 @@ describe('Function: createLambdaEntry', () => {
     await expect(entry({ hello: 'world', n: 1 })).rejects.toThrow(
       'The users function has no handler for this kind of event (its keys: hello, n)',
     );
+  });
+});
+
+describe('The trace subsegment of a schedule', () => {
+  it("is annotated with the schedule's name and the correlation id its input carries", async () => {
+    // Prepare: a UDP socket standing in for the X-Ray daemon, and a sampled trace.
+    const daemon = createSocket('udp4');
+    const received: Record<string, unknown>[] = [];
+    daemon.on('message', (message) => {
+      const text = message.toString('utf8');
+      received.push(JSON.parse(text.slice(text.indexOf('\n') + 1)));
+    });
+    await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+    process.env.AWS_XRAY_DAEMON_ADDRESS = `127.0.0.1:${daemon.address().port}`;
+    const entry = createLambdaEntry(
+      'bookings',
+      { schedule: async () => 'ran' },
+      { metrics: capturedMetrics() },
+    );
+
+    try {
+      // Act
+      await withTraceHeader(
+        'Root=1-6750a000-0123456789abcdef01234567;Parent=1111111111111111;Sampled=1',
+        () => entry({ schedule: 'booking-reminder', bookingId: 'b1', correlationId: 'req-7' }),
+      );
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+
+      // Assess
+      expect(received).toEqual([
+        expect.objectContaining({
+          name: 'bookings schedule booking-reminder',
+          annotations: { operation: 'booking-reminder', service: 'bookings', correlationId: 'req-7' },
+        }),
+      ]);
+    } finally {
+      delete process.env.AWS_XRAY_DAEMON_ADDRESS;
+      daemon.close();
+    }
   });
 });
