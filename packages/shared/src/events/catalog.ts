@@ -8,7 +8,14 @@ import * as z from 'zod/mini';
 import { ROLES } from '../auth.ts';
 import { EMAIL_PATTERN, MAX_EMAIL_LENGTH } from '../email.ts';
 import { memo } from '../once.ts';
-import { BOOKING_STATUSES, PAYMENT_ATTEMPT_OUTCOMES, PAYMENT_STATUSES } from './statuses.ts';
+import {
+  BOOKING_STATUSES,
+  PAYMENT_ATTEMPT_OUTCOMES,
+  PAYMENT_STATUSES,
+  TICKET_FIELDS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+} from './statuses.ts';
 
 // Every schema is built on its first use, not at import: most cold starts (a GET) publish and parse
 // no event, and building zod schemas is most of what this module would cost them.
@@ -19,9 +26,6 @@ const timestamp = () => z.iso.datetime({ offset: false });
 const email = () => z.string().check(z.regex(EMAIL_PATTERN), z.maxLength(MAX_EMAIL_LENGTH));
 
 /** The ticket's statuses, priorities and changeable fields: the tickets service's domain uses these. */
-const TICKET_STATUSES = ['NEW', 'OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
-const TICKET_PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] as const;
-const TICKET_FIELDS = ['title', 'description', 'priority', 'status', 'assigneeId'] as const;
 
 const ticketStatus = () => z.enum(TICKET_STATUSES);
 const ticket = memo(() =>

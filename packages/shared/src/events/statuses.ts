@@ -12,4 +12,16 @@ const PAYMENT_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED', 'REFUNDED'] as const
 /** What one attempt at a charge answered. */
 const PAYMENT_ATTEMPT_OUTCOMES = ['SUCCEEDED', 'DECLINED', 'ERROR', 'PENDING'] as const;
 
-export { BOOKING_STATUSES, PAYMENT_ATTEMPT_OUTCOMES, PAYMENT_STATUSES };
+/** A ticket's statuses, priorities and the fields a change names: the tickets domain and the catalog's ticket events use these. */
+const TICKET_STATUSES = ['NEW', 'OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
+const TICKET_PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] as const;
+const TICKET_FIELDS = ['title', 'description', 'priority', 'status', 'assigneeId'] as const;
+
+export {
+  BOOKING_STATUSES,
+  PAYMENT_ATTEMPT_OUTCOMES,
+  PAYMENT_STATUSES,
+  TICKET_FIELDS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+};

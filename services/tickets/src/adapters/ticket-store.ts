@@ -15,7 +15,8 @@
  */
 
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { outboxPut, type TesseraEvent } from '@tessera/shared/events';
+import type { TesseraEvent } from '@tessera/shared/events';
+import { outboxPut } from '@tessera/shared/outbox';
 import { transactWrite } from '@tessera/shared/store';
 import type { ListFilter, ListSource, SourcePosition, TicketPage, TicketStore } from '#domain/ports';
 import type { Ticket } from '#domain/ticket';

@@ -12,7 +12,7 @@
  * - anyone else is told the ticket does not exist.
  */
 import type { Principal } from '@tessera/shared/auth';
-import { TICKET_FIELDS, TICKET_PRIORITIES, TICKET_STATUSES } from '@tessera/shared/events';
+import { TICKET_FIELDS, TICKET_PRIORITIES, TICKET_STATUSES } from '@tessera/shared/event-statuses';
 import {
   IllegalTransitionError,
   NotAllowedError,

@@ -1,13 +1,18 @@
 /**
  * One thin handler per tickets operation. HTTP concerns live here: the strong `ETag` made from the
- * version, and `If-Match` read into a precondition (`@tessera/shared/precondition`).
+ * version, and `If-Match` read into a precondition (`@tessera/shared/precondition`). The writes
+ * (and the event catalog they publish through) load on the first write, so a read's cold start
+ * carries only the queries (ADR 0017).
  */
 import type { OperationHandlers } from '@tessera/shared/http';
+import { once } from '@tessera/shared/once';
 import { etagOf, preconditionOf } from '@tessera/shared/precondition';
 import type { Dependencies } from '#domain/ports';
 import type { Ticket } from '#domain/ticket';
-import { changeTicket, createTicket, deleteTicket, getTicket, listTickets } from '#domain/tickets';
+import { getTicket, listTickets } from '#domain/ticket-queries';
 import type { Operations } from '#generated/contract';
+
+const commands = once(() => import('#domain/tickets'));
 
 const etagOfTicket = (ticket: Ticket) => etagOf(ticket.version);
 
@@ -22,7 +27,7 @@ type ChangeRequest = Parameters<OperationHandlers<Operations>['replaceTicket' | 
 const changeHandler =
   (deps: Pick<Dependencies, 'tickets' | 'directory' | 'clock'>) =>
   async ({ principal, path, header, body, correlationId }: ChangeRequest) => {
-    const ticket = await changeTicket(deps, principal, path.ticketId, body, {
+    const ticket = await (await commands()).changeTicket(deps, principal, path.ticketId, body, {
       precondition: preconditionOf(header['if-match']),
       correlationId,
     });
@@ -31,7 +36,7 @@ const changeHandler =
 
 const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operations> => ({
   async createTicket({ principal, body, correlationId }) {
-    const ticket = await createTicket(deps, principal, body, correlationId);
+    const ticket = await (await commands()).createTicket(deps, principal, body, correlationId);
     return { status: 201, body: ticket, headers: withEtag(ticket, { location: `/v1/tickets/${ticket.id}` }) };
   },
 
@@ -48,7 +53,7 @@ const createOperationHandlers = (deps: Dependencies): OperationHandlers<Operatio
   updateTicket: changeHandler(deps),
 
   async deleteTicket({ principal, path, header, correlationId }) {
-    await deleteTicket(deps, principal, path.ticketId, {
+    await (await commands()).deleteTicket(deps, principal, path.ticketId, {
       precondition: preconditionOf(header['if-match']),
       correlationId,
     });

@@ -11,7 +11,8 @@
 
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '@tessera/shared/auth';
-import { outboxPut, type TesseraEvent } from '@tessera/shared/events';
+import type { TesseraEvent } from '@tessera/shared/events';
+import { outboxPut } from '@tessera/shared/outbox';
 import { queryPage, transactWrite } from '@tessera/shared/store';
 import type { Page, UserStore } from '#domain/ports';
 import { type PublicUser, toPublicUser, type UserRecord } from '#domain/user';

@@ -1,28 +1,16 @@
 /**
- * Profiles and roles: read and change your own profile; admins list users, read anyone, and change
- * anyone's role but their own.
+ * Profiles and roles that change: your own profile, and (admins) anyone's role but their own. The
+ * reads are in `account-queries.ts`, so a read's cold start loads neither these nor the event
+ * catalog they publish through (ADR 0017).
  */
 
 import type { Principal, Role } from '@tessera/shared/auth';
 import { newEvent } from '@tessera/shared/events';
 import { nextVersion } from '@tessera/shared/precondition';
-import {
-  ConcurrentUpdateError,
-  EmailTakenError,
-  NotYourAccountError,
-  OwnRoleChangeError,
-  UserNotFoundError,
-} from '../errors.ts';
+import { ConcurrentUpdateError, EmailTakenError, OwnRoleChangeError, UserNotFoundError } from '../errors.ts';
+import { requireUser } from './account-queries.ts';
 import type { Dependencies } from './ports.ts';
 import { emailKeyOf, type PublicUser, toPublicUser, type UserRecord } from './user.ts';
-
-const LIST_SCOPE = 'users:all';
-
-const requireUser = async (deps: Pick<Dependencies, 'users'>, id: string): Promise<UserRecord> => {
-  const user = await deps.users.getById(id);
-  if (!user) throw new UserNotFoundError();
-  return user;
-};
 
 /**
  * Writes a change conditional on the version read, and raises what went wrong: the email belongs to
@@ -40,9 +28,6 @@ const writeUpdate = async (
     throw (await deps.users.getById(current.id)) ? new ConcurrentUpdateError() : new UserNotFoundError();
   }
 };
-
-const getMe = async (deps: Pick<Dependencies, 'users'>, caller: Principal): Promise<PublicUser> =>
-  toPublicUser(await requireUser(deps, caller.userId));
 
 /**
  * Changes the caller's name and/or email. A new email is claimed atomically with the change; one
@@ -62,26 +47,6 @@ const updateMe = async (
   });
   await writeUpdate(deps, current, next);
   return toPublicUser(next);
-};
-
-/** Admins read anyone; everyone else only themselves. Refused before any read, so it leaks nothing. */
-const getUser = async (
-  deps: Pick<Dependencies, 'users'>,
-  caller: Principal,
-  userId: string,
-): Promise<PublicUser> => {
-  if (caller.role !== 'admin' && caller.userId !== userId) throw new NotYourAccountError();
-  return toPublicUser(await requireUser(deps, userId));
-};
-
-/** One page of users, newest first. The cursor is bound to this list. */
-const listUsers = async (
-  deps: Pick<Dependencies, 'users' | 'cursors'>,
-  query: { readonly limit: number; readonly cursor?: string | undefined },
-): Promise<{ readonly items: readonly PublicUser[]; readonly nextCursor: string | null }> => {
-  const startKey = await deps.cursors.decode(query.cursor, LIST_SCOPE);
-  const page = await deps.users.list({ limit: query.limit, startKey });
-  return { items: page.items, nextCursor: await deps.cursors.encode(page.lastKey, LIST_SCOPE) };
 };
 
 /**
@@ -111,4 +76,4 @@ const changeRole = async (
   return toPublicUser(next);
 };
 
-export { changeRole, getMe, getUser, listUsers, updateMe, writeUpdate };
+export { changeRole, updateMe, writeUpdate };

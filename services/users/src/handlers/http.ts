@@ -5,9 +5,8 @@
 import type { OperationHandlers } from '@tessera/shared/http';
 import { once } from '@tessera/shared/once';
 import type { PublicJwk } from '#adapters/access-tokens';
-import { changeRole, getMe, getUser, listUsers, updateMe } from '#domain/accounts';
+import { getMe, getUser, listUsers } from '#domain/account-queries';
 import type { Dependencies } from '#domain/ports';
-import { registerUser } from '#domain/register-user';
 import type { HealthCheck, Operations } from '#generated/contract';
 
 interface HttpDependencies extends Dependencies {
@@ -19,6 +18,9 @@ interface HttpDependencies extends Dependencies {
 
 /** Login, refresh and logout: loaded by the first of them, as the session store is. */
 const sessionUseCases = once(() => import('#domain/sessions'));
+/** Registration and the profile and role changes: they publish events, so the event catalog loads with the first of them. */
+const registration = once(() => import('#domain/register-user'));
+const accountChanges = once(() => import('#domain/accounts'));
 
 const check = async (probe: () => Promise<unknown>, timeoutMs: number): Promise<HealthCheck> => {
   const started = performance.now();
@@ -69,7 +71,7 @@ const createOperationHandlers = (d: HttpDependencies): OperationHandlers<Operati
   },
 
   async registerUser({ body, correlationId }) {
-    const user = await registerUser(d, body, correlationId);
+    const user = await (await registration()).registerUser(d, body, correlationId);
     return { status: 201, body: user, headers: { location: `/v1/users/${user.id}` } };
   },
 
@@ -94,7 +96,7 @@ const createOperationHandlers = (d: HttpDependencies): OperationHandlers<Operati
   },
 
   async updateMe({ principal, body }) {
-    return { status: 200, body: await updateMe(d, principal, body) };
+    return { status: 200, body: await (await accountChanges()).updateMe(d, principal, body) };
   },
 
   async listUsers({ query }) {
@@ -108,7 +110,7 @@ const createOperationHandlers = (d: HttpDependencies): OperationHandlers<Operati
   async updateUserRole({ principal, path, body, correlationId }) {
     return {
       status: 200,
-      body: await changeRole(d, principal, path.userId, body.role, correlationId),
+      body: await (await accountChanges()).changeRole(d, principal, path.userId, body.role, correlationId),
     };
   },
 });

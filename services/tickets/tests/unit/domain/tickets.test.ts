@@ -1,12 +1,7 @@
 import type { Principal } from '@tessera/shared/auth';
 import { describe, expect, it } from 'vitest';
-import {
-  changeTicket,
-  createTicket,
-  deleteTicket,
-  listTickets,
-  scopeOf,
-} from '../../../src/domain/tickets.ts';
+import { listTickets, scopeOf } from '../../../src/domain/ticket-queries.ts';
+import { changeTicket, createTicket, deleteTicket } from '../../../src/domain/tickets.ts';
 import {
   AssigneeNotEligibleError,
   ConcurrentChangeError,

@@ -1,6 +1,7 @@
 import type { Principal } from '@tessera/shared/auth';
 import { describe, expect, it } from 'vitest';
-import { changeRole, getUser, listUsers, updateMe } from '../../../src/domain/accounts.ts';
+import { getUser, listUsers } from '../../../src/domain/account-queries.ts';
+import { changeRole, updateMe } from '../../../src/domain/accounts.ts';
 import {
   ConcurrentUpdateError,
   EmailTakenError,
