@@ -17,7 +17,8 @@
  *   dividing by something, over AWS/ApiGateway `5xx` for an HTTP API, `IntegrationError` for a
  *   WebSocket API, which has no 5xx) and a p99 latency alarm (`Latency`, or `IntegrationLatency`),
  *   each notifying someone. An alarm watches an API when a metric of it names the API's `ApiId`, or,
- *   while the id is unknown, when its configuration references that API in the same module;
+ *   while the id is unknown, when it is in the same module and its configuration references that API
+ *   (or builds its metric queries with dynamic blocks, which the plan's configuration leaves out);
  * - in staging and prod, every service that owns contract operations has a 5xx-rate alarm (metric
  *   math over the `Tessera` metric `Requests` with its `service`, this `environment` and `statusClass`
  *   5xx) and a p99 latency alarm on its `Tessera` `Latency`, each notifying someone;
@@ -1929,13 +1930,17 @@ const alarmMetrics = (alarm: PlannedResource): { metrics: AlarmMetric[]; math: s
   return { metrics: [...own, ...queried], math };
 };
 
-/** Every reference anywhere in a planned resource's configuration, nested blocks included. */
-const allReferencesOf = (plan: TerraformPlan, resource: PlannedResource): string[] => {
+/** A planned resource's configuration (its `type.name` in its module's), if the plan has it. */
+const configOf = (plan: TerraformPlan, resource: PlannedResource): ConfigResource | undefined => {
   const where = locate(resource.address);
-  if (!where) return [];
+  if (!where) return undefined;
   let module = plan.configuration?.root_module;
   for (const name of where.modules) module = module?.module_calls?.[name]?.module;
-  const config = module?.resources?.find((candidate) => candidate.address === where.config);
+  return module?.resources?.find((candidate) => candidate.address === where.config);
+};
+
+/** Every reference anywhere in a planned resource's configuration, nested blocks included. */
+const allReferencesOf = (plan: TerraformPlan, resource: PlannedResource): string[] => {
   const walk = (value: unknown): string[] => {
     if (Array.isArray(value)) return value.flatMap(walk);
     if (!isRecord(value)) return [];
@@ -1943,13 +1948,29 @@ const allReferencesOf = (plan: TerraformPlan, resource: PlannedResource): string
       key === 'references' && Array.isArray(inner) ? inner.map(String) : walk(inner),
     );
   };
-  return walk(config?.expressions);
+  return walk(configOf(plan, resource)?.expressions);
+};
+
+/**
+ * Whether an alarm's metric queries come from `dynamic "metric_query"` blocks: it has some, and its
+ * configuration shows none (a plan's configuration leaves dynamic blocks out, and with them what
+ * their metrics reference).
+ */
+const hasDynamicQueries = (plan: TerraformPlan, alarm: PlannedResource): boolean => {
+  const config = configOf(plan, alarm);
+  return (
+    config !== undefined &&
+    config.expressions?.metric_query === undefined &&
+    asList(alarm.values.metric_query).length > 0
+  );
 };
 
 /**
  * Whether an alarm watches an API: a metric of it names the API's id (`ApiId`), or, while the id is
- * unknown (every plan of a new environment), its configuration references that API in the same
- * module instance.
+ * unknown (every plan of a new environment), it is in the same module instance and its
+ * configuration references that API, or its metric queries are dynamic blocks (whose references the
+ * plan does not show) and none of its metrics names an id yet: the metrics' names then tell an HTTP
+ * API's alarms from a WebSocket API's.
  */
 const watchesApi = (plan: TerraformPlan, alarm: PlannedResource, api: PlannedResource): boolean => {
   const { metrics } = alarmMetrics(alarm);
@@ -1960,8 +1981,12 @@ const watchesApi = (plan: TerraformPlan, alarm: PlannedResource, api: PlannedRes
   const alarmAt = locate(alarm.address);
   const apiAt = locate(api.address);
   if (!alarmAt || !apiAt || alarmAt.prefix !== apiAt.prefix) return false;
-  return allReferencesOf(plan, alarm).some(
+  const references = allReferencesOf(plan, alarm).some(
     (reference) => reference === apiAt.config || reference.startsWith(`${apiAt.config}.`),
+  );
+  return (
+    references ||
+    (hasDynamicQueries(plan, alarm) && metrics.every((metric) => metric.dimensions?.ApiId === undefined))
   );
 };
 

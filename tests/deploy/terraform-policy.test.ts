@@ -1764,8 +1764,11 @@ describe('terraform policy: alarms on the APIs and the services, and the dashboa
   });
 
   describe('while the API has no id yet (a new environment)', () => {
-    /** The alarms' dimensions unknown, as in a first plan; the configuration says what they reference. */
-    const unknownIds = (references: string) => {
+    /**
+     * The alarms' dimensions unknown, as in a first plan; the configuration says what they reference,
+     * or, for `dynamic`, shows no metric queries, as for `dynamic "metric_query"` blocks.
+     */
+    const unknownIds = (references: string, dynamic = false) => {
       const unknownDimensions = (values: Record<string, unknown>) => ({
         ...values,
         metric_query: asList(values.metric_query).map((query) =>
@@ -1797,6 +1800,8 @@ describe('terraform policy: alarms on the APIs and the services, and the dashboa
       if (api) delete api.values.id;
       const dimensions = { references: [`${references}.id`, references, 'aws_apigatewayv2_stage.this.name'] };
       const query = (id: string) => ({ id: { constant_value: id }, metric: [{ dimensions }] });
+      const expressions = (...ids: string[]) =>
+        dynamic ? { alarm_name: { references: ['each.key'] } } : { metric_query: ids.map(query) };
       return {
         ...plan,
         configuration: {
@@ -1807,11 +1812,11 @@ describe('terraform policy: alarms on the APIs and the services, and the dashboa
                   resources: [
                     {
                       address: 'aws_cloudwatch_metric_alarm.http_5xx_rate',
-                      expressions: { metric_query: [query('errors'), query('requests')] },
+                      expressions: expressions('errors', 'requests'),
                     },
                     {
                       address: 'aws_cloudwatch_metric_alarm.http_latency_p99',
-                      expressions: { metric_query: [query('latency'), query('requests')] },
+                      expressions: expressions('latency', 'requests'),
                     },
                   ],
                 },
@@ -1825,6 +1830,17 @@ describe('terraform policy: alarms on the APIs and the services, and the dashboa
     it('finds the API an alarm watches by what its configuration references', () => {
       // Act
       const findings = checkPlan(unknownIds('aws_apigatewayv2_api.this'), {
+        environment: 'prod',
+        operations,
+      }).findings;
+
+      // Assess
+      expect(findings).toEqual([]);
+    });
+
+    it('finds the API of an alarm whose metric queries are dynamic blocks by its module', () => {
+      // Act
+      const findings = checkPlan(unknownIds('aws_apigatewayv2_api.this', true), {
         environment: 'prod',
         operations,
       }).findings;

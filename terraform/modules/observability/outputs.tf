@@ -15,10 +15,5 @@ output "cloudwatch_dashboard_metric_names" {
 
 output "cloudwatch_metric_alarm_names" {
   description = "Names of the alarms on Tessera's own metrics (empty when alarms are off)."
-  value = sort(concat(
-    [for alarm in aws_cloudwatch_metric_alarm.service_5xx_rate : alarm.alarm_name],
-    [for alarm in aws_cloudwatch_metric_alarm.service_latency_p99 : alarm.alarm_name],
-    aws_cloudwatch_metric_alarm.payment_failure_rate[*].alarm_name,
-    aws_cloudwatch_metric_alarm.reminder_lag[*].alarm_name,
-  ))
+  value       = sort([for alarm in aws_cloudwatch_metric_alarm.this : alarm.alarm_name])
 }

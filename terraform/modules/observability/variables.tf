@@ -113,23 +113,15 @@ variable "alarm_thresholds" {
   })
   default = {}
 
+  # Each by its name: a rate (`_percent`) is above 0 and at most 100, a latency, lag or age
+  # (`_milliseconds`) at least 1 ms, a minimum (`minimum_errors`, `minimum_requests`) a whole number of
+  # at least 1.
   validation {
     condition = alltrue([
-      for percent in [var.alarm_thresholds.service_5xx_rate_percent, var.alarm_thresholds.payment_failure_rate_percent] : percent > 0 && percent <= 100
+      for name, value in var.alarm_thresholds :
+      endswith(name, "_percent") ? value > 0 && value <= 100 : endswith(name, "_milliseconds") ? value >= 1 : value >= 1 && floor(value) == value
     ])
-    error_message = "A rate threshold is a percentage above 0, at most 100."
-  }
-
-  validation {
-    condition     = var.alarm_thresholds.service_latency_p99_milliseconds >= 1 && var.alarm_thresholds.reminder_lag_p99_milliseconds >= 1
-    error_message = "A latency or lag threshold is at least 1 ms."
-  }
-
-  validation {
-    condition = alltrue([
-      for count in [var.alarm_thresholds.minimum_errors, var.alarm_thresholds.minimum_requests] : count >= 1 && floor(count) == count
-    ])
-    error_message = "minimum_errors and minimum_requests are whole numbers of at least 1."
+    error_message = "A rate threshold (`_percent`) is a percentage above 0, at most 100; a latency, lag or age (`_milliseconds`) at least 1 ms; minimum_errors and minimum_requests are whole numbers of at least 1."
   }
 }
 

@@ -211,7 +211,7 @@ run "has_no_alarms_when_alarms_are_off" {
   command = plan
 
   assert {
-    condition     = length(output.cloudwatch_metric_alarm_names) == 0 && length(aws_cloudwatch_metric_alarm.payment_failure_rate) == 0 && length(aws_cloudwatch_metric_alarm.reminder_lag) == 0
+    condition     = length(output.cloudwatch_metric_alarm_names) == 0 && length(aws_cloudwatch_metric_alarm.this) == 0
     error_message = "No alarms by default; the dashboard is built all the same."
   }
 }
@@ -225,16 +225,16 @@ run "alarms_on_each_http_services_5xx_rate_and_latency" {
   }
 
   assert {
-    condition     = toset(keys(aws_cloudwatch_metric_alarm.service_5xx_rate)) == toset(["users", "bookings", "payments"]) && toset(keys(aws_cloudwatch_metric_alarm.service_latency_p99)) == toset(["users", "bookings", "payments"])
+    condition     = toset([for name in keys(aws_cloudwatch_metric_alarm.this) : trimsuffix(name, "-5xx-rate") if endswith(name, "-5xx-rate")]) == toset(["users", "bookings", "payments"]) && toset([for name in keys(aws_cloudwatch_metric_alarm.this) : trimsuffix(name, "-latency-p99") if endswith(name, "-latency-p99")]) == toset(["users", "bookings", "payments"])
     error_message = "Every service with contract operations has its 5xx rate and latency alarms; one without has none."
   }
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.service_5xx_rate["payments"].alarm_name == "tessera-staging-payments-5xx-rate"
-      && aws_cloudwatch_metric_alarm.service_5xx_rate["payments"].threshold == 1
-      && one([for query in aws_cloudwatch_metric_alarm.service_5xx_rate["payments"].metric_query : query.expression if length(query.metric) == 0]) == "IF(FILL(errors, 0) >= 3, 100 * FILL(errors, 0) / requests, 0)"
-      && { for query in aws_cloudwatch_metric_alarm.service_5xx_rate["payments"].metric_query : query.id => [query.metric[0].namespace, query.metric[0].metric_name, query.metric[0].stat, query.metric[0].dimensions] if length(query.metric) > 0 } == {
+      aws_cloudwatch_metric_alarm.this["payments-5xx-rate"].alarm_name == "tessera-staging-payments-5xx-rate"
+      && aws_cloudwatch_metric_alarm.this["payments-5xx-rate"].threshold == 1
+      && one([for query in aws_cloudwatch_metric_alarm.this["payments-5xx-rate"].metric_query : query.expression if length(query.metric) == 0]) == "IF(FILL(errors, 0) >= 3, 100 * FILL(errors, 0) / requests, 0)"
+      && { for query in aws_cloudwatch_metric_alarm.this["payments-5xx-rate"].metric_query : query.id => [query.metric[0].namespace, query.metric[0].metric_name, query.metric[0].stat, query.metric[0].dimensions] if length(query.metric) > 0 } == {
         errors   = ["Tessera", "Requests", "Sum", tomap({ service = "payments", environment = "staging", statusClass = "5xx" })]
         requests = ["Tessera", "Requests", "Sum", tomap({ service = "payments", environment = "staging" })]
       }
@@ -244,10 +244,10 @@ run "alarms_on_each_http_services_5xx_rate_and_latency" {
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.service_latency_p99["users"].threshold == 1000
-      && aws_cloudwatch_metric_alarm.service_latency_p99["users"].evaluation_periods == 3
-      && one([for query in aws_cloudwatch_metric_alarm.service_latency_p99["users"].metric_query : query.expression if length(query.metric) == 0]) == "IF(requests >= 20, latency, 0)"
-      && { for query in aws_cloudwatch_metric_alarm.service_latency_p99["users"].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].stat, query.metric[0].dimensions] if length(query.metric) > 0 } == {
+      aws_cloudwatch_metric_alarm.this["users-latency-p99"].threshold == 1000
+      && aws_cloudwatch_metric_alarm.this["users-latency-p99"].evaluation_periods == 3
+      && one([for query in aws_cloudwatch_metric_alarm.this["users-latency-p99"].metric_query : query.expression if length(query.metric) == 0]) == "IF(requests >= 20, latency, 0)"
+      && { for query in aws_cloudwatch_metric_alarm.this["users-latency-p99"].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].stat, query.metric[0].dimensions] if length(query.metric) > 0 } == {
         latency  = ["Latency", "p99", tomap({ service = "users", environment = "staging" })]
         requests = ["Latency", "SampleCount", tomap({ service = "users", environment = "staging" })]
       }
@@ -257,7 +257,7 @@ run "alarms_on_each_http_services_5xx_rate_and_latency" {
 
   assert {
     condition = alltrue([
-      for alarm in concat(values(aws_cloudwatch_metric_alarm.service_5xx_rate), values(aws_cloudwatch_metric_alarm.service_latency_p99), aws_cloudwatch_metric_alarm.payment_failure_rate, aws_cloudwatch_metric_alarm.reminder_lag) :
+      for alarm in values(aws_cloudwatch_metric_alarm.this) :
       alarm.alarm_actions == toset([var.topic_arn]) && alarm.ok_actions == toset([var.topic_arn]) && alarm.treat_missing_data == "notBreaching"
     ])
     error_message = "Every alarm goes to the alarm topic and back to OK; no data is no page."
@@ -279,10 +279,10 @@ run "alarms_on_the_payment_failure_rate_and_the_reminder_lag" {
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.payment_failure_rate[0].alarm_name == "tessera-staging-payments-failure-rate"
-      && aws_cloudwatch_metric_alarm.payment_failure_rate[0].threshold == 10
-      && one([for query in aws_cloudwatch_metric_alarm.payment_failure_rate[0].metric_query : query.expression if length(query.metric) == 0]) == "IF(FILL(failed, 0) >= 3, 100 * FILL(failed, 0) / (FILL(failed, 0) + FILL(succeeded, 0)), 0)"
-      && { for query in aws_cloudwatch_metric_alarm.payment_failure_rate[0].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].period, query.metric[0].dimensions] if length(query.metric) > 0 } == {
+      aws_cloudwatch_metric_alarm.this["payments-failure-rate"].alarm_name == "tessera-staging-payments-failure-rate"
+      && aws_cloudwatch_metric_alarm.this["payments-failure-rate"].threshold == 10
+      && one([for query in aws_cloudwatch_metric_alarm.this["payments-failure-rate"].metric_query : query.expression if length(query.metric) == 0]) == "IF(FILL(failed, 0) >= 3, 100 * FILL(failed, 0) / (FILL(failed, 0) + FILL(succeeded, 0)), 0)"
+      && { for query in aws_cloudwatch_metric_alarm.this["payments-failure-rate"].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].period, query.metric[0].dimensions] if length(query.metric) > 0 } == {
         failed    = ["PaymentsFailed", 900, tomap({ service = "payments", environment = "staging" })]
         succeeded = ["PaymentsSucceeded", 900, tomap({ service = "payments", environment = "staging" })]
       }
@@ -292,12 +292,12 @@ run "alarms_on_the_payment_failure_rate_and_the_reminder_lag" {
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.reminder_lag[0].namespace == "Tessera"
-      && aws_cloudwatch_metric_alarm.reminder_lag[0].metric_name == "ReminderLag"
-      && aws_cloudwatch_metric_alarm.reminder_lag[0].extended_statistic == "p99"
-      && aws_cloudwatch_metric_alarm.reminder_lag[0].dimensions == tomap({ service = "bookings", environment = "staging" })
-      && aws_cloudwatch_metric_alarm.reminder_lag[0].threshold == 300000
-      && aws_cloudwatch_metric_alarm.reminder_lag[0].period == 900
+      aws_cloudwatch_metric_alarm.this["bookings-reminder-lag"].namespace == "Tessera"
+      && aws_cloudwatch_metric_alarm.this["bookings-reminder-lag"].metric_name == "ReminderLag"
+      && aws_cloudwatch_metric_alarm.this["bookings-reminder-lag"].extended_statistic == "p99"
+      && aws_cloudwatch_metric_alarm.this["bookings-reminder-lag"].dimensions == tomap({ service = "bookings", environment = "staging" })
+      && aws_cloudwatch_metric_alarm.this["bookings-reminder-lag"].threshold == 300000
+      && aws_cloudwatch_metric_alarm.this["bookings-reminder-lag"].period == 900
     )
     error_message = "The reminder lag alarm fires when the p99 of reminders' lateness passes 5 minutes over 15."
   }
@@ -319,11 +319,11 @@ run "takes_its_alarm_thresholds_from_the_variable" {
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.service_5xx_rate["users"].threshold == 0.5
-      && strcontains(one([for query in aws_cloudwatch_metric_alarm.service_5xx_rate["users"].metric_query : query.expression if length(query.metric) == 0]), ">= 5,")
-      && aws_cloudwatch_metric_alarm.payment_failure_rate[0].threshold == 25
-      && aws_cloudwatch_metric_alarm.reminder_lag[0].threshold == 60000
-      && aws_cloudwatch_metric_alarm.service_latency_p99["users"].threshold == 1000
+      aws_cloudwatch_metric_alarm.this["users-5xx-rate"].threshold == 0.5
+      && strcontains(one([for query in aws_cloudwatch_metric_alarm.this["users-5xx-rate"].metric_query : query.expression if length(query.metric) == 0]), ">= 5,")
+      && aws_cloudwatch_metric_alarm.this["payments-failure-rate"].threshold == 25
+      && aws_cloudwatch_metric_alarm.this["bookings-reminder-lag"].threshold == 60000
+      && aws_cloudwatch_metric_alarm.this["users-latency-p99"].threshold == 1000
     )
     error_message = "Each threshold is the variable's; the others keep their defaults."
   }

@@ -351,11 +351,7 @@ run "alarms_only_when_enabled" {
   command = plan
 
   assert {
-    condition = length(aws_sns_topic.this) == 0 && output.sns_topic_arn == null && length(concat(
-      aws_cloudwatch_metric_alarm.http_5xx_rate, aws_cloudwatch_metric_alarm.http_latency_p99,
-      aws_cloudwatch_metric_alarm.websocket_error_rate, aws_cloudwatch_metric_alarm.websocket_latency_p99,
-      aws_cloudwatch_metric_alarm.publisher_iterator_age,
-    )) == 0
+    condition     = length(aws_sns_topic.this) == 0 && output.sns_topic_arn == null && length(aws_cloudwatch_metric_alarm.this) == 0
     error_message = "No topic and no alarms by default."
   }
 }
@@ -394,9 +390,9 @@ run "alarms_on_each_apis_error_rate_and_latency_and_on_stream_lag_when_enabled" 
   assert {
     condition = alltrue([
       for alarm in [
-        aws_cloudwatch_metric_alarm.http_5xx_rate[0], aws_cloudwatch_metric_alarm.http_latency_p99[0],
-        aws_cloudwatch_metric_alarm.websocket_error_rate[0], aws_cloudwatch_metric_alarm.websocket_latency_p99[0],
-        aws_cloudwatch_metric_alarm.publisher_iterator_age[0],
+        aws_cloudwatch_metric_alarm.this["http-5xx-rate"], aws_cloudwatch_metric_alarm.this["http-latency-p99"],
+        aws_cloudwatch_metric_alarm.this["websocket-error-rate"], aws_cloudwatch_metric_alarm.this["websocket-latency-p99"],
+        aws_cloudwatch_metric_alarm.this["publisher-iterator-age"],
       ] :
       alarm.alarm_actions == toset([var.topic_arn]) && alarm.ok_actions == toset([var.topic_arn]) && alarm.treat_missing_data == "notBreaching"
     ])
@@ -405,11 +401,11 @@ run "alarms_on_each_apis_error_rate_and_latency_and_on_stream_lag_when_enabled" 
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.http_5xx_rate[0].alarm_name == "tessera-dev-http-5xx-rate"
-      && aws_cloudwatch_metric_alarm.http_5xx_rate[0].threshold == 1
-      && aws_cloudwatch_metric_alarm.http_5xx_rate[0].comparison_operator == "GreaterThanThreshold"
-      && one([for query in aws_cloudwatch_metric_alarm.http_5xx_rate[0].metric_query : query.expression if length(query.metric) == 0]) == "IF(FILL(errors, 0) >= 3, 100 * FILL(errors, 0) / requests, 0)"
-      && { for query in aws_cloudwatch_metric_alarm.http_5xx_rate[0].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].stat, query.metric[0].dimensions] if length(query.metric) > 0 } == {
+      aws_cloudwatch_metric_alarm.this["http-5xx-rate"].alarm_name == "tessera-dev-http-5xx-rate"
+      && aws_cloudwatch_metric_alarm.this["http-5xx-rate"].threshold == 1
+      && aws_cloudwatch_metric_alarm.this["http-5xx-rate"].comparison_operator == "GreaterThanThreshold"
+      && one([for query in aws_cloudwatch_metric_alarm.this["http-5xx-rate"].metric_query : query.expression if length(query.metric) == 0]) == "IF(FILL(errors, 0) >= 3, 100 * FILL(errors, 0) / requests, 0)"
+      && { for query in aws_cloudwatch_metric_alarm.this["http-5xx-rate"].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].stat, query.metric[0].dimensions] if length(query.metric) > 0 } == {
         errors   = ["5xx", "Sum", tomap({ ApiId = "h1t2t3p4a5", Stage = "$default" })]
         requests = ["Count", "Sum", tomap({ ApiId = "h1t2t3p4a5", Stage = "$default" })]
       }
@@ -419,11 +415,11 @@ run "alarms_on_each_apis_error_rate_and_latency_and_on_stream_lag_when_enabled" 
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.http_latency_p99[0].threshold == 2000
-      && aws_cloudwatch_metric_alarm.http_latency_p99[0].evaluation_periods == 3
-      && aws_cloudwatch_metric_alarm.http_latency_p99[0].datapoints_to_alarm == 3
-      && one([for query in aws_cloudwatch_metric_alarm.http_latency_p99[0].metric_query : query.expression if length(query.metric) == 0]) == "IF(requests >= 20, latency, 0)"
-      && { for query in aws_cloudwatch_metric_alarm.http_latency_p99[0].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].stat, query.metric[0].dimensions.ApiId] if length(query.metric) > 0 } == {
+      aws_cloudwatch_metric_alarm.this["http-latency-p99"].threshold == 2000
+      && aws_cloudwatch_metric_alarm.this["http-latency-p99"].evaluation_periods == 3
+      && aws_cloudwatch_metric_alarm.this["http-latency-p99"].datapoints_to_alarm == 3
+      && one([for query in aws_cloudwatch_metric_alarm.this["http-latency-p99"].metric_query : query.expression if length(query.metric) == 0]) == "IF(requests >= 20, latency, 0)"
+      && { for query in aws_cloudwatch_metric_alarm.this["http-latency-p99"].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].stat, query.metric[0].dimensions.ApiId] if length(query.metric) > 0 } == {
         latency  = ["Latency", "p99", "h1t2t3p4a5"]
         requests = ["Count", "Sum", "h1t2t3p4a5"]
       }
@@ -433,9 +429,9 @@ run "alarms_on_each_apis_error_rate_and_latency_and_on_stream_lag_when_enabled" 
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.websocket_error_rate[0].alarm_name == "tessera-dev-websocket-error-rate"
-      && aws_cloudwatch_metric_alarm.websocket_error_rate[0].threshold == 5
-      && { for query in aws_cloudwatch_metric_alarm.websocket_error_rate[0].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].dimensions] if length(query.metric) > 0 } == {
+      aws_cloudwatch_metric_alarm.this["websocket-error-rate"].alarm_name == "tessera-dev-websocket-error-rate"
+      && aws_cloudwatch_metric_alarm.this["websocket-error-rate"].threshold == 5
+      && { for query in aws_cloudwatch_metric_alarm.this["websocket-error-rate"].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].dimensions] if length(query.metric) > 0 } == {
         integration_errors = ["IntegrationError", tomap({ ApiId = "w1s2o3c4k5", Stage = "dev" })]
         execution_errors   = ["ExecutionError", tomap({ ApiId = "w1s2o3c4k5", Stage = "dev" })]
         connects           = ["ConnectCount", tomap({ ApiId = "w1s2o3c4k5", Stage = "dev" })]
@@ -447,8 +443,8 @@ run "alarms_on_each_apis_error_rate_and_latency_and_on_stream_lag_when_enabled" 
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.websocket_latency_p99[0].threshold == 2000
-      && { for query in aws_cloudwatch_metric_alarm.websocket_latency_p99[0].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].stat] if length(query.metric) > 0 } == {
+      aws_cloudwatch_metric_alarm.this["websocket-latency-p99"].threshold == 2000
+      && { for query in aws_cloudwatch_metric_alarm.this["websocket-latency-p99"].metric_query : query.id => [query.metric[0].metric_name, query.metric[0].stat] if length(query.metric) > 0 } == {
         latency  = ["IntegrationLatency", "p99"]
         connects = ["ConnectCount", "Sum"]
         messages = ["MessageCount", "Sum"]
@@ -458,7 +454,7 @@ run "alarms_on_each_apis_error_rate_and_latency_and_on_stream_lag_when_enabled" 
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.publisher_iterator_age[0].metric_name == "IteratorAge" && aws_cloudwatch_metric_alarm.publisher_iterator_age[0].threshold == 300000
+    condition     = aws_cloudwatch_metric_alarm.this["publisher-iterator-age"].metric_name == "IteratorAge" && aws_cloudwatch_metric_alarm.this["publisher-iterator-age"].threshold == 300000
     error_message = "The publisher's lag raises an alarm at 5 minutes."
   }
 
@@ -484,13 +480,13 @@ run "takes_its_alarm_thresholds_from_the_variable" {
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.http_5xx_rate[0].threshold == 2.5
-      && strcontains(one([for query in aws_cloudwatch_metric_alarm.http_5xx_rate[0].metric_query : query.expression if length(query.metric) == 0]), ">= 10,")
-      && strcontains(one([for query in aws_cloudwatch_metric_alarm.http_latency_p99[0].metric_query : query.expression if length(query.metric) == 0]), ">= 100,")
-      && aws_cloudwatch_metric_alarm.http_latency_p99[0].threshold == 2000
-      && aws_cloudwatch_metric_alarm.websocket_latency_p99[0].threshold == 800
-      && aws_cloudwatch_metric_alarm.websocket_error_rate[0].threshold == 5
-      && aws_cloudwatch_metric_alarm.publisher_iterator_age[0].threshold == 60000
+      aws_cloudwatch_metric_alarm.this["http-5xx-rate"].threshold == 2.5
+      && strcontains(one([for query in aws_cloudwatch_metric_alarm.this["http-5xx-rate"].metric_query : query.expression if length(query.metric) == 0]), ">= 10,")
+      && strcontains(one([for query in aws_cloudwatch_metric_alarm.this["http-latency-p99"].metric_query : query.expression if length(query.metric) == 0]), ">= 100,")
+      && aws_cloudwatch_metric_alarm.this["http-latency-p99"].threshold == 2000
+      && aws_cloudwatch_metric_alarm.this["websocket-latency-p99"].threshold == 800
+      && aws_cloudwatch_metric_alarm.this["websocket-error-rate"].threshold == 5
+      && aws_cloudwatch_metric_alarm.this["publisher-iterator-age"].threshold == 60000
     )
     error_message = "Each threshold is the variable's, the others keep their defaults."
   }

@@ -245,16 +245,16 @@ run "alarms_on_failed_messages_and_integration_latency_when_enabled" {
 
   assert {
     condition = (
-      toset([for query in aws_cloudwatch_metric_alarm.websocket_error_rate[0].metric_query : query.metric[0].metric_name if length(query.metric) > 0]) == toset(["IntegrationError", "ExecutionError", "ConnectCount", "MessageCount"])
-      && aws_cloudwatch_metric_alarm.websocket_error_rate[0].alarm_actions == toset(["arn:aws:sns:eu-west-1:111111111111:tessera-dev-alarms"])
+      toset([for query in aws_cloudwatch_metric_alarm.this["websocket-error-rate"].metric_query : query.metric[0].metric_name if length(query.metric) > 0]) == toset(["IntegrationError", "ExecutionError", "ConnectCount", "MessageCount"])
+      && aws_cloudwatch_metric_alarm.this["websocket-error-rate"].alarm_actions == toset(["arn:aws:sns:eu-west-1:111111111111:tessera-dev-alarms"])
     )
     error_message = "Failed messages of the WebSocket API, as a share of its messages, alarm the topic."
   }
 
   assert {
     condition = (
-      contains([for query in aws_cloudwatch_metric_alarm.websocket_latency_p99[0].metric_query : "${query.metric[0].metric_name} ${query.metric[0].stat}" if length(query.metric) > 0], "IntegrationLatency p99")
-      && aws_cloudwatch_metric_alarm.websocket_latency_p99[0].ok_actions == toset(["arn:aws:sns:eu-west-1:111111111111:tessera-dev-alarms"])
+      contains([for query in aws_cloudwatch_metric_alarm.this["websocket-latency-p99"].metric_query : "${query.metric[0].metric_name} ${query.metric[0].stat}" if length(query.metric) > 0], "IntegrationLatency p99")
+      && aws_cloudwatch_metric_alarm.this["websocket-latency-p99"].ok_actions == toset(["arn:aws:sns:eu-west-1:111111111111:tessera-dev-alarms"])
     )
     error_message = "The WebSocket API's p99 integration latency alarms the topic (a WebSocket API has no 5xx or Latency metric)."
   }
