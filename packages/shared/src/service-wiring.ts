@@ -39,17 +39,20 @@ const serviceWiring = (service: string, settings: ServiceSettings) => ({
 /** `serviceWiring`, and the ports of a service that pages its lists and keeps a users directory. */
 const tableServiceWiring = (service: string, settings: TableServiceSettings) => {
   const { client, logger, metrics, clock } = serviceWiring(service, settings);
+  const directory = createDirectoryStore(client, settings.TABLE_NAME);
   return {
     client,
     logger,
     metrics,
     /** The ports every such service hands its use cases. */
     ports: {
-      directory: createDirectoryStore(client, settings.TABLE_NAME),
+      directory,
       cursors: createCursorCodec(() => loadSecret(settings.CURSOR_SECRET)),
       clock,
       metrics,
     },
+    /** What its users directory's consumer is made of (`users-directory/events.ts`). */
+    directoryConsumer: { service, client, tableName: settings.TABLE_NAME, directory, clock, logger, metrics },
   };
 };
 

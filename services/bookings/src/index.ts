@@ -9,36 +9,25 @@
  */
 import { createLambdaEntry } from '@tessera/shared/entry';
 import { createHttpHandler } from '@tessera/shared/http';
-import { lazyConsumer } from '@tessera/shared/lazy-consumer';
 import { once } from '@tessera/shared/once';
+import { directoryEvents } from '@tessera/shared/users-directory/events';
 import { operations } from '#generated/contract';
 import { createOperationHandlers } from '#handlers/http';
-import { client, dependencies, logger, metrics, scheduleDependencies, settings } from '#wiring';
+import { dependencies, directoryConsumer, logger, metrics, scheduleDependencies } from '#wiring';
 
 const http = createHttpHandler({
   operations,
   handlers: createOperationHandlers(dependencies),
   logger,
   metrics,
-  service: 'bookings',
 });
 
-const events = lazyConsumer(async () => {
-  const [{ createDirectoryConsumer }, { paymentHandlers }, { scheduleHandlers }] = await Promise.all([
-    import('@tessera/shared/users-directory/consumer'),
+const events = directoryEvents(directoryConsumer, async () => {
+  const [{ paymentHandlers }, { scheduleHandlers }] = await Promise.all([
     import('#handlers/payment-events'),
     import('#handlers/timed-steps'),
   ]);
-  return createDirectoryConsumer({
-    service: 'bookings',
-    client,
-    tableName: settings.TABLE_NAME,
-    directory: dependencies.directory,
-    clock: dependencies.clock,
-    logger,
-    metrics,
-    handlers: { ...paymentHandlers(dependencies, logger), ...scheduleHandlers(scheduleDependencies) },
-  });
+  return { ...paymentHandlers(dependencies, logger), ...scheduleHandlers(scheduleDependencies) };
 });
 
 const commands = once(async () => (await import('#handlers/websocket')).createBookingCommands(http, logger));

@@ -14,7 +14,7 @@ import { jitteredRetries } from '#domain/retry';
 
 const settings = config();
 
-const { client, logger, metrics, ports } = tableServiceWiring('bookings', settings);
+const { client, logger, metrics, ports, directoryConsumer } = tableServiceWiring('bookings', settings);
 
 const dependencies: Dependencies = {
   ...ports,
@@ -35,4 +35,4 @@ const scheduleDependencies: ScheduleDependencies = {
   },
 };
 
-export { client, dependencies, logger, metrics, scheduleDependencies, settings };
+export { client, dependencies, directoryConsumer, logger, metrics, scheduleDependencies, settings };

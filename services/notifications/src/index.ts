@@ -17,7 +17,6 @@ const http = createHttpHandler({
   handlers: createOperationHandlers(dependencies),
   logger,
   metrics,
-  service: 'notifications',
 });
 
 const webSocket = once(async () =>

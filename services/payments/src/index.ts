@@ -15,7 +15,6 @@ const http = createHttpHandler({
   handlers: createOperationHandlers(dependencies),
   logger,
   metrics,
-  service: 'payments',
 });
 
 const events = lazyConsumer(async () =>

@@ -6,29 +6,18 @@
  */
 import { createLambdaEntry } from '@tessera/shared/entry';
 import { createHttpHandler } from '@tessera/shared/http';
-import { lazyConsumer } from '@tessera/shared/lazy-consumer';
+import { directoryEvents } from '@tessera/shared/users-directory/events';
 import { operations } from '#generated/contract';
 import { createOperationHandlers } from '#handlers/http';
-import { client, dependencies, logger, metrics, settings } from '#wiring';
+import { dependencies, directoryConsumer, logger, metrics } from '#wiring';
 
 const http = createHttpHandler({
   operations,
   handlers: createOperationHandlers(dependencies),
   logger,
   metrics,
-  service: 'tickets',
 });
 
-const events = lazyConsumer(async () =>
-  (await import('@tessera/shared/users-directory/consumer')).createDirectoryConsumer({
-    service: 'tickets',
-    client,
-    tableName: settings.TABLE_NAME,
-    directory: dependencies.directory,
-    clock: dependencies.clock,
-    logger,
-    metrics,
-  }),
-);
+const events = directoryEvents(directoryConsumer);
 
 export const handler = createLambdaEntry('tickets', { http, ...events }, { metrics });

@@ -10,11 +10,11 @@ import type { Dependencies } from '#domain/ports';
 
 const settings = config();
 
-const { client, logger, metrics, ports } = tableServiceWiring('tickets', settings);
+const { client, logger, metrics, ports, directoryConsumer } = tableServiceWiring('tickets', settings);
 
 const dependencies: Dependencies = {
   ...ports,
   tickets: createTicketStore(client, settings.TABLE_NAME),
 };
 
-export { client, dependencies, logger, metrics, settings };
+export { client, dependencies, directoryConsumer, logger, metrics, settings };

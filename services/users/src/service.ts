@@ -18,7 +18,6 @@ const http = createHttpHandler({
   handlers: createOperationHandlers({ ...dependencies, publicKeys }),
   logger,
   metrics,
-  service: 'users',
 });
 
 // The bootstrap command (and zod, which checks its input) loads on the first command, never on a

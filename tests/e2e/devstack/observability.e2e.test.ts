@@ -234,7 +234,7 @@ describe('GET /_devstack/traces', () => {
           s.annotations.correlationId === correlationId,
       );
     // The request, the charge from the queue, the confirmation from the bus, and the push.
-    expect(annotated('createBooking', 'createBooking')).toBeDefined();
+    expect(annotated('createBooking', 'createBooking')?.annotations?.service).toBe('bookings');
     expect(annotated('payments', 'booking.created')).toBeDefined();
     expect(annotated('bookings.user-directory', 'payment.succeeded')).toBeDefined();
     expect(annotated('notifications', 'booking.confirmed')).toBeDefined();

@@ -76,10 +76,8 @@ interface HttpAdapterOptions {
   /** One handler per operation id, typed through `OperationHandlers`. */
   readonly handlers: object;
   readonly logger: Logger;
-  /** Where each request's `Requests` and `Latency` go. */
-  readonly metrics: Pick<Metrics, 'emit'>;
-  /** The service, as the trace annotations name it. */
-  readonly service?: string;
+  /** Where each request's `Requests` and `Latency` go; its service names the trace annotations' too. */
+  readonly metrics: Pick<Metrics, 'emit' | 'service'>;
   /** Largest accepted body in bytes; 64 KiB unless given. */
   readonly maxBodyBytes?: number;
   /** Seconds since the epoch; injectable for tests. */
@@ -255,7 +253,7 @@ const createHttpHandler = (options: HttpAdapterOptions) => {
     const operation = route?.spec.operationId ?? 'unmatched';
     const response = await traced(
       operation,
-      { correlationId, operation, service: options.service },
+      { correlationId, operation, service: options.metrics.service },
       () => answer(event, correlationId, route),
       ({ statusCode = 200 }) => (statusCode >= 500 ? 'fault' : statusCode >= 400 ? 'error' : undefined),
     );

@@ -147,6 +147,8 @@ interface EmitOptions {
 }
 
 interface Metrics {
+  /** The service the metrics are of (their `service` dimension). */
+  readonly service: string;
   /** Writes one EMF line with these values. */
   emit(values: Readonly<Partial<Record<MetricName, number>>>, options?: EmitOptions): void;
   /** Writes one business metric of 1 (a booking created, a payment refunded). */

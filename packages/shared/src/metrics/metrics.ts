@@ -88,6 +88,7 @@ const createMetrics = (options: MetricsOptions): Metrics => {
     if (line !== undefined) write(line);
   };
   return {
+    service: options.service,
     emit,
     count: (name, properties) => emit({ [name]: 1 }, properties ? { properties } : {}),
   };
@@ -107,7 +108,7 @@ const coldStartCounter = (metrics: Pick<Metrics, 'emit'>): (() => void) => {
 };
 
 /** Metrics that go nowhere: for tools and tests that run a use case without caring what it counts. */
-const noMetrics: Metrics = { emit: () => undefined, count: () => undefined };
+const noMetrics: Metrics = { service: 'none', emit: () => undefined, count: () => undefined };
 
 export type { Dimension, EmitOptions, Metrics, MetricsOptions, Properties };
 export { coldStartCounter, createMetrics, emfLine, noMetrics };
