@@ -114,11 +114,8 @@ const createEventConsumer = (options: EventConsumerOptions) => {
       detailType: event.detailType,
       correlationId: event.detail.correlationId,
     };
-    const properties = {
-      consumer: options.name,
-      detailType: event.detailType,
-      correlationId: context.correlationId,
-    };
+    // The log line's context is the metric line's properties too (ids, for Logs Insights).
+    const properties = context;
     if (!handler) {
       options.metrics.emit({ EventDeliveries: 1 }, { properties });
       await options.logger.warn('no handler for this event type; ignored', context);
