@@ -1,8 +1,9 @@
 /**
  * What the bench's child processes (cold-child.mjs, observability-child.mjs) share: the module
  * load hook that lists every file loaded (with BENCH_TRACE_LOADS=1, on an untimed run) and the
- * Lambda context an invocation gets. Plain JavaScript, so the children run under a bare `node`.
+ * Lambda context an invocation gets, and the report each writes to file descriptor 3. Plain JavaScript, so the children run under a bare `node`.
  */
+import { writeSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 
 /** Every file URL loaded from now on, when BENCH_TRACE_LOADS=1 (an empty set otherwise). */
@@ -32,4 +33,9 @@ const lambdaContext = () => ({
   getRemainingTimeInMillis: () => 29_000,
 });
 
-export { lambdaContext, traceLoads };
+/** Writes the child's report to file descriptor 3, for the bench: `fields`, and the files it loaded. */
+const writeReport = (fields, loaded) => {
+  writeSync(3, JSON.stringify({ ...fields, loaded: [...loaded].filter((url) => url.startsWith('file:')) }));
+};
+
+export { lambdaContext, traceLoads, writeReport };

@@ -8,9 +8,8 @@
  *
  * Usage: node bench/metrics/cold-child.mjs <bundle.mjs> <export>
  */
-import { writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { lambdaContext, traceLoads } from './child-lambda.mjs';
+import { lambdaContext, traceLoads, writeReport } from './child-lambda.mjs';
 
 const loaded = traceLoads();
 
@@ -39,15 +38,5 @@ const statusOf = (answer) => {
   return 'none';
 };
 const status = statusOf(result);
-writeSync(
-  3,
-  JSON.stringify({
-    started,
-    imported,
-    done,
-    status,
-    error,
-    loaded: [...loaded].filter((url) => url.startsWith('file:')),
-  }),
-);
+writeReport({ started, imported, done, status, error }, loaded);
 process.exit(0);

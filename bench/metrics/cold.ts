@@ -1,21 +1,9 @@
-/**
- * Cold init: a fresh `node` process per run imports a bundle and serves one request against the
- * bench's AWS stand-in (`bench/metrics/cold-child.mjs`), then exits. The variants are every
- * function of every manifest, with the export, memory and environment it declares
- * (`bench/lib/invocations.ts`). Beside it, in the same run and
- * interleaved in a new random order each round: `node -e ''` (the runtime alone) and the SDK-only
- * floor bundles.
- *
- * The headline figure is the wall time from spawn to exit, measured by this process; the child also
- * reports when its import finished and when the response came back, since its own start.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { repoRoot } from '../../packages/tooling/src/repo.ts';
 import type { Variant } from '../lib/invocations.ts';
 import type { ColdResults, ColdVariantResult } from '../lib/results.ts';
 import { shuffled, summarize } from '../lib/stats.ts';
+import { runTimedChild } from '../lib/timed-child.ts';
 
 interface ChildReport {
   readonly started: number;
@@ -37,62 +25,43 @@ const CHILD = join(repoRoot, 'bench', 'metrics', 'cold-child.mjs');
 const RUN_TIMEOUT_MS = 30_000;
 
 /** Runs one variant once in a fresh process. */
-const runOnce = (variant: Variant, options: { readonly trace?: boolean } = {}): Promise<RunSample> =>
-  new Promise((resolve) => {
-    const args =
-      variant.kind === 'node'
-        ? ['-e', '']
-        : [CHILD, join(variant.directory ?? '', 'index.mjs'), variant.exportName ?? 'handler'];
-    const env = { ...variant.env, ...(options.trace ? { BENCH_TRACE_LOADS: '1' } : {}) };
-    const reachedBefore = variant.reached?.() ?? 0;
-    let output = '';
-    let errors = '';
-    let wallMs = 0;
-    const started = performance.now();
-    const child: ChildProcess = spawn(process.execPath, args, {
-      env,
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    (child.stdio[3] as Readable | null)?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      errors = (errors + chunk.toString()).slice(-2000);
-    });
-    child.once('exit', () => {
-      wallMs = performance.now() - started;
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      if (variant.kind === 'node') {
-        resolve({ wallMs, report: null, ok: code === 0, ...(code === 0 ? {} : { problem: errors }) });
-        return;
-      }
-      let report: ChildReport | null = null;
-      try {
-        report = JSON.parse(output) as ChildReport;
-      } catch {
-        resolve({ wallMs, report: null, ok: false, problem: `exit ${code}: ${errors || 'no report'}` });
-        return;
-      }
-      // A run counts when it answered as expected and reached its data at the stand-in (a
-      // publisher that skipped the record, or a GET served from nowhere, does not).
-      const reached = variant.reached === undefined || variant.reached() > reachedBefore;
-      const ok = report.status === variant.expect && reached;
-      resolve({
-        wallMs,
-        report,
-        ok,
-        ...(ok
-          ? {}
-          : {
-              problem: `status ${report.status}${reached ? '' : ' without reaching its data'}${report.error ? `: ${report.error}` : ''} ${errors}`,
-            }),
-      });
-    });
-  });
+const runOnce = async (variant: Variant, options: { readonly trace?: boolean } = {}): Promise<RunSample> => {
+  const args =
+    variant.kind === 'node'
+      ? ['-e', '']
+      : [CHILD, join(variant.directory ?? '', 'index.mjs'), variant.exportName ?? 'handler'];
+  const env = { ...variant.env, ...(options.trace ? { BENCH_TRACE_LOADS: '1' } : {}) };
+  const reachedBefore = variant.reached?.() ?? 0;
+  const {
+    wallMs,
+    code,
+    report: output,
+    errors,
+  } = await runTimedChild(args, { env, timeoutMs: RUN_TIMEOUT_MS });
+  if (variant.kind === 'node') {
+    return { wallMs, report: null, ok: code === 0, ...(code === 0 ? {} : { problem: errors }) };
+  }
+  let report: ChildReport | null = null;
+  try {
+    report = JSON.parse(output) as ChildReport;
+  } catch {
+    return { wallMs, report: null, ok: false, problem: `exit ${code}: ${errors || 'no report'}` };
+  }
+  // A run counts when it answered as expected and reached its data at the stand-in (a
+  // publisher that skipped the record, or a GET served from nowhere, does not).
+  const reached = variant.reached === undefined || variant.reached() > reachedBefore;
+  const ok = report.status === variant.expect && reached;
+  return {
+    wallMs,
+    report,
+    ok,
+    ...(ok
+      ? {}
+      : {
+          problem: `status ${report.status}${reached ? '' : ' without reaching its data'}${report.error ? `: ${report.error}` : ''} ${errors}`,
+        }),
+  };
+};
 
 /**
  * The files a bundle's cold start and first request load, from one traced (untimed) run, and their

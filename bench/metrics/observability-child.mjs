@@ -17,9 +17,8 @@
  *
  * Usage: node bench/metrics/observability-child.mjs <bundle.mjs> cold|warm
  */
-import { writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { lambdaContext, traceLoads } from './child-lambda.mjs';
+import { lambdaContext, traceLoads, writeReport } from './child-lambda.mjs';
 
 const loaded = traceLoads();
 
@@ -77,17 +76,5 @@ try {
 }
 
 function report(done) {
-  writeSync(
-    3,
-    JSON.stringify({
-      started,
-      imported,
-      done,
-      status,
-      error,
-      invocations,
-      batchUs,
-      loaded: [...loaded].filter((url) => url.startsWith('file:')),
-    }),
-  );
+  writeReport({ started, imported, done, status, error, invocations, batchUs }, loaded);
 }

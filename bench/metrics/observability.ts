@@ -1,32 +1,8 @@
-/**
- * What metrics and tracing cost a function (issue 14), measured on three Lambda-shaped entries that
- * differ only in what they observe (`bench/observability/`): (a) the baseline, a handler that
- * answers and does nothing else; (b) ours, the same inside `traced()` with the kit's EMF writer; (c)
- * the same with Powertools Metrics and Tracer. Each is bundled with the build's esbuild options
- * (`esbuildOptions`, `dropUnusedRequireShims`: ESM, node22, minified, split), as a function is, and
- * measured in the same run, beside the baseline:
- *
- * - **size**: all code, gzip, zip, and the files its cold start and first invocation load (traced);
- * - **cold init**: a fresh `node` per run (`bench/metrics/observability-child.mjs`) importing the
- *   bundle and serving one invocation, in Lambda's environment with a sampled trace header
- *   (`_X_AMZN_TRACE_ID=Root=...;Parent=...;Sampled=1`) and `AWS_XRAY_DAEMON_ADDRESS` pointing at a
- *   UDP socket this process holds; the three interleaved in a new random order each round; spawn to
- *   exit (this process's clock) and the import and the answer (the child's);
- * - **warm**: many invocations in one process, each in a trace of its own, timed in batches.
- *
- * Every run is checked to have done its work: (b) and (c) wrote their EMF lines (the namespace
- * `Tessera`, `Requests`, `Latency` and `BookingsCreated`, the request's correlation id) to stdout and
- * the daemon got their subsegment (`createBooking`, annotated with the correlation id), one each per
- * invocation; (a) wrote and sent none. A run that did not is left out of the figures and counted as
- * failed, with its reason.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { build } from 'esbuild';
 import { dropUnusedRequireShims, esbuildOptions } from '../../packages/tooling/src/build.ts';
 import { repoRoot } from '../../packages/tooling/src/repo.ts';
@@ -50,6 +26,7 @@ import type {
   SizeResults,
 } from '../lib/results.ts';
 import { shuffled, summarize } from '../lib/stats.ts';
+import { runTimedChild } from '../lib/timed-child.ts';
 
 interface ObservabilityOptions {
   /** Cold runs of each entry. */
@@ -246,29 +223,17 @@ const runEntry = async (
       : {}),
     ...extra,
   };
-  const chunks: Buffer[] = [];
-  let output = '';
-  let errors = '';
-  let wallMs = 0;
-  const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [CHILD, join(directory, 'index.mjs'), mode], {
+  const {
+    wallMs,
+    code,
+    report: output,
+    stdout,
+    errors,
+  } = await runTimedChild([CHILD, join(directory, 'index.mjs'), mode], {
     env,
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    timeoutMs: mode === 'warm' ? WARM_TIMEOUT_MS : COLD_TIMEOUT_MS,
+    keepStdout: true,
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), mode === 'warm' ? WARM_TIMEOUT_MS : COLD_TIMEOUT_MS);
-  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
-  (child.stdio[3] as Readable | null)?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    errors = (errors + chunk.toString()).slice(-2000);
-  });
-  child.once('exit', () => {
-    wallMs = performance.now() - started;
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  clearTimeout(timer);
   let report: ChildReport | null = null;
   try {
     report = JSON.parse(output) as ChildReport;
@@ -284,7 +249,7 @@ const runEntry = async (
     ...(report.status === 201 ? [] : [`answered ${report.status}, expected 201`]),
     ...checkObservedWork(entry.expect, {
       invocations,
-      emf: summarizeEmf(Buffer.concat(chunks).toString('utf8')),
+      emf: summarizeEmf(stdout),
       subsegments,
       correlationId: CORRELATION_ID,
     }),
